@@ -1,0 +1,11 @@
+import type { ToolSpec } from '../providers/provider.js';
+
+/**
+ * A tool an analyst can call. `run` returns the text the model reads (a compact table or JSON); for data
+ * that does not exist it returns a plain "data unavailable: …" text rather than throwing, so the model can
+ * say so instead of inventing numbers. It throws only on cancel or on a fault the run must fail on.
+ */
+export interface DataTool {
+  spec: ToolSpec;
+  run(args: Record<string, unknown>, signal: AbortSignal): Promise<string>;
+}

@@ -1,0 +1,68 @@
+import type {
+  Decision,
+  ExecutionTree,
+  LimiterLayer,
+  LogEntry,
+  Position,
+  RunConfig,
+  RunOptionsInput,
+  RunStatus,
+  RunSummary,
+  RunUsage,
+} from '@tradingfloor/shared';
+import type { DataCoverage } from './data/vendor.js';
+
+/** Everything known about one run, as the server and CLI read it. */
+export interface RunView {
+  summary: RunSummary;
+  config: RunConfig;
+  tree: ExecutionTree;
+  /** Current text of every report / messages node, by node id. */
+  contents: Record<string, string>;
+  decision: Decision | null;
+  error: string | null;
+  usage: RunUsage;
+}
+
+/** What the RunManager tells subscribers. Listeners run synchronously; they must not throw or block. */
+export type RunEvent =
+  | { type: 'created'; run_id: string; summary: RunSummary }
+  /** Status, progress, tree or contents changed: read `get(run_id)` for the new state. */
+  | { type: 'changed'; run_id: string; summary: RunSummary }
+  | { type: 'log'; run_id: string; entry: LogEntry }
+  /** Reached completed | error | canceled; decision or error are final. Also sent for runs found on disk. */
+  | { type: 'finished'; run_id: string; summary: RunSummary }
+  /** Pruned from memory. */
+  | { type: 'removed'; run_id: string };
+
+/** One run to start: a ticker, the options shared by the batch, and the position held in it. */
+export interface RunRequest {
+  ticker: string;
+  options: RunOptionsInput;
+  position?: Position;
+}
+
+/** The RunManager's public surface, used by the server and the CLI. */
+export interface RunManagerApi {
+  /**
+   * Starts runs, all or nothing: validates every request (ticker syntax, trade date a real past date within
+   * the data coverage, provider known) and the `MAX_PARALLEL_RUNS` limit before creating any run. Throws
+   * `ValidationError` / `TooManyRunsError`. Returns the new runs' summaries (status `pending`).
+   */
+  start(requests: RunRequest[]): Promise<RunSummary[]>;
+  get(runId: string): RunView | undefined;
+  list(filter?: { status?: RunStatus }): RunSummary[];
+  /** `NotFoundError` for an unknown id, `ConflictError` for a finished run; idempotent while canceling. */
+  cancel(runId: string): void;
+  /** The run's log ring buffer, oldest first, and the highest seq it has produced. */
+  logs(runId: string): { entries: LogEntry[]; last_seq: number } | undefined;
+  /** Removes finished runs older than `maxAgeMs` from memory; returns their ids. */
+  prune(maxAgeMs: number): string[];
+  subscribe(listener: (event: RunEvent) => void): () => void;
+  /** Resolves with the summary once the run is terminal. */
+  whenFinished(runId: string): Promise<RunSummary>;
+  /** Cancels every active run and resolves when all are terminal and their files are written. */
+  shutdown(): Promise<void>;
+  limiterSnapshot(): LimiterLayer[];
+  dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }>;
+}

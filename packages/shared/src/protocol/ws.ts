@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { DecisionSchema } from '../schemas/decision.js';
+import { LogEntrySchema } from '../schemas/log-entry.js';
+import { RunStatusSchema } from '../schemas/run-status.js';
+import { RunSummarySchema } from '../schemas/run-summary.js';
+import { ExecutionTreeSchema, TreeNodeFieldsSchema, TreeNodeSchema } from '../schemas/tree.js';
+
+/** Messages a client may send. Anything else gets `{ type: "error" }` and the connection stays open. */
+export const ClientMessageSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('resync') }),
+  z.object({ action: z.literal('log_dump') }),
+  z.object({ action: z.literal('ping') }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+const RunState = {
+  run_id: z.string(),
+  ticker: z.string(),
+  status: RunStatusSchema,
+  overall_progress: z.number(),
+};
+
+/** What `init_run` and `run_snapshot` carry: the whole focused state and the current seq of each stream. */
+const RunSnapshotFields = {
+  ...RunState,
+  execution_tree: ExecutionTreeSchema,
+  /** Current text of every report/messages node, by node id. */
+  contents: z.record(z.string(), z.string()),
+  seq: z.number().int(),
+  content_seq: z.number().int(),
+  log_seq: z.number().int(),
+  error: z.string().nullable().optional(),
+  final_decision: DecisionSchema.nullable().optional(),
+  decision_html: z.string().nullable().optional(),
+};
+
+/**
+ * A changed node in a status patch. Existing nodes carry their fields; a node new to the tree comes whole,
+ * with its children, its `parent_id` (null at the root) and its `index` among its siblings.
+ */
+export const ChangedNodeSchema = TreeNodeFieldsSchema.extend({
+  parent_id: z.string().nullable().optional(),
+  index: z.number().int().optional(),
+  children: z.array(TreeNodeSchema).optional(),
+});
+export type ChangedNode = z.infer<typeof ChangedNodeSchema>;
+
+export const ContentPatchSchema = z.discriminatedUnion('mode', [
+  z.object({ id: z.string(), mode: z.literal('append'), text: z.string() }),
+  z.object({ id: z.string(), mode: z.literal('replace'), content: z.string() }),
+]);
+export type ContentPatch = z.infer<typeof ContentPatchSchema>;
+
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('init_all'), runs: z.array(RunSummarySchema) }),
+  z.object({
+    type: z.literal('status_update_aggregate'),
+    runs: z.record(z.string(), z.object({ ticker: z.string(), status: RunStatusSchema, overall_progress: z.number() })),
+  }),
+  z.object({ type: z.literal('init_run'), ...RunSnapshotFields }),
+  z.object({ type: z.literal('run_snapshot'), ...RunSnapshotFields }),
+  z.object({
+    type: z.literal('status_patch_run'),
+    run_id: z.string(),
+    seq: z.number().int(),
+    changed: z.array(ChangedNodeSchema),
+    overall_progress: z.number(),
+    status: RunStatusSchema,
+  }),
+  z.object({ type: z.literal('content_patch_run'), run_id: z.string(), seq: z.number().int(), patches: z.array(ContentPatchSchema) }),
+  z.object({ type: z.literal('log_append_run'), run_id: z.string(), seq: z.number().int(), entries: z.array(LogEntrySchema) }),
+  z.object({ type: z.literal('log_snapshot_run'), run_id: z.string(), seq: z.number().int(), entries: z.array(LogEntrySchema) }),
+  z.object({
+    type: z.literal('status_update_run'),
+    ...RunState,
+    /** Takes the next number of the status stream, like `status_patch_run`. */
+    seq: z.number().int(),
+    error: z.string().nullable().optional(),
+    final_decision: DecisionSchema.nullable().optional(),
+    decision_html: z.string().nullable().optional(),
+  }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+/** The server message of one `type`. */
+export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

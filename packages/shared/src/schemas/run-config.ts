@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { ANALYST_KINDS, AnalystKindSchema } from './roles.js';
+import { PositionSchema } from './position.js';
+import { TickerSchema } from './ticker.js';
+
+/** The model providers a run can use. `offline` is the deterministic rule-based stand-in (no LLM). */
+export const PROVIDER_NAMES = ['offline', 'openai', 'anthropic'] as const;
+export const ProviderNameSchema = z.enum(PROVIDER_NAMES);
+export type ProviderName = z.infer<typeof ProviderNameSchema>;
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const IsoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are written YYYY-MM-DD')
+  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
+export type IsoDate = z.infer<typeof IsoDateSchema>;
+
+const Rounds = z.coerce.number().int('rounds must be a whole number').min(1, 'at least 1 round').max(10, 'at most 10 rounds');
+
+/** Fields a run can set besides its ticker; shared by the REST body, the CLI and the run config. */
+export const RunOptionsSchema = z
+  .object({
+    /** The trading day analysed; tools never return data dated after it. Defaults to the data's last date. */
+    trade_date: IsoDateSchema.optional(),
+    analysts: z
+      .array(AnalystKindSchema)
+      .min(1, 'select at least one analyst')
+      .refine((a) => new Set(a).size === a.length, 'an analyst is listed twice')
+      .default([...ANALYST_KINDS]),
+    max_debate_rounds: Rounds.default(1),
+    max_risk_discuss_rounds: Rounds.default(1),
+    llm_provider: ProviderNameSchema.default('offline'),
+    /** Model for analysts and debaters; defaults per provider. */
+    quick_think_llm: z.string().min(1).max(200).optional(),
+    /** Model for the research manager and portfolio manager; defaults per provider. */
+    deep_think_llm: z.string().min(1).max(200).optional(),
+    /** Simulated latency of each offline-model call, so offline runs stream like real ones. */
+    offline_latency_ms: z.coerce.number().int().min(0).max(60_000).default(0),
+    /** Run the analysts one after another instead of in parallel (for comparison). */
+    sequential_analysts: z.boolean().default(false),
+    /** Cost of one trade in the account currency, which the trader weighs against the expected move. */
+    cost_per_trade: z.coerce.number().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+export type RunOptions = z.output<typeof RunOptionsSchema>;
+export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
+
+/** Everything one run needs: one ticker, its options resolved, and the position held in it. */
+export const RunConfigSchema = RunOptionsSchema.extend({
+  ticker: TickerSchema,
+  trade_date: IsoDateSchema,
+  quick_think_llm: z.string().min(1).max(200),
+  deep_think_llm: z.string().min(1).max(200),
+  position: PositionSchema.optional(),
+}).strict();
+export type RunConfig = z.output<typeof RunConfigSchema>;
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
