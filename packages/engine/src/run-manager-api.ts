@@ -66,3 +66,28 @@ export interface RunManagerApi {
   limiterSnapshot(): LimiterLayer[];
   dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }>;
 }
+
+/**
+ * What a RunManager is built from. The server and CLI build these from the environment
+ * (`createEngineDepsFromEnv`); tests inject fakes.
+ */
+export interface EngineDeps {
+  vendor: import('./data/vendor.js').MarketDataVendor;
+  /** The raw provider a run uses (the offline model takes the run's `offline_latency_ms`). */
+  providerFor(config: RunConfig): import('./providers/provider.js').LlmProvider;
+  /** Default quick/deep model names of a provider, used when the run config names none. */
+  defaultModels(provider: RunConfig['llm_provider']): { quick: string; deep: string };
+  /**
+   * Wraps a run's provider with the concurrency limiter, retries (logged WARN) and usage accounting.
+   * Absent = the raw provider is used and usage is counted from each response.
+   */
+  wrapProvider?(
+    inner: import('./providers/provider.js').LlmProvider,
+    run: { runId: string; log: import('./logs/log-sink.js').LogSink },
+  ): import('./providers/provider.js').LlmProvider;
+  /** Price of a model in USD per million tokens, or null when unknown (usage is then tokens only). */
+  priceOf?(model: string): { input: number; output: number } | null;
+  limiterSnapshot?(): LimiterLayer[];
+  /** Clock in epoch ms; defaults to Date.now. */
+  now?(): number;
+}

@@ -31,3 +31,14 @@ export interface AgentContext {
 export interface AgentResult {
   text: string;
 }
+
+/** Analyst reports of a run, by analyst kind (only the selected analysts have one). */
+export type Reports = Partial<Record<import('@tradingfloor/shared').AnalystKind, string>>;
+
+/** One turn of a debate (research: bull/bear; risk: aggressive/conservative/neutral). */
+export interface DebateTurn {
+  speaker: AgentRole;
+  /** 1-based round number. */
+  round: number;
+  text: string;
+}

@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+// Tests import the packages' sources, so a test run never depends on a stale build.
+const alias = {
+  '@tradingfloor/shared': src('shared'),
+  '@tradingfloor/engine': src('engine'),
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: 'shared', root: 'packages/shared', include: ['test/**/*.test.ts'], environment: 'node' } },
+      { resolve: { alias }, test: { name: 'engine', root: 'packages/engine', include: ['test/**/*.test.ts'], environment: 'node' } },
+      { resolve: { alias }, test: { name: 'server', root: 'packages/server', include: ['test/**/*.test.ts'], environment: 'node' } },
+      {
+        plugins: [vue()],
+        resolve: { alias },
+        test: { name: 'web', root: 'packages/web', include: ['test/**/*.test.ts'], environment: 'happy-dom' },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          root: 'tests',
+          include: ['integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          root: 'tests',
+          include: ['e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
