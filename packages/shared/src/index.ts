@@ -110,3 +110,4 @@ export {
   UnauthorizedError,
   ValidationError,
 } from './errors.js';
+export { applyContentPatches, applyStatusPatch, findNode } from './protocol/apply-patches.js';
