@@ -18,6 +18,8 @@ export interface FundamentalsSnapshot {
   period_end: string;
   filed: string;
   metrics: Record<string, number | null>;
+  /** True when the source had no filing date and `filed` is a conservative estimate (the SEC deadline). */
+  filed_estimated?: boolean;
 }
 
 /** One dated headline, with per-ticker sentiment when the source has it (score −1..1). */
@@ -30,6 +32,8 @@ export interface NewsItem {
   url?: string;
   tickers: string[];
   ticker_sentiment: Record<string, { relevance: number; score: number; label: string }>;
+  /** Sentiment of the whole headline (score −1..1), when the source has it; market-wide news uses it. */
+  overall_sentiment?: { score: number; label: string };
 }
 
 /** Who the instrument is, so that agents name the right company. */

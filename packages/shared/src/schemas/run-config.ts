@@ -12,7 +12,11 @@ export type ProviderName = z.infer<typeof ProviderNameSchema>;
 export const IsoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are written YYYY-MM-DD')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
+  // zod 4 still runs the refinement after a failed regex: an invalid Date must not throw from toISOString.
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'not a real calendar date');
 export type IsoDate = z.infer<typeof IsoDateSchema>;
 
 const Rounds = z.coerce.number().int('rounds must be a whole number').min(1, 'at least 1 round').max(10, 'at most 10 rounds');

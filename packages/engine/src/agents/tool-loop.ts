@@ -1,0 +1,96 @@
+import { DataUnavailableError, ValidationError } from '@tradingfloor/shared';
+import type { ChatMessage, ToolCall } from '../providers/provider.js';
+import type { AgentContext } from './agent-context.js';
+import { askModel, logStep } from './ask-model.js';
+import type { Prompt } from './prompts/prompt-context.js';
+
+/** How many model turns with tools an analyst gets before it must write its report. */
+export const DEFAULT_MAX_TOOL_ROUNDS = 6;
+
+/** What the tool loop produced. */
+export interface ToolLoopResult {
+  text: string;
+  /** Model turns that were offered tools. */
+  rounds: number;
+  toolCalls: number;
+}
+
+const PREVIEW_CHARS = 160;
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}… (${text.length} chars)` : flat;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Runs one tool call and returns what the model reads. Mistakes the model can fix (unknown tool, bad arguments,
+ * missing data) come back as text; only a cancel or a real fault is thrown.
+ */
+async function runToolCall(ctx: AgentContext, call: ToolCall): Promise<string> {
+  const tool = ctx.tools.find((t) => t.spec.name === call.name);
+  if (!tool) {
+    const known = ctx.tools.map((t) => t.spec.name).join(', ') || 'none';
+    logStep(ctx, 'WARN', `model called unknown tool "${call.name}"`);
+    return `ERROR: unknown tool "${call.name}". Available tools: ${known}.`;
+  }
+  if (!isPlainObject(call.arguments)) {
+    logStep(ctx, 'WARN', `model called ${call.name} with arguments that are not an object`);
+    return 'INVALID ARGUMENTS: the arguments must be a JSON object.';
+  }
+  logStep(ctx, 'INFO', `tool call ${call.name} ${JSON.stringify(call.arguments)}`);
+  try {
+    return await tool.run(call.arguments, ctx.signal);
+  } catch (error) {
+    ctx.signal.throwIfAborted();
+    // Tools should answer these as text; if one throws them anyway the model still gets a chance to recover.
+    if (error instanceof ValidationError) return `INVALID ARGUMENTS: ${error.message}`;
+    if (error instanceof DataUnavailableError) return `DATA UNAVAILABLE: ${error.message}`;
+    throw error;
+  }
+}
+
+/**
+ * The analyst's tool loop: the model may call tools for up to `maxRounds` turns; each call is logged, shown in
+ * the agent's messages and answered with a `tool` message. When the rounds run out the model is asked, once and
+ * without tools, to write its answer from what it has.
+ */
+export async function runToolLoop(ctx: AgentContext, prompt: Prompt, maxRounds = DEFAULT_MAX_TOOL_ROUNDS): Promise<ToolLoopResult> {
+  const messages: ChatMessage[] = [
+    { role: 'system', content: prompt.system },
+    { role: 'user', content: prompt.user },
+  ];
+  const specs = ctx.tools.map((t) => t.spec);
+  let toolCalls = 0;
+  for (let round = 1; round <= maxRounds; round++) {
+    const response = await askModel(ctx, 'quick', messages, specs);
+    if (response.toolCalls.length === 0) {
+      const text = response.text.trim();
+      if (text.length > 0) return { text, rounds: round, toolCalls };
+      logStep(ctx, 'WARN', 'the model answered with neither text nor tool calls; asking for the report');
+      messages.push({ role: 'assistant', content: '' }, { role: 'user', content: 'Your answer was empty. Write your report now.' });
+      continue;
+    }
+    messages.push({ role: 'assistant', content: response.text, tool_calls: response.toolCalls });
+    if (response.text.trim()) ctx.appendMessage(response.text.trim());
+    for (const call of response.toolCalls) {
+      ctx.appendMessage(`→ ${call.name}(${JSON.stringify(call.arguments)})`);
+      const content = await runToolCall(ctx, call);
+      toolCalls++;
+      logStep(ctx, 'DEBUG', `tool ${call.name} answered ${content.length} chars`);
+      ctx.appendMessage(`← ${call.name}: ${preview(content)}`);
+      messages.push({ role: 'tool', tool_call_id: call.id, name: call.name, content });
+    }
+  }
+  logStep(ctx, 'WARN', `tool round limit (${maxRounds}) reached; asking for the report without tools`);
+  messages.push({
+    role: 'user',
+    content: `You have used all ${maxRounds} tool rounds. Do not call more tools: write your report now from the data you have.`,
+  });
+  const final = await askModel(ctx, 'quick', messages);
+  const text = final.text.trim() || `_(no report: the model kept calling tools for ${maxRounds} rounds and wrote nothing)_`;
+  return { text, rounds: maxRounds, toolCalls };
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { DataUnavailableError } from '@tradingfloor/shared';
+import type { LogSink } from '../../logs/log-sink.js';
+import type { DataTool } from '../data-tool.js';
+import { resolveVendor } from '../routing-vendor.js';
+import type { MarketDataVendor } from '../vendor.js';
+
+/** What every tool of one analyst is bound to. */
+export interface ToolContext {
+  vendor: MarketDataVendor;
+  ticker: string;
+  tradeDate: string;
+  log: LogSink;
+}
+
+/** What a tool body gets: the vendor that really holds the ticker (never the demo market for a real ticker's news). */
+export interface ToolScope {
+  vendor: MarketDataVendor;
+  ticker: string;
+  tradeDate: string;
+  signal: AbortSignal;
+}
+
+export interface ToolDefinition<S extends z.ZodType> {
+  name: string;
+  description: string;
+  args: S;
+  /** Returns the answer object (sent as JSON, with `data_source` added); throws `DataUnavailableError` for missing data. */
+  run(args: z.output<S>, scope: ToolScope): Promise<object>;
+}
+
+/** Prefix of the answer for data that does not exist; the model reads it and says so. */
+export const DATA_UNAVAILABLE = 'DATA UNAVAILABLE';
+/** Prefix of the answer for arguments that fail validation. */
+export const INVALID_ARGUMENTS = 'INVALID ARGUMENTS';
+
+/** An integer argument that also accepts a numeric string, as models sometimes send ("30"). */
+export function intArg(min: number, max: number, fallback: number, description: string) {
+  const numeric = (v: unknown) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v);
+  return z.preprocess(numeric, z.number().int().min(min).max(max)).default(fallback).describe(description);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/**
+ * Builds a `DataTool`: validates the arguments with the zod schema (the JSON Schema the model sees is
+ * derived from it), logs the call once at INFO, and turns missing data into a `DATA UNAVAILABLE: …` answer
+ * and bad arguments into `INVALID ARGUMENTS: …`. Cancellation and real faults still throw.
+ */
+export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefinition<S>): DataTool {
+  const { $schema: _ignored, ...parameters } = z.toJSONSchema(def.args, { io: 'input' }) as Record<string, unknown>;
+  let routed: Promise<MarketDataVendor> | undefined;
+  return {
+    spec: { name: def.name, description: def.description, parameters },
+    async run(raw, signal) {
+      signal.throwIfAborted();
+      ctx.log({ severity: 'INFO', source: 'tool', agent_id: null, message: `${def.name} ${JSON.stringify(raw ?? {})}` });
+      const args = normaliseArgs(raw, ctx.ticker);
+      if (typeof args === 'string') return `${INVALID_ARGUMENTS}: ${args}`;
+      const parsed = def.args.safeParse(args);
+      if (!parsed.success) return `${INVALID_ARGUMENTS}: ${describeIssues(parsed.error)}`;
+      try {
+        routed ??= resolveVendor(ctx.vendor, ctx.ticker, signal).catch((error: unknown) => {
+          routed = undefined; // a cancelled or failed lookup is retried on the next call
+          throw error;
+        });
+        const vendor = await routed;
+        const answer = await def.run(parsed.data, { vendor, ticker: ctx.ticker, tradeDate: ctx.tradeDate, signal });
+        signal.throwIfAborted();
+        // Every answer says where its numbers come from, so demo data is never taken for market data.
+        return JSON.stringify({ ...answer, data_source: vendor.label });
+      } catch (error) {
+        if (error instanceof DataUnavailableError && !signal.aborted) return `${DATA_UNAVAILABLE}: ${error.message}`;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Arguments as the schema should see them: null fields dropped (some models send null for "not set"), and a
+ * `ticker` field accepted only when it names the run's own ticker (each tool answers for that ticker alone).
+ * Returns a reason string when the arguments cannot be used.
+ */
+function normaliseArgs(raw: unknown, ticker: string): Record<string, unknown> | string {
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) return 'arguments must be a JSON object';
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) if (value !== null) args[key] = value;
+  if ('ticker' in args) {
+    if (typeof args.ticker !== 'string' || args.ticker.trim().toUpperCase() !== ticker) {
+      return `this tool answers for ${ticker} only (got ticker ${JSON.stringify(args.ticker)})`;
+    }
+    delete args.ticker;
+  }
+  return args;
+}

@@ -1,0 +1,67 @@
+// The engine's public surface: what the server and the CLI use. Explicit named exports only.
+
+// RunManager and its contract
+export { RunManager, DEFAULT_MAX_PARALLEL_RUNS, type RunManagerOptions } from './run-manager.js';
+export type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
+export { createEngineDepsFromEnv } from './engine-deps.js';
+
+// The run statechart and its bindings
+export { createRunMachine, RUN_MACHINE_VERSION, type RunClock, type RunMachine } from './run/run-machine.js';
+export { initialRunContext, type NodeRecord, type RunContext, type RunMachineEvent, type RunMachineInput } from './run/run-context.js';
+export { provideRun, type RunEnvironment, type RunSteps } from './run/provide-run.js';
+export { AGENT_STEPS } from './run/agent-steps.js';
+export { UsageMeter, meteredProvider, type PriceOf } from './run/usage-meter.js';
+export { InspectionBuffer, DEFAULT_INSPECTION_MAX, type InspectionRecord } from './run/inspection-buffer.js';
+
+// Execution tree, progress and patches
+export { deriveTree, runStatusOf, type RunSnapshotLike } from './tree/derive-tree.js';
+export { deriveContents } from './tree/derive-contents.js';
+export { computeProgress, currentPhase } from './tree/progress.js';
+export { diffTree } from './tree/diff-tree.js';
+export { diffContents } from './tree/diff-contents.js';
+export {
+  AGENT_NODE,
+  AGENT_SLOTS,
+  ANALYST_NODE,
+  TREE_LAYOUT,
+  agentSlot,
+  messagesNodeId,
+  reportNodeId,
+  type AgentSlot,
+} from './tree/tree-layout.js';
+
+// Logs
+export { RunLog, DEFAULT_LOG_BUFFER_MAX_LINES, agentSink, type RunLogOptions } from './logs/run-log.js';
+export { discardLog, type LogInput, type LogSink } from './logs/log-sink.js';
+
+// Results on disk
+export { createRunDirectory } from './results/results-dir.js';
+export { writeFileAtomic } from './results/atomic-write.js';
+export { RUN_FILES, RunFiles, type StateFile } from './results/run-files.js';
+export { REPORT_NAMES, reportsOf, type ReportName } from './results/report-files.js';
+export { readResultsHistory, type StoredRun } from './results/read-history.js';
+
+// Contracts and implementations of the other engine parts, for the server's wiring and tests
+export type { AgentContext, AgentResult, DebateTurn, Reports } from './agents/agent-context.js';
+export type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  LlmProvider,
+  ModelTier,
+  TokenUsage,
+  ToolCall,
+  ToolSpec,
+} from './providers/provider.js';
+export type { Bar, DataCoverage, FundamentalsSnapshot, InstrumentContext, MarketDataVendor, NewsItem } from './data/vendor.js';
+export type { DataTool } from './data/data-tool.js';
+export { createMarketDataFromEnv } from './data/market-data-from-env.js';
+export { createDemoVendor, DEMO_LABEL } from './data/demo/demo-vendor.js';
+export { createCsvVendor } from './data/csv/csv-vendor.js';
+export { createAnalystTools } from './data/analyst-tools.js';
+export { createOfflineProvider, OFFLINE_MODEL } from './providers/offline/offline-provider.js';
+export { createProviderRegistry, type ProviderInfo, type ProviderRegistry } from './providers/provider-registry.js';
+export { ConcurrencyLimiter } from './limiter/concurrency-limiter.js';
+export { makeWrapProvider } from './providers/retrying-provider.js';
+export { priceTableFromEnv } from './usage/price-table.js';
+export { parseDecision } from './decision/parse-decision.js';

@@ -1,0 +1,132 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { LimiterLayer } from '@tradingfloor/shared';
+import { AdaptiveLimit } from './adaptive-limit.js';
+import { CountingGate } from './counting-gate.js';
+import { parseGlobalLimit, parseProviderLimits } from './parse-provider-limits.js';
+
+/** Which layers a call goes through: its provider and the model it asks for. */
+export interface LimiterKey {
+  provider: string;
+  model: string;
+}
+
+/** Handed to the work running under a permit, so it can report outcomes that drive the adaptive limit. */
+export interface LimiterLease {
+  /**
+   * The provider answered 429: may lower the provider's effective limit (see `AdaptiveLimit`).
+   * Tells whether it did, and the provider's effective limit now (null = unlimited).
+   */
+  rateLimited(): { lowered: boolean; effectiveLimit: number | null };
+  /** The call succeeded: counts towards recovering a lowered limit. */
+  succeeded(): void;
+}
+
+export interface ConcurrencyLimiterOptions {
+  /** `LLM_MAX_CONCURRENCY`; null = unlimited. */
+  global: number | null;
+  /** Limits by layer key: `openai` or `openai:gpt-4o` (see `parseProviderLimits`). */
+  limits?: Map<string, number>;
+  /** Consecutive successes after which a lowered provider limit grows by 1. Default 5. */
+  recoverAfterSuccesses?: number;
+}
+
+const GLOBAL = 'global';
+
+/**
+ * The layered LLM concurrency limiter: a global layer, one layer per provider and, where configured, one
+ * per provider:model. A call acquires its layers in one fixed order (global → provider → provider:model)
+ * and releases them in `finally`, so no two calls can each hold what the other waits for.
+ *
+ * No nested acquisition: `run` marks the async context it runs `fn` in (AsyncLocalStorage) and refuses a
+ * `run` from inside it — a nested call would wait for permits its own caller holds. In practice the
+ * retrying provider wrapper is the only caller, and all retry attempts of a call happen inside its one
+ * acquisition.
+ */
+export class ConcurrencyLimiter {
+  readonly #global: CountingGate;
+  readonly #globalLimit: number | null;
+  readonly #providers = new Map<string, { gate: CountingGate; adaptive: AdaptiveLimit }>();
+  readonly #models = new Map<string, { gate: CountingGate; limit: number }>();
+  readonly #limits: Map<string, number>;
+  readonly #recoverAfter: number;
+  readonly #holding = new AsyncLocalStorage<true>();
+
+  constructor(options: ConcurrencyLimiterOptions) {
+    this.#globalLimit = options.global;
+    this.#global = new CountingGate(options.global);
+    this.#limits = options.limits ?? new Map();
+    this.#recoverAfter = Math.max(1, options.recoverAfterSuccesses ?? 5);
+    for (const [key, limit] of this.#limits) {
+      if (key.includes(':')) this.#models.set(key, { gate: new CountingGate(limit), limit });
+      else this.#provider(key);
+    }
+  }
+
+  /** Builds the limiter from `LLM_MAX_CONCURRENCY` and `LLM_PROVIDER_LIMITS`; throws `ConfigError` on bad values. */
+  static fromEnv(env: NodeJS.ProcessEnv): ConcurrencyLimiter {
+    return new ConcurrencyLimiter({
+      global: parseGlobalLimit(env.LLM_MAX_CONCURRENCY),
+      limits: parseProviderLimits(env.LLM_PROVIDER_LIMITS),
+    });
+  }
+
+  /**
+   * Runs `fn` while holding a permit of every layer of `key`. Waits in FIFO order per layer; if `signal`
+   * aborts while waiting, rejects with its reason at once and holds nothing. Permits are released when
+   * `fn` settles, whatever the outcome.
+   */
+  async run<T>(key: LimiterKey, fn: (lease: LimiterLease) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.#holding.getStore()) {
+      throw new Error(`nested limiter acquisition for ${key.provider}:${key.model}: the caller already holds LLM permits`);
+    }
+    const provider = this.#provider(key.provider);
+    const model = this.#models.get(`${key.provider}:${key.model}`);
+    const gates = [this.#global, provider.gate, ...(model ? [model.gate] : [])];
+    const releases: Array<() => void> = [];
+    try {
+      for (const gate of gates) releases.push(await gate.acquire(signal));
+      const admittedAt = provider.adaptive.generation;
+      const lease: LimiterLease = {
+        rateLimited: () => {
+          const lowered = provider.adaptive.rateLimited(admittedAt, provider.gate.inUse);
+          if (lowered) provider.gate.setLimit(provider.adaptive.effective);
+          return { lowered, effectiveLimit: provider.adaptive.effective };
+        },
+        succeeded: () => {
+          if (provider.adaptive.succeeded()) provider.gate.setLimit(provider.adaptive.effective);
+        },
+      };
+      return await this.#holding.run(true, () => fn(lease));
+    } finally {
+      for (const release of releases.reverse()) release();
+    }
+  }
+
+  /** Every layer with its configured and effective limit, permits in use and waiters, for `/metrics/concurrency`. */
+  snapshot(): LimiterLayer[] {
+    const layer = (key: string, limit: number | null, gate: CountingGate): LimiterLayer => ({
+      key,
+      limit,
+      effective_limit: gate.limit,
+      in_use: gate.inUse,
+      waiting: gate.waiting,
+    });
+    const byKey = <V>(m: Map<string, V>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+    return [
+      layer(GLOBAL, this.#globalLimit, this.#global),
+      ...byKey(this.#providers).map(([key, p]) => layer(key, p.adaptive.configured, p.gate)),
+      ...byKey(this.#models).map(([key, m]) => layer(key, m.limit, m.gate)),
+    ];
+  }
+
+  /** Provider layers are created on first use (unlimited unless configured), so the snapshot shows every provider in use. */
+  #provider(name: string): { gate: CountingGate; adaptive: AdaptiveLimit } {
+    let entry = this.#providers.get(name);
+    if (!entry) {
+      const limit = this.#limits.get(name) ?? null;
+      entry = { gate: new CountingGate(limit), adaptive: new AdaptiveLimit(limit, this.#recoverAfter) };
+      this.#providers.set(name, entry);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,107 @@
+import { ProviderError } from '@tradingfloor/shared';
+import type { ConcurrencyLimiter, LimiterLease } from '../limiter/concurrency-limiter.js';
+import type { LogSink } from '../logs/log-sink.js';
+import { abortableSleep, backoffDelay, type Sleep } from './backoff.js';
+import { ProviderCallError } from './provider-call-error.js';
+import type { ChatRequest, LlmProvider } from './provider.js';
+
+export interface RetryOptions {
+  limiter: ConcurrencyLimiter;
+  /** The run's log: every retry is written here with severity WARN and source `retry`. */
+  log: LogSink;
+  /** Attempts in total, the first included (default 4). */
+  maxAttempts?: number;
+  /** First backoff step in ms (default 500); doubles per retry. */
+  baseDelayMs?: number;
+  /** Cap of the computed backoff in ms (default 20 000). */
+  maxDelayMs?: number;
+  /** Cap of a server-requested `retry-after` in ms (default 60 000). */
+  maxRetryAfterMs?: number;
+  /** Injected for tests; must reject with the signal's reason when it aborts. */
+  sleep?: Sleep;
+  /** Injected for tests; a number in [0, 1). */
+  random?: () => number;
+}
+
+/**
+ * Wraps a raw provider with the concurrency limiter and retries. Each `chat` call takes ONE limiter
+ * acquisition and makes all its attempts inside it, so a call never queues again behind newer calls
+ * after a transient failure, and retries cannot multiply the load beyond the limits.
+ *
+ * Retried (up to `maxAttempts`): 429, 5xx, network failures, timeouts and unusable 2xx bodies
+ * (see `ProviderCallError.retryable`), with exponential backoff and jitter, honouring `retry-after-ms` /
+ * `retry-after`. Any other 4xx fails at once with the provider's message. A 429 also reports to the
+ * limiter, which may lower the provider's effective limit. A cancel ends a backoff wait at once (the
+ * call rejects with the abort reason and its permits are released). Usage is not counted here: the run
+ * counts tokens from each response it receives.
+ */
+export function wrapWithLimiterAndRetries(inner: LlmProvider, opts: RetryOptions): LlmProvider {
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
+  const policy = {
+    baseDelayMs: opts.baseDelayMs ?? 500,
+    maxDelayMs: opts.maxDelayMs ?? 20_000,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? 60_000,
+  };
+  const sleep = opts.sleep ?? abortableSleep;
+  const random = opts.random ?? Math.random;
+
+  const attemptAll = async (request: ChatRequest, signal: AbortSignal, lease: LimiterLease) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const response = await inner.chat(request, signal);
+        lease.succeeded();
+        return response;
+      } catch (err) {
+        // A cancel is never retried and never reported as a provider failure.
+        if (signal.aborted) throw signal.reason;
+        if (!(err instanceof ProviderCallError)) throw err;
+        if (err.kind === 'rate_limit') {
+          const { lowered, effectiveLimit } = lease.rateLimited();
+          if (lowered) {
+            opts.log({
+              severity: 'WARN',
+              source: 'limiter',
+              agent_id: request.meta.agentId,
+              message: `${inner.name} answered 429: concurrency limit lowered to ${effectiveLimit ?? 'unlimited'} until calls succeed again`,
+            });
+          }
+        }
+        if (!err.retryable) throw err;
+        if (attempt >= maxAttempts) {
+          throw new ProviderError(`${err.message} (gave up after ${maxAttempts} attempts)`, err.provider, err.httpStatus);
+        }
+        const delay = backoffDelay(attempt, err.retryAfterMs, policy, random);
+        opts.log({
+          severity: 'WARN',
+          source: 'retry',
+          agent_id: request.meta.agentId,
+          message: `${inner.name} ${request.model}: attempt ${attempt}/${maxAttempts} failed (${describe(err)}); retrying in ${delay} ms${err.retryAfterMs !== null ? ' as the server asked' : ''}`,
+        });
+        await sleep(delay, signal);
+      }
+    }
+  };
+
+  return {
+    name: inner.name,
+    label: inner.label,
+    chat: (request, signal) =>
+      opts.limiter.run({ provider: inner.name, model: request.model }, (lease) => attemptAll(request, signal, lease), signal),
+  };
+}
+
+/** The failure in a log line: its message already names the HTTP status when there was one. */
+function describe(err: ProviderCallError): string {
+  return err.httpStatus !== null ? err.message : `${err.kind}: ${err.message}`;
+}
+
+/**
+ * Returns a function with the signature of `EngineDeps['wrapProvider']`: each run's provider is wrapped
+ * with the one shared limiter and retries that log to that run's log.
+ */
+export function makeWrapProvider(
+  limiter: ConcurrencyLimiter,
+  opts: Omit<RetryOptions, 'limiter' | 'log'> = {},
+): (inner: LlmProvider, run: { runId: string; log: LogSink }) => LlmProvider {
+  return (inner, run) => wrapWithLimiterAndRetries(inner, { ...opts, limiter, log: run.log });
+}

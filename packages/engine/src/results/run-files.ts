@@ -1,0 +1,99 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LogEntry, RunConfig, RunStatus } from '@tradingfloor/shared';
+import { writeFileAtomic } from './atomic-write.js';
+import { REPORT_NAMES, type ReportName } from './report-files.js';
+import { WriteQueue } from './write-queue.js';
+
+/** What `state.json` holds: the actor's persisted snapshot, tagged so a later process knows how to read it. */
+export interface StateFile {
+  machine_version: number;
+  run_id: string;
+  /** The run status when saved; a non-final one found at start-up means the run was interrupted. */
+  status: Exclude<RunStatus, 'interrupted'>;
+  saved_at: string;
+  snapshot: unknown;
+}
+
+/** File names inside a run's results directory. */
+export const RUN_FILES = {
+  marker: 'RUN_ID',
+  config: 'config.json',
+  messages: 'message_tool.log',
+  log: 'run.log',
+  decision: 'decision.json',
+  usage: 'usage.json',
+  state: 'state.json',
+  error: 'error.log',
+  reports: 'reports',
+} as const;
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/**
+ * Writes one run's results directory. Every operation goes through the run's ordered write queue; whole
+ * files are written atomically (temp + rename), the two logs are appended. Methods never throw: failures go
+ * to `onError`.
+ */
+export class RunFiles {
+  private readonly queue: WriteQueue;
+  private readonly written = new Map<ReportName, string>();
+
+  constructor(
+    readonly dir: string,
+    onError: (error: unknown, what: string) => void = () => {},
+  ) {
+    this.queue = new WriteQueue(onError);
+  }
+
+  /**
+   * Writes `RUN_ID` and `config.json` and creates `reports/`. Unlike the other methods it throws, since a
+   * run whose directory cannot be written must not be created.
+   */
+  async writeInitial(runId: string, config: RunConfig): Promise<void> {
+    await mkdir(join(this.dir, RUN_FILES.reports), { recursive: true });
+    await writeFileAtomic(join(this.dir, RUN_FILES.marker), `${runId}\n`);
+    await writeFileAtomic(join(this.dir, RUN_FILES.config), json(config));
+  }
+
+  /** Appends one entry to `run.log` (JSON lines). */
+  appendLog(entry: LogEntry): void {
+    this.queue.append(join(this.dir, RUN_FILES.log), `${JSON.stringify(entry)}\n`);
+  }
+
+  /** Appends one agent message or tool call to `message_tool.log`, on one line. */
+  appendMessage(iso: string, agentId: string, text: string): void {
+    const line = text.replace(/\r?\n/g, '\\n');
+    this.queue.append(join(this.dir, RUN_FILES.messages), `${iso} [${agentId}] ${line}\n`);
+  }
+
+  /** Writes the reports that are new or changed since the last call. */
+  writeReports(reports: Partial<Record<ReportName, string>>): void {
+    for (const name of REPORT_NAMES) {
+      const text = reports[name];
+      if (text === undefined || this.written.get(name) === text) continue;
+      this.written.set(name, text);
+      void this.queue.run(`report ${name}`, () => writeFileAtomic(join(this.dir, RUN_FILES.reports, `${name}.md`), text.endsWith('\n') ? text : `${text}\n`));
+    }
+  }
+
+  /** Writes one of the JSON files (`decision.json`, `usage.json`, …) atomically. */
+  writeJson(file: typeof RUN_FILES.decision | typeof RUN_FILES.usage | typeof RUN_FILES.state, value: unknown): void {
+    void this.queue.run(file, () => writeFileAtomic(join(this.dir, file), json(value)));
+  }
+
+  writeState(state: StateFile): void {
+    this.writeJson(RUN_FILES.state, state);
+  }
+
+  /** Writes `error.log`: the message, then the stack when there is one. */
+  writeError(message: string, stack: string | undefined): void {
+    const text = stack ? `${message}\n\n${stack}\n` : `${message}\n`;
+    void this.queue.run(RUN_FILES.error, () => writeFileAtomic(join(this.dir, RUN_FILES.error), text));
+  }
+
+  /** Resolves once everything asked for so far is written. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+}

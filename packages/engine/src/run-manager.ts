@@ -1,0 +1,291 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import {
+  ConfigError,
+  ConflictError,
+  formatRunId,
+  isActiveStatus,
+  NotFoundError,
+  TooManyRunsError,
+  ValidationError,
+  type LimiterLayer,
+  type LogEntry,
+  type RunConfig,
+  type RunStatus,
+  type RunSummary,
+} from '@tradingfloor/shared';
+import type { DataCoverage } from './data/vendor.js';
+import type { LlmProvider } from './providers/provider.js';
+import { DEFAULT_LOG_BUFFER_MAX_LINES, RunLog } from './logs/run-log.js';
+import { readResultsHistory } from './results/read-history.js';
+import { createRunDirectory } from './results/results-dir.js';
+import { RunFiles } from './results/run-files.js';
+import { AGENT_STEPS } from './run/agent-steps.js';
+import type { InspectionRecord } from './run/inspection-buffer.js';
+import { LiveRun } from './run/live-run.js';
+import type { RunSteps } from './run/provide-run.js';
+import type { RunEntry } from './run/run-entry.js';
+import { StoredRunEntry } from './run/stored-run.js';
+import { providerProblem, resolveRunConfigs } from './run/validate-requests.js';
+import type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
+
+/** Default `MAX_PARALLEL_RUNS`. */
+export const DEFAULT_MAX_PARALLEL_RUNS = 5;
+
+export interface RunManagerOptions {
+  deps: EngineDeps;
+  /** Root of `results/<TICKER>/<timestamp>/`. */
+  resultsDir: string;
+  /** Active (pending + running) runs allowed at once; default 5. */
+  maxParallelRuns?: number;
+  /** Log entries kept in memory per run; default 250. */
+  logBufferMaxLines?: number;
+  /** Send `log` events to subscribers; default true (entries are buffered and written either way). */
+  enableLogStream?: boolean;
+  /** The agent functions, data tools and decision parser; the real ones by default. Tests inject fakes. */
+  steps?: RunSteps;
+}
+
+/**
+ * Creates, tracks, cancels and prunes runs (DESIGN.md §1). Each run is an XState actor wrapped in a
+ * `LiveRun`; runs found on disk by `loadHistory()` are listed read-only. Node is single-threaded, but the
+ * interleavings are defined: cancel before the start → canceled without any step; during a phase →
+ * canceled at once, the in-flight call aborted, files written; after another end → `ConflictError`; a
+ * second cancel → no-op.
+ */
+export class RunManager implements RunManagerApi {
+  private readonly entries = new Map<string, RunEntry>();
+  private readonly listeners = new Set<(event: RunEvent) => void>();
+  private readonly maxParallelRuns: number;
+  private readonly logBufferMaxLines: number;
+  private readonly now: () => number;
+  /** Slots held by `start()` calls still creating their runs, so concurrent calls cannot overshoot the limit. */
+  private reserved = 0;
+  private closing = false;
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
+    this.logBufferMaxLines = options.logBufferMaxLines ?? DEFAULT_LOG_BUFFER_MAX_LINES;
+    if (!Number.isInteger(this.maxParallelRuns) || this.maxParallelRuns < 1)
+      throw new ConfigError(`MAX_PARALLEL_RUNS must be a whole number ≥ 1, got ${this.maxParallelRuns}`);
+    if (!Number.isInteger(this.logBufferMaxLines) || this.logBufferMaxLines < 1)
+      throw new ConfigError(`LOG_BUFFER_MAX_LINES must be a whole number ≥ 1, got ${this.logBufferMaxLines}`);
+    this.now = options.deps.now ?? Date.now;
+  }
+
+  async start(requests: RunRequest[]): Promise<RunSummary[]> {
+    if (this.closing) throw new ConflictError('the run manager is shutting down; no new runs');
+    const { deps } = this.options;
+    if (!Array.isArray(requests)) throw new ValidationError('runs must be requested as a list');
+    const coverage = await deps.vendor.coverage();
+    const configs = resolveRunConfigs(requests, {
+      coverage,
+      dataLabel: deps.vendor.label,
+      today: new Date(this.now()).toISOString().slice(0, 10),
+      defaultModels: (provider) => deps.defaultModels(provider),
+    });
+    const providers = this.providersFor(configs);
+    const active = this.activeCount() + this.reserved;
+    if (active + configs.length > this.maxParallelRuns) {
+      throw new TooManyRunsError(
+        `starting ${configs.length} run(s) would exceed MAX_PARALLEL_RUNS=${this.maxParallelRuns} (${active} already active); wait for some to finish`,
+      );
+    }
+    this.reserved += configs.length;
+    try {
+      const runs = await this.createRuns(configs, providers);
+      for (const run of runs) {
+        this.entries.set(run.runId, run);
+        this.emit({ type: 'created', run_id: run.runId, summary: run.summary() });
+      }
+      // Runs start after start() has returned, so a caller can still cancel one before its first step.
+      setImmediate(() => runs.forEach((run) => run.begin()));
+      return runs.map((run) => run.summary());
+    } finally {
+      this.reserved -= configs.length;
+    }
+  }
+
+  get(runId: string): RunView | undefined {
+    return this.entries.get(runId)?.view();
+  }
+
+  list(filter: { status?: RunStatus } = {}): RunSummary[] {
+    return [...this.entries.values()]
+      .map((e) => e.summary())
+      .filter((s) => filter.status === undefined || s.status === filter.status)
+      .sort((a, b) => a.created_at - b.created_at || a.run_id.localeCompare(b.run_id));
+  }
+
+  cancel(runId: string): void {
+    this.entryOf(runId).cancel();
+  }
+
+  logs(runId: string): { entries: LogEntry[]; last_seq: number } | undefined {
+    return this.entries.get(runId)?.logs();
+  }
+
+  prune(maxAgeMs: number): string[] {
+    if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0)
+      throw new ValidationError(`prune age must be a non-negative number of milliseconds, got ${maxAgeMs}`);
+    const cutoff = this.now() - maxAgeMs;
+    const removed: string[] = [];
+    for (const [runId, entry] of this.entries) {
+      if (!entry.isFinished() || entry.summary().updated_at > cutoff) continue;
+      this.entries.delete(runId);
+      removed.push(runId);
+      this.emit({ type: 'removed', run_id: runId });
+    }
+    return removed;
+  }
+
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  whenFinished(runId: string): Promise<RunSummary> {
+    const entry = this.entries.get(runId);
+    return entry ? entry.finished : Promise.reject(new NotFoundError(`no run with id "${runId}"`));
+  }
+
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    const entries = [...this.entries.values()];
+    for (const entry of entries) {
+      if (isActiveStatus(entry.status())) entry.cancel();
+    }
+    await Promise.all(entries.map((e) => e.finished));
+    await Promise.all(entries.map((e) => (e instanceof LiveRun ? e.flush() : undefined)));
+  }
+
+  /** The run actor's recent inspection events (DESIGN.md §3); empty for runs found on disk, undefined for unknown ids. */
+  inspection(runId: string): InspectionRecord[] | undefined {
+    const entry = this.entries.get(runId);
+    if (!entry) return undefined;
+    return entry instanceof LiveRun ? entry.inspection.list() : [];
+  }
+
+  limiterSnapshot(): LimiterLayer[] {
+    return this.options.deps.limiterSnapshot?.() ?? [];
+  }
+
+  async dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }> {
+    const { vendor } = this.options.deps;
+    return { ...(await vendor.coverage()), vendor: vendor.name, label: vendor.label };
+  }
+
+  /**
+   * Lists the runs found in `resultsDir` (history survives a restart): finished ones with their status,
+   * decision and logs, unfinished ones as `interrupted`. Runs already known are left as they are.
+   * Returns the directories that could not be read, with the reason.
+   */
+  async loadHistory(): Promise<Array<{ dir: string; reason: string }>> {
+    const { runs, skipped } = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines);
+    for (const stored of runs) {
+      if (this.entries.has(stored.runId)) continue;
+      const entry = new StoredRunEntry(stored, this.logBufferMaxLines);
+      this.entries.set(entry.runId, entry);
+      this.emit({ type: 'finished', run_id: entry.runId, summary: entry.summary() });
+    }
+    return skipped;
+  }
+
+  private activeCount(): number {
+    let n = 0;
+    for (const entry of this.entries.values()) if (isActiveStatus(entry.status())) n++;
+    return n;
+  }
+
+  private entryOf(runId: string): RunEntry {
+    const entry = this.entries.get(runId);
+    if (!entry) throw new NotFoundError(`no run with id "${runId}"`);
+    return entry;
+  }
+
+  /** Builds each run's provider up front, so an unusable provider refuses the whole batch. */
+  private providersFor(configs: RunConfig[]): LlmProvider[] {
+    const problems: string[] = [];
+    const providers: LlmProvider[] = [];
+    for (const config of configs) {
+      try {
+        providers.push(this.options.deps.providerFor(config));
+      } catch (error) {
+        problems.push(providerProblem(config.ticker, error));
+      }
+    }
+    if (problems.length > 0) throw new ValidationError(problems.join('; '));
+    return providers;
+  }
+
+  /** Makes every run's directory and first files; if one fails, the ones made are removed and nothing starts. */
+  private async createRuns(configs: RunConfig[], providers: LlmProvider[]): Promise<LiveRun[]> {
+    const made: string[] = [];
+    try {
+      const runs: LiveRun[] = [];
+      for (const [i, config] of configs.entries()) {
+        const started = new Date(this.now());
+        const dir = await createRunDirectory(this.options.resultsDir, config.ticker, started);
+        made.push(dir);
+        const runId = formatRunId(config.ticker, started, randomBytes(3).toString('hex'));
+        runs.push(await this.createRun(runId, config, dir, providers[i]!, started.getTime()));
+      }
+      return runs;
+    } catch (error) {
+      await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+      throw error;
+    }
+  }
+
+  private async createRun(runId: string, config: RunConfig, dir: string, rawProvider: LlmProvider, createdAt: number): Promise<LiveRun> {
+    const { deps } = this.options;
+    const streamLogs = this.options.enableLogStream ?? true;
+    // Entries about failed file writes stay in memory only: appending them to run.log could fail again.
+    const files: RunFiles = new RunFiles(dir, (error, what) =>
+      log.append({
+        severity: 'WARN',
+        source: 'results',
+        agent_id: null,
+        message: `could not write ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+    );
+    const log: RunLog = new RunLog({
+      maxLines: this.logBufferMaxLines,
+      now: this.now,
+      onEntry: (entry) => {
+        if (entry.source !== 'results') files.appendLog(entry);
+        if (streamLogs) this.emit({ type: 'log', run_id: runId, entry });
+      },
+    });
+    await files.writeInitial(runId, config);
+    const provider = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
+    const run = new LiveRun({
+      runId,
+      config,
+      files,
+      createdAt,
+      vendor: deps.vendor,
+      provider,
+      log,
+      steps: this.options.steps ?? AGENT_STEPS,
+      ...(deps.priceOf ? { priceOf: (model: string) => deps.priceOf!(model) } : {}),
+      now: this.now,
+      onChange: (r) => this.emit({ type: 'changed', run_id: r.runId, summary: r.summary() }),
+      onFinish: (r) => this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() }),
+    });
+    await run.open();
+    return run;
+  }
+
+  private emit(event: RunEvent): void {
+    // Events of a run not yet announced (still being created) are not sent.
+    if (event.type !== 'created' && event.type !== 'removed' && !this.entries.has(event.run_id)) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's fault must not stop the run or the other listeners.
+      }
+    }
+  }
+}

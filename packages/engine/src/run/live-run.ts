@@ -1,0 +1,279 @@
+import {
+  ConflictError,
+  isTerminalStatus,
+  type ExecutionTree,
+  type NodeStatus,
+  type RunConfig,
+  type RunStatus,
+  type RunSummary,
+} from '@tradingfloor/shared';
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import type { MarketDataVendor } from '../data/vendor.js';
+import { RunLog } from '../logs/run-log.js';
+import type { LlmProvider } from '../providers/provider.js';
+import type { RunView } from '../run-manager-api.js';
+import { reportsOf } from '../results/report-files.js';
+import { RUN_FILES, type RunFiles } from '../results/run-files.js';
+import { deriveContents } from '../tree/derive-contents.js';
+import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
+import { computeProgress, currentPhase } from '../tree/progress.js';
+import { InspectionBuffer } from './inspection-buffer.js';
+import { errorMessage } from './node-records.js';
+import { provideRun, type RunSteps } from './provide-run.js';
+import type { RunEntry } from './run-entry.js';
+import { createRunMachine, RUN_MACHINE_VERSION, type RunMachine } from './run-machine.js';
+import { meteredProvider, UsageMeter, type PriceOf } from './usage-meter.js';
+
+/** What a live run is built from; the RunManager resolves all of it before creating the run. */
+export interface LiveRunOptions {
+  runId: string;
+  config: RunConfig;
+  files: RunFiles;
+  createdAt: number;
+  vendor: MarketDataVendor;
+  /** The run's provider, already wrapped by `EngineDeps.wrapProvider` when there is one. */
+  provider: LlmProvider;
+  log: RunLog;
+  steps: RunSteps;
+  priceOf?: PriceOf;
+  now(): number;
+  /** Called on every change of status, tree, contents or usage (consumers coalesce). */
+  onChange(run: LiveRun): void;
+  /** Called once, after the final files are written. */
+  onFinish(run: LiveRun): void;
+}
+
+/**
+ * One running run: its actor (statechart + bound steps), the derived tree and contents, the log, the
+ * usage meter and the results files. It follows the actor's snapshots: logs state changes, saves
+ * `state.json` at every phase boundary and writes the final files when the run stops.
+ */
+export class LiveRun implements RunEntry {
+  readonly runId: string;
+  readonly config: RunConfig;
+  readonly finished: Promise<RunSummary>;
+  private readonly actor: Actor<RunMachine>;
+  private readonly meter: UsageMeter;
+  private readonly messages: Record<string, string> = {};
+  /** What the actor's `inspect` callback saw, bounded. */
+  readonly inspection: InspectionBuffer;
+  private snapshot: SnapshotFrom<RunMachine>;
+  private tree: ExecutionTree = [];
+  private runStatus: RunStatus = 'pending';
+  private updatedAt: number;
+  private lastError: unknown = undefined;
+  private done = false;
+  private quiet = false;
+  private resolveFinished!: (summary: RunSummary) => void;
+
+  constructor(private readonly o: LiveRunOptions) {
+    this.runId = o.runId;
+    this.config = o.config;
+    this.updatedAt = o.createdAt;
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.meter = new UsageMeter(o.priceOf);
+    this.inspection = new InspectionBuffer(o.now);
+    const provider = meteredProvider(o.provider, this.meter, () => this.touch());
+    const machine = provideRun(createRunMachine(o.now), {
+      runId: o.runId,
+      config: o.config,
+      vendor: o.vendor,
+      provider,
+      models: { quick: o.config.quick_think_llm, deep: o.config.deep_think_llm },
+      log: o.log.sink,
+      appendMessage: (agentId, text) => this.appendMessage(agentId, text),
+      onStepError: (_agentId, error) => (this.lastError ??= error),
+      now: o.now,
+      steps: o.steps,
+    });
+    this.actor = createActor(machine, { input: { config: o.config }, id: o.runId, inspect: this.inspection.inspect });
+    this.snapshot = this.actor.getSnapshot();
+    this.tree = deriveTree(this.snapshot);
+    this.actor.subscribe({ next: (snap) => this.follow(snap), error: (error) => this.crash(error) });
+  }
+
+  /**
+   * Starts the actor in `pending` and writes the initial `state.json`; resolves once it is on disk. No
+   * change is reported before this resolves, so the manager can announce the run first.
+   */
+  async open(): Promise<void> {
+    this.quiet = true;
+    this.actor.start();
+    this.saveState();
+    await this.o.files.idle();
+    this.quiet = false;
+  }
+
+  /** Leaves `pending`: the agents start working. A run canceled before this is left alone. */
+  begin(): void {
+    if (this.runStatus !== 'pending' || this.snapshot.context.cancelRequested) return;
+    this.o.log.append({
+      severity: 'INFO',
+      source: 'run',
+      agent_id: null,
+      message: `run started: ${this.config.ticker} on ${this.config.trade_date} (${this.config.llm_provider})`,
+    });
+    this.actor.send({ type: 'START' });
+  }
+
+  cancel(): void {
+    if (this.runStatus === 'canceled' || this.snapshot.context.cancelRequested) return;
+    if (isTerminalStatus(this.runStatus))
+      throw new ConflictError(`run ${this.runId} already ended (${this.runStatus}); only a pending or running run can be canceled`);
+    this.o.log.append({ severity: 'WARN', source: 'run', agent_id: null, message: 'cancel requested' });
+    this.actor.send({ type: 'CANCEL' });
+  }
+
+  /** Resolves once every file write asked for so far is done (late log lines of stopped steps included). */
+  flush(): Promise<void> {
+    return this.o.files.idle();
+  }
+
+  status(): RunStatus {
+    return this.runStatus;
+  }
+
+  isFinished(): boolean {
+    return this.done;
+  }
+
+  summary(): RunSummary {
+    return {
+      run_id: this.runId,
+      ticker: this.config.ticker,
+      trade_date: this.config.trade_date,
+      status: this.runStatus,
+      overall_progress: computeProgress(this.tree),
+      created_at: this.o.createdAt,
+      updated_at: this.updatedAt,
+      current_phase: currentPhase(this.tree),
+      provider: this.config.llm_provider,
+      error: this.snapshot.context.error,
+      action: this.snapshot.context.decision?.action ?? null,
+      results_path: this.o.files.dir,
+    };
+  }
+
+  view(): RunView {
+    const { context } = this.snapshot;
+    return {
+      summary: this.summary(),
+      config: this.config,
+      tree: this.tree,
+      contents: deriveContents(context, this.messages),
+      decision: context.decision,
+      error: context.error,
+      usage: this.meter.snapshot(),
+    };
+  }
+
+  logs() {
+    return { entries: this.o.log.entries(), last_seq: this.o.log.lastSeq };
+  }
+
+  /** Persists the actor's snapshot, tagged with the machine version and status. */
+  private saveState(): void {
+    const status = runStatusOf(this.snapshot.value);
+    this.o.files.writeState({
+      machine_version: RUN_MACHINE_VERSION,
+      run_id: this.runId,
+      status,
+      saved_at: new Date(this.o.now()).toISOString(),
+      snapshot: this.actor.getPersistedSnapshot(),
+    });
+  }
+
+  private follow(snap: SnapshotFrom<RunMachine>): void {
+    const previous = new Map(flatten(this.tree).map((n) => [n.id, n.status]));
+    this.snapshot = snap;
+    this.tree = deriveTree(snap);
+    const status = runStatusOf(snap.value);
+    if (status !== this.runStatus) {
+      this.runStatus = status;
+      this.o.log.append({
+        severity: status === 'error' ? 'ERROR' : 'INFO',
+        source: 'state',
+        agent_id: null,
+        message: `run ${status}${status === 'error' ? `: ${snap.context.error ?? ''}` : ''}`,
+      });
+    }
+    let phaseBoundary = false;
+    for (const node of flatten(this.tree)) {
+      const before = previous.get(node.id);
+      if (before === node.status || node.node_type === 'report' || node.node_type === 'messages') continue;
+      if (node.node_type === 'phase') phaseBoundary = true;
+      this.o.log.append({
+        severity: node.status === 'error' ? 'ERROR' : 'INFO',
+        source: 'state',
+        agent_id: node.node_type === 'agent' ? node.id : null,
+        message: stateLine(node.id, node.status, node.duration_ms),
+      });
+    }
+    if (phaseBoundary && !isTerminalStatus(status)) this.checkpoint();
+    this.touch();
+    if (isTerminalStatus(status) && !this.done) void this.finish();
+  }
+
+  /** At a phase boundary: the reports so far and the persisted snapshot. */
+  private checkpoint(): void {
+    this.o.files.writeReports(reportsOf(this.snapshot.context));
+    this.saveState();
+  }
+
+  private async finish(): Promise<void> {
+    const { context } = this.snapshot;
+    const files = this.o.files;
+    files.writeReports(reportsOf(context));
+    if (context.decision) files.writeJson(RUN_FILES.decision, context.decision);
+    files.writeJson(RUN_FILES.usage, this.meter.snapshot());
+    if (this.runStatus === 'error') {
+      const stack = this.lastError instanceof Error ? this.lastError.stack : undefined;
+      files.writeError(context.error ?? 'unknown error', stack);
+    }
+    this.saveState();
+    const d = context.decision;
+    this.o.log.append({
+      severity: this.runStatus === 'error' ? 'ERROR' : 'INFO',
+      source: 'run',
+      agent_id: null,
+      message: d
+        ? `run completed: ${d.action} (${d.rating}, confidence ${d.confidence})`
+        : `run ${this.runStatus}${context.error ? `: ${context.error}` : ''}`,
+    });
+    await files.idle();
+    this.done = true;
+    const summary = this.summary();
+    this.o.onFinish(this);
+    this.resolveFinished(summary);
+  }
+
+  /** The actor itself failed (a fault in the machine, not a step): end the run as an error. */
+  private crash(error: unknown): void {
+    this.lastError ??= error;
+    const message = `internal error: ${errorMessage(error)}`;
+    this.snapshot = { ...this.snapshot, context: { ...this.snapshot.context, error: message } } as SnapshotFrom<RunMachine>;
+    this.runStatus = 'error';
+    this.o.log.append({ severity: 'ERROR', source: 'run', agent_id: null, message });
+    this.touch();
+    if (!this.done) void this.finish();
+  }
+
+  private appendMessage(agentId: string, text: string): void {
+    this.messages[agentId] = `${this.messages[agentId] ?? ''}${text}\n`;
+    this.o.files.appendMessage(new Date(this.o.now()).toISOString(), agentId, text);
+    this.touch();
+  }
+
+  private touch(): void {
+    this.updatedAt = this.o.now();
+    if (!this.quiet) this.o.onChange(this);
+  }
+}
+
+function flatten(tree: ExecutionTree): ExecutionTree {
+  return tree.flatMap((n) => [n, ...flatten(n.children)]);
+}
+
+function stateLine(id: string, status: NodeStatus, durationMs: number | null): string {
+  return durationMs !== null && status !== 'in_progress' ? `${id} ${status} after ${durationMs} ms` : `${id} ${status}`;
+}

@@ -1,0 +1,95 @@
+import { ConflictError, isTerminalStatus, type RunStatus, type RunSummary } from '@tradingfloor/shared';
+import { RunLog } from '../logs/run-log.js';
+import type { RunView } from '../run-manager-api.js';
+import type { StoredRun } from '../results/read-history.js';
+import { deriveContents } from '../tree/derive-contents.js';
+import { deriveTree, runStatusOf, type RunSnapshotLike } from '../tree/derive-tree.js';
+import { computeProgress, currentPhase } from '../tree/progress.js';
+import type { RunEntry } from './run-entry.js';
+import { initialRunContext, type RunContext } from './run-context.js';
+import { RUN_MACHINE_VERSION } from './run-machine.js';
+
+/**
+ * A run found in the results directory at start-up. Finished runs keep their status; a run whose
+ * `state.json` is not final (or missing) was cut short by a restart and is listed as `interrupted`.
+ * Read-only: its tree and reports come from the persisted snapshot when its version is known.
+ */
+export class StoredRunEntry implements RunEntry {
+  readonly runId: string;
+  readonly finished: Promise<RunSummary>;
+  private readonly runStatus: RunStatus;
+  private readonly snapshot: RunSnapshotLike;
+  private readonly log: RunLog;
+
+  constructor(
+    private readonly stored: StoredRun,
+    logBufferMaxLines: number,
+  ) {
+    this.runId = stored.runId;
+    const saved = stored.state?.status;
+    this.runStatus = saved !== undefined && isTerminalStatus(saved) ? saved : 'interrupted';
+    this.snapshot = snapshotOf(stored);
+    this.log = new RunLog({ maxLines: logBufferMaxLines, now: () => stored.updatedAt });
+    this.log.restore(stored.logs);
+    this.finished = Promise.resolve(this.summary());
+  }
+
+  status(): RunStatus {
+    return this.runStatus;
+  }
+
+  isFinished(): boolean {
+    return true;
+  }
+
+  cancel(): void {
+    if (this.runStatus === 'canceled') return;
+    throw new ConflictError(`run ${this.runId} is not running (${this.runStatus}); only a pending or running run can be canceled`);
+  }
+
+  summary(): RunSummary {
+    const tree = deriveTree(this.snapshot);
+    const { context } = this.snapshot;
+    return {
+      run_id: this.runId,
+      ticker: this.stored.config.ticker,
+      trade_date: this.stored.config.trade_date,
+      status: this.runStatus,
+      overall_progress: computeProgress(tree),
+      created_at: this.stored.createdAt,
+      updated_at: this.stored.updatedAt,
+      current_phase: this.runStatus === 'interrupted' ? currentPhase(tree) : null,
+      provider: this.stored.config.llm_provider,
+      error: context.error ?? this.stored.errorText,
+      action: (this.stored.decision ?? context.decision)?.action ?? null,
+      results_path: this.stored.dir,
+    };
+  }
+
+  view(): RunView {
+    const { context } = this.snapshot;
+    return {
+      summary: this.summary(),
+      config: this.stored.config,
+      tree: deriveTree(this.snapshot),
+      contents: deriveContents(context, {}),
+      decision: this.stored.decision ?? context.decision,
+      error: context.error ?? this.stored.errorText,
+      usage: this.stored.usage ?? { total: { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: null }, by_agent: {}, by_model: {} },
+    };
+  }
+
+  logs() {
+    return { entries: this.log.entries(), last_seq: this.log.lastSeq };
+  }
+}
+
+/** The persisted snapshot's value and context, when `state.json` is of this machine version; else a blank one. */
+function snapshotOf(stored: StoredRun): RunSnapshotLike {
+  const snap = stored.state?.snapshot as { value?: unknown; context?: RunContext } | undefined;
+  if (stored.state?.machine_version === RUN_MACHINE_VERSION && snap?.context && snap.value !== undefined) {
+    const value = snap.value as RunSnapshotLike['value'];
+    return { value, context: { ...snap.context, nodes: snap.context.nodes ?? {} } };
+  }
+  return { value: runStatusOf('pending'), context: initialRunContext(stored.config) };
+}

@@ -1,0 +1,34 @@
+import type { DebateTurn } from '../agents/agent-context.js';
+import type { RunContext } from '../run/run-context.js';
+import { AGENT_NODE, ANALYST_NODE, messagesNodeId, reportNodeId } from './tree-layout.js';
+
+/**
+ * The text of every report / messages node that has any, by node id: analyst reports, each debater's turns
+ * (one section per round, so a new turn appends), the plans, the final text, and the messages each agent
+ * appended (`messages`, keyed by agent node id).
+ */
+export function deriveContents(context: RunContext, messages: Readonly<Record<string, string>>): Record<string, string> {
+  const contents: Record<string, string> = {};
+  const put = (agentId: string, text: string | null | undefined) => {
+    if (text) contents[reportNodeId(agentId)] = text;
+  };
+  for (const [kind, id] of Object.entries(ANALYST_NODE)) put(id, context.reports[kind as keyof typeof ANALYST_NODE]);
+  put(AGENT_NODE.bull, turnsOf(context.researchDebate, 'bull_researcher'));
+  put(AGENT_NODE.bear, turnsOf(context.researchDebate, 'bear_researcher'));
+  put(AGENT_NODE.researchManager, context.investmentPlan);
+  put(AGENT_NODE.trader, context.traderPlan);
+  put(AGENT_NODE.aggressive, turnsOf(context.riskDebate, 'aggressive_analyst'));
+  put(AGENT_NODE.conservative, turnsOf(context.riskDebate, 'conservative_analyst'));
+  put(AGENT_NODE.neutral, turnsOf(context.riskDebate, 'neutral_analyst'));
+  put(AGENT_NODE.portfolioManager, context.finalText);
+  for (const [agentId, text] of Object.entries(messages)) if (text) contents[messagesNodeId(agentId)] = text;
+  return contents;
+}
+
+/** One speaker's turns of a debate, a `### Round n` section each. */
+export function turnsOf(debate: DebateTurn[], speaker: DebateTurn['speaker']): string {
+  return debate
+    .filter((t) => t.speaker === speaker)
+    .map((t) => `### Round ${t.round}\n\n${t.text.trim()}\n\n`)
+    .join('');
+}

@@ -1,0 +1,66 @@
+import type { ExecutionTree, NodeStatus, RunStatus, TreeNode } from '@tradingfloor/shared';
+import type { StateValue } from 'xstate';
+import type { NodeRecord, RunContext } from '../run/run-context.js';
+import { messagesNodeId, reportNodeId, TREE_LAYOUT, type AgentSlot } from './tree-layout.js';
+
+/** The parts of a run actor's snapshot the tree is derived from (a live snapshot or one read from `state.json`). */
+export interface RunSnapshotLike {
+  value: StateValue;
+  context: RunContext;
+}
+
+/** The run status a statechart value stands for: a top-level state name, or `in_progress` inside it. */
+export function runStatusOf(value: StateValue): Exclude<RunStatus, 'interrupted'> {
+  if (typeof value !== 'string') return 'in_progress';
+  if (value === 'pending' || value === 'completed' || value === 'error' || value === 'canceled') return value;
+  return 'in_progress';
+}
+
+/**
+ * Derives a run's execution tree: phases → agents → `report` and `messages`. Pure; the shape depends on
+ * nothing but the layout, so successive trees of one run differ only in node fields.
+ */
+export function deriveTree(snapshot: RunSnapshotLike): ExecutionTree {
+  const { context } = snapshot;
+  const skipped = (slot: AgentSlot) => slot.phase === 'analysts' && !context.config.analysts.some((k) => slot.id === `analysts.${k}`);
+  return TREE_LAYOUT.map(({ phase, name, agents }) => ({
+    ...fields(phase, name, 'phase', context.nodes[phase], 'pending', context.error),
+    children: agents.map((slot) => agentNode(slot, context, skipped(slot) ? 'skipped' : 'pending')),
+  }));
+}
+
+function agentNode(slot: AgentSlot, context: RunContext, fallback: NodeStatus): TreeNode {
+  const record = context.nodes[slot.id];
+  const agent = fields(slot.id, slot.name, 'agent', record, fallback, context.error);
+  return {
+    ...agent,
+    children: [
+      { ...agent, id: reportNodeId(slot.id), name: 'Report', node_type: 'report', children: [] },
+      { ...agent, id: messagesNodeId(slot.id), name: 'Messages', node_type: 'messages', children: [] },
+    ],
+  };
+}
+
+function fields(
+  id: string,
+  name: string,
+  node_type: TreeNode['node_type'],
+  record: NodeRecord | undefined,
+  fallback: NodeStatus,
+  error: string | null,
+): Omit<TreeNode, 'children'> {
+  const status = record?.status ?? fallback;
+  const started_at = record?.started_at ?? null;
+  const ended_at = record?.ended_at ?? null;
+  const node: Omit<TreeNode, 'children'> = {
+    id,
+    name,
+    node_type,
+    status,
+    started_at,
+    ended_at,
+    duration_ms: started_at !== null && ended_at !== null ? ended_at - started_at : null,
+  };
+  if (status === 'error' && error !== null) node.error = error;
+  return node;
+}

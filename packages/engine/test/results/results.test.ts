@@ -1,0 +1,134 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ValidationError } from '@tradingfloor/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/results/atomic-write.js';
+import { readResultsHistory } from '../../src/results/read-history.js';
+import { createRunDirectory } from '../../src/results/results-dir.js';
+import { RunFiles } from '../../src/results/run-files.js';
+import { WriteQueue } from '../../src/results/write-queue.js';
+import { tempDir } from '../run-manager/support.js';
+import { testConfig } from '../run/support.js';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeEach(async () => {
+  tmp = await tempDir();
+});
+afterEach(async () => {
+  await tmp.cleanup();
+});
+
+const STARTED = new Date(Date.UTC(2024, 4, 10, 9, 5, 7));
+
+describe('createRunDirectory', () => {
+  it('names the directory after the ticker and the UTC start second', async () => {
+    expect(await createRunDirectory(tmp.dir, 'BRK.B', STARTED)).toBe(join(tmp.dir, 'BRK.B', '2024-05-10_09.05.07'));
+  });
+
+  it('gives concurrent creations of one ticker in one second distinct directories', async () => {
+    const dirs = await Promise.all(Array.from({ length: 6 }, () => createRunDirectory(tmp.dir, 'ACME', STARTED)));
+    expect(new Set(dirs).size).toBe(6);
+    expect((await readdir(join(tmp.dir, 'ACME'))).sort()).toEqual([
+      '2024-05-10_09.05.07',
+      '2024-05-10_09.05.07_2',
+      '2024-05-10_09.05.07_3',
+      '2024-05-10_09.05.07_4',
+      '2024-05-10_09.05.07_5',
+      '2024-05-10_09.05.07_6',
+    ]);
+  });
+
+  it.each(['../etc', 'acme', 'A/B', ''])('refuses %j as a path segment', async (ticker) => {
+    await expect(createRunDirectory(tmp.dir, ticker, STARTED)).rejects.toThrow(ValidationError);
+    expect(await readdir(tmp.dir)).toEqual([]);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('replaces a file so that a reader sees the old or the new content, never a part', async () => {
+    const path = join(tmp.dir, 'state.json');
+    const before = 'a'.repeat(1 << 20);
+    const after = 'b'.repeat(4 << 20);
+    await writeFile(path, before);
+    let done = false;
+    const writing = writeFileAtomic(path, after).then(() => (done = true));
+    const seen = new Set<string>();
+    while (!done) {
+      const text = await readFile(path, 'utf8');
+      seen.add(text === before ? 'old' : text === after ? 'new' : `partial(${text.length})`);
+    }
+    await writing;
+    expect([...seen].filter((s) => s.startsWith('partial'))).toEqual([]);
+    expect(await readFile(path, 'utf8')).toBe(after);
+    expect(await readdir(tmp.dir)).toEqual(['state.json']);
+  });
+
+  it('removes its temp file and keeps the target when the rename fails', async () => {
+    const target = join(tmp.dir, 'taken');
+    await mkdir(join(target, 'inside'), { recursive: true }); // a non-empty directory cannot be renamed over
+    await expect(writeFileAtomic(target, 'x')).rejects.toThrow();
+    expect(await readdir(tmp.dir)).toEqual(['taken']);
+  });
+});
+
+describe('WriteQueue', () => {
+  it('keeps the order of appends and writes, one at a time, and survives a failed operation', async () => {
+    const errors: string[] = [];
+    const q = new WriteQueue((_e, what) => errors.push(what));
+    const file = join(tmp.dir, 'log');
+    const order: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const task = (name: string) => async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      order.push(name);
+      await Promise.resolve();
+      running--;
+    };
+    for (let i = 0; i < 50; i++) q.append(file, `${i}\n`);
+    void q.run('first', task('first'));
+    void q.run('broken', () => Promise.reject(new Error('disk full')));
+    q.append(file, 'after\n');
+    void q.run('second', task('second'));
+    await q.idle();
+    expect((await readFile(file, 'utf8')).split('\n').slice(0, -1)).toEqual([...Array.from({ length: 50 }, (_, i) => String(i)), 'after']);
+    expect(order).toEqual(['first', 'second']);
+    expect(maxRunning).toBe(1);
+    expect(errors).toEqual(['broken']);
+  });
+});
+
+describe('RunFiles', () => {
+  it('writes the initial files, reports only when they change, and error.log with message and stack', async () => {
+    const dir = await createRunDirectory(tmp.dir, 'ACME', STARTED);
+    const files = new RunFiles(dir);
+    await files.writeInitial('ACME--2024-05-10_09.05.07--abcdef', testConfig());
+    files.writeReports({ market_report: 'up' });
+    files.writeReports({ market_report: 'up', investment_plan: 'buy' });
+    files.appendMessage('2024-05-10T09:05:08.000Z', 'analysts.market', 'line one\nline two');
+    const error = new Error('boom');
+    files.writeError('boom', error.stack);
+    await files.idle();
+    expect((await readdir(dir)).sort()).toEqual(['RUN_ID', 'config.json', 'error.log', 'message_tool.log', 'reports']);
+    expect((await readdir(join(dir, 'reports'))).sort()).toEqual(['investment_plan.md', 'market_report.md']);
+    expect(await readFile(join(dir, 'message_tool.log'), 'utf8')).toBe('2024-05-10T09:05:08.000Z [analysts.market] line one\\nline two\n');
+    expect(await readFile(join(dir, 'error.log'), 'utf8')).toMatch(/^boom\n\nError: boom\n\s+at /);
+  });
+});
+
+describe('readResultsHistory', () => {
+  it('reads run directories and explains the ones it skips', async () => {
+    const dir = await createRunDirectory(tmp.dir, 'ACME', STARTED);
+    await new RunFiles(dir).writeInitial('ACME--2024-05-10_09.05.07--abcdef', testConfig());
+    const wrong = await createRunDirectory(tmp.dir, 'ACME', STARTED);
+    await writeFile(join(wrong, 'RUN_ID'), 'GLOBEX--2024-05-10_09.05.07--abcdef\n');
+    await mkdir(join(tmp.dir, 'not a ticker', '2024-05-10_09.05.07'), { recursive: true });
+    await mkdir(join(tmp.dir, 'ACME', 'notes'));
+    const { runs, skipped } = await readResultsHistory(tmp.dir, 10);
+    expect(runs.map((r) => [r.runId, r.state, r.decision])).toEqual([['ACME--2024-05-10_09.05.07--abcdef', null, null]]);
+    expect(runs[0]!.createdAt).toBe(STARTED.getTime());
+    expect(skipped).toEqual([{ dir: wrong, reason: expect.stringMatching(/does not belong under ACME/) }]);
+    expect(await readResultsHistory(join(tmp.dir, 'missing'), 10)).toEqual({ runs: [], skipped: [] });
+  });
+});

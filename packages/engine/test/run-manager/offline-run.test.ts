@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { applyContentPatches, applyStatusPatch, DecisionSchema, RunUsageSchema, type ExecutionTree } from '@tradingfloor/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
+import { REPORT_NAMES } from '../../src/results/report-files.js';
+import { RunManager } from '../../src/run-manager.js';
+import { diffContents } from '../../src/tree/diff-contents.js';
+import { diffTree } from '../../src/tree/diff-tree.js';
+import { tempDir } from './support.js';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const dataDir = process.env.DATA_DIR ?? resolve(repoRoot, '../shared/data');
+const hasData = existsSync(join(dataDir, 'ohlcv', 'AAPL.csv'));
+if (!hasData) console.warn(`skipping the real-data run: no market data at ${dataDir} (set DATA_DIR)`);
+
+let results: Awaited<ReturnType<typeof tempDir>>;
+beforeEach(async () => {
+  results = await tempDir();
+});
+afterEach(async () => {
+  await results.cleanup();
+});
+
+describe('a whole run on the offline model and the demo market', () => {
+  it('completes ACME end to end: complete results directory, parsed decision, patches that replay exactly', async () => {
+    // No DATA_DIR and no keys: the embedded defaults (demo market, offline model at zero latency).
+    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    let tree: ExecutionTree = [];
+    let contents: Record<string, string> = {};
+    const mismatches: string[] = [];
+    let changes = 0;
+    m.subscribe((event) => {
+      if (event.type !== 'changed' && event.type !== 'finished') return;
+      const view = m.get(event.run_id)!;
+      // What the server does on every change: diff, send, and the client applies.
+      tree = applyStatusPatch(tree, diffTree(tree, view.tree));
+      contents = applyContentPatches(contents, diffContents(contents, view.contents));
+      if (!isDeepStrictEqual(tree, view.tree)) mismatches.push(`tree at change ${changes}`);
+      if (!isDeepStrictEqual(contents, view.contents)) mismatches.push(`contents at change ${changes}`);
+      changes++;
+    });
+
+    const [run] = await m.start([{ ticker: 'ACME', options: { max_debate_rounds: 2 } }]);
+    const done = await m.whenFinished(run!.run_id);
+    expect(done.error).toBeNull();
+    expect(done).toMatchObject({ status: 'completed', overall_progress: 100 });
+    expect(mismatches).toEqual([]);
+    expect(changes).toBeGreaterThan(20);
+
+    const dir = done.results_path;
+    expect((await readdir(dir)).sort()).toEqual([
+      'RUN_ID',
+      'config.json',
+      'decision.json',
+      'message_tool.log',
+      'reports',
+      'run.log',
+      'state.json',
+      'usage.json',
+    ]);
+    expect((await readdir(join(dir, 'reports'))).sort()).toEqual(REPORT_NAMES.map((n) => `${n}.md`).sort());
+    const decision = DecisionSchema.parse(JSON.parse(await readFile(join(dir, 'decision.json'), 'utf8')));
+    expect(decision).toMatchObject({ ticker: 'ACME', trade_date: done.trade_date });
+    expect(done.action).toBe(decision.action);
+    const usage = RunUsageSchema.parse(JSON.parse(await readFile(join(dir, 'usage.json'), 'utf8')));
+    expect(usage.total.calls).toBeGreaterThan(12); // analysts call tools first
+    expect(Object.keys(usage.by_agent)).toContain('analysts.market');
+    const market = await readFile(join(dir, 'reports', 'market_report.md'), 'utf8');
+    expect(market).toMatch(/offline rule-based model \(no LLM\)/);
+    expect((await readFile(join(dir, 'message_tool.log'), 'utf8')).split('\n').length).toBeGreaterThan(12);
+    const runLog = (await readFile(join(dir, 'run.log'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source: string });
+    expect(runLog.some((e) => e.source === 'tool')).toBe(true);
+    expect(runLog.some((e) => e.source === 'state')).toBe(true);
+    expect(runLog.some((e) => e.source === 'agent')).toBe(true);
+    expect(m.get(run!.run_id)!.contents['research_debate.bull.report']).toMatch(/### Round 1[\s\S]*### Round 2/);
+  });
+
+  it('reports an unknown ticker as a run error with error.log, not a crash', async () => {
+    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    const [run] = await m.start([{ ticker: 'ZZZZ', options: {} }]);
+    const done = await m.whenFinished(run!.run_id);
+    expect(done.status).toBe('error');
+    expect(done.error).toMatch(/ZZZZ/);
+    expect(await readFile(join(done.results_path, 'error.log'), 'utf8')).toContain(done.error!);
+  });
+
+  it('refuses a provider that is not configured before creating anything', async () => {
+    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    await expect(m.start([{ ticker: 'ACME', options: { llm_provider: 'openai' } }])).rejects.toThrow(
+      /ACME: provider not available: .*not configured/,
+    );
+    expect(await readdir(results.dir)).toEqual([]);
+  });
+
+  it.skipIf(!hasData)('runs AAPL on real csv data (DATA_DIR) for 2024-03-28', async () => {
+    const m = new RunManager({ deps: createEngineDepsFromEnv({ DATA_DIR: dataDir }), resultsDir: results.dir });
+    const [run] = await m.start([{ ticker: 'AAPL', options: { trade_date: '2024-03-28', analysts: ['market', 'fundamentals'] } }]);
+    const done = await m.whenFinished(run!.run_id);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('completed');
+    const decision = DecisionSchema.parse(JSON.parse(await readFile(join(done.results_path, 'decision.json'), 'utf8')));
+    expect(decision).toMatchObject({ ticker: 'AAPL', trade_date: '2024-03-28' });
+    // Flat position: the entry price is the real close on the trade date, read from the csv.
+    const row = (await readFile(join(dataDir, 'ohlcv', 'AAPL.csv'), 'utf8')).split('\n').find((l) => l.startsWith('2024-03-28,'));
+    expect(decision.risk_metrics.entry_price).toBe(Number(row!.split(',')[4]));
+  });
+});
