@@ -56,7 +56,11 @@ export type {
 export type { Bar, DataCoverage, FundamentalsSnapshot, InstrumentContext, MarketDataVendor, NewsItem } from './data/vendor.js';
 export type { DataTool } from './data/data-tool.js';
 export { createMarketDataFromEnv } from './data/market-data-from-env.js';
-export { createDemoVendor, DEMO_LABEL } from './data/demo/demo-vendor.js';
+export { createRoutingVendor, resolveVendor, type RoutingVendor } from './data/routing-vendor.js';
+export { assertTradeDateCovered, instrumentDateRange, type InstrumentDateRange } from './data/trade-date-coverage.js';
+export { buildChartData } from './data/chart-data.js';
+export { computeIndicators, INDICATOR_NAMES, type IndicatorName, type IndicatorSeries } from './data/indicators.js';
+export { createDemoVendor, DEMO_LABEL, type DemoVendor } from './data/demo/demo-vendor.js';
 export { createCsvVendor } from './data/csv/csv-vendor.js';
 export { createAnalystTools } from './data/analyst-tools.js';
 export { createOfflineProvider, OFFLINE_MODEL } from './providers/offline/offline-provider.js';

@@ -65,6 +65,8 @@ export interface RunManagerApi {
   shutdown(): Promise<void>;
   limiterSnapshot(): LimiterLayer[];
   dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }>;
+  /** The price chart of a run (bars up to its trade date and indicators); `NotFoundError` for an unknown id. */
+  chart(runId: string): Promise<import('@tradingfloor/shared').ChartData>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import {
+  checkTicker,
   ConfigError,
   ConflictError,
   formatRunId,
@@ -8,6 +9,7 @@ import {
   NotFoundError,
   TooManyRunsError,
   ValidationError,
+  type ChartData,
   type LimiterLayer,
   type LogEntry,
   type RunConfig,
@@ -27,7 +29,25 @@ import type { RunSteps } from './run/provide-run.js';
 import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
 import { providerProblem, resolveRunConfigs } from './run/validate-requests.js';
+import { buildChartData } from './data/chart-data.js';
+import { instrumentDateRange, type InstrumentDateRange } from './data/trade-date-coverage.js';
 import type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
+
+/** Each requested instrument's own date range; unknown or malformed tickers are left out (their runs fail with the vendor's reason). */
+async function instrumentRanges(vendor: EngineDeps['vendor'], requests: readonly RunRequest[]): Promise<Map<string, InstrumentDateRange>> {
+  const ranges = new Map<string, InstrumentDateRange>();
+  const tickers = new Set(requests.map((r) => (typeof r?.ticker === 'string' ? checkTicker(r.ticker) : null)).flatMap((c) => (c?.ok ? [c.ticker] : [])));
+  await Promise.all(
+    [...tickers].map(async (ticker) => {
+      try {
+        ranges.set(ticker, await instrumentDateRange(vendor, ticker));
+      } catch {
+        // Not in the data: validation falls back to the vendor-wide coverage.
+      }
+    }),
+  );
+  return ranges;
+}
 
 /** Default `MAX_PARALLEL_RUNS`. */
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
@@ -78,8 +98,10 @@ export class RunManager implements RunManagerApi {
     const { deps } = this.options;
     if (!Array.isArray(requests)) throw new ValidationError('runs must be requested as a list');
     const coverage = await deps.vendor.coverage();
+    const ranges = await instrumentRanges(deps.vendor, requests);
     const configs = resolveRunConfigs(requests, {
       coverage,
+      rangeOf: (ticker) => ranges.get(ticker),
       dataLabel: deps.vendor.label,
       today: new Date(this.now()).toISOString().slice(0, 10),
       defaultModels: (provider) => deps.defaultModels(provider),
@@ -168,6 +190,12 @@ export class RunManager implements RunManagerApi {
 
   limiterSnapshot(): LimiterLayer[] {
     return this.options.deps.limiterSnapshot?.() ?? [];
+  }
+
+  async chart(runId: string): Promise<ChartData> {
+    const run = this.get(runId);
+    if (!run) throw new NotFoundError(`run ${runId} not found`);
+    return buildChartData(this.options.deps.vendor, run.config.ticker, run.config.trade_date);
   }
 
   async dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }> {

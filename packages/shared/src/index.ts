@@ -63,6 +63,9 @@ export { LogEntrySchema, SEVERITIES, SeveritySchema, severityRank, type LogEntry
 export { EMPTY_USAGE, RunUsageSchema, UsageSchema, type RunUsage, type Usage } from './schemas/usage.js';
 export { RunSummarySchema, type RunSummary } from './schemas/run-summary.js';
 export {
+  CHART_SERIES,
+  ChartDataSchema,
+  type ChartData,
   ConcurrencyMetricsSchema,
   ErrorBodySchema,
   LimiterLayerSchema,

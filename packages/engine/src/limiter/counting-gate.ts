@@ -1,21 +1,38 @@
+import { Sema } from 'async-sema';
+
 /**
- * A FIFO counting semaphore whose limit can change while it is in use, and whose waiters can leave the
- * queue when their AbortSignal fires.
+ * A FIFO counting semaphore whose limit can change while it is in use, and whose waiters can leave when
+ * their AbortSignal fires. The queue and the tokens are async-sema's `Sema` (the project's semaphore);
+ * the gate adds the two rules `Sema` lacks, without a queue of its own:
  *
- * Why not async-sema's `Sema` here: its capacity is fixed at construction and `acquire()` takes no signal,
- * so an aborted waiter would stay queued and later take a permit it no longer wants, and the adaptive
- * limit (lowered after a 429) could not be expressed without parking "reservation" tokens behind the
- * real waiters. Both rules the limiter must keep — an aborted waiter leaves at once, the effective limit
- * binds the next admission — are simple with a counter and a queue, so the gate owns them.
+ * - The effective limit is enforced by *withholding* tokens in a reserve (taken with `tryAcquire`, or kept
+ *   back when a holder releases), never by resizing, so a lowered limit binds the very next admission
+ *   instead of queueing behind the waiters. Raising it hands reserved tokens back, which `Sema` gives to
+ *   its waiters FIFO; raising past every earlier limit mints the extra tokens (`release` adds a token).
+ * - `Sema` cannot drop a waiter: an aborted one is rejected at once and leaves `waiting`, and the token
+ *   its queued `acquire()` later yields goes straight back.
+ *
+ * Unlimited (null) has no `Sema`, only the count. A limit set later gets a fresh `Sema`; holders admitted
+ * before it hold none of its tokens but still count in `inUse`, so admissions wait until `inUse < limit`.
+ * Admission from the queue takes effect when `Sema` hands over the token (a few microtasks after the
+ * release that freed it), so `inUse`/`waiting` move then.
  */
 export class CountingGate {
-  #limit: number | null;
+  #limit: number | null = null;
+  #sema: Sema | null = null;
+  /** Tokens the current `Sema` owns: the largest limit set since it was created. */
+  #tokens = 0;
+  /** Tokens of the current `Sema` the gate withholds to keep the effective limit. */
+  #reserve = 0;
+  /** Holders whose permit is a token of the current `Sema` (the others were admitted without one). */
+  #holdingTokens = 0;
   #inUse = 0;
-  readonly #queue: Array<{ admit: () => void }> = [];
+  /** Live waiters only: an aborted waiter leaves the count at once, though `Sema` still queues it. */
+  #waiting = 0;
 
   /** `limit` null means unlimited. */
   constructor(limit: number | null) {
-    this.#limit = limit;
+    this.setLimit(limit);
   }
 
   get limit(): number | null {
@@ -27,7 +44,7 @@ export class CountingGate {
   }
 
   get waiting(): number {
-    return this.#queue.length;
+    return this.#waiting;
   }
 
   /**
@@ -36,57 +53,92 @@ export class CountingGate {
    */
   setLimit(limit: number | null): void {
     this.#limit = limit;
-    this.#drain();
+    if (limit === null) {
+      const sema = this.#sema;
+      if (sema === null) return;
+      // Unlimited admits everyone queued: one token per queued waiter (the abandoned ones drop theirs).
+      this.#sema = null;
+      this.#tokens = this.#reserve = this.#holdingTokens = 0;
+      for (let queued = sema.nrWaiting(); queued > 0; queued--) sema.release();
+      return;
+    }
+    if (this.#sema === null) {
+      this.#sema = new Sema(limit);
+      this.#tokens = limit;
+    } else if (limit > this.#tokens) {
+      this.#reserve += limit - this.#tokens;
+      this.#tokens = limit;
+    }
+    this.#settle();
   }
 
   /**
    * Resolves with a release function once a permit is held. Rejects with the signal's reason when the
-   * signal aborts first; the waiter is then removed from the queue and holds nothing.
+   * signal aborts first; the waiter then holds nothing and no longer counts as waiting.
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#queue.length === 0 && this.#hasRoom()) return Promise.resolve(this.#take());
-    let resolve!: (release: () => void) => void;
-    let reject!: (reason: unknown) => void;
-    const promise = new Promise<() => void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const waiter = {
-      admit: () => {
+    const sema = this.#sema;
+    if (sema === null) return Promise.resolve(this.#admit(null));
+    // A free token exists only while `Sema` queues nobody, so taking it keeps FIFO order.
+    if (sema.tryAcquire() !== undefined) return Promise.resolve(this.#admit(sema));
+    return new Promise((resolve, reject) => {
+      let abandoned = false;
+      const onAbort = () => {
+        abandoned = true;
+        this.#waiting -= 1;
+        reject(signal?.reason);
+      };
+      this.#waiting += 1;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void sema.acquire().then(() => {
+        if (abandoned) return this.#giveBack(sema);
         signal?.removeEventListener('abort', onAbort);
-        resolve(this.#take());
-      },
-    };
-    const onAbort = () => {
-      const at = this.#queue.indexOf(waiter);
-      if (at >= 0) this.#queue.splice(at, 1);
-      reject(signal?.reason);
-      // Leaving may unblock nobody (limits did not change), but keeps the rule in one place.
-      this.#drain();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    this.#queue.push(waiter);
-    return promise;
+        this.#waiting -= 1;
+        resolve(this.#admit(sema));
+      });
+    });
   }
 
-  #hasRoom(): boolean {
-    return this.#limit === null || this.#inUse < this.#limit;
-  }
-
-  #take(): () => void {
+  /** Counts a new holder of a token of `sema` (none when null, or when `sema` was retired meanwhile). */
+  #admit(sema: Sema | null): () => void {
+    const token = sema !== null && sema === this.#sema;
     this.#inUse += 1;
+    if (token) this.#holdingTokens += 1;
+    this.#settle();
     let released = false;
     return () => {
       // Idempotent, so a double release in an error path can never hand out an extra permit.
       if (released) return;
       released = true;
       this.#inUse -= 1;
-      this.#drain();
+      if (token && sema === this.#sema) {
+        this.#holdingTokens -= 1;
+        this.#reserve += 1;
+      }
+      this.#settle();
     };
   }
 
-  #drain(): void {
-    while (this.#queue.length > 0 && this.#hasRoom()) this.#queue.shift()!.admit();
+  /** A token of `sema` comes back to the gate; a retired `Sema`'s token is simply dropped. */
+  #giveBack(sema: Sema): void {
+    if (sema !== this.#sema) return;
+    this.#reserve += 1;
+    this.#settle();
+  }
+
+  /**
+   * Moves tokens between the reserve and `Sema` so that exactly `limit - inUse` are free (none at or over
+   * the limit): every token neither held nor meant to be free is withheld.
+   */
+  #settle(): void {
+    const sema = this.#sema;
+    if (sema === null || this.#limit === null) return;
+    const withhold = this.#tokens - this.#holdingTokens - this.#tokens - this.#reserve - this.#holdingTokens;
+    while (this.#reserve < withhold && sema.tryAcquire() !== undefined) this.#reserve += 1;
+    while (this.#reserve > withhold) {
+      this.#reserve -= 1;
+      sema.release();
+    }
   }
 }

@@ -19,6 +19,8 @@ export interface ValidationScope {
   /** Today's date `YYYY-MM-DD` (UTC), from the injected clock. */
   today: string;
   defaultModels(provider: RunConfig['llm_provider']): { quick: string; deep: string };
+  /** One instrument's own date range, when its data is known: defaults and checks use it before the vendor-wide coverage. */
+  rangeOf?(ticker: string): { first_date: string; last_date: string } | undefined;
 }
 
 const issuesOf = (error: z.ZodError) =>
@@ -49,10 +51,11 @@ export function resolveRunConfigs(requests: readonly RunRequest[], scope: Valida
     if (position && !position.success) fail(`position: ${issuesOf(position.error)}`);
     if (!ticker.success || !options.success || (position && !position.success)) continue;
 
-    // Default: the data's last date, but never a day that has not come yet.
-    const lastDate = scope.coverage.last_date < scope.today ? scope.coverage.last_date : scope.today;
+    // Default: the instrument's (else the data's) last date, but never a day that has not come yet.
+    const range = scope.rangeOf?.(ticker.data) ?? scope.coverage;
+    const lastDate = range.last_date < scope.today ? range.last_date : scope.today;
     const tradeDate = options.data.trade_date ?? lastDate;
-    const dateProblem = checkTradeDate(tradeDate, scope);
+    const dateProblem = checkTradeDate(tradeDate, range, ticker.data, scope);
     if (dateProblem) {
       fail(dateProblem);
       continue;
@@ -73,11 +76,11 @@ export function resolveRunConfigs(requests: readonly RunRequest[], scope: Valida
   return configs;
 }
 
-function checkTradeDate(date: string, scope: ValidationScope): string | null {
+function checkTradeDate(date: string, range: { first_date: string; last_date: string }, ticker: string, scope: ValidationScope): string | null {
   if (date > scope.today) return `trade date ${date} is in the future (today is ${scope.today})`;
-  const { first_date, last_date } = scope.coverage;
-  if (date < first_date || date > last_date)
-    return `trade date ${date} is outside the data (${scope.dataLabel} covers ${first_date} to ${last_date})`;
+  const { first_date, last_date } = range;
+  const whose = range === scope.coverage ? scope.dataLabel : `the data of ${ticker}`;
+  if (date < first_date || date > last_date) return `trade date ${date} is outside the data (${whose} covers ${first_date} to ${last_date})`;
   return null;
 }
 

@@ -140,3 +140,16 @@ export const PhaseMetricsSchema = z.object({
   by_status: z.record(z.string(), z.number().int()),
 });
 export type PhaseMetrics = z.infer<typeof PhaseMetricsSchema>;
+
+const ChartPointSchema = z.object({ date: z.string(), value: z.number() });
+/** Indicator series of `GET /runs/:id/chart`, one point per session once warmed up. */
+export const CHART_SERIES = ['sma_50', 'sma_200', 'ema_10', 'boll_upper', 'boll_middle', 'boll_lower', 'rsi', 'macd', 'macd_signal', 'macd_hist'] as const;
+/** `GET /runs/:id/chart`: about a year of daily bars up to the run's trade date, with the market analyst's indicators. */
+export const ChartDataSchema = z.object({
+  ticker: z.string(),
+  trade_date: z.string(),
+  data_label: z.string(),
+  bars: z.array(z.object({ date: z.string(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() })),
+  indicators: z.partialRecord(z.enum(CHART_SERIES), z.array(ChartPointSchema)),
+});
+export type ChartData = z.infer<typeof ChartDataSchema>;

@@ -1,0 +1,91 @@
+import type { Server } from 'node:http';
+import type { Decision } from '@tradingfloor/shared';
+import type { RunManagerApi } from '@tradingfloor/engine';
+import Koa from 'koa';
+import { koaBody } from 'koa-body';
+import type { ServerConfig } from './config.js';
+import { createServerMetrics, type ServerMetrics } from './metrics/prometheus.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { guard } from './middleware/guard.js';
+import { notFound } from './middleware/not-found.js';
+import { serveSpa } from './middleware/spa.js';
+import { renderDecisionHtml } from './render/decision-html.js';
+import { isPublicPath } from './routes/api-paths.js';
+import { buildRouter } from './routes/index.js';
+import type { ProviderInfo } from './routes/route-deps.js';
+import { WsHub, type WsHubOptions } from './ws/hub.js';
+
+/** What the app is built from. */
+export interface AppDeps {
+  manager: RunManagerApi;
+  config: ServerConfig;
+  /** The providers offered by `GET /config/providers`. */
+  providers: () => ProviderInfo[] | Promise<ProviderInfo[]>;
+  /** Tuning of the WebSocket hub (coalescing window, aggregate interval, heartbeat). */
+  ws?: Pick<WsHubOptions, 'flushDelayMs' | 'aggregateIntervalMs' | 'heartbeatMs'>;
+  /** Where unexpected errors (500s, hub faults) are reported; default console.error. */
+  onError?: (err: unknown) => void;
+  now?: () => number;
+}
+
+/** An unlistened TradingFloor app: Koa for REST plus the WebSocket hub waiting for an http.Server. */
+export interface TradingFloorApp {
+  app: Koa;
+  hub: WsHub;
+  metrics: ServerMetrics;
+  /** Routes `/ws` upgrades of `server` to the hub; returns a detach function. */
+  attachWebSocket(server: Server): () => void;
+  /** Closes every WebSocket client and stops listening to the manager (the manager itself is the caller's). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the Koa app. Middleware order matters: errors first (everything below becomes `{ error }`), then
+ * the JSON 404 wrapper, the Origin/token guard, the body parser, the API router and finally the SPA.
+ */
+export function createApp(deps: AppDeps): TradingFloorApp {
+  const { manager, config } = deps;
+  const now = deps.now ?? Date.now;
+  const renderDecision = (decision: Decision) => renderDecisionHtml(decision);
+  const hub = new WsHub({
+    manager,
+    token: config.token,
+    allowedOrigins: config.allowedOrigins,
+    maxBufferedBytes: config.wsMaxBufferedBytes,
+    renderDecision,
+    ...deps.ws,
+  });
+  const metrics = createServerMetrics(manager, () => hub.clientCounts());
+  const router = buildRouter({ manager, config, providers: deps.providers, metrics, renderDecision, now });
+
+  const app = new Koa();
+  app.use(errorHandler(deps.onError));
+  app.use(notFound());
+  app.use(guard({ token: config.token, allowedOrigins: config.allowedOrigins, isPublic: isPublicPath }));
+  app.use(
+    koaBody({
+      json: true,
+      urlencoded: true,
+      text: false,
+      multipart: false,
+      jsonStrict: true,
+      jsonLimit: config.bodyLimitBytes,
+      formLimit: config.bodyLimitBytes,
+      patchNode: false,
+    }),
+  );
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  app.use(serveSpa(config.webDist));
+
+  return {
+    app,
+    hub,
+    metrics,
+    attachWebSocket: (server) => hub.attach(server),
+    async close() {
+      metrics.dispose();
+      await hub.close();
+    },
+  };
+}

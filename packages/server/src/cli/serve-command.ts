@@ -1,0 +1,101 @@
+import { TradingFloorError, ValidationError } from '@tradingfloor/shared';
+import { EXIT, writeLine, type CliIo } from './cli-io.js';
+import { deferred } from './deferred.js';
+
+/** The `serve` command's flags as commander hands them over. */
+export interface RawServeFlags {
+  port?: string;
+  host?: string;
+  resultsDir?: string;
+}
+
+/** What `serve` needs from the server: `startServer` of `../serve.ts`, injectable for tests. */
+export type StartServer = (
+  env: Record<string, string | undefined>,
+  overrides: ServeOverrides,
+) => Promise<{ url: string; port: number; close(): Promise<void> | void }>;
+
+/** What `serve` passes to `startServer`: the flags, and where its "listening" line goes. */
+export interface ServeOverrides {
+  port?: number;
+  host?: string;
+  resultsDir?: string;
+  log?: (line: string) => void;
+}
+
+/** The real server, loaded only when `serve` runs so that `run` never loads Koa. */
+const startRealServer: StartServer = async (env, overrides) => {
+  const { startServer } = await import('../serve.js');
+  return startServer(env, overrides);
+};
+
+function parsePort(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port > 65535)
+    throw new ValidationError(`--port must be a whole number from 0 to 65535, got ${JSON.stringify(raw)}`);
+  return port;
+}
+
+function describeStartFailure(err: unknown, port: number | undefined): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  const which = port === undefined ? 'the configured port' : `port ${port}`;
+  if (code === 'EADDRINUSE') return `${which} is already in use: choose another with --port or PORT`;
+  if (code === 'EACCES') return `not allowed to listen on ${which}: use a port above 1023`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * `tradingfloor serve`: starts the HTTP + WebSocket server and the SPA, prints its URL, and closes it cleanly
+ * on SIGINT / SIGTERM (a second signal exits at once). Answers 0 after a clean close, 2 for bad flags or
+ * configuration, 1 when the server cannot start.
+ */
+export async function serveCommand(flags: RawServeFlags, io: CliIo, start: StartServer = startRealServer): Promise<number> {
+  // The server prints its own "TradingFloor listening on <url>" line through `log`.
+  const overrides: ServeOverrides = { log: (line) => writeLine(io.stdout, line) };
+  try {
+    const port = parsePort(flags.port);
+    if (port !== undefined) overrides.port = port;
+    if (flags.host !== undefined) {
+      if (flags.host.trim() === '') throw new ValidationError('--host is empty');
+      overrides.host = flags.host.trim();
+    }
+    if (flags.resultsDir !== undefined) overrides.resultsDir = flags.resultsDir;
+  } catch (err) {
+    writeLine(io.stderr, `tradingfloor serve: ${(err as Error).message}`);
+    return EXIT.usage;
+  }
+
+  const signals = io.signals ?? process;
+  const stop = deferred<'SIGINT' | 'SIGTERM'>();
+  let stopping = false;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (stopping) io.exit?.(signal === 'SIGINT' ? EXIT.interrupted : 143);
+    stopping = true;
+    stop.resolve(signal);
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  signals.on('SIGINT', onInt);
+  signals.on('SIGTERM', onTerm);
+  try {
+    let server: Awaited<ReturnType<StartServer>>;
+    try {
+      server = await start(io.env, overrides);
+    } catch (err) {
+      const userError = err instanceof TradingFloorError && (err.status === 400 || err.code === 'config');
+      writeLine(io.stderr, `tradingfloor serve: ${describeStartFailure(err, overrides.port)}`);
+      return userError ? EXIT.usage : EXIT.failed;
+    }
+    writeLine(io.stdout, 'Press Ctrl-C to stop.');
+    const signal = await stop.promise;
+    writeLine(io.stdout, `${signal}: closing the server…`);
+    await server.close();
+    writeLine(io.stdout, 'server closed');
+    return EXIT.ok;
+  } finally {
+    signals.off('SIGINT', onInt);
+    signals.off('SIGTERM', onTerm);
+  }
+}

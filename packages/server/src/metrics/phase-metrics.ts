@@ -1,0 +1,51 @@
+import { isTerminalStatus, type ExecutionTree, type PhaseMetrics, type RunStatus, type TreeNode } from '@tradingfloor/shared';
+
+/** One run as the phase statistics see it. */
+export interface PhaseSample {
+  status: RunStatus;
+  tree: ExecutionTree;
+}
+
+/** Every `phase` node of a tree, at any depth. */
+export function* phaseNodes(tree: ExecutionTree): Generator<TreeNode> {
+  for (const node of tree) {
+    if (node.node_type === 'phase') yield node;
+    yield* phaseNodes(node.children);
+  }
+}
+
+/** Nearest-rank percentile of ascending values. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/**
+ * Average and p95 duration of each phase over finished runs, and run counts by status. Phases are the
+ * tree's `phase` nodes; a phase that ended in error counts with its time until the error, and
+ * one that never ran (no duration) is left out.
+ */
+export function computePhaseMetrics(samples: Iterable<PhaseSample>): PhaseMetrics {
+  const durations = new Map<string, number[]>();
+  const byStatus: Record<string, number> = {};
+  let finished = 0;
+  for (const run of samples) {
+    byStatus[run.status] = (byStatus[run.status] ?? 0) + 1;
+    if (!isTerminalStatus(run.status)) continue;
+    finished++;
+    for (const node of phaseNodes(run.tree)) {
+      if (node.duration_ms === null) continue;
+      const list = durations.get(node.id) ?? [];
+      list.push(node.duration_ms);
+      durations.set(node.id, list);
+    }
+  }
+  const phases: PhaseMetrics['phases'] = {};
+  for (const [phase, list] of durations) {
+    list.sort((a, b) => a - b);
+    const avg = list.reduce((sum, d) => sum + d, 0) / list.length;
+    phases[phase] = { count: list.length, avg_ms: Math.round(avg * 10) / 10, p95_ms: percentile(list, 95) };
+  }
+  return { runs: finished, phases, by_status: byStatus };
+}

@@ -1,0 +1,13 @@
+/** First path segments that belong to the API (everything else may be the SPA). */
+const API_ROOTS = ['start-multi', 'start-process', 'runs', 'config', 'metrics', 'healthz', 'ws'];
+
+/** True for paths the API owns: they answer JSON (404 JSON when unknown), never the SPA's index.html. */
+export function isApiPath(path: string): boolean {
+  const first = path.split('/')[1] ?? '';
+  return API_ROOTS.includes(first);
+}
+
+/** Paths readable without the API token: the health probe and the SPA's own files. */
+export function isPublicPath(path: string): boolean {
+  return path === '/healthz' || !isApiPath(path);
+}

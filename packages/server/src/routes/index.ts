@@ -1,0 +1,15 @@
+import Router from '@koa/router';
+import { logRoutes } from './logs.js';
+import { metaRoutes } from './meta.js';
+import type { RouteDeps } from './route-deps.js';
+import { runRoutes } from './runs.js';
+import { startRoutes } from './start.js';
+
+/** The whole REST API: one router per resource, mounted in one place. */
+export function buildRouter(deps: RouteDeps): Router {
+  const router = new Router();
+  for (const part of [startRoutes(deps), runRoutes(deps), logRoutes(deps), metaRoutes(deps)]) {
+    router.use(part.routes());
+  }
+  return router;
+}

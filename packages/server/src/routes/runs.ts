@@ -1,0 +1,59 @@
+import Router from '@koa/router';
+import { NotFoundError, RunListQuerySchema, ValidationError } from '@tradingfloor/shared';
+import { describeZodError } from '../middleware/error-handler.js';
+import type { RouteDeps } from './route-deps.js';
+import { requireRun } from './run-param.js';
+
+/** `/runs` and the per-run read and cancel endpoints. */
+export function runRoutes(deps: RouteDeps): Router {
+  const router = new Router();
+  const { manager } = deps;
+
+  router.get('/runs', (ctx) => {
+    const query = RunListQuerySchema.safeParse(ctx.query);
+    if (!query.success) throw new ValidationError(describeZodError(query.error, 'query'));
+    ctx.body = { runs: manager.list(query.data.status ? { status: query.data.status } : undefined) };
+  });
+
+  router.get('/runs/:id/status', (ctx) => {
+    ctx.body = requireRun(manager, ctx.params.id).summary;
+  });
+
+  router.get('/runs/:id/tree', (ctx) => {
+    const run = requireRun(manager, ctx.params.id);
+    ctx.body = {
+      run_id: run.runId,
+      ticker: run.summary.ticker,
+      status: run.summary.status,
+      overall_progress: run.summary.overall_progress,
+      execution_tree: run.tree,
+      contents: run.contents,
+    };
+  });
+
+  router.get('/runs/:id/decision', (ctx) => {
+    const run = requireRun(manager, ctx.params.id);
+    if (run.decision === null) throw new NotFoundError(`no decision for run ${run.runId} (status ${run.summary.status})`);
+    ctx.body = {
+      run_id: run.runId,
+      ticker: run.summary.ticker,
+      status: run.summary.status,
+      decision: run.decision,
+      decision_html: deps.renderDecision(run.decision),
+    };
+  });
+
+  router.get('/runs/:id/chart', async (ctx) => {
+    const run = requireRun(manager, ctx.params.id);
+    ctx.body = await manager.chart(run.runId);
+  });
+
+  router.post('/runs/:id/cancel', (ctx) => {
+    const run = requireRun(manager, ctx.params.id);
+    manager.cancel(run.runId);
+    ctx.status = 202;
+    ctx.body = { run_id: run.runId, status: manager.get(run.runId)?.summary.status ?? run.summary.status };
+  });
+
+  return router;
+}

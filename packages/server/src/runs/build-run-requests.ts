@@ -1,0 +1,91 @@
+import { checkTicker, ValidationError, type Position, type RunOptionsInput, type StartRunsBody } from '@tradingfloor/shared';
+import type { RunRequest } from '@tradingfloor/engine';
+
+/** Limits that apply to one start request. */
+export interface StartLimits {
+  maxTickers: number;
+  /** False = single-run mode: exactly one symbol per request. */
+  multiRun: boolean;
+}
+
+/** Every symbol the body names, from `company_symbols` (CSV or list) or the legacy single-symbol fields. */
+function rawSymbols(body: StartRunsBody): string[] {
+  const lists = [body.company_symbols, body.company_symbol, body.ticker].filter((v) => v !== undefined);
+  return lists
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .flatMap((s) => s.split(/[\s,;]+/))
+    .filter((s) => s !== '');
+}
+
+/** Checks every symbol, naming each bad one; duplicates are merged in order. */
+export function collectTickers(body: StartRunsBody, limits: StartLimits): string[] {
+  const raw = rawSymbols(body);
+  if (raw.length === 0) throw new ValidationError('no ticker given: set company_symbols (e.g. "AAPL,MSFT")');
+  const tickers: string[] = [];
+  const bad: string[] = [];
+  for (const symbol of raw) {
+    const check = checkTicker(symbol);
+    if (!check.ok) bad.push(check.reason);
+    else if (!tickers.includes(check.ticker)) tickers.push(check.ticker);
+  }
+  if (bad.length > 0) throw new ValidationError(`invalid ticker${bad.length > 1 ? 's' : ''}: ${bad.join('; ')}`);
+  if (!limits.multiRun && tickers.length > 1) {
+    throw new ValidationError(`multi-run is disabled (ENABLE_MULTI_RUN=0): give one ticker, got ${tickers.length} (${tickers.join(', ')})`);
+  }
+  if (tickers.length > limits.maxTickers) {
+    throw new ValidationError(
+      `too many tickers: ${tickers.length} given, at most ${limits.maxTickers} per request (MAX_TICKERS_PER_REQUEST)`,
+    );
+  }
+  return tickers;
+}
+
+/** The run options shared by the batch, from the body's snake_case fields (seed names accepted). */
+export function runOptionsOf(body: StartRunsBody): RunOptionsInput {
+  if (body.analysis_date !== undefined && body.trade_date !== undefined && body.analysis_date !== body.trade_date) {
+    throw new ValidationError(`analysis_date (${body.analysis_date}) and trade_date (${body.trade_date}) disagree: give one of them`);
+  }
+  const options: RunOptionsInput = {};
+  const tradeDate = body.trade_date ?? body.analysis_date;
+  if (tradeDate !== undefined) options.trade_date = tradeDate;
+  if (body.analysts !== undefined) options.analysts = body.analysts;
+  if (body.max_debate_rounds !== undefined) options.max_debate_rounds = body.max_debate_rounds;
+  if (body.max_risk_discuss_rounds !== undefined) options.max_risk_discuss_rounds = body.max_risk_discuss_rounds;
+  if (body.llm_provider !== undefined) options.llm_provider = body.llm_provider;
+  if (body.quick_think_llm !== undefined) options.quick_think_llm = body.quick_think_llm;
+  if (body.deep_think_llm !== undefined) options.deep_think_llm = body.deep_think_llm;
+  if (body.offline_latency_ms !== undefined) options.offline_latency_ms = body.offline_latency_ms;
+  if (body.sequential_analysts !== undefined) options.sequential_analysts = body.sequential_analysts;
+  if (body.cost_per_trade !== undefined) options.cost_per_trade = body.cost_per_trade;
+  return options;
+}
+
+/** Positions keyed by symbol, re-keyed by normalised ticker; a symbol not in the request is an error. */
+function positionsOf(body: StartRunsBody, tickers: string[]): Map<string, Position> {
+  const positions = new Map<string, Position>();
+  for (const [key, position] of Object.entries(body.instrument_positions ?? {})) {
+    const check = checkTicker(key);
+    if (!check.ok) throw new ValidationError(`instrument_positions: ${check.reason}`);
+    if (!tickers.includes(check.ticker)) {
+      throw new ValidationError(
+        `instrument_positions names ${check.ticker}, which is not among the requested tickers (${tickers.join(', ')})`,
+      );
+    }
+    positions.set(check.ticker, position);
+  }
+  return positions;
+}
+
+/**
+ * Turns a parsed start body into one `RunRequest` per ticker. Throws `ValidationError` naming every bad
+ * input before anything is started, so a request either starts all its runs or none.
+ */
+export function buildRunRequests(body: StartRunsBody, limits: StartLimits): RunRequest[] {
+  const tickers = collectTickers(body, limits);
+  const options = runOptionsOf(body);
+  const positions = positionsOf(body, tickers);
+  return tickers.map((ticker) => {
+    const position = positions.get(ticker);
+    return position === undefined ? { ticker, options: { ...options } } : { ticker, options: { ...options }, position };
+  });
+}

@@ -1,0 +1,110 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEngineDepsFromEnv, RunManager, type RunManagerApi } from '@tradingfloor/engine';
+import { createApp, type AppDeps } from './app.js';
+import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
+import { describeProvidersFromEnv } from './providers.js';
+import { startRetention } from './retention.js';
+import type { ProviderInfo } from './routes/route-deps.js';
+
+/** What `startServer` may be told besides the environment. */
+export interface StartServerOverrides extends ServerConfigOverrides {
+  /** A ready manager (tests: scripted providers); the caller then owns its `loadHistory` and `shutdown`. */
+  manager?: RunManagerApi;
+  /** Providers for `GET /config/providers` (default: described from the environment). */
+  providers?: () => ProviderInfo[] | Promise<ProviderInfo[]>;
+  /** WebSocket tuning (coalescing window, aggregate interval, heartbeat). */
+  ws?: AppDeps['ws'];
+  /** Where the "listening" line and warnings go (default console.log). */
+  log?: (line: string) => void;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  config: ServerConfig;
+  manager: RunManagerApi;
+  /** Stops retention, drops WebSocket clients, closes the port and, if it built the manager, shuts it down. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts TradingFloor: parses the environment, builds the engine (unless a manager is given) and loads the
+ * run history from disk, starts the retention scheduler, listens, and logs
+ * `TradingFloor listening on http://HOST:PORT` (port 0 picks a free port and the line shows the real one).
+ */
+export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServerOverrides = {}): Promise<RunningServer> {
+  const log = overrides.log ?? ((line: string) => console.log(line));
+  const config = loadServerConfig(env, overrides);
+  const ownsManager = overrides.manager === undefined;
+  let manager = overrides.manager;
+  const providers = overrides.providers;
+  if (manager === undefined) {
+    const deps = createEngineDepsFromEnv(env);
+    const built = new RunManager({
+      deps,
+      resultsDir: config.resultsDir,
+      // Single-run mode is also enforced by the manager itself: one active run at a time.
+      maxParallelRuns: config.enableMultiRun ? config.maxParallelRuns : 1,
+      logBufferMaxLines: config.logBufferMaxLines,
+      enableLogStream: config.enableLogStream,
+    });
+    await built.loadHistory();
+    manager = built;
+  }
+  const engine = manager;
+  const app = createApp({ manager: engine, config, providers: providers ?? describeProvidersFromEnv(env), ws: overrides.ws });
+  const server = createServer(app.app.callback());
+  // Slow or idle sockets cannot hold the process: headers within 30 s, whole requests within 2 min.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+  const detach = app.attachWebSocket(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const retention = startRetention(
+    engine,
+    {
+      resultsDir: config.resultsDir,
+      runMaxAgeHours: config.runMaxAgeHours,
+      resultsMaxPerTicker: config.resultsMaxPerTicker,
+      resultsMaxAgeDays: config.resultsMaxAgeDays,
+    },
+    config.runPruneIntervalSeconds,
+    { onError: (err) => log(`retention pass failed: ${err instanceof Error ? err.message : String(err)}`) },
+  );
+  // One pass at start-up; later passes follow the interval.
+  void retention.runOnce().catch((err: unknown) => log(`retention pass failed: ${err instanceof Error ? err.message : String(err)}`));
+
+  const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${hostInUrl}:${port}`;
+  log(`TradingFloor listening on ${url}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    host: config.host,
+    config,
+    manager: engine,
+    close() {
+      closing ??= (async () => {
+        await retention.stop();
+        detach();
+        await app.close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        if (ownsManager) await engine.shutdown();
+      })();
+      return closing;
+    },
+  };
+}

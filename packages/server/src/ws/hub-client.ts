@@ -1,0 +1,37 @@
+import type { ServerMessage } from '@tradingfloor/shared';
+import { WebSocket } from 'ws';
+
+/** How a connection subscribed: all runs' summaries, or one run's full stream. */
+export type ClientMode = { kind: 'aggregate' } | { kind: 'focused'; runId: string };
+
+/**
+ * One WebSocket connection as the hub sees it. Sending never queues without bound: a client whose unsent
+ * backlog is already past `maxBufferedBytes` is terminated instead of being sent more, so a stalled reader
+ * costs the server at most the bound plus one message.
+ */
+export class HubClient {
+  /** Set by the heartbeat; a client that misses a pong is terminated. */
+  alive = true;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly mode: ClientMode,
+    private readonly maxBufferedBytes: number,
+    private readonly onSlow: (client: HubClient) => void = () => {},
+  ) {}
+
+  /** Sends an already serialised message (one `JSON.stringify` per broadcast, not per client). */
+  sendRaw(json: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.onSlow(this);
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(json);
+  }
+
+  send(message: ServerMessage): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,221 @@
+import {
+  isTerminalStatus,
+  type Decision,
+  type ExecutionTree,
+  type LogEntry,
+  type RunStatus,
+  type ServerMessage,
+  type ServerMessageOf,
+} from '@tradingfloor/shared';
+import { diffContents, diffTree, type RunManagerApi } from '@tradingfloor/engine';
+import type { HubClient } from './hub-client.js';
+
+/** What a patch stream reads from the engine. */
+export type PatchSource = Pick<RunManagerApi, 'get' | 'logs'>;
+
+export interface PatchStreamOptions {
+  /**
+   * Coalescing window: the first change after a flush schedules the next flush this many ms later, and
+   * every change inside the window rides along. 30 ms is below what a person notices and turns a burst of
+   * streamed tokens into one message; 0 flushes on the next `setImmediate` tick.
+   */
+  flushDelayMs: number;
+  /** Pending log entries that force a flush before the window ends, so the queue stays bounded. */
+  maxPendingLogs: number;
+  renderDecision(decision: Decision): string;
+}
+
+type Snapshot = Omit<ServerMessageOf<'init_run'>, 'type'>;
+
+/** The last number of each of a run's streams, kept when an idle finished stream is freed. */
+export interface StreamSeqs {
+  seq: number;
+  contentSeq: number;
+  logSeq: number;
+}
+
+/**
+ * One run's three outgoing streams (status, content, log) and their sequence numbers. The numbers belong
+ * to the run: every subscriber gets the same message with the same seq, and a client joining, resyncing or
+ * leaving never changes them. The stream keeps the state it last sent; each flush diffs the run's current
+ * view against it, so a snapshot plus the patches after it always rebuild the current view.
+ */
+export class RunPatchStream {
+  readonly subscribers = new Set<HubClient>();
+  private seq: number;
+  private contentSeq: number;
+  private logSeq: number;
+  private ticker: string;
+  private status: RunStatus;
+  private progress: number;
+  private tree: ExecutionTree;
+  private contents: Record<string, string>;
+  /** Highest log entry seq already sent (or skipped while nobody listened). */
+  private sentLogSeq: number;
+  private pendingLogs: LogEntry[] = [];
+  private terminalSent = false;
+  private decisionHtml: string | null = null;
+  private dirty = false;
+  private timer: { cancel(): void } | null = null;
+
+  constructor(
+    readonly runId: string,
+    private readonly source: PatchSource,
+    private readonly options: PatchStreamOptions,
+    /** Where the numbers continue from when this run had a stream before (never restart at 0). */
+    from: StreamSeqs = { seq: 0, contentSeq: 0, logSeq: 0 },
+  ) {
+    this.seq = from.seq;
+    this.contentSeq = from.contentSeq;
+    this.logSeq = from.logSeq;
+    const view = source.get(runId);
+    if (view === undefined) throw new Error(`no run ${runId}`);
+    this.ticker = view.summary.ticker;
+    this.status = view.summary.status;
+    this.progress = view.summary.overall_progress;
+    this.tree = structuredClone(view.tree);
+    this.contents = { ...view.contents };
+    this.sentLogSeq = source.logs(runId)?.last_seq ?? 0;
+    // A run that is already over when first watched has nothing more to announce: init_run carries its end.
+    if (isTerminalStatus(this.status)) this.markTerminalSent(view.decision);
+  }
+
+  /** The run's status, tree or contents changed. */
+  onChanged(): void {
+    this.dirty = true;
+    if (this.subscribers.size > 0) this.schedule();
+  }
+
+  /** The run logged an entry. With nobody listening it is only counted (the ring buffer keeps it). */
+  onLog(entry: LogEntry): void {
+    if (this.subscribers.size === 0) {
+      this.sentLogSeq = Math.max(this.sentLogSeq, entry.seq);
+      return;
+    }
+    this.pendingLogs.push(entry);
+    if (this.pendingLogs.length >= this.options.maxPendingLogs) this.flush();
+    else this.schedule();
+  }
+
+  /** Adds a subscriber and sends it `init_run`: the current state and the current seq of each stream. */
+  subscribe(client: HubClient): void {
+    // Bring the stream up to date first, so the joiner's snapshot is current and the others see no gap.
+    if (this.dirty || this.pendingLogs.length > 0) this.flush();
+    this.subscribers.add(client);
+    client.send({ type: 'init_run', ...this.snapshot() });
+  }
+
+  unsubscribe(client: HubClient): void {
+    this.subscribers.delete(client);
+  }
+
+  /** The state as of the last message of each stream; sending it bumps no seq. */
+  snapshot(): Snapshot {
+    const view = this.terminalSent ? this.source.get(this.runId) : undefined;
+    return {
+      run_id: this.runId,
+      ticker: this.ticker,
+      status: this.status,
+      overall_progress: this.progress,
+      execution_tree: this.tree,
+      contents: this.contents,
+      seq: this.seq,
+      content_seq: this.contentSeq,
+      log_seq: this.logSeq,
+      error: view?.error ?? null,
+      final_decision: view?.decision ?? null,
+      decision_html: this.decisionHtml,
+    };
+  }
+
+  /** The log entries already streamed (as far as the ring buffer still holds them) and the log seq. */
+  logSnapshot(): ServerMessageOf<'log_snapshot_run'> {
+    const entries = (this.source.logs(this.runId)?.entries ?? []).filter((e) => e.seq <= this.sentLogSeq);
+    return { type: 'log_snapshot_run', run_id: this.runId, seq: this.logSeq, entries };
+  }
+
+  /** Sends whatever changed since the last flush, one message per stream that changed. */
+  flush(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.dirty = false;
+    const view = this.source.get(this.runId);
+    if (view === undefined) return;
+    const { status, overall_progress } = view.summary;
+    const changed = diffTree(this.tree, view.tree);
+    if (changed.length > 0 || status !== this.status || overall_progress !== this.progress) {
+      this.tree = structuredClone(view.tree);
+      this.status = status;
+      this.progress = overall_progress;
+      this.broadcast({ type: 'status_patch_run', run_id: this.runId, seq: ++this.seq, changed, overall_progress, status });
+    }
+    const patches = diffContents(this.contents, view.contents);
+    if (patches.length > 0) {
+      this.contents = { ...view.contents };
+      this.broadcast({ type: 'content_patch_run', run_id: this.runId, seq: ++this.contentSeq, patches });
+    }
+    if (this.pendingLogs.length > 0) {
+      const entries = this.pendingLogs;
+      this.pendingLogs = [];
+      this.sentLogSeq = Math.max(this.sentLogSeq, entries.at(-1)!.seq);
+      this.broadcast({ type: 'log_append_run', run_id: this.runId, seq: ++this.logSeq, entries });
+    }
+    if (isTerminalStatus(status) && !this.terminalSent) {
+      this.markTerminalSent(view.decision);
+      this.broadcast({
+        type: 'status_update_run',
+        run_id: this.runId,
+        ticker: this.ticker,
+        status,
+        overall_progress,
+        seq: ++this.seq,
+        error: view.error,
+        final_decision: view.decision,
+        decision_html: this.decisionHtml,
+      });
+    }
+  }
+
+  /** The current number of each stream. */
+  seqs(): StreamSeqs {
+    return { seq: this.seq, contentSeq: this.contentSeq, logSeq: this.logSeq };
+  }
+
+  /** True when the run has ended, that end was announced and nothing is waiting to be sent. */
+  isSettled(): boolean {
+    return this.terminalSent && !this.dirty && this.pendingLogs.length === 0 && this.timer === null;
+  }
+
+  /** Stops the timer; the hub closes the subscribers. */
+  dispose(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.pendingLogs = [];
+  }
+
+  private markTerminalSent(decision: Decision | null): void {
+    this.terminalSent = true;
+    this.decisionHtml = decision === null ? null : this.options.renderDecision(decision);
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) return;
+    const run = () => {
+      this.timer = null;
+      this.flush();
+    };
+    if (this.options.flushDelayMs <= 0) {
+      const handle = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(handle) };
+    } else {
+      const handle = setTimeout(run, this.options.flushDelayMs);
+      this.timer = { cancel: () => clearTimeout(handle) };
+    }
+  }
+
+  private broadcast(message: ServerMessage): void {
+    if (this.subscribers.size === 0) return;
+    const json = JSON.stringify(message);
+    for (const client of this.subscribers) client.sendRaw(json);
+  }
+}

@@ -1,0 +1,212 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FocusedView } from '../../../tests/support/focused-view.js';
+import { WsRecorder } from '../../../tests/support/ws-recorder.js';
+import { fakeDecision } from './support/fake-manager.js';
+import { startTestApp, type TestApp } from './support/start-app.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await startTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const focused = (runId: string) => WsRecorder.connect(`${t.wsUrl}?run_id=${runId}`);
+
+describe('focused patch streams', () => {
+  it('sends init_run, then status, content and log patches with per-stream seqs', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const ws = await focused(run_id);
+    const init = await ws.next('init_run');
+    expect(init).toMatchObject({ run_id, ticker: 'ACME', status: 'pending', seq: 0, content_seq: 0, log_seq: 0, contents: {} });
+
+    t.manager.update(run_id, { status: 'in_progress', progress: 10, node: { id: 'analysts.market', status: 'in_progress' } });
+    const patch = await ws.next('status_patch_run');
+    expect(patch).toMatchObject({ seq: 1, status: 'in_progress', overall_progress: 10 });
+    expect(patch.changed).toEqual([expect.objectContaining({ id: 'analysts.market', status: 'in_progress' })]);
+    expect(patch.changed[0]).not.toHaveProperty('children');
+
+    t.manager.setContent(run_id, 'analysts.market.report', 'Trend ');
+    expect((await ws.next('content_patch_run')).patches).toEqual([{ id: 'analysts.market.report', mode: 'append', text: 'Trend ' }]);
+    const at = ws.messages.length;
+    t.manager.setContent(run_id, 'analysts.market.report', 'Rewritten');
+    expect(await ws.next('content_patch_run', at)).toMatchObject({
+      seq: 2,
+      patches: [{ id: 'analysts.market.report', mode: 'replace', content: 'Rewritten' }],
+    });
+
+    const entry = t.manager.log(run_id, 'called get_bars');
+    expect(await ws.next('log_append_run')).toEqual({ type: 'log_append_run', run_id, seq: 1, entries: [entry] });
+    await ws.close();
+  });
+
+  it('coalesces a burst of appends into one content patch', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const ws = await focused(run_id);
+    await ws.next('init_run');
+    // All in one synchronous burst: the flush comes after, once.
+    for (const word of ['a', 'b', 'c', 'd']) t.manager.appendContent(run_id, 'trader.trader.report', word);
+    for (let i = 0; i < 3; i++) t.manager.log(run_id, `line ${i}`);
+    const patch = await ws.next('content_patch_run');
+    const logs = await ws.next('log_append_run');
+    expect(patch).toMatchObject({ seq: 1, patches: [{ id: 'trader.trader.report', mode: 'append', text: 'abcd' }] });
+    expect(logs.entries.map((e) => e.message)).toEqual(['line 0', 'line 1', 'line 2']);
+    await ws.close();
+  });
+
+  it('gives every subscriber the same seqs; joining and leaving never resets them', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const a = await focused(run_id);
+    await a.next('init_run');
+    t.manager.update(run_id, { progress: 5 });
+    await a.waitFor((m) => m.type === 'status_patch_run' && m.seq === 1);
+
+    const b = await focused(run_id);
+    expect(await b.next('init_run')).toMatchObject({ seq: 1, overall_progress: 5 });
+    await b.close();
+    const c = await focused(run_id);
+    expect(await c.next('init_run')).toMatchObject({ seq: 1 });
+
+    t.manager.update(run_id, { progress: 6 });
+    const [pa, pc] = await Promise.all([a.waitFor((m) => m.type === 'status_patch_run' && m.seq === 2), c.next('status_patch_run')]);
+    expect(pa).toEqual(pc);
+    await Promise.all([a.close(), c.close()]);
+  });
+
+  it('gives a late joiner the current contents and a resync snapshot that bumps nothing', async () => {
+    const { run_id } = t.manager.create('ACME');
+    t.manager.update(run_id, { status: 'in_progress', node: { id: 'analysts', status: 'in_progress' } });
+    t.manager.setContent(run_id, 'analysts.news.report', 'Headlines are calm.');
+    t.manager.log(run_id, 'before anyone watched');
+    const ws = await focused(run_id);
+    const init = await ws.next('init_run');
+    expect(init.contents).toEqual({ 'analysts.news.report': 'Headlines are calm.' });
+    expect(init.execution_tree[0]?.status).toBe('in_progress');
+
+    ws.send({ action: 'resync' });
+    const snap = await ws.next('run_snapshot');
+    const { type: _a, ...initFields } = init;
+    const { type: _b, ...snapFields } = snap;
+    expect(snapFields).toEqual(initFields);
+
+    ws.send({ action: 'log_dump' });
+    const dump = await ws.next('log_snapshot_run');
+    expect(dump).toMatchObject({ seq: 0, entries: [expect.objectContaining({ message: 'before anyone watched' })] });
+    await ws.close();
+  });
+
+  it('sends the terminal status_update_run once with the decision and sanitized html', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const ws = await focused(run_id);
+    await ws.next('init_run');
+    t.manager.finish(run_id, 'completed', fakeDecision('ACME', '**BUY** <img src=x onerror=alert(1)>'));
+    const done = await ws.next('status_update_run');
+    expect(done).toMatchObject({ status: 'completed', overall_progress: 100, final_decision: { action: 'BUY' } });
+    expect(done.decision_html).toContain('<strong>BUY</strong>');
+    expect(done.decision_html).not.toMatch(/<img/);
+    // The status patch for the progress comes first, then the terminal update takes the next number.
+    expect(ws.ofType('status_patch_run').at(-1)!.seq + 1).toBe(done.seq);
+
+    const late = await focused(run_id);
+    const init = await late.next('init_run');
+    expect(init).toMatchObject({
+      status: 'completed',
+      seq: done.seq,
+      final_decision: { action: 'BUY' },
+      decision_html: done.decision_html,
+    });
+    await Promise.all([ws.close(), late.close()]);
+  });
+
+  it('lets a client that dropped patches recover by resync and end equal to one that saw everything', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const full = new FocusedView(await focused(run_id));
+    let n = 0;
+    const lossy = new FocusedView(
+      await focused(run_id),
+      (m) => (m.type === 'status_patch_run' || m.type === 'content_patch_run' || m.type === 'log_append_run') && n++ % 4 === 1,
+    );
+    await full.recorder.next('init_run');
+    await lossy.recorder.next('init_run');
+    for (let i = 1; i <= 12; i++) {
+      t.manager.update(run_id, { progress: i * 5, node: { id: i % 2 ? 'analysts.market' : 'trader.trader', status: 'in_progress' } });
+      t.manager.appendContent(run_id, 'analysts.market.report', `line ${i}\n`);
+      t.manager.log(run_id, `step ${i}`);
+      await full.recorder.waitFor((m) => m.type === 'log_append_run' && m.entries.some((e) => e.message === `step ${i}`));
+    }
+    t.manager.finish(run_id, 'completed', fakeDecision('ACME', 'BUY'));
+    await full.recorder.next('status_update_run');
+    // Ask once more so the lossy client has caught up on everything after its last gap.
+    lossy.recorder.send({ action: 'resync' });
+    lossy.recorder.send({ action: 'log_dump' });
+    const from = lossy.recorder.messages.length;
+    await lossy.recorder.next('log_snapshot_run', from);
+
+    expect(lossy.dropped).toBeGreaterThan(0);
+    expect(lossy.resyncs).toBeGreaterThan(0);
+    expect(lossy.logDumps).toBeGreaterThan(0);
+    const server = t.manager.get(run_id)!;
+    for (const view of [full, lossy]) {
+      expect(view.tree).toEqual(server.tree);
+      expect(view.contents).toEqual(server.contents);
+      expect(view.logs.map((e) => e.seq)).toEqual(t.manager.logs(run_id)!.entries.map((e) => e.seq));
+    }
+    expect(full.seen.status).toEqual(full.seen.status.map((_, i) => i + 1));
+    expect(full.seen.content).toEqual(full.seen.content.map((_, i) => i + 1));
+    await Promise.all([full.recorder.close(), lossy.recorder.close()]);
+  });
+
+  it('answers an unknown run with "Run not found" and closes; a malformed id too', async () => {
+    const ws = await focused('ACME--2024-01-05_12.00.00--ffffff');
+    expect(await ws.next('error')).toEqual({ type: 'error', message: 'Run not found' });
+    expect((await ws.closed).code).toBe(4404);
+    const bad = await focused('..%2F..%2Fetc');
+    expect((await bad.next('error')).message).toMatch(/invalid run_id/);
+    expect((await bad.closed).code).toBe(4400);
+    expect(t.app.hub.streamCount()).toBe(0);
+  });
+
+  it('answers bad client messages with an error and stays usable', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const ws = await focused(run_id);
+    await ws.next('init_run');
+    ws.send('not json');
+    expect((await ws.next('error')).message).toBe('malformed message: not JSON');
+    ws.send({ action: 'explode' });
+    const unknown = await ws.waitFor<{ type: 'error'; message: string }>((m) => m.type === 'error' && m.message.includes('explode'));
+    expect(unknown.message).toMatch(/unknown action "explode"/);
+    ws.send({ action: 'ping' });
+    await ws.next('pong');
+    expect(ws.invalid).toEqual([]);
+    await ws.close();
+  });
+
+  it('frees a finished run’s stream when its last follower leaves; the next follower continues the numbering', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const ws = await focused(run_id);
+    await ws.next('init_run');
+    t.manager.update(run_id, { progress: 50 });
+    t.manager.finish(run_id, 'completed', fakeDecision('ACME', 'BUY'));
+    const done = await ws.next('status_update_run');
+    await ws.close();
+    await vi.waitFor(() => expect(t.app.hub.streamCount()).toBe(0));
+    const again = await focused(run_id);
+    expect(await again.next('init_run')).toMatchObject({ seq: done.seq, status: 'completed', final_decision: { action: 'BUY' } });
+    expect(t.app.hub.streamCount()).toBe(1);
+    await again.close();
+  });
+
+  it('frees a pruned run’s stream state and tells its followers', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const ws = await focused(run_id);
+    await ws.next('init_run');
+    expect(t.app.hub.streamCount()).toBe(1);
+    t.manager.finish(run_id, 'completed', fakeDecision('ACME', 'BUY'));
+    t.manager.clock += 10_000;
+    expect(t.manager.prune(1000)).toEqual([run_id]);
+    expect(await ws.waitFor((m) => m.type === 'error')).toEqual({ type: 'error', message: 'Run removed' });
+    expect((await ws.closed).code).toBe(4410);
+    expect(t.app.hub.streamCount()).toBe(0);
+  });
+});

@@ -1,0 +1,282 @@
+import {
+  type ChartData,
+  ConflictError,
+  EMPTY_USAGE,
+  formatRunId,
+  isActiveStatus,
+  isTerminalStatus,
+  NotFoundError,
+  TooManyRunsError,
+  ValidationError,
+  checkTicker,
+  type Decision,
+  type ExecutionTree,
+  type LimiterLayer,
+  type LogEntry,
+  type RunStatus,
+  type RunSummary,
+  type Severity,
+  type TreeNode,
+} from '@tradingfloor/shared';
+import type { RunEvent, RunManagerApi, RunRequest, RunView } from '@tradingfloor/engine';
+import { deferred, type Deferred } from '../../../../tests/support/deferred.js';
+
+const node = (id: string, name: string, node_type: TreeNode['node_type'], children: TreeNode[] = []): TreeNode => ({
+  id,
+  name,
+  node_type,
+  status: 'pending',
+  started_at: null,
+  ended_at: null,
+  duration_ms: null,
+  children,
+});
+
+/** A small tree of the real shape: phases → agents → report / messages. */
+export function fakeTree(): ExecutionTree {
+  const agent = (id: string, name: string) =>
+    node(id, name, 'agent', [node(`${id}.report`, 'Report', 'report'), node(`${id}.messages`, 'Messages', 'messages')]);
+  return [
+    node('analysts', 'Analyst Team', 'phase', [agent('analysts.market', 'Market Analyst'), agent('analysts.news', 'News Analyst')]),
+    node('trader', 'Trader', 'phase', [agent('trader.trader', 'Trader')]),
+  ];
+}
+
+/** A decision whose text can carry anything (e.g. an XSS payload). */
+export function fakeDecision(ticker: string, rawText: string): Decision {
+  return {
+    version: 1,
+    ticker,
+    trade_date: '2024-01-05',
+    rating: 'Buy',
+    action: 'BUY',
+    position_action: 'open_long',
+    summary: 'Buy on strength.',
+    confidence: 0.7,
+    confidence_basis: 'stated',
+    rationale: ['trend up'],
+    risk_metrics: { entry_price: 100, stop_loss: 95, take_profit: 110, reward_risk: 2 },
+    notes: [],
+    raw_text: rawText,
+  };
+}
+
+interface FakeRun {
+  view: RunView;
+  logs: LogEntry[];
+  lastLogSeq: number;
+  finished: Deferred<RunSummary>;
+}
+
+/**
+ * An in-memory RunManagerApi whose runs move only when a test says so (`update`, `setContent`, `log`,
+ * `finish`), so hub and route tests control every event deterministically.
+ */
+export class FakeRunManager implements RunManagerApi {
+  readonly runs = new Map<string, FakeRun>();
+  readonly started: RunRequest[][] = [];
+  private readonly listeners = new Set<(e: RunEvent) => void>();
+  private counter = 0;
+  clock = Date.UTC(2024, 0, 5, 12, 0, 0);
+
+  constructor(
+    private readonly options: {
+      maxParallelRuns?: number;
+      logBufferMaxLines?: number;
+      coverage?: { first_date: string; last_date: string; tickers: string[] };
+    } = {},
+  ) {}
+
+  async start(requests: RunRequest[]): Promise<RunSummary[]> {
+    for (const r of requests) {
+      const check = checkTicker(r.ticker);
+      if (!check.ok) throw new ValidationError(check.reason);
+      if (r.options.trade_date !== undefined && r.options.trade_date > (this.options.coverage?.last_date ?? '2024-12-31')) {
+        throw new ValidationError(`trade_date ${r.options.trade_date} is after the data's last date`);
+      }
+    }
+    const active = this.list().filter((r) => isActiveStatus(r.status)).length;
+    const max = this.options.maxParallelRuns ?? 5;
+    if (active + requests.length > max)
+      throw new TooManyRunsError(`${active} runs active; starting ${requests.length} more exceeds MAX_PARALLEL_RUNS=${max}`);
+    this.started.push(requests);
+    return requests.map((r) => this.create(r.ticker, r.options.trade_date ?? '2024-01-05'));
+  }
+
+  /** Adds a run directly (e.g. a finished run "from disk"). */
+  create(ticker: string, tradeDate = '2024-01-05', status: RunStatus = 'pending'): RunSummary {
+    const short = (this.counter++).toString(16).padStart(6, '0');
+    const runId = formatRunId(ticker, new Date(this.clock), short);
+    const summary: RunSummary = {
+      run_id: runId,
+      ticker,
+      trade_date: tradeDate,
+      status,
+      overall_progress: 0,
+      created_at: this.clock,
+      updated_at: this.clock,
+      current_phase: null,
+      provider: 'offline',
+      error: null,
+      action: null,
+      results_path: `${ticker}/${runId.split('--')[1]}`,
+    };
+    const view: RunView = {
+      summary,
+      config: {
+        ticker,
+        trade_date: tradeDate,
+        analysts: ['market', 'news'],
+        max_debate_rounds: 1,
+        max_risk_discuss_rounds: 1,
+        llm_provider: 'offline',
+        quick_think_llm: 'q',
+        deep_think_llm: 'd',
+        offline_latency_ms: 0,
+        sequential_analysts: false,
+      },
+      tree: fakeTree(),
+      contents: {},
+      decision: null,
+      error: null,
+      usage: { total: EMPTY_USAGE, by_agent: {}, by_model: {} },
+    };
+    this.runs.set(runId, { view, logs: [], lastLogSeq: 0, finished: deferred<RunSummary>() });
+    this.emit({ type: 'created', run_id: runId, summary });
+    return summary;
+  }
+
+  /** Replaces the run's view immutably (like the engine: a new tree object per change) and emits `changed`. */
+  update(runId: string, change: { status?: RunStatus; progress?: number; node?: { id: string; status: TreeNode['status'] } }): void {
+    const run = this.must(runId);
+    const summary = { ...run.view.summary, updated_at: ++this.clock };
+    if (change.status) summary.status = change.status;
+    if (change.progress !== undefined) summary.overall_progress = change.progress;
+    let tree = run.view.tree;
+    if (change.node) {
+      const target = change.node;
+      const patch = (nodes: TreeNode[]): TreeNode[] =>
+        nodes.map((n) =>
+          n.id === target.id
+            ? { ...n, status: target.status, started_at: n.started_at ?? this.clock }
+            : { ...n, children: patch(n.children) },
+        );
+      tree = patch(tree);
+    }
+    run.view = { ...run.view, summary, tree };
+    this.emit({ type: 'changed', run_id: runId, summary });
+  }
+
+  setContent(runId: string, nodeId: string, text: string): void {
+    const run = this.must(runId);
+    run.view = { ...run.view, contents: { ...run.view.contents, [nodeId]: text } };
+    this.emit({ type: 'changed', run_id: runId, summary: run.view.summary });
+  }
+
+  appendContent(runId: string, nodeId: string, text: string): void {
+    this.setContent(runId, nodeId, (this.must(runId).view.contents[nodeId] ?? '') + text);
+  }
+
+  log(runId: string, message: string, severity: Severity = 'INFO', source = 'agent', agentId: string | null = null): LogEntry {
+    const run = this.must(runId);
+    const ts = ++this.clock;
+    const entry: LogEntry = { seq: ++run.lastLogSeq, ts, iso: new Date(ts).toISOString(), severity, source, agent_id: agentId, message };
+    run.logs.push(entry);
+    const max = this.options.logBufferMaxLines ?? 250;
+    if (run.logs.length > max) run.logs.splice(0, run.logs.length - max);
+    this.emit({ type: 'log', run_id: runId, entry });
+    return entry;
+  }
+
+  finish(runId: string, status: 'completed' | 'error' | 'canceled', decision: Decision | null = null, error: string | null = null): void {
+    const run = this.must(runId);
+    const summary = {
+      ...run.view.summary,
+      status,
+      overall_progress: status === 'completed' ? 100 : run.view.summary.overall_progress,
+      action: decision?.action ?? null,
+      error,
+      updated_at: ++this.clock,
+    };
+    run.view = { ...run.view, summary, decision, error };
+    this.emit({ type: 'finished', run_id: runId, summary });
+    run.finished.resolve(summary);
+  }
+
+  get(runId: string): RunView | undefined {
+    return this.runs.get(runId)?.view;
+  }
+
+  list(filter?: { status?: RunStatus }): RunSummary[] {
+    return [...this.runs.values()].map((r) => r.view.summary).filter((s) => filter?.status === undefined || s.status === filter.status);
+  }
+
+  cancel(runId: string): void {
+    const run = this.runs.get(runId);
+    if (!run) throw new NotFoundError(`Run not found: ${runId}`);
+    if (isTerminalStatus(run.view.summary.status)) throw new ConflictError(`run ${runId} is already ${run.view.summary.status}`);
+    this.finish(runId, 'canceled');
+  }
+
+  logs(runId: string): { entries: LogEntry[]; last_seq: number } | undefined {
+    const run = this.runs.get(runId);
+    return run ? { entries: [...run.logs], last_seq: run.lastLogSeq } : undefined;
+  }
+
+  prune(maxAgeMs: number): string[] {
+    const removed: string[] = [];
+    for (const [id, run] of this.runs) {
+      if (isTerminalStatus(run.view.summary.status) && this.clock - run.view.summary.updated_at > maxAgeMs) {
+        this.runs.delete(id);
+        removed.push(id);
+        this.emit({ type: 'removed', run_id: id });
+      }
+    }
+    return removed;
+  }
+
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  whenFinished(runId: string): Promise<RunSummary> {
+    return this.must(runId).finished.promise;
+  }
+
+  async shutdown(): Promise<void> {
+    for (const s of this.list()) if (isActiveStatus(s.status)) this.finish(s.run_id, 'canceled');
+  }
+
+  limiterSnapshot(): LimiterLayer[] {
+    return [{ key: 'global', limit: 8, effective_limit: 8, in_use: 1, waiting: 2 }];
+  }
+
+  async dataCoverage() {
+    return {
+      vendor: 'demo',
+      label: 'demo data (generated, fictional companies)',
+      ...(this.options.coverage ?? { first_date: '2023-01-02', last_date: '2024-12-31', tickers: ['ACME', 'GLOBEX'] }),
+    };
+  }
+
+  async chart(runId: string): Promise<ChartData> {
+    const run = this.must(runId);
+    const bar = { date: '2024-12-31', open: 10, high: 11, low: 9, close: 10.5, volume: 1000 };
+    return { ticker: run.summary.ticker, trade_date: run.summary.trade_date, data_label: 'fake data', bars: [bar], indicators: { rsi: [{ date: bar.date, value: 55 }] } };
+  }
+
+  private must(runId: string): FakeRun {
+    const run = this.runs.get(runId);
+    if (!run) throw new Error(`fake manager: no run ${runId}`);
+    return run;
+  }
+
+  private emit(event: RunEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+}

@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type AppDeps, type TradingFloorApp } from '../../src/app.js';
+import { loadServerConfig, type ServerConfig } from '../../src/config.js';
+import { FakeRunManager } from './fake-manager.js';
+
+export interface TestApp {
+  url: string;
+  wsUrl: string;
+  manager: FakeRunManager;
+  config: ServerConfig;
+  app: TradingFloorApp;
+  server: Server;
+  tmp: string;
+  close(): Promise<void>;
+}
+
+/** Starts `createApp` over a FakeRunManager on 127.0.0.1:0 with a temp results dir. */
+export async function startTestApp(
+  options: { env?: NodeJS.ProcessEnv; manager?: FakeRunManager; webDist?: string; ws?: AppDeps['ws'] } = {},
+): Promise<TestApp> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'tf-server-'));
+  const config = loadServerConfig(options.env ?? {}, {
+    port: 0,
+    resultsDir: path.join(tmp, 'results'),
+    webDist: options.webDist ?? path.join(tmp, 'no-web'),
+  });
+  const manager = options.manager ?? new FakeRunManager({ maxParallelRuns: config.maxParallelRuns });
+  const app = createApp({
+    manager,
+    config,
+    providers: () => [
+      {
+        name: 'offline',
+        label: 'offline model',
+        configured: true,
+        quick_models: ['q'],
+        deep_models: ['d'],
+        default_quick: 'q',
+        default_deep: 'd',
+      },
+    ],
+    ws: { flushDelayMs: 0, aggregateIntervalMs: 250, heartbeatMs: 0, ...options.ws },
+  });
+  const server = createServer(app.app.callback());
+  app.attachWebSocket(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    manager,
+    config,
+    app,
+    server,
+    tmp,
+    async close() {
+      await app.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+}
