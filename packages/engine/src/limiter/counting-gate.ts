@@ -134,7 +134,7 @@ export class CountingGate {
   #settle(): void {
     const sema = this.#sema;
     if (sema === null || this.#limit === null) return;
-    const withhold = this.#tokens - this.#holdingTokens - this.#tokens - this.#reserve - this.#holdingTokens;
+    const withhold = this.#tokens - this.#holdingTokens - Math.max(0, this.#limit - this.#inUse);
     while (this.#reserve < withhold && sema.tryAcquire() !== undefined) this.#reserve += 1;
     while (this.#reserve > withhold) {
       this.#reserve -= 1;
