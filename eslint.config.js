@@ -23,6 +23,9 @@ export default tseslint.config(
       'vue/max-attributes-per-line': 'off',
       'vue/singleline-html-element-content-newline': 'off',
       'vue/html-self-closing': 'off',
+      // Prettier owns formatting; these layout rules would fight it.
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
     },
   },
   { files: ['packages/shared/**'], rules: forbid(['@tradingfloor/*'], 'shared depends on nothing but zod') },

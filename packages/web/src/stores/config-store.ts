@@ -1,0 +1,40 @@
+import type { ProvidersResponse } from '@tradingfloor/shared';
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { useTransport } from './transport-context.js';
+
+type ProviderInfo = ProvidersResponse['providers'][number];
+
+/** What the server offers the form: providers with their models, and the market data's coverage. */
+export const useConfigStore = defineStore('config', () => {
+  const providers = ref<ProviderInfo[]>([]);
+  const data = ref<ProvidersResponse['data'] | null>(null);
+  const error = ref<string | null>(null);
+  const loaded = ref(false);
+
+  async function load(): Promise<void> {
+    try {
+      const res = await useTransport().http.providers();
+      providers.value = res.providers;
+      data.value = res.data;
+      error.value = null;
+    } catch (err) {
+      error.value = err instanceof Error ? err.message : String(err);
+    } finally {
+      loaded.value = true;
+    }
+  }
+
+  /** The label a provider is shown with (e.g. the offline model's "not an LLM" wording comes from the server). */
+  function providerLabel(name: string): string {
+    return providers.value.find((p) => p.name === name)?.label ?? (name === 'offline' ? 'Offline model (rule-based, not an LLM)' : name);
+  }
+
+  function provider(name: string): ProviderInfo | undefined {
+    return providers.value.find((p) => p.name === name);
+  }
+
+  const dataLabel = computed(() => data.value?.label ?? null);
+
+  return { providers, data, error, loaded, load, providerLabel, provider, dataLabel };
+});

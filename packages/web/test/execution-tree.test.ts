@@ -1,0 +1,95 @@
+import { mount } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import ExecutionTree from '../src/components/tree/ExecutionTree.vue';
+import { RUN_ID, smallTree } from './support/fixtures.js';
+
+let pinia: Pinia;
+function freshPage(): Pinia {
+  pinia = createPinia();
+  setActivePinia(pinia);
+  return pinia;
+}
+
+function running() {
+  const tree = smallTree();
+  const phase = tree[0]!;
+  phase.status = 'in_progress';
+  phase.started_at = 10_000;
+  const agent = phase.children[0]!;
+  agent.status = 'error';
+  agent.error = 'model timed out';
+  agent.started_at = 10_000;
+  agent.ended_at = 13_500;
+  agent.duration_ms = 3500;
+  return tree;
+}
+
+const mountTree = (props: Record<string, unknown> = {}) =>
+  mount(ExecutionTree, {
+    props: { runId: RUN_ID, tree: running(), selectedId: null, now: 25_000, ...props },
+    global: { plugins: [pinia] },
+    attachTo: document.body,
+  });
+const rowIds = (w: ReturnType<typeof mountTree>) => w.findAll('[role="treeitem"]').map((r) => r.attributes('data-node-id'));
+
+beforeEach(() => {
+  localStorage.clear();
+  document.body.innerHTML = '';
+  freshPage();
+});
+
+describe('ExecutionTree', () => {
+  it('shows phases open and agents closed, with ARIA levels, status text and durations', () => {
+    const w = mountTree();
+    expect(w.find('[role="tree"]').exists()).toBe(true);
+    expect(rowIds(w)).toEqual(['analysts', 'analysts.market', 'trader', 'trader.trader']);
+    const phase = w.get('[data-node-id="analysts"]');
+    expect(phase.attributes()).toMatchObject({ 'aria-level': '1', 'aria-expanded': 'true' });
+    expect(phase.classes()).toContain('active-node');
+    expect(phase.get('[role="img"]').attributes('aria-label')).toBe('In progress');
+    expect(phase.text()).toContain('15 s'); // ticking: now − started_at
+    const agent = w.get('[data-node-id="analysts.market"]');
+    expect(agent.attributes()).toMatchObject({ 'aria-level': '2', 'aria-expanded': 'false', title: 'Failed: model timed out' });
+    expect(agent.get('[role="img"]').attributes('aria-label')).toBe('Error');
+    expect(agent.text()).toContain('3.5 s');
+    expect(agent.text()).toContain('failed: model timed out');
+  });
+
+  it('expands and collapses with the mouse and remembers it across a reload', async () => {
+    const w = mountTree();
+    await w.get('[data-node-id="analysts.market"] .chevron').trigger('click');
+    expect(rowIds(w)).toContain('analysts.market.report');
+    await w.get('[data-node-id="trader"] .chevron').trigger('click');
+    expect(rowIds(w)).not.toContain('trader.trader');
+    w.unmount();
+
+    freshPage();
+    const again = mountTree();
+    expect(rowIds(again)).toEqual(['analysts', 'analysts.market', 'analysts.market.report', 'analysts.market.messages', 'trader']);
+  });
+
+  it('follows the tree keyboard pattern: arrows move, right opens, left closes or goes up, enter selects', async () => {
+    const w = mountTree();
+    const key = (id: string, k: string) => w.get(`[data-node-id="${id}"]`).trigger('keydown', { key: k });
+    await key('analysts', 'ArrowDown');
+    expect(document.activeElement?.getAttribute('data-node-id')).toBe('analysts.market');
+    await key('analysts.market', 'ArrowRight');
+    expect(w.get('[data-node-id="analysts.market"]').attributes('aria-expanded')).toBe('true');
+    await key('analysts.market', 'ArrowRight');
+    expect(document.activeElement?.getAttribute('data-node-id')).toBe('analysts.market.report');
+    await key('analysts.market.report', 'Enter');
+    expect(w.emitted('select')?.[0]?.[0]).toMatchObject({ id: 'analysts.market.report' });
+    await key('analysts.market.report', 'ArrowLeft');
+    expect(document.activeElement?.getAttribute('data-node-id')).toBe('analysts.market');
+    await key('analysts.market', 'ArrowLeft');
+    expect(rowIds(w)).not.toContain('analysts.market.report');
+  });
+
+  it('marks the selected node and makes it the one tab stop', () => {
+    const w = mountTree({ selectedId: 'trader.trader' });
+    const selected = w.get('[data-node-id="trader.trader"]');
+    expect(selected.attributes()).toMatchObject({ 'aria-selected': 'true', tabindex: '0' });
+    expect(w.findAll('[tabindex="0"]')).toHaveLength(1);
+  });
+});

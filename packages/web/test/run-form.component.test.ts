@@ -1,0 +1,110 @@
+import { mount } from '@vue/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import RunForm from '../src/components/form/RunForm.vue';
+import { useConfigStore } from '../src/stores/config-store.js';
+import { useRunsStore } from '../src/stores/runs-store.js';
+import { useUiPrefsStore } from '../src/stores/ui-prefs-store.js';
+import { startFakeServer, type FakeServer } from './support/fake-server.js';
+import { freshStores } from './support/test-transport.js';
+
+const PROVIDERS = {
+  providers: [
+    {
+      name: 'offline',
+      label: 'Offline model (rule-based, not an LLM)',
+      configured: true,
+      quick_models: ['offline'],
+      deep_models: ['offline'],
+      default_quick: 'offline',
+      default_deep: 'offline',
+    },
+    {
+      name: 'openai',
+      label: 'OpenAI',
+      configured: false,
+      quick_models: ['gpt-4o-mini'],
+      deep_models: ['gpt-4o'],
+      default_quick: 'gpt-4o-mini',
+      default_deep: 'gpt-4o',
+    },
+  ],
+  data: {
+    vendor: 'demo',
+    label: 'Demo data (generated, not market data)',
+    first_date: '2024-01-02',
+    last_date: '2025-01-31',
+    tickers: ['ACME', 'GLOBEX', 'INITECH'],
+  },
+};
+
+let server: FakeServer;
+let pinia: ReturnType<typeof freshStores>;
+let posted: unknown[];
+
+beforeEach(async () => {
+  posted = [];
+  server = await startFakeServer({
+    'GET /config/providers': () => ({ status: 200, body: PROVIDERS }),
+    'POST /start-multi': (_req, body) => {
+      posted.push(JSON.parse(body));
+      return { status: 202, body: { runs: [{ run_id: 'ACME--2025-01-31_10.00.00--000001', ticker: 'ACME' }], count: 1 } };
+    },
+    'GET /runs': () => ({ status: 200, body: { runs: [] } }),
+  });
+  pinia = freshStores(server);
+  await useConfigStore().load();
+});
+afterEach(async () => server.close());
+
+const mountForm = () => mount(RunForm, { global: { plugins: [pinia] } });
+
+describe('RunForm', () => {
+  it('shows the reason for each bad ticker as the user types, and chips for the good ones', async () => {
+    const w = mountForm();
+    await w.get('#tickers').setValue('acme, A$B 12345, BRK.B.C');
+    const errors = w.findAll('[data-test="ticker-error"]').map((e) => e.text());
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^A\$B: .*contains "\$"/);
+    expect(errors[1]).toMatch(/^12345: .*not a number/);
+    expect(errors[2]).toMatch(/^BRK\.B\.C: .*more than one/);
+    expect(w.findAll('.chip').map((c) => c.text())).toEqual(['ACME']);
+    expect(w.get('#tickers').attributes('aria-invalid')).toBe('true');
+  });
+
+  it('defaults the trade date to the last date of the data and labels the offline model', () => {
+    const w = mountForm();
+    expect((w.get('#trade-date').element as HTMLInputElement).value).toBe('2025-01-31');
+    expect(w.get('#provider').text()).toContain('Offline model (rule-based, not an LLM)');
+    expect(w.get('#provider option[value="openai"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('posts nothing while input is invalid, and the shared-schema body once fixed; then folds away', async () => {
+    const w = mountForm();
+    await w.get('#tickers').setValue('ACME, $$$');
+    await w.get('form').trigger('submit');
+    expect(posted).toEqual([]);
+    await w.get('#debate-rounds').setValue('0');
+    expect(w.text()).toContain('at least 1 round');
+    await w.get('#debate-rounds').setValue('2');
+    await w.get('#tickers').setValue('ACME');
+    await w.get('form').trigger('submit');
+    await new Promise<void>((resolve) => {
+      const prefs = useUiPrefsStore();
+      if (prefs.formCollapsed) resolve();
+      else prefs.$subscribe(() => prefs.formCollapsed && resolve());
+    });
+    expect(posted).toEqual([
+      expect.objectContaining({
+        company_symbols: 'ACME',
+        trade_date: '2025-01-31',
+        max_debate_rounds: 2,
+        llm_provider: 'offline',
+        offline_latency_ms: 200,
+      }),
+    ]);
+    await w.vm.$nextTick();
+    expect(w.get('#run-form-body').attributes('style')).toContain('display: none');
+    expect(w.get('button[aria-controls="run-form-body"]').attributes('aria-expanded')).toBe('false');
+    await useRunsStore().refresh(); // joins the list reload the start triggered
+  });
+});

@@ -1,0 +1,164 @@
+import type { RunSummary } from '@tradingfloor/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useRunsStore } from '../src/stores/runs-store.js';
+import { useSocketStore } from '../src/stores/socket-store.js';
+import { useUiPrefsStore } from '../src/stores/ui-prefs-store.js';
+import { startFakeServer, type FakeServer, type Route } from './support/fake-server.js';
+import { freshStores } from './support/test-transport.js';
+import { until } from './support/until.js';
+
+const summary = (ticker: string, status: RunSummary['status'], minute: number): RunSummary => ({
+  run_id: `${ticker}--2025-01-31_10.${String(minute).padStart(2, '0')}.00--abcdef`,
+  ticker,
+  trade_date: '2025-01-31',
+  status,
+  overall_progress: status === 'completed' ? 100 : 10,
+  created_at: Date.UTC(2025, 0, 31, 10, minute),
+  updated_at: Date.UTC(2025, 0, 31, 10, minute),
+  current_phase: null,
+  provider: 'offline',
+  error: null,
+  action: status === 'completed' ? 'HOLD' : null,
+  results_path: '',
+});
+
+let server: FakeServer;
+let listed: RunSummary[];
+const routes: Record<string, Route> = {
+  'GET /runs': () => ({ status: 200, body: { runs: listed } }),
+};
+
+beforeEach(async () => {
+  listed = [];
+  server = await startFakeServer(routes);
+  freshStores(server);
+});
+afterEach(async () => {
+  useSocketStore().disconnect();
+  await server.close();
+});
+
+describe('runs store', () => {
+  it('gives tabs to running runs and to runs opened here, and lists all of them in history', async () => {
+    const old = summary('OLD', 'completed', 1);
+    const live = summary('LIVE', 'in_progress', 2);
+    listed = [old, live];
+    const runs = useRunsStore();
+    await runs.refresh();
+    expect(runs.tabRuns.map((r) => r.ticker)).toEqual(['LIVE']);
+    expect(runs.historyRuns.map((r) => r.ticker)).toEqual(['LIVE', 'OLD']);
+    useUiPrefsStore().openRun(old.run_id);
+    expect(runs.tabRuns.map((r) => r.ticker)).toEqual(['OLD', 'LIVE']);
+  });
+
+  it('forgets tabs of finished runs the server has pruned, but keeps a just-started run it did not list yet', async () => {
+    const gone = summary('GONE', 'completed', 1);
+    const kept = summary('KEPT', 'completed', 2);
+    listed = [gone, kept];
+    const runs = useRunsStore();
+    const prefs = useUiPrefsStore();
+    await runs.refresh();
+    prefs.openRun(gone.run_id);
+    prefs.openRun(kept.run_id);
+    const started = summary('NEW', 'pending', 3);
+    runs.runs[started.run_id] = started;
+    listed = [kept];
+    await runs.refresh();
+    expect(prefs.openRunIds).toEqual([kept.run_id]);
+    expect(Object.keys(runs.runs).sort()).toEqual([kept.run_id, started.run_id].sort());
+  });
+
+  it('keeps the aggregate stream live: init_all replaces, updates merge, a finished run keeps its tab', async () => {
+    const a = summary('AAA', 'in_progress', 1);
+    listed = [{ ...a, status: 'completed', action: 'BUY', overall_progress: 100 }];
+    const runs = useRunsStore();
+    useSocketStore().connect();
+    const peer = await server.nextPeer();
+    expect(peer.url.pathname).toBe('/ws');
+    expect(peer.url.searchParams.has('run_id')).toBe(false);
+    peer.send({ type: 'init_all', runs: [a] });
+    await until(() => runs.tabRuns.length === 1);
+
+    peer.send({ type: 'status_update_aggregate', runs: { [a.run_id]: { ticker: 'AAA', status: 'in_progress', overall_progress: 55 } } });
+    await until(() => runs.runs[a.run_id]?.overall_progress === 55);
+    // Finishing triggers a `/runs` reload for the action the aggregate message lacks.
+    peer.send({ type: 'status_update_aggregate', runs: { [a.run_id]: { ticker: 'AAA', status: 'completed', overall_progress: 100 } } });
+    await until(() => runs.runs[a.run_id]?.action === 'BUY');
+    expect(runs.tabRuns.map((r) => r.ticker)).toEqual(['AAA']);
+  });
+
+  it('adds a run it first hears of from the aggregate stream, then fills it in from /runs', async () => {
+    const runs = useRunsStore();
+    useSocketStore().connect();
+    const peer = await server.nextPeer();
+    peer.send({ type: 'init_all', runs: [] });
+    await until(() => runs.loaded);
+    const fresh = summary('NEW', 'pending', 7);
+    listed = [{ ...fresh, provider: 'offline' }];
+    peer.send({ type: 'status_update_aggregate', runs: { [fresh.run_id]: { ticker: 'NEW', status: 'pending', overall_progress: 0 } } });
+    await until(() => runs.tabRuns.length === 1);
+    // Until `/runs` answers, the placeholder takes its start time from the run_id.
+    expect(runs.runs[fresh.run_id]).toMatchObject({ ticker: 'NEW', status: 'pending', created_at: Date.UTC(2025, 0, 31, 10, 7) });
+    await until(() => runs.runs[fresh.run_id]?.provider === 'offline');
+    expect(server.requests.filter((r) => r.method === 'GET' && r.path === '/runs')).toHaveLength(1);
+  });
+
+  it('starts a batch: posts the body, opens a tab per run, focuses the first, folds the form', async () => {
+    let posted: unknown = null;
+    routes['POST /start-multi'] = (_req, body) => {
+      posted = JSON.parse(body);
+      return {
+        status: 202,
+        body: {
+          runs: [
+            { run_id: 'ACME--2025-01-31_10.00.00--000001', ticker: 'ACME' },
+            { run_id: 'GLOBEX--2025-01-31_10.00.00--000002', ticker: 'GLOBEX' },
+          ],
+          count: 2,
+        },
+      };
+    };
+    const runs = useRunsStore();
+    const prefs = useUiPrefsStore();
+    const ok = await runs.start({
+      company_symbols: 'ACME,GLOBEX',
+      analysts: ['market'],
+      max_debate_rounds: 1,
+      max_risk_discuss_rounds: 1,
+      llm_provider: 'offline',
+    });
+    expect(ok).toBe(true);
+    expect(posted).toMatchObject({ company_symbols: 'ACME,GLOBEX', analysts: ['market'] });
+    expect(runs.tabRuns.map((r) => r.ticker)).toEqual(['ACME', 'GLOBEX']);
+    expect(prefs.activeRunId).toBe('ACME--2025-01-31_10.00.00--000001');
+    expect(prefs.formCollapsed).toBe(true);
+    await runs.refresh();
+  });
+
+  it("shows the server's reason when a batch is refused, and creates nothing", async () => {
+    routes['POST /start-multi'] = () => ({ status: 429, body: { error: 'at most 5 runs may be active' } });
+    const runs = useRunsStore();
+    expect(
+      await runs.start({
+        company_symbols: 'ACME',
+        analysts: ['market'],
+        max_debate_rounds: 1,
+        max_risk_discuss_rounds: 1,
+        llm_provider: 'offline',
+      }),
+    ).toBe(false);
+    expect(runs.startError).toBe('Too many runs at once: at most 5 runs may be active');
+    expect(runs.tabRuns).toEqual([]);
+    expect(useUiPrefsStore().formCollapsed).toBe(false);
+  });
+
+  it('cancels over REST and reports a run that had already finished', async () => {
+    const id = 'ACME--2025-01-31_10.00.00--000001';
+    routes[`POST /runs/${id}/cancel`] = () => ({ status: 409, body: { error: 'run already completed' } });
+    const runs = useRunsStore();
+    await runs.cancel(id);
+    expect(server.requests.filter((r) => r.method === 'POST').at(-1)).toMatchObject({ method: 'POST', path: `/runs/${id}/cancel` });
+    expect(runs.cancelErrors[id]).toBe('The run had already finished.');
+    expect(runs.canceling[id]).toBe(false);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ancestorIds, contentNodeFor, liveContentNode, visibleRows } from '../src/lib/tree-rows.js';
+import { timelineRows } from '../src/lib/timeline-rows.js';
+import { smallTree } from './support/fixtures.js';
+
+describe('tree rows', () => {
+  it('lists visible rows with ARIA positions', () => {
+    const rows = visibleRows(smallTree(), (n) => n.id !== 'trader');
+    expect(rows.map((r) => [r.node.id, r.level, r.posInSet, r.setSize])).toEqual([
+      ['analysts', 1, 1, 2],
+      ['analysts.market', 2, 1, 1],
+      ['analysts.market.report', 3, 1, 2],
+      ['analysts.market.messages', 3, 2, 2],
+      ['trader', 1, 2, 2],
+    ]);
+  });
+
+  it('finds ancestors root first', () => {
+    expect(ancestorIds(smallTree(), 'analysts.market.report')).toEqual(['analysts', 'analysts.market']);
+    expect(ancestorIds(smallTree(), 'nope')).toEqual([]);
+  });
+
+  it('shows the report being written, else the last report with text', () => {
+    const tree = smallTree();
+    const contents = { 'analysts.market.report': 'm', 'trader.trader.report': 't' };
+    expect(liveContentNode(tree, contents)?.id).toBe('trader.trader.report');
+    tree[0]!.children[0]!.children[1]!.status = 'in_progress';
+    expect(liveContentNode(tree, { ...contents, 'analysts.market.messages': 'talking' })?.id).toBe('analysts.market.messages');
+    expect(liveContentNode(tree, {})?.id).toBe('analysts.market.report');
+  });
+
+  it('maps an agent or phase to its first report', () => {
+    expect(contentNodeFor(smallTree()[1]!)?.id).toBe('trader.trader.report');
+  });
+});
+
+describe('timelineRows', () => {
+  it('places started phases and agents relative to the first start; running ones end now', () => {
+    const tree = smallTree();
+    Object.assign(tree[0]!, { started_at: 1000, ended_at: 4000, status: 'completed' });
+    Object.assign(tree[0]!.children[0]!, { started_at: 1500, ended_at: null, duration_ms: 2000, status: 'completed' });
+    Object.assign(tree[1]!, { started_at: 4000, status: 'in_progress' });
+    expect(timelineRows(tree, 6000).map((r) => [r.id, r.depth, r.start, r.end])).toEqual([
+      ['analysts', 0, 0, 3],
+      ['analysts.market', 1, 0.5, 2.5],
+      ['trader', 0, 3, 5],
+    ]);
+    expect(timelineRows(smallTree(), 0)).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { UI_PREFS_KEY, useUiPrefsStore } from '../src/stores/ui-prefs-store.js';
+
+/** A new Pinia is what a page reload gives the stores; localStorage is what survives it. */
+function reload() {
+  setActivePinia(createPinia());
+  return useUiPrefsStore();
+}
+
+beforeEach(() => localStorage.clear());
+
+describe('ui prefs store', () => {
+  it('remembers form collapse and draft, active run, open tabs, expansion, selection, filters and view', () => {
+    const prefs = reload();
+    prefs.formCollapsed = true;
+    prefs.formDraft.tickers = 'ACME GLOBEX';
+    prefs.activeRunId = 'ACME--2025-01-31_10.00.00--a1b2c3';
+    prefs.openRun('ACME--2025-01-31_10.00.00--a1b2c3');
+    prefs.setExpanded('ACME--2025-01-31_10.00.00--a1b2c3', 'analysts', false);
+    prefs.selectNode('ACME--2025-01-31_10.00.00--a1b2c3', 'analysts.market.report');
+    prefs.setLogFilter({ threshold: 'WARN', query: 'retry' });
+    prefs.toggleSource('llm');
+    prefs.view = 'metrics';
+
+    const after = reload();
+    expect(after.formCollapsed).toBe(true);
+    expect(after.formDraft.tickers).toBe('ACME GLOBEX');
+    expect(after.activeRunId).toBe('ACME--2025-01-31_10.00.00--a1b2c3');
+    expect(after.openRunIds).toEqual(['ACME--2025-01-31_10.00.00--a1b2c3']);
+    expect(after.isExpanded('ACME--2025-01-31_10.00.00--a1b2c3', 'analysts', true)).toBe(false);
+    expect(after.isExpanded('ACME--2025-01-31_10.00.00--a1b2c3', 'trader', true)).toBe(true);
+    expect(after.selectedNode['ACME--2025-01-31_10.00.00--a1b2c3']).toBe('analysts.market.report');
+    expect(after.logFilter).toEqual({ threshold: 'WARN', hiddenSources: ['llm'], query: 'retry' });
+    expect(after.view).toBe('metrics');
+  });
+
+  it('falls back to defaults for corrupt or ill-typed storage, keeping what is well-formed', () => {
+    localStorage.setItem(UI_PREFS_KEY, '{not json');
+    expect(reload().formCollapsed).toBe(false);
+    localStorage.setItem(
+      UI_PREFS_KEY,
+      JSON.stringify({
+        formCollapsed: 'yes',
+        logFilter: { threshold: 'LOUD', query: 'x' },
+        formDraft: { analysts: ['market', 'astrology'] },
+      }),
+    );
+    const prefs = reload();
+    expect(prefs.formCollapsed).toBe(false);
+    expect(prefs.logFilter).toEqual({ threshold: 'INFO', hiddenSources: [], query: 'x' });
+    expect(prefs.formDraft.analysts).toEqual(['market']);
+  });
+
+  it('closing the active tab clears the active run', () => {
+    const prefs = reload();
+    prefs.openRun('A--2025-01-31_10.00.00--000001');
+    prefs.activeRunId = 'A--2025-01-31_10.00.00--000001';
+    prefs.closeRun('A--2025-01-31_10.00.00--000001');
+    expect([prefs.openRunIds, prefs.activeRunId]).toEqual([[], null]);
+  });
+});
