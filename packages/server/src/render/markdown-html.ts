@@ -2,7 +2,8 @@ import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
 // Raw HTML in the source is never passed through: model output is untrusted text.
-const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
+// Model answers are line-oriented (closing lines, figures one per line): keep their line breaks.
+const md = new MarkdownIt({ html: false, linkify: true, breaks: true });
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [

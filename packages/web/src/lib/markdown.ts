@@ -3,7 +3,8 @@ import MarkdownIt from 'markdown-it';
 
 // Model output is untrusted: raw HTML in the markdown is escaped (html: false), and the rendered HTML still
 // goes through DOMPurify in case a renderer rule or plugin ever lets markup through.
-const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+// Model answers are line-oriented (closing lines, figures one per line): keep their line breaks.
+const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: true });
 
 const PURIFY = {
   USE_PROFILES: { html: true },
