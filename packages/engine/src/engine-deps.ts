@@ -1,4 +1,4 @@
-import { createMarketDataFromEnv } from './data/market-data-from-env.js';
+import { createMarketDataSetup } from './data/market-data-from-env.js';
 import { ConcurrencyLimiter } from './limiter/concurrency-limiter.js';
 import { createOfflineProvider } from './providers/offline/offline-provider.js';
 import { createProviderRegistry } from './providers/provider-registry.js';
@@ -8,19 +8,21 @@ import { priceTableFromEnv } from './usage/price-table.js';
 
 /**
  * Builds the engine's dependencies from the environment, once per process: market data (`DATA_DIR` csv
- * first, then the demo market), the providers (offline always; openai / anthropic when their keys are
+ * first, then the demo market; the `DATA_VENDORS` chains when set, per run `data_vendors`), the providers (offline always; openai / anthropic when their keys are
  * set), one shared concurrency limiter with retries around every run's provider, and the price table.
  * Throws `ConfigError` on malformed settings (limits, price file, `DATA_DIR`).
  */
 export function createEngineDepsFromEnv(env: NodeJS.ProcessEnv = process.env): EngineDeps {
-  const vendor = createMarketDataFromEnv(env);
+  const data = createMarketDataSetup(env);
   // Provider seam: the registry decides which raw provider a run gets. A new provider (or a different
   // wiring of openai / anthropic) plugs in here.
   const registry = createProviderRegistry(env, { offline: (latencyMs) => createOfflineProvider({ latencyMs }) });
   const limiter = ConcurrencyLimiter.fromEnv(env);
   const prices = priceTableFromEnv(env);
   return {
-    vendor,
+    vendor: data.vendor,
+    vendorForRun: (config, log) => data.vendorForRun(config, log),
+    dataVendors: () => data.registry.describe(),
     providerFor: (config) => registry.providerFor(config),
     defaultModels: (provider) => registry.defaultModels(provider),
     wrapProvider: makeWrapProvider(limiter),

@@ -1,8 +1,8 @@
 // The engine's public surface: what the server and the CLI use. Explicit named exports only.
 
 // RunManager and its contract
-export { RunManager, DEFAULT_MAX_PARALLEL_RUNS, type RunManagerOptions } from './run-manager.js';
-export type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
+export { RunManager, DEFAULT_MAX_PARALLEL_RUNS, type ResumeOutcome, type RunManagerOptions } from './run-manager.js';
+export type { EngineDeps, InspectionPage, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
 export { createEngineDepsFromEnv } from './engine-deps.js';
 
 // The run statechart and its bindings
@@ -11,7 +11,17 @@ export { initialRunContext, type NodeRecord, type RunContext, type RunMachineEve
 export { provideRun, type RunEnvironment, type RunSteps } from './run/provide-run.js';
 export { AGENT_STEPS } from './run/agent-steps.js';
 export { UsageMeter, meteredProvider, type PriceOf } from './run/usage-meter.js';
-export { InspectionBuffer, DEFAULT_INSPECTION_MAX, type InspectionRecord } from './run/inspection-buffer.js';
+export { InspectionBuffer, DEFAULT_INSPECTION_MAX, type InspectionBufferOptions, type InspectionRecord } from './run/inspection-buffer.js';
+export { describeAction, describeGuard, describeMachine, describeRunMachine } from './run/machine-definition.js';
+export {
+  connectStatelyInspector,
+  DEFAULT_STATELY_URL,
+  statelySettingFromEnv,
+  type StatelyInspector,
+  type StatelySetting,
+} from './run/stately-inspector.js';
+export { checkResumable, stateFileProblem, type ResumeCheck } from './run/resume-check.js';
+export type { RunRestore } from './run/live-run.js';
 
 // Execution tree, progress and patches
 export { deriveTree, runStatusOf, type RunSnapshotLike } from './tree/derive-tree.js';
@@ -40,6 +50,7 @@ export { writeFileAtomic } from './results/atomic-write.js';
 export { RUN_FILES, RunFiles, type StateFile } from './results/run-files.js';
 export { REPORT_NAMES, reportsOf, type ReportName } from './results/report-files.js';
 export { readResultsHistory, type StoredRun } from './results/read-history.js';
+export { readAgentMessages } from './results/read-messages.js';
 
 // Contracts and implementations of the other engine parts, for the server's wiring and tests
 export type { AgentContext, AgentResult, DebateTurn, Reports } from './agents/agent-context.js';
@@ -55,7 +66,24 @@ export type {
 } from './providers/provider.js';
 export type { Bar, DataCoverage, FundamentalsSnapshot, InstrumentContext, MarketDataVendor, NewsItem } from './data/vendor.js';
 export type { DataTool } from './data/data-tool.js';
-export { createMarketDataFromEnv } from './data/market-data-from-env.js';
+export { createMarketDataFromEnv, createMarketDataSetup, type MarketDataSetup } from './data/market-data-from-env.js';
+export { createVendorRegistry, dataCacheDir, type DataVendorInfo, type VendorRegistry, type VendorRegistryOptions } from './data/vendor-registry.js';
+export { createVendorChain, isVendorChain, type VendorChain } from './data/vendor-chain.js';
+export { createOnlineVendor, type OnlineVendorOptions } from './data/online/online-vendor.js';
+export type { OnlineSource, InstrumentProfile } from './data/online/online-source.js';
+export { RequestGate, type RequestGateOptions } from './data/online/request-gate.js';
+export {
+  VendorBadResponseError,
+  VendorNoDataError,
+  VendorNotConfiguredError,
+  VendorRateLimitedError,
+  vendorFailureKind,
+  type VendorFailureKind,
+} from './data/online/vendor-errors.js';
+export { DiskCache, type CacheEntry, type CacheKey } from './data/cache/disk-cache.js';
+export { createYahooSource, type YahooSourceOptions } from './data/yahoo/yahoo-source.js';
+export { createAlphaVantageSource, type AlphaVantageSourceOptions } from './data/alphavantage/alphavantage-source.js';
+export { fetchDataset, type FetchDatasetOptions, type TickerFetchResult } from './data/snapshot/fetch-dataset.js';
 export { createRoutingVendor, resolveVendor, type RoutingVendor } from './data/routing-vendor.js';
 export { assertTradeDateCovered, instrumentDateRange, type InstrumentDateRange } from './data/trade-date-coverage.js';
 export { buildChartData } from './data/chart-data.js';

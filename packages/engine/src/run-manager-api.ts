@@ -67,7 +67,21 @@ export interface RunManagerApi {
   dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }>;
   /** The price chart of a run (bars up to its trade date and indicators); `NotFoundError` for an unknown id. */
   chart(runId: string): Promise<import('@tradingfloor/shared').ChartData>;
+  /**
+   * Resumes an `interrupted` run from its persisted snapshot (issue 6). `NotFoundError` for an unknown id,
+   * `ConflictError` when the run is not interrupted or its snapshot is unusable (it is then marked `error`).
+   * Optional: managers without durable runs leave it out (the server answers 409).
+   */
+  resume?(runId: string): Promise<RunSummary>;
+  /** A page of the run actor's inspection records after `afterSeq`; undefined for an unknown id. Optional. */
+  inspect?(runId: string, query?: { afterSeq?: number; limit?: number }): InspectionPage | undefined;
+  /** Every new inspection record of every live run, as it is made, with the session it belongs to. Optional. */
+  subscribeInspection?(listener: (runId: string, record: InspectionRecord, session: string) => void): () => void;
 }
+
+/** One page of a run's inspection records (`GET /runs/:id/inspect` without the run id). */
+export type InspectionPage = Omit<import('@tradingfloor/shared').InspectResponse, 'run_id'>;
+type InspectionRecord = import('@tradingfloor/shared').InspectionRecord;
 
 /**
  * What a RunManager is built from. The server and CLI build these from the environment
@@ -90,6 +104,13 @@ export interface EngineDeps {
   /** Price of a model in USD per million tokens, or null when unknown (usage is then tokens only). */
   priceOf?(model: string): { input: number; output: number } | null;
   limiterSnapshot?(): LimiterLayer[];
+  /**
+   * The vendor one run reads (its `data_vendors` chain, or the process chain logging into the run's log).
+   * Absent = every run reads `vendor`. May throw `ValidationError` for a bad `data_vendors`.
+   */
+  vendorForRun?(config: RunConfig, log: import('./logs/log-sink.js').LogSink): import('./data/vendor.js').MarketDataVendor;
+  /** The market data vendors and whether each is configured, for `/config/providers`. */
+  dataVendors?(): import('./data/vendor-registry.js').DataVendorInfo[];
   /** Clock in epoch ms; defaults to Date.now. */
   now?(): number;
 }

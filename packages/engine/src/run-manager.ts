@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   checkTicker,
   ConfigError,
@@ -16,15 +17,20 @@ import {
   type RunStatus,
   type RunSummary,
 } from '@tradingfloor/shared';
+import type { InspectionEvent } from 'xstate';
 import type { DataCoverage } from './data/vendor.js';
 import type { LlmProvider } from './providers/provider.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES, RunLog } from './logs/run-log.js';
 import { readResultsHistory } from './results/read-history.js';
 import { createRunDirectory } from './results/results-dir.js';
-import { RunFiles } from './results/run-files.js';
+import { RUN_FILES, RunFiles } from './results/run-files.js';
 import { AGENT_STEPS } from './run/agent-steps.js';
-import type { InspectionRecord } from './run/inspection-buffer.js';
-import { LiveRun } from './run/live-run.js';
+import type { InspectionPage, InspectionRecord } from './run/inspection-buffer.js';
+import { LiveRun, type RunRestore } from './run/live-run.js';
+import { errorMessage } from './run/node-records.js';
+import { checkResumable, stateFileProblem } from './run/resume-check.js';
+import { readAgentMessages } from './results/read-messages.js';
+import { writeFileAtomic } from './results/atomic-write.js';
 import type { RunSteps } from './run/provide-run.js';
 import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
@@ -64,6 +70,19 @@ export interface RunManagerOptions {
   enableLogStream?: boolean;
   /** The agent functions, data tools and decision parser; the real ones by default. Tests inject fakes. */
   steps?: RunSteps;
+  /** An extra inspection observer for every run actor, e.g. the Stately inspector (`connectStatelyInspector`). */
+  inspect?: (event: InspectionEvent) => void;
+  /** Inspection records kept in memory per run (default `DEFAULT_INSPECTION_MAX`). */
+  inspectionMax?: number;
+}
+
+/** How one interrupted run fared in `resumeInterrupted()`. */
+export interface ResumeOutcome {
+  run_id: string;
+  /** The run's status afterwards: `in_progress`/`pending` when resumed, else unchanged (`interrupted`) or `error`. */
+  status: RunStatus;
+  /** Why it was not resumed. */
+  error: string | null;
 }
 
 /**
@@ -76,6 +95,9 @@ export interface RunManagerOptions {
 export class RunManager implements RunManagerApi {
   private readonly entries = new Map<string, RunEntry>();
   private readonly listeners = new Set<(event: RunEvent) => void>();
+  private readonly inspectionListeners = new Set<(runId: string, record: InspectionRecord, session: string) => void>();
+  /** Runs whose resume is under way (reading files, restoring the actor). */
+  private readonly resuming = new Set<string>();
   private readonly maxParallelRuns: number;
   private readonly logBufferMaxLines: number;
   private readonly now: () => number;
@@ -188,6 +210,87 @@ export class RunManager implements RunManagerApi {
     return entry instanceof LiveRun ? entry.inspection.list() : [];
   }
 
+  /** A page of the run actor's inspection records after `afterSeq`; undefined for unknown ids. */
+  inspect(runId: string, query: { afterSeq?: number; limit?: number } = {}): InspectionPage | undefined {
+    const entry = this.entries.get(runId);
+    if (!entry) return undefined;
+    if (entry instanceof LiveRun) return entry.inspection.page(query.afterSeq ?? 0, query.limit);
+    const afterSeq = query.afterSeq ?? 0;
+    return { session: null, records: [], returned: 0, last_seq: afterSeq, total_seq: 0, first_seq: 1 };
+  }
+
+  /** Every new inspection record of every live run, as it is made, with its buffer's session. Listeners must not throw or block. */
+  subscribeInspection(listener: (runId: string, record: InspectionRecord, session: string) => void): () => void {
+    this.inspectionListeners.add(listener);
+    return () => this.inspectionListeners.delete(listener);
+  }
+
+  /**
+   * Resumes an `interrupted` run (found unfinished on disk) from its `state.json`: the actor is restored in
+   * its saved state and continues; finished steps are not redone, steps that were in flight start again.
+   * `NotFoundError` for an unknown id; `ConflictError` when the run is not interrupted, or when its snapshot
+   * turns out unusable (the run is then marked `error` with the reason and `error.log` written);
+   * `TooManyRunsError` at `MAX_PARALLEL_RUNS`; `ValidationError` when its provider is not configured now.
+   */
+  async resume(runId: string): Promise<RunSummary> {
+    if (this.closing) throw new ConflictError('the run manager is shutting down; no runs are resumed');
+    const entry = this.entryOf(runId);
+    if (!(entry instanceof StoredRunEntry) || entry.status() !== 'interrupted' || this.resuming.has(runId)) {
+      const status = this.resuming.has(runId) ? 'being resumed' : entry.status();
+      throw new ConflictError(`run ${runId} is ${status}; only an interrupted run can be resumed`);
+    }
+    const active = this.activeCount() + this.reserved;
+    if (active + 1 > this.maxParallelRuns) {
+      throw new TooManyRunsError(`resuming would exceed MAX_PARALLEL_RUNS=${this.maxParallelRuns} (${active} already active); wait for some to finish`);
+    }
+    const { stored } = entry;
+    const check = checkResumable(stored);
+    if (!check.ok) {
+      await this.markUnresumable(entry, check.reason);
+      throw new ConflictError(check.reason);
+    }
+    const [provider] = this.providersFor([stored.config]);
+    this.reserved += 1;
+    this.resuming.add(runId);
+    let run: LiveRun;
+    try {
+      const restore: RunRestore = { snapshot: check.snapshot, messages: await readAgentMessages(stored.dir) };
+      if (stored.state?.usage) restore.usage = stored.state.usage;
+      run = await this.createRun(runId, stored.config, stored.dir, provider!, stored.createdAt, { restore, logs: stored.logs });
+    } catch (error) {
+      const reason = `cannot resume: the saved snapshot does not fit the run machine: ${errorMessage(error)}`;
+      await this.markUnresumable(entry, reason);
+      throw new ConflictError(reason);
+    } finally {
+      this.reserved -= 1;
+      this.resuming.delete(runId);
+    }
+    this.entries.set(runId, run);
+    this.emit({ type: 'changed', run_id: runId, summary: run.summary() });
+    // A run saved while still pending has not been started yet.
+    setImmediate(() => run.begin());
+    return run.summary();
+  }
+
+  /** Resumes every `interrupted` run (`RESUME_INTERRUPTED=1`), oldest first; one that cannot be resumed does not stop the others. */
+  async resumeInterrupted(): Promise<ResumeOutcome[]> {
+    const outcomes: ResumeOutcome[] = [];
+    for (const summary of this.list({ status: 'interrupted' })) {
+      try {
+        const resumed = await this.resume(summary.run_id);
+        outcomes.push({ run_id: summary.run_id, status: resumed.status, error: null });
+      } catch (error) {
+        outcomes.push({ run_id: summary.run_id, status: this.entries.get(summary.run_id)?.status() ?? summary.status, error: errorMessage(error) });
+      }
+    }
+    return outcomes;
+  }
+
+  /** Resolves once every file write asked for so far, by every live run, is done. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((e) => (e instanceof LiveRun ? e.flush() : undefined)));
+  }
+
   limiterSnapshot(): LimiterLayer[] {
     return this.options.deps.limiterSnapshot?.() ?? [];
   }
@@ -212,11 +315,27 @@ export class RunManager implements RunManagerApi {
     const { runs, skipped } = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines);
     for (const stored of runs) {
       if (this.entries.has(stored.runId)) continue;
-      const entry = new StoredRunEntry(stored, this.logBufferMaxLines);
+      let entry = new StoredRunEntry(stored, this.logBufferMaxLines);
+      // An unfinished run whose snapshot cannot be resumed is an error now, with the reason, not an interruption.
+      const problem = entry.status() === 'interrupted' ? stateFileProblem(stored) : null;
+      if (problem !== null) entry = await this.markUnresumable(entry, problem, false);
       this.entries.set(entry.runId, entry);
       this.emit({ type: 'finished', run_id: entry.runId, summary: entry.summary() });
     }
     return skipped;
+  }
+
+  /** Lists an interrupted run as `error` with `reason` and writes its `error.log`; nothing else of it changes. */
+  private async markUnresumable(entry: StoredRunEntry, reason: string, announce = true): Promise<StoredRunEntry> {
+    const marked = new StoredRunEntry(entry.stored, this.logBufferMaxLines, reason);
+    await writeFileAtomic(join(entry.stored.dir, RUN_FILES.error), `${reason}\n`).catch(() => {
+      // The reason is still shown; a read-only results directory must not stop the listing.
+    });
+    if (announce && this.entries.get(entry.runId) === entry) {
+      this.entries.set(entry.runId, marked);
+      this.emit({ type: 'finished', run_id: entry.runId, summary: marked.summary() });
+    }
+    return marked;
   }
 
   private activeCount(): number {
@@ -265,7 +384,15 @@ export class RunManager implements RunManagerApi {
     }
   }
 
-  private async createRun(runId: string, config: RunConfig, dir: string, rawProvider: LlmProvider, createdAt: number): Promise<LiveRun> {
+  /** Builds and opens a run's files, log and actor; `resume` rebuilds an interrupted one in its existing directory. */
+  private async createRun(
+    runId: string,
+    config: RunConfig,
+    dir: string,
+    rawProvider: LlmProvider,
+    createdAt: number,
+    resume?: { restore: RunRestore; logs: LogEntry[] },
+  ): Promise<LiveRun> {
     const { deps } = this.options;
     const streamLogs = this.options.enableLogStream ?? true;
     // Entries about failed file writes stay in memory only: appending them to run.log could fail again.
@@ -285,14 +412,17 @@ export class RunManager implements RunManagerApi {
         if (streamLogs) this.emit({ type: 'log', run_id: runId, entry });
       },
     });
-    await files.writeInitial(runId, config);
+    // A resumed run's log continues its numbering after what run.log holds.
+    if (resume) log.restore(resume.logs);
+    else await files.writeInitial(runId, config);
     const provider = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
     const run = new LiveRun({
       runId,
       config,
       files,
       createdAt,
-      vendor: deps.vendor,
+      // The run's own data vendors (its `data_vendors`, fallbacks logged to its log) when the deps offer them.
+      vendor: deps.vendorForRun ? deps.vendorForRun(config, log.sink) : deps.vendor,
       provider,
       log,
       steps: this.options.steps ?? AGENT_STEPS,
@@ -300,9 +430,23 @@ export class RunManager implements RunManagerApi {
       now: this.now,
       onChange: (r) => this.emit({ type: 'changed', run_id: r.runId, summary: r.summary() }),
       onFinish: (r) => this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() }),
+      onInspect: (record, session) => this.emitInspection(runId, record, session),
+      ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
+      ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),
+      ...(resume ? { restore: resume.restore } : {}),
     });
     await run.open();
     return run;
+  }
+
+  private emitInspection(runId: string, record: InspectionRecord, session: string): void {
+    for (const listener of this.inspectionListeners) {
+      try {
+        listener(runId, record, session);
+      } catch {
+        // As for run events: a listener's fault must not reach the run.
+      }
+    }
   }
 
   private emit(event: RunEvent): void {

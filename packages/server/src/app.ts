@@ -12,7 +12,7 @@ import { serveSpa } from './middleware/spa.js';
 import { renderDecisionHtml } from './render/decision-html.js';
 import { isPublicPath } from './routes/api-paths.js';
 import { buildRouter } from './routes/index.js';
-import type { ProviderInfo } from './routes/route-deps.js';
+import type { ProviderInfo, RouteDeps } from './routes/route-deps.js';
 import { WsHub, type WsHubOptions } from './ws/hub.js';
 
 /** What the app is built from. */
@@ -21,6 +21,8 @@ export interface AppDeps {
   config: ServerConfig;
   /** The providers offered by `GET /config/providers`. */
   providers: () => ProviderInfo[] | Promise<ProviderInfo[]>;
+  /** Market data vendors listed by `GET /config/providers` (default: not listed). */
+  dataVendors?: RouteDeps['dataVendors'];
   /** Tuning of the WebSocket hub (coalescing window, aggregate interval, heartbeat). */
   ws?: Pick<WsHubOptions, 'flushDelayMs' | 'aggregateIntervalMs' | 'heartbeatMs'>;
   /** Where unexpected errors (500s, hub faults) are reported; default console.error. */
@@ -56,7 +58,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     ...deps.ws,
   });
   const metrics = createServerMetrics(manager, () => hub.clientCounts());
-  const router = buildRouter({ manager, config, providers: deps.providers, metrics, renderDecision, now });
+  const router = buildRouter({ manager, config, providers: deps.providers, ...(deps.dataVendors ? { dataVendors: deps.dataVendors } : {}), metrics, renderDecision, now });
 
   const app = new Koa();
   app.use(errorHandler(deps.onError));

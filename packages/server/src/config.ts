@@ -90,6 +90,7 @@ const EnvSchema = z.object({
   WEB_DIST: text,
   BODY_LIMIT: byteSize(256 * 1024),
   WS_MAX_BUFFERED_BYTES: byteSize(8 * 1024 * 1024),
+  RESUME_INTERRUPTED: flag(false),
 });
 
 /** The server's settings, parsed once from the environment at start-up. */
@@ -119,6 +120,8 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** A WebSocket client with more than this many bytes unsent is dropped. */
   wsMaxBufferedBytes: number;
+  /** Resume every run found `interrupted` at start-up (`RESUME_INTERRUPTED=1`). */
+  resumeInterrupted: boolean;
 }
 
 /** Overrides that win over the environment (CLI flags, tests). */
@@ -177,5 +180,6 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, overrides: ServerConfig
     webDist: path.resolve(cwd, overrides.webDist ?? e.WEB_DIST ?? DEFAULT_WEB_DIST),
     bodyLimitBytes: e.BODY_LIMIT,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    resumeInterrupted: e.RESUME_INTERRUPTED,
   };
 }

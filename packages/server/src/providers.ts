@@ -1,4 +1,4 @@
-import { createOfflineProvider, createProviderRegistry, type ProviderInfo } from '@tradingfloor/engine';
+import { createOfflineProvider, createProviderRegistry, createVendorRegistry, type DataVendorInfo, type ProviderInfo } from '@tradingfloor/engine';
 
 /**
  * The providers offered by `GET /config/providers`, described by the engine's provider registry from the
@@ -6,5 +6,14 @@ import { createOfflineProvider, createProviderRegistry, type ProviderInfo } from
  */
 export function describeProvidersFromEnv(env: NodeJS.ProcessEnv): () => ProviderInfo[] {
   const registry = createProviderRegistry(env, { offline: (latencyMs) => createOfflineProvider({ latencyMs }) });
+  return () => registry.describe();
+}
+
+/**
+ * The market data vendors listed by `GET /config/providers` (demo, csv, yahoo, alphavantage) and whether
+ * each is configured in this environment. Reads the environment only; never touches the network.
+ */
+export function describeDataVendorsFromEnv(env: NodeJS.ProcessEnv): () => DataVendorInfo[] {
+  const registry = createVendorRegistry(env);
   return () => registry.describe();
 }

@@ -1,9 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEngineDepsFromEnv, RunManager, type RunManagerApi } from '@tradingfloor/engine';
+import {
+  connectStatelyInspector,
+  createEngineDepsFromEnv,
+  RunManager,
+  statelySettingFromEnv,
+  type RunManagerApi,
+  type StatelyInspector,
+} from '@tradingfloor/engine';
 import { createApp, type AppDeps } from './app.js';
 import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
-import { describeProvidersFromEnv } from './providers.js';
+import { describeDataVendorsFromEnv, describeProvidersFromEnv } from './providers.js';
 import { startRetention } from './retention.js';
 import type { ProviderInfo } from './routes/route-deps.js';
 
@@ -17,6 +24,8 @@ export interface StartServerOverrides extends ServerConfigOverrides {
   ws?: AppDeps['ws'];
   /** Where the "listening" line and warnings go (default console.log). */
   log?: (line: string) => void;
+  /** `--inspect`: connect every run actor to the Stately inspector, whatever `INSPECT` says. */
+  inspect?: boolean;
 }
 
 /** A listening server. */
@@ -41,8 +50,15 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
   const ownsManager = overrides.manager === undefined;
   let manager = overrides.manager;
   const providers = overrides.providers;
+  let stately: StatelyInspector | null = null;
   if (manager === undefined) {
+    // INSPECT=stately (or --inspect): every run actor also reports to the Stately inspector's relay.
+    const setting = statelySettingFromEnv(env, overrides.inspect === true);
     const deps = createEngineDepsFromEnv(env);
+    if (setting) {
+      stately = await connectStatelyInspector(setting);
+      log(`Stately inspector: run actors report to ${setting.url} (start its relay there; see "Debugging a run with the inspector" in the README)`);
+    }
     const built = new RunManager({
       deps,
       resultsDir: config.resultsDir,
@@ -50,12 +66,13 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       maxParallelRuns: config.enableMultiRun ? config.maxParallelRuns : 1,
       logBufferMaxLines: config.logBufferMaxLines,
       enableLogStream: config.enableLogStream,
+      ...(stately ? { inspect: stately.inspect } : {}),
     });
     await built.loadHistory();
     manager = built;
   }
   const engine = manager;
-  const app = createApp({ manager: engine, config, providers: providers ?? describeProvidersFromEnv(env), ws: overrides.ws });
+  const app = createApp({ manager: engine, config, providers: providers ?? describeProvidersFromEnv(env), dataVendors: describeDataVendorsFromEnv(env), ws: overrides.ws });
   const server = createServer(app.app.callback());
   // Slow or idle sockets cannot hold the process: headers within 30 s, whole requests within 2 min.
   server.headersTimeout = 30_000;
@@ -86,6 +103,7 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
   const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostInUrl}:${port}`;
   log(`TradingFloor listening on ${url}`);
+  if (config.resumeInterrupted) await resumeInterrupted(engine, log);
 
   let closing: Promise<void> | null = null;
   return {
@@ -103,8 +121,29 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
         server.closeAllConnections();
         await closed;
         if (ownsManager) await engine.shutdown();
+        stately?.stop();
       })();
       return closing;
     },
   };
+}
+
+/** `RESUME_INTERRUPTED=1`: resumes every run listed `interrupted`; one that cannot be resumed is logged and left. */
+async function resumeInterrupted(manager: RunManagerApi, log: (line: string) => void): Promise<void> {
+  const interrupted = manager.list({ status: 'interrupted' });
+  if (interrupted.length === 0) return;
+  if (!manager.resume) {
+    log(`RESUME_INTERRUPTED: ${interrupted.length} interrupted run(s) left as they are: this manager cannot resume runs`);
+    return;
+  }
+  let resumed = 0;
+  for (const run of interrupted) {
+    try {
+      await manager.resume(run.run_id);
+      resumed += 1;
+    } catch (err) {
+      log(`RESUME_INTERRUPTED: ${run.run_id} not resumed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  log(`RESUME_INTERRUPTED: resumed ${resumed} of ${interrupted.length} interrupted run(s)`);
 }

@@ -28,6 +28,14 @@ export {
   type RunOptions,
   type RunOptionsInput,
 } from './schemas/run-config.js';
+export {
+  DATA_KINDS,
+  DATA_VENDOR_NAMES,
+  parseDataVendorSpec,
+  type DataKind,
+  type DataVendorName,
+  type DataVendorPlan,
+} from './schemas/data-vendors.js';
 export { isActiveStatus, isTerminalStatus, RUN_STATUSES, RunStatusSchema, TERMINAL_STATUSES, type RunStatus } from './schemas/run-status.js';
 export {
   ExecutionTreeSchema,
@@ -63,16 +71,36 @@ export { LogEntrySchema, SEVERITIES, SeveritySchema, severityRank, type LogEntry
 export { EMPTY_USAGE, RunUsageSchema, UsageSchema, type RunUsage, type Usage } from './schemas/usage.js';
 export { RunSummarySchema, type RunSummary } from './schemas/run-summary.js';
 export {
+  InspectionRecordSchema,
+  MachineStateValueSchema,
+  type InspectionRecord,
+  type MachineStateValue,
+} from './schemas/inspection.js';
+export {
   CHART_SERIES,
   ChartDataSchema,
   type ChartData,
   ConcurrencyMetricsSchema,
   ErrorBodySchema,
+  InspectQuerySchema,
+  InspectResponseSchema,
+  MachineDefinitionSchema,
+  MachineStateNodeSchema,
+  MachineTransitionSchema,
+  ResumeResponseSchema,
+  type InspectQuery,
+  type InspectResponse,
+  type MachineDefinition,
+  type MachineStateNode,
+  type MachineTransition,
+  type ResumeResponse,
   LimiterLayerSchema,
   LogsQuerySchema,
   LogsResponseSchema,
   PhaseMetricsSchema,
   ProviderInfoSchema,
+  DataVendorInfoSchema,
+  type DataVendorInfoBody,
   ProvidersResponseSchema,
   RunListQuerySchema,
   RunListResponseSchema,

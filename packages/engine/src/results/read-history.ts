@@ -21,6 +21,8 @@ export interface StoredRun {
   config: RunConfig;
   /** Null when `state.json` is missing or unreadable. */
   state: StateFile | null;
+  /** Why `state.json` could not be used (missing, not JSON, unknown shape); null when it was read. */
+  stateProblem: string | null;
   decision: Decision | null;
   usage: RunUsage | null;
   /** First line of `error.log`, when there is one. */
@@ -68,13 +70,13 @@ async function readRunDirectory(dir: string, ticker: string, maxLogEntries: numb
   const config = RunConfigSchema.safeParse(JSON.parse(await readFile(join(dir, RUN_FILES.config), 'utf8')));
   if (!config.success) throw new Error(`config.json does not match the run config schema: ${config.error.issues[0]?.message ?? ''}`);
 
-  const state = await readOptional(join(dir, RUN_FILES.state), (text) => asStateFile(JSON.parse(text)));
+  const { state, problem: stateProblem } = await readStateFile(join(dir, RUN_FILES.state));
   const decision = await readOptional(join(dir, RUN_FILES.decision), (text) => DecisionSchema.parse(JSON.parse(text)));
   const usage = await readOptional(join(dir, RUN_FILES.usage), (text) => RunUsageSchema.parse(JSON.parse(text)));
   const errorText = await readOptional(join(dir, RUN_FILES.error), (text) => text.split('\n', 1)[0] ?? text);
   const logs = (await readOptional(join(dir, RUN_FILES.log), (text) => parseLogLines(text, maxLogEntries))) ?? [];
   const updatedAt = (await stat(join(dir, RUN_FILES.state)).catch(() => stat(dir))).mtimeMs;
-  return { runId, dir, config: config.data, state, decision, usage, errorText, logs, createdAt: parsedId.value.started.getTime(), updatedAt };
+  return { runId, dir, config: config.data, state, stateProblem, decision, usage, errorText, logs, createdAt: parsedId.value.started.getTime(), updatedAt };
 }
 
 function asStateFile(value: unknown): StateFile {
@@ -84,6 +86,28 @@ function asStateFile(value: unknown): StateFile {
     throw new Error('state.json has an unknown shape');
   }
   return v as StateFile;
+}
+
+/** Reads `state.json`, keeping the reason when it cannot be used (a resume needs it, the history view does not). */
+async function readStateFile(path: string): Promise<{ state: StateFile | null; problem: string | null }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { state: null, problem: missing ? 'state.json is missing' : `state.json cannot be read: ${(error as Error).message}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { state: null, problem: `state.json is damaged (not valid JSON, ${text.length} bytes): ${(error as Error).message}` };
+  }
+  try {
+    return { state: asStateFile(json), problem: null };
+  } catch (error) {
+    return { state: null, problem: (error as Error).message };
+  }
 }
 
 /** Parses the tail of `run.log`; a torn last line (a crash mid-append) is ignored. */

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LogEntry, RunConfig, RunStatus } from '@tradingfloor/shared';
+import type { LogEntry, RunConfig, RunStatus, RunUsage } from '@tradingfloor/shared';
 import { writeFileAtomic } from './atomic-write.js';
 import { REPORT_NAMES, type ReportName } from './report-files.js';
 import { WriteQueue } from './write-queue.js';
@@ -13,6 +13,8 @@ export interface StateFile {
   status: Exclude<RunStatus, 'interrupted'>;
   saved_at: string;
   snapshot: unknown;
+  /** Token usage so far, so a resumed run keeps counting from it. */
+  usage?: RunUsage;
 }
 
 /** File names inside a run's results directory. */
@@ -38,6 +40,8 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 export class RunFiles {
   private readonly queue: WriteQueue;
   private readonly written = new Map<ReportName, string>();
+  /** The newest state asked for and not yet being written: saves that pile up are joined into one write. */
+  private pendingState: StateFile | null = null;
 
   constructor(
     readonly dir: string,
@@ -82,8 +86,16 @@ export class RunFiles {
     void this.queue.run(file, () => writeFileAtomic(join(this.dir, file), json(value)));
   }
 
+  /** Writes `state.json` atomically; a save asked for while another waits replaces it (the newest wins). */
   writeState(state: StateFile): void {
-    this.writeJson(RUN_FILES.state, state);
+    const queued = this.pendingState !== null;
+    this.pendingState = state;
+    if (queued) return;
+    void this.queue.run(RUN_FILES.state, async () => {
+      const latest = this.pendingState;
+      this.pendingState = null;
+      if (latest) await writeFileAtomic(join(this.dir, RUN_FILES.state), json(latest));
+    });
   }
 
   /** Writes `error.log`: the message, then the stack when there is one. */

@@ -1,54 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import type { InspectionRecord, MachineStateValue } from '@tradingfloor/shared';
 import type { InspectionEvent } from 'xstate';
+import type { InspectionPage } from '../run-manager-api.js';
+import { summarizePayload } from './payload-summary.js';
 
-/** One recorded inspection event of a run actor (or one of its invoked steps), in a compact JSON form. */
-export interface InspectionRecord {
-  /** Per-run number, 1-based. */
-  seq: number;
-  ts: number;
-  /** `@xstate.event`, `@xstate.snapshot`, `@xstate.actor`, `@xstate.action`, … */
-  type: string;
-  /** Session id of the actor concerned (the run, or one of its steps). */
-  actor: string;
-  /** Event type, for event / snapshot / microstep records. */
-  event?: string;
-  /** Action type, for action records. */
-  action?: string;
-  /** State value, for the run machine's snapshot records. */
-  value?: unknown;
+export type { InspectionRecord };
+
+/** Default number of inspection records kept per run: a whole default run fits. */
+export const DEFAULT_INSPECTION_MAX = 1000;
+
+export interface InspectionBufferOptions {
+  now: () => number;
+  /** Ring size; older records drop out. */
+  max?: number;
+  /** Called with every new record and the buffer's session (e.g. to stream it). Must not throw. */
+  onRecord?: (record: InspectionRecord, session: string) => void;
+  /** The run's state value before the first snapshot (a resumed run: the restored one). */
+  initialState?: MachineStateValue | null;
 }
 
-/** Default number of inspection records kept per run. */
-export const DEFAULT_INSPECTION_MAX = 200;
+export type { InspectionPage };
 
 /**
- * A run actor's `inspect` callback and the bounded ring of what it saw (DESIGN.md §3), for an inspector
- * view. Only small, JSON-safe fields are kept: never contexts or step inputs.
+ * A run actor's `inspect` callback and the bounded ring of what it saw (DESIGN.md §3): actors created,
+ * events delivered, snapshots, microsteps and actions, each with the run machine's state value as of that
+ * moment. Only small JSON fields are kept (payloads are summarized), never contexts or step inputs.
  */
 export class InspectionBuffer {
+  /** Identifies this actor's life: a resumed run gets a new buffer, a new session and seqs from 1. */
+  readonly session = randomBytes(4).toString('hex');
   private readonly records: InspectionRecord[] = [];
+  private readonly max: number;
   private seq = 0;
+  private state: MachineStateValue | null;
 
-  constructor(
-    private readonly now: () => number,
-    private readonly max = DEFAULT_INSPECTION_MAX,
-  ) {}
+  constructor(private readonly options: InspectionBufferOptions) {
+    this.max = options.max ?? DEFAULT_INSPECTION_MAX;
+    if (!Number.isInteger(this.max) || this.max < 1) throw new RangeError(`inspection buffer size must be a positive integer, got ${this.max}`);
+    this.state = options.initialState ?? null;
+  }
 
-  /** Pass as `createActor(machine, { inspect })`. */
+  /** Pass as `createActor(machine, { inspect })`. Never throws: a bad event is recorded as far as it can be. */
   readonly inspect = (event: InspectionEvent): void => {
-    const record: InspectionRecord = { seq: ++this.seq, ts: this.now(), type: event.type, actor: event.actorRef.sessionId };
-    if ('event' in event) record.event = event.event.type;
-    if (event.type === '@xstate.action') record.action = event.action.type;
-    if (event.type === '@xstate.snapshot' && isMachineSnapshot(event.snapshot)) record.value = event.snapshot.value;
+    const record = this.toRecord(event);
     this.records.push(record);
     if (this.records.length > this.max) this.records.shift();
+    try {
+      this.options.onRecord?.(record, this.session);
+    } catch {
+      // A listener's fault must not reach the actor.
+    }
   };
 
   /** The kept records, oldest first. */
   list(): InspectionRecord[] {
     return [...this.records];
   }
+
+  /** Records after `afterSeq`, oldest first, at most `limit`. */
+  page(afterSeq = 0, limit = this.max): InspectionPage {
+    const records = this.records.filter((r) => r.seq > afterSeq).slice(0, limit);
+    return {
+      session: this.session,
+      records,
+      returned: records.length,
+      last_seq: records.at(-1)?.seq ?? afterSeq,
+      total_seq: this.seq,
+      first_seq: this.records[0]?.seq ?? this.seq + 1,
+    };
+  }
+
+  /** The highest seq so far (0 before the first record). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  private toRecord(event: InspectionEvent): InspectionRecord {
+    const actorRef = event.actorRef as { sessionId: string; src?: unknown; logic?: { id?: unknown } };
+    const isRun = event.rootId === actorRef.sessionId;
+    const record: InspectionRecord = { seq: ++this.seq, ts: this.options.now(), type: event.type, actor: actorRef.sessionId, state: null };
+    switch (event.type) {
+      case '@xstate.actor':
+        record.src = typeof actorRef.src === 'string' ? actorRef.src : String(actorRef.logic?.id ?? 'actor');
+        break;
+      case '@xstate.event':
+        if (event.sourceRef) record.source = event.sourceRef.sessionId;
+        record.event = event.event.type;
+        record.summary = summarizePayload(event.event);
+        break;
+      case '@xstate.snapshot':
+      case '@xstate.microstep': {
+        record.event = event.event.type;
+        const snapshot = event.snapshot as { status?: unknown; value?: unknown };
+        if (typeof snapshot.status === 'string') record.status = snapshot.status;
+        if (isRun && snapshot.value !== undefined) this.state = snapshot.value as MachineStateValue;
+        break;
+      }
+      case '@xstate.action':
+        record.action = event.action.type;
+        record.summary = actionSummary(event.action.type, event.action.params);
+        break;
+    }
+    if (record.summary === undefined) delete record.summary;
+    record.state = this.state;
+    return record;
+  }
 }
 
-function isMachineSnapshot(snapshot: unknown): snapshot is { value: unknown } {
-  return typeof snapshot === 'object' && snapshot !== null && 'value' in snapshot && 'machine' in snapshot;
+/** What an action did, in a few words; step inputs (which carry reports) are never included. */
+function actionSummary(type: string, params: unknown): string | undefined {
+  if (typeof params !== 'object' || params === null) return undefined;
+  const p = params as { id?: unknown; src?: unknown; sessionId?: unknown };
+  if (type === 'xstate.spawnChild') return `${String(p.src)} as ${String(p.id)}`;
+  if (typeof p.sessionId === 'string') return `actor ${p.sessionId}`;
+  if (type.startsWith('xstate.')) return undefined;
+  return summarizePayload(params as Record<string, unknown>, []);
 }

@@ -2,12 +2,14 @@ import {
   ConflictError,
   isTerminalStatus,
   type ExecutionTree,
+  type MachineStateValue,
   type NodeStatus,
   type RunConfig,
   type RunStatus,
   type RunSummary,
+  type RunUsage,
 } from '@tradingfloor/shared';
-import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Snapshot, type SnapshotFrom } from 'xstate';
 import type { MarketDataVendor } from '../data/vendor.js';
 import { RunLog } from '../logs/run-log.js';
 import type { LlmProvider } from '../providers/provider.js';
@@ -17,7 +19,7 @@ import { RUN_FILES, type RunFiles } from '../results/run-files.js';
 import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
-import { InspectionBuffer } from './inspection-buffer.js';
+import { InspectionBuffer, type InspectionRecord } from './inspection-buffer.js';
 import { errorMessage } from './node-records.js';
 import { provideRun, type RunSteps } from './provide-run.js';
 import type { RunEntry } from './run-entry.js';
@@ -41,6 +43,23 @@ export interface LiveRunOptions {
   onChange(run: LiveRun): void;
   /** Called once, after the final files are written. */
   onFinish(run: LiveRun): void;
+  /** Every inspection record of the actor, as it is made, with the buffer's session (e.g. to stream it). */
+  onInspect?(record: InspectionRecord, session: string): void;
+  /** An extra inspection observer of the actor (the Stately inspector). */
+  inspect?(event: InspectionEvent): void;
+  /** Inspection records kept in memory (default `DEFAULT_INSPECTION_MAX`). */
+  inspectionMax?: number;
+  /** Resume instead of starting afresh: the persisted snapshot of `state.json` and what the run had shown. */
+  restore?: RunRestore;
+}
+
+/** What a resumed run is rebuilt from. */
+export interface RunRestore {
+  /** `getPersistedSnapshot()` as saved in `state.json` (machine version already checked). */
+  snapshot: Snapshot<unknown>;
+  /** Each agent's messages text, read back from `message_tool.log`. */
+  messages: Record<string, string>;
+  usage?: RunUsage;
 }
 
 /**
@@ -54,7 +73,7 @@ export class LiveRun implements RunEntry {
   readonly finished: Promise<RunSummary>;
   private readonly actor: Actor<RunMachine>;
   private readonly meter: UsageMeter;
-  private readonly messages: Record<string, string> = {};
+  private readonly messages: Record<string, string>;
   /** What the actor's `inspect` callback saw, bounded. */
   readonly inspection: InspectionBuffer;
   private snapshot: SnapshotFrom<RunMachine>;
@@ -64,6 +83,8 @@ export class LiveRun implements RunEntry {
   private lastError: unknown = undefined;
   private done = false;
   private quiet = false;
+  /** A restored actor has been started (`begin`). */
+  private resumed = false;
   private resolveFinished!: (summary: RunSummary) => void;
 
   constructor(private readonly o: LiveRunOptions) {
@@ -71,8 +92,15 @@ export class LiveRun implements RunEntry {
     this.config = o.config;
     this.updatedAt = o.createdAt;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    this.meter = new UsageMeter(o.priceOf);
-    this.inspection = new InspectionBuffer(o.now);
+    this.meter = new UsageMeter(o.priceOf, o.restore?.usage);
+    this.messages = { ...o.restore?.messages };
+    const restoredValue = (o.restore?.snapshot as { value?: unknown } | undefined)?.value;
+    this.inspection = new InspectionBuffer({
+      now: o.now,
+      ...(o.inspectionMax !== undefined ? { max: o.inspectionMax } : {}),
+      ...(o.onInspect ? { onRecord: o.onInspect } : {}),
+      initialState: (restoredValue as MachineStateValue | undefined) ?? null,
+    });
     const provider = meteredProvider(o.provider, this.meter, () => this.touch());
     const machine = provideRun(createRunMachine(o.now), {
       runId: o.runId,
@@ -86,17 +114,42 @@ export class LiveRun implements RunEntry {
       now: o.now,
       steps: o.steps,
     });
-    this.actor = createActor(machine, { input: { config: o.config }, id: o.runId, inspect: this.inspection.inspect });
+    const extra = o.inspect;
+    const inspect = extra
+      ? (event: InspectionEvent) => {
+          this.inspection.inspect(event);
+          extra(event);
+        }
+      : this.inspection.inspect;
+    // A restored actor comes back in its saved state with its in-flight steps, which start again on start().
+    // A snapshot that does not fit the machine throws here, before anything runs.
+    this.actor = createActor(machine, {
+      input: { config: o.config },
+      id: o.runId,
+      inspect,
+      ...(o.restore ? { snapshot: o.restore.snapshot } : {}),
+    });
     this.snapshot = this.actor.getSnapshot();
+    this.runStatus = runStatusOf(this.snapshot.value);
     this.tree = deriveTree(this.snapshot);
     this.actor.subscribe({ next: (snap) => this.follow(snap), error: (error) => this.crash(error) });
   }
 
   /**
    * Starts the actor in `pending` and writes the initial `state.json`; resolves once it is on disk. No
-   * change is reported before this resolves, so the manager can announce the run first.
+   * change is reported before this resolves, so the manager can announce the run first. A resumed run is
+   * only logged here: its actor starts in `begin()`, so that nothing runs before it is announced either.
    */
   async open(): Promise<void> {
+    if (this.o.restore) {
+      this.o.log.append({
+        severity: 'INFO',
+        source: 'run',
+        agent_id: null,
+        message: `run resumed from state.json (${currentPhase(this.tree) ?? this.runStatus}); steps that had not finished start again`,
+      });
+      return;
+    }
     this.quiet = true;
     this.actor.start();
     this.saveState();
@@ -104,8 +157,16 @@ export class LiveRun implements RunEntry {
     this.quiet = false;
   }
 
-  /** Leaves `pending`: the agents start working. A run canceled before this is left alone. */
+  /**
+   * Leaves `pending`: the agents start working. A run canceled before this is left alone. A resumed run's
+   * actor starts here, in its saved state: the steps that were in flight start again.
+   */
   begin(): void {
+    if (this.o.restore && !this.resumed) {
+      this.resumed = true;
+      // A CANCEL sent before this waits in the actor's mailbox and is handled right after the start.
+      this.actor.start();
+    }
     if (this.runStatus !== 'pending' || this.snapshot.context.cancelRequested) return;
     this.o.log.append({
       severity: 'INFO',
@@ -180,11 +241,13 @@ export class LiveRun implements RunEntry {
       status,
       saved_at: new Date(this.o.now()).toISOString(),
       snapshot: this.actor.getPersistedSnapshot(),
+      usage: this.meter.snapshot(),
     });
   }
 
   private follow(snap: SnapshotFrom<RunMachine>): void {
     const previous = new Map(flatten(this.tree).map((n) => [n.id, n.status]));
+    const stepsBefore = Object.keys(this.snapshot.children).sort().join('|');
     this.snapshot = snap;
     this.tree = deriveTree(snap);
     const status = runStatusOf(snap.value);
@@ -209,12 +272,15 @@ export class LiveRun implements RunEntry {
         message: stateLine(node.id, node.status, node.duration_ms),
       });
     }
-    if (phaseBoundary && !isTerminalStatus(status)) this.checkpoint();
+    // A step started or finished (an agent, a debate turn) or a phase changed: save, so that a resume redoes
+    // at most the steps in flight.
+    const stepBoundary = Object.keys(snap.children).sort().join('|') !== stepsBefore;
+    if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.checkpoint();
     this.touch();
     if (isTerminalStatus(status) && !this.done) void this.finish();
   }
 
-  /** At a phase boundary: the reports so far and the persisted snapshot. */
+  /** At a phase or step boundary: the reports so far and the persisted snapshot. */
   private checkpoint(): void {
     this.o.files.writeReports(reportsOf(this.snapshot.context));
     this.saveState();

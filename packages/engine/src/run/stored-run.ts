@@ -11,8 +11,9 @@ import { RUN_MACHINE_VERSION } from './run-machine.js';
 
 /**
  * A run found in the results directory at start-up. Finished runs keep their status; a run whose
- * `state.json` is not final (or missing) was cut short by a restart and is listed as `interrupted`.
- * Read-only: its tree and reports come from the persisted snapshot when its version is known.
+ * `state.json` is not final was cut short by a restart and is listed as `interrupted` (until resumed), or
+ * as `error` with the reason when its snapshot cannot be resumed (`unresumable`: missing, damaged, another
+ * machine version). Read-only: its tree and reports come from the persisted snapshot when its version is known.
  */
 export class StoredRunEntry implements RunEntry {
   readonly runId: string;
@@ -20,14 +21,22 @@ export class StoredRunEntry implements RunEntry {
   private readonly runStatus: RunStatus;
   private readonly snapshot: RunSnapshotLike;
   private readonly log: RunLog;
+  /** Why this unfinished run cannot be resumed; it is then listed as `error` with this reason. */
+  private readonly problem: string | null;
+  /** A stored run never changes: its summary and view are derived once (GET /runs and /metrics/phases read hundreds). */
+  private cachedSummary: RunSummary | null = null;
+  private cachedView: RunView | null = null;
 
   constructor(
-    private readonly stored: StoredRun,
+    readonly stored: StoredRun,
     logBufferMaxLines: number,
+    unresumable: string | null = null,
   ) {
     this.runId = stored.runId;
     const saved = stored.state?.status;
-    this.runStatus = saved !== undefined && isTerminalStatus(saved) ? saved : 'interrupted';
+    const finished = saved !== undefined && isTerminalStatus(saved);
+    this.problem = finished ? null : unresumable;
+    this.runStatus = finished ? saved : this.problem === null ? 'interrupted' : 'error';
     this.snapshot = snapshotOf(stored);
     this.log = new RunLog({ maxLines: logBufferMaxLines, now: () => stored.updatedAt });
     this.log.restore(stored.logs);
@@ -48,6 +57,11 @@ export class StoredRunEntry implements RunEntry {
   }
 
   summary(): RunSummary {
+    this.cachedSummary ??= this.deriveSummary();
+    return this.cachedSummary;
+  }
+
+  private deriveSummary(): RunSummary {
     const tree = deriveTree(this.snapshot);
     const { context } = this.snapshot;
     return {
@@ -60,13 +74,18 @@ export class StoredRunEntry implements RunEntry {
       updated_at: this.stored.updatedAt,
       current_phase: this.runStatus === 'interrupted' ? currentPhase(tree) : null,
       provider: this.stored.config.llm_provider,
-      error: context.error ?? this.stored.errorText,
+      error: this.errorText(context.error),
       action: (this.stored.decision ?? context.decision)?.action ?? null,
       results_path: this.stored.dir,
     };
   }
 
   view(): RunView {
+    this.cachedView ??= this.deriveView();
+    return this.cachedView;
+  }
+
+  private deriveView(): RunView {
     const { context } = this.snapshot;
     return {
       summary: this.summary(),
@@ -74,13 +93,17 @@ export class StoredRunEntry implements RunEntry {
       tree: deriveTree(this.snapshot),
       contents: deriveContents(context, {}),
       decision: this.stored.decision ?? context.decision,
-      error: context.error ?? this.stored.errorText,
+      error: this.errorText(context.error),
       usage: this.stored.usage ?? { total: { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: null }, by_agent: {}, by_model: {} },
     };
   }
 
   logs() {
     return { entries: this.log.entries(), last_seq: this.log.lastSeq };
+  }
+
+  private errorText(fromContext: string | null): string | null {
+    return this.problem ?? fromContext ?? this.stored.errorText;
   }
 }
 

@@ -16,9 +16,15 @@ function add(into: Usage, tokens: TokenUsage, cost: number | null): void {
 
 /** Counts a run's token usage and cost, in total, per agent node id and per model. */
 export class UsageMeter {
-  private readonly usage: RunUsage = { total: zero(), by_agent: {}, by_model: {} };
+  private readonly usage: RunUsage;
 
-  constructor(private readonly priceOf: PriceOf = () => null) {}
+  /** `initial`: the usage counted before (a resumed run keeps counting from it). */
+  constructor(
+    private readonly priceOf: PriceOf = () => null,
+    initial?: RunUsage,
+  ) {
+    this.usage = initial ? structuredClone(initial) : { total: zero(), by_agent: {}, by_model: {} };
+  }
 
   /** Records one model answer. */
   record(agentId: string, model: string, tokens: TokenUsage): void {

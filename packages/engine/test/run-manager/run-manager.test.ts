@@ -51,7 +51,7 @@ describe('RunManager.start validation (all or nothing)', () => {
 
   it.each([
     [{ trade_date: '2024-05-11' }, /2024-05-11 is in the future \(today is 2024-05-10\)/],
-    [{ trade_date: '2019-06-03' }, /outside the data \(fake test data covers 2020-01-02 to 2024-05-09\)/],
+    [{ trade_date: '2019-06-03' }, /outside the data \(the data of ACME covers 2020-01-02 to 2024-05-09\)/],
     [{ trade_date: '2024-02-30' }, /not a real calendar date/],
     [{ analysts: ['market', 'astrology'] }, /analysts/],
     [{ max_debate_rounds: 0 }, /at least 1 round/],
@@ -79,6 +79,24 @@ describe('RunManager.start validation (all or nothing)', () => {
     expect(run).toMatchObject({ ticker: 'ACME', trade_date: '2024-05-09', status: 'pending', provider: 'offline' });
     expect(m.get(run!.run_id)?.config).toMatchObject({ quick_think_llm: 'fake-quick', deep_think_llm: 'fake-deep' });
     await m.whenFinished(run!.run_id);
+  });
+
+  it('defaults each run to its own instrument’s last date when the data of tickers ends on different days', async () => {
+    const { deps } = fakeDeps({ mode: 'auto' });
+    const bars = deps.vendor.bars.bind(deps.vendor);
+    // GLOBEX's data ends in March, while the vendor as a whole (and ACME) reaches 2024-05-09.
+    deps.vendor = { ...deps.vendor, bars: async (t, range, signal) => (await bars(t, range, signal)).filter((b) => t !== 'GLOBEX' || b.date <= '2024-03-28') };
+    const m = new RunManager({ deps, resultsDir: results.dir, steps: fakeSteps() });
+    const runs = await m.start([
+      { ticker: 'ACME', options: {} },
+      { ticker: 'GLOBEX', options: {} },
+    ]);
+    expect(runs.map((r) => [r.ticker, r.trade_date])).toEqual([
+      ['ACME', '2024-05-09'],
+      ['GLOBEX', '2020-01-02'],
+    ]);
+    await expect(m.start([{ ticker: 'GLOBEX', options: { trade_date: '2024-05-09' } }])).rejects.toThrow(/the data of GLOBEX covers 2020-01-02 to 2020-01-02/);
+    await Promise.all(runs.map((r) => m.whenFinished(r.run_id)));
   });
 
   it('enforces maxParallelRuns over active runs, counting the new batch', async () => {
@@ -222,7 +240,7 @@ describe('RunManager: a whole run', () => {
     expect(records.some((r) => r.type === '@xstate.event' && r.event === 'START')).toBe(true);
     // The run actor and one actor per invoked step (12 agents + the decision extraction).
     expect(records.filter((r) => r.type === '@xstate.actor')).toHaveLength(14);
-    expect(records.filter((r) => r.value !== undefined).at(-1)?.value).toBe('completed');
+    expect(records.at(-1)?.state).toBe('completed');
     expect(JSON.parse(JSON.stringify(records))).toEqual(records);
     expect(m.inspection('nope')).toBeUndefined();
   });

@@ -34,7 +34,11 @@ export function fakeVendor(): MarketDataVendor {
       description: null,
       demo: true,
     }),
-    bars: async (_ticker, range) => [bar('2024-05-08'), bar(range.asOf)],
+    // Like a real vendor: only bars inside [from, asOf] and inside the data (2020-01-02 … 2024-05-09).
+    bars: async (_ticker, range) =>
+      ['2020-01-02', '2024-05-08', '2024-05-09']
+        .filter((d) => d <= range.asOf && (range.from === undefined || d >= range.from))
+        .map(bar),
     fundamentals: async () => [],
     news: async () => [],
   };

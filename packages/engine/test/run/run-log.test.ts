@@ -81,18 +81,3 @@ describe('RunLog', () => {
     expect(log.entries().map((e) => e.agent_id)).toEqual(['analysts.news', 'other']);
   });
 });
-
-describe('InspectionBuffer', () => {
-  it('keeps the newest records only', async () => {
-    const { InspectionBuffer } = await import('../../src/run/inspection-buffer.js');
-    const buffer = new InspectionBuffer(() => 7, 3);
-    const actorRef = { sessionId: 'x:0', send: () => {}, getSnapshot: () => undefined };
-    for (let i = 0; i < 5; i++)
-      buffer.inspect({ type: '@xstate.event', rootId: 'x:0', actorRef, sourceRef: undefined, event: { type: `E${i}` } });
-    expect(buffer.list()).toEqual([
-      { seq: 3, ts: 7, type: '@xstate.event', actor: 'x:0', event: 'E2' },
-      { seq: 4, ts: 7, type: '@xstate.event', actor: 'x:0', event: 'E3' },
-      { seq: 5, ts: 7, type: '@xstate.event', actor: 'x:0', event: 'E4' },
-    ]);
-  });
-});

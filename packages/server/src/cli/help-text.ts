@@ -36,6 +36,9 @@ Environment (flags win over them):
   TRADINGFLOOR_TOKEN    API token, required when HOST is not a loopback address
   RESULTS_DIR           where runs are written (default ./results)
   MAX_PARALLEL_RUNS     active runs allowed at once
+  RESUME_INTERRUPTED    1 = resume every run left interrupted by a previous process at start-up
+  INSPECT, INSPECT_URL  INSPECT=stately sends run actors to the Stately inspector relay at INSPECT_URL
+                        (default ws://localhost:8080); same as --inspect
   DATA_DIR, OPENAI_API_KEY, ANTHROPIC_API_KEY, LLM_MAX_CONCURRENCY, LLM_PROVIDER_LIMITS:
                         as for \`run\`
   See the README's configuration table for every variable.

@@ -25,6 +25,7 @@ export interface RawRunFlags {
   deepModel?: string;
   offlineLatency?: string;
   sequentialAnalysts?: boolean;
+  dataVendors?: string;
   resultsDir?: string;
   json?: boolean;
 }
@@ -73,6 +74,7 @@ const FlagsSchema = z.object({
   deepModel: z.string().trim().min(1, '--deep-model is empty').optional(),
   offlineLatency: wholeNumber('--offline-latency', 0, 60_000).optional(),
   sequentialAnalysts: z.boolean().default(false),
+  dataVendors: z.string().trim().min(1, '--data-vendors is empty').optional(),
   resultsDir: z.string().trim().min(1, '--results-dir is empty').optional(),
   json: z.boolean().default(false),
 });
@@ -88,6 +90,7 @@ const FLAG_OF_OPTION: Record<string, string> = {
   deep_think_llm: '--deep-model',
   offline_latency_ms: '--offline-latency',
   sequential_analysts: '--sequential-analysts',
+  data_vendors: '--data-vendors',
 };
 
 /** Today as YYYY-MM-DD in UTC (the latest calendar day anywhere but the far east, so never too strict). */
@@ -155,6 +158,7 @@ export function parseRunFlags(raw: RawRunFlags, ctx: { env: Record<string, strin
     deep_think_llm: flags.deepModel,
     offline_latency_ms: flags.offlineLatency,
     sequential_analysts: flags.sequentialAnalysts,
+    data_vendors: flags.dataVendors,
   });
   if (!options.success) {
     for (const issue of options.error.issues) {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { addDataCommands } from './data-fetch-command.js';
 import { RUN_ENV_HELP, SERVE_ENV_HELP } from './help-text.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL, type RawRunFlags } from './parse-options.js';
+import { addResumeCommand } from './resume-command.js';
 import type { RawServeFlags } from './serve-command.js';
 
 /** What the commands do once their flags are parsed; `main` binds them to the real implementations. */
@@ -55,6 +57,7 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
     .option('--deep-model <model>', "model for the research and portfolio managers (default: the provider's deep model)")
     .option('--offline-latency <ms>', 'simulated latency of each offline-model call, 0-60000 ms (default: 0)')
     .option('--sequential-analysts', 'run the analysts one after another instead of in parallel')
+    .option('--data-vendors <chains>', 'market data vendor chains, e.g. "prices:yahoo,alphavantage,csv;news:yahoo" (default: $DATA_VENDORS)')
     .option('--results-dir <dir>', 'where results are written (default: $RESULTS_DIR, else ./results)')
     .option('--json', "print only one JSON document: every run's id, status, decision, error, results path and usage")
     .addHelpText('after', RUN_ENV_HELP)
@@ -66,8 +69,11 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
     .option('--port <n>', 'port to listen on, 0 = any free port (default: $PORT, else 3000)')
     .option('--host <host>', 'address to bind (default: $HOST, else 127.0.0.1)')
     .option('--results-dir <dir>', 'where results are written (default: $RESULTS_DIR, else ./results)')
+    .option('--inspect', 'also send every run actor to the Stately inspector (as INSPECT=stately; see INSPECT_URL)')
     .addHelpText('after', SERVE_ENV_HELP)
     .action(async (flags: RawServeFlags) => onResult(await handlers.serve(flags)));
 
+  addDataCommands(program, io, onResult);
+  addResumeCommand(program, io, onResult);
   return program;
 }

@@ -7,6 +7,7 @@ export interface RawServeFlags {
   port?: string;
   host?: string;
   resultsDir?: string;
+  inspect?: boolean;
 }
 
 /** What `serve` needs from the server: `startServer` of `../serve.ts`, injectable for tests. */
@@ -21,6 +22,8 @@ export interface ServeOverrides {
   host?: string;
   resultsDir?: string;
   log?: (line: string) => void;
+  /** `--inspect`: connect run actors to the Stately inspector. */
+  inspect?: boolean;
 }
 
 /** The real server, loaded only when `serve` runs so that `run` never loads Koa. */
@@ -62,6 +65,7 @@ export async function serveCommand(flags: RawServeFlags, io: CliIo, start: Start
       overrides.host = flags.host.trim();
     }
     if (flags.resultsDir !== undefined) overrides.resultsDir = flags.resultsDir;
+    if (flags.inspect === true) overrides.inspect = true;
   } catch (err) {
     writeLine(io.stderr, `tradingfloor serve: ${(err as Error).message}`);
     return EXIT.usage;

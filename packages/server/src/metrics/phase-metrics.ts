@@ -6,12 +6,18 @@ export interface PhaseSample {
   tree: ExecutionTree;
 }
 
-/** Every `phase` node of a tree, at any depth. */
-export function* phaseNodes(tree: ExecutionTree): Generator<TreeNode> {
-  for (const node of tree) {
-    if (node.node_type === 'phase') yield node;
-    yield* phaseNodes(node.children);
+/** Every `phase` node of a tree, at any depth, in document order. */
+export function phaseNodes(tree: ExecutionTree): TreeNode[] {
+  // An explicit stack, not nested generators: `yield*` costs O(depth) per node, and /metrics/phases walks
+  // the trees of every stored run on each request.
+  const found: TreeNode[] = [];
+  const stack: TreeNode[] = [...tree].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.node_type === 'phase') found.push(node);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
+  return found;
 }
 
 /** Nearest-rank percentile of ascending values. */

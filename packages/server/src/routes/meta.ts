@@ -13,6 +13,7 @@ export function metaRoutes(deps: RouteDeps): Router {
     const [providers, coverage] = await Promise.all([deps.providers(), manager.dataCoverage()]);
     const body: ProvidersResponse = {
       providers,
+      ...(deps.dataVendors ? { data_vendors: deps.dataVendors() } : {}),
       data: {
         vendor: coverage.vendor,
         label: coverage.label,

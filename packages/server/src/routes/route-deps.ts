@@ -1,5 +1,5 @@
 import type { Decision } from '@tradingfloor/shared';
-import type { ProviderInfo, RunManagerApi } from '@tradingfloor/engine';
+import type { DataVendorInfo, ProviderInfo, RunManagerApi } from '@tradingfloor/engine';
 import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics/prometheus.js';
 
@@ -10,6 +10,8 @@ export interface RouteDeps {
   manager: RunManagerApi;
   config: ServerConfig;
   providers: () => ProviderInfo[] | Promise<ProviderInfo[]>;
+  /** Market data vendors for `GET /config/providers`; absent = not listed. */
+  dataVendors?: () => DataVendorInfo[];
   metrics: ServerMetrics;
   renderDecision(decision: Decision): string;
   now(): number;

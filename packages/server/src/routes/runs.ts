@@ -1,10 +1,10 @@
 import Router from '@koa/router';
-import { NotFoundError, RunListQuerySchema, ValidationError } from '@tradingfloor/shared';
+import { ConflictError, NotFoundError, RunListQuerySchema, ValidationError, type ResumeResponse } from '@tradingfloor/shared';
 import { describeZodError } from '../middleware/error-handler.js';
 import type { RouteDeps } from './route-deps.js';
 import { requireRun } from './run-param.js';
 
-/** `/runs` and the per-run read and cancel endpoints. */
+/** `/runs` and the per-run read, cancel and resume endpoints. */
 export function runRoutes(deps: RouteDeps): Router {
   const router = new Router();
   const { manager } = deps;
@@ -53,6 +53,15 @@ export function runRoutes(deps: RouteDeps): Router {
     manager.cancel(run.runId);
     ctx.status = 202;
     ctx.body = { run_id: run.runId, status: manager.get(run.runId)?.summary.status ?? run.summary.status };
+  });
+
+  router.post('/runs/:id/resume', async (ctx) => {
+    const run = requireRun(manager, ctx.params.id);
+    if (!manager.resume) throw new ConflictError('this server cannot resume runs');
+    const summary = await manager.resume(run.runId);
+    ctx.status = 202;
+    const body: ResumeResponse = { run_id: summary.run_id, status: summary.status };
+    ctx.body = body;
   });
 
   return router;

@@ -25,7 +25,7 @@ export function parseClientMessage(data: RawData, isBinary: boolean): { ok: true
   if (!parsed.success) {
     const action =
       typeof json === 'object' && json !== null && 'action' in json ? JSON.stringify((json as { action: unknown }).action) : 'none';
-    return { ok: false, reason: `unknown action ${action}: expected {"action": "resync" | "log_dump" | "ping"}` };
+    return { ok: false, reason: `unknown action ${action}: expected {"action": "resync" | "log_dump" | "inspect_dump" | "ping"}` };
   }
   return { ok: true, message: parsed.data };
 }
@@ -48,6 +48,10 @@ export function handleClientFrame(target: HandlerTarget, data: RawData, isBinary
     case 'resync':
       if (stream) client.send({ type: 'run_snapshot', ...stream.snapshot() });
       else aggregate.sendInit(client);
+      return;
+    case 'inspect_dump':
+      if (stream?.inspectors.has(client)) client.send(stream.inspectSnapshot());
+      else client.send({ type: 'error', message: 'inspect_dump needs a focused connection opened with inspect=1 (/ws?run_id=...&inspect=1)' });
       return;
     case 'log_dump':
       if (stream) client.send(stream.logSnapshot());

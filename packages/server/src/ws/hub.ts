@@ -49,6 +49,7 @@ export class WsHub {
   private readonly aggregate: AggregateStream;
   private readonly clients = new Set<HubClient>();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeInspection: () => void;
   private readonly heartbeat: NodeJS.Timeout | null;
 
   constructor(private readonly options: WsHubOptions) {
@@ -60,6 +61,9 @@ export class WsHub {
     });
     this.aggregate = new AggregateStream(options.manager, options.aggregateIntervalMs ?? 250);
     this.unsubscribe = options.manager.subscribe((event) => this.onRunEvent(event));
+    // Inspection records go only to runs someone watches; a manager without inspection sends none.
+    this.unsubscribeInspection =
+      options.manager.subscribeInspection?.((runId, record, session) => this.streams.get(runId)?.onInspect(record, session)) ?? (() => {});
     const every = options.heartbeatMs ?? 30_000;
     this.heartbeat = every > 0 ? setInterval(() => this.pingAll(), every) : null;
     this.heartbeat?.unref();
@@ -87,6 +91,7 @@ export class WsHub {
   /** Drops every client and stops listening to the manager. */
   async close(): Promise<void> {
     this.unsubscribe();
+    this.unsubscribeInspection();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.aggregate.dispose();
     for (const stream of this.streams.values()) stream.dispose();
@@ -111,10 +116,11 @@ export class WsHub {
       if (!presented.some((t) => tokenMatches(t, this.options.token!))) return reject(socket, 401, 'missing or wrong API token');
     }
     const runId = url.searchParams.get('run_id');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, runId));
+    const inspect = ['1', 'true'].includes(url.searchParams.get('inspect') ?? '');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, runId, inspect));
   }
 
-  private onConnection(ws: WebSocket, runId: string | null): void {
+  private onConnection(ws: WebSocket, runId: string | null, inspect: boolean): void {
     if (runId === null || runId === '') return this.connectAggregate(ws);
     const parsed = RunIdSchema.safeParse(runId);
     if (!parsed.success) {
@@ -132,7 +138,7 @@ export class WsHub {
     const client = this.track(ws, { kind: 'focused', runId });
     ws.on('message', (data, isBinary) => handleClientFrame({ client, stream, aggregate: this.aggregate }, data, isBinary));
     ws.on('close', () => this.leave(stream, client));
-    stream.subscribe(client);
+    stream.subscribe(client, { inspect });
   }
 
   private connectAggregate(ws: WebSocket): void {

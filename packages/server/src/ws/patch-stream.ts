@@ -2,6 +2,7 @@ import {
   isTerminalStatus,
   type Decision,
   type ExecutionTree,
+  type InspectionRecord,
   type LogEntry,
   type RunStatus,
   type ServerMessage,
@@ -11,7 +12,7 @@ import { diffContents, diffTree, type RunManagerApi } from '@tradingfloor/engine
 import type { HubClient } from './hub-client.js';
 
 /** What a patch stream reads from the engine. */
-export type PatchSource = Pick<RunManagerApi, 'get' | 'logs'>;
+export type PatchSource = Pick<RunManagerApi, 'get' | 'logs' | 'inspect'>;
 
 export interface PatchStreamOptions {
   /**
@@ -27,11 +28,15 @@ export interface PatchStreamOptions {
 
 type Snapshot = Omit<ServerMessageOf<'init_run'>, 'type'>;
 
+/** Inspection records kept back for a dump at most (the engine's ring holds up to this many too). */
+const INSPECT_DUMP_LIMIT = 1000;
+
 /** The last number of each of a run's streams, kept when an idle finished stream is freed. */
 export interface StreamSeqs {
   seq: number;
   contentSeq: number;
   logSeq: number;
+  inspectSeq?: number;
 }
 
 /**
@@ -42,9 +47,15 @@ export interface StreamSeqs {
  */
 export class RunPatchStream {
   readonly subscribers = new Set<HubClient>();
+  /** Subscribers that asked for the inspection stream (`&inspect=1`); a subset of `subscribers`. */
+  readonly inspectors = new Set<HubClient>();
   private seq: number;
   private contentSeq: number;
   private logSeq: number;
+  private inspectSeq: number;
+  /** Session of the inspection records in flight; a resumed run starts a new one. */
+  private inspectSession: string | null = null;
+  private pendingRecords: InspectionRecord[] = [];
   private ticker: string;
   private status: RunStatus;
   private progress: number;
@@ -68,6 +79,7 @@ export class RunPatchStream {
     this.seq = from.seq;
     this.contentSeq = from.contentSeq;
     this.logSeq = from.logSeq;
+    this.inspectSeq = from.inspectSeq ?? 0;
     const view = source.get(runId);
     if (view === undefined) throw new Error(`no run ${runId}`);
     this.ticker = view.summary.ticker;
@@ -97,16 +109,44 @@ export class RunPatchStream {
     else this.schedule();
   }
 
-  /** Adds a subscriber and sends it `init_run`: the current state and the current seq of each stream. */
-  subscribe(client: HubClient): void {
+  /**
+   * A new inspection record of the run actor. Kept only while someone follows the inspection stream; a
+   * record of a new session (the run was resumed) first sends what is pending of the old one.
+   */
+  onInspect(record: InspectionRecord, session: string): void {
+    if (this.inspectors.size === 0) {
+      this.inspectSession = session;
+      return;
+    }
+    if (session !== this.inspectSession && this.pendingRecords.length > 0) this.flush();
+    this.inspectSession = session;
+    this.pendingRecords.push(record);
+    if (this.pendingRecords.length >= this.options.maxPendingLogs) this.flush();
+    else this.schedule();
+  }
+
+  /**
+   * Adds a subscriber and sends it `init_run`: the current state and the current seq of each stream. With
+   * `inspect` it also gets the inspection stream (`inspect_append_run`) and `init_run` carries `inspect_seq`.
+   */
+  subscribe(client: HubClient, options: { inspect?: boolean } = {}): void {
     // Bring the stream up to date first, so the joiner's snapshot is current and the others see no gap.
-    if (this.dirty || this.pendingLogs.length > 0) this.flush();
+    if (this.dirty || this.pendingLogs.length > 0 || this.pendingRecords.length > 0) this.flush();
     this.subscribers.add(client);
-    client.send({ type: 'init_run', ...this.snapshot() });
+    if (options.inspect) this.inspectors.add(client);
+    client.send({ type: 'init_run', ...this.snapshot(), ...(options.inspect ? { inspect_seq: this.inspectSeq } : {}) });
   }
 
   unsubscribe(client: HubClient): void {
     this.subscribers.delete(client);
+    this.inspectors.delete(client);
+  }
+
+  /** Answer to `inspect_dump`: the records of the current session buffered so far; bumps no seq. */
+  inspectSnapshot(): ServerMessageOf<'inspect_snapshot_run'> {
+    if (this.pendingRecords.length > 0) this.flush();
+    const page = this.source.inspect?.(this.runId, { afterSeq: 0, limit: INSPECT_DUMP_LIMIT });
+    return { type: 'inspect_snapshot_run', run_id: this.runId, seq: this.inspectSeq, session: page?.session ?? null, records: page?.records ?? [] };
   }
 
   /** The state as of the last message of each stream; sending it bumps no seq. */
@@ -160,6 +200,20 @@ export class RunPatchStream {
       this.sentLogSeq = Math.max(this.sentLogSeq, entries.at(-1)!.seq);
       this.broadcast({ type: 'log_append_run', run_id: this.runId, seq: ++this.logSeq, entries });
     }
+    if (this.pendingRecords.length > 0) {
+      const records = this.pendingRecords;
+      this.pendingRecords = [];
+      const message: ServerMessageOf<'inspect_append_run'> = {
+        type: 'inspect_append_run',
+        run_id: this.runId,
+        seq: ++this.inspectSeq,
+        session: this.inspectSession,
+        records,
+      };
+      // Only to the subscribers that asked for it; the number still belongs to the run.
+      const json = JSON.stringify(message);
+      for (const client of this.inspectors) client.sendRaw(json);
+    }
     if (isTerminalStatus(status) && !this.terminalSent) {
       this.markTerminalSent(view.decision);
       this.broadcast({
@@ -178,12 +232,12 @@ export class RunPatchStream {
 
   /** The current number of each stream. */
   seqs(): StreamSeqs {
-    return { seq: this.seq, contentSeq: this.contentSeq, logSeq: this.logSeq };
+    return { seq: this.seq, contentSeq: this.contentSeq, logSeq: this.logSeq, inspectSeq: this.inspectSeq };
   }
 
   /** True when the run has ended, that end was announced and nothing is waiting to be sent. */
   isSettled(): boolean {
-    return this.terminalSent && !this.dirty && this.pendingLogs.length === 0 && this.timer === null;
+    return this.terminalSent && !this.dirty && this.pendingLogs.length === 0 && this.pendingRecords.length === 0 && this.timer === null;
   }
 
   /** Stops the timer; the hub closes the subscribers. */
@@ -191,6 +245,7 @@ export class RunPatchStream {
     this.timer?.cancel();
     this.timer = null;
     this.pendingLogs = [];
+    this.pendingRecords = [];
   }
 
   private markTerminalSent(decision: Decision | null): void {

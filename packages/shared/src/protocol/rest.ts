@@ -5,6 +5,7 @@ import { RunOptionsSchema } from '../schemas/run-config.js';
 import { RunSummarySchema } from '../schemas/run-summary.js';
 import { LogEntrySchema, SeveritySchema } from '../schemas/log-entry.js';
 import { RunStatusSchema } from '../schemas/run-status.js';
+import { InspectionRecordSchema } from '../schemas/inspection.js';
 
 /** Every error body: `{ "error": "<message>" }`. */
 export const ErrorBodySchema = z.object({ error: z.string() });
@@ -107,8 +108,19 @@ export const ProviderInfoSchema = z.object({
   default_quick: z.string(),
   default_deep: z.string(),
 });
+/** One market data vendor listed by `GET /config/providers`. */
+export const DataVendorInfoSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  configured: z.boolean(),
+  /** What it needs or uses, e.g. "ALPHAVANTAGE_API_KEY is not set". */
+  detail: z.string(),
+});
+export type DataVendorInfoBody = z.infer<typeof DataVendorInfoSchema>;
 export const ProvidersResponseSchema = z.object({
   providers: z.array(ProviderInfoSchema),
+  /** Every market data vendor and whether it is configured (absent on servers that do not list them). */
+  data_vendors: z.array(DataVendorInfoSchema).optional(),
   /** What the market data covers, so a form can default the trade date and suggest tickers. */
   data: z.object({
     vendor: z.string(),
@@ -153,3 +165,90 @@ export const ChartDataSchema = z.object({
   indicators: z.partialRecord(z.enum(CHART_SERIES), z.array(ChartPointSchema)),
 });
 export type ChartData = z.infer<typeof ChartDataSchema>;
+
+/** Query of `GET /runs/:id/inspect`: records after `after_seq` (of the same `session`), at most `limit`. */
+export const InspectQuerySchema = z
+  .object({
+    after_seq: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+  })
+  .strict();
+export type InspectQuery = z.output<typeof InspectQuerySchema>;
+
+/** `GET /runs/:id/inspect`: the run actor's recent inspection records, oldest first. */
+export const InspectResponseSchema = z.object({
+  run_id: z.string(),
+  /**
+   * Identifies the actor's life: a resumed run gets a new session and its records count from 1 again, so a
+   * client that sees the session change starts over with `after_seq=0`. Null for a run read from disk
+   * (no actor, no records).
+   */
+  session: z.string().nullable(),
+  records: z.array(InspectionRecordSchema),
+  returned: z.number().int(),
+  /** seq of the last record returned (or `after_seq` when none), for the next page. */
+  last_seq: z.number().int(),
+  /** The highest seq of this session. */
+  total_seq: z.number().int(),
+  /** seq of the oldest record still held; older ones dropped out of the ring buffer. */
+  first_seq: z.number().int(),
+});
+export type InspectResponse = z.infer<typeof InspectResponseSchema>;
+
+/** One transition of a state node in `GET /machine`. */
+export const MachineTransitionSchema = z.object({
+  /**
+   * `event`: a sent event (`START`, `CANCEL`); `always`: eventless (`event` is ""); `done`: a child state or
+   * invoked actor finished (`xstate.done.*`); `error`: an invoked actor failed (`xstate.error.actor.*`).
+   */
+  kind: z.enum(['event', 'always', 'done', 'error']),
+  event: z.string(),
+  /** Ids of the target state nodes; empty for a transition that only runs actions. */
+  targets: z.array(z.string()),
+  /** Guard by name with its params, e.g. `isSelected(kind=market)` or `and(isAnalystTurn(kind=news), isCancelRequested)`. */
+  guard: z.string().nullable(),
+  actions: z.array(z.string()),
+});
+export type MachineTransition = z.infer<typeof MachineTransitionSchema>;
+
+/** A state node of the run statechart, with its children in document order. */
+export interface MachineStateNode {
+  /** Full dotted id, e.g. `run.in_progress.analysts.market`. */
+  id: string;
+  key: string;
+  type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
+  /** Key of the initial child state (compound states); null otherwise. */
+  initial: string | null;
+  entry: string[];
+  exit: string[];
+  /** Actors invoked while in this state: invoke id and `src` (the step name, e.g. `analyst`). */
+  invoke: Array<{ id: string; src: string }>;
+  transitions: MachineTransition[];
+  states: MachineStateNode[];
+}
+export const MachineStateNodeSchema: z.ZodType<MachineStateNode> = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    key: z.string(),
+    type: z.enum(['atomic', 'compound', 'parallel', 'final', 'history']),
+    initial: z.string().nullable(),
+    entry: z.array(z.string()),
+    exit: z.array(z.string()),
+    invoke: z.array(z.object({ id: z.string(), src: z.string() })),
+    transitions: z.array(MachineTransitionSchema),
+    states: z.array(MachineStateNodeSchema),
+  }),
+);
+
+/** `GET /machine`: the run statechart's definition, for drawing it. */
+export const MachineDefinitionSchema = z.object({
+  id: z.string(),
+  /** `RUN_MACHINE_VERSION`: the version stamped into every `state.json`. */
+  version: z.number().int(),
+  root: MachineStateNodeSchema,
+});
+export type MachineDefinition = z.infer<typeof MachineDefinitionSchema>;
+
+/** `POST /runs/:id/resume` (202): the resumed run's summary, now `in_progress` (or `pending`). */
+export const ResumeResponseSchema = z.object({ run_id: z.string(), status: RunStatusSchema });
+export type ResumeResponse = z.infer<typeof ResumeResponseSchema>;

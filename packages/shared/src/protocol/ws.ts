@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DecisionSchema } from '../schemas/decision.js';
+import { InspectionRecordSchema } from '../schemas/inspection.js';
 import { LogEntrySchema } from '../schemas/log-entry.js';
 import { RunStatusSchema } from '../schemas/run-status.js';
 import { RunSummarySchema } from '../schemas/run-summary.js';
@@ -9,6 +10,8 @@ import { ExecutionTreeSchema, TreeNodeFieldsSchema, TreeNodeSchema } from '../sc
 export const ClientMessageSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('resync') }),
   z.object({ action: z.literal('log_dump') }),
+  /** Focused connections opened with `&inspect=1`: the inspection records streamed so far (`inspect_snapshot_run`). */
+  z.object({ action: z.literal('inspect_dump') }),
   z.object({ action: z.literal('ping') }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
@@ -29,6 +32,8 @@ const RunSnapshotFields = {
   seq: z.number().int(),
   content_seq: z.number().int(),
   log_seq: z.number().int(),
+  /** Current seq of the inspection stream (present on connections opened with `&inspect=1`). */
+  inspect_seq: z.number().int().optional(),
   error: z.string().nullable().optional(),
   final_decision: DecisionSchema.nullable().optional(),
   decision_html: z.string().nullable().optional(),
@@ -70,6 +75,26 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('content_patch_run'), run_id: z.string(), seq: z.number().int(), patches: z.array(ContentPatchSchema) }),
   z.object({ type: z.literal('log_append_run'), run_id: z.string(), seq: z.number().int(), entries: z.array(LogEntrySchema) }),
   z.object({ type: z.literal('log_snapshot_run'), run_id: z.string(), seq: z.number().int(), entries: z.array(LogEntrySchema) }),
+  /**
+   * New inspection records of the run actor (only to focused connections opened with `&inspect=1`), coalesced
+   * like `log_append_run`; `seq` is the inspection stream's own number, each record keeps its record `seq`.
+   * `session` changes when the run is resumed (records count from 1 again).
+   */
+  z.object({
+    type: z.literal('inspect_append_run'),
+    run_id: z.string(),
+    seq: z.number().int(),
+    session: z.string().nullable(),
+    records: z.array(InspectionRecordSchema),
+  }),
+  /** Answer to `inspect_dump`: the buffered records already streamed; bumps no seq. */
+  z.object({
+    type: z.literal('inspect_snapshot_run'),
+    run_id: z.string(),
+    seq: z.number().int(),
+    session: z.string().nullable(),
+    records: z.array(InspectionRecordSchema),
+  }),
   z.object({
     type: z.literal('status_update_run'),
     ...RunState,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ANALYST_KINDS, AnalystKindSchema } from './roles.js';
+import { parseDataVendorSpec } from './data-vendors.js';
 import { PositionSchema } from './position.js';
 import { TickerSchema } from './ticker.js';
 
@@ -44,6 +45,15 @@ export const RunOptionsSchema = z
     sequential_analysts: z.boolean().default(false),
     /** Cost of one trade in the account currency, which the trader weighs against the expected move. */
     cost_per_trade: z.coerce.number().min(0).max(1_000_000).optional(),
+    /** Market data vendor chains of this run, e.g. `prices:yahoo,csv;news:yahoo` (default: the server's `DATA_VENDORS`). */
+    data_vendors: z
+      .string()
+      .max(500)
+      .superRefine((spec, ctx) => {
+        const parsed = parseDataVendorSpec(spec);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+      })
+      .optional(),
   })
   .strict();
 export type RunOptions = z.output<typeof RunOptionsSchema>;

@@ -1,0 +1,14 @@
+import { parseBenchArgs } from './bench-options.js';
+import { fakeProviderEnv, startFakeLlm } from './engine-fixture.js';
+import { startBenchServer } from './server-fixture.js';
+const o = parseBenchArgs([]);
+const fake = await startFakeLlm(o.latencyMs);
+const bench = await startBenchServer(fakeProviderEnv(fake));
+const t0 = performance.now();
+const ids = await bench.startRuns(100);
+const t1 = performance.now();
+const fin = await Promise.all(ids.map((id) => bench.server.manager.whenFinished(id)));
+console.log('start ms', t1 - t0, 'wall', performance.now() - t0, await fake.summary(), fin.map((f) => f.status).slice(0, 3));
+const v = bench.server.manager.get(ids[0]!)!;
+console.log(v.config, v.usage.total, bench.server.manager.logs(ids[0]!)!.last_seq);
+await bench.close(); await fake.stop();

@@ -1,0 +1,62 @@
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createEngineDepsFromEnv, RunManager } from '@tradingfloor/engine';
+import { formatRunId, formatRunTimestamp } from '@tradingfloor/shared';
+import type { BenchOptions } from './bench-options.js';
+import { DEMO_TICKERS, tempDir } from './engine-fixture.js';
+import { atMost, figure, type Figure } from './figures.js';
+import { startBenchServer } from './server-fixture.js';
+import { percentile } from './stats.js';
+
+/**
+ * Writes `count` finished runs into a fresh results folder: one real offline run per demo ticker, then
+ * copies of them under other timestamps (a new RUN_ID each), as a busy history would hold.
+ */
+export async function seedStoredRuns(count: number): Promise<string> {
+  const resultsDir = await tempDir('tf-bench-stored-');
+  const manager = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir, maxParallelRuns: DEMO_TICKERS.length });
+  const real = await manager.start(DEMO_TICKERS.slice(0, count).map((ticker) => ({ ticker, options: { llm_provider: 'offline' } })));
+  const done = await Promise.all(real.map((r) => manager.whenFinished(r.run_id)));
+  await manager.shutdown();
+  const base = Date.parse('2024-01-02T09:00:00Z');
+  for (let i = done.length; i < count; i++) {
+    const source = done[i % done.length]!;
+    const started = new Date(base + i * 1000);
+    const dir = path.join(resultsDir, source.ticker, formatRunTimestamp(started));
+    await cp(source.results_path, dir, { recursive: true });
+    const runId = formatRunId(source.ticker, started, i.toString(16).padStart(6, '0').slice(-6));
+    await writeFile(path.join(dir, 'RUN_ID'), `${runId}\n`);
+    // state.json names its run too; keep the copy consistent.
+    const statePath = path.join(dir, 'state.json');
+    const state = (await readFile(statePath, 'utf8')).replaceAll(source.run_id, runId);
+    await writeFile(statePath, state);
+  }
+  return resultsDir;
+}
+
+/** Figure 6: latency of `GET /runs` and `GET /metrics/phases` with `storedRuns` runs in the history. */
+export async function measureApi(options: BenchOptions): Promise<Figure[]> {
+  const resultsDir = await seedStoredRuns(options.storedRuns);
+  const bench = await startBenchServer({}, { resultsDir });
+  try {
+    const list = await bench.request('GET', '/runs');
+    const stored = (list.json as { runs: unknown[] }).runs.length;
+    if (stored !== options.storedRuns) throw new Error(`the server lists ${stored} runs, ${options.storedRuns} were stored`);
+    const figures: Figure[] = [];
+    for (const endpoint of ['/runs', '/metrics/phases']) {
+      for (let i = 0; i < 20; i++) await bench.request('GET', endpoint); // warm-up
+      const times: number[] = [];
+      for (let i = 0; i < options.apiRequests; i++) {
+        const answer = await bench.request('GET', endpoint);
+        if (answer.status !== 200) throw new Error(`GET ${endpoint} answered ${answer.status}`);
+        times.push(answer.ms);
+      }
+      figures.push(figure(`API GET ${endpoint} p99 (${stored} runs stored)`, percentile(times, 99), 'ms', atMost(5)));
+      figures.push(figure(`API GET ${endpoint} p50`, percentile(times, 50), 'ms'));
+    }
+    return figures;
+  } finally {
+    await bench.close();
+    await rm(resultsDir, { recursive: true, force: true });
+  }
+}

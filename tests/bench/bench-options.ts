@@ -1,0 +1,84 @@
+/** What one benchmark run measures and how hard it pushes. */
+export interface BenchOptions {
+  mode: 'full' | 'smoke';
+  /** Fixed latency of every fake LLM call, ms. */
+  latencyMs: number;
+  /** Repeats of the single-run measurements (the median is reported). */
+  repeats: number;
+  /** Simultaneous runs of the concurrent-scale figures. */
+  scaleN: number[];
+  /** `LLM_MAX_CONCURRENCY` of the limiter figure, and how many runs keep it busy. */
+  limiterK: number;
+  limiterRuns: number;
+  /** Server under load: runs, focused and aggregate WebSocket clients. */
+  loadRuns: number;
+  focusedClients: number;
+  aggregateClients: number;
+  /** Runs whose focused streams are weighed for the patch-efficiency figure. */
+  patchRuns: number;
+  /** Runs stored on disk for the API latency figures, and requests timed per endpoint. */
+  storedRuns: number;
+  apiRequests: number;
+  /** Only these groups (all when empty). */
+  only: string[];
+  /** Where results.json goes. */
+  out: string;
+}
+
+const FULL: Omit<BenchOptions, 'only' | 'out'> = {
+  mode: 'full',
+  latencyMs: 100,
+  repeats: 3,
+  scaleN: [1, 10, 100, 1000],
+  limiterK: 8,
+  limiterRuns: 24,
+  loadRuns: 100,
+  focusedClients: 100,
+  aggregateClients: 20,
+  patchRuns: 3,
+  storedRuns: 500,
+  apiRequests: 200,
+};
+
+/** Small and fast: proves the harness works end to end (CI), the figures mean little. */
+const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
+  mode: 'smoke',
+  latencyMs: 5,
+  repeats: 1,
+  scaleN: [1, 4],
+  limiterK: 2,
+  limiterRuns: 3,
+  loadRuns: 4,
+  focusedClients: 4,
+  aggregateClients: 2,
+  patchRuns: 1,
+  storedRuns: 12,
+  apiRequests: 30,
+};
+
+export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000] [--out=path]
+groups: critical-path, scale, limiter, server-load, patch-efficiency, api`;
+
+/** Parses the command line; throws with the usage text on anything it does not know. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const smoke = argv.includes('--smoke');
+  const base = smoke ? SMOKE : FULL;
+  const options: BenchOptions = { ...base, only: [], out: smoke ? 'bench/results-smoke.json' : 'bench/results.json' };
+  for (const arg of argv) {
+    const [key, value] = arg.split('=', 2) as [string, string | undefined];
+    if (key === '--smoke') continue;
+    if (value === undefined || value === '') throw new Error(`${arg}: expected --name=value\n${USAGE}`);
+    if (key === '--only') options.only = value.split(',').map((s) => s.trim());
+    else if (key === '--out') options.out = value;
+    else if (key === '--latency-ms') options.latencyMs = positiveInt(arg, value);
+    else if (key === '--scale') options.scaleN = value.split(',').map((v) => positiveInt(arg, v));
+    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  return options;
+}
+
+function positiveInt(arg: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${arg}: expected a whole number ≥ 1, got "${text}"\n${USAGE}`);
+  return n;
+}

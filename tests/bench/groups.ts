@@ -1,0 +1,17 @@
+import type { BenchOptions } from './bench-options.js';
+import { measureScale } from './concurrent-scale.js';
+import { measureCriticalPath } from './critical-path.js';
+import { measureApi } from './api-latency.js';
+import { measureLimiter } from './limiter-throughput.js';
+import { measurePatchEfficiency } from './patch-efficiency.js';
+import { measureServerLoad } from './server-load.js';
+
+/** Every benchmark group a worker process can run, by name. */
+export const BENCH_GROUPS: Record<string, (options: BenchOptions, args: unknown) => Promise<unknown>> = {
+  'critical-path': measureCriticalPath,
+  scale: measureScale,
+  limiter: measureLimiter,
+  'server-load': measureServerLoad,
+  'patch-efficiency': measurePatchEfficiency,
+  api: measureApi,
+};

@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseBenchArgs, type BenchOptions } from './bench-options.js';
+import { scaleFigures, type ScaleResult } from './concurrent-scale.js';
+import { formatTable, machineInfo, type Figure } from './figures.js';
+import { REPO_ROOT, startWorker } from './worker-rpc.js';
+
+/** Runs one group in a fresh worker process and returns what it measured. */
+async function inWorker<T>(group: string, options: BenchOptions, args?: unknown): Promise<T> {
+  const worker = await startWorker('group-worker.ts');
+  try {
+    return await worker.call<T>('run', { group, options, args });
+  } finally {
+    await worker.stop();
+  }
+}
+
+/** The groups in the order they run and print; each returns its figures. */
+const PLAN: Array<{ name: string; run(options: BenchOptions): Promise<Figure[]> }> = [
+  { name: 'critical-path', run: (o) => inWorker('critical-path', o) },
+  {
+    name: 'scale',
+    async run(o) {
+      const results: ScaleResult[] = [];
+      for (const n of o.scaleN) {
+        log(`  scale N=${n}…`);
+        results.push(await inWorker<ScaleResult>('scale', o, { n }));
+      }
+      return scaleFigures(results);
+    },
+  },
+  { name: 'limiter', run: (o) => inWorker('limiter', o) },
+  { name: 'server-load', run: (o) => inWorker('server-load', o) },
+  { name: 'patch-efficiency', run: (o) => inWorker('patch-efficiency', o) },
+  { name: 'api', run: (o) => inWorker('api', o) },
+];
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    log(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  const unknown = options.only.filter((g) => !PLAN.some((p) => p.name === g));
+  if (unknown.length > 0) {
+    log(`unknown group(s): ${unknown.join(', ')}; groups: ${PLAN.map((p) => p.name).join(', ')}`);
+    return 2;
+  }
+  const machine = machineInfo(options.mode);
+  const t0 = performance.now();
+  const figures: Figure[] = [];
+  log(`TradingFloor bench (${options.mode}, L=${options.latencyMs} ms) on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_avg_at_start.join(' ')}`);
+  for (const group of PLAN) {
+    if (options.only.length > 0 && !options.only.includes(group.name)) continue;
+    log(`- ${group.name}`);
+    const t = performance.now();
+    figures.push(...(await group.run(options)));
+    log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  machine.duration_s = Number(((performance.now() - t0) / 1000).toFixed(1));
+  const out = path.resolve(REPO_ROOT, options.out);
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify({ machine, figures }, null, 2)}\n`);
+  console.log(formatTable(figures));
+  console.log(`\nwritten to ${path.relative(REPO_ROOT, out)} in ${machine.duration_s} s`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

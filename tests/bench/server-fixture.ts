@@ -1,0 +1,78 @@
+import http from 'node:http';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { startServer, type RunningServer } from '@tradingfloor/server';
+import { DEMO_TICKERS, tempDir, tickersFor } from './engine-fixture.js';
+
+/** A TradingFloor server on 127.0.0.1 (a free port) with its shipped defaults, results in a temp folder. */
+export interface BenchServer {
+  server: RunningServer;
+  url: string;
+  wsUrl: string;
+  /** JSON request over a keep-alive connection; `ms` is the time to the whole answer. */
+  request(method: 'GET' | 'POST', urlPath: string, body?: unknown): Promise<{ status: number; json: unknown; ms: number }>;
+  /** `POST /start-multi` for `n` demo tickers; returns the run ids. */
+  startRuns(n: number, options?: Record<string, unknown>): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startBenchServer(env: NodeJS.ProcessEnv, options: { resultsDir?: string } = {}): Promise<BenchServer> {
+  const resultsDir = options.resultsDir ?? (await tempDir('tf-bench-server-'));
+  const server = await startServer(
+    { MAX_PARALLEL_RUNS: '1000', MAX_TICKERS_PER_REQUEST: '1000', ...env },
+    { port: 0, host: '127.0.0.1', resultsDir, webDist: path.join(resultsDir, 'no-web-dist'), log: () => {} },
+  );
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const request: BenchServer['request'] = (method, urlPath, body) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const t0 = performance.now();
+      const req = http.request(
+        `${server.url}${urlPath}`,
+        { method, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const ms = performance.now() - t0;
+            const text = Buffer.concat(chunks).toString('utf8');
+            try {
+              resolve({ status: res.statusCode ?? 0, json: JSON.parse(text), ms });
+            } catch {
+              reject(new Error(`${method} ${urlPath}: answer is not JSON (${res.statusCode}): ${text.slice(0, 200)}`));
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return {
+    server,
+    url: server.url,
+    wsUrl: `${server.url.replace('http', 'ws')}/ws`,
+    request,
+    async startRuns(n, runOptions = {}) {
+      // A request merges repeated symbols, and the demo market has 7: one request per 7 runs, sent together.
+      const batches: string[][] = [];
+      const tickers = tickersFor(n);
+      for (let i = 0; i < n; i += DEMO_TICKERS.length) batches.push(tickers.slice(i, i + DEMO_TICKERS.length));
+      const answers = await Promise.all(
+        batches.map((symbols) => request('POST', '/start-multi', { company_symbols: symbols, llm_provider: 'openai', ...runOptions })),
+      );
+      const ids: string[] = [];
+      for (const answer of answers) {
+        if (answer.status !== 202) throw new Error(`POST /start-multi answered ${answer.status}: ${JSON.stringify(answer.json)}`);
+        ids.push(...(answer.json as { runs: Array<{ run_id: string }> }).runs.map((r) => r.run_id));
+      }
+      if (ids.length !== n) throw new Error(`asked for ${n} runs, the server started ${ids.length}`);
+      return ids;
+    },
+    async close() {
+      agent.destroy();
+      await server.close();
+      if (options.resultsDir === undefined) await rm(resultsDir, { recursive: true, force: true });
+    },
+  };
+}

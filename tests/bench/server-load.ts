@@ -1,0 +1,70 @@
+import type { BenchOptions } from './bench-options.js';
+import { DEMO_TICKERS, fakeProviderEnv, startFakeLlm } from './engine-fixture.js';
+import { atMost, figure, type Figure } from './figures.js';
+import { startBenchServer } from './server-fixture.js';
+import { collectGarbage, EventLoopDelay, lifetimePeakRss, MIB, percentile, RssSampler } from './stats.js';
+import { startWorker } from './worker-rpc.js';
+
+interface ClientsReport {
+  freshness: number[];
+  focusedBytes: number[];
+  focusedMessages: number;
+  aggregateBytes: number;
+  aggregateMessages: number;
+  errors: string[];
+}
+
+/**
+ * Figures 3 and 5: the server (engine included) runs `loadRuns` runs through REST while `focusedClients`
+ * focused and `aggregateClients` aggregate WebSocket clients (another process) follow them. Measures the
+ * server process's event-loop delay and peak RSS, the RSS each finished run keeps, and how long a log line
+ * takes from the engine to a client.
+ */
+export async function measureServerLoad(options: BenchOptions): Promise<Figure[]> {
+  const fake = await startFakeLlm(options.latencyMs);
+  const bench = await startBenchServer(fakeProviderEnv(fake));
+  const clients = await startWorker('ws-clients-worker.ts');
+  try {
+    const { manager } = bench.server;
+    // Warm-up: a long-lived server has run its code before.
+    const warm = await bench.startRuns(DEMO_TICKERS.length);
+    await Promise.all(warm.map((id) => manager.whenFinished(id)));
+    await clients.call('aggregate', { wsUrl: bench.wsUrl, count: options.aggregateClients });
+
+    collectGarbage();
+    const before = process.memoryUsage();
+    const eld = new EventLoopDelay();
+    const rss = new RssSampler(10);
+    eld.start();
+    const t0 = performance.now();
+    const runIds = await bench.startRuns(options.loadRuns);
+    await clients.call('follow', { wsUrl: bench.wsUrl, runIds: runIds.slice(0, options.focusedClients) });
+    const finished = await Promise.all(runIds.map((id) => manager.whenFinished(id)));
+    const wallMs = performance.now() - t0;
+    await clients.call('untilTerminal');
+    const loop = eld.stop();
+    const peakRss = Math.max(rss.stop(), lifetimePeakRss());
+    const report = await clients.call<ClientsReport>('report');
+    if (report.errors.length > 0) throw new Error(`WebSocket clients saw errors: ${report.errors.join('; ')}`);
+    const notCompleted = finished.filter((s) => s.status !== 'completed').length;
+    if (notCompleted > 0) throw new Error(`${notCompleted} of ${runIds.length} runs did not complete`);
+
+    collectGarbage();
+    const after = process.memoryUsage();
+    const n = options.loadRuns;
+    return [
+      figure(`server load (${n} runs, ${options.focusedClients}+${options.aggregateClients} WS): event-loop delay p99`, loop.p99, 'ms', atMost(20)),
+      figure('server load: event-loop delay max', loop.max, 'ms'),
+      figure('server load: peak RSS of the server', peakRss / MIB, 'MiB', atMost(256)),
+      figure('server load: RSS kept per finished run', (after.rss - before.rss) / n / 1024, 'KiB'),
+      figure('server load: heap kept per finished run', (after.heapUsed - before.heapUsed) / n / 1024, 'KiB'),
+      figure('server load: wall time of the batch', wallMs, 'ms'),
+      figure(`freshness p99: log line → WS client (${report.freshness.length} lines)`, percentile(report.freshness, 99), 'ms', atMost(50)),
+      figure('freshness p50', percentile(report.freshness, 50), 'ms'),
+    ];
+  } finally {
+    await clients.stop();
+    await bench.close();
+    await fake.stop();
+  }
+}

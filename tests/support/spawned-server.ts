@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deferred } from './deferred.js';
+
+/** The monorepo root. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The built bin (`npx tsc -b packages/shared packages/engine packages/server`, or `npm run build`). */
+export const builtCli = path.join(repoRoot, 'packages/server/dist/cli.js');
+
+/** Throws a clear message when the built bin is missing, so a test fails for the right reason. */
+export function requireBuiltCli(): void {
+  if (!existsSync(builtCli)) {
+    throw new Error(
+      `${path.relative(repoRoot, builtCli)} is missing: build first with \`npx tsc -b packages/shared packages/engine packages/server\` (or \`npm run build\`)`,
+    );
+  }
+}
+
+/** `tradingfloor serve` running as a child process. */
+export interface SpawnedServer {
+  url: string;
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal) once the process is gone. */
+  exited: Promise<number | null>;
+  output(): string;
+  /** SIGKILL: no cleanup at all, as a crash or an OOM kill. Resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM (a clean close). Resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the built `tradingfloor serve --port 0` with exactly `env` (plus PATH) and resolves once it prints
+ * `TradingFloor listening on http://HOST:PORT`; rejects with its output when it exits before that.
+ */
+export async function spawnServer(args: string[], env: Record<string, string>): Promise<SpawnedServer> {
+  requireBuiltCli();
+  const child = spawn(process.execPath, [builtCli, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const listening = deferred<string>();
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const onData = (chunk: string) => {
+    out += chunk;
+    const match = /TradingFloor listening on (http:\/\/\S+)/.exec(out);
+    if (match) listening.resolve(match[1]!);
+  };
+  child.stdout!.setEncoding('utf8').on('data', onData);
+  child.stderr!.setEncoding('utf8').on('data', onData);
+  void exited.then((code) => listening.reject(new Error(`the server exited (${code}) before listening:\n${out}`)));
+  const url = await listening.promise;
+  return {
+    url,
+    child,
+    exited,
+    output: () => out,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
