@@ -59,6 +59,8 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
 export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000] [--out=path]
 groups: critical-path, scale, limiter, server-load, patch-efficiency, api`;
 
+const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale'];
+
 /** Parses the command line; throws with the usage text on anything it does not know. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
@@ -67,7 +69,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   for (const arg of argv) {
     const [key, value] = arg.split('=', 2) as [string, string | undefined];
     if (key === '--smoke') continue;
-    if (value === undefined || value === '') throw new Error(`${arg}: expected --name=value\n${USAGE}`);
+    if (!VALUE_OPTIONS.includes(key)) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    if (value === undefined || value === '') throw new Error(`${arg}: expected ${key}=value\n${USAGE}`);
     if (key === '--only') options.only = value.split(',').map((s) => s.trim());
     else if (key === '--out') options.out = value;
     else if (key === '--latency-ms') options.latencyMs = positiveInt(arg, value);

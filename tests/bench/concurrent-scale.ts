@@ -10,6 +10,8 @@ export interface ScaleResult {
   /** Peak RSS of the process during the batch, bytes (sampled), and the kernel's lifetime peak. */
   peakRss: number;
   lifetimePeakRss: number;
+  /** RSS after the warm-up, just before the batch. */
+  rssBefore: number;
   /** CPU time of the whole process (all threads) per run, ms. */
   cpuMsPerRun: number;
   maxLlmInFlight: number;
@@ -28,6 +30,7 @@ export async function measureScale(options: BenchOptions, args: unknown): Promis
     await warmUp(bench.manager);
     await fake.reset();
     collectGarbage();
+    const rssBefore = process.memoryUsage.rss();
     const repeats = n === 1 ? options.repeats : 1;
     const walls: number[] = [];
     const rss = new RssSampler();
@@ -41,6 +44,7 @@ export async function measureScale(options: BenchOptions, args: unknown): Promis
       wallMs: median(walls),
       peakRss,
       lifetimePeakRss: lifetimePeakRss(),
+      rssBefore,
       cpuMsPerRun: (cpu.user + cpu.system) / 1000 / (n * repeats),
       maxLlmInFlight: maxInFlight,
     };
@@ -65,7 +69,9 @@ export function scaleFigures(results: readonly ScaleResult[]): Figure[] {
     }
     figures.push(figure(`scale N=${r.n}: CPU per run`, r.cpuMsPerRun, 'ms'));
     const bigN = r.n === Math.max(...results.map((x) => x.n));
-    figures.push(figure(`scale N=${r.n}: peak RSS`, Math.max(r.peakRss, r.lifetimePeakRss) / MIB, 'MiB', bigN && r.n >= 1000 ? atMost(1024) : undefined));
+    const peak = Math.max(r.peakRss, r.lifetimePeakRss);
+    figures.push(figure(`scale N=${r.n}: peak RSS`, peak / MIB, 'MiB', bigN && r.n >= 1000 ? atMost(1024) : undefined));
+    if (bigN) figures.push(figure(`scale N=${r.n}: peak RSS over the idle warmed-up process, per run`, (peak - r.rssBefore) / r.n / 1024, 'KiB'));
   }
   return figures;
 }

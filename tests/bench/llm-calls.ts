@@ -10,6 +10,17 @@ export interface LlmCallRecord {
   toolResults: number;
 }
 
+/** Reduces a request the fake server recorded to what the benchmarks need. */
+export function toCallRecord(req: { seq: number; receivedAt: number; system: string; tools: readonly unknown[]; toolResults: number }): LlmCallRecord {
+  return {
+    seq: req.seq,
+    receivedAt: req.receivedAt,
+    caller: req.system.slice(0, 60).replace(/\s+/g, ' '),
+    tools: req.tools.length,
+    toolResults: req.toolResults,
+  };
+}
+
 /** The LLM calls of one run on its critical path. */
 export interface CriticalPath {
   /** Calls on the critical path: the longest analyst chain plus every call after the analysts. */

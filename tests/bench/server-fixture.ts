@@ -11,24 +11,19 @@ export interface BenchServer {
   wsUrl: string;
   /** JSON request over a keep-alive connection; `ms` is the time to the whole answer. */
   request(method: 'GET' | 'POST', urlPath: string, body?: unknown): Promise<{ status: number; json: unknown; ms: number }>;
-  /** `POST /start-multi` for `n` demo tickers; returns the run ids. */
-  startRuns(n: number, options?: Record<string, unknown>): Promise<string[]>;
+  /** `POST /start-multi` for `n` demo tickers; returns the run ids. `onStarted` hears each request's runs at once. */
+  startRuns(n: number, options?: Record<string, unknown>, onStarted?: (runIds: string[]) => void): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function startBenchServer(env: NodeJS.ProcessEnv, options: { resultsDir?: string } = {}): Promise<BenchServer> {
-  const resultsDir = options.resultsDir ?? (await tempDir('tf-bench-server-'));
-  const server = await startServer(
-    { MAX_PARALLEL_RUNS: '1000', MAX_TICKERS_PER_REQUEST: '1000', ...env },
-    { port: 0, host: '127.0.0.1', resultsDir, webDist: path.join(resultsDir, 'no-web-dist'), log: () => {} },
-  );
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const request: BenchServer['request'] = (method, urlPath, body) =>
+/** A JSON client over `agent` (keep-alive); `ms` runs from sending the request to the answer's last byte. */
+export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['request'] {
+  return (method, urlPath, body) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const t0 = performance.now();
       const req = http.request(
-        `${server.url}${urlPath}`,
+        `${baseUrl}${urlPath}`,
         { method, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
         (res) => {
           const chunks: Buffer[] = [];
@@ -48,24 +43,36 @@ export async function startBenchServer(env: NodeJS.ProcessEnv, options: { result
       req.on('error', reject);
       req.end(payload);
     });
+}
+
+export async function startBenchServer(env: NodeJS.ProcessEnv, options: { resultsDir?: string } = {}): Promise<BenchServer> {
+  const resultsDir = options.resultsDir ?? (await tempDir('tf-bench-server-'));
+  const server = await startServer(
+    { MAX_PARALLEL_RUNS: '1000', MAX_TICKERS_PER_REQUEST: '1000', ...env },
+    { port: 0, host: '127.0.0.1', resultsDir, webDist: path.join(resultsDir, 'no-web-dist'), log: () => {} },
+  );
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const request = jsonClient(server.url, agent);
   return {
     server,
     url: server.url,
     wsUrl: `${server.url.replace('http', 'ws')}/ws`,
     request,
-    async startRuns(n, runOptions = {}) {
+    async startRuns(n, runOptions = {}, onStarted = () => {}) {
       // A request merges repeated symbols, and the demo market has 7: one request per 7 runs, sent together.
       const batches: string[][] = [];
       const tickers = tickersFor(n);
       for (let i = 0; i < n; i += DEMO_TICKERS.length) batches.push(tickers.slice(i, i + DEMO_TICKERS.length));
       const answers = await Promise.all(
-        batches.map((symbols) => request('POST', '/start-multi', { company_symbols: symbols, llm_provider: 'openai', ...runOptions })),
+        batches.map(async (symbols) => {
+          const answer = await request('POST', '/start-multi', { company_symbols: symbols, llm_provider: 'openai', ...runOptions });
+          if (answer.status !== 202) throw new Error(`POST /start-multi answered ${answer.status}: ${JSON.stringify(answer.json)}`);
+          const runIds = (answer.json as { runs: Array<{ run_id: string }> }).runs.map((r) => r.run_id);
+          onStarted(runIds);
+          return runIds;
+        }),
       );
-      const ids: string[] = [];
-      for (const answer of answers) {
-        if (answer.status !== 202) throw new Error(`POST /start-multi answered ${answer.status}: ${JSON.stringify(answer.json)}`);
-        ids.push(...(answer.json as { runs: Array<{ run_id: string }> }).runs.map((r) => r.run_id));
-      }
+      const ids = answers.flat();
       if (ids.length !== n) throw new Error(`asked for ${n} runs, the server started ${ids.length}`);
       return ids;
     },

@@ -37,8 +37,15 @@ export async function measureServerLoad(options: BenchOptions): Promise<Figure[]
     const rss = new RssSampler(10);
     eld.start();
     const t0 = performance.now();
-    const runIds = await bench.startRuns(options.loadRuns);
-    await clients.call('follow', { wsUrl: bench.wsUrl, runIds: runIds.slice(0, options.focusedClients) });
+    // Each request's runs get their focused clients as soon as its answer is in, as a browser opening tabs would.
+    const following: Array<Promise<unknown>> = [];
+    let focusedLeft = options.focusedClients;
+    const runIds = await bench.startRuns(options.loadRuns, {}, (ids) => {
+      const follow = ids.slice(0, Math.max(0, focusedLeft));
+      focusedLeft -= follow.length;
+      if (follow.length > 0) following.push(clients.call('follow', { wsUrl: bench.wsUrl, runIds: follow }));
+    });
+    await Promise.all(following);
     const finished = await Promise.all(runIds.map((id) => manager.whenFinished(id)));
     const wallMs = performance.now() - t0;
     await clients.call('untilTerminal');
@@ -56,6 +63,7 @@ export async function measureServerLoad(options: BenchOptions): Promise<Figure[]
       figure(`server load (${n} runs, ${options.focusedClients}+${options.aggregateClients} WS): event-loop delay p99`, loop.p99, 'ms', atMost(20)),
       figure('server load: event-loop delay max', loop.max, 'ms'),
       figure('server load: peak RSS of the server', peakRss / MIB, 'MiB', atMost(256)),
+      figure('server load: RSS of the idle warmed-up server before the batch', before.rss / MIB, 'MiB'),
       figure('server load: RSS kept per finished run', (after.rss - before.rss) / n / 1024, 'KiB'),
       figure('server load: heap kept per finished run', (after.heapUsed - before.heapUsed) / n / 1024, 'KiB'),
       figure('server load: wall time of the batch', wallMs, 'ms'),

@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunSummary } from '@tradingfloor/shared';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultScript, startFakeProvider, type FakeProvider, type FakeRequest } from '../support/fake-provider/index.js';
-import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
+import { spawn } from 'node:child_process';
+import { builtCli, repoRoot, requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { WsRecorder } from '../support/ws-recorder.js';
 
 const ANALYST_REPORTS = ['market_report.md', 'sentiment_report.md', 'news_report.md', 'fundamentals_report.md'];
@@ -20,19 +21,29 @@ const clients: WsRecorder[] = [];
 beforeAll(async () => {
   requireBuiltCli();
   fake = await startFakeProvider();
-  results = await mkdtemp(path.join(os.tmpdir(), 'tf-durable-'));
 });
 afterAll(async () => {
+  await fake?.close();
+});
+beforeEach(async () => {
+  fake.reset();
+  results = await mkdtemp(path.join(os.tmpdir(), 'tf-durable-'));
+});
+afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await server?.kill();
-  await fake?.close();
-  if (results) await rm(results, { recursive: true, force: true });
+  server = undefined;
+  await rm(results, { recursive: true, force: true });
 });
 
 /** The server's whole environment: the openai provider pointed at the fake server, nothing from the shell. */
 const env = () => ({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-fake-test', LLM_MAX_CONCURRENCY: '16' });
 
-async function api(method: string, urlPath: string, json?: unknown): Promise<{ status: number; json: any }> {
+/** Test code reads arbitrary JSON bodies; each assertion states the shape it expects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyJson = any;
+
+async function api(method: string, urlPath: string, json?: unknown): Promise<{ status: number; json: AnyJson }> {
   const res = await fetch(`${server!.url}${urlPath}`, {
     method,
     ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
@@ -51,7 +62,7 @@ describe('durable runs: SIGKILL the server during the research debate, restart, 
     fake.setScript((req) => (holdDebate && isResearcher(req) ? { kind: 'hang' } : answer(req)));
 
     server = await spawnServer(['--results-dir', results], env());
-    const started = await api('POST', '/start-multi', { company_symbols: 'ACME,GLOBEX,INITECH', llm_provider: 'openai', analysts: 'market,social,news,fundamentals' });
+    const started = await api('POST', '/start-multi', { company_symbols: 'ACME,GLOBEX,INITECH', llm_provider: 'openai' });
     expect(started.status).toBe(202);
     const ids = Object.fromEntries(started.json.runs.map((r: { ticker: string; run_id: string }) => [r.ticker, r.run_id])) as Record<string, string>;
 
@@ -121,9 +132,58 @@ describe('durable runs: SIGKILL the server during the research debate, restart, 
     expect(fake.requests.filter(isResearcher)).toHaveLength(4);
     for (const ticker of resumable) {
       expect(await readReports(dirs[ticker]!)).toEqual(reportsBefore[ticker]);
-      expect((await readState(dirs[ticker]!)).status).toBe('completed');
+      // The final files are written just after the end is announced: state.json comes last.
+      await vi.waitFor(async () => expect((await readState(dirs[ticker]!)).status).toBe('completed'), { timeout: 10_000, interval: 25 });
       expect(existsSync(path.join(dirs[ticker]!, 'decision.json'))).toBe(true);
     }
+    expect(await server.stop()).toBe(0);
+    server = undefined;
+  });
+
+  it('`tradingfloor resume <run_id>` finishes one interrupted run; RESUME_INTERRUPTED=1 resumes the other at start-up', async () => {
+    let holdDebate = true;
+    const answer = createDefaultScript({ action: 'BUY' });
+    fake.setScript((req) => (holdDebate && isResearcher(req) ? { kind: 'hang' } : answer(req)));
+    server = await spawnServer(['--results-dir', results], env());
+    const started = await api('POST', '/start-multi', { company_symbols: 'UMBRELLA,STARK', llm_provider: 'openai', analysts: 'market' });
+    const [umbrella, stark] = started.json.runs.map((r: { run_id: string }) => r.run_id) as [string, string];
+    await fake.waitUntil((f) => f.requests.filter(isResearcher).length === 2);
+    const dirs = await Promise.all([umbrella, stark].map(async (id) => (await api('GET', `/runs/${id}/status`)).json.results_path as string));
+    await vi.waitFor(
+      async () => {
+        for (const dir of dirs) expect((await readState(dir)).snapshot.value).toEqual({ in_progress: { research_debate: 'bull' } });
+      },
+      { timeout: 20_000, interval: 25 },
+    );
+    await server.kill();
+    server = undefined;
+    holdDebate = false;
+    fake.reset();
+
+    // The CLI resumes one run in its own process and exits once it is done.
+    const cli = spawn(process.execPath, [builtCli, 'resume', umbrella, '--results-dir', results], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    cli.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    cli.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const code = await new Promise<number | null>((resolve) => cli.on('close', resolve));
+    expect(code, out).toBe(0);
+    expect(out).toContain(`resuming ${umbrella}`);
+    expect(out).toMatch(/1\/1 runs completed/);
+    expect(fake.requests.filter(isAnalyst)).toHaveLength(0);
+
+    server = await spawnServer(['--results-dir', results], { ...env(), RESUME_INTERRUPTED: '1' });
+    await server.waitForOutput(/RESUME_INTERRUPTED: resumed 1 of 1 interrupted run\(s\)/);
+    const watcher = await WsRecorder.connect(`${server.url.replace('http', 'ws')}/ws?run_id=${stark}`);
+    clients.push(watcher);
+    const end = await watcher.waitFor((m) => (m.type === 'init_run' || m.type === 'status_update_run') && m.status === 'completed', 0, 60_000);
+    expect(end).toMatchObject({ run_id: stark, status: 'completed' });
+    expect((await api('GET', `/runs/${umbrella}/status`)).json.status).toBe('completed');
+    expect((await api('GET', `/runs/${stark}/decision`)).json.decision.action).toBe('BUY');
+    expect(fake.requests.filter(isAnalyst)).toHaveLength(0);
     expect(await server.stop()).toBe(0);
     server = undefined;
   });

@@ -25,6 +25,8 @@ export interface SpawnedServer {
   /** Resolves with the exit code (null when killed by a signal) once the process is gone. */
   exited: Promise<number | null>;
   output(): string;
+  /** Resolves once the output (stdout + stderr) matches `pattern`; rejects if the process exits first. */
+  waitForOutput(pattern: RegExp): Promise<void>;
   /** SIGKILL: no cleanup at all, as a crash or an OOM kill. Resolves once the process is gone. */
   kill(): Promise<void>;
   /** SIGTERM (a clean close). Resolves with the exit code. */
@@ -43,12 +45,18 @@ export async function spawnServer(args: string[], env: Record<string, string>): 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  const watchers = new Set<{ pattern: RegExp; resolve: () => void }>();
   const listening = deferred<string>();
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const onData = (chunk: string) => {
     out += chunk;
     const match = /TradingFloor listening on (http:\/\/\S+)/.exec(out);
     if (match) listening.resolve(match[1]!);
+    for (const w of [...watchers]) {
+      if (!w.pattern.test(out)) continue;
+      watchers.delete(w);
+      w.resolve();
+    }
   };
   child.stdout!.setEncoding('utf8').on('data', onData);
   child.stderr!.setEncoding('utf8').on('data', onData);
@@ -59,6 +67,13 @@ export async function spawnServer(args: string[], env: Record<string, string>): 
     child,
     exited,
     output: () => out,
+    waitForOutput(pattern) {
+      if (pattern.test(out)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        watchers.add({ pattern, resolve });
+        void exited.then(() => reject(new Error(`the server exited before its output matched ${pattern}:\n${out}`)));
+      });
+    },
     async kill() {
       child.kill('SIGKILL');
       await exited;

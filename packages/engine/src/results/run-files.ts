@@ -40,8 +40,6 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 export class RunFiles {
   private readonly queue: WriteQueue;
   private readonly written = new Map<ReportName, string>();
-  /** The newest state asked for and not yet being written: saves that pile up are joined into one write. */
-  private pendingState: StateFile | null = null;
 
   constructor(
     readonly dir: string,
@@ -86,16 +84,9 @@ export class RunFiles {
     void this.queue.run(file, () => writeFileAtomic(join(this.dir, file), json(value)));
   }
 
-  /** Writes `state.json` atomically; a save asked for while another waits replaces it (the newest wins). */
+  /** Writes `state.json` atomically, in order with the reports asked for before it (a snapshot never runs ahead of them). */
   writeState(state: StateFile): void {
-    const queued = this.pendingState !== null;
-    this.pendingState = state;
-    if (queued) return;
-    void this.queue.run(RUN_FILES.state, async () => {
-      const latest = this.pendingState;
-      this.pendingState = null;
-      if (latest) await writeFileAtomic(join(this.dir, RUN_FILES.state), json(latest));
-    });
+    this.writeJson(RUN_FILES.state, state);
   }
 
   /** Writes `error.log`: the message, then the stack when there is one. */

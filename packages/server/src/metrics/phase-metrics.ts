@@ -20,6 +20,20 @@ export function phaseNodes(tree: ExecutionTree): TreeNode[] {
   return found;
 }
 
+/**
+ * The timed phases of a finished run's tree. A finished run's tree object no longer changes, so the walk is
+ * remembered per tree object: a history of hundreds of runs costs one lookup each per request.
+ */
+const durationsByTree = new WeakMap<ExecutionTree, Array<[string, number]>>();
+function finishedPhaseDurations(tree: ExecutionTree): Array<[string, number]> {
+  let found = durationsByTree.get(tree);
+  if (found === undefined) {
+    found = phaseNodes(tree).flatMap((node): Array<[string, number]> => (node.duration_ms === null ? [] : [[node.id, node.duration_ms]]));
+    durationsByTree.set(tree, found);
+  }
+  return found;
+}
+
 /** Nearest-rank percentile of ascending values. */
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -40,11 +54,10 @@ export function computePhaseMetrics(samples: Iterable<PhaseSample>): PhaseMetric
     byStatus[run.status] = (byStatus[run.status] ?? 0) + 1;
     if (!isTerminalStatus(run.status)) continue;
     finished++;
-    for (const node of phaseNodes(run.tree)) {
-      if (node.duration_ms === null) continue;
-      const list = durations.get(node.id) ?? [];
-      list.push(node.duration_ms);
-      durations.set(node.id, list);
+    for (const [id, duration] of finishedPhaseDurations(run.tree)) {
+      const list = durations.get(id) ?? [];
+      list.push(duration);
+      durations.set(id, list);
     }
   }
   const phases: PhaseMetrics['phases'] = {};

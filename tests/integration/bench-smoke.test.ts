@@ -1,0 +1,134 @@
+import { rm } from 'node:fs/promises';
+import { createEngineDepsFromEnv, RunManager } from '@tradingfloor/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../bench/bench-options.js';
+import { atLeast, atMost, figure, formatMarkdown, formatTable } from '../bench/figures.js';
+import { criticalPathOf, saturatedThroughput, toCallRecord, type LlmCallRecord } from '../bench/llm-calls.js';
+import { percentile } from '../bench/stats.js';
+import { tempResultsDir } from '../support/server-harness.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+
+// The benchmark itself never runs in the test suite (`npm run bench`); these tests pin the parts its
+// figures rest on, so a change in the engine's agent layout cannot silently skew them.
+
+const call = (seq: number, caller: string, tools: number, receivedAt = seq): LlmCallRecord => ({
+  seq,
+  receivedAt,
+  caller,
+  tools,
+  toolResults: 0,
+});
+
+describe('critical-path counting', () => {
+  it('is the longest analyst chain plus every call after the analysts', () => {
+    const calls = [
+      call(1, 'market', 2),
+      call(2, 'news', 2),
+      call(3, 'market', 2),
+      call(4, 'market', 2),
+      call(5, 'news', 2),
+      call(6, 'bull', 0),
+      call(7, 'bear', 0),
+      call(8, 'portfolio manager', 0),
+    ];
+    expect(criticalPathOf(calls)).toEqual({ calls: 6, longestAnalystChain: 3, sequentialCalls: 3, total: 8 });
+  });
+
+  describe('against a real run through the openai SDK and the fake provider server', () => {
+    let fake: FakeProvider;
+    let resultsDir: string;
+    beforeAll(async () => {
+      fake = await startFakeProvider({ latencyMs: 2 });
+      resultsDir = await tempResultsDir();
+    });
+    afterAll(async () => {
+      await fake.close();
+      await rm(resultsDir, { recursive: true, force: true });
+    });
+
+    it('counts 2 analyst calls + 8 sequential calls out of 16 for the default run, and 16 in a row when sequential', async () => {
+      const manager = new RunManager({
+        deps: createEngineDepsFromEnv({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'bench-key' }),
+        resultsDir,
+        maxParallelRuns: 2,
+      });
+      try {
+        const [parallel] = await manager.start([{ ticker: 'ACME', options: { llm_provider: 'openai' } }]);
+        expect((await manager.whenFinished(parallel!.run_id)).status).toBe('completed');
+        const path = criticalPathOf(fake.requests.map(toCallRecord));
+        expect(path).toEqual({ calls: 10, longestAnalystChain: 2, sequentialCalls: 8, total: 16 });
+
+        fake.reset();
+        const [sequential] = await manager.start([{ ticker: 'ACME', options: { llm_provider: 'openai', sequential_analysts: true } }]);
+        expect((await manager.whenFinished(sequential!.run_id)).status).toBe('completed');
+        const arrivals = fake.requests.filter((r) => r.tools.length > 0).map((r) => r.system.slice(0, 30));
+        // One analyst's two calls, then the next analyst's: no two analysts overlap.
+        expect(arrivals.filter((caller, i) => i > 0 && caller !== arrivals[i - 1]).length).toBe(3);
+      } finally {
+        await manager.shutdown();
+      }
+    });
+  });
+});
+
+describe('limiter throughput', () => {
+  it('counts arrivals until the drain of the last K calls', () => {
+    // K = 2 and L = 100 ms: two calls every 100 ms for 10 rounds.
+    const calls = Array.from({ length: 20 }, (_, i) => call(i + 1, 'x', 0, Math.floor(i / 2) * 100));
+    const measured = saturatedThroughput(calls, 2);
+    expect(measured.calls).toBe(18);
+    expect(measured.windowMs).toBe(900);
+    expect(measured.perSecond).toBeCloseTo(20, 5);
+  });
+
+  it('reports nothing when there were never more calls than permits', () => {
+    expect(saturatedThroughput([call(1, 'x', 0)], 2)).toEqual({ perSecond: 0, windowMs: 0, calls: 1 });
+  });
+});
+
+describe('figures', () => {
+  it('pass or fail against their target, and print it', () => {
+    const figures = [
+      figure('ratio', 1.234567, 'ratio', atMost(1.25)),
+      figure('throughput', 0.5, 'ratio', atLeast(0.9)),
+      figure('wall', 1234.56, 'ms'),
+      figure('broken', Number.NaN, 'ms', atMost(5)),
+    ];
+    expect(figures.map((f) => [f.value, f.target, f.pass])).toEqual([
+      [1.235, '<= 1.25', true],
+      [0.5, '>= 0.9', false],
+      [1234.6, null, null],
+      [Number.NaN, '<= 5', false],
+    ]);
+    const table = formatTable(figures).split('\n');
+    expect(table[2]).toMatch(/^ratio\s+1\.235\s+ratio\s+<= 1\.25\s+PASS/);
+    expect(table[3]).toMatch(/FAIL\s*$/);
+    expect(table[4]).toMatch(/info\s*$/);
+    expect(table[5]).toMatch(/n\/a/);
+    expect(formatMarkdown(figures)).toContain('| throughput | 0.5 ratio | >= 0.9 | FAIL |');
+  });
+
+  it('use nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile([], 99)).toBeNaN();
+  });
+});
+
+describe('bench options', () => {
+  it('defaults to the full run and shrinks everything with --smoke', () => {
+    const full = parseBenchArgs([]);
+    expect(full).toMatchObject({ mode: 'full', latencyMs: 100, scaleN: [1, 10, 100, 1000], out: 'bench/results.json' });
+    const smoke = parseBenchArgs(['--smoke', '--only=api,scale', '--latency-ms=3']);
+    expect(smoke).toMatchObject({ mode: 'smoke', latencyMs: 3, only: ['api', 'scale'], out: 'bench/results-smoke.json' });
+    expect(Math.max(...smoke.scaleN)).toBeLessThan(10);
+  });
+
+  it('refuses what it does not know, with the usage', () => {
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown option --fast[\s\S]*usage: npm run bench/);
+    expect(() => parseBenchArgs(['--latency-ms=0'])).toThrow(/whole number ≥ 1, got "0"/);
+    expect(() => parseBenchArgs(['--scale=10,x'])).toThrow(/got "x"/);
+    expect(() => parseBenchArgs(['--out'])).toThrow(/--out: expected --out=value/);
+  });
+});
