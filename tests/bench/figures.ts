@@ -37,11 +37,13 @@ export interface MachineInfo {
   total_mem_gib: number;
   load_avg_at_start: number[];
   mode: 'full' | 'smoke';
+  /** Fixed latency of every fake LLM call, ms. */
+  latency_ms: number;
   started_at: string;
   duration_s?: number;
 }
 
-export function machineInfo(mode: 'full' | 'smoke'): MachineInfo {
+export function machineInfo(mode: 'full' | 'smoke', latencyMs: number): MachineInfo {
   const cpus = os.cpus();
   return {
     node: process.version,
@@ -51,6 +53,7 @@ export function machineInfo(mode: 'full' | 'smoke'): MachineInfo {
     total_mem_gib: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     load_avg_at_start: os.loadavg().map((l) => Number(l.toFixed(2))),
     mode,
+    latency_ms: latencyMs,
     started_at: new Date().toISOString(),
   };
 }

@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     log(`unknown group(s): ${unknown.join(', ')}; groups: ${PLAN.map((p) => p.name).join(', ')}`);
     return 2;
   }
-  const machine = machineInfo(options.mode);
+  const machine = machineInfo(options.mode, options.latencyMs);
   const t0 = performance.now();
   const figures: Figure[] = [];
   log(`TradingFloor bench (${options.mode}, L=${options.latencyMs} ms) on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_avg_at_start.join(' ')}`);
