@@ -22,6 +22,12 @@ export interface RunView {
   decision: Decision | null;
   error: string | null;
   usage: RunUsage;
+  /**
+   * Which market data vendor served each data kind (`prices`, `news`, …) of a live run, by vendor name. A
+   * fallback chain reports the kinds answered so far; a single vendor serves every kind. Absent for runs read
+   * back from disk.
+   */
+  dataSources?: Record<string, string>;
 }
 
 /** What the RunManager tells subscribers. Listeners run synchronously; they must not throw or block. */

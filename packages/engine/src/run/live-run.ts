@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  DATA_KINDS,
   isTerminalStatus,
   type ExecutionTree,
   type MachineStateValue,
@@ -10,6 +11,7 @@ import {
   type RunUsage,
 } from '@tradingfloor/shared';
 import { createActor, type Actor, type InspectionEvent, type Snapshot, type SnapshotFrom } from 'xstate';
+import { isVendorChain } from '../data/vendor-chain.js';
 import type { MarketDataVendor } from '../data/vendor.js';
 import { RunLog } from '../logs/run-log.js';
 import type { LlmProvider } from '../providers/provider.js';
@@ -225,7 +227,15 @@ export class LiveRun implements RunEntry {
       decision: context.decision,
       error: context.error,
       usage: this.meter.snapshot(),
+      dataSources: this.dataSources(),
     };
+  }
+
+  /** Vendor name by data kind: what a fallback chain really used so far, or the one vendor for every kind. */
+  private dataSources(): Record<string, string> {
+    const { vendor } = this.o;
+    if (isVendorChain(vendor)) return { ...vendor.servedBy() };
+    return Object.fromEntries(DATA_KINDS.map((kind) => [kind, vendor.name]));
   }
 
   logs() {

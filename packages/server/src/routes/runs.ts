@@ -28,6 +28,7 @@ export function runRoutes(deps: RouteDeps): Router {
       overall_progress: run.summary.overall_progress,
       execution_tree: run.tree,
       contents: run.contents,
+      ...(run.dataSources ? { data_sources: run.dataSources } : {}),
     };
   });
 

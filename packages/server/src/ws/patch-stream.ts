@@ -66,6 +66,8 @@ export class RunPatchStream {
   private pendingLogs: LogEntry[] = [];
   private terminalSent = false;
   private decisionHtml: string | null = null;
+  /** `data_sources` as last sent (JSON), so a vendor serving a new data kind rides on the next status patch. */
+  private dataSourcesJson = '';
   private dirty = false;
   private timer: { cancel(): void } | null = null;
 
@@ -87,6 +89,7 @@ export class RunPatchStream {
     this.progress = view.summary.overall_progress;
     this.tree = structuredClone(view.tree);
     this.contents = { ...view.contents };
+    this.dataSourcesJson = JSON.stringify(view.dataSources ?? {});
     this.sentLogSeq = source.logs(runId)?.last_seq ?? 0;
     // A run that is already over when first watched has nothing more to announce: init_run carries its end.
     if (isTerminalStatus(this.status)) this.markTerminalSent(view.decision);
@@ -151,7 +154,8 @@ export class RunPatchStream {
 
   /** The state as of the last message of each stream; sending it bumps no seq. */
   snapshot(): Snapshot {
-    const view = this.terminalSent ? this.source.get(this.runId) : undefined;
+    const current = this.source.get(this.runId);
+    const view = this.terminalSent ? current : undefined;
     return {
       run_id: this.runId,
       ticker: this.ticker,
@@ -165,6 +169,7 @@ export class RunPatchStream {
       error: view?.error ?? null,
       final_decision: view?.decision ?? null,
       decision_html: this.decisionHtml,
+      ...(current?.dataSources ? { data_sources: current.dataSources } : {}),
     };
   }
 
@@ -183,11 +188,15 @@ export class RunPatchStream {
     if (view === undefined) return;
     const { status, overall_progress } = view.summary;
     const changed = diffTree(this.tree, view.tree);
-    if (changed.length > 0 || status !== this.status || overall_progress !== this.progress) {
+    const sourcesJson = JSON.stringify(view.dataSources ?? {});
+    const sourcesChanged = sourcesJson !== this.dataSourcesJson;
+    if (changed.length > 0 || status !== this.status || overall_progress !== this.progress || sourcesChanged) {
       this.tree = structuredClone(view.tree);
       this.status = status;
       this.progress = overall_progress;
-      this.broadcast({ type: 'status_patch_run', run_id: this.runId, seq: ++this.seq, changed, overall_progress, status });
+      this.dataSourcesJson = sourcesJson;
+      const sources = sourcesChanged && view.dataSources ? { data_sources: view.dataSources } : {};
+      this.broadcast({ type: 'status_patch_run', run_id: this.runId, seq: ++this.seq, changed, overall_progress, status, ...sources });
     }
     const patches = diffContents(this.contents, view.contents);
     if (patches.length > 0) {

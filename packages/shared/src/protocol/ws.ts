@@ -37,6 +37,8 @@ const RunSnapshotFields = {
   error: z.string().nullable().optional(),
   final_decision: DecisionSchema.nullable().optional(),
   decision_html: z.string().nullable().optional(),
+  /** Which market data vendor served each data kind so far (`{ prices: "yahoo", news: "demo" }`); absent for runs read from disk. */
+  data_sources: z.record(z.string(), z.string()).optional(),
 };
 
 /**
@@ -71,6 +73,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     changed: z.array(ChangedNodeSchema),
     overall_progress: z.number(),
     status: RunStatusSchema,
+    /** Present when a data kind got (another) vendor since the last message: the whole current map. */
+    data_sources: z.record(z.string(), z.string()).optional(),
   }),
   z.object({ type: z.literal('content_patch_run'), run_id: z.string(), seq: z.number().int(), patches: z.array(ContentPatchSchema) }),
   z.object({ type: z.literal('log_append_run'), run_id: z.string(), seq: z.number().int(), entries: z.array(LogEntrySchema) }),

@@ -2,13 +2,19 @@ import {
   ChartDataSchema,
   ConcurrencyMetricsSchema,
   ErrorBodySchema,
+  InspectResponseSchema,
+  MachineDefinitionSchema,
   PhaseMetricsSchema,
   ProvidersResponseSchema,
+  ResumeResponseSchema,
   RunListResponseSchema,
   StartRunsResponseSchema,
   type ConcurrencyMetrics,
+  type InspectResponse,
+  type MachineDefinition,
   type PhaseMetrics,
   type ProvidersResponse,
+  type ResumeResponse,
   type RunSummary,
   type StartRunsResponse,
 } from '@tradingfloor/shared';
@@ -68,6 +74,22 @@ export class HttpClient {
   /** `POST /runs/:id/cancel` (202; 409 once the run has finished). */
   async cancelRun(runId: string): Promise<void> {
     await this.request('POST', `/runs/${encodeURIComponent(runId)}/cancel`, null);
+  }
+
+  /** `POST /runs/:id/resume` (202); 409 when the run is not interrupted, 429 when no run slot is free. */
+  resumeRun(runId: string): Promise<ResumeResponse> {
+    return this.request('POST', `/runs/${encodeURIComponent(runId)}/resume`, ResumeResponseSchema);
+  }
+
+  /** `GET /machine`: the run statechart's definition, for the inspector's diagram. */
+  machine(): Promise<MachineDefinition> {
+    return this.request('GET', '/machine', MachineDefinitionSchema);
+  }
+
+  /** `GET /runs/:id/inspect`: the run actor's inspection records after `afterSeq` (of the current session). */
+  inspect(runId: string, afterSeq = 0, limit = 1000): Promise<InspectResponse> {
+    const query = `after_seq=${afterSeq}&limit=${limit}`;
+    return this.request('GET', `/runs/${encodeURIComponent(runId)}/inspect?${query}`, InspectResponseSchema);
   }
 
   /** `GET /config/providers`: providers, their models and the market data coverage. */

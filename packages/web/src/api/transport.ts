@@ -5,8 +5,11 @@ import { SocketClient, type WebSocketFactory } from './socket-client.js';
 /** REST and WebSocket access to one TradingFloor server. */
 export interface Transport {
   http: HttpClient;
-  /** A new, not yet opened socket to `/ws` (aggregate) or `/ws?run_id=…` (focused). */
-  socket(runId?: string): SocketClient;
+  /**
+   * A new, not yet opened socket to `/ws` (aggregate) or `/ws?run_id=…` (focused); `inspect` adds `&inspect=1`
+   * so the focused socket also carries the run actor's inspection records.
+   */
+  socket(runId?: string, options?: { inspect?: boolean }): SocketClient;
 }
 
 export interface TransportOptions {
@@ -34,9 +37,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const page = typeof location === 'undefined' ? undefined : location;
   return {
     http,
-    socket(runId) {
+    socket(runId, socketOptions) {
       const params = new URLSearchParams();
       if (runId !== undefined) params.set('run_id', runId);
+      if (runId !== undefined && socketOptions?.inspect) params.set('inspect', '1');
       if (options.token) params.set('token', options.token);
       const query = params.toString();
       const origin = options.wsBaseUrl ?? wsOriginFor(baseUrl, page);

@@ -50,6 +50,8 @@ export const useRunStreamStore = defineStore('run-stream', () => {
   const error = ref<string | null>(null);
   const decision = shallowRef<Decision | null>(null);
   const decisionHtml = ref<string | null>(null);
+  /** Which market data vendor served each data kind so far (`prices` → `yahoo`); empty when unknown. */
+  const dataSources = shallowRef<Record<string, string>>({});
   /** True once `init_run` has arrived for the focused run. */
   const ready = ref(false);
   const notFound = ref(false);
@@ -77,6 +79,7 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     error.value = null;
     decision.value = null;
     decisionHtml.value = null;
+    dataSources.value = {};
     ready.value = notFound.value = resyncPending.value = logDumpPending.value = false;
     resyncCount.value = logDumpCount.value = 0;
     protocolErrors.value = [];
@@ -137,6 +140,7 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     if (msg.error !== undefined) error.value = msg.error;
     if (msg.final_decision !== undefined) decision.value = msg.final_decision;
     if (msg.decision_html !== undefined) decisionHtml.value = msg.decision_html;
+    dataSources.value = msg.data_sources ?? {};
     resyncPending.value = false;
     ready.value = true;
     useRunsStore().patchRun(msg.run_id, { status: msg.status, overall_progress: msg.overall_progress });
@@ -184,6 +188,7 @@ export const useRunStreamStore = defineStore('run-stream', () => {
         seq.value = msg.seq;
         status.value = msg.status;
         progress.value = msg.overall_progress;
+        if (msg.data_sources) dataSources.value = msg.data_sources;
         useRunsStore().patchRun(msg.run_id, { status: msg.status, overall_progress: msg.overall_progress });
         return;
       }
@@ -234,6 +239,7 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     error,
     decision,
     decisionHtml,
+    dataSources,
     ready,
     notFound,
     resyncPending,

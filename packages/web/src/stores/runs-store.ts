@@ -42,12 +42,14 @@ export const useRunsStore = defineStore('runs', () => {
   const startError = ref<string | null>(null);
   const canceling = ref<Record<string, boolean>>({});
   const cancelErrors = ref<Record<string, string>>({});
+  const resuming = ref<Record<string, boolean>>({});
+  const resumeErrors = ref<Record<string, string>>({});
   let refreshing: Promise<void> | null = null;
 
-  /** Runs with a tab: those opened here or seen running, oldest first. */
+  /** Runs with a tab: those opened here, seen running, or interrupted (waiting for a resume), oldest first. */
   const tabRuns = computed(() =>
     Object.values(runs.value)
-      .filter((r) => prefs.openRunIds.includes(r.run_id) || isActiveStatus(r.status))
+      .filter((r) => prefs.openRunIds.includes(r.run_id) || isActiveStatus(r.status) || r.status === 'interrupted')
       .sort((a, b) => a.created_at - b.created_at || a.run_id.localeCompare(b.run_id)),
   );
   /** Every run, newest first, for the history tab. */
@@ -149,6 +151,35 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /**
+   * `POST /runs/:id/resume` for an interrupted run: on success it continues under the same id (the focused
+   * stream follows it) and gets the active tab; a refusal is kept in `resumeErrors` in plain words.
+   */
+  async function resume(runId: string): Promise<boolean> {
+    resuming.value = { ...resuming.value, [runId]: true };
+    const { [runId]: _old, ...rest } = resumeErrors.value;
+    resumeErrors.value = rest;
+    try {
+      const res = await useTransport().http.resumeRun(runId);
+      patchRun(runId, { status: res.status, error: null });
+      prefs.openRun(runId);
+      prefs.activeRunId = runId;
+      void refresh();
+      return true;
+    } catch (err) {
+      const message =
+        err instanceof ApiError && err.status === 429
+          ? `No free run slot: ${err.message}`
+          : err instanceof ApiError && err.status === 409
+            ? `Cannot resume: ${err.message}`
+            : errorText(err);
+      resumeErrors.value = { ...resumeErrors.value, [runId]: message };
+      return false;
+    } finally {
+      resuming.value = { ...resuming.value, [runId]: false };
+    }
+  }
+
   return {
     runs,
     loaded,
@@ -157,6 +188,8 @@ export const useRunsStore = defineStore('runs', () => {
     startError,
     canceling,
     cancelErrors,
+    resuming,
+    resumeErrors,
     tabRuns,
     historyRuns,
     refresh,
@@ -164,5 +197,6 @@ export const useRunsStore = defineStore('runs', () => {
     patchRun,
     start,
     cancel,
+    resume,
   };
 });

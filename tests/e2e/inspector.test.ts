@@ -1,0 +1,87 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startAppServer, type AppServer } from './support/app-server.js';
+import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { watchConsole } from './support/console-watch.js';
+import { KNOWN_CONSOLE_NOISE, snap, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
+
+let browser: E2eBrowser;
+const apps: AppServer[] = [];
+const dirs: string[] = [];
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** The ids of the states the diagram shows as active. */
+function activeStates(page: Page): Promise<string[]> {
+  return page.$$eval('[data-test="statechart"] .state.active', (els) => els.map((e) => e.getAttribute('data-state-id') ?? ''));
+}
+
+describe('the inspector and resume in the browser', () => {
+  it('draws the statechart of a running run, highlights its live state, and shows past states from the timeline', async () => {
+    const app = await startAppServer();
+    apps.push(app);
+    const page = await browser.newPage({ width: 1280, height: 800 });
+    const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
+    await page.goto(app.url);
+    await startRunsFromForm(page, 'ACME', { latencyMs: 1500 });
+    await expect.poll(() => tabOf(page, 'ACME').count()).toBe(1);
+    await page.locator('[data-test="open-inspector"]').click();
+    await page.locator('[data-test="statechart"]').waitFor({ timeout: 30_000 });
+    // Live: some step of the run is active while it runs.
+    await expect.poll(() => activeStates(page), { timeout: 30_000 }).toContain('run.in_progress');
+    const states = await page.$$eval('[data-test="statechart"] .state', (els) => els.map((e) => e.getAttribute('data-state-id')));
+    expect(states).toEqual(expect.arrayContaining(['run', 'run.in_progress.analysts.market.running', 'run.in_progress.risk_debate.neutral']));
+    expect(await page.locator('[data-test="statechart"] .edge').count()).toBeGreaterThan(20);
+    await page.waitForFunction(() => document.querySelectorAll('.timeline .row').length > 5, undefined, { timeout: 30_000 });
+    await expect.poll(() => activeStates(page), { timeout: 30_000 }).toContain('run.in_progress.research_debate');
+    await snap(page, 'inspector-1280', { fullPage: true });
+
+    // The first event is the actor's start: before it the run was pending.
+    await page.locator('.timeline .row').first().click();
+    await expect.poll(() => activeStates(page)).toEqual(['run', 'run.pending']);
+    expect(await page.locator('[data-test="shown-at"]').textContent()).toMatch(/xstate\.init/);
+    await page.getByRole('button', { name: 'Follow live' }).click();
+    await waitForTabStatuses(page, ['ACME'], 'Completed');
+    await expect.poll(() => activeStates(page), { timeout: 30_000 }).toEqual(['run', 'run.completed']);
+    expect(console.errors).toEqual([]);
+  });
+
+  it('lists a run left unfinished by a stopped server as interrupted and resumes it from the page', async () => {
+    const first = await startAppServer();
+    apps.push(first);
+    const page = await browser.newPage({ width: 1280, height: 800 });
+    await page.goto(first.url);
+    await startRunsFromForm(page, 'GLOBEX', { latencyMs: 300 });
+    await expect.poll(() => tabOf(page, 'GLOBEX').count()).toBe(1);
+    await page.waitForFunction(() => document.querySelector('[role="treeitem"][data-node-id^="research"] [role="img"]')?.getAttribute('aria-label') === 'In progress', undefined, { timeout: 60_000, polling: 100 });
+    // What a crash leaves behind: the results directory as it is mid-run (state.json written at each step).
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'tf-e2e-interrupted-'));
+    dirs.push(copy);
+    await cp(first.resultsDir, copy, { recursive: true });
+    await page.close();
+
+    const second = await startAppServer({}, { resultsDir: copy });
+    const again = await browser.newPage({ width: 1280, height: 800 });
+    const console = watchConsole(again, KNOWN_CONSOLE_NOISE);
+    await again.goto(second.url);
+    await tabOf(again, 'GLOBEX').click();
+    await again.locator('[data-test="run-interrupted"]').waitFor();
+    expect(await again.locator('[data-test="run-status"]').textContent()).toContain('Interrupted');
+    await again.getByRole('button', { name: 'Resume the GLOBEX run' }).click();
+    await waitForTabStatuses(again, ['GLOBEX'], 'Completed');
+    expect(await again.locator('[data-test="action-badge"]').textContent()).toMatch(/^(BUY|SELL|HOLD)$/);
+    await second.stop();
+    expect(console.errors).toEqual([]);
+  });
+});
