@@ -1,19 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { ValidationError } from '@tradingfloor/shared';
 import { AnthropicThinkingMemory } from './anthropic-thinking-memory.js';
 import { fromAnthropicResponse, toAnthropicRequest } from './anthropic-wire.js';
-import { classifyFailure } from './classify-failure.js';
-import { DEFAULT_LLM_TIMEOUT_MS } from './openai-provider.js';
 import type { LlmProvider } from './provider.js';
-import { withRequestDeadline } from './request-deadline.js';
+import { resolveSdkConnection, sdkRequest, type SdkProviderOptions } from './sdk-provider.js';
 
-export interface AnthropicProviderOptions {
-  apiKey?: string;
+export interface AnthropicProviderOptions extends SdkProviderOptions {
   /** Base URL without `/v1` (the SDK appends `/v1/messages`); defaults to https://api.anthropic.com. */
   baseURL?: string;
-  /** Per-request timeout in ms (default 120 000). */
-  timeoutMs?: number;
-  label?: string;
 }
 
 /**
@@ -25,45 +18,26 @@ export interface AnthropicProviderOptions {
  * (`AnthropicThinkingMemory`).
  */
 export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): LlmProvider {
-  const baseURL = opts.baseURL ?? 'https://api.anthropic.com';
-  let host: string;
-  try {
-    host = new URL(baseURL).host;
-  } catch {
-    throw new ValidationError(`ANTHROPIC_BASE_URL is not a valid URL: "${baseURL}"`);
-  }
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
-  const label = opts.label ?? (host === 'api.anthropic.com' ? 'Anthropic' : `Anthropic-compatible API at ${host}`);
-  const client = new Anthropic({
-    // A proxy that holds the real key may need none from us; the SDK still wants one to send.
-    apiKey: opts.apiKey || 'no-key',
-    baseURL,
-    maxRetries: 0,
-    timeout: timeoutMs,
+  const { label, timeoutMs, clientOptions } = resolveSdkConnection(opts, {
+    baseURL: 'https://api.anthropic.com',
+    envName: 'ANTHROPIC_BASE_URL',
+    defaultLabel: (host) => (host === 'api.anthropic.com' ? 'Anthropic' : `Anthropic-compatible API at ${host}`),
   });
+  const client = new Anthropic(clientOptions);
   const thinking = new AnthropicThinkingMemory();
-  const sdk = {
-    APIError: Anthropic.APIError,
-    APIConnectionError: Anthropic.APIConnectionError,
-    APIConnectionTimeoutError: Anthropic.APIConnectionTimeoutError,
-  };
+  const ctx = { provider: 'anthropic', label, timeoutMs, sdk: Anthropic };
 
   return {
     name: 'anthropic',
     label,
     chat(request, signal) {
-      return withRequestDeadline(
-        signal,
-        timeoutMs,
-        async (requestSignal) => {
-          const body = toAnthropicRequest(request, (id) => thinking.recall(id));
-          const message = await client.messages.create(body, { signal: requestSignal, timeout: timeoutMs });
-          const response = fromAnthropicResponse(message, { provider: 'anthropic', label, model: request.model });
-          thinking.remember(message.content);
-          return response;
-        },
-        (err, timedOut) => classifyFailure(err, { provider: 'anthropic', label, signal, timedOut, timeoutMs, sdk }),
-      );
+      return sdkRequest(ctx, signal, async (requestSignal) => {
+        const body = toAnthropicRequest(request, (id) => thinking.recall(id));
+        const message = await client.messages.create(body, { signal: requestSignal, timeout: timeoutMs });
+        const response = fromAnthropicResponse(message, { provider: 'anthropic', label, model: request.model });
+        thinking.remember(message.content);
+        return response;
+      });
     },
   };
 }

@@ -1,13 +1,14 @@
 /** Waits `ms`, or rejects with the signal's reason the moment it aborts. */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-/** The real sleep: a timer, cleared when the signal aborts so a cancel ends the wait at once. */
-export const abortableSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
+/**
+ * The real sleep: a timer, cleared when the signal aborts so a cancel ends the wait at once. Rejects at once
+ * when the signal has already aborted; resolves at once when there is nothing to wait (`ms <= 0`).
+ */
+export const abortableSleep: Sleep = (ms, signal) => {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal.reason);
@@ -18,6 +19,7 @@ export const abortableSleep: Sleep = (ms, signal) =>
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+};
 
 export interface BackoffPolicy {
   baseDelayMs: number;

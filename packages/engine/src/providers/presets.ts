@@ -1,5 +1,5 @@
 import { ConfigError } from '@tradingfloor/shared';
-import { DEFAULT_LLM_TIMEOUT_MS } from './openai-provider.js';
+import { DEFAULT_LLM_TIMEOUT_MS } from './sdk-provider.js';
 
 /** Named setups of the `openai` provider; every one speaks the OpenAI chat-completions API. */
 const OPENAI_PRESET_NAMES = ['openai', 'ollama', 'openrouter', 'custom'] as const;
@@ -57,10 +57,8 @@ const OPENAI_PRESETS: Record<OpenAiPresetName, PresetFacts> = {
   },
 };
 
-/** Everything the `openai` provider needs, read from the environment. */
-export interface OpenAiSettings {
-  preset: OpenAiPresetName;
-  baseURL: string | null;
+/** What every SDK provider needs, read from the environment. */
+interface SdkProviderSettings {
   apiKey: string | undefined;
   label: string;
   models: { quick: string; deep: string };
@@ -69,6 +67,12 @@ export interface OpenAiSettings {
   timeoutMs: number;
   /** Why a run cannot use it yet; null when configured. */
   missing: string | null;
+}
+
+/** Everything the `openai` provider needs, read from the environment. */
+export interface OpenAiSettings extends SdkProviderSettings {
+  preset: OpenAiPresetName;
+  baseURL: string | null;
 }
 
 const clean = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
@@ -117,15 +121,8 @@ export function resolveOpenAiSettings(env: NodeJS.ProcessEnv): OpenAiSettings {
 }
 
 /** Everything the `anthropic` provider needs, read from the environment. */
-export interface AnthropicSettings {
+export interface AnthropicSettings extends SdkProviderSettings {
   baseURL: string | undefined;
-  apiKey: string | undefined;
-  label: string;
-  models: { quick: string; deep: string };
-  quickModels: string[];
-  deepModels: string[];
-  timeoutMs: number;
-  missing: string | null;
 }
 
 /**

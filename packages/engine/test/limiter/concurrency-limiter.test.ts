@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter, type LimiterKey, type LimiterLease } from '../../src/limiter/concurrency-limiter.js';
 import { parseProviderLimits } from '../../src/limiter/parse-provider-limits.js';
-import { deferred, flush, type Deferred } from './deferred.js';
+import { deferred, flush, type Deferred } from '../../../../tests/support/deferred.js';
 
 const OPENAI: LimiterKey = { provider: 'openai', model: 'gpt-4o-mini' };
 const GPT4O: LimiterKey = { provider: 'openai', model: 'gpt-4o' };

@@ -7,7 +7,7 @@ import { abortableSleep } from '../../src/providers/backoff.js';
 import { ProviderCallError } from '../../src/providers/provider-call-error.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../../src/providers/provider.js';
 import { makeWrapProvider, wrapWithLimiterAndRetries } from '../../src/providers/retrying-provider.js';
-import { deferred, flush } from '../limiter/deferred.js';
+import { deferred, flush } from '../../../../tests/support/deferred.js';
 
 const REQUEST: ChatRequest = {
   model: 'gpt-4o',

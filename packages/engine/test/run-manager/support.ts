@@ -7,7 +7,8 @@ import type { Bar, MarketDataVendor } from '../../src/data/vendor.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../../src/providers/provider.js';
 import type { RunSteps } from '../../src/run/provide-run.js';
 import type { EngineDeps } from '../../src/run-manager-api.js';
-import { deferred, fakeDecision } from '../run/support.js';
+import { deferred } from '../../../../tests/support/deferred.js';
+import { fakeDecision } from '../run/support.js';
 
 /** 2024-05-10 12:00:00 UTC: "today" for these tests. */
 export const TODAY = Date.UTC(2024, 4, 10, 12, 0, 0);

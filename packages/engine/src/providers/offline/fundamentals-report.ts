@@ -1,5 +1,5 @@
 import type { PromptFacts } from './read-prompt.js';
-import { compact, fmt, observations, pct, reportHeader, signalLine, summaryTable, type Factor } from './report-format.js';
+import { analystReport, compact, fmt, pct, type Factor } from './report-format.js';
 import { FundamentalsPayload, PriceHistoryPayload, readPayload, type FilingPayload } from './tool-payloads.js';
 
 /**
@@ -117,16 +117,12 @@ export function writeFundamentalsReport(facts: PromptFacts, answers: Map<string,
       `Last close ${fmt(s.last_close)}; ${pct(s.change_pct)} over ${history.data.bars.length} sessions (${s.first_date ?? '?'} → ${s.last_date ?? '?'}).`,
     );
   }
-  return [
-    ...reportHeader('Fundamentals analysis', facts.ticker, facts.demo, 'the filings and ratios its tools returned'),
-    '',
-    signalLine(factors),
-    '',
-    ...body,
-    '',
-    '### Observations',
-    ...(factors.length ? observations(factors) : ['- • No ratio could be computed from the available filings.']),
-    '',
-    ...summaryTable(factors),
-  ].join('\n');
+  return analystReport({
+    heading: 'Fundamentals analysis',
+    facts,
+    source: 'the filings and ratios its tools returned',
+    factors,
+    body,
+    noFactors: 'No ratio could be computed from the available filings.',
+  });
 }

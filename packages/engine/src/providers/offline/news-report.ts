@@ -1,5 +1,5 @@
 import type { PromptFacts } from './read-prompt.js';
-import { fmt, observations, plural, reportHeader, signalLine, summaryTable, type Factor } from './report-format.js';
+import { analystReport, fmt, plural, type Factor } from './report-format.js';
 import { NewsPayload, readPayload, type HeadlinePayload } from './tool-payloads.js';
 
 /** Sentiment scores at or beyond ±this count as positive / negative (the news feed's own cut-off). */
@@ -82,16 +82,12 @@ export function writeNewsReport(facts: PromptFacts, answers: Map<string, string>
       : `Market news is unavailable (${market.reason}).`,
     ...marketItems.slice(0, 4).map(headlineBullet),
   ];
-  return [
-    ...reportHeader('News analysis', facts.ticker, facts.demo, 'the company and market headlines its tools returned'),
-    '',
-    signalLine(factors),
-    '',
-    ...body,
-    '',
-    '### Observations',
-    ...(factors.length ? observations(factors) : ['- • There were no scored headlines to weigh.']),
-    '',
-    ...summaryTable(factors),
-  ].join('\n');
+  return analystReport({
+    heading: 'News analysis',
+    facts,
+    source: 'the company and market headlines its tools returned',
+    factors,
+    body,
+    noFactors: 'There were no scored headlines to weigh.',
+  });
 }

@@ -1,7 +1,7 @@
 import { ProviderError, type AgentRole } from '@tradingfloor/shared';
 import { renderClosingLines } from '../../decision/closing-lines.js';
 import type { ChatRequest, ChatResponse, LlmProvider, ToolCall } from '../provider.js';
-import { abortableSleep } from './abortable-sleep.js';
+import { abortableSleep, type Sleep } from '../backoff.js';
 import { analystTurn, isAnalystRole } from './analyst-turn.js';
 import { researchManagerTurn, traderTurn, type ClosingAnswer } from './manager-turns.js';
 import { portfolioManagerTurn } from './portfolio-manager-turn.js';
@@ -16,7 +16,7 @@ export interface OfflineProviderOptions {
   /** Simulated latency of every call, so offline runs stream like real ones. Default 0. */
   latencyMs?: number;
   /** How to wait; injectable for tests. Must reject at once with the signal's reason when it aborts. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
 }
 
 /** The model name the offline model reports when the request names none. */

@@ -91,6 +91,34 @@ export function summaryTable(factors: readonly Factor[]): string[] {
   ];
 }
 
+/** What an analyst report is written from; see {@link analystReport}. */
+export interface AnalystReportParts {
+  heading: string;
+  facts: { ticker: string; demo: boolean };
+  /** What the report was written from, e.g. "the filings and ratios its tools returned". */
+  source: string;
+  factors: readonly Factor[];
+  body: readonly string[];
+  /** The observation shown when no factor could be weighed. */
+  noFactors: string;
+}
+
+/** A whole analyst report: header, signal line, body, observations (or `noFactors`) and the summary table. */
+export function analystReport(r: AnalystReportParts): string {
+  return [
+    ...reportHeader(r.heading, r.facts.ticker, r.facts.demo, r.source),
+    '',
+    signalLine(r.factors),
+    '',
+    ...r.body,
+    '',
+    '### Observations',
+    ...(r.factors.length ? observations(r.factors) : [`- ${FLAT} ${r.noFactors}`]),
+    '',
+    ...summaryTable(r.factors),
+  ].join('\n');
+}
+
 /** `1 headline`, `3 headlines`. */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import { headlineBullet, toneOf } from './news-report.js';
 import type { PromptFacts } from './read-prompt.js';
-import { fmt, observations, reportHeader, signalLine, summaryTable, type Factor } from './report-format.js';
+import { analystReport, fmt, type Factor } from './report-format.js';
 import { NewsPayload, readPayload, SocialPayload, type SocialPayload as Social } from './tool-payloads.js';
 
 function mean(xs: readonly number[]): number | null {
@@ -85,16 +85,12 @@ export function writeSocialReport(facts: PromptFacts, answers: Map<string, strin
       ...news.data.items.slice(0, 3).map(headlineBullet),
     );
   }
-  return [
-    ...reportHeader('Sentiment analysis', facts.ticker, facts.demo, 'the sentiment data and headlines its tools returned'),
-    '',
-    signalLine(factors),
-    '',
-    ...body,
-    '',
-    '### Observations',
-    ...(factors.length ? observations(factors) : ['- • There was no sentiment data to weigh.']),
-    '',
-    ...summaryTable(factors),
-  ].join('\n');
+  return analystReport({
+    heading: 'Sentiment analysis',
+    facts,
+    source: 'the sentiment data and headlines its tools returned',
+    factors,
+    body,
+    noFactors: 'There was no sentiment data to weigh.',
+  });
 }

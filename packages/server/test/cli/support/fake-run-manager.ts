@@ -10,7 +10,7 @@ import {
   type RunSummary,
 } from '@tradingfloor/shared';
 import type { RunEvent, RunManagerApi, RunRequest, RunView } from '@tradingfloor/engine';
-import { deferred, type Deferred } from '../../../src/cli/deferred.js';
+import { deferred, type Deferred } from '../../../../../tests/support/deferred.js';
 
 /**
  * A RunManager whose runs move only when the test says so, for the CLI's queue, signal and output logic.

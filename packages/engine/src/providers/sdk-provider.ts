@@ -1,0 +1,73 @@
+import { ValidationError } from '@tradingfloor/shared';
+import { classifyFailure, type SdkErrorClasses } from './classify-failure.js';
+import { withRequestDeadline } from './request-deadline.js';
+
+/** Default per-request timeout when neither the options nor `LLM_TIMEOUT_MS` name one: 2 minutes. */
+export const DEFAULT_LLM_TIMEOUT_MS = 120_000;
+
+/** What every SDK-backed provider (`openai`, `anthropic`) is created with. */
+export interface SdkProviderOptions {
+  /** API key; servers that need none (Ollama, most vLLM setups, key-holding proxies) can leave it out. */
+  apiKey?: string;
+  /** Base URL of the API; each provider documents its own form and default. */
+  baseURL?: string;
+  /** Per-request timeout in ms (default 120 000). */
+  timeoutMs?: number;
+  /** What a user sees, e.g. "Ollama at localhost:11434 (OpenAI-compatible)". */
+  label?: string;
+}
+
+/** An SDK provider's settings, resolved from its options. */
+export interface SdkConnection {
+  baseURL: string;
+  /** Host of `baseURL`, e.g. `api.openai.com`. */
+  host: string;
+  label: string;
+  timeoutMs: number;
+  /** Options for the SDK client: credentials passed explicitly, the SDK's own retries off. */
+  clientOptions: { apiKey: string; baseURL: string; maxRetries: 0; timeout: number };
+}
+
+/**
+ * Resolves an SDK provider's options: the base URL (must parse; `envName` names the variable in the error),
+ * the per-request timeout, the label (`defaultLabel(host)` unless one is given) and the client options.
+ * The SDKs' own retries are off (`maxRetries: 0`): the retry layer decides, inside one limiter acquisition.
+ */
+export function resolveSdkConnection(
+  opts: SdkProviderOptions,
+  defaults: { baseURL: string; envName: string; defaultLabel: (host: string) => string },
+): SdkConnection {
+  const baseURL = opts.baseURL ?? defaults.baseURL;
+  let host: string;
+  try {
+    host = new URL(baseURL).host;
+  } catch {
+    throw new ValidationError(`${defaults.envName} is not a valid URL: "${baseURL}"`);
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
+  return {
+    baseURL,
+    host,
+    label: opts.label ?? defaults.defaultLabel(host),
+    timeoutMs,
+    clientOptions: {
+      // The SDKs refuse to start without a key; keyless servers and key-holding proxies ignore what is sent.
+      apiKey: opts.apiKey || 'no-key',
+      baseURL,
+      maxRetries: 0,
+      timeout: timeoutMs,
+    },
+  };
+}
+
+/**
+ * Runs one SDK request under the run's signal and the per-request deadline, and turns a failure into what
+ * the run must see (the abort reason, or a `ProviderCallError` for the retry layer).
+ */
+export function sdkRequest<T>(
+  ctx: { provider: string; label: string; timeoutMs: number; sdk: SdkErrorClasses },
+  signal: AbortSignal,
+  request: (requestSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  return withRequestDeadline(signal, ctx.timeoutMs, request, (err, timedOut) => classifyFailure(err, { ...ctx, signal, timedOut }));
+}
