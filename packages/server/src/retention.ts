@@ -87,14 +87,15 @@ export async function findExpiredResults(policy: RetentionPolicy, now: number, p
 
 /**
  * One retention pass: prunes old finished runs from memory, then deletes expired results directories,
- * never one that belongs to an active run.
+ * never one that belongs to an active or interrupted run.
  */
 export async function runRetention(manager: RunManagerApi, policy: RetentionPolicy, now: number): Promise<RetentionReport> {
   const pruned = policy.runMaxAgeHours !== undefined ? manager.prune(policy.runMaxAgeHours * 3600 * 1000) : [];
   // Read the active set after pruning and right before deciding, so a run started meanwhile is protected.
   const active = new Set<string>();
   for (const run of manager.list()) {
-    if (!isActiveStatus(run.status)) continue;
+    // Interrupted runs are waiting to be resumed from their directory: deleting it would lose the run.
+    if (!isActiveStatus(run.status) && run.status !== 'interrupted') continue;
     active.add(path.resolve(policy.resultsDir, run.results_path));
     // Also by the layout the run_id implies, whatever form results_path takes.
     const parsed = parseRunId(run.run_id);

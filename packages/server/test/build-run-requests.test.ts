@@ -17,6 +17,12 @@ describe('buildRunRequests', () => {
     ]);
   });
 
+  it('passes a per-run data vendor chain through to the run options', () => {
+    expect(buildRunRequests(body({ company_symbols: 'ACME', data_vendors: 'prices:yahoo,csv' }), limits)).toEqual([
+      { ticker: 'ACME', options: { data_vendors: 'prices:yahoo,csv' } },
+    ]);
+  });
+
   it('names every bad ticker at once', () => {
     const attempt = () => buildRunRequests(body({ company_symbols: 'ACME,../etc,A$B' }), limits);
     expect(attempt).toThrowError(ValidationError);

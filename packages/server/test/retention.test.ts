@@ -99,6 +99,18 @@ describe('results retention', () => {
     expect(await readdir(path.join(results, 'lower'))).toHaveLength(1);
   });
 
+  it('never deletes an interrupted run’s directory: it waits there to be resumed', async () => {
+    const manager = new FakeRunManager();
+    manager.clock = NOW - 90 * DAY;
+    const interrupted = manager.create('ACME', '2024-01-05', 'interrupted');
+    const dir = path.join(results, 'ACME', interrupted.run_id.split('--')[1]!);
+    await mkdir(dir, { recursive: true });
+    const expired = await runDir('ACME', 60);
+    const report = await runRetention(manager, policy({ resultsMaxPerTicker: 1 }), NOW);
+    expect(report.deleted).toEqual([expired]);
+    expect(await list('ACME')).toEqual([path.basename(dir)]);
+  });
+
   it('prunes old finished runs from memory when RUN_MAX_AGE_HOURS is set', async () => {
     const manager = new FakeRunManager();
     const done = manager.create('ACME');

@@ -63,6 +63,11 @@ describe('StartRunsBodySchema', () => {
     });
     expect(body.deep_think_llm).toBeUndefined();
   });
+  it('accepts a per-run data vendor chain and refuses a malformed one', () => {
+    expect(StartRunsBodySchema.parse({ company_symbols: 'A', data_vendors: 'prices:yahoo,csv;news:yahoo' }).data_vendors).toBe('prices:yahoo,csv;news:yahoo');
+    expect(StartRunsBodySchema.safeParse({ company_symbols: 'A', data_vendors: 'prices:nasdaq' }).success).toBe(false);
+  });
+
   it('refuses unknown fields and malformed positions', () => {
     expect(StartRunsBodySchema.safeParse({ company_symbols: 'A', foo: 1 }).success).toBe(false);
     expect(StartRunsBodySchema.safeParse({ company_symbols: 'A', instrument_positions: '{not json' }).success).toBe(false);

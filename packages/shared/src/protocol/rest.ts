@@ -48,6 +48,7 @@ export const StartRunsBodySchema = z
     offline_latency_ms: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.offline_latency_ms.optional()),
     sequential_analysts: z.preprocess(formBool, z.boolean().optional()),
     cost_per_trade: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.cost_per_trade),
+    data_vendors: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.data_vendors),
     /** Positions keyed by symbol; a JSON string in form posts. */
     instrument_positions: z.preprocess(jsonString, z.record(z.string(), PositionSchema).optional()),
   })
