@@ -58,7 +58,7 @@ async function subdirs(dir: string): Promise<string[]> {
  * older than `resultsMaxAgeDays`, ranked by the run time in the directory name (never the analysis date).
  * Only directories matching our layout are considered, and `protectedDirs` (active runs) never are.
  */
-export async function findExpiredResults(policy: RetentionPolicy, now: number, protectedDirs: ReadonlySet<string>): Promise<string[]> {
+async function findExpiredResults(policy: RetentionPolicy, now: number, protectedDirs: ReadonlySet<string>): Promise<string[]> {
   if (policy.resultsMaxAgeDays === 0) return [];
   const root = path.resolve(policy.resultsDir);
   const maxAgeMs = policy.resultsMaxAgeDays * 24 * 3600 * 1000;

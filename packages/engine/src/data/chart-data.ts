@@ -1,6 +1,6 @@
 import type { ChartData } from '@tradingfloor/shared';
 import { addDays } from './dates.js';
-import { computeIndicators, INDICATOR_WARMUP } from './indicators.js';
+import { indicatorsFor, INDICATOR_WARMUP } from './indicators.js';
 import type { MarketDataVendor } from './vendor.js';
 
 /** Calendar days of bars the chart shows before the trade date. */
@@ -17,7 +17,7 @@ const round = (n: number) => Math.round(n * 10_000) / 10_000;
 export async function buildChartData(vendor: MarketDataVendor, ticker: string, tradeDate: string, signal?: AbortSignal): Promise<ChartData> {
   const windowStart = addDays(tradeDate, -CHART_DAYS);
   const bars = await vendor.bars(ticker, { from: addDays(windowStart, -WARMUP_DAYS), asOf: tradeDate }, signal);
-  const series = computeIndicators(bars);
+  const series = indicatorsFor(vendor.name, ticker, bars);
   const first = bars.findIndex((b) => b.date >= windowStart);
   const from = first < 0 ? bars.length : first;
   const points = <T>(values: readonly (T | null)[], pick: (v: T) => number) =>

@@ -14,7 +14,7 @@ export function isIsoDate(value: unknown): value is string {
 }
 
 /** Milliseconds of the UTC midnight starting `date`. */
-export function dateToUtcMs(date: string): number {
+function dateToUtcMs(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
 
@@ -28,13 +28,8 @@ export function addDays(date: string, days: number): string {
   return utcMsToDate(dateToUtcMs(date) + days * DAY_MS);
 }
 
-/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((dateToUtcMs(to) - dateToUtcMs(from)) / DAY_MS);
-}
-
 /** 0 = Sunday … 6 = Saturday. */
-export function dayOfWeek(date: string): number {
+function dayOfWeek(date: string): number {
   return new Date(dateToUtcMs(date)).getUTCDay();
 }
 

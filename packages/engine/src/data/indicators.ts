@@ -85,3 +85,30 @@ export function computeIndicators(bars: readonly Bar[]): IndicatorSeries {
   }
   return out;
 }
+
+/** Series kept by {@link indicatorsFor}; a few instruments × dates, each a few hundred KB at most. */
+export const INDICATOR_CACHE_MAX = 64;
+const cache = new Map<string, IndicatorSeries>();
+
+/**
+ * {@link computeIndicators}, remembered per (vendor, ticker, bar history): many runs of one instrument
+ * and trade date (and the chart) compute the series once. The key names the history by its length, its
+ * first and last bars, so a vendor that serves more or other bars gets a new entry. Bounded (LRU).
+ * Callers must not mutate the returned series.
+ */
+export function indicatorsFor(vendor: string, ticker: string, bars: readonly Bar[]): IndicatorSeries {
+  const first = bars[0];
+  const last = bars.at(-1);
+  if (!first || !last) return computeIndicators(bars);
+  const key = [vendor, ticker, bars.length, first.date, first.close, last.date, last.open, last.high, last.low, last.close, last.volume].join('|');
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const series = computeIndicators(bars);
+  cache.set(key, series);
+  if (cache.size > INDICATOR_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  return series;
+}

@@ -15,7 +15,7 @@ export const CLOSING_LINE_LABELS = {
 export type ClosingLineKey = keyof typeof CLOSING_LINE_LABELS;
 
 /** The canonical order of the closing lines. */
-export const CLOSING_LINE_ORDER: readonly ClosingLineKey[] = [
+const CLOSING_LINE_ORDER: readonly ClosingLineKey[] = [
   'rating',
   'proposal',
   'position_action',
@@ -113,7 +113,7 @@ export function parsePriceValue(value: string): number | null | undefined {
 }
 
 /** Parses `72%`, `72`, `0.72` into 0..1; undefined when out of range or unreadable. */
-export function parseConfidenceValue(value: string): number | undefined {
+function parseConfidenceValue(value: string): number | undefined {
   const m = value.match(/(\d+(?:\.\d+)?)\s*(%)?/);
   if (!m?.[1]) return undefined;
   const n = Number(m[1]);

@@ -22,7 +22,7 @@ const WORD_RATING: Array<[RegExp, Rating]> = [
 ];
 
 /** The rating a recommendation word stands for. */
-export function ratingOfWord(word: string): Rating | undefined {
+function ratingOfWord(word: string): Rating | undefined {
   const w = word.trim().replace(/\s+/g, ' ');
   return WORD_RATING.find(([re]) => re.test(w))?.[1];
 }

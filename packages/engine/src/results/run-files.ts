@@ -40,6 +40,8 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 export class RunFiles {
   private readonly queue: WriteQueue;
   private readonly written = new Map<ReportName, string>();
+  /** The `state.json` write queued last, while it has not started: a newer state replaces its content. */
+  private waitingState: { state: StateFile; at: number } | null = null;
 
   constructor(
     readonly dir: string,
@@ -86,7 +88,22 @@ export class RunFiles {
 
   /** Writes `state.json` atomically, in order with the reports asked for before it (a snapshot never runs ahead of them). */
   writeState(state: StateFile): void {
-    this.writeJson(RUN_FILES.state, state);
+    // Nothing was queued after the waiting write: writing only the newer state keeps every order promised
+    // above and saves serialising and writing a snapshot that a busy disk would replace at once.
+    const waiting = this.waitingState;
+    if (waiting && waiting.at === this.queue.queued) {
+      waiting.state = state;
+      return;
+    }
+    const slot = { state, at: 0 };
+    this.waitingState = slot;
+    void this.queue.run(RUN_FILES.state, () => {
+      if (this.waitingState === slot) this.waitingState = null;
+      // One line: only programs read it, and it is written at every step boundary (indenting a snapshot with
+      // every report in it costs more than the rest of the write).
+      return writeFileAtomic(join(this.dir, RUN_FILES.state), `${JSON.stringify(slot.state)}\n`);
+    });
+    slot.at = this.queue.queued;
   }
 
   /** Writes `error.log`: the message, then the stack when there is one. */

@@ -9,11 +9,13 @@ import { appendFile } from 'node:fs/promises';
 export class WriteQueue {
   private tail: Promise<void> = Promise.resolve();
   private readonly pending = new Map<string, string[]>();
+  private count = 0;
 
   constructor(private readonly onError: (error: unknown, what: string) => void = () => {}) {}
 
   /** Runs `task` after every operation queued before it. */
   run(what: string, task: () => Promise<void>): Promise<void> {
+    this.count++;
     const next = this.tail.then(task).catch((error: unknown) => this.onError(error, what));
     this.tail = next;
     return next;
@@ -32,6 +34,11 @@ export class WriteQueue {
       this.pending.delete(file);
       await appendFile(file, chunks.join(''), 'utf8');
     });
+  }
+
+  /** Operations queued so far (appends joined into a waiting one do not count): tells whether anything was queued since. */
+  get queued(): number {
+    return this.count;
   }
 
   /** Resolves once everything queued so far is written (or has failed and been reported). */

@@ -86,7 +86,7 @@ export class InspectionBuffer {
       case '@xstate.event':
         if (event.sourceRef) record.source = event.sourceRef.sessionId;
         record.event = event.event.type;
-        record.summary = summarizePayload(event.event);
+        lazySummary(record, event.event, ['type']);
         break;
       case '@xstate.snapshot':
       case '@xstate.microstep': {
@@ -96,15 +96,37 @@ export class InspectionBuffer {
         if (isRun && snapshot.value !== undefined) this.state = snapshot.value as MachineStateValue;
         break;
       }
-      case '@xstate.action':
+      case '@xstate.action': {
         record.action = event.action.type;
-        record.summary = actionSummary(event.action.type, event.action.params);
+        const summary = actionSummary(event.action.type, event.action.params);
+        if (summary !== undefined) record.summary = summary;
         break;
+      }
     }
-    if (record.summary === undefined) delete record.summary;
     record.state = this.state;
     return record;
   }
+}
+
+/**
+ * Gives `record` a `summary` of `payload` that is worked out when first read (the inspector, a stream, JSON),
+ * not for every event of every run: most records are never looked at. Whether there is a summary is known
+ * at once, so a record without one has no `summary` key, as before.
+ */
+function lazySummary(record: InspectionRecord, payload: Record<string, unknown>, skip: readonly string[]): void {
+  if (!Object.keys(payload).some((key) => !skip.includes(key) && payload[key] !== undefined)) return;
+  Object.defineProperty(record, 'summary', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const summary = summarizePayload(payload, skip);
+      Object.defineProperty(record, 'summary', { value: summary, writable: true, configurable: true, enumerable: true });
+      return summary;
+    },
+    set(value: string | undefined) {
+      Object.defineProperty(record, 'summary', { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
 }
 
 /** What an action did, in a few words; step inputs (which carry reports) are never included. */

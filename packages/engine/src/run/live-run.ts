@@ -9,6 +9,7 @@ import {
   type RunStatus,
   type RunSummary,
   type RunUsage,
+  type TreeNode,
 } from '@tradingfloor/shared';
 import { createActor, type Actor, type InspectionEvent, type Snapshot, type SnapshotFrom } from 'xstate';
 import { isVendorChain } from '../data/vendor-chain.js';
@@ -25,7 +26,7 @@ import { InspectionBuffer, type InspectionRecord } from './inspection-buffer.js'
 import { errorMessage } from './node-records.js';
 import { provideRun, type RunSteps } from './provide-run.js';
 import type { RunEntry } from './run-entry.js';
-import { createRunMachine, RUN_MACHINE_VERSION, type RunMachine } from './run-machine.js';
+import { RUN_MACHINE_VERSION, runMachineFor, type RunMachine } from './run-machine.js';
 import { meteredProvider, UsageMeter, type PriceOf } from './usage-meter.js';
 
 /** What a live run is built from; the RunManager resolves all of it before creating the run. */
@@ -80,6 +81,14 @@ export class LiveRun implements RunEntry {
   readonly inspection: InspectionBuffer;
   private snapshot: SnapshotFrom<RunMachine>;
   private tree: ExecutionTree = [];
+  /** `computeProgress` and `currentPhase` of `tree`, worked out when the tree changes. */
+  private progress = 0;
+  private phase: string | null = null;
+  /** The children keys of `snapshot` (the steps in flight), sorted and joined. */
+  private stepsKey = '';
+  /** Bumped whenever an agent's messages grow, so `view()` can tell its contents are unchanged. */
+  private messagesVersion = 0;
+  private contentsMemo: { context: RunContextLike; messagesVersion: number; contents: Record<string, string> } | null = null;
   private runStatus: RunStatus = 'pending';
   private updatedAt: number;
   private lastError: unknown = undefined;
@@ -104,7 +113,7 @@ export class LiveRun implements RunEntry {
       initialState: (restoredValue as MachineStateValue | undefined) ?? null,
     });
     const provider = meteredProvider(o.provider, this.meter, () => this.touch());
-    const machine = provideRun(createRunMachine(o.now), {
+    const machine = provideRun(runMachineFor(o.now), {
       runId: o.runId,
       config: o.config,
       vendor: o.vendor,
@@ -133,7 +142,8 @@ export class LiveRun implements RunEntry {
     });
     this.snapshot = this.actor.getSnapshot();
     this.runStatus = runStatusOf(this.snapshot.value);
-    this.tree = deriveTree(this.snapshot);
+    this.setTree(deriveTree(this.snapshot));
+    this.stepsKey = stepsKeyOf(this.snapshot.children);
     this.actor.subscribe({ next: (snap) => this.follow(snap), error: (error) => this.crash(error) });
   }
 
@@ -206,10 +216,10 @@ export class LiveRun implements RunEntry {
       ticker: this.config.ticker,
       trade_date: this.config.trade_date,
       status: this.runStatus,
-      overall_progress: computeProgress(this.tree),
+      overall_progress: this.progress,
       created_at: this.o.createdAt,
       updated_at: this.updatedAt,
-      current_phase: currentPhase(this.tree),
+      current_phase: this.phase,
       provider: this.config.llm_provider,
       error: this.snapshot.context.error,
       action: this.snapshot.context.decision?.action ?? null,
@@ -223,12 +233,27 @@ export class LiveRun implements RunEntry {
       summary: this.summary(),
       config: this.config,
       tree: this.tree,
-      contents: deriveContents(context, this.messages),
+      contents: this.contents(context),
       decision: context.decision,
       error: context.error,
       usage: this.meter.snapshot(),
       dataSources: this.dataSources(),
     };
+  }
+
+  /** The derived contents; derived again only when a text they are made of (or a message) changed. */
+  private contents(context: RunContextLike): Record<string, string> {
+    const memo = this.contentsMemo;
+    if (memo && memo.messagesVersion === this.messagesVersion && sameTexts(memo.context, context)) return { ...memo.contents };
+    const contents = deriveContents(context, this.messages);
+    this.contentsMemo = { context, messagesVersion: this.messagesVersion, contents };
+    return { ...contents };
+  }
+
+  private setTree(tree: ExecutionTree): void {
+    this.tree = tree;
+    this.progress = computeProgress(tree);
+    this.phase = currentPhase(tree);
   }
 
   /** Vendor name by data kind: what a fallback chain really used so far, or the one vendor for every kind. */
@@ -256,10 +281,8 @@ export class LiveRun implements RunEntry {
   }
 
   private follow(snap: SnapshotFrom<RunMachine>): void {
-    const previous = new Map(flatten(this.tree).map((n) => [n.id, n.status]));
-    const stepsBefore = Object.keys(this.snapshot.children).sort().join('|');
+    const before = this.snapshot;
     this.snapshot = snap;
-    this.tree = deriveTree(snap);
     const status = runStatusOf(snap.value);
     if (status !== this.runStatus) {
       this.runStatus = status;
@@ -270,24 +293,44 @@ export class LiveRun implements RunEntry {
         message: `run ${status}${status === 'error' ? `: ${snap.context.error ?? ''}` : ''}`,
       });
     }
+    // The tree is made of the node records, the config and the error only: most snapshots (a step's
+    // inner events, a round counter) leave them as they were, and the tree with them.
     let phaseBoundary = false;
-    for (const node of flatten(this.tree)) {
-      const before = previous.get(node.id);
-      if (before === node.status || node.node_type === 'report' || node.node_type === 'messages') continue;
-      if (node.node_type === 'phase') phaseBoundary = true;
-      this.o.log.append({
-        severity: node.status === 'error' ? 'ERROR' : 'INFO',
-        source: 'state',
-        agent_id: node.node_type === 'agent' ? node.id : null,
-        message: stateLine(node.id, node.status, node.duration_ms),
+    const { context } = snap;
+    if (context.nodes !== before.context.nodes || context.error !== before.context.error || context.config !== before.context.config) {
+      const previous = this.tree;
+      this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
+      // Every tree of a run has the same shape (DESIGN.md §4), so nodes are compared in place.
+      this.tree.forEach((phase, p) => {
+        const was = previous[p];
+        if (phase === was) return;
+        if (this.logChange(phase, was)) phaseBoundary = true;
+        phase.children.forEach((agent, a) => this.logChange(agent, was?.children[a]));
       });
     }
     // A step started or finished (an agent, a debate turn) or a phase changed: save, so that a resume redoes
     // at most the steps in flight.
-    const stepBoundary = Object.keys(snap.children).sort().join('|') !== stepsBefore;
+    let stepBoundary = false;
+    if (snap.children !== before.children) {
+      const stepsKey = stepsKeyOf(snap.children);
+      stepBoundary = stepsKey !== this.stepsKey;
+      this.stepsKey = stepsKey;
+    }
     if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.checkpoint();
     this.touch();
     if (isTerminalStatus(status) && !this.done) void this.finish();
+  }
+
+  /** Logs a phase or agent node whose status changed; true when it did. */
+  private logChange(node: TreeNode, was: TreeNode | undefined): boolean {
+    if (was?.status === node.status) return false;
+    this.o.log.append({
+      severity: node.status === 'error' ? 'ERROR' : 'INFO',
+      source: 'state',
+      agent_id: node.node_type === 'agent' ? node.id : null,
+      message: stateLine(node.id, node.status, node.duration_ms),
+    });
+    return true;
   }
 
   /** At a phase or step boundary: the reports so far and the persisted snapshot. */
@@ -336,6 +379,7 @@ export class LiveRun implements RunEntry {
 
   private appendMessage(agentId: string, text: string): void {
     this.messages[agentId] = `${this.messages[agentId] ?? ''}${text}\n`;
+    this.messagesVersion++;
     this.o.files.appendMessage(new Date(this.o.now()).toISOString(), agentId, text);
     this.touch();
   }
@@ -346,8 +390,23 @@ export class LiveRun implements RunEntry {
   }
 }
 
-function flatten(tree: ExecutionTree): ExecutionTree {
-  return tree.flatMap((n) => [n, ...flatten(n.children)]);
+type RunContextLike = SnapshotFrom<RunMachine>['context'];
+
+function stepsKeyOf(children: object): string {
+  return Object.keys(children).sort().join('|');
+}
+
+/** Whether two contexts hold the same texts `deriveContents` reads (updates replace, never mutate, them). */
+function sameTexts(a: RunContextLike, b: RunContextLike): boolean {
+  return (
+    a === b ||
+    (a.reports === b.reports &&
+      a.researchDebate === b.researchDebate &&
+      a.riskDebate === b.riskDebate &&
+      a.investmentPlan === b.investmentPlan &&
+      a.traderPlan === b.traderPlan &&
+      a.finalText === b.finalText)
+  );
 }
 
 function stateLine(id: string, status: NodeStatus, durationMs: number | null): string {

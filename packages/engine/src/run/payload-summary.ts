@@ -1,5 +1,5 @@
 /** Longest summary kept per inspection record. */
-export const MAX_SUMMARY_CHARS = 160;
+const MAX_SUMMARY_CHARS = 160;
 const MAX_STRING_CHARS = 64;
 
 /**
@@ -19,7 +19,7 @@ export function summarizePayload(payload: Record<string, unknown>, skip: readonl
 function describe(value: unknown, depth: number): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'string') {
-    const oneLine = value.replace(/\s+/g, ' ');
+    const oneLine = oneLinePrefix(value);
     return oneLine.length > MAX_STRING_CHARS
       ? `${JSON.stringify(`${oneLine.slice(0, MAX_STRING_CHARS)}…`)} (${value.length} chars)`
       : JSON.stringify(oneLine);
@@ -38,4 +38,17 @@ function describe(value: unknown, depth: number): string {
     return `{${inner.join(', ')}}`;
   }
   return typeof value;
+}
+
+/**
+ * `value` with every whitespace run made one space, but only as far as a summary needs: collapsing a prefix
+ * gives a prefix of the collapsed whole, so once a prefix collapses to more than `MAX_STRING_CHARS` the rest
+ * (a whole report, often) is never scanned. Shorter results are exact.
+ */
+function oneLinePrefix(value: string): string {
+  for (let take = MAX_STRING_CHARS * 4; take < value.length; take *= 4) {
+    const collapsed = value.slice(0, take).replace(/\s+/g, ' ');
+    if (collapsed.length > MAX_STRING_CHARS) return collapsed;
+  }
+  return value.replace(/\s+/g, ' ');
 }

@@ -320,3 +320,16 @@ export function createRunMachine(clock: RunClock) {
 
 /** The run statechart type, for actors and `.provide()`. */
 export type RunMachine = ReturnType<typeof createRunMachine>;
+
+const machines = new WeakMap<RunClock, RunMachine>();
+
+/**
+ * The run statechart for `clock`, built once per clock and shared: building it (setup, then parsing the
+ * state tree) is a few ms, and every run of a RunManager uses the manager's one clock. Runs bind their own
+ * steps with `provideRun`, which leaves the shared definition untouched.
+ */
+export function runMachineFor(clock: RunClock): RunMachine {
+  let machine = machines.get(clock);
+  if (!machine) machines.set(clock, (machine = createRunMachine(clock)));
+  return machine;
+}

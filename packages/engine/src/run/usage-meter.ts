@@ -37,7 +37,13 @@ export class UsageMeter {
 
   /** A copy of the usage so far. */
   snapshot(): RunUsage {
-    return structuredClone(this.usage);
+    // Called at every checkpoint and view: a plain copy of the flat records, much cheaper than structuredClone.
+    const copy = (byKey: Record<string, Usage>) => {
+      const out: Record<string, Usage> = {};
+      for (const key of Object.keys(byKey)) out[key] = { ...byKey[key]! };
+      return out;
+    };
+    return { total: { ...this.usage.total }, by_agent: copy(this.usage.by_agent), by_model: copy(this.usage.by_model) };
   }
 }
 

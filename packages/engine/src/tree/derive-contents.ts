@@ -26,7 +26,7 @@ export function deriveContents(context: RunContext, messages: Readonly<Record<st
 }
 
 /** One speaker's turns of a debate, a `### Round n` section each. */
-export function turnsOf(debate: DebateTurn[], speaker: DebateTurn['speaker']): string {
+function turnsOf(debate: DebateTurn[], speaker: DebateTurn['speaker']): string {
   return debate
     .filter((t) => t.speaker === speaker)
     .map((t) => `### Round ${t.round}\n\n${t.text.trim()}\n\n`)

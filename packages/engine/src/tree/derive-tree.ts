@@ -20,13 +20,30 @@ export function runStatusOf(value: StateValue): Exclude<RunStatus, 'interrupted'
  * Derives a run's execution tree: phases → agents → `report` and `messages`. Pure; the shape depends on
  * nothing but the layout, so successive trees of one run differ only in node fields.
  */
-export function deriveTree(snapshot: RunSnapshotLike): ExecutionTree {
+export function deriveTree(snapshot: RunSnapshotLike, previous?: { context: RunContext; tree: ExecutionTree }): ExecutionTree {
   const { context } = snapshot;
   const skipped = (slot: AgentSlot) => slot.phase === 'analysts' && !context.config.analysts.some((k) => slot.id === `analysts.${k}`);
-  return TREE_LAYOUT.map(({ phase, name, agents }) => ({
-    ...fields(phase, name, 'phase', context.nodes[phase], 'pending', context.error),
-    children: agents.map((slot) => agentNode(slot, context, skipped(slot) ? 'skipped' : 'pending')),
-  }));
+  // A node is made of its record, the run's error and the selected analysts only: where those are the same
+  // objects as in `previous`, its node is reused (trees are never mutated), and a phase none of whose nodes
+  // changed is reused whole.
+  const reusable =
+    previous !== undefined &&
+    previous.tree.length === TREE_LAYOUT.length &&
+    previous.context.error === context.error &&
+    previous.context.config.analysts === context.config.analysts;
+  const same = (id: string) => reusable && previous.context.nodes[id] === context.nodes[id];
+  return TREE_LAYOUT.map(({ phase, name, agents }, p) => {
+    const before = reusable ? previous.tree[p] : undefined;
+    let unchanged = before !== undefined && before.id === phase && same(phase);
+    const children = agents.map((slot, a) => {
+      const was = before?.children[a];
+      if (was !== undefined && was.id === slot.id && same(slot.id)) return was;
+      unchanged = false;
+      return agentNode(slot, context, skipped(slot) ? 'skipped' : 'pending');
+    });
+    if (unchanged && before) return before;
+    return { ...fields(phase, name, 'phase', context.nodes[phase], 'pending', context.error), children };
+  });
 }
 
 function agentNode(slot: AgentSlot, context: RunContext, fallback: NodeStatus): TreeNode {

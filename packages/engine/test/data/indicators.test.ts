@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCsvVendor } from '../../src/data/csv/csv-vendor.js';
 import { createDemoVendor } from '../../src/data/demo/demo-vendor.js';
-import { computeIndicators, INDICATOR_NAMES, INDICATOR_WARMUP } from '../../src/data/indicators.js';
+import { computeIndicators, INDICATOR_CACHE_MAX, INDICATOR_NAMES, INDICATOR_WARMUP, indicatorsFor } from '../../src/data/indicators.js';
 import type { Bar } from '../../src/data/vendor.js';
 import { hasRealData, REAL_DATA_DIR } from './support/real-data.js';
 
@@ -134,5 +134,36 @@ describe('indicators on demo bars', () => {
 
   it('returns empty series for no bars', () => {
     expect(computeIndicators([]).rsi).toEqual([]);
+  });
+});
+
+describe('indicatorsFor', () => {
+  const barsOf = (n: number, shift = 0): Bar[] =>
+    Array.from({ length: n }, (_, i) => {
+      const close = 100 + Math.sin(i / 7) * 5 + shift;
+      return { date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), open: close, high: close + 1, low: close - 1, close, volume: 1000 + i };
+    });
+
+  it('computes a history once and gives the same series as computeIndicators', () => {
+    const bars = barsOf(260);
+    const first = indicatorsFor('test', 'CACHE1', bars);
+    expect(first).toEqual(computeIndicators(bars));
+    expect(indicatorsFor('test', 'CACHE1', [...bars])).toBe(first);
+  });
+
+  it('computes again for another history, ticker or vendor', () => {
+    const bars = barsOf(260);
+    const series = indicatorsFor('test', 'CACHE2', bars);
+    expect(indicatorsFor('test', 'CACHE2', bars.slice(0, 250))).not.toBe(series);
+    expect(indicatorsFor('test', 'CACHE2', barsOf(260, 1))).not.toBe(series);
+    expect(indicatorsFor('test', 'OTHER', bars)).not.toBe(series);
+    expect(indicatorsFor('other', 'CACHE2', bars)).not.toBe(series);
+  });
+
+  it('keeps at most INDICATOR_CACHE_MAX histories', () => {
+    const bars = barsOf(30);
+    const oldest = indicatorsFor('test', 'EVICT0', bars);
+    for (let i = 1; i <= INDICATOR_CACHE_MAX; i++) indicatorsFor('test', `EVICT${i}`, bars);
+    expect(indicatorsFor('test', 'EVICT0', bars)).not.toBe(oldest);
   });
 });

@@ -115,6 +115,30 @@ describe('RunFiles', () => {
     expect(await readFile(join(dir, 'message_tool.log'), 'utf8')).toBe('2024-05-10T09:05:08.000Z [analysts.market] line one\\nline two\n');
     expect(await readFile(join(dir, 'error.log'), 'utf8')).toMatch(/^boom\n\nError: boom\n\s+at /);
   });
+
+  it('writes only the newest of the states waiting with nothing queued after them, never ahead of earlier reports', async () => {
+    const dir = await createRunDirectory(tmp.dir, 'ACME', STARTED);
+    const files = new RunFiles(dir);
+    await files.writeInitial('ACME--2024-05-10_09.05.07--abcdef', testConfig());
+    const state = (n: number) => ({ machine_version: 1, run_id: 'r', status: 'in_progress' as const, saved_at: `t${n}`, snapshot: { n } });
+    const seen: string[] = [];
+    const queue = (files as unknown as { queue: WriteQueue }).queue;
+    const run = queue.run.bind(queue);
+    queue.run = (what, task) => run(what, async () => {
+      await task();
+      seen.push(what === 'state.json' ? `state ${JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')).saved_at}` : what);
+    });
+    files.writeState(state(1));
+    files.writeState(state(2));
+    files.writeReports({ market_report: 'up' });
+    files.writeState(state(3));
+    files.writeState(state(4));
+    await files.idle();
+    expect(seen).toEqual(['state t2', 'report market_report', 'state t4']);
+    files.writeState(state(5));
+    await files.idle();
+    expect(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'))).toEqual(state(5));
+  });
 });
 
 describe('readResultsHistory', () => {

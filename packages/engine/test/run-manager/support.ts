@@ -19,7 +19,7 @@ export async function tempDir(): Promise<{ dir: string; cleanup(): Promise<void>
 }
 
 /** A vendor with data from 2020-01-02 to 2024-05-09 for ACME and GLOBEX; bars close at 100. */
-export function fakeVendor(): MarketDataVendor {
+function fakeVendor(): MarketDataVendor {
   const bar = (date: string): Bar => ({ date, open: 99, high: 101, low: 98, close: 100, adj_close: 100, volume: 1000 });
   return {
     name: 'fake',

@@ -98,4 +98,20 @@ describe('summarizePayload', () => {
     expect(long!.length).toBe(160);
     expect(long!.endsWith('…')).toBe(true);
   });
+
+  it('collapses whitespace as if over the whole string, even when it only looks at a prefix', () => {
+    const reference = (value: string) => {
+      const oneLine = value.replace(/\s+/g, ' ');
+      return oneLine.length > 64 ? `${JSON.stringify(`${oneLine.slice(0, 64)}…`)} (${value.length} chars)` : JSON.stringify(oneLine);
+    };
+    const cases = [
+      'word '.repeat(2000),
+      `${' \n\t'.repeat(300)}tail`,
+      `${'a'.repeat(63)}${' '.repeat(5000)}b${'c'.repeat(10)}`,
+      `${'a\n\n'.repeat(100)}`,
+      'short  text\n',
+      ' '.repeat(10_000),
+    ];
+    for (const text of cases) expect(summarizePayload({ type: 'E', text })).toBe(`text: ${reference(text)}`);
+  });
 });

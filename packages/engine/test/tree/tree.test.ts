@@ -64,6 +64,31 @@ describe('deriveTree', () => {
     expect(findNode(tree, 'analysts')?.duration_ms).toBe(90);
   });
 
+  it('given the previous tree, equals a fresh derivation and reuses the nodes whose records did not change', async () => {
+    const steps = scriptedSteps({});
+    const actor = createActor(createRunMachine(steppingClock()).provide({ actors: steps.actors }), {
+      input: { config: testConfig({ analysts: ['market', 'news'] }) },
+    });
+    let previous = { context: actor.getSnapshot().context, tree: deriveTree(actor.getSnapshot()) };
+    let reused = 0;
+    actor.subscribe((snap) => {
+      const tree = deriveTree(snap, previous);
+      expect(tree).toEqual(deriveTree(snap));
+      tree.forEach((phase, p) => {
+        if (phase === previous.tree[p]) reused++;
+        phase.children.forEach((agent, a) => {
+          if (agent === previous.tree[p]?.children[a]) expect(snap.context.nodes[agent.id]).toBe(previous.context.nodes[agent.id]);
+        });
+      });
+      previous = { context: snap.context, tree };
+    });
+    actor.start();
+    actor.send({ type: 'START' });
+    await toPromise(actor);
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(reused).toBeGreaterThan(0);
+  });
+
   it('maps statechart values to run statuses', () => {
     expect(runStatusOf('pending')).toBe('pending');
     expect(runStatusOf({ in_progress: 'trader' })).toBe('in_progress');

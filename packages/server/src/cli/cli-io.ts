@@ -9,7 +9,7 @@ export interface CliOutput {
 }
 
 /** Where SIGINT / SIGTERM come from: `process`, or an `EventEmitter` a test emits on. */
-export interface SignalSource {
+interface SignalSource {
   on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
   off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
 }

@@ -5,7 +5,7 @@ import { createMarketDataSetup, fetchDataset, type TickerFetchResult } from '@tr
 import { EXIT, writeLine, type CliIo } from './cli-io.js';
 
 /** Flags of `tradingfloor data fetch`, as commander hands them over. */
-export interface RawDataFetchFlags {
+interface RawDataFetchFlags {
   tickers: string;
   from: string;
   to: string;
@@ -14,7 +14,7 @@ export interface RawDataFetchFlags {
 }
 
 /** Vendors used when neither `--vendors` nor `DATA_VENDORS` says: Yahoo, then Alpha Vantage when a key is set. */
-export const DEFAULT_FETCH_VENDORS = 'yahoo,alphavantage';
+const DEFAULT_FETCH_VENDORS = 'yahoo,alphavantage';
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -31,7 +31,7 @@ function describe(result: TickerFetchResult): string {
  * vendor chain and writes them in the csv vendor's layout under `--out`, so `DATA_DIR=<out>` reruns the same
  * analyses offline. Exit 0 when every ticker got its bars, 1 when one did not, 2 for bad flags.
  */
-export async function dataFetchCommand(flags: RawDataFetchFlags, io: CliIo): Promise<number> {
+async function dataFetchCommand(flags: RawDataFetchFlags, io: CliIo): Promise<number> {
   const fail = (message: string) => {
     writeLine(io.stderr, `error: ${message}`);
     return EXIT.usage;

@@ -1,7 +1,7 @@
 import type { RunManagerApi } from '@tradingfloor/engine';
 
 /** What the `run` command needs to build its RunManager. */
-export interface ManagerSettings {
+interface ManagerSettings {
   env: Record<string, string | undefined>;
   /** Absolute results directory. */
   resultsDir: string;

@@ -24,7 +24,7 @@ export function formatElapsed(ms: number): string {
 }
 
 /** How long a row has been running at `now`, or `—` while queued. */
-export function rowElapsed(row: BatchRow, now: number): string {
+function rowElapsed(row: BatchRow, now: number): string {
   if (row.started_at === null) return '—';
   return formatElapsed((row.ended_at ?? now) - row.started_at);
 }

@@ -2,7 +2,7 @@ import type { BatchRow } from './batch-row.js';
 import { formatElapsed, statusText } from './live-table.js';
 
 /** What makes a row's state worth a new line when stdout is not a terminal: its status and phase. */
-export function rowStateKey(row: BatchRow): string {
+function rowStateKey(row: BatchRow): string {
   return `${row.status}|${row.phase ?? ''}`;
 }
 

@@ -7,13 +7,13 @@ import { EXIT, writeLine, type CliIo } from './cli-io.js';
 import { renderSummary, type RunOutcome } from './summary.js';
 
 /** Flags of `tradingfloor resume`, as commander hands them over. */
-export interface RawResumeFlags {
+interface RawResumeFlags {
   resultsDir?: string;
   inspect?: boolean;
 }
 
 /** What `resume` works on: a RunManager over the results directory, with its history loaded. */
-export type OpenResumeManager = (settings: { env: CliIo['env']; resultsDir: string; inspect: boolean }) => Promise<{
+type OpenResumeManager = (settings: { env: CliIo['env']; resultsDir: string; inspect: boolean }) => Promise<{
   manager: Pick<RunManager, 'resume' | 'get' | 'cancel' | 'subscribe' | 'whenFinished' | 'shutdown'>;
   close(): void;
 }>;
@@ -55,7 +55,7 @@ export function addResumeCommand(program: Command, io: CliIo, onResult: (code: n
  * `tradingfloor resume <run_id>`: finds the run under the results directory, resumes it, prints one line
  * per phase change and the summary. Ctrl-C cancels the run (twice: quit at once).
  */
-export async function resumeCommand(rawId: string, flags: RawResumeFlags, io: CliIo, open: OpenResumeManager = openEngineManager): Promise<number> {
+async function resumeCommand(rawId: string, flags: RawResumeFlags, io: CliIo, open: OpenResumeManager = openEngineManager): Promise<number> {
   const parsed = RunIdSchema.safeParse(rawId.trim());
   if (!parsed.success) {
     writeLine(io.stderr, `tradingfloor resume: ${parsed.error.issues[0]?.message ?? 'invalid run id'}`);

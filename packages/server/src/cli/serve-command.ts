@@ -17,7 +17,7 @@ export type StartServer = (
 ) => Promise<{ url: string; port: number; close(): Promise<void> | void }>;
 
 /** What `serve` passes to `startServer`: the flags, and where its "listening" line goes. */
-export interface ServeOverrides {
+interface ServeOverrides {
   port?: number;
   host?: string;
   resultsDir?: string;

@@ -30,7 +30,7 @@ export function queryLogs(
 }
 
 /** A log line as the download shows it: `[iso] [SEV] [source] [agent_id] message`. */
-export function formatLogLine(entry: LogEntry): string {
+function formatLogLine(entry: LogEntry): string {
   // One entry stays one line, whatever the message holds.
   const message = entry.message.replace(/\r?\n/g, ' ⏎ ');
   return `[${entry.iso}] [${entry.severity}] [${entry.source}] [${entry.agent_id ?? '-'}] ${message}`;

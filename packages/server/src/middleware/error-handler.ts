@@ -23,7 +23,7 @@ interface HttpLikeError {
 }
 
 /** Maps any thrown error to an HTTP status and a message safe to show. */
-export function toErrorResponse(err: unknown): { status: number; message: string } {
+function toErrorResponse(err: unknown): { status: number; message: string } {
   if (err instanceof TradingFloorError) return { status: err.status, message: err.message };
   if (err instanceof ZodError) return { status: 400, message: describeZodError(err) };
   const e = (typeof err === 'object' && err !== null ? err : {}) as HttpLikeError;

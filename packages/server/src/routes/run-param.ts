@@ -2,7 +2,7 @@ import { NotFoundError, RunIdSchema, ValidationError } from '@tradingfloor/share
 import type { RunManagerApi, RunView } from '@tradingfloor/engine';
 
 /** Checks a run_id from a path before it is used for anything (lookups, file names). */
-export function parseRunIdParam(raw: string | undefined): string {
+function parseRunIdParam(raw: string | undefined): string {
   const parsed = RunIdSchema.safeParse(raw ?? '');
   if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? 'invalid run_id');
   return parsed.data;

@@ -18,7 +18,7 @@ function rawSymbols(body: StartRunsBody): string[] {
 }
 
 /** Checks every symbol, naming each bad one; duplicates are merged in order. */
-export function collectTickers(body: StartRunsBody, limits: StartLimits): string[] {
+function collectTickers(body: StartRunsBody, limits: StartLimits): string[] {
   const raw = rawSymbols(body);
   if (raw.length === 0) throw new ValidationError('no ticker given: set company_symbols (e.g. "AAPL,MSFT")');
   const tickers: string[] = [];
@@ -41,7 +41,7 @@ export function collectTickers(body: StartRunsBody, limits: StartLimits): string
 }
 
 /** The run options shared by the batch, from the body's snake_case fields (seed names accepted). */
-export function runOptionsOf(body: StartRunsBody): RunOptionsInput {
+function runOptionsOf(body: StartRunsBody): RunOptionsInput {
   if (body.analysis_date !== undefined && body.trade_date !== undefined && body.analysis_date !== body.trade_date) {
     throw new ValidationError(`analysis_date (${body.analysis_date}) and trade_date (${body.trade_date}) disagree: give one of them`);
   }
@@ -57,6 +57,7 @@ export function runOptionsOf(body: StartRunsBody): RunOptionsInput {
   if (body.offline_latency_ms !== undefined) options.offline_latency_ms = body.offline_latency_ms;
   if (body.sequential_analysts !== undefined) options.sequential_analysts = body.sequential_analysts;
   if (body.cost_per_trade !== undefined) options.cost_per_trade = body.cost_per_trade;
+  if (body.data_vendors !== undefined) options.data_vendors = body.data_vendors;
   return options;
 }
 

@@ -12,7 +12,7 @@ export interface HandlerTarget {
 }
 
 /** Parses one inbound frame; a bad one yields the reason instead of a message. */
-export function parseClientMessage(data: RawData, isBinary: boolean): { ok: true; message: ClientMessage } | { ok: false; reason: string } {
+function parseClientMessage(data: RawData, isBinary: boolean): { ok: true; message: ClientMessage } | { ok: false; reason: string } {
   if (isBinary) return { ok: false, reason: 'binary frames are not understood: send JSON text' };
   const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
   let json: unknown;

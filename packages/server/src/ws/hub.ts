@@ -29,9 +29,9 @@ export interface WsHubOptions {
 }
 
 /** Close codes sent to focused clients whose run cannot be followed. */
-export const CLOSE_RUN_NOT_FOUND = 4404;
-export const CLOSE_BAD_REQUEST = 4400;
-export const CLOSE_RUN_REMOVED = 4410;
+const CLOSE_RUN_NOT_FOUND = 4404;
+const CLOSE_BAD_REQUEST = 4400;
+const CLOSE_RUN_REMOVED = 4410;
 
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 

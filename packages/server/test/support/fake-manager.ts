@@ -33,7 +33,7 @@ const node = (id: string, name: string, node_type: TreeNode['node_type'], childr
 });
 
 /** A small tree of the real shape: phases → agents → report / messages. */
-export function fakeTree(): ExecutionTree {
+function fakeTree(): ExecutionTree {
   const agent = (id: string, name: string) =>
     node(id, name, 'agent', [node(`${id}.report`, 'Report', 'report'), node(`${id}.messages`, 'Messages', 'messages')]);
   return [

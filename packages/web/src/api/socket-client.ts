@@ -17,7 +17,7 @@ export type WebSocketFactory = (url: string) => WebSocketLike;
  * `idle` before `open()`; `connecting`; `open`; `waiting` for the next reconnect attempt (see `retryAt`);
  * `closed` after `close()` — it never reconnects by itself then.
  */
-export type SocketState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
+type SocketState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
 
 export interface SocketStatus {
   state: SocketState;

@@ -24,7 +24,7 @@ export interface TransportOptions {
 }
 
 /** The WebSocket origin matching an HTTP origin (or the current page when `httpBase` is empty). */
-export function wsOriginFor(httpBase: string, page: { protocol: string; host: string } | undefined): string {
+function wsOriginFor(httpBase: string, page: { protocol: string; host: string } | undefined): string {
   if (httpBase !== '') return httpBase.replace(/^http/, 'ws');
   if (!page) throw new Error('no page location: pass wsBaseUrl');
   return `${page.protocol === 'https:' ? 'wss' : 'ws'}://${page.host}`;

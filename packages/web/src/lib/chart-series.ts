@@ -1,7 +1,7 @@
 import type { ChartBar, ChartPoint } from '../api/chart-data.js';
 
 /** Sorts by date and keeps the last row of any repeated date: the chart library needs strictly rising times. */
-export function byUniqueDate<T extends { date: string }>(rows: readonly T[]): T[] {
+function byUniqueDate<T extends { date: string }>(rows: readonly T[]): T[] {
   const byDate = new Map<string, T>();
   for (const r of rows) byDate.set(r.date, r);
   return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

@@ -65,14 +65,14 @@ function transitionTitle(t: MachineTransition): string {
  * cross the whole chart dozens of times and hide the flow; the legend says they exist. Only the top-level
  * ones (from `pending` / `in_progress` themselves) are kept.
  */
-export function isCommonExit(definition: MachineDefinition, from: MachineStateNode, t: MachineTransition, target: string): boolean {
+function isCommonExit(definition: MachineDefinition, from: MachineStateNode, t: MachineTransition, target: string): boolean {
   const topLevel = from.id.split('.').length <= 2;
   const root = definition.root.id;
   return !topLevel && (t.kind === 'error' || target === `${root}.canceled` || target === `${root}.error`);
 }
 
 /** The ELK graph of a machine definition: compound states as containers, transitions as edges at the root. */
-export function toElkGraph(definition: MachineDefinition): ElkNode & { hiddenTransitions: number } {
+function toElkGraph(definition: MachineDefinition): ElkNode & { hiddenTransitions: number } {
   const edges = new Map<string, { source: string; target: string; labels: string[]; titles: string[] }>();
   let hidden = 0;
   const toNode = (n: MachineStateNode): ElkNode => {
@@ -132,7 +132,7 @@ export function toElkGraph(definition: MachineDefinition): ElkNode & { hiddenTra
 }
 
 /** Flattens ELK's answer into what the SVG draws. */
-export function placeLayout(definition: MachineDefinition, laid: ElkNode, hiddenTransitions = 0): MachineLayout {
+function placeLayout(definition: MachineDefinition, laid: ElkNode, hiddenTransitions = 0): MachineLayout {
   const byId = new Map<string, { node: MachineStateNode; parent: MachineStateNode | null; depth: number }>();
   const index = (n: MachineStateNode, parent: MachineStateNode | null, depth: number): void => {
     byId.set(n.id, { node: n, parent, depth });

@@ -33,7 +33,7 @@ export function visibleRows(tree: ExecutionTree, isExpanded: (node: TreeNode) =>
 }
 
 /** Every node in document order. */
-export function allNodes(tree: ExecutionTree): TreeNode[] {
+function allNodes(tree: ExecutionTree): TreeNode[] {
   const out: TreeNode[] = [];
   const walk = (nodes: TreeNode[]) => {
     for (const n of nodes) {

@@ -5,7 +5,7 @@ import machineJson from '../fixtures/run-machine.json';
 /** `GET /machine` of the real server (kept equal to it by tests/integration/inspector-spa-data.test.ts). */
 export const MACHINE: MachineDefinition = MachineDefinitionSchema.parse(machineJson);
 
-export const ANALYSTS: MachineStateValue = {
+const ANALYSTS: MachineStateValue = {
   in_progress: { analysts: { market: 'running', social: 'skipped', news: 'running', fundamentals: 'skipped' } },
 };
 export const BULL: MachineStateValue = { in_progress: { research_debate: 'bull' } };

@@ -21,7 +21,7 @@ export interface AnalystBrief {
  * The line every analyst report carries right under its heading, so that the researchers and managers can see
  * each report's verdict at a glance (the offline model reads it too).
  */
-export const SIGNAL_LINE_FORM = 'Signal: <strongly bullish|bullish|neutral|bearish|strongly bearish> (score <+n> of <m>)';
+const SIGNAL_LINE_FORM = 'Signal: <strongly bullish|bullish|neutral|bearish|strongly bearish> (score <+n> of <m>)';
 
 /** Builds an analyst's prompt from its brief. */
 export function buildAnalystPrompt(brief: AnalystBrief, input: AnalystPromptInput): Prompt {

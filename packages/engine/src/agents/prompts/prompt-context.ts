@@ -31,7 +31,7 @@ export function promptContextOf(ctx: AgentContext): PromptContext {
 }
 
 /** One line on the position, e.g. `long · entry 150.00 · stop loss 140.00 · take profit 170.00 · quantity 10`. */
-export function describePosition(p: Position): string {
+function describePosition(p: Position): string {
   if (p.side === 'none') return 'none (flat: no shares held and no short open)';
   const parts: string[] = [p.side];
   if (p.entry_price !== undefined) parts.push(`entry ${p.entry_price.toFixed(2)}`);
@@ -42,7 +42,7 @@ export function describePosition(p: Position): string {
 }
 
 /** The name and kind of data, so the agent names the right company and never calls demo data market data. */
-export function describeInstrument(i: InstrumentContext): string {
+function describeInstrument(i: InstrumentContext): string {
   const origin = i.demo
     ? 'DEMO DATA: a fictional company from the generated demo market; its prices, filings and headlines are simulated, not real market data'
     : 'real market data';

@@ -3,7 +3,7 @@ import type { RequestGate } from '../online/request-gate.js';
 import { VendorBadResponseError, VendorNoDataError, VendorNotConfiguredError, VendorRateLimitedError } from '../online/vendor-errors.js';
 
 /** The public Alpha Vantage endpoint. */
-export const ALPHAVANTAGE_DEFAULT_BASE_URL = 'https://www.alphavantage.co';
+const ALPHAVANTAGE_DEFAULT_BASE_URL = 'https://www.alphavantage.co';
 
 export interface AlphaVantageClientOptions {
   apiKey: string | undefined;
@@ -42,9 +42,6 @@ export function createAlphaVantageClient(options: AlphaVantageClientOptions) {
     return body;
   };
 }
-
-/** The `query` function a client returns. */
-export type AlphaVantageQuery = ReturnType<typeof createAlphaVantageClient>;
 
 /** A number from Alpha Vantage's string fields (`"123.4"`; `"None"`, `"-"` and blanks are null). */
 export function avNumber(value: unknown): number | null {

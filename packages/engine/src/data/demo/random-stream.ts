@@ -22,7 +22,7 @@ export interface RandomStream {
  * data kind draws from its own stream: adding a company or a headline never shifts another one's numbers.
  * FNV-1a is only used to spread the name over the seed bits; the randomness comes from pure-rand.
  */
-export function streamSeed(seed: number, name: string): number {
+function streamSeed(seed: number, name: string): number {
   let hash = 0x811c9dc5 ^ (seed | 0);
   for (let i = 0; i < name.length; i++) {
     hash ^= name.charCodeAt(i);

@@ -3,7 +3,7 @@
  * −0.4 = −40 %), with annualised volatility `vol` around it. `mood` (−1..1) steers the tone of headlines and
  * the direction of fundamentals during the stretch, so that news, filings and prices tell one story.
  */
-export interface RegimeSegment {
+interface RegimeSegment {
   days: number;
   move: number;
   vol: number;

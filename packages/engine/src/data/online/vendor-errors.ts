@@ -56,9 +56,6 @@ export class VendorBadResponseError extends TradingFloorError {
   }
 }
 
-/** Any of the four vendor failures. */
-export type VendorError = VendorNoDataError | VendorRateLimitedError | VendorNotConfiguredError | VendorBadResponseError;
-
 /** The failure kind of `error`, or null for an error that is none of the four (a bug, a cancel). */
 export function vendorFailureKind(error: unknown): VendorFailureKind | null {
   if (

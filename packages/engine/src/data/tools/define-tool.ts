@@ -14,7 +14,7 @@ export interface ToolContext {
 }
 
 /** What a tool body gets: the vendor that really holds the ticker (never the demo market for a real ticker's news). */
-export interface ToolScope {
+interface ToolScope {
   vendor: MarketDataVendor;
   ticker: string;
   tradeDate: string;
@@ -30,9 +30,9 @@ export interface ToolDefinition<S extends z.ZodType> {
 }
 
 /** Prefix of the answer for data that does not exist; the model reads it and says so. */
-export const DATA_UNAVAILABLE = 'DATA UNAVAILABLE';
+const DATA_UNAVAILABLE = 'DATA UNAVAILABLE';
 /** Prefix of the answer for arguments that fail validation. */
-export const INVALID_ARGUMENTS = 'INVALID ARGUMENTS';
+const INVALID_ARGUMENTS = 'INVALID ARGUMENTS';
 
 /** An integer argument that also accepts a numeric string, as models sometimes send ("30"). */
 export function intArg(min: number, max: number, fallback: number, description: string) {
@@ -44,13 +44,28 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
+const parameterSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/**
+ * The JSON Schema of a tool's arguments as the model sees it, derived once per zod schema (the schemas are
+ * module constants, and every run builds its tools anew). Shared between tools: read only.
+ */
+function parametersOf(args: z.ZodType): Record<string, unknown> {
+  let parameters = parameterSchemas.get(args);
+  if (!parameters) {
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(args, { io: 'input' }) as Record<string, unknown>;
+    parameterSchemas.set(args, (parameters = rest));
+  }
+  return parameters;
+}
+
 /**
  * Builds a `DataTool`: validates the arguments with the zod schema (the JSON Schema the model sees is
  * derived from it), logs the call once at INFO, and turns missing data into a `DATA UNAVAILABLE: …` answer
  * and bad arguments into `INVALID ARGUMENTS: …`. Cancellation and real faults still throw.
  */
 export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefinition<S>): DataTool {
-  const { $schema: _ignored, ...parameters } = z.toJSONSchema(def.args, { io: 'input' }) as Record<string, unknown>;
+  const parameters = parametersOf(def.args);
   let routed: Promise<MarketDataVendor> | undefined;
   return {
     spec: { name: def.name, description: def.description, parameters },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DataUnavailableError } from '@tradingfloor/shared';
 import type { DataTool } from '../data-tool.js';
 import {
-  computeIndicators,
+  indicatorsFor,
   INDICATOR_NAMES,
   INDICATOR_WARMUP,
   type BandsValue,
@@ -45,7 +45,7 @@ export function indicatorsTool(ctx: ToolContext): DataTool {
       const bars = await vendor.bars(ticker, { asOf: tradeDate }, signal);
       const last = bars.at(-1);
       if (!last) throw new DataUnavailableError(`no ${ticker} price bars on or before ${tradeDate}`);
-      const series = computeIndicators(bars);
+      const series = indicatorsFor(vendor.name, ticker, bars);
       const from = windowStart(tradeDate, lookback_days);
       const start = bars.findIndex((b) => b.date >= from);
       const out: Record<string, unknown> = {};

@@ -11,7 +11,7 @@ const Args = z.strictObject({
 });
 
 /** The sentiment of a headline for `ticker`, or the headline's overall sentiment (market news). */
-export function sentimentOf(item: NewsItem, ticker: string | null): { score: number; label: string } | null {
+function sentimentOf(item: NewsItem, ticker: string | null): { score: number; label: string } | null {
   return (ticker === null ? undefined : item.ticker_sentiment[ticker]) ?? item.overall_sentiment ?? null;
 }
 

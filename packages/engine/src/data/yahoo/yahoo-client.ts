@@ -13,7 +13,7 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {}, dir() {} };
  * tests stand a local server in for Yahoo. HTTP 429 and 5xx are turned into vendor errors here, before the
  * library sees them.
  */
-export function yahooFetch(baseUrl: string | undefined, inner: FetchFn = fetch): FetchFn {
+function yahooFetch(baseUrl: string | undefined, inner: FetchFn = fetch): FetchFn {
   const base = baseUrl?.replace(/\/+$/, '');
   return async (input, init) => {
     let url = typeof input === 'string' ? input : input.toString();

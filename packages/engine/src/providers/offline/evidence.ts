@@ -30,7 +30,7 @@ export interface Evidence {
 }
 
 /** How much each report counts in the composite: price and business first, then news and mood. */
-export const REPORT_WEIGHTS: Record<AnalystKind, number> = { market: 0.35, fundamentals: 0.3, news: 0.2, social: 0.15 };
+const REPORT_WEIGHTS: Record<AnalystKind, number> = { market: 0.35, fundamentals: 0.3, news: 0.2, social: 0.15 };
 
 const LABEL_VALUE: Record<string, number> = { 'strongly bullish': 0.8, bullish: 0.4, neutral: 0, bearish: -0.4, 'strongly bearish': -0.8 };
 const SIGNAL_RE =
@@ -43,7 +43,7 @@ function wordTone(text: string): number {
 }
 
 /** Reads a report: its signal line (or, for a report without one, the balance of its wording) and its points. */
-export function readReport(kind: AnalystKind, text: string): ReportReading {
+function readReport(kind: AnalystKind, text: string): ReportReading {
   const points: Point[] = [];
   let marked = false;
   for (const m of text.matchAll(/^\s*[-*]\s+(▲|▼|•)\s*(.+)$/gm)) {

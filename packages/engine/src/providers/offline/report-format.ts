@@ -14,9 +14,9 @@ export interface Factor {
 /** Markers of a factor's direction in observation bullets; the researchers pick their points by them. */
 export const UP = '▲';
 export const DOWN = '▼';
-export const FLAT = '•';
+const FLAT = '•';
 
-export function marker(score: number): string {
+function marker(score: number): string {
   return score > 0 ? UP : score < 0 ? DOWN : FLAT;
 }
 
@@ -46,7 +46,7 @@ export function compact(n: number | null | undefined): string {
 }
 
 /** The verdict word of a score out of `max`. */
-export function signalLabel(score: number, max: number): string {
+function signalLabel(score: number, max: number): string {
   if (max <= 0) return 'neutral';
   const r = score / max;
   if (r >= 0.7) return 'strongly bullish';
@@ -63,7 +63,7 @@ export function signalLine(factors: readonly Factor[]): string {
 }
 
 /** Sum of the factor scores and how many factors were weighed. */
-export function tally(factors: readonly Factor[]): { score: number; max: number } {
+function tally(factors: readonly Factor[]): { score: number; max: number } {
   return { score: factors.reduce((s, f) => s + f.score, 0), max: factors.length };
 }
 

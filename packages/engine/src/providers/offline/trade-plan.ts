@@ -12,12 +12,12 @@ export function ratingFromComposite(composite: number): Rating {
   return 'Sell';
 }
 
-export function actionFromRating(rating: Rating): Action {
+function actionFromRating(rating: Rating): Action {
   return rating === 'Buy' || rating === 'Overweight' ? 'BUY' : rating === 'Hold' ? 'HOLD' : 'SELL';
 }
 
 /** A ticket size assumed when no quantity is known, to weigh the cost per trade against the expected gain. */
-export const ASSUMED_TICKET = 10_000;
+const ASSUMED_TICKET = 10_000;
 /** Without an ATR in the reports, a daily range of this share of the price is assumed. */
 const FALLBACK_ATR_SHARE = 0.025;
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { CliIo, CliOutput } from '../../../src/cli/cli-io.js';
 
 /** An output stream that keeps what was written and lets a test wait for some text to appear. */
-export class CapturedOutput implements CliOutput {
+class CapturedOutput implements CliOutput {
   text = '';
   readonly #waiters: Array<{ match: (text: string) => boolean; resolve: () => void }> = [];
 
