@@ -175,7 +175,9 @@ export class RunManager implements RunManagerApi {
     const cutoff = this.now() - maxAgeMs;
     const removed: string[] = [];
     for (const [runId, entry] of this.entries) {
-      if (!entry.isFinished() || entry.summary().updated_at > cutoff) continue;
+      // An interrupted run waits to be resumed: it stays listed however old it is.
+      const summary = entry.summary();
+      if (!entry.isFinished() || summary.status === 'interrupted' || summary.updated_at > cutoff) continue;
       this.entries.delete(runId);
       removed.push(runId);
       this.emit({ type: 'removed', run_id: runId });

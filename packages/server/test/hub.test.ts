@@ -50,6 +50,26 @@ describe('WebSocket upgrade checks', () => {
     await Promise.all([byQuery.close(), byProtocol.close()]);
   });
 
+  it('answers 400 to an upgrade whose request target is not a URL, and keeps serving', async () => {
+    t = await startTestApp();
+    const { host, port } = new URL(t.url);
+    const { connect } = await import('node:net');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), host.split(':')[0]!, () => {
+        socket.write(`GET http://[ HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 400/);
+    const after = await WsRecorder.connect(t.wsUrl);
+    await after.next('init_all');
+    await after.close();
+  });
+
   it('refuses upgrades on other paths', async () => {
     t = await startTestApp();
     expect((await refusal(t.wsUrl.replace('/ws', '/other'))).status).toBe(404);

@@ -262,6 +262,9 @@ describe('security', () => {
     expect((await call('GET', '/runs?token=sekrit-token')).status).toBe(200);
     expect((await call('POST', '/start-multi?token=sekrit-token', { json: { company_symbols: 'ACME' } })).status).toBe(401);
     expect((await call('GET', '/healthz')).status).toBe(200);
+    // The router matches paths case-insensitively, so the token check must too.
+    expect((await call('GET', '/RUNS')).status).toBe(401);
+    expect((await call('POST', '/Start-Multi', { json: { company_symbols: 'ACME' } })).status).toBe(401);
   });
 });
 

@@ -376,6 +376,11 @@ describe('RunManager: history and pruning', () => {
     // Loading twice adds nothing.
     await second.m.loadHistory();
     expect(second.m.list()).toHaveLength(3);
+    // A year later, pruning drops the old finished runs from memory but keeps the interrupted one: it waits to be resumed.
+    const later = new RunManager({ deps: fakeDeps({ mode: 'auto', now: () => Date.now() + 365 * 86_400_000 }).deps, resultsDir: results.dir, steps: fakeSteps() });
+    await later.loadHistory();
+    expect(later.prune(1000).sort()).toEqual([completed!.run_id, failed!.run_id].sort());
+    expect(later.list().map((s) => s.run_id)).toEqual([cut!.run_id]);
   });
 
   it('prunes finished runs older than the given age, never active ones', async () => {

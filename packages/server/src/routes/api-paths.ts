@@ -3,7 +3,8 @@ const API_ROOTS = ['start-multi', 'start-process', 'runs', 'config', 'metrics', 
 
 /** True for paths the API owns: they answer JSON (404 JSON when unknown), never the SPA's index.html. */
 export function isApiPath(path: string): boolean {
-  const first = path.split('/')[1] ?? '';
+  // Lower-cased because the router matches paths case-insensitively: `/RUNS` must count as the API too.
+  const first = (path.split('/')[1] ?? '').toLowerCase();
   return API_ROOTS.includes(first);
 }
 

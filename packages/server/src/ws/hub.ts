@@ -105,7 +105,13 @@ export class WsHub {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Until the handshake completes nobody else listens on this socket; an error must not crash the process.
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // A request line that is not a URL must be refused, never thrown out of the 'upgrade' event.
+      return reject(socket, 400, 'malformed request URL');
+    }
     if (url.pathname !== '/ws') return reject(socket, 404, 'no WebSocket endpoint here: use /ws');
     if (!isAllowedOrigin(req.headers.origin, req.headers.host, this.options.allowedOrigins)) {
       return reject(socket, 403, `WebSocket connections from origin ${req.headers.origin} are not allowed`);
