@@ -34,7 +34,7 @@ const GLOBAL = 'global';
 
 /**
  * The layered LLM concurrency limiter: a global layer, one layer per provider and, where configured, one
- * per provider:model. A call acquires its layers in one fixed order (global → provider → provider:model)
+ * per provider:model. A call acquires its layers in one fixed order (provider:model → provider → global, narrowest first)
  * and releases them in `finally`, so no two calls can each hold what the other waits for.
  *
  * No nested acquisition: `run` marks the async context it runs `fn` in (AsyncLocalStorage) and refuses a
@@ -81,7 +81,9 @@ export class ConcurrencyLimiter {
     }
     const provider = this.#provider(key.provider);
     const model = this.#models.get(`${key.provider}:${key.model}`);
-    const gates = [this.#global, provider.gate, ...(model ? [model.gate] : [])];
+    // Narrowest layer first: a call queued behind its saturated provider or model then holds no global
+    // permit, so it cannot starve other providers. Any one fixed order rules out deadlock.
+    const gates = [...(model ? [model.gate] : []), provider.gate, this.#global];
     const releases: Array<() => void> = [];
     try {
       for (const gate of gates) releases.push(await gate.acquire(signal));

@@ -90,6 +90,7 @@ export class LiveRun implements RunEntry {
   private messagesVersion = 0;
   private contentsMemo: { context: RunContextLike; messagesVersion: number; contents: Record<string, string> } | null = null;
   private runStatus: RunStatus = 'pending';
+  private finishing = false;
   private updatedAt: number;
   private lastError: unknown = undefined;
   private done = false;
@@ -269,7 +270,8 @@ export class LiveRun implements RunEntry {
 
   /** Persists the actor's snapshot, tagged with the machine version and status. */
   private saveState(): void {
-    const status = runStatusOf(this.snapshot.value);
+    // A crash of the actor leaves its state value as it was: the run's own status says it ended in error.
+    const status = this.runStatus === 'error' ? 'error' : runStatusOf(this.snapshot.value);
     this.o.files.writeState({
       machine_version: RUN_MACHINE_VERSION,
       run_id: this.runId,
@@ -340,6 +342,9 @@ export class LiveRun implements RunEntry {
   }
 
   private async finish(): Promise<void> {
+    // Set before any await: a crash or a second terminal snapshot arriving meanwhile must not finish twice.
+    if (this.finishing) return;
+    this.finishing = true;
     const { context } = this.snapshot;
     const files = this.o.files;
     files.writeReports(reportsOf(context));

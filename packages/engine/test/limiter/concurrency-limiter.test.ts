@@ -92,11 +92,13 @@ describe('ConcurrencyLimiter', () => {
     const limiter = new ConcurrencyLimiter({ global: 2, limits: parseProviderLimits('openai:5,openai:gpt-4o:1') });
     const a = hold(limiter, GPT4O);
     const b = hold(limiter, OPENAI);
-    const c = hold(limiter, OPENAI);
     await Promise.all([a.started, b.started]);
+    const c = hold(limiter, OPENAI);
+    await flush();
     expect(limiter.snapshot()).toEqual([
       { key: 'global', limit: 2, effective_limit: 2, in_use: 2, waiting: 1 },
-      { key: 'openai', limit: 5, effective_limit: 5, in_use: 2, waiting: 0 },
+      // Narrowest first: c holds its provider permit while it waits for a global one.
+      { key: 'openai', limit: 5, effective_limit: 5, in_use: 3, waiting: 0 },
       { key: 'openai:gpt-4o', limit: 1, effective_limit: 1, in_use: 1, waiting: 0 },
     ]);
     a.release();
@@ -144,21 +146,37 @@ describe('ConcurrencyLimiter', () => {
   });
 
   it('releases the layers already held when a waiter aborts on a later layer', async () => {
-    const limiter = new ConcurrencyLimiter({ global: 3, limits: parseProviderLimits('openai:1') });
+    const limiter = new ConcurrencyLimiter({ global: 1, limits: parseProviderLimits('openai:3') });
     const first = hold(limiter, OPENAI);
     await first.started;
     const controller = new AbortController();
     const second = hold(limiter, OPENAI, controller.signal);
     await flush();
-    // The second call holds a global permit while it waits for the provider layer.
-    expect(layer(limiter, 'global')).toMatchObject({ in_use: 2 });
-    expect(layer(limiter, 'openai')).toMatchObject({ in_use: 1, waiting: 1 });
+    // The second call holds a provider permit while it waits for the global layer.
+    expect(layer(limiter, 'openai')).toMatchObject({ in_use: 2 });
+    expect(layer(limiter, 'global')).toMatchObject({ in_use: 1, waiting: 1 });
     controller.abort(new Error('stop'));
     await expect(second.done).rejects.toThrow('stop');
-    expect(layer(limiter, 'global')).toMatchObject({ in_use: 1, waiting: 0 });
     expect(layer(limiter, 'openai')).toMatchObject({ in_use: 1, waiting: 0 });
+    expect(layer(limiter, 'global')).toMatchObject({ in_use: 1, waiting: 0 });
     first.release();
     await first.done;
+  });
+
+  it('a call queued behind its saturated provider holds no global permit, so other providers go on', async () => {
+    const limiter = new ConcurrencyLimiter({ global: 2, limits: parseProviderLimits('openai:1') });
+    const first = hold(limiter, OPENAI);
+    const queued = hold(limiter, OPENAI);
+    const other = hold(limiter, CLAUDE);
+    await Promise.all([first.started, other.started]);
+    expect(layer(limiter, 'openai')).toMatchObject({ in_use: 1, waiting: 1 });
+    expect(layer(limiter, 'global')).toMatchObject({ in_use: 2, waiting: 0 });
+    first.release();
+    await queued.started;
+    queued.release();
+    other.release();
+    await Promise.all([first.done, queued.done, other.done]);
+    expect(layer(limiter, 'global')).toMatchObject({ in_use: 0, waiting: 0 });
   });
 
   it('rejects at once for a signal that is already aborted', async () => {
