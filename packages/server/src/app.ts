@@ -53,6 +53,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     manager,
     token: config.token,
     allowedOrigins: config.allowedOrigins,
+    bindHost: config.host,
     maxBufferedBytes: config.wsMaxBufferedBytes,
     renderDecision,
     ...deps.ws,
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
   const app = new Koa();
   app.use(errorHandler(deps.onError));
   app.use(notFound());
-  app.use(guard({ token: config.token, allowedOrigins: config.allowedOrigins, isPublic: isPublicPath }));
+  app.use(guard({ token: config.token, allowedOrigins: config.allowedOrigins, isPublic: isPublicPath, bindHost: config.host }));
   app.use(
     koaBody({
       json: true,

@@ -31,6 +31,20 @@ describe('WebSocket upgrade checks', () => {
     await Promise.all([own.close(), none.close()]);
   });
 
+  it('refuses an upgrade whose Host is not this machine (DNS rebinding), even with a matching Origin', async () => {
+    t = await startTestApp({ env: { ALLOWED_ORIGINS: 'http://dev.example:5173' } });
+    const { port } = new URL(t.url);
+    const rebound = await refusal(t.wsUrl, { headers: { Host: `evil.com:${port}`, Origin: `http://evil.com:${port}` } });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toEqual({ error: `WebSocket connections for host evil.com:${port} are not allowed` });
+    expect((await refusal(t.wsUrl, { headers: { Host: `evil.com:${port}` } })).status).toBe(403);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'dev.example:5173']) {
+      const ok = await WsRecorder.connect(t.wsUrl, { headers: { Host: host } });
+      await ok.next('init_all');
+      await ok.close();
+    }
+  });
+
   it('allows configured extra origins', async () => {
     t = await startTestApp({ env: { ALLOWED_ORIGINS: 'http://localhost:5173' } });
     const dev = await WsRecorder.connect(t.wsUrl, { headers: { Origin: 'http://localhost:5173' } });

@@ -197,6 +197,57 @@ describe('focused patch streams', () => {
     await again.close();
   });
 
+  it('frees an active run’s stream when its last follower leaves; a later follower continues every seq', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const a = await focused(run_id);
+    await a.next('init_run');
+    t.manager.update(run_id, { status: 'in_progress', progress: 10 });
+    t.manager.setContent(run_id, 'analysts.market.report', 'Trend');
+    t.manager.log(run_id, 'first');
+    expect(await a.next('status_patch_run')).toMatchObject({ seq: 1 });
+    expect(await a.next('content_patch_run')).toMatchObject({ seq: 1 });
+    expect(await a.next('log_append_run')).toMatchObject({ seq: 1 });
+    await a.close();
+    // The run is still going, yet nobody watches: the hub keeps only its seqs.
+    await vi.waitFor(() => expect(t.app.hub.streamCount()).toBe(0));
+    t.manager.update(run_id, { progress: 40 });
+    t.manager.log(run_id, 'while nobody watched');
+    expect(t.app.hub.streamCount()).toBe(0);
+
+    const b = await focused(run_id);
+    expect(await b.next('init_run')).toMatchObject({
+      status: 'in_progress',
+      overall_progress: 40,
+      contents: { 'analysts.market.report': 'Trend' },
+      seq: 1,
+      content_seq: 1,
+      log_seq: 1,
+    });
+    expect(t.app.hub.streamCount()).toBe(1);
+    t.manager.update(run_id, { progress: 60 });
+    t.manager.appendContent(run_id, 'analysts.market.report', ' up');
+    t.manager.log(run_id, 'second');
+    expect(await b.next('status_patch_run')).toMatchObject({ seq: 2, overall_progress: 60 });
+    expect(await b.next('content_patch_run')).toMatchObject({ seq: 2 });
+    expect(await b.next('log_append_run')).toMatchObject({ seq: 2 });
+    await b.close();
+    await vi.waitFor(() => expect(t.app.hub.streamCount()).toBe(0));
+  });
+
+  it('frees the stream (and its pending flush) when the last follower leaves inside the coalescing window', async () => {
+    await t.close();
+    t = await startTestApp({ ws: { flushDelayMs: 60_000 } });
+    const { run_id } = t.manager.create('ACME');
+    const a = await focused(run_id);
+    await a.next('init_run');
+    t.manager.update(run_id, { status: 'in_progress', progress: 10 }); // schedules a flush a minute away
+    await a.close();
+    await vi.waitFor(() => expect(t.app.hub.streamCount()).toBe(0));
+    const b = await focused(run_id);
+    expect(await b.next('init_run')).toMatchObject({ status: 'in_progress', overall_progress: 10, seq: 0 });
+    await b.close();
+  });
+
   it('frees a pruned run’s stream state and tells its followers', async () => {
     const { run_id } = t.manager.create('ACME');
     const ws = await focused(run_id);

@@ -31,6 +31,30 @@ async function call(
   return { status: res.status, json: json as Record<string, any>, text, headers: res.headers };
 }
 
+/** A request with headers fetch will not let us set (`Host`). */
+async function rawRequest(method: string, urlPath: string, headers: Record<string, string>, json?: unknown) {
+  const { request } = await import('node:http');
+  const body = json === undefined ? undefined : JSON.stringify(json);
+  return new Promise<{ status: number; json: Record<string, unknown> | undefined }>((resolve, reject) => {
+    const req = request(
+      `${t!.url}${urlPath}`,
+      { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            json: res.headers['content-type']?.includes('json') ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('POST /start-multi and /start-process', () => {
   it('starts one run per merged ticker from JSON (202)', async () => {
     t = await startTestApp();
@@ -250,6 +274,41 @@ describe('security', () => {
     expect((await call('GET', '/runs', { headers: { Origin: 'https://evil.example' } })).status).toBe(200);
     const own = await call('POST', '/start-multi', { json: { company_symbols: 'ACME' }, headers: { Origin: t.url } });
     expect(own.status).toBe(202);
+  });
+
+  it('403 for any request whose Host is not this machine (DNS rebinding); loopback names and ALLOWED_ORIGINS hosts pass', async () => {
+    t = await startTestApp({ env: { ALLOWED_ORIGINS: 'https://floor.example' } });
+    const { port } = new URL(t.url);
+    const evil = `evil.com:${port}`;
+    const get = await rawRequest('GET', '/runs', { Host: evil });
+    expect(get).toMatchObject({ status: 403, json: { error: `requests for host ${evil} are not allowed` } });
+    expect((await rawRequest('GET', '/healthz', { Host: evil })).status).toBe(403);
+    // Same-origin by the Origin rule (Origin = Host), still refused: nothing is started.
+    const post = await rawRequest('POST', '/start-multi', { Host: evil, Origin: `http://${evil}` }, { company_symbols: 'ACME' });
+    expect(post.status).toBe(403);
+    expect(t.manager.list()).toEqual([]);
+    expect((await rawRequest('DELETE', '/runs', { Host: evil })).status).toBe(403);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'LOCALHOST', 'floor.example']) {
+      expect((await rawRequest('GET', '/runs', { Host: host })).status).toBe(200);
+    }
+    const own = await rawRequest(
+      'POST',
+      '/start-multi',
+      { Host: `localhost:${port}`, Origin: `http://localhost:${port}` },
+      { company_symbols: 'ACME' },
+    );
+    expect(own.status).toBe(202);
+  });
+
+  it('does not check Host when bound to a non-loopback address (the token guards it)', async () => {
+    const { guard } = await import('../src/middleware/guard.js');
+    const mw = guard({ token: undefined, allowedOrigins: [], isPublic: () => false, bindHost: '0.0.0.0' });
+    let passed = false;
+    const ctx = { method: 'GET', path: '/runs', query: {}, get: (h: string) => (h === 'Host' ? 'evil.com' : '') };
+    await mw(ctx as never, async () => {
+      passed = true;
+    });
+    expect(passed).toBe(true);
   });
 
   it('with a token: 401 without it, Bearer or ?token= on GETs works, health stays public', async () => {

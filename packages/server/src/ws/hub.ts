@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { RunIdSchema, type Decision } from '@tradingfloor/shared';
 import type { RunEvent, RunManagerApi } from '@tradingfloor/engine';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isAllowedOrigin } from '../security/origin.js';
+import { isAllowedHost, isAllowedOrigin } from '../security/origin.js';
 import { tokenMatches, WS_PROTOCOL } from '../security/token.js';
 import { AggregateStream } from './aggregate-stream.js';
 import { handleClientFrame } from './handlers.js';
@@ -15,6 +15,8 @@ export interface WsHubOptions {
   manager: RunManagerApi;
   token?: string | undefined;
   allowedOrigins?: readonly string[];
+  /** The address the server listens on; a loopback one turns on the `Host` check (DNS rebinding, see `isAllowedHost`). */
+  bindHost?: string | undefined;
   /** Unsent bytes after which a client is dropped (default 8 MiB). */
   maxBufferedBytes?: number;
   /** Coalescing window of the focused streams (default 30 ms; see `PatchStreamOptions`). */
@@ -44,7 +46,7 @@ const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 export class WsHub {
   private readonly wss: WebSocketServer;
   private readonly streams = new Map<string, RunPatchStream>();
-  /** Seqs of finished runs whose idle streams were freed, so a later stream continues the numbering. */
+  /** Seqs of runs whose streams were freed when their last follower left, so a later stream continues the numbering. */
   private readonly settledSeqs = new Map<string, StreamSeqs>();
   private readonly aggregate: AggregateStream;
   private readonly clients = new Set<HubClient>();
@@ -83,7 +85,7 @@ export class WsHub {
     return { aggregate: this.clients.size - focused, focused };
   }
 
-  /** Runs that currently hold patch-stream state (freed when a finished run's last follower leaves, or on prune). */
+  /** Runs that currently hold patch-stream state (freed when a run's last follower leaves, or on prune). */
   streamCount(): number {
     return this.streams.size;
   }
@@ -115,6 +117,9 @@ export class WsHub {
     if (url.pathname !== '/ws') return reject(socket, 404, 'no WebSocket endpoint here: use /ws');
     if (!isAllowedOrigin(req.headers.origin, req.headers.host, this.options.allowedOrigins)) {
       return reject(socket, 403, `WebSocket connections from origin ${req.headers.origin} are not allowed`);
+    }
+    if (!isAllowedHost(req.headers.host, { bindHost: this.options.bindHost, allowedOrigins: this.options.allowedOrigins ?? [] })) {
+      return reject(socket, 403, `WebSocket connections for host ${req.headers.host ?? '(none)'} are not allowed`);
     }
     if (this.options.token !== undefined) {
       const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
@@ -175,12 +180,13 @@ export class WsHub {
   }
 
   /**
-   * A focused client left. The last one to leave a finished run frees the stream's copy of the tree and
-   * contents (history can hold many runs); only its three seq numbers are kept.
+   * A focused client left. The last one to leave frees the stream's copy of the tree and contents and
+   * cancels its timers, whether the run is over or still going (history can hold many runs); only its seq
+   * numbers are kept, so the stream `streamFor` rebuilds for the next follower continues them.
    */
   private leave(stream: RunPatchStream, client: HubClient): void {
     stream.unsubscribe(client);
-    if (stream.subscribers.size > 0 || !stream.isSettled() || this.streams.get(stream.runId) !== stream) return;
+    if (stream.subscribers.size > 0 || this.streams.get(stream.runId) !== stream) return;
     this.settledSeqs.set(stream.runId, stream.seqs());
     this.streams.delete(stream.runId);
     stream.dispose();

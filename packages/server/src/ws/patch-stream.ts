@@ -31,7 +31,7 @@ type Snapshot = Omit<ServerMessageOf<'init_run'>, 'type'>;
 /** Inspection records kept back for a dump at most (the engine's ring holds up to this many too). */
 const INSPECT_DUMP_LIMIT = 1000;
 
-/** The last number of each of a run's streams, kept when an idle finished stream is freed. */
+/** The last number of each of a run's streams, kept when a stream nobody follows any more is freed. */
 export interface StreamSeqs {
   seq: number;
   contentSeq: number;
@@ -244,12 +244,7 @@ export class RunPatchStream {
     return { seq: this.seq, contentSeq: this.contentSeq, logSeq: this.logSeq, inspectSeq: this.inspectSeq };
   }
 
-  /** True when the run has ended, that end was announced and nothing is waiting to be sent. */
-  isSettled(): boolean {
-    return this.terminalSent && !this.dirty && this.pendingLogs.length === 0 && this.pendingRecords.length === 0 && this.timer === null;
-  }
-
-  /** Stops the timer; the hub closes the subscribers. */
+  /** Stops the timer and drops what is pending; the hub closes the subscribers (or has none left) and forgets the stream. */
   dispose(): void {
     this.timer?.cancel();
     this.timer = null;
