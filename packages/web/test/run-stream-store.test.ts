@@ -199,6 +199,39 @@ describe('run stream store', () => {
     expect(store.connection.state).toBe('closed');
   });
 
+  /** Whether the client connects again within `ms` (the test backoff waits at most 20 ms). */
+  const reconnectsWithin = (ms: number) =>
+    Promise.race([
+      server.nextPeer().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms)),
+    ]);
+
+  it.each([
+    [4400, 'invalid run_id', false],
+    [4404, 'Run not found', true],
+    [4410, 'Run removed', true],
+  ])('stops reconnecting after close code %i and shows the reason', async (code, reason, gone) => {
+    store.focus(RUN_ID);
+    const peer = await server.nextPeer();
+    peer.socket.close(code, reason);
+    await peer.closed.promise;
+    expect(await reconnectsWithin(200)).toBe(false);
+    expect(store.connection).toMatchObject({ state: 'closed', closeCode: code, closeReason: reason });
+    expect(store.closedReason).toBe(reason);
+    expect(store.notFound).toBe(gone);
+  });
+
+  it.each([
+    ['a dropped connection (1006)', (peer: Peer) => peer.socket.terminate()],
+    ['a server going away (1001)', (peer: Peer) => peer.socket.close(1001, 'restarting')],
+  ])('still reconnects after %s', async (_name, drop) => {
+    store.focus(RUN_ID);
+    drop(await server.nextPeer());
+    expect(await reconnectsWithin(2000)).toBe(true);
+    expect(store.closedReason).toBeNull();
+    expect(store.notFound).toBe(false);
+  });
+
   it('ignores frames that are not valid server messages and keeps going', async () => {
     const peer = await connected();
     peer.socket.send('not json');

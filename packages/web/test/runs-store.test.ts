@@ -5,6 +5,7 @@ import { useSocketStore } from '../src/stores/socket-store.js';
 import { useUiPrefsStore } from '../src/stores/ui-prefs-store.js';
 import { startFakeServer, type FakeServer, type Route } from './support/fake-server.js';
 import { freshStores } from './support/test-transport.js';
+import { deferred } from './support/deferred.js';
 import { until } from './support/until.js';
 
 const summary = (ticker: string, status: RunSummary['status'], minute: number): RunSummary => ({
@@ -101,6 +102,59 @@ describe('runs store', () => {
     expect(runs.runs[fresh.run_id]).toMatchObject({ ticker: 'NEW', status: 'pending', created_at: Date.UTC(2025, 0, 31, 10, 7) });
     await until(() => runs.runs[fresh.run_id]?.provider === 'offline');
     expect(server.requests.filter((r) => r.method === 'GET' && r.path === '/runs')).toHaveLength(1);
+  });
+
+  it('follows an in-flight /runs with one more request, and a stale answer never reopens a finished run', async () => {
+    const x = summary('XXX', 'in_progress', 1);
+    const runs = useRunsStore();
+    useSocketStore().connect();
+    const peer = await server.nextPeer();
+    peer.send({ type: 'init_all', runs: [x] });
+    await until(() => runs.loaded);
+
+    // The first `/runs` answers only when the test says so, with what the server knew when it was asked.
+    const firstAsked = deferred();
+    const firstAnswer = deferred<RunSummary[]>();
+    let calls = 0;
+    const original = routes['GET /runs']!;
+    routes['GET /runs'] = async () => {
+      calls += 1;
+      if (calls > 1) return { status: 200, body: { runs: [{ ...x, status: 'completed', overall_progress: 100, action: 'BUY' }] } };
+      firstAsked.resolve();
+      return { status: 200, body: { runs: await firstAnswer.promise } };
+    };
+    try {
+      const first = runs.refresh();
+      await firstAsked.promise;
+      // X finishes while the first request is in flight; that asks for a refresh too, as do two more callers.
+      peer.send({ type: 'status_update_aggregate', runs: { [x.run_id]: { ticker: 'XXX', status: 'completed', overall_progress: 100 } } });
+      await until(() => runs.runs[x.run_id]?.status === 'completed');
+      const followUps = [runs.refresh(), runs.refresh()];
+
+      firstAnswer.resolve([x]); // stale: X still in progress
+      await first;
+      expect(runs.runs[x.run_id]?.status).toBe('completed');
+      await Promise.all(followUps);
+      expect(runs.runs[x.run_id]).toMatchObject({ status: 'completed', action: 'BUY' });
+      expect(calls).toBe(2);
+    } finally {
+      firstAnswer.resolve([x]);
+      routes['GET /runs'] = original;
+    }
+  });
+
+  it('moves a finished run back to active only for a newer list entry (a resume elsewhere)', async () => {
+    const done = { ...summary('RES', 'interrupted', 1), updated_at: Date.UTC(2025, 0, 31, 10, 5) };
+    listed = [done];
+    const runs = useRunsStore();
+    await runs.refresh();
+    listed = [{ ...done, status: 'in_progress', updated_at: Date.UTC(2025, 0, 31, 10, 6) }];
+    await runs.refresh();
+    expect(runs.runs[done.run_id]?.status).toBe('in_progress');
+    listed = [{ ...done, status: 'pending', updated_at: Date.UTC(2025, 0, 31, 10, 6) }];
+    runs.runs[done.run_id] = { ...done, status: 'canceled', updated_at: Date.UTC(2025, 0, 31, 10, 7) };
+    await runs.refresh();
+    expect(runs.runs[done.run_id]?.status).toBe('canceled');
   });
 
   it('starts a batch: posts the body, opens a tab per run, focuses the first, folds the form', async () => {

@@ -15,7 +15,8 @@ export type WebSocketFactory = (url: string) => WebSocketLike;
 
 /**
  * `idle` before `open()`; `connecting`; `open`; `waiting` for the next reconnect attempt (see `retryAt`);
- * `closed` after `close()` — it never reconnects by itself then.
+ * `closed` after `close()` or a final close code from the server (see `closeCode`) — it never reconnects by
+ * itself then.
  */
 type SocketState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
 
@@ -25,7 +26,21 @@ export interface SocketStatus {
   retryAt: number | null;
   /** Failed attempts since the last successful open. */
   attempt: number;
+  /** When `closed` because the server refused the socket for good: its close code (see `FINAL_CLOSE_CODES`). */
+  closeCode?: number;
+  /** The reason that came with `closeCode`, in plain words. */
+  closeReason?: string;
 }
+
+/**
+ * Close codes after which reconnecting cannot help: the server refused this socket for good
+ * (4400 invalid run_id, 4404 run not found, 4410 run removed).
+ */
+export const FINAL_CLOSE_CODES: ReadonlyMap<number, string> = new Map([
+  [4400, 'Invalid run id'],
+  [4404, 'Run not found'],
+  [4410, 'Run removed'],
+]);
 
 export interface SocketClientOptions {
   url: string;
@@ -36,6 +51,13 @@ export interface SocketClientOptions {
 }
 
 const OPEN = 1;
+
+/** The code and reason of a close event (browser `CloseEvent` or `ws`'s), when it has them. */
+function closeInfo(ev: unknown): { code?: number; reason: string } {
+  if (typeof ev !== 'object' || ev === null) return { reason: '' };
+  const { code, reason } = ev as { code?: unknown; reason?: unknown };
+  return { ...(typeof code === 'number' ? { code } : {}), reason: typeof reason === 'string' ? reason : '' };
+}
 
 /**
  * A WebSocket that reconnects with exponential backoff and hands on only messages that pass the shared
@@ -132,10 +154,16 @@ export class SocketClient {
     ws.onerror = () => {
       /* a close event always follows; reconnecting is decided there */
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.detach(ws);
       this.ws = null;
+      const { code, reason } = closeInfo(ev);
+      const final = code === undefined ? undefined : FINAL_CLOSE_CODES.get(code);
+      if (code !== undefined && final !== undefined) {
+        this.setStatus({ state: 'closed', retryAt: null, attempt: 0, closeCode: code, closeReason: reason || final });
+        return;
+      }
       // A socket that opened and then dropped starts the backoff over; one that never opened backs off further.
       this.scheduleRetry(this.status.state === 'open' ? 1 : attempt + 1);
     };

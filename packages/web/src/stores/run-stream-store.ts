@@ -55,6 +55,8 @@ export const useRunStreamStore = defineStore('run-stream', () => {
   /** True once `init_run` has arrived for the focused run. */
   const ready = ref(false);
   const notFound = ref(false);
+  /** Why the server refused the focused socket for good (a final close code), else null; no reconnect follows. */
+  const closedReason = ref<string | null>(null);
   const resyncPending = ref(false);
   const logDumpPending = ref(false);
   /** How many resyncs / log dumps this focus has asked for (shown in diagnostics, checked by tests). */
@@ -83,6 +85,7 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     ready.value = notFound.value = resyncPending.value = logDumpPending.value = false;
     resyncCount.value = logDumpCount.value = 0;
     protocolErrors.value = [];
+    closedReason.value = null;
   }
 
   /** Follows another run (or none); the previous run's socket is closed. */
@@ -100,7 +103,13 @@ export const useRunStreamStore = defineStore('run-stream', () => {
       if (client === socket) handle(msg);
     });
     socket.onStatus((s) => {
-      if (client === socket) connection.value = s;
+      if (client !== socket) return;
+      connection.value = s;
+      if (s.state === 'closed' && s.closeCode !== undefined) {
+        closedReason.value = s.closeReason ?? `closed with code ${s.closeCode}`;
+        // 4404 (not found) and 4410 (removed): the run is gone from the server.
+        if (s.closeCode === 4404 || s.closeCode === 4410) notFound.value = true;
+      }
     });
     socket.onInvalid((reason) => noteError(reason));
     socket.open();
@@ -242,6 +251,7 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     dataSources,
     ready,
     notFound,
+    closedReason,
     resyncPending,
     logDumpPending,
     resyncCount,

@@ -44,7 +44,9 @@ export const useRunsStore = defineStore('runs', () => {
   const cancelErrors = ref<Record<string, string>>({});
   const resuming = ref<Record<string, boolean>>({});
   const resumeErrors = ref<Record<string, string>>({});
+  /** The `GET /runs` in flight, and the one queued to follow it (see `refresh`). */
   let refreshing: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
 
   /** Runs with a tab: those opened here, seen running, or interrupted (waiting for a resume), oldest first. */
   const tabRuns = computed(() =>
@@ -61,29 +63,52 @@ export const useRunsStore = defineStore('runs', () => {
     if (isActiveStatus(summary.status)) prefs.openRun(summary.run_id);
   }
 
-  /** Reloads `GET /runs`; concurrent calls share one request. */
+  /**
+   * A list entry as it should be kept: one that would move a run known to be finished back to an active status
+   * is stale (requested before the run finished) unless it is newer than what we know.
+   */
+  function fromList(r: RunSummary): RunSummary {
+    const known = runs.value[r.run_id];
+    if (known && !isActiveStatus(known.status) && isActiveStatus(r.status) && r.updated_at <= known.updated_at) return known;
+    return r;
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const list = (await useTransport().http.listRuns()).map(fromList);
+      const next: Record<string, RunSummary> = {};
+      // A run just started here may be missing from a list requested a moment before it existed; the server
+      // never prunes an active run, so keeping active ones it did not list is safe.
+      for (const r of Object.values(runs.value)) if (isActiveStatus(r.status)) next[r.run_id] = r;
+      for (const r of list) next[r.run_id] = r;
+      runs.value = next;
+      for (const r of list) if (isActiveStatus(r.status)) prefs.openRun(r.run_id);
+      // Tabs of runs the server no longer has (pruned) are forgotten, so the stored list stays small.
+      prefs.openRunIds = prefs.openRunIds.filter((id) => id in next);
+      loadError.value = null;
+    } catch (err) {
+      loadError.value = errorText(err);
+    } finally {
+      loaded.value = true;
+    }
+  }
+
+  /**
+   * Reloads `GET /runs`. A call while a request is in flight cannot use that one (its answer may predate what
+   * made the caller ask), so exactly one more request follows it, shared by every call made meanwhile.
+   */
   function refresh(): Promise<void> {
-    refreshing ??= (async () => {
-      try {
-        const list = await useTransport().http.listRuns();
-        const next: Record<string, RunSummary> = {};
-        // A run just started here may be missing from a list requested a moment before it existed; the server
-        // never prunes an active run, so keeping active ones it did not list is safe.
-        for (const r of Object.values(runs.value)) if (isActiveStatus(r.status)) next[r.run_id] = r;
-        for (const r of list) next[r.run_id] = r;
-        runs.value = next;
-        for (const r of list) if (isActiveStatus(r.status)) prefs.openRun(r.run_id);
-        // Tabs of runs the server no longer has (pruned) are forgotten, so the stored list stays small.
-        prefs.openRunIds = prefs.openRunIds.filter((id) => id in next);
-        loadError.value = null;
-      } catch (err) {
-        loadError.value = errorText(err);
-      } finally {
-        loaded.value = true;
+    if (!refreshing) {
+      refreshing = load().finally(() => {
         refreshing = null;
-      }
-    })();
-    return refreshing;
+      });
+      return refreshing;
+    }
+    queued ??= refreshing.then(() => {
+      queued = null;
+      return refresh();
+    });
+    return queued;
   }
 
   /** Applies an aggregate-stream message (`init_all`, `status_update_aggregate`); other types are ignored. */
