@@ -36,7 +36,7 @@ export interface SocketStatus {
  * Close codes after which reconnecting cannot help: the server refused this socket for good
  * (4400 invalid run_id, 4404 run not found, 4410 run removed).
  */
-export const FINAL_CLOSE_CODES: ReadonlyMap<number, string> = new Map([
+const FINAL_CLOSE_CODES: ReadonlyMap<number, string> = new Map([
   [4400, 'Invalid run id'],
   [4404, 'Run not found'],
   [4410, 'Run removed'],
