@@ -6,11 +6,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { applyContentPatches, applyStatusPatch, DecisionSchema, RunUsageSchema, type ExecutionTree } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
-import { REPORT_NAMES } from '../../src/results/report-files.js';
 import { RunManager } from '../../src/run-manager.js';
 import { diffContents } from '../../src/tree/diff-contents.js';
 import { diffTree } from '../../src/tree/diff-tree.js';
-import { tempDir } from './support.js';
+import { expectCompleteResultsDir, tempDir } from './support.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const dataDir = process.env.DATA_DIR ?? resolve(repoRoot, '../shared/data');
@@ -52,17 +51,7 @@ describe('a whole run on the offline model and the demo market', () => {
     expect(changes).toBeGreaterThan(20);
 
     const dir = done.results_path;
-    expect((await readdir(dir)).sort()).toEqual([
-      'RUN_ID',
-      'config.json',
-      'decision.json',
-      'message_tool.log',
-      'reports',
-      'run.log',
-      'state.json',
-      'usage.json',
-    ]);
-    expect((await readdir(join(dir, 'reports'))).sort()).toEqual(REPORT_NAMES.map((n) => `${n}.md`).sort());
+    await expectCompleteResultsDir(dir);
     const decision = DecisionSchema.parse(JSON.parse(await readFile(join(dir, 'decision.json'), 'utf8')));
     expect(decision).toMatchObject({ ticker: 'ACME', trade_date: done.trade_date });
     expect(done.action).toBe(decision.action);

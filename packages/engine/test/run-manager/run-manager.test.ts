@@ -13,8 +13,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunManager, type RunManagerOptions } from '../../src/run-manager.js';
 import type { RunEvent } from '../../src/run-manager-api.js';
-import { REPORT_NAMES } from '../../src/results/report-files.js';
-import { fakeDeps, fakeSteps, tempDir, TODAY } from './support.js';
+import { expectCompleteResultsDir, fakeDeps, fakeSteps, tempDir, TODAY } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {
@@ -130,17 +129,7 @@ describe('RunManager: a whole run', () => {
 
     const dir = done.results_path;
     expect(dir).toBe(join(results.dir, 'ACME', '2024-05-10_12.00.00'));
-    expect((await readdir(dir)).sort()).toEqual([
-      'RUN_ID',
-      'config.json',
-      'decision.json',
-      'message_tool.log',
-      'reports',
-      'run.log',
-      'state.json',
-      'usage.json',
-    ]);
-    expect((await readdir(join(dir, 'reports'))).sort()).toEqual(REPORT_NAMES.map((n) => `${n}.md`).sort());
+    await expectCompleteResultsDir(dir);
     expect((await readFile(join(dir, 'RUN_ID'), 'utf8')).trim()).toBe(runId);
     expect(await readJson(join(dir, 'config.json'))).toMatchObject({ ticker: 'ACME', trade_date: '2024-05-08' });
     expect(await readJson(join(dir, 'decision.json'))).toMatchObject({ action: 'BUY', ticker: 'ACME', risk_metrics: { entry_price: 100 } });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataUnavailableError, type RunConfig } from '@tradingfloor/shared';
@@ -7,6 +7,8 @@ import type { Bar, MarketDataVendor } from '../../src/data/vendor.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../../src/providers/provider.js';
 import type { RunSteps } from '../../src/run/provide-run.js';
 import type { EngineDeps } from '../../src/run-manager-api.js';
+import { expect } from 'vitest';
+import { REPORT_NAMES } from '../../src/results/report-files.js';
 import { deferred } from '../../../../tests/support/deferred.js';
 import { fakeDecision } from '../run/support.js';
 
@@ -147,4 +149,19 @@ export function fakeDeps(options: { mode?: 'auto' | 'manual'; now?: () => number
     now: options.now ?? (() => TODAY),
   };
   return { deps, providerOf };
+}
+
+/** Asserts a finished run's results directory holds every file of the layout and one report per report name. */
+export async function expectCompleteResultsDir(dir: string): Promise<void> {
+  expect((await readdir(dir)).sort()).toEqual([
+    'RUN_ID',
+    'config.json',
+    'decision.json',
+    'message_tool.log',
+    'reports',
+    'run.log',
+    'state.json',
+    'usage.json',
+  ]);
+  expect((await readdir(join(dir, 'reports'))).sort()).toEqual(REPORT_NAMES.map((n) => `${n}.md`).sort());
 }
