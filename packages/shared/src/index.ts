@@ -16,6 +16,9 @@ export {
 } from './schemas/roles.js';
 export { FLAT_POSITION, PositionSchema, type Position } from './schemas/position.js';
 export {
+  BacktestIdSchema,
+  CassetteSchema,
+  type Cassette,
   IsoDateSchema,
   PROVIDER_NAMES,
   ProviderNameSchema,
@@ -67,6 +70,40 @@ export {
   type Rating,
   type RiskMetrics,
 } from './schemas/decision.js';
+export {
+  BACKTEST_MODES,
+  BACKTEST_STATUSES,
+  BacktestCellSchema,
+  BacktestConfigSchema,
+  BacktestListResponseSchema,
+  BacktestMetricsSchema,
+  BacktestModeSchema,
+  BacktestProgressSchema,
+  BacktestRequestSchema,
+  BacktestStartResponseSchema,
+  BacktestStatusSchema,
+  BacktestSummarySchema,
+  BacktestViewSchema,
+  EquityRowSchema,
+  MAX_BACKTEST_CELLS,
+  PerformanceMetricsSchema,
+  StrategyMetricsSchema,
+  TradeRowSchema,
+  type BacktestCell,
+  type BacktestConfig,
+  type BacktestMetrics,
+  type BacktestMode,
+  type BacktestProgress,
+  type BacktestRequest,
+  type BacktestRequestInput,
+  type BacktestStatus,
+  type BacktestSummary,
+  type BacktestView,
+  type EquityRow,
+  type PerformanceMetrics,
+  type StrategyMetrics,
+  type TradeRow,
+} from './schemas/backtest.js';
 export { LogEntrySchema, SEVERITIES, SeveritySchema, severityRank, type LogEntry, type Severity } from './schemas/log-entry.js';
 export { EMPTY_USAGE, RunUsageSchema, UsageSchema, type RunUsage, type Usage } from './schemas/usage.js';
 export { RunSummarySchema, type RunSummary } from './schemas/run-summary.js';

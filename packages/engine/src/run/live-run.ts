@@ -225,6 +225,7 @@ export class LiveRun implements RunEntry {
       error: this.snapshot.context.error,
       action: this.snapshot.context.decision?.action ?? null,
       results_path: this.o.files.dir,
+      ...(this.config.backtest_id ? { backtest_id: this.config.backtest_id } : {}),
     };
   }
 

@@ -77,6 +77,7 @@ export class StoredRunEntry implements RunEntry {
       error: this.errorText(context.error),
       action: (this.stored.decision ?? context.decision)?.action ?? null,
       results_path: this.stored.dir,
+      ...(this.stored.config.backtest_id ? { backtest_id: this.stored.config.backtest_id } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BacktestSummarySchema } from '../schemas/backtest.js';
 import { DecisionSchema } from '../schemas/decision.js';
 import { InspectionRecordSchema } from '../schemas/inspection.js';
 import { LogEntrySchema } from '../schemas/log-entry.js';
@@ -108,6 +109,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     final_decision: DecisionSchema.nullable().optional(),
     decision_html: z.string().nullable().optional(),
   }),
+  /** To aggregate clients: a backtest started, progressed (a cell started or finished) or ended. */
+  z.object({ type: z.literal('backtest_update'), backtest: BacktestSummarySchema }),
   z.object({ type: z.literal('error'), message: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);

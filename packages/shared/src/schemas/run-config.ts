@@ -20,6 +20,21 @@ export const IsoDateSchema = z
   }, 'not a real calendar date');
 export type IsoDate = z.infer<typeof IsoDateSchema>;
 
+/**
+ * Record / replay of provider calls (issue 14 §3): `record` stores every request and answer in `dir`, `replay`
+ * answers only from it (a miss fails the run), `replay_or_record` fills the gaps.
+ */
+export const CassetteSchema = z
+  .object({
+    mode: z.enum(['record', 'replay', 'replay_or_record']),
+    dir: z.string().min(1).max(1000),
+  })
+  .strict();
+export type Cassette = z.infer<typeof CassetteSchema>;
+
+/** A backtest id: `bt-<YYYYMMDD>-<HHMMSS>-<6 hex>` (UTC), safe as a directory name. */
+export const BacktestIdSchema = z.string().regex(/^bt-\d{8}-\d{6}-[0-9a-f]{6}$/, 'a backtest id looks like bt-20240102-153000-a1b2c3');
+
 const Rounds = z.coerce.number().int('rounds must be a whole number').min(1, 'at least 1 round').max(10, 'at most 10 rounds');
 
 /** Fields a run can set besides its ticker; shared by the REST body, the CLI and the run config. */
@@ -54,6 +69,12 @@ export const RunOptionsSchema = z
         if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
       })
       .optional(),
+    /** Use and settle reflection memory (issue 14 §2). Absent = the engine's default. */
+    memory: z.boolean().optional(),
+    /** Record or replay provider calls (issue 14 §3). Absent = live calls. */
+    cassette: CassetteSchema.optional(),
+    /** The backtest this run is a cell of (issue 14 §1). */
+    backtest_id: BacktestIdSchema.optional(),
   })
   .strict();
 export type RunOptions = z.output<typeof RunOptionsSchema>;

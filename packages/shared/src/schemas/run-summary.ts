@@ -17,5 +17,7 @@ export const RunSummarySchema = z.object({
   error: z.string().nullable(),
   action: ActionSchema.nullable(),
   results_path: z.string(),
+  /** The backtest this run is a cell of; absent for ordinary runs. */
+  backtest_id: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
