@@ -97,3 +97,15 @@ export { ConcurrencyLimiter } from './limiter/concurrency-limiter.js';
 export { makeWrapProvider } from './providers/retrying-provider.js';
 export { priceTableFromEnv } from './usage/price-table.js';
 export { parseDecision } from './decision/parse-decision.js';
+
+// Backtests (issue 14): the coordinator, the pure simulator, metrics and baselines
+export { BacktestManager, type BacktestEvent, type BacktestManagerApi, type BacktestManagerOptions } from './backtest/backtest-manager.js';
+export { BacktestRun, BENCHMARK_TICKER, strategyLabel } from './backtest/backtest-run.js';
+export { BACKTEST_FILES, backtestsRoot, readBacktestHistory, type StoredBacktest } from './backtest/backtest-files.js';
+export { resolveBacktest, type ResolvedBacktest } from './backtest/resolve-backtest.js';
+export { gridDates } from './backtest/backtest-grid.js';
+export { simulate, type EquityPoint, type ExecutionRules, type Fill, type Signal, type SimulatedPosition, type SimulationResult } from './backtest/simulator.js';
+export { computeMetrics, TRADING_DAYS_PER_YEAR, type MetricsOptions } from './backtest/metrics.js';
+export { equalWeightPortfolio } from './backtest/portfolio.js';
+export { BASELINES, type Baseline } from './backtest/baselines.js';
+export { evaluateBacktest, PORTFOLIO, STRATEGY_SERIES, type Evaluation, type EvaluationInput } from './backtest/evaluate-backtest.js';

@@ -56,6 +56,8 @@ export interface RunManagerApi {
    * `ValidationError` / `TooManyRunsError`. Returns the new runs' summaries (status `pending`).
    */
   start(requests: RunRequest[]): Promise<RunSummary[]>;
+  /** Validates requests as `start()` would, creating nothing; returns the resolved configs. Optional. */
+  check?(requests: RunRequest[]): Promise<RunConfig[]>;
   get(runId: string): RunView | undefined;
   list(filter?: { status?: RunStatus }): RunSummary[];
   /** `NotFoundError` for an unknown id, `ConflictError` for a finished run; idempotent while canceling. */

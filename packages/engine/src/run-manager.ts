@@ -117,17 +117,7 @@ export class RunManager implements RunManagerApi {
 
   async start(requests: RunRequest[]): Promise<RunSummary[]> {
     if (this.closing) throw new ConflictError('the run manager is shutting down; no new runs');
-    const { deps } = this.options;
-    if (!Array.isArray(requests)) throw new ValidationError('runs must be requested as a list');
-    const coverage = await deps.vendor.coverage();
-    const ranges = await instrumentRanges(deps.vendor, requests);
-    const configs = resolveRunConfigs(requests, {
-      coverage,
-      rangeOf: (ticker) => ranges.get(ticker),
-      dataLabel: deps.vendor.label,
-      today: new Date(this.now()).toISOString().slice(0, 10),
-      defaultModels: (provider) => deps.defaultModels(provider),
-    });
+    const configs = await this.resolve(requests);
     const providers = this.providersFor(configs);
     const active = this.activeCount() + this.reserved;
     if (active + configs.length > this.maxParallelRuns) {
@@ -148,6 +138,30 @@ export class RunManager implements RunManagerApi {
     } finally {
       this.reserved -= configs.length;
     }
+  }
+
+  /**
+   * Checks run requests exactly as `start()` does (configs, dates against the data, providers) without creating
+   * anything; returns the resolved configs. Throws `ValidationError` naming every problem.
+   */
+  async check(requests: RunRequest[]): Promise<RunConfig[]> {
+    const configs = await this.resolve(requests);
+    this.providersFor(configs);
+    return configs;
+  }
+
+  private async resolve(requests: RunRequest[]): Promise<RunConfig[]> {
+    const { deps } = this.options;
+    if (!Array.isArray(requests)) throw new ValidationError('runs must be requested as a list');
+    const coverage = await deps.vendor.coverage();
+    const ranges = await instrumentRanges(deps.vendor, requests);
+    return resolveRunConfigs(requests, {
+      coverage,
+      rangeOf: (ticker) => ranges.get(ticker),
+      dataLabel: deps.vendor.label,
+      today: new Date(this.now()).toISOString().slice(0, 10),
+      defaultModels: (provider) => deps.defaultModels(provider),
+    });
   }
 
   get(runId: string): RunView | undefined {

@@ -142,7 +142,6 @@ export function simulate(bars: readonly Bar[], signals: readonly Signal[], rules
         book.stop = pending.stop_loss;
         book.target = pending.take_profit;
       }
-      pending = null;
     }
     checkLevels(book, bar, (reference, reason) => close(bar.date, bar.date, reference, reason));
     points.push({ date: bar.date, equity: book.cash + book.qty * bar.close, position: book.qty });

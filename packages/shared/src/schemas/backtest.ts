@@ -57,8 +57,6 @@ export type BacktestRequestInput = z.input<typeof BacktestRequestSchema>;
 export const BacktestConfigSchema = BacktestRequestSchema.extend({
   backtest_id: BacktestIdSchema,
   tickers: z.array(z.string()).min(1),
-  quick_think_llm: z.string(),
-  deep_think_llm: z.string(),
   /** Grid dates per ticker (trading days of its own calendar). */
   grid: z.record(z.string(), z.array(z.string())),
   /** Label of the market data, e.g. "csv files in ../shared/data". */
