@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { addBacktestCommand } from './backtest-command.js';
 import { addDataCommands } from './data-fetch-command.js';
 import { RUN_ENV_HELP, SERVE_ENV_HELP } from './help-text.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL, type RawRunFlags } from './parse-options.js';
@@ -75,5 +76,6 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
 
   addDataCommands(program, io, onResult);
   addResumeCommand(program, io, onResult);
+  addBacktestCommand(program, io, onResult);
   return program;
 }
