@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Decision } from '@tradingfloor/shared';
-import type { RunManagerApi } from '@tradingfloor/engine';
+import type { BacktestManagerApi, RunManagerApi } from '@tradingfloor/engine';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { ServerConfig } from './config.js';
@@ -18,6 +18,8 @@ import { WsHub, type WsHubOptions } from './ws/hub.js';
 /** What the app is built from. */
 export interface AppDeps {
   manager: RunManagerApi;
+  /** Backtests over the same manager (issue 14); absent = `/backtests` answers 404. */
+  backtests?: BacktestManagerApi;
   config: ServerConfig;
   /** The providers offered by `GET /config/providers`. */
   providers: () => ProviderInfo[] | Promise<ProviderInfo[]>;
@@ -56,10 +58,11 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     bindHost: config.host,
     maxBufferedBytes: config.wsMaxBufferedBytes,
     renderDecision,
+    ...(deps.backtests ? { backtests: deps.backtests } : {}),
     ...deps.ws,
   });
   const metrics = createServerMetrics(manager, () => hub.clientCounts());
-  const router = buildRouter({ manager, config, providers: deps.providers, ...(deps.dataVendors ? { dataVendors: deps.dataVendors } : {}), metrics, renderDecision, now });
+  const router = buildRouter({ manager, ...(deps.backtests ? { backtests: deps.backtests } : {}), config, providers: deps.providers, ...(deps.dataVendors ? { dataVendors: deps.dataVendors } : {}), metrics, renderDecision, now });
 
   const app = new Koa();
   app.use(errorHandler(deps.onError));

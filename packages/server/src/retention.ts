@@ -95,7 +95,8 @@ export async function runRetention(manager: RunManagerApi, policy: RetentionPoli
   const active = new Set<string>();
   for (const run of manager.list()) {
     // Interrupted runs are waiting to be resumed from their directory: deleting it would lose the run.
-    if (!isActiveStatus(run.status) && run.status !== 'interrupted') continue;
+    // Cells of a backtest stay as long as their backtest: its decisions link to them.
+    if (!isActiveStatus(run.status) && run.status !== 'interrupted' && run.backtest_id === undefined) continue;
     active.add(path.resolve(policy.resultsDir, run.results_path));
     // Also by the layout the run_id implies, whatever form results_path takes.
     const parsed = parseRunId(run.run_id);

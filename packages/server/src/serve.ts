@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  BacktestManager,
   connectStatelyInspector,
   createEngineDepsFromEnv,
   RunManager,
   statelySettingFromEnv,
+  type BacktestManagerApi,
   type RunManagerApi,
   type StatelyInspector,
 } from '@tradingfloor/engine';
@@ -18,6 +20,8 @@ import type { ProviderInfo } from './routes/route-deps.js';
 export interface StartServerOverrides extends ServerConfigOverrides {
   /** A ready manager (tests: scripted providers); the caller then owns its `loadHistory` and `shutdown`. */
   manager?: RunManagerApi;
+  /** Backtests over `manager` (tests); built from the environment when the manager is. */
+  backtests?: BacktestManagerApi;
   /** Providers for `GET /config/providers` (default: described from the environment). */
   providers?: () => ProviderInfo[] | Promise<ProviderInfo[]>;
   /** WebSocket tuning (coalescing window, aggregate interval, heartbeat). */
@@ -49,6 +53,8 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
   const config = loadServerConfig(env, overrides);
   const ownsManager = overrides.manager === undefined;
   let manager = overrides.manager;
+  let backtests = overrides.backtests;
+  let ownBacktests: BacktestManager | null = null;
   const providers = overrides.providers;
   let stately: StatelyInspector | null = null;
   if (manager === undefined) {
@@ -70,9 +76,13 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
     });
     await built.loadHistory();
     manager = built;
+    // Backtests share the manager's limits and results directory; a running one found on disk is interrupted.
+    ownBacktests = new BacktestManager({ runs: built, vendor: deps.vendor, resultsDir: config.resultsDir });
+    await ownBacktests.loadHistory();
+    backtests = ownBacktests;
   }
   const engine = manager;
-  const app = createApp({ manager: engine, config, providers: providers ?? describeProvidersFromEnv(env), dataVendors: describeDataVendorsFromEnv(env), ws: overrides.ws });
+  const app = createApp({ manager: engine, ...(backtests ? { backtests } : {}), config, providers: providers ?? describeProvidersFromEnv(env), dataVendors: describeDataVendorsFromEnv(env), ws: overrides.ws });
   const server = createServer(app.app.callback());
   // Slow or idle sockets cannot hold the process: headers within 30 s, whole requests within 2 min.
   server.headersTimeout = 30_000;
@@ -120,6 +130,8 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
+        // Running backtests stop as interrupted (resumable) before their runs are canceled.
+        await ownBacktests?.interruptAll();
         if (ownsManager) await engine.shutdown();
         stately?.stop();
       })();

@@ -1,5 +1,5 @@
 import type { Decision } from '@tradingfloor/shared';
-import type { DataVendorInfo, ProviderInfo, RunManagerApi } from '@tradingfloor/engine';
+import type { BacktestManagerApi, DataVendorInfo, ProviderInfo, RunManagerApi } from '@tradingfloor/engine';
 import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics/prometheus.js';
 
@@ -8,6 +8,8 @@ export type { ProviderInfo };
 /** What the route handlers are built from. */
 export interface RouteDeps {
   manager: RunManagerApi;
+  /** Backtests (issue 14); absent = `/backtests` answers 404. */
+  backtests?: BacktestManagerApi;
   config: ServerConfig;
   providers: () => ProviderInfo[] | Promise<ProviderInfo[]>;
   /** Market data vendors for `GET /config/providers`; absent = not listed. */

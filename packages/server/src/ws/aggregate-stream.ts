@@ -1,4 +1,4 @@
-import type { ServerMessageOf } from '@tradingfloor/shared';
+import type { ServerMessage, ServerMessageOf } from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
 import type { HubClient } from './hub-client.js';
 
@@ -29,6 +29,13 @@ export class AggregateStream {
   /** `init_all` again: the answer to an aggregate client's resync. */
   sendInit(client: HubClient): void {
     client.send({ type: 'init_all', runs: this.source.list() });
+  }
+
+  /** Sends one message to every aggregate client (serialised once). */
+  broadcast(message: ServerMessage): void {
+    if (this.clients.size === 0) return;
+    const json = JSON.stringify(message);
+    for (const client of this.clients) client.sendRaw(json);
   }
 
   remove(client: HubClient): void {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RunIdSchema, type Decision } from '@tradingfloor/shared';
-import type { RunEvent, RunManagerApi } from '@tradingfloor/engine';
+import type { BacktestManagerApi, RunEvent, RunManagerApi } from '@tradingfloor/engine';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isAllowedHost, isAllowedOrigin } from '../security/origin.js';
 import { tokenMatches, WS_PROTOCOL } from '../security/token.js';
@@ -13,6 +13,8 @@ import { RunPatchStream, type StreamSeqs } from './patch-stream.js';
 /** How the hub is built; everything but `manager` has a default. */
 export interface WsHubOptions {
   manager: RunManagerApi;
+  /** Backtests whose progress goes to aggregate clients as `backtest_update`. */
+  backtests?: Pick<BacktestManagerApi, 'subscribe'>;
   token?: string | undefined;
   allowedOrigins?: readonly string[];
   /** The address the server listens on; a loopback one turns on the `Host` check (DNS rebinding, see `isAllowedHost`). */
@@ -52,6 +54,7 @@ export class WsHub {
   private readonly clients = new Set<HubClient>();
   private readonly unsubscribe: () => void;
   private readonly unsubscribeInspection: () => void;
+  private readonly unsubscribeBacktests: () => void;
   private readonly heartbeat: NodeJS.Timeout | null;
 
   constructor(private readonly options: WsHubOptions) {
@@ -66,6 +69,9 @@ export class WsHub {
     // Inspection records go only to runs someone watches; a manager without inspection sends none.
     this.unsubscribeInspection =
       options.manager.subscribeInspection?.((runId, record, session) => this.streams.get(runId)?.onInspect(record, session)) ?? (() => {});
+    // Backtest progress is small and rare (a cell started or finished): sent to aggregate clients as it happens.
+    this.unsubscribeBacktests =
+      options.backtests?.subscribe((event) => this.aggregate.broadcast({ type: 'backtest_update', backtest: event.summary })) ?? (() => {});
     const every = options.heartbeatMs ?? 30_000;
     this.heartbeat = every > 0 ? setInterval(() => this.pingAll(), every) : null;
     this.heartbeat?.unref();
@@ -94,6 +100,7 @@ export class WsHub {
   async close(): Promise<void> {
     this.unsubscribe();
     this.unsubscribeInspection();
+    this.unsubscribeBacktests();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.aggregate.dispose();
     for (const stream of this.streams.values()) stream.dispose();
