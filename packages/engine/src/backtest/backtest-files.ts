@@ -29,7 +29,7 @@ export const BACKTEST_FILES = {
 } as const;
 
 /** `state.json`: the backtest's status and every cell, rewritten (atomically) whenever a cell changes. */
-export const BacktestStateSchema = z.object({
+const BacktestStateSchema = z.object({
   status: BacktestStatusSchema,
   error: z.string().nullable(),
   updated_at: z.number(),

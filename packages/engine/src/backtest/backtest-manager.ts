@@ -189,7 +189,8 @@ export class BacktestManager {
       runs: this.options.runs,
       vendor: this.options.vendor,
       files: new BacktestFiles(stored.dir),
-      cells: saved?.cells ?? this.cellsToResume(stored),
+      // A cell that was running when the process stopped is not running any more.
+      cells: (saved?.cells ?? this.cellsToResume(stored)).map((c) => (c.status === 'pending' || c.status === 'in_progress' ? { ...c, status: 'interrupted' } : c)),
       status,
       error: saved?.error ?? null,
       metrics: stored.metrics,

@@ -16,14 +16,14 @@ export interface MetricsOptions {
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Sample standard deviation (n − 1); 0 for fewer than two values. */
-export function sampleStd(xs: readonly number[]): number {
+function sampleStd(xs: readonly number[]): number {
   if (xs.length < 2) return 0;
   const m = mean(xs);
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
 /** Simple daily returns of consecutive points. */
-export function dailyReturns(equity: readonly number[]): number[] {
+function dailyReturns(equity: readonly number[]): number[] {
   const out: number[] = [];
   for (let i = 1; i < equity.length; i++) out.push(equity[i]! / equity[i - 1]! - 1);
   return out;

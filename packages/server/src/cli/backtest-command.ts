@@ -9,7 +9,7 @@ import { createBatchDisplay, displayModeFor } from './live-display.js';
 import { parseBacktestFlags, type BacktestPlan, type RawBacktestFlags } from './parse-backtest-flags.js';
 
 /** What the command runs on: the runs' manager and the backtests' manager over the same results directory. */
-export interface BacktestEngine {
+interface BacktestEngine {
   runs: Pick<RunManagerApi, 'shutdown'>;
   backtests: BacktestManagerApi & { loadHistory(): Promise<void> };
 }
