@@ -53,6 +53,10 @@ describe('REST /backtests and backtest_update on the aggregate WebSocket', () =>
     const rows = equity.json.rows.map((r: unknown) => EquityRowSchema.parse(r));
     // 11 trading days from 03-01 to 03-15, for 6 series × (2 tickers + the portfolio).
     expect(rows).toHaveLength(11 * 6 * 3);
+    const portfolio = await h.api('GET', `/backtests/${id}/equity?series=buy_and_hold&ticker=portfolio`);
+    expect(portfolio.json.rows).toEqual(rows.filter((r: { series: string; ticker: string }) => r.series === 'buy_and_hold' && r.ticker === 'PORTFOLIO'));
+    expect(portfolio.json.rows).toHaveLength(11);
+    expect(await h.api('GET', `/backtests/${id}/equity?colour=red`)).toMatchObject({ status: 400, json: { error: expect.stringMatching(/colour/) } });
     const trades = await h.api('GET', `/backtests/${id}/trades`);
     for (const t of trades.json.rows) TradeRowSchema.parse(t);
     expect(trades.json.rows.filter((t: { series: string }) => t.series === 'buy_and_hold')).toHaveLength(2);

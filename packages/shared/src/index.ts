@@ -80,6 +80,7 @@ export {
   BacktestModeSchema,
   BacktestProgressSchema,
   BacktestRequestSchema,
+  BacktestRowsQuerySchema,
   BacktestStartResponseSchema,
   BacktestStatusSchema,
   BacktestSummarySchema,

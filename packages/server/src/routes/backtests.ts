@@ -1,5 +1,7 @@
 import Router from '@koa/router';
-import { BacktestIdSchema, NotFoundError, ValidationError, type BacktestView } from '@tradingfloor/shared';
+import { BacktestIdSchema, BacktestRowsQuerySchema, NotFoundError, ValidationError, type BacktestView } from '@tradingfloor/shared';
+import type { Context } from 'koa';
+import { describeZodError } from '../middleware/error-handler.js';
 import type { BacktestManagerApi } from '@tradingfloor/engine';
 import type { RouteDeps } from './route-deps.js';
 
@@ -10,6 +12,14 @@ function requireBacktest(backtests: BacktestManagerApi, raw: string | undefined)
   const view = backtests.get(parsed.data);
   if (!view) throw new NotFoundError(`Backtest not found: ${parsed.data}`);
   return view;
+}
+
+/** Keeps the rows of the series and ticker a query asks for. */
+function filterRows<T extends { series: string; ticker: string }>(ctx: Context, rows: T[]): T[] {
+  const query = BacktestRowsQuerySchema.safeParse(ctx.query);
+  if (!query.success) throw new ValidationError(describeZodError(query.error, 'query'));
+  const { series, ticker } = query.data;
+  return rows.filter((r) => (series === undefined || r.series === series) && (ticker === undefined || r.ticker === ticker.toUpperCase()));
 }
 
 /**
@@ -47,12 +57,12 @@ export function backtestRoutes(deps: RouteDeps): Router {
 
   router.get('/backtests/:id/equity', async (ctx) => {
     const view = requireBacktest(backtestsOf(), ctx.params.id);
-    ctx.body = { backtest_id: view.summary.backtest_id, status: view.summary.status, rows: await backtestsOf().equity(view.summary.backtest_id) };
+    ctx.body = { backtest_id: view.summary.backtest_id, status: view.summary.status, rows: filterRows(ctx, await backtestsOf().equity(view.summary.backtest_id)) };
   });
 
   router.get('/backtests/:id/trades', async (ctx) => {
     const view = requireBacktest(backtestsOf(), ctx.params.id);
-    ctx.body = { backtest_id: view.summary.backtest_id, status: view.summary.status, rows: await backtestsOf().trades(view.summary.backtest_id) };
+    ctx.body = { backtest_id: view.summary.backtest_id, status: view.summary.status, rows: filterRows(ctx, await backtestsOf().trades(view.summary.backtest_id)) };
   });
 
   router.get('/backtests/:id/decisions', (ctx) => {
