@@ -21,7 +21,9 @@ describe('REST /backtests and backtest_update on the aggregate WebSocket', () =>
     expect(res.status).toBe(202);
     const id: string = res.json.backtest_id;
     expect(id).toMatch(/^bt-\d{8}-\d{6}-[0-9a-f]{6}$/);
-    const last = await ws.waitFor<BacktestUpdate>((m) => m.type === 'backtest_update' && m.backtest.backtest_id === id && m.backtest.status === 'completed');
+    const last = await ws.waitFor<BacktestUpdate>(
+      (m) => m.type === 'backtest_update' && m.backtest.backtest_id === id && m.backtest.status === 'completed',
+    );
     expect(last.backtest.progress).toMatchObject({ total: 8, done: 8, failed: 0, percent: 100 });
     const updates = ws.ofType('backtest_update').filter((m) => m.backtest.backtest_id === id);
     // Started, then every cell's start and end: the done count only grows.
@@ -47,23 +49,36 @@ describe('REST /backtests and backtest_update on the aggregate WebSocket', () =>
     expect(Object.keys(view.metrics!.series)).toContain('buy_and_hold');
 
     const runs = (await h.api('GET', '/runs')).json.runs as Array<{ run_id: string; backtest_id?: string }>;
-    expect(runs.filter((r) => r.backtest_id === id).map((r) => r.run_id).sort()).toEqual(view.cells.map((c) => c.run_id).sort());
+    expect(
+      runs
+        .filter((r) => r.backtest_id === id)
+        .map((r) => r.run_id)
+        .sort(),
+    ).toEqual(view.cells.map((c) => c.run_id).sort());
 
     const equity = await h.api('GET', `/backtests/${id}/equity`);
     const rows = equity.json.rows.map((r: unknown) => EquityRowSchema.parse(r));
     // 11 trading days from 03-01 to 03-15, for 6 series × (2 tickers + the portfolio).
     expect(rows).toHaveLength(11 * 6 * 3);
     const portfolio = await h.api('GET', `/backtests/${id}/equity?series=buy_and_hold&ticker=portfolio`);
-    expect(portfolio.json.rows).toEqual(rows.filter((r: { series: string; ticker: string }) => r.series === 'buy_and_hold' && r.ticker === 'PORTFOLIO'));
+    expect(portfolio.json.rows).toEqual(
+      rows.filter((r: { series: string; ticker: string }) => r.series === 'buy_and_hold' && r.ticker === 'PORTFOLIO'),
+    );
     expect(portfolio.json.rows).toHaveLength(11);
-    expect(await h.api('GET', `/backtests/${id}/equity?colour=red`)).toMatchObject({ status: 400, json: { error: expect.stringMatching(/colour/) } });
+    expect(await h.api('GET', `/backtests/${id}/equity?colour=red`)).toMatchObject({
+      status: 400,
+      json: { error: expect.stringMatching(/colour/) },
+    });
     const trades = await h.api('GET', `/backtests/${id}/trades`);
     for (const t of trades.json.rows) TradeRowSchema.parse(t);
     expect(trades.json.rows.filter((t: { series: string }) => t.series === 'buy_and_hold')).toHaveLength(2);
     const decisions = await h.api('GET', `/backtests/${id}/decisions`);
     expect(decisions.json.cells).toEqual(view.cells);
 
-    expect(await h.api('POST', `/backtests/${id}/cancel`)).toMatchObject({ status: 409, json: { error: expect.stringMatching(/completed/) } });
+    expect(await h.api('POST', `/backtests/${id}/cancel`)).toMatchObject({
+      status: 409,
+      json: { error: expect.stringMatching(/completed/) },
+    });
     expect(await h.api('GET', '/backtests/bt-20240101-000000-abcdef')).toMatchObject({ status: 404, json: { error: expect.any(String) } });
     expect(await h.api('GET', '/backtests/..%2Fetc')).toMatchObject({ status: 400, json: { error: expect.any(String) } });
   });

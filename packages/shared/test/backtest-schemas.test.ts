@@ -25,7 +25,11 @@ describe('backtest schemas', () => {
   });
 
   it('run options carry backtest_id, memory and cassette; a malformed id or cassette mode is refused', () => {
-    const ok = RunOptionsSchema.parse({ backtest_id: 'bt-20240102-153000-a1b2c3', memory: false, cassette: { mode: 'replay', dir: '/tapes' } });
+    const ok = RunOptionsSchema.parse({
+      backtest_id: 'bt-20240102-153000-a1b2c3',
+      memory: false,
+      cassette: { mode: 'replay', dir: '/tapes' },
+    });
     expect(ok).toMatchObject({ backtest_id: 'bt-20240102-153000-a1b2c3', memory: false, cassette: { mode: 'replay', dir: '/tapes' } });
     expect(RunOptionsSchema.safeParse({ backtest_id: '../etc' }).success).toBe(false);
     expect(RunOptionsSchema.safeParse({ cassette: { mode: 'tape', dir: 'x' } }).success).toBe(false);

@@ -37,8 +37,31 @@ const BacktestStateSchema = z.object({
 });
 export type BacktestState = z.infer<typeof BacktestStateSchema>;
 
-const DECISION_COLUMNS = ['ticker', 'date', 'status', 'action', 'rating', 'confidence', 'stop_loss', 'take_profit', 'run_id', 'error'] as const;
-const TRADE_COLUMNS = ['series', 'ticker', 'decision_date', 'date', 'side', 'quantity', 'price', 'cost', 'slippage', 'reason', 'pnl'] as const;
+const DECISION_COLUMNS = [
+  'ticker',
+  'date',
+  'status',
+  'action',
+  'rating',
+  'confidence',
+  'stop_loss',
+  'take_profit',
+  'run_id',
+  'error',
+] as const;
+const TRADE_COLUMNS = [
+  'series',
+  'ticker',
+  'decision_date',
+  'date',
+  'side',
+  'quantity',
+  'price',
+  'cost',
+  'slippage',
+  'reason',
+  'pnl',
+] as const;
 const EQUITY_COLUMNS = ['date', 'series', 'ticker', 'equity', 'position', 'drawdown'] as const;
 
 /** The directory holding every backtest of a results directory. */
@@ -130,7 +153,9 @@ export async function readBacktestHistory(resultsDir: string): Promise<StoredBac
   } catch {
     return [];
   }
-  const stored = await Promise.all(names.filter((n) => BacktestIdSchema.safeParse(n).success).map((n) => readStoredBacktest(join(backtestsRoot(resultsDir), n))));
+  const stored = await Promise.all(
+    names.filter((n) => BacktestIdSchema.safeParse(n).success).map((n) => readStoredBacktest(join(backtestsRoot(resultsDir), n))),
+  );
   return stored.filter((s): s is StoredBacktest => s !== null).sort((a, b) => a.config.created_at - b.config.created_at);
 }
 
@@ -165,4 +190,3 @@ export async function readTradeRows(dir: string): Promise<TradeRow[]> {
     }),
   );
 }
-

@@ -12,7 +12,14 @@ import {
 } from '@tradingfloor/shared';
 import type { MarketDataVendor } from '../data/vendor.js';
 import type { RunManagerApi } from '../run-manager-api.js';
-import { BacktestFiles, readBacktestHistory, readEquityRows, readStoredBacktest, readTradeRows, type StoredBacktest } from './backtest-files.js';
+import {
+  BacktestFiles,
+  readBacktestHistory,
+  readEquityRows,
+  readStoredBacktest,
+  readTradeRows,
+  type StoredBacktest,
+} from './backtest-files.js';
 import { formatBacktestId } from './backtest-grid.js';
 import { BacktestRun, queuedCell } from './backtest-run.js';
 import { resolveBacktest } from './resolve-backtest.js';
@@ -65,7 +72,11 @@ export class BacktestManager {
     const today = new Date(this.now()).toISOString().slice(0, 10);
     const resolved = await resolveBacktest(input, { vendor: this.options.vendor, runs: this.options.runs, today });
     const created = this.now();
-    const config: BacktestConfig = { ...resolved, backtest_id: formatBacktestId(new Date(created), randomBytes(3).toString('hex')), created_at: created };
+    const config: BacktestConfig = {
+      ...resolved,
+      backtest_id: formatBacktestId(new Date(created), randomBytes(3).toString('hex')),
+      created_at: created,
+    };
     const files = await BacktestFiles.create(this.options.resultsDir, config.backtest_id);
     const cells = config.tickers.flatMap((t) => (config.grid[t] ?? []).map((d) => queuedCell(t, d)));
     const run = this.newRun(config, files, cells);
@@ -125,7 +136,8 @@ export class BacktestManager {
   /** Cancels a running backtest (it stays resumable). `ConflictError` when it is not running. */
   cancel(backtestId: string): BacktestSummary {
     const run = this.require(backtestId);
-    if (run.status !== 'running') throw new ConflictError(`backtest ${backtestId} is ${run.status}; only a running backtest can be canceled`);
+    if (run.status !== 'running')
+      throw new ConflictError(`backtest ${backtestId} is ${run.status}; only a running backtest can be canceled`);
     run.stop('canceled');
     return run.summary();
   }
@@ -190,7 +202,9 @@ export class BacktestManager {
       vendor: this.options.vendor,
       files: new BacktestFiles(stored.dir),
       // A cell that was running when the process stopped is not running any more.
-      cells: (saved?.cells ?? this.cellsToResume(stored)).map((c) => (c.status === 'pending' || c.status === 'in_progress' ? { ...c, status: 'interrupted' } : c)),
+      cells: (saved?.cells ?? this.cellsToResume(stored)).map((c) =>
+        c.status === 'pending' || c.status === 'in_progress' ? { ...c, status: 'interrupted' } : c,
+      ),
       status,
       error: saved?.error ?? null,
       metrics: stored.metrics,

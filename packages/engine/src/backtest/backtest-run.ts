@@ -142,7 +142,9 @@ export class BacktestRun {
       await this.loadHistory();
       if (this.config.mode === 'signal') {
         // Date-major order, so every ticker moves forward together.
-        const queue = this.cells.filter((c) => c.status !== 'completed').sort((a, b) => a.date.localeCompare(b.date) || a.ticker.localeCompare(b.ticker));
+        const queue = this.cells
+          .filter((c) => c.status !== 'completed')
+          .sort((a, b) => a.date.localeCompare(b.date) || a.ticker.localeCompare(b.ticker));
         await pool(queue, this.config.parallel, (cell) => this.runCell(cell, undefined));
       } else {
         await pool([...this.config.tickers], this.config.parallel, (ticker) => this.runTicker(ticker));
@@ -186,7 +188,10 @@ export class BacktestRun {
     for (const cell of this.cells.filter((c) => c.ticker === ticker).sort((a, b) => a.date.localeCompare(b.date))) {
       if (this.stopping) return;
       if (cell.status === 'completed') continue;
-      const held = simulate(this.history.get(ticker) ?? [], this.signalsOf(ticker, cell.date), this.rules(), { from: dates[0] ?? cell.date, to: cell.date });
+      const held = simulate(this.history.get(ticker) ?? [], this.signalsOf(ticker, cell.date), this.rules(), {
+        from: dates[0] ?? cell.date,
+        to: cell.date,
+      });
       await this.runCell(cell, positionContext(held.final));
     }
   }
@@ -306,7 +311,12 @@ export class BacktestRun {
   }
 
   private persist(): Promise<void> {
-    return this.o.files.writeState({ status: this.status, error: this.error, updated_at: this.updatedAt, cells: this.cells.map((c) => ({ ...c })) });
+    return this.o.files.writeState({
+      status: this.status,
+      error: this.error,
+      updated_at: this.updatedAt,
+      cells: this.cells.map((c) => ({ ...c })),
+    });
   }
 }
 

@@ -46,9 +46,17 @@ const withDrawdown = (points: readonly EquityPoint[], series: string, ticker: st
  * ticker and as the equal-weight portfolio. Pure.
  */
 export function evaluateBacktest(input: EvaluationInput): Evaluation {
-  const strategies: Array<{ name: string; label: string; signalsOf: (ticker: string, bars: readonly Bar[], dates: readonly string[]) => readonly Signal[] }> = [
+  const strategies: Array<{
+    name: string;
+    label: string;
+    signalsOf: (ticker: string, bars: readonly Bar[], dates: readonly string[]) => readonly Signal[];
+  }> = [
     { name: STRATEGY_SERIES, label: input.strategyLabel, signalsOf: (ticker) => input.decisions.get(ticker) ?? [] },
-    ...BASELINES.map((b) => ({ name: b.name, label: b.label, signalsOf: (_t: string, bars: readonly Bar[], dates: readonly string[]) => b.signals(bars, dates) })),
+    ...BASELINES.map((b) => ({
+      name: b.name,
+      label: b.label,
+      signalsOf: (_t: string, bars: readonly Bar[], dates: readonly string[]) => b.signals(bars, dates),
+    })),
   ];
   const metrics: Record<string, StrategyMetrics> = {};
   const equity: EquityRow[] = [];

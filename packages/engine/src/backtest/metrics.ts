@@ -30,7 +30,12 @@ function dailyReturns(equity: readonly number[]): number[] {
 }
 
 /** The deepest fall from a running peak, with the peak's, the trough's and the recovery's dates. */
-export function maxDrawdown(points: readonly EquityPoint[]): { depth: number; peak: string | null; trough: string | null; recovery: string | null } {
+export function maxDrawdown(points: readonly EquityPoint[]): {
+  depth: number;
+  peak: string | null;
+  trough: string | null;
+  recovery: string | null;
+} {
   let peakValue = -Infinity;
   let peakDate: string | null = null;
   let best = { depth: 0, peak: null as string | null, trough: null as string | null, peakValue: 0 };
@@ -100,7 +105,12 @@ export function computeMetrics(points: readonly EquityPoint[], fills: readonly F
 }
 
 /** Beta = cov(r, r_b) / var(r_b); alpha = (mean(r − rf) − beta · mean(r_b − rf)) × 252. Null without a benchmark on every date. */
-function alphaBeta(points: readonly EquityPoint[], returns: readonly number[], rfDaily: number, benchmark?: ReadonlyMap<string, number>): { alpha: number | null; beta: number | null } {
+function alphaBeta(
+  points: readonly EquityPoint[],
+  returns: readonly number[],
+  rfDaily: number,
+  benchmark?: ReadonlyMap<string, number>,
+): { alpha: number | null; beta: number | null } {
   if (!benchmark || returns.length < 2) return { alpha: null, beta: null };
   const closes = points.map((p) => benchmark.get(p.date));
   if (closes.some((c) => c === undefined)) return { alpha: null, beta: null };

@@ -17,7 +17,8 @@ export type ResolvedBacktest = Omit<BacktestConfig, 'backtest_id' | 'created_at'
 
 const describeIssues = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }>) =>
   issues.map((i) => {
-    if (i.code === 'unrecognized_keys' && i.keys) return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (i.code === 'unrecognized_keys' && i.keys)
+      return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
     const field = i.path.map(String).join('.');
     return field === '' ? i.message : `${field}: ${i.message}`;
   });
@@ -63,17 +64,24 @@ export async function resolveBacktest(
         if (request.from < first || request.to > last)
           return problems.push(`${ticker}: ${request.from} → ${request.to} is outside its data (${first} to ${last})`);
         const days = bars.filter((b) => b.date >= request.from && b.date <= request.to);
-        if (days.length < 2) return problems.push(`${ticker}: ${request.from} → ${request.to} holds ${days.length} trading day(s); a backtest needs at least 2`);
+        if (days.length < 2)
+          return problems.push(
+            `${ticker}: ${request.from} → ${request.to} holds ${days.length} trading day(s); a backtest needs at least 2`,
+          );
         grid[ticker] = gridDates(bars, request.from, request.to, request.every);
       }),
     );
   }
   const cells = Object.values(grid).reduce((n, dates) => n + dates.length, 0);
-  if (cells > MAX_BACKTEST_CELLS) problems.push(`${cells} cells (tickers × dates) is more than ${MAX_BACKTEST_CELLS}; use a larger every or fewer tickers`);
+  if (cells > MAX_BACKTEST_CELLS)
+    problems.push(`${cells} cells (tickers × dates) is more than ${MAX_BACKTEST_CELLS}; use a larger every or fewer tickers`);
   if (problems.length > 0) throw new ValidationError(problems.join('; '));
 
   // Each ticker's first cell as a real run request: the manager refuses what it would refuse at start.
-  const probes: RunRequest[] = tickers.map((ticker) => ({ ticker, options: { ...cellOptions(request, undefined), trade_date: grid[ticker]![0]! } }));
+  const probes: RunRequest[] = tickers.map((ticker) => ({
+    ticker,
+    options: { ...cellOptions(request, undefined), trade_date: grid[ticker]![0]! },
+  }));
   const configs = (await scope.runs.check?.(probes)) ?? [];
   const models = configs[0];
   return {

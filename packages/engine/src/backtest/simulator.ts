@@ -83,7 +83,12 @@ function targetSide(action: Action, allowShort: boolean): -1 | 0 | 1 | null {
  * shares sized on all the sleeve's equity; buys fill at price × (1 + slippage), sells at price × (1 − slippage).
  * Pure: the same inputs give the same result.
  */
-export function simulate(bars: readonly Bar[], signals: readonly Signal[], rules: ExecutionRules, period: { from: string; to: string }): SimulationResult {
+export function simulate(
+  bars: readonly Bar[],
+  signals: readonly Signal[],
+  rules: ExecutionRules,
+  period: { from: string; to: string },
+): SimulationResult {
   const days = bars.filter((b) => b.date >= period.from && b.date <= period.to);
   const byDate = new Map(signals.map((s) => [s.date, s]));
   const book: Book = { cash: rules.capital, qty: 0, entryPrice: 0, entryCost: 0, stop: null, target: null };
@@ -92,7 +97,14 @@ export function simulate(bars: readonly Bar[], signals: readonly Signal[], rules
   const slip = rules.slippage_bps / 10_000;
   let pending: Signal | null = null;
 
-  const execute = (decisionDate: string, date: string, side: 'buy' | 'sell', quantity: number, reference: number, reason: Fill['reason']) => {
+  const execute = (
+    decisionDate: string,
+    date: string,
+    side: 'buy' | 'sell',
+    quantity: number,
+    reference: number,
+    reason: Fill['reason'],
+  ) => {
     const price = side === 'buy' ? reference * (1 + slip) : reference * (1 - slip);
     const fill: Fill = {
       decision_date: decisionDate,
@@ -127,7 +139,13 @@ export function simulate(bars: readonly Bar[], signals: readonly Signal[], rules
     const fill = execute(signal.date, date, side === 1 ? 'buy' : 'sell', quantity, reference, 'signal');
     book.cash += side === 1 ? -quantity * fill.price : quantity * fill.price;
     book.cash -= fill.cost;
-    Object.assign(book, { qty: side * quantity, entryPrice: fill.price, entryCost: fill.cost, stop: signal.stop_loss, target: signal.take_profit });
+    Object.assign(book, {
+      qty: side * quantity,
+      entryPrice: fill.price,
+      entryCost: fill.cost,
+      stop: signal.stop_loss,
+      target: signal.take_profit,
+    });
   };
 
   for (const bar of days) {

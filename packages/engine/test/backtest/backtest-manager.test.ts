@@ -48,7 +48,8 @@ describe('BacktestManager', { timeout: 60_000 }, () => {
     }
     // Never more than --parallel's 3 (the manager's limit) at once: every cell was refused and retried, not failed.
     const dir = done.results_path;
-    for (const f of ['config.json', 'state.json', 'decisions.csv', 'trades.csv', 'equity.csv', 'metrics.json', 'report.md']) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of ['config.json', 'state.json', 'decisions.csv', 'trades.csv', 'equity.csv', 'metrics.json', 'report.md'])
+      expect(existsSync(join(dir, f)), f).toBe(true);
     const metrics = BacktestMetricsSchema.parse(JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')));
     expect(Object.keys(metrics.series)).toEqual(['strategy', 'buy_and_hold', 'macd', 'kdj_rsi', 'zmr', 'sma_crossover']);
     expect(metrics.benchmark).toBeNull(); // no SPY in the demo market

@@ -43,7 +43,9 @@ describe('baselines', () => {
 
   it('buy and hold buys on the first grid date only', () => {
     const bars = barsOf(flat(5));
-    expect(baseline('buy_and_hold').signals(bars, [bars[2]!.date, bars[3]!.date])).toEqual([{ date: bars[2]!.date, action: 'BUY', stop_loss: null, take_profit: null }]);
+    expect(baseline('buy_and_hold').signals(bars, [bars[2]!.date, bars[3]!.date])).toEqual([
+      { date: bars[2]!.date, action: 'BUY', stop_loss: null, take_profit: null },
+    ]);
   });
 
   it('MACD: HOLD while flat (line = signal = 0), BUY after a jump up, SELL after a drop', () => {
@@ -58,7 +60,12 @@ describe('baselines', () => {
     expect(lastAction('kdj_rsi', ramp(30, 200, -2))).toBe('BUY');
     expect(lastAction('kdj_rsi', ramp(30, 100, 2))).toBe('SELL');
     // 100, 101, 100, …: RSI near 50, the close always mid-range of the 9-day window.
-    expect(lastAction('kdj_rsi', Array.from({ length: 30 }, (_, i) => 100 + (i % 2)))).toBe('HOLD');
+    expect(
+      lastAction(
+        'kdj_rsi',
+        Array.from({ length: 30 }, (_, i) => 100 + (i % 2)),
+      ),
+    ).toBe('HOLD');
   });
 
   it('ZMR: more than 1σ below the 20-day mean is BUY, above is SELL, near it HOLD', () => {

@@ -44,31 +44,34 @@ function independentBuyAndHold(ticker: string) {
   };
 }
 
-describe.skipIf(!hasRealData('buy-and-hold against the CSV'))('buy-and-hold and its metrics agree with the CSV (AAPL, GOOGL, AMZN, paper window)', () => {
-  it('to 4 decimals', async () => {
-    const vendor = createCsvVendor({ dir: REAL_DATA_DIR });
-    const tickers = ['AAPL', 'GOOGL', 'AMZN'];
-    const history = new Map(await Promise.all(tickers.map(async (t) => [t, await vendor.bars(t, { asOf: TO })] as const)));
-    const grid = Object.fromEntries(tickers.map((t) => [t, gridDates(history.get(t)!, FROM, TO, 1)]));
-    const evaluation = evaluateBacktest({
-      tickers,
-      grid,
-      to: TO,
-      rules: { capital: CAPITAL, cost_per_trade: COST, slippage_bps: 0, allow_short: false },
-      riskFreeRate: 0,
-      history,
-      decisions: new Map(),
-      strategyLabel: 'none',
-      benchmark: null,
+describe.skipIf(!hasRealData('buy-and-hold against the CSV'))(
+  'buy-and-hold and its metrics agree with the CSV (AAPL, GOOGL, AMZN, paper window)',
+  () => {
+    it('to 4 decimals', async () => {
+      const vendor = createCsvVendor({ dir: REAL_DATA_DIR });
+      const tickers = ['AAPL', 'GOOGL', 'AMZN'];
+      const history = new Map(await Promise.all(tickers.map(async (t) => [t, await vendor.bars(t, { asOf: TO })] as const)));
+      const grid = Object.fromEntries(tickers.map((t) => [t, gridDates(history.get(t)!, FROM, TO, 1)]));
+      const evaluation = evaluateBacktest({
+        tickers,
+        grid,
+        to: TO,
+        rules: { capital: CAPITAL, cost_per_trade: COST, slippage_bps: 0, allow_short: false },
+        riskFreeRate: 0,
+        history,
+        decisions: new Map(),
+        strategyLabel: 'none',
+        benchmark: null,
+      });
+      for (const ticker of tickers) {
+        const m = evaluation.metrics.buy_and_hold!.per_ticker[ticker]!;
+        const expected = independentBuyAndHold(ticker);
+        expect(m.cumulative_return).toBeCloseTo(expected.cumulative, 4);
+        expect(m.annualized_return).toBeCloseTo(expected.annualized, 4);
+        expect(m.annualized_volatility).toBeCloseTo(expected.volatility, 4);
+        expect(m.sharpe!).toBeCloseTo(expected.sharpe, 4);
+        expect(m.max_drawdown).toBeCloseTo(expected.mdd, 4);
+      }
     });
-    for (const ticker of tickers) {
-      const m = evaluation.metrics.buy_and_hold!.per_ticker[ticker]!;
-      const expected = independentBuyAndHold(ticker);
-      expect(m.cumulative_return).toBeCloseTo(expected.cumulative, 4);
-      expect(m.annualized_return).toBeCloseTo(expected.annualized, 4);
-      expect(m.annualized_volatility).toBeCloseTo(expected.volatility, 4);
-      expect(m.sharpe!).toBeCloseTo(expected.sharpe, 4);
-      expect(m.max_drawdown).toBeCloseTo(expected.mdd, 4);
-    }
-  });
-});
+  },
+);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { simulate, type ExecutionRules, type Signal } from '../../src/backtest/simulator.js';
 import type { Bar } from '../../src/data/vendor.js';
 
-const bar = (date: string, open: number, high: number, low: number, close: number): Bar => ({ date, open, high, low, close, adj_close: close, volume: 1000 });
+const bar = (date: string, open: number, high: number, low: number, close: number): Bar => ({
+  date,
+  open,
+  high,
+  low,
+  close,
+  adj_close: close,
+  volume: 1000,
+});
 const BARS: Bar[] = [
   bar('2024-01-01', 10, 10, 10, 10),
   bar('2024-01-02', 11, 12, 10.5, 11.5),
@@ -11,14 +19,31 @@ const BARS: Bar[] = [
 ];
 const PERIOD = { from: '2024-01-01', to: '2024-01-04' };
 const RULES: ExecutionRules = { capital: 100, cost_per_trade: 1, slippage_bps: 0, allow_short: false };
-const sig = (date: string, action: Signal['action'], stop_loss: number | null = null, take_profit: number | null = null): Signal => ({ date, action, stop_loss, take_profit });
+const sig = (date: string, action: Signal['action'], stop_loss: number | null = null, take_profit: number | null = null): Signal => ({
+  date,
+  action,
+  stop_loss,
+  take_profit,
+});
 const equities = (r: ReturnType<typeof simulate>) => r.points.map((p) => p.equity);
 
 describe('simulate', () => {
   it('fills a decision at the next open with whole shares and the fixed cost, then marks at the close', () => {
     const r = simulate(BARS, [sig('2024-01-01', 'BUY')], RULES, PERIOD);
     // floor((100 − 1) / 11) = 9 shares at 11, cash 100 − 99 − 1 = 0.
-    expect(r.fills).toEqual([{ decision_date: '2024-01-01', date: '2024-01-02', side: 'buy', quantity: 9, price: 11, cost: 1, slippage: 0, reason: 'signal', pnl: null }]);
+    expect(r.fills).toEqual([
+      {
+        decision_date: '2024-01-01',
+        date: '2024-01-02',
+        side: 'buy',
+        quantity: 9,
+        price: 11,
+        cost: 1,
+        slippage: 0,
+        reason: 'signal',
+        pnl: null,
+      },
+    ]);
     expect(equities(r)).toEqual([100, 103.5, 108, 90]);
     expect(r.points.map((p) => p.position)).toEqual([0, 9, 9, 9]);
     expect(r.final).toEqual({ side: 'long', quantity: 9, entry_price: 11, stop_loss: null, take_profit: null });
@@ -82,7 +107,12 @@ describe('simulate', () => {
   });
 
   it('a flip from long to short is two fills; a decision on the last day cannot fill', () => {
-    const r = simulate(BARS, [sig('2024-01-01', 'BUY'), sig('2024-01-02', 'SELL'), sig('2024-01-04', 'BUY')], { ...RULES, allow_short: true }, PERIOD);
+    const r = simulate(
+      BARS,
+      [sig('2024-01-01', 'BUY'), sig('2024-01-02', 'SELL'), sig('2024-01-04', 'BUY')],
+      { ...RULES, allow_short: true },
+      PERIOD,
+    );
     expect(r.fills.map((f) => [f.date, f.side, f.quantity])).toEqual([
       ['2024-01-02', 'buy', 9],
       ['2024-01-03', 'sell', 9],
@@ -93,7 +123,10 @@ describe('simulate', () => {
   });
 
   it('ignores bars outside the period (warm-up history)', () => {
-    const r = simulate([bar('2023-12-29', 5, 5, 5, 5), ...BARS], [sig('2023-12-29', 'BUY')], RULES, { from: '2024-01-02', to: '2024-01-03' });
+    const r = simulate([bar('2023-12-29', 5, 5, 5, 5), ...BARS], [sig('2023-12-29', 'BUY')], RULES, {
+      from: '2024-01-02',
+      to: '2024-01-03',
+    });
     expect(r.points.map((p) => p.date)).toEqual(['2024-01-02', '2024-01-03']);
     expect(r.fills).toEqual([]);
   });

@@ -28,7 +28,10 @@ const openEngine: OpenBacktestEngine = async ({ env, resultsDir, maxParallelRuns
 function fail(io: CliIo, err: unknown): number {
   const user = err instanceof TradingFloorError && ([400, 404, 409].includes(err.status) || err.code === 'config');
   const message = err instanceof Error ? err.message : String(err);
-  writeLine(io.stderr, `tradingfloor backtest: ${user ? message : `unexpected failure: ${err instanceof Error ? (err.stack ?? message) : message}`}`);
+  writeLine(
+    io.stderr,
+    `tradingfloor backtest: ${user ? message : `unexpected failure: ${err instanceof Error ? (err.stack ?? message) : message}`}`,
+  );
   return user ? EXIT.usage : EXIT.failed;
 }
 
@@ -72,7 +75,11 @@ async function follow(engine: BacktestEngine, started: BacktestSummary, json: bo
     if (view) rows.splice(0, rows.length, ...backtestRows(view.config.tickers, view.cells, started.created_at, now()));
   };
   refresh();
-  if (!json) writeLine(io.stdout, `Backtest ${id}: ${started.tickers.join(', ')} · ${started.from} → ${started.to} · ${started.progress.total} cells · ${started.mode} mode`);
+  if (!json)
+    writeLine(
+      io.stdout,
+      `Backtest ${id}: ${started.tickers.join(', ')} · ${started.from} → ${started.to} · ${started.progress.total} cells · ${started.mode} mode`,
+    );
   const display = createBatchDisplay(rows, io.stdout, displayModeFor(io.stdout, json), { now, startedAt: now(), color, notes: io.stderr });
   const off = engine.backtests.subscribe((e) => {
     if (e.summary.backtest_id !== id) return;

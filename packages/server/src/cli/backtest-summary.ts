@@ -15,7 +15,10 @@ export function backtestRows(tickers: readonly string[], cells: readonly Backtes
   return tickers.map((ticker) => {
     const mine = cells.filter((c) => c.ticker === ticker);
     const done = mine.filter((c) => c.status === 'completed' || c.status === 'error' || c.status === 'canceled');
-    const latest = done.filter((c) => c.action !== null).sort((a, b) => a.date.localeCompare(b.date)).at(-1);
+    const latest = done
+      .filter((c) => c.action !== null)
+      .sort((a, b) => a.date.localeCompare(b.date))
+      .at(-1);
     const failed = done.filter((c) => c.status !== 'completed').length;
     const finished = done.length === mine.length;
     const started = mine.some((c) => c.status !== 'queued');
@@ -33,17 +36,31 @@ export function backtestRows(tickers: readonly string[], cells: readonly Backtes
   });
 }
 
-const row = (label: string, m: PerformanceMetrics) => [label, pct(m.cumulative_return), pct(m.annualized_return), num(m.sharpe), pct(m.max_drawdown), pct(m.win_rate), String(m.trades)];
+const row = (label: string, m: PerformanceMetrics) => [
+  label,
+  pct(m.cumulative_return),
+  pct(m.annualized_return),
+  num(m.sharpe),
+  pct(m.max_drawdown),
+  pct(m.win_rate),
+  String(m.trades),
+];
 
 /** The end-of-backtest summary: every series' portfolio metrics side by side, then where the files are. */
-export function renderBacktestSummary(summary: BacktestSummary, metrics: BacktestMetrics | null, options: { cwd: string; color?: boolean }): string {
+export function renderBacktestSummary(
+  summary: BacktestSummary,
+  metrics: BacktestMetrics | null,
+  options: { cwd: string; color?: boolean },
+): string {
   const colors = pc.createColors(options.color ?? false);
   const rel = path.relative(options.cwd, summary.results_path);
   const where = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : summary.results_path;
   const lines: string[] = [];
   if (metrics) {
     const table = new Table({
-      head: ['Series (equal-weight portfolio)', 'Cum. return', 'Ann. return', 'Sharpe', 'Max DD', 'Win rate', 'Trades'].map((h) => colors.bold(h)),
+      head: ['Series (equal-weight portfolio)', 'Cum. return', 'Ann. return', 'Sharpe', 'Max DD', 'Win rate', 'Trades'].map((h) =>
+        colors.bold(h),
+      ),
       style: { head: [], border: [], compact: true },
       colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     });
@@ -52,9 +69,12 @@ export function renderBacktestSummary(summary: BacktestSummary, metrics: Backtes
   }
   const { progress } = summary;
   const paint = summary.status === 'completed' ? colors.green : summary.status === 'error' ? colors.red : colors.yellow;
-  lines.push(paint(`backtest ${summary.backtest_id} ${summary.status}: ${progress.done}/${progress.total} cells, ${progress.failed} failed`));
+  lines.push(
+    paint(`backtest ${summary.backtest_id} ${summary.status}: ${progress.done}/${progress.total} cells, ${progress.failed} failed`),
+  );
   if (summary.error) lines.push(colors.red(summary.error));
   lines.push(`results: ${where}`);
-  if (summary.status === 'interrupted' || summary.status === 'canceled') lines.push(`resume with: tradingfloor backtest --resume ${summary.backtest_id}`);
+  if (summary.status === 'interrupted' || summary.status === 'canceled')
+    lines.push(`resume with: tradingfloor backtest --resume ${summary.backtest_id}`);
   return lines.join('\n');
 }

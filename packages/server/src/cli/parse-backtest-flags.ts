@@ -61,7 +61,8 @@ export function parseBacktestFlags(raw: RawBacktestFlags, ctx: { env: Record<str
     if (problems.length > 0 || !id.success) throw new ValidationError(problems.join('\n'));
     return { kind: 'resume', backtestId: id.data, resultsDir, json };
   }
-  for (const flag of ['tickers', 'from', 'to'] as const) if (raw[flag] === undefined) problems.push(`--${flag} is required (or --resume <backtest_id>)`);
+  for (const flag of ['tickers', 'from', 'to'] as const)
+    if (raw[flag] === undefined) problems.push(`--${flag} is required (or --resume <backtest_id>)`);
   let memory: boolean | undefined;
   if (raw.memory !== undefined) {
     const m = raw.memory.trim().toLowerCase();

@@ -39,7 +39,11 @@ export function backtestRoutes(deps: RouteDeps): Router {
       throw new ValidationError('send a JSON object (Content-Type application/json)');
     }
     const tickers = (body as { tickers?: unknown }).tickers;
-    const count = Array.isArray(tickers) ? tickers.length : typeof tickers === 'string' ? tickers.split(/[\s,;]+/).filter(Boolean).length : 0;
+    const count = Array.isArray(tickers)
+      ? tickers.length
+      : typeof tickers === 'string'
+        ? tickers.split(/[\s,;]+/).filter(Boolean).length
+        : 0;
     if (count > deps.config.maxTickersPerRequest)
       throw new ValidationError(`${count} tickers is more than MAX_TICKERS_PER_REQUEST=${deps.config.maxTickersPerRequest}`);
     const summary = await backtestsOf().start(body);
@@ -57,12 +61,20 @@ export function backtestRoutes(deps: RouteDeps): Router {
 
   router.get('/backtests/:id/equity', async (ctx) => {
     const view = requireBacktest(backtestsOf(), ctx.params.id);
-    ctx.body = { backtest_id: view.summary.backtest_id, status: view.summary.status, rows: filterRows(ctx, await backtestsOf().equity(view.summary.backtest_id)) };
+    ctx.body = {
+      backtest_id: view.summary.backtest_id,
+      status: view.summary.status,
+      rows: filterRows(ctx, await backtestsOf().equity(view.summary.backtest_id)),
+    };
   });
 
   router.get('/backtests/:id/trades', async (ctx) => {
     const view = requireBacktest(backtestsOf(), ctx.params.id);
-    ctx.body = { backtest_id: view.summary.backtest_id, status: view.summary.status, rows: filterRows(ctx, await backtestsOf().trades(view.summary.backtest_id)) };
+    ctx.body = {
+      backtest_id: view.summary.backtest_id,
+      status: view.summary.status,
+      rows: filterRows(ctx, await backtestsOf().trades(view.summary.backtest_id)),
+    };
   });
 
   router.get('/backtests/:id/decisions', (ctx) => {

@@ -69,7 +69,12 @@ describe('parseBacktestFlags', () => {
       ].join('\n'),
     );
     expect(() => parseBacktestFlags({ resume: 'bt-1', tickers: 'A' }, ctx)).toThrow(/a backtest id looks like[\s\S]*drop --tickers/);
-    expect(parseBacktestFlags({ resume: 'bt-20240102-153000-a1b2c3' }, ctx)).toEqual({ kind: 'resume', backtestId: 'bt-20240102-153000-a1b2c3', resultsDir: '/work/results', json: false });
+    expect(parseBacktestFlags({ resume: 'bt-20240102-153000-a1b2c3' }, ctx)).toEqual({
+      kind: 'resume',
+      backtestId: 'bt-20240102-153000-a1b2c3',
+      resultsDir: '/work/results',
+      json: false,
+    });
   });
 });
 
@@ -87,7 +92,10 @@ describe('tradingfloor backtest (in-process, demo market, offline model)', { tim
     const { io, stdout, stderr } = captureIo({ cwd: dir });
     expect(await backtestCommand({ ...FLAGS, resultsDir: dir, json: true }, io)).toBe(0);
     expect(stderr.text).toBe('');
-    const doc = JSON.parse(stdout.text) as { backtest: { backtest_id: string; status: string; results_path: string }; metrics: { series: Record<string, unknown> } };
+    const doc = JSON.parse(stdout.text) as {
+      backtest: { backtest_id: string; status: string; results_path: string };
+      metrics: { series: Record<string, unknown> };
+    };
     expect(doc.backtest.status).toBe('completed');
     expect(Object.keys(doc.metrics.series)).toEqual(['strategy', 'buy_and_hold', 'macd', 'kdj_rsi', 'zmr', 'sma_crossover']);
     expect(existsSync(path.join(doc.backtest.results_path, 'report.md'))).toBe(true);

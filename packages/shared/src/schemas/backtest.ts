@@ -204,7 +204,9 @@ export const TradeRowSchema = z.object({
 export type TradeRow = z.infer<typeof TradeRowSchema>;
 
 /** Query of `GET /backtests/:id/equity` and `/trades`: only one series and / or one ticker (`PORTFOLIO` for the portfolio). */
-export const BacktestRowsQuerySchema = z.object({ series: z.string().min(1).max(50).optional(), ticker: z.string().min(1).max(20).optional() }).strict();
+export const BacktestRowsQuerySchema = z
+  .object({ series: z.string().min(1).max(50).optional(), ticker: z.string().min(1).max(20).optional() })
+  .strict();
 
 export const BacktestStartResponseSchema = z.object({ backtest_id: z.string(), status: BacktestStatusSchema });
 export const BacktestListResponseSchema = z.object({ backtests: z.array(BacktestSummarySchema) });
