@@ -3,7 +3,12 @@ import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 
 /** zlib's codes for a compressed body that does not decode (bad header, truncated stream, bad data). */
-const ZLIB_FAILURES = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR', 'Z_STREAM_ERROR', 'Z_NEED_DICT', 'Z_MEM_ERROR']);
+const ZLIB_FAILURES = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR', 'Z_STREAM_ERROR', 'Z_NEED_DICT']);
+
+/** True for gzip/deflate (`Z_…`) and brotli (`ERR__ERROR_…`) decoding failures. */
+function isDecodeFailure(code: unknown): boolean {
+  return typeof code === 'string' && (ZLIB_FAILURES.has(code) || code.startsWith('ERR__ERROR_'));
+}
 
 /**
  * The JSON / form body parser with two checks koa-body lacks:
@@ -39,7 +44,7 @@ export function parseBody(limitBytes: number): Middleware {
       });
     } catch (err) {
       const code = (err as { code?: unknown } | null)?.code;
-      if (!parsed && typeof code === 'string' && ZLIB_FAILURES.has(code)) {
+      if (!parsed && isDecodeFailure(code)) {
         const encoding = ctx.get('Content-Encoding') || 'the declared encoding';
         throw new ValidationError(`request body could not be decoded as ${encoding}: ${(err as Error).message}`);
       }
