@@ -24,7 +24,7 @@ export interface AppDeps {
   /** Market data vendors listed by `GET /config/providers` (default: not listed). */
   dataVendors?: RouteDeps['dataVendors'];
   /** Tuning of the WebSocket hub (coalescing window, aggregate interval, heartbeat). */
-  ws?: Pick<WsHubOptions, 'flushDelayMs' | 'aggregateIntervalMs' | 'heartbeatMs'>;
+  ws?: Pick<WsHubOptions, 'flushDelayMs' | 'aggregateIntervalMs' | 'heartbeatMs' | 'snapshotBudget'>;
   /** Where unexpected errors (500s, hub faults) are reported; default console.error. */
   onError?: (err: unknown) => void;
   now?: () => number;
@@ -55,6 +55,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     allowedOrigins: config.allowedOrigins,
     bindHost: config.host,
     maxBufferedBytes: config.wsMaxBufferedBytes,
+    snapshotBudget: { burst: config.wsResyncBurst, perSecond: config.wsResyncPerMinute / 60 },
     renderDecision,
     ...deps.ws,
   });
