@@ -70,7 +70,9 @@ describe('hostile REST input', () => {
       fc.asyncProperty(BODY, fc.boolean(), async (body, asForm) => {
         tally.rest += 1;
         const res = asForm
-          ? await h.api('POST', '/start-multi', { form: Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) })
+          ? await h.api('POST', '/start-multi', {
+              form: Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+            })
           : await h.api('POST', '/start-multi', { json: body });
         expectClearAnswer(res, `POST /start-multi ${JSON.stringify(body).slice(0, 300)}`);
         await cancelStarted(res.json);
@@ -80,24 +82,56 @@ describe('hostile REST input', () => {
   });
 
   it('raw bodies that are not what the content type says', async () => {
-    const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=latin1', '');
+    const contentType = fc.constantFrom(
+      'application/json',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'application/json; charset=latin1',
+      '',
+    );
     await fc.assert(
-      fc.asyncProperty(contentType, fc.oneof(fc.string({ maxLength: 500 }), fc.jsonValue().map((v) => JSON.stringify(v))), async (type, raw) => {
-        tally.rest += 1;
-        const res = await fetch(`${h.url}/start-multi`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: raw });
-        const text = await res.text();
-        const json = res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : undefined;
-        expectClearAnswer({ status: res.status, json, text }, `POST ${type} ${raw.slice(0, 200)}`);
-        await cancelStarted(json);
-      }),
+      fc.asyncProperty(
+        contentType,
+        fc.oneof(
+          fc.string({ maxLength: 500 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        async (type, raw) => {
+          tally.rest += 1;
+          const res = await fetch(`${h.url}/start-multi`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: raw });
+          const text = await res.text();
+          const json = res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : undefined;
+          expectClearAnswer({ status: res.status, json, text }, `POST ${type} ${raw.slice(0, 200)}`);
+          await cancelStarted(json);
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   it('path segments and query strings', async () => {
-    const segment = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('__proto__', 'constructor', '..', '%00', 'ACME--2024-01-01_00.00.00--abcdef'));
-    const query = fc.dictionary(fc.oneof(fc.constantFrom('status', 'severity', 'limit', 'after_seq', 'q', 'sources', 'token', '__proto__'), fc.string({ maxLength: 10 })), fc.string({ maxLength: 40 }), { maxKeys: 4 });
-    const route = fc.constantFrom('/runs', '/runs/:id/status', '/runs/:id/tree', '/runs/:id/decision', '/runs/:id/logs', '/runs/:id/logs/download', '/runs/:id/inspect', '/runs/:id/chart');
+    const segment = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.constantFrom('__proto__', 'constructor', '..', '%00', 'ACME--2024-01-01_00.00.00--abcdef'),
+    );
+    const query = fc.dictionary(
+      fc.oneof(
+        fc.constantFrom('status', 'severity', 'limit', 'after_seq', 'q', 'sources', 'token', '__proto__'),
+        fc.string({ maxLength: 10 }),
+      ),
+      fc.string({ maxLength: 40 }),
+      { maxKeys: 4 },
+    );
+    const route = fc.constantFrom(
+      '/runs',
+      '/runs/:id/status',
+      '/runs/:id/tree',
+      '/runs/:id/decision',
+      '/runs/:id/logs',
+      '/runs/:id/logs/download',
+      '/runs/:id/inspect',
+      '/runs/:id/chart',
+    );
     await fc.assert(
       fc.asyncProperty(route, segment, query, async (template, id, params) => {
         tally.rest += 1;
@@ -116,7 +150,11 @@ describe('hostile WebSocket frames', () => {
     await ws.next('init_all');
     const frame = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-      fc.record({ action: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('resync', 'log_dump', 'inspect_dump', '__proto__', 'constructor')) }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          action: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('resync', 'log_dump', 'inspect_dump', '__proto__', 'constructor')),
+        })
+        .map((v) => JSON.stringify(v)),
       fc.string({ maxLength: 300 }),
     );
     await fc.assert(

@@ -15,7 +15,14 @@ import { createOfflineProvider } from '../../packages/engine/src/providers/offli
 import { createProviderRegistry } from '../../packages/engine/src/providers/provider-registry.js';
 import { makeWrapProvider } from '../../packages/engine/src/providers/retrying-provider.js';
 import { RunManager } from '../../packages/engine/src/run-manager.js';
-import { createDefaultScript, deferred, startFakeProvider, type FakeProvider, type FakeReply, type FakeRequest } from '../support/fake-provider/index.js';
+import {
+  createDefaultScript,
+  deferred,
+  startFakeProvider,
+  type FakeProvider,
+  type FakeReply,
+  type FakeRequest,
+} from '../support/fake-provider/index.js';
 
 type Status = RunSummary['status'];
 

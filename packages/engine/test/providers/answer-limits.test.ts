@@ -11,7 +11,8 @@ const request = (messages: ChatMessage[] = [{ role: 'user', content: 'go' }]): C
   meta: { runId: 'r', agentRole: 'market_analyst', agentId: 'analysts.market' },
 });
 const signal = new AbortController().signal;
-const calls = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: `c${from + i}`, name: 'get_news', arguments: { q: 'x' } }));
+const calls = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ id: `c${from + i}`, name: 'get_news', arguments: { q: 'x' } }));
 
 function limited(answer: Scripted, limits = { maxAnswerChars: 1_000, maxToolCallsPerTurn: 5 }) {
   return withAnswerLimits(scriptedProvider([answer]).provider, limits);
@@ -42,7 +43,10 @@ describe('answer limits', () => {
       'Market Analyst: the model asked for 6 tool calls in one turn, more than LLM_MAX_TOOL_CALLS (5)',
     );
     // Three calls earlier in the conversation plus three now: over the limit of five.
-    const earlier: ChatMessage[] = [{ role: 'user', content: 'go' }, { role: 'assistant', content: '', tool_calls: calls(3) }];
+    const earlier: ChatMessage[] = [
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: '', tool_calls: calls(3) },
+    ];
     await expect(limited({ toolCalls: calls(3, 3) }).chat(request(earlier), signal)).rejects.toThrow(/asked for 6 tool calls/);
     // A text answer after many calls is fine: the limit is on asking for more.
     expect((await limited({ text: 'report' }).chat(request(earlier), signal)).text).toBe('report');

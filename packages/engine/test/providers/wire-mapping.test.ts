@@ -155,7 +155,11 @@ describe('Anthropic wire mapping', () => {
 
   it('an answer with neither text nor a tool call is a retryable bad_response (unless the output budget ran out)', () => {
     const base = { model: 'c', stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } };
-    for (const content of [[{ type: 'text', text: '' }], [{ type: 'text', text: '  \n' }], [{ type: 'thinking', thinking: 'hm', signature: 's' }]]) {
+    for (const content of [
+      [{ type: 'text', text: '' }],
+      [{ type: 'text', text: '  \n' }],
+      [{ type: 'thinking', thinking: 'hm', signature: 's' }],
+    ]) {
       const error = (() => {
         try {
           fromAnthropicResponse({ ...base, content } as unknown as Anthropic.Message, CTX);

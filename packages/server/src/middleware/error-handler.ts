@@ -10,7 +10,11 @@ import { ZodError } from 'zod';
 export function describeZodError(error: ZodError, what = 'request'): string {
   const parts = error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys')
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${listProblems(issue.keys.map((k) => echoInput(k)), 10, ', ')}`;
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${listProblems(
+        issue.keys.map((k) => echoInput(k)),
+        10,
+        ', ',
+      )}`;
     const field = echoField(issue.path.map(String).join('.'));
     return field === '' ? issue.message : `${field}: ${issue.message}`;
   });

@@ -35,7 +35,9 @@ function collectTickers(body: StartRunsBody, limits: StartLimits): string[] {
 
 function checkCount(tickers: string[], limits: StartLimits): string[] {
   if (!limits.multiRun && tickers.length > 1) {
-    throw new ValidationError(`multi-run is disabled (ENABLE_MULTI_RUN=0): give one ticker, got ${tickers.length} (${listProblems(tickers, 10, ', ')})`);
+    throw new ValidationError(
+      `multi-run is disabled (ENABLE_MULTI_RUN=0): give one ticker, got ${tickers.length} (${listProblems(tickers, 10, ', ')})`,
+    );
   }
   if (tickers.length > limits.maxTickers) {
     throw new ValidationError(
