@@ -1,5 +1,6 @@
 import { ConfigError, ProviderError, ROLE_LABELS } from '@tradingfloor/shared';
 import type { ChatRequest, ChatResponse, LlmProvider } from './provider.js';
+import { ProviderCallError } from './provider-call-error.js';
 
 /** Bounds on what one model answer may carry, so a runaway or hostile model fails its run instead of the server. */
 export interface AnswerLimits {
@@ -59,8 +60,13 @@ export function withAnswerLimits(inner: LlmProvider, limits: AnswerLimits): LlmP
     name: inner.name,
     label: inner.label,
     async chat(request, signal) {
-      const response = await inner.chat(request, signal);
       const role = ROLE_LABELS[request.meta.agentRole] ?? request.meta.agentRole;
+      const response = await inner.chat(request, signal).catch((error: unknown) => {
+        // Refused by size while it arrived (see `sizeLimitedFetch`): name the role like the checks below do.
+        if (error instanceof ProviderCallError && error.kind === 'answer_too_large')
+          throw new ProviderError(`${role}: ${error.message}`, inner.name);
+        throw error;
+      });
       const chars = answerChars(response, limits.maxAnswerChars);
       if (chars > limits.maxAnswerChars) {
         throw new ProviderError(
