@@ -12,14 +12,7 @@ import { ProviderError } from '@tradingfloor/shared';
  * - `answer_too_large` — the answer is over the size `LLM_MAX_ANSWER_CHARS` allows (never retried).
  */
 export type ProviderFailureKind =
-  | 'rate_limit'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'bad_response'
-  | 'client'
-  | 'bad_tool_arguments'
-  | 'answer_too_large';
+  'rate_limit' | 'server' | 'network' | 'timeout' | 'bad_response' | 'client' | 'bad_tool_arguments' | 'answer_too_large';
 
 const RETRYABLE: ReadonlySet<ProviderFailureKind> = new Set(['rate_limit', 'server', 'network', 'timeout', 'bad_response']);
 

@@ -60,7 +60,9 @@ export function resolveSdkConnection(
       baseURL,
       maxRetries: 0,
       timeout: timeoutMs,
-      ...(opts.maxResponseBytes !== undefined ? { fetch: sizeLimitedFetch(opts.maxResponseBytes, { provider: defaults.provider, label }) } : {}),
+      ...(opts.maxResponseBytes !== undefined
+        ? { fetch: sizeLimitedFetch(opts.maxResponseBytes, { provider: defaults.provider, label }) }
+        : {}),
     },
   };
 }

@@ -132,11 +132,14 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     if (!refused) return false;
     const action = refused[1] as 'resync' | 'log_dump';
     const focused = runId.value;
-    setTimeout(() => {
-      if (runId.value !== focused) return;
-      if (action === 'resync' && resyncPending.value) client?.send({ action: 'resync' });
-      if (action === 'log_dump' && logDumpPending.value) client?.send({ action: 'log_dump' });
-    }, Number(refused[2]) * 1000);
+    setTimeout(
+      () => {
+        if (runId.value !== focused) return;
+        if (action === 'resync' && resyncPending.value) client?.send({ action: 'resync' });
+        if (action === 'log_dump' && logDumpPending.value) client?.send({ action: 'log_dump' });
+      },
+      Number(refused[2]) * 1000,
+    );
     return true;
   }
 
