@@ -6,7 +6,7 @@ import { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export type ClientMode = { kind: 'aggregate' } | { kind: 'focused'; runId: string };
 
 /** Default budget of snapshot requests per connection: a burst of 5, then one every 2 s. */
-export const DEFAULT_SNAPSHOT_BUDGET: TokenBucketOptions = { burst: 5, perSecond: 0.5 };
+const DEFAULT_SNAPSHOT_BUDGET: TokenBucketOptions = { burst: 5, perSecond: 0.5 };
 
 /**
  * One WebSocket connection as the hub sees it. Sending never queues without bound: a client whose unsent

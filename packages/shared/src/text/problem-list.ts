@@ -2,7 +2,7 @@
 export const MAX_LISTED_PROBLEMS = 10;
 
 /** Longest piece of a caller's own input an error message repeats back. */
-export const MAX_ECHOED_INPUT_CHARS = 60;
+const MAX_ECHOED_INPUT_CHARS = 60;
 
 /**
  * Joins problems into one message part: the first `max` in order, then `and K more`. A request naming
