@@ -123,7 +123,8 @@ describe('hostile HTTP requests get a 4xx with { error } and log nothing', () =>
     });
     const body = (await res.json()) as { error: string };
     expect(res.status).toBe(400);
-    expect(body.error).toMatch(/max_debate_rounds/);
+    // Not coerced: null / [] became 0 ("at least 1 round") and true became 1 (accepted).
+    expect(body.error).toMatch(/max_debate_rounds: Invalid input: expected number, received/);
     expect(app.manager.started).toHaveLength(0);
   });
 });
