@@ -68,7 +68,7 @@ const tally = { tried: 0, survived: 0 };
 beforeAll(async () => {
   fake = await startFakeProvider();
   resultsDir = await mkdtemp(path.join(tmpdir(), 'tf-model-faults-'));
-  const env = { OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '400', LLM_MAX_CONCURRENCY: '4' };
+  const env = { OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '1500', LLM_MAX_CONCURRENCY: '4' };
   limiter = ConcurrencyLimiter.fromEnv(env);
   const registry = createProviderRegistry(env, { offline: (latencyMs) => createOfflineProvider({ latencyMs }) });
   const wrap = makeWrapProvider(limiter, { baseDelayMs: 5, maxDelayMs: 20 });
@@ -137,6 +137,29 @@ describe.each(PHASES)('model faults %s', (phase) => {
     await until(permitsFree, 'limiter permits to be released');
     await fake.waitUntil((f) => f.inFlight === 0);
     tally.survived += 1;
+  });
+});
+
+describe('a cancel while a call waits out a long retry-after', () => {
+  it('ends the run canceled at once and releases the permit it held', async () => {
+    const normal = createDefaultScript();
+    let n = 0;
+    fake.setScript((req) => (++n === 2 ? { kind: 'rate_limit', retryAfterMs: 30_000 } : normal(req)));
+    fake.reset();
+    const [run] = await manager.start([{ ticker: 'ACME', options: { llm_provider: 'openai', analysts: ['market'] } }]);
+    const runId = run!.run_id;
+    // The retry layer logs the wait before it sleeps.
+    await until(
+      () => (manager.logs(runId)?.entries ?? []).some((e) => e.source === 'retry' && /as the server asked/.test(e.message)),
+      'the backoff',
+    );
+    const canceledAt = Date.now();
+    const requestsBefore = fake.requests.length;
+    manager.cancel(runId);
+    expect((await manager.whenFinished(runId)).status).toBe('canceled');
+    expect(Date.now() - canceledAt).toBeLessThan(5_000);
+    await until(permitsFree, 'limiter permits to be released');
+    expect(fake.requests.length).toBe(requestsBefore); // no attempt after the cancel
   });
 });
 
