@@ -34,6 +34,18 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: 'reliability',
+          root: 'tests',
+          include: ['reliability/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: 'e2e',
           root: 'tests',
           include: ['e2e/**/*.test.ts'],

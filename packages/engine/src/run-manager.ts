@@ -21,6 +21,7 @@ import type { InspectionEvent } from 'xstate';
 import type { DataCoverage } from './data/vendor.js';
 import type { LlmProvider } from './providers/provider.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES, RunLog } from './logs/run-log.js';
+import { sweepTempFiles } from './results/sweep-temp-files.js';
 import { readResultsHistory } from './results/read-history.js';
 import { createRunDirectory } from './results/results-dir.js';
 import { RUN_FILES, RunFiles } from './results/run-files.js';
@@ -323,11 +324,14 @@ export class RunManager implements RunManagerApi {
   }
 
   /**
-   * Lists the runs found in `resultsDir` (history survives a restart): finished ones with their status,
+   * Lists the runs found in `resultsDir` (history survives a restart), after deleting the temp files of
+   * atomic writes a crash left behind: finished ones with their status,
    * decision and logs, unfinished ones as `interrupted`. Runs already known are left as they are.
    * Returns the directories that could not be read, with the reason.
    */
   async loadHistory(): Promise<Array<{ dir: string; reason: string }>> {
+    // Temp files of atomic writes cut short by a crash would otherwise pile up (150 MiB after 20 kills).
+    await sweepTempFiles(this.options.resultsDir);
     const { runs, skipped } = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines);
     for (const stored of runs) {
       if (this.entries.has(stored.runId)) continue;

@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
-import type { Decision } from '@tradingfloor/shared';
+import { MethodNotAllowedError, type Decision } from '@tradingfloor/shared';
 import type { BacktestManagerApi, RunManagerApi } from '@tradingfloor/engine';
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
 import type { ServerConfig } from './config.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/prometheus.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { guard } from './middleware/guard.js';
 import { notFound } from './middleware/not-found.js';
+import { parseBody } from './middleware/parse-body.js';
 import { serveSpa } from './middleware/spa.js';
 import { renderDecisionHtml } from './render/decision-html.js';
 import { isPublicPath } from './routes/api-paths.js';
@@ -26,7 +26,7 @@ export interface AppDeps {
   /** Market data vendors listed by `GET /config/providers` (default: not listed). */
   dataVendors?: RouteDeps['dataVendors'];
   /** Tuning of the WebSocket hub (coalescing window, aggregate interval, heartbeat). */
-  ws?: Pick<WsHubOptions, 'flushDelayMs' | 'aggregateIntervalMs' | 'heartbeatMs'>;
+  ws?: Pick<WsHubOptions, 'flushDelayMs' | 'aggregateIntervalMs' | 'heartbeatMs' | 'snapshotBudget'>;
   /** Where unexpected errors (500s, hub faults) are reported; default console.error. */
   onError?: (err: unknown) => void;
   now?: () => number;
@@ -57,6 +57,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     allowedOrigins: config.allowedOrigins,
     bindHost: config.host,
     maxBufferedBytes: config.wsMaxBufferedBytes,
+    snapshotBudget: { burst: config.wsResyncBurst, perSecond: config.wsResyncPerMinute / 60 },
     renderDecision,
     ...(deps.backtests ? { backtests: deps.backtests } : {}),
     ...deps.ws,
@@ -68,20 +69,17 @@ export function createApp(deps: AppDeps): TradingFloorApp {
   app.use(errorHandler(deps.onError));
   app.use(notFound());
   app.use(guard({ token: config.token, allowedOrigins: config.allowedOrigins, isPublic: isPublicPath, bindHost: config.host }));
+  app.use(parseBody(config.bodyLimitBytes));
+  app.use(router.routes());
+  // A method no route knows (TRACE, PROPFIND, …) is refused like a known one on the wrong path: 405, not
+  // the router's default 501, which the error handler would report as a server fault.
   app.use(
-    koaBody({
-      json: true,
-      urlencoded: true,
-      text: false,
-      multipart: false,
-      jsonStrict: true,
-      jsonLimit: config.bodyLimitBytes,
-      formLimit: config.bodyLimitBytes,
-      patchNode: false,
+    router.allowedMethods({
+      throw: true,
+      notImplemented: () => new MethodNotAllowedError('method not allowed: this server answers GET, HEAD, POST and OPTIONS'),
+      methodNotAllowed: () => new MethodNotAllowedError('method not allowed for this path'),
     }),
   );
-  app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
   app.use(serveSpa(config.webDist));
 
   return {

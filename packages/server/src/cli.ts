@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-/** The `tradingfloor` bin: hands the process's arguments, streams, env and signals to `main`. */
-import { main } from './cli/main.js';
+/**
+ * The `tradingfloor` bin: hands the process's arguments, streams, env and signals to `main`. Signals are
+ * caught before `main` and its dependencies load, so a Ctrl-C in the first second still ends in a summary.
+ */
+import { bufferEarlySignals } from './cli/early-signals.js';
 
+const signals = bufferEarlySignals();
 let code: number;
 try {
+  const { main } = await import('./cli/main.js');
   code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
+    signals,
     exit: (c) => process.exit(c),
   });
 } catch (err) {

@@ -90,6 +90,8 @@ const EnvSchema = z.object({
   WEB_DIST: text,
   BODY_LIMIT: byteSize(256 * 1024),
   WS_MAX_BUFFERED_BYTES: byteSize(8 * 1024 * 1024),
+  WS_RESYNC_BURST: int(5, 1, 10_000),
+  WS_RESYNC_PER_MINUTE: int(30, 1, 600_000),
   RESUME_INTERRUPTED: flag(false),
 });
 
@@ -122,6 +124,10 @@ export interface ServerConfig {
   wsMaxBufferedBytes: number;
   /** Resume every run found `interrupted` at start-up (`RESUME_INTERRUPTED=1`). */
   resumeInterrupted: boolean;
+  /** `resync` / `log_dump` requests one WebSocket connection may make at once (token bucket size). */
+  wsResyncBurst: number;
+  /** Sustained `resync` / `log_dump` requests per minute and connection (token bucket refill). */
+  wsResyncPerMinute: number;
 }
 
 /** Overrides that win over the environment (CLI flags, tests). */
@@ -181,5 +187,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, overrides: ServerConfig
     bodyLimitBytes: e.BODY_LIMIT,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     resumeInterrupted: e.RESUME_INTERRUPTED,
+    wsResyncBurst: e.WS_RESYNC_BURST ?? 5,
+    wsResyncPerMinute: e.WS_RESYNC_PER_MINUTE ?? 30,
   };
 }

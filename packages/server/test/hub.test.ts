@@ -148,3 +148,52 @@ describe('slow clients', () => {
     await healthy.close();
   });
 });
+
+describe('snapshot requests are rate-limited per connection', () => {
+  it('answers resync / log_dump within the budget, then an error and no snapshot until tokens come back', async () => {
+    let now = 1_000_000;
+    t = await startTestApp({ ws: { snapshotBudget: { burst: 3, perSecond: 1, now: () => now } } });
+    const { run_id } = t.manager.create('ACME');
+    const ws = await WsRecorder.connect(`${t.wsUrl}?run_id=${run_id}`);
+    const other = await WsRecorder.connect(`${t.wsUrl}?run_id=${run_id}`);
+    await ws.next('init_run');
+    await other.next('init_run');
+    for (let i = 0; i < 20; i++) ws.send({ action: i % 2 === 0 ? 'resync' : 'log_dump' });
+    ws.send({ action: 'ping' });
+    await ws.next('pong');
+    // 3 answered (resync, log_dump, resync), 17 refused with an error naming the action.
+    expect(ws.ofType('run_snapshot')).toHaveLength(2);
+    expect(ws.ofType('log_snapshot_run')).toHaveLength(1);
+    const errors = ws.ofType('error');
+    expect(errors).toHaveLength(17);
+    expect(errors[0]!.message).toMatch(/^too many log_dump requests on this connection: try again in 1\.0 s$/);
+    // The budget is per connection: another client of the same run is not affected.
+    other.send({ action: 'resync' });
+    await other.next('run_snapshot');
+    // Two seconds later two tokens are back.
+    now += 2_000;
+    ws.send({ action: 'resync' });
+    ws.send({ action: 'resync' });
+    ws.send({ action: 'resync' });
+    ws.send({ action: 'ping' });
+    await ws.waitFor((m) => m.type === 'pong' && ws.ofType('pong').length === 2);
+    expect(ws.ofType('run_snapshot')).toHaveLength(4);
+    expect(ws.ofType('error')).toHaveLength(18);
+    await Promise.all([ws.close(), other.close()]);
+  });
+
+  it('reads the budget from WS_RESYNC_BURST', async () => {
+    t = await startTestApp({ env: { WS_RESYNC_BURST: '2', WS_RESYNC_PER_MINUTE: '1' } });
+    const ws = await WsRecorder.connect(t.wsUrl);
+    await ws.next('init_all');
+    for (let i = 0; i < 4; i++) ws.send({ action: 'resync' });
+    ws.send({ action: 'ping' });
+    await ws.next('pong');
+    expect(ws.ofType('init_all')).toHaveLength(3);
+    expect(ws.ofType('error').map((e) => e.message)).toEqual([
+      expect.stringMatching(/^too many resync requests/),
+      expect.stringMatching(/^too many resync requests/),
+    ]);
+    await ws.close();
+  });
+});

@@ -75,3 +75,15 @@ export class ConfigError extends TradingFloorError {
     super('config', 500, message);
   }
 }
+/** An HTTP method no route answers (TRACE, PROPFIND, an unknown verb, or a known one on the wrong path). */
+export class MethodNotAllowedError extends TradingFloorError {
+  constructor(message: string) {
+    super('method_not_allowed', 405, message);
+  }
+}
+/** A request body over the size limit, refused from its `Content-Length` before it is read. */
+export class PayloadTooLargeError extends TradingFloorError {
+  constructor(message: string) {
+    super('payload_too_large', 413, message);
+  }
+}

@@ -1,3 +1,4 @@
+export { echoInput, listProblems, MAX_LISTED_PROBLEMS } from './text/problem-list.js';
 export { checkTicker, parseTickerList, TickerSchema, type Ticker, type TickerCheck } from './schemas/ticker.js';
 export { formatRunId, formatRunTimestamp, parseRunId, RunIdSchema, type RunId, type RunIdParts } from './schemas/run-id.js';
 export {
@@ -171,7 +172,9 @@ export {
   ConflictError,
   DataUnavailableError,
   ForbiddenError,
+  MethodNotAllowedError,
   NotFoundError,
+  PayloadTooLargeError,
   ProviderError,
   RunCanceledError,
   TooManyRunsError,

@@ -124,6 +124,19 @@ describe('run stream store', () => {
     expect(store.resyncCount).toBe(1);
   });
 
+  it('asks again after the server refused a resync as too many, once the named wait is over', async () => {
+    const peer = await connected();
+    peer.send(statusPatch(2, [fields('analysts.market', 'in_progress')])); // seq 1 lost
+    expect(await peer.nextMessage()).toEqual({ action: 'resync' });
+    peer.send({ type: 'error', message: 'too many resync requests on this connection: try again in 0.05 s' });
+    // The request is still pending and is sent again by itself (no new gap needed).
+    expect(await peer.nextMessage()).toEqual({ action: 'resync' });
+    expect(store.resyncPending).toBe(true);
+    peer.send({ ...initRun(), type: 'run_snapshot', seq: 2 });
+    await until(() => !store.resyncPending);
+    expect(store.seq).toBe(2);
+  });
+
   it('asks for a resync on a content seq gap and drops repeated seqs', async () => {
     const peer = await connected();
     const append = (seq: number, text: string) => ({

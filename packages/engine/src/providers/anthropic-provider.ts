@@ -20,6 +20,7 @@ export interface AnthropicProviderOptions extends SdkProviderOptions {
 export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): LlmProvider {
   const { label, timeoutMs, clientOptions } = resolveSdkConnection(opts, {
     baseURL: 'https://api.anthropic.com',
+    provider: 'anthropic',
     envName: 'ANTHROPIC_BASE_URL',
     defaultLabel: (host) => (host === 'api.anthropic.com' ? 'Anthropic' : `Anthropic-compatible API at ${host}`),
   });

@@ -84,7 +84,8 @@ function textBlocks(text: string): Anthropic.TextBlockParam[] {
 
 /**
  * Reads a Messages API answer into our response: text blocks joined, `tool_use` blocks as tool calls.
- * An answer with no content at all (the Messages API's empty choice) is a retryable `bad_response`.
+ * An answer with no content at all (the Messages API's empty choice), or with neither text nor a tool call
+ * (an empty text block, only a thinking block), is a retryable `bad_response`, so the retry layer asks again.
  */
 export function fromAnthropicResponse(message: Anthropic.Message, ctx: { provider: string; label: string; model: string }): ChatResponse {
   if (typeof message !== 'object' || message === null || !Array.isArray(message.content)) {
@@ -102,9 +103,15 @@ export function fromAnthropicResponse(message: Anthropic.Message, ctx: { provide
       toolCalls.push({ id: block.id, name: block.name, arguments: args });
     }
   }
+  const text = texts.join('\n\n');
+  if (text.trim() === '' && toolCalls.length === 0 && message.stop_reason !== 'max_tokens') {
+    // Claude models sometimes end a turn at once with no text (only a thinking block, or an empty text block);
+    // asking again almost always gives the answer, while accepting it left the run without a report.
+    throw new ProviderCallError(`${ctx.label}: the model answered with no text and no tool call`, ctx.provider, 'bad_response');
+  }
   const usage = message.usage;
   return {
-    text: texts.join('\n\n'),
+    text,
     toolCalls,
     usage: {
       // Cached prompt tokens are still prompt tokens (billed at other rates, which the price table ignores).

@@ -31,6 +31,9 @@ export function classifyFailure(
 ): unknown {
   if (ctx.signal.aborted) return ctx.signal.reason;
   if (err instanceof ProviderCallError) return err;
+  // The SDKs wrap what their `fetch` threw (e.g. the size limit) as a connection error: keep our own verdict.
+  const ours = ownCause(err);
+  if (ours) return ours;
   const { provider, label, sdk } = ctx;
   if (ctx.timedOut || err instanceof sdk.APIConnectionTimeoutError) {
     return new ProviderCallError(`${label}: no answer within ${ctx.timeoutMs} ms (LLM_TIMEOUT_MS)`, provider, 'timeout');
@@ -77,4 +80,14 @@ function describeCause(err: Error): string {
     }
   }
   return text;
+}
+
+/** A `ProviderCallError` somewhere in the cause chain (thrown by our `fetch` and wrapped by the SDK). */
+function ownCause(err: unknown): ProviderCallError | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    current = current.cause;
+    if (current instanceof ProviderCallError) return current;
+  }
+  return undefined;
 }

@@ -17,6 +17,7 @@ export interface OpenAiProviderOptions extends SdkProviderOptions {
 export function createOpenAiProvider(opts: OpenAiProviderOptions = {}): LlmProvider {
   const { host, label, timeoutMs, clientOptions } = resolveSdkConnection(opts, {
     baseURL: 'https://api.openai.com/v1',
+    provider: 'openai',
     envName: 'OPENAI_BASE_URL',
     defaultLabel: (host) => `OpenAI-compatible API at ${host}`,
   });

@@ -8,9 +8,11 @@ import { ProviderError } from '@tradingfloor/shared';
  * - `timeout` — no answer within the per-request timeout;
  * - `bad_response` — the server answered 2xx with something unusable (not JSON, no choices, no content);
  * - `client` — any other 4xx (bad key, unknown model, bad request): retrying cannot help;
- * - `bad_tool_arguments` — the model called a tool with arguments that are not a JSON object.
+ * - `bad_tool_arguments` — the model called a tool with arguments that are not a JSON object;
+ * - `answer_too_large` — the answer is over the size `LLM_MAX_ANSWER_CHARS` allows (never retried).
  */
-export type ProviderFailureKind = 'rate_limit' | 'server' | 'network' | 'timeout' | 'bad_response' | 'client' | 'bad_tool_arguments';
+export type ProviderFailureKind =
+  'rate_limit' | 'server' | 'network' | 'timeout' | 'bad_response' | 'client' | 'bad_tool_arguments' | 'answer_too_large';
 
 const RETRYABLE: ReadonlySet<ProviderFailureKind> = new Set(['rate_limit', 'server', 'network', 'timeout', 'bad_response']);
 

@@ -1,9 +1,11 @@
 import { ValidationError, type ProviderName, type ProvidersResponse, type RunConfig } from '@tradingfloor/shared';
+import { answerLimitsFromEnv } from './answer-limits.js';
 import { createAnthropicProvider } from './anthropic-provider.js';
 import { OFFLINE_MODEL } from './offline/offline-provider.js';
 import { createOpenAiProvider } from './openai-provider.js';
 import { resolveAnthropicSettings, resolveOpenAiSettings } from './presets.js';
 import type { LlmProvider } from './provider.js';
+import { maxResponseBytesFor } from './size-limited-fetch.js';
 
 /** One entry of `GET /config/providers` (the shape of `ProviderInfoSchema`). */
 export type ProviderInfo = ProvidersResponse['providers'][number];
@@ -34,6 +36,8 @@ export interface ProviderRegistry {
 export function createProviderRegistry(env: NodeJS.ProcessEnv, opts: ProviderRegistryOptions): ProviderRegistry {
   const openai = resolveOpenAiSettings(env);
   const anthropic = resolveAnthropicSettings(env);
+  // Answers too large for the answer limits are refused while they arrive, before they are parsed.
+  const maxResponseBytes = maxResponseBytesFor(answerLimitsFromEnv(env).maxAnswerChars);
   const offlineModels = opts.offlineModels ?? { quick: OFFLINE_MODEL, deep: OFFLINE_MODEL };
   let openaiProvider: LlmProvider | undefined;
   let anthropicProvider: LlmProvider | undefined;
@@ -61,6 +65,7 @@ export function createProviderRegistry(env: NodeJS.ProcessEnv, opts: ProviderReg
             apiKey: openai.apiKey,
             timeoutMs: openai.timeoutMs,
             label: openai.label,
+            maxResponseBytes,
           });
           return openaiProvider;
         case 'anthropic':
@@ -70,6 +75,7 @@ export function createProviderRegistry(env: NodeJS.ProcessEnv, opts: ProviderReg
             apiKey: anthropic.apiKey,
             timeoutMs: anthropic.timeoutMs,
             label: anthropic.label,
+            maxResponseBytes,
           });
           return anthropicProvider;
       }

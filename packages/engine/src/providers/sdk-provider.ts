@@ -1,6 +1,7 @@
 import { ValidationError } from '@tradingfloor/shared';
 import { classifyFailure, type SdkErrorClasses } from './classify-failure.js';
 import { withRequestDeadline } from './request-deadline.js';
+import { sizeLimitedFetch } from './size-limited-fetch.js';
 
 /** Default per-request timeout when neither the options nor `LLM_TIMEOUT_MS` name one: 2 minutes. */
 export const DEFAULT_LLM_TIMEOUT_MS = 120_000;
@@ -15,6 +16,8 @@ export interface SdkProviderOptions {
   timeoutMs?: number;
   /** What a user sees, e.g. "Ollama at localhost:11434 (OpenAI-compatible)". */
   label?: string;
+  /** Largest HTTP answer read, in bytes (see `sizeLimitedFetch`); unset = no limit. */
+  maxResponseBytes?: number;
 }
 
 /** An SDK provider's settings, resolved from its options. */
@@ -25,7 +28,7 @@ export interface SdkConnection {
   label: string;
   timeoutMs: number;
   /** Options for the SDK client: credentials passed explicitly, the SDK's own retries off. */
-  clientOptions: { apiKey: string; baseURL: string; maxRetries: 0; timeout: number };
+  clientOptions: { apiKey: string; baseURL: string; maxRetries: 0; timeout: number; fetch?: typeof fetch };
 }
 
 /**
@@ -35,7 +38,7 @@ export interface SdkConnection {
  */
 export function resolveSdkConnection(
   opts: SdkProviderOptions,
-  defaults: { baseURL: string; envName: string; defaultLabel: (host: string) => string },
+  defaults: { provider: 'openai' | 'anthropic'; baseURL: string; envName: string; defaultLabel: (host: string) => string },
 ): SdkConnection {
   const baseURL = opts.baseURL ?? defaults.baseURL;
   let host: string;
@@ -45,10 +48,11 @@ export function resolveSdkConnection(
     throw new ValidationError(`${defaults.envName} is not a valid URL: "${baseURL}"`);
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
+  const label = opts.label ?? defaults.defaultLabel(host);
   return {
     baseURL,
     host,
-    label: opts.label ?? defaults.defaultLabel(host),
+    label,
     timeoutMs,
     clientOptions: {
       // The SDKs refuse to start without a key; keyless servers and key-holding proxies ignore what is sent.
@@ -56,6 +60,9 @@ export function resolveSdkConnection(
       baseURL,
       maxRetries: 0,
       timeout: timeoutMs,
+      ...(opts.maxResponseBytes !== undefined
+        ? { fetch: sizeLimitedFetch(opts.maxResponseBytes, { provider: defaults.provider, label }) }
+        : {}),
     },
   };
 }

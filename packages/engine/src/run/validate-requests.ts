@@ -2,6 +2,7 @@ import {
   PositionSchema,
   RunConfigSchema,
   RunOptionsSchema,
+  listProblems,
   TickerSchema,
   TradingFloorError,
   ValidationError,
@@ -24,7 +25,7 @@ export interface ValidationScope {
 }
 
 const issuesOf = (error: z.ZodError) =>
-  error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  listProblems(error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)));
 
 /**
  * Turns run requests into run configs, checking all of them before any run exists: the ticker, the
@@ -72,7 +73,7 @@ export function resolveRunConfigs(requests: readonly RunRequest[], scope: Valida
     if (!config.success) fail(issuesOf(config.error));
     else configs.push(config.data);
   }
-  if (problems.length > 0) throw new ValidationError(problems.join('; '));
+  if (problems.length > 0) throw new ValidationError(listProblems(problems));
   return configs;
 }
 

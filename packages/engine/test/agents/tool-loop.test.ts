@@ -161,3 +161,24 @@ describe('the tool loop with a scripted model', () => {
     expect(requests).toHaveLength(0);
   });
 });
+
+describe('a cancel during a long tool-call turn', () => {
+  it('stops before the next tool call, not after the whole list', async () => {
+    const controller = new AbortController();
+    const ran: number[] = [];
+    const tool: DataTool = {
+      spec: { name: 'get_price_history', description: '', parameters: {} },
+      // A tool over local data answers at once and never looks at the signal.
+      async run() {
+        ran.push(ran.length);
+        if (ran.length === 3) controller.abort(new Error('run canceled'));
+        return 'ok';
+      },
+    };
+    const calls = Array.from({ length: 500 }, (_, i) => call('get_price_history', {}, `c${i}`));
+    const { provider } = scriptedProvider([{ toolCalls: calls }, { text: 'report' }]);
+    const { ctx } = makeContext({ provider, role: 'market_analyst', tools: [tool], signal: controller.signal });
+    await expect(runAnalyst('market', ctx)).rejects.toThrow('run canceled');
+    expect(ran).toHaveLength(3);
+  });
+});

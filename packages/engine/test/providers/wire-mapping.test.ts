@@ -1,3 +1,4 @@
+import { ProviderCallError } from '../../src/providers/provider-call-error.js';
 import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -150,5 +151,26 @@ describe('Anthropic wire mapping', () => {
         CTX,
       ),
     ).toThrow(/called tool "get_news" with arguments that are not a JSON object/);
+  });
+
+  it('an answer with neither text nor a tool call is a retryable bad_response (unless the output budget ran out)', () => {
+    const base = { model: 'c', stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } };
+    for (const content of [
+      [{ type: 'text', text: '' }],
+      [{ type: 'text', text: '  \n' }],
+      [{ type: 'thinking', thinking: 'hm', signature: 's' }],
+    ]) {
+      const error = (() => {
+        try {
+          fromAnthropicResponse({ ...base, content } as unknown as Anthropic.Message, CTX);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ProviderCallError);
+      expect(error).toMatchObject({ kind: 'bad_response', retryable: true, message: expect.stringMatching(/no text and no tool call/) });
+    }
+    const cut = { ...base, stop_reason: 'max_tokens', content: [{ type: 'thinking', thinking: 'hm', signature: 's' }] };
+    expect(fromAnthropicResponse(cut as unknown as Anthropic.Message, CTX).finishReason).toBe('length');
   });
 });

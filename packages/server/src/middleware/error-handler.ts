@@ -1,16 +1,29 @@
-import { TradingFloorError } from '@tradingfloor/shared';
+import { echoInput, listProblems, TradingFloorError } from '@tradingfloor/shared';
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
 
-/** Turns a zod error into one readable line naming each bad field, e.g. `max_debate_rounds: at most 10 rounds`. */
+/**
+ * Turns a zod error into one readable line naming each bad field, e.g. `max_debate_rounds: at most 10 rounds`.
+ * Long lists are cut (the first problems and a count) and field names are echoed short, so a hostile body
+ * cannot make the answer larger than a few hundred bytes per problem listed.
+ */
 export function describeZodError(error: ZodError, what = 'request'): string {
   const parts = error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys')
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    const field = issue.path.map(String).join('.');
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${listProblems(
+        issue.keys.map((k) => echoInput(k)),
+        10,
+        ', ',
+      )}`;
+    const field = echoField(issue.path.map(String).join('.'));
     return field === '' ? issue.message : `${field}: ${issue.message}`;
   });
-  return `invalid ${what}: ${parts.join('; ')}`;
+  return `invalid ${what}: ${listProblems(parts)}`;
+}
+
+/** A field path as messages show it: as is when short, else cut like any echoed input. */
+function echoField(field: string): string {
+  return field.length <= 60 ? field : echoInput(field);
 }
 
 interface HttpLikeError {

@@ -1,4 +1,4 @@
-import { checkTicker, ValidationError, type Position, type RunOptionsInput, type StartRunsBody } from '@tradingfloor/shared';
+import { checkTicker, listProblems, ValidationError, type Position, type RunOptionsInput, type StartRunsBody } from '@tradingfloor/shared';
 import type { RunRequest } from '@tradingfloor/engine';
 
 /** Limits that apply to one start request. */
@@ -21,16 +21,23 @@ function rawSymbols(body: StartRunsBody): string[] {
 function collectTickers(body: StartRunsBody, limits: StartLimits): string[] {
   const raw = rawSymbols(body);
   if (raw.length === 0) throw new ValidationError('no ticker given: set company_symbols (e.g. "AAPL,MSFT")');
-  const tickers: string[] = [];
+  // A Set keeps the order and merges duplicates without an O(n²) scan of a long list.
+  const tickers = new Set<string>();
   const bad: string[] = [];
   for (const symbol of raw) {
     const check = checkTicker(symbol);
     if (!check.ok) bad.push(check.reason);
-    else if (!tickers.includes(check.ticker)) tickers.push(check.ticker);
+    else tickers.add(check.ticker);
   }
-  if (bad.length > 0) throw new ValidationError(`invalid ticker${bad.length > 1 ? 's' : ''}: ${bad.join('; ')}`);
+  if (bad.length > 0) throw new ValidationError(`invalid ticker${bad.length > 1 ? 's' : ''}: ${listProblems(bad)}`);
+  return checkCount([...tickers], limits);
+}
+
+function checkCount(tickers: string[], limits: StartLimits): string[] {
   if (!limits.multiRun && tickers.length > 1) {
-    throw new ValidationError(`multi-run is disabled (ENABLE_MULTI_RUN=0): give one ticker, got ${tickers.length} (${tickers.join(', ')})`);
+    throw new ValidationError(
+      `multi-run is disabled (ENABLE_MULTI_RUN=0): give one ticker, got ${tickers.length} (${listProblems(tickers, 10, ', ')})`,
+    );
   }
   if (tickers.length > limits.maxTickers) {
     throw new ValidationError(

@@ -46,6 +46,7 @@ export function handleClientFrame(target: HandlerTarget, data: RawData, isBinary
       client.send({ type: 'pong' });
       return;
     case 'resync':
+      if (!takeSnapshotToken(client, 'resync')) return;
       if (stream) client.send({ type: 'run_snapshot', ...stream.snapshot() });
       else aggregate.sendInit(client);
       return;
@@ -54,8 +55,17 @@ export function handleClientFrame(target: HandlerTarget, data: RawData, isBinary
       else client.send({ type: 'error', message: 'inspect_dump needs a focused connection opened with inspect=1 (/ws?run_id=...&inspect=1)' });
       return;
     case 'log_dump':
+      if (stream && !takeSnapshotToken(client, 'log_dump')) return;
       if (stream) client.send(stream.logSnapshot());
       else client.send({ type: 'error', message: 'log_dump needs a focused connection (/ws?run_id=...)' });
       return;
   }
+}
+
+/** Spends one of the client's snapshot tokens; when none is left the client gets an `error` and no snapshot. */
+function takeSnapshotToken(client: HubClient, action: 'resync' | 'log_dump'): boolean {
+  if (client.snapshots.take()) return true;
+  const seconds = (client.snapshots.waitMs() / 1000).toFixed(1);
+  client.send({ type: 'error', message: `too many ${action} requests on this connection: try again in ${seconds} s` });
+  return false;
 }

@@ -1,8 +1,12 @@
 import type { ServerMessage } from '@tradingfloor/shared';
 import { WebSocket } from 'ws';
+import { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 
 /** How a connection subscribed: all runs' summaries, or one run's full stream. */
 export type ClientMode = { kind: 'aggregate' } | { kind: 'focused'; runId: string };
+
+/** Default budget of snapshot requests per connection: a burst of 5, then one every 2 s. */
+const DEFAULT_SNAPSHOT_BUDGET: TokenBucketOptions = { burst: 5, perSecond: 0.5 };
 
 /**
  * One WebSocket connection as the hub sees it. Sending never queues without bound: a client whose unsent
@@ -13,12 +17,21 @@ export class HubClient {
   /** Set by the heartbeat; a client that misses a pong is terminated. */
   alive = true;
 
+  /**
+   * Budget of this connection's snapshot requests (`resync`, `log_dump`): each answer serialises a whole
+   * run or log buffer, so an unlimited client could keep the event loop busy with 19-byte requests.
+   */
+  readonly snapshots: TokenBucket;
+
   constructor(
     readonly ws: WebSocket,
     readonly mode: ClientMode,
     private readonly maxBufferedBytes: number,
     private readonly onSlow: (client: HubClient) => void = () => {},
-  ) {}
+    snapshotBudget: TokenBucketOptions = DEFAULT_SNAPSHOT_BUDGET,
+  ) {
+    this.snapshots = new TokenBucket(snapshotBudget);
+  }
 
   /** Sends an already serialised message (one `JSON.stringify` per broadcast, not per client). */
   sendRaw(json: string): void {

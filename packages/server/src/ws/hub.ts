@@ -9,6 +9,7 @@ import { AggregateStream } from './aggregate-stream.js';
 import { handleClientFrame } from './handlers.js';
 import { HubClient, type ClientMode } from './hub-client.js';
 import { RunPatchStream, type StreamSeqs } from './patch-stream.js';
+import type { TokenBucketOptions } from './token-bucket.js';
 
 /** How the hub is built; everything but `manager` has a default. */
 export interface WsHubOptions {
@@ -28,6 +29,8 @@ export interface WsHubOptions {
   /** Ping interval; a client that has not answered the previous ping is dropped (default 30 s, 0 = off). */
   heartbeatMs?: number;
   renderDecision(decision: Decision): string;
+  /** Budget of `resync` / `log_dump` requests per connection (default `DEFAULT_SNAPSHOT_BUDGET`). */
+  snapshotBudget?: TokenBucketOptions;
   /** Called when a slow client is dropped (for logs and metrics). */
   onSlowClient?: (mode: ClientMode) => void;
 }
@@ -167,7 +170,13 @@ export class WsHub {
   }
 
   private track(ws: WebSocket, mode: ClientMode): HubClient {
-    const client = new HubClient(ws, mode, this.options.maxBufferedBytes ?? 8 * 1024 * 1024, (c) => this.options.onSlowClient?.(c.mode));
+    const client = new HubClient(
+      ws,
+      mode,
+      this.options.maxBufferedBytes ?? 8 * 1024 * 1024,
+      (c) => this.options.onSlowClient?.(c.mode),
+      this.options.snapshotBudget,
+    );
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('error', () => ws.terminate());

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ActionSchema } from './decision.js';
 import { BacktestIdSchema, CassetteSchema, IsoDateSchema, RunOptionsSchema } from './run-config.js';
 import { RunStatusSchema } from './run-status.js';
+import { numberOrNumericText } from './numeric.js';
 
 /**
  * `signal`: every (ticker, date) cell is independent (flat position), all may run at once — the TradingAgents
@@ -27,26 +28,26 @@ export const BacktestRequestSchema = z
     from: IsoDateSchema,
     to: IsoDateSchema,
     /** Every Nth trading day of each instrument's calendar, counted from `from`. */
-    every: z.coerce.number().int().min(1).max(250).default(1),
+    every: numberOrNumericText(z.number().int().min(1).max(250)).default(1),
     mode: BacktestModeSchema.default('signal'),
     /** Cells running at once (also bounded by the server's MAX_PARALLEL_RUNS and the LLM limiter). */
-    parallel: z.coerce.number().int().min(1).max(100).default(3),
+    parallel: numberOrNumericText(z.number().int().min(1).max(100)).default(3),
     llm_provider: RunOptionsSchema.shape.llm_provider,
     quick_think_llm: RunOptionsSchema.shape.quick_think_llm,
     deep_think_llm: RunOptionsSchema.shape.deep_think_llm,
     offline_latency_ms: RunOptionsSchema.shape.offline_latency_ms,
     memory: z.boolean().default(false),
     /** Trading days after a decision at which its outcome is judged (reflection memory). */
-    horizon: z.coerce.number().int().min(1).max(250).default(5),
-    capital: z.coerce.number().positive().max(1e12).default(100_000),
+    horizon: numberOrNumericText(z.number().int().min(1).max(250)).default(5),
+    capital: numberOrNumericText(z.number().positive().max(1e12)).default(100_000),
     /** Fixed cost of every fill. */
-    cost_per_trade: z.coerce.number().min(0).max(1e6).default(1),
+    cost_per_trade: numberOrNumericText(z.number().min(0).max(1e6)).default(1),
     /** Slippage against the fill price, in basis points (buys pay more, sells get less). */
-    slippage_bps: z.coerce.number().min(0).max(1000).default(0),
+    slippage_bps: numberOrNumericText(z.number().min(0).max(1000)).default(0),
     /** SELL opens a short instead of going flat. */
     allow_short: z.boolean().default(false),
     /** Annual risk-free rate for Sharpe, Sortino and alpha, e.g. 0.05. */
-    risk_free_rate: z.coerce.number().min(-1).max(1).default(0),
+    risk_free_rate: numberOrNumericText(z.number().min(-1).max(1)).default(0),
     cassette: CassetteSchema.optional(),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { numberOrNumericText } from './numeric.js';
 import { ANALYST_KINDS, AnalystKindSchema } from './roles.js';
 import { parseDataVendorSpec } from './data-vendors.js';
 import { PositionSchema } from './position.js';
@@ -35,7 +36,7 @@ export type Cassette = z.infer<typeof CassetteSchema>;
 /** A backtest id: `bt-<YYYYMMDD>-<HHMMSS>-<6 hex>` (UTC), safe as a directory name. */
 export const BacktestIdSchema = z.string().regex(/^bt-\d{8}-\d{6}-[0-9a-f]{6}$/, 'a backtest id looks like bt-20240102-153000-a1b2c3');
 
-const Rounds = z.coerce.number().int('rounds must be a whole number').min(1, 'at least 1 round').max(10, 'at most 10 rounds');
+const Rounds = numberOrNumericText(z.number().int('rounds must be a whole number').min(1, 'at least 1 round').max(10, 'at most 10 rounds'));
 
 /** Fields a run can set besides its ticker; shared by the REST body, the CLI and the run config. */
 export const RunOptionsSchema = z
@@ -55,11 +56,11 @@ export const RunOptionsSchema = z
     /** Model for the research manager and portfolio manager; defaults per provider. */
     deep_think_llm: z.string().min(1).max(200).optional(),
     /** Simulated latency of each offline-model call, so offline runs stream like real ones. */
-    offline_latency_ms: z.coerce.number().int().min(0).max(60_000).default(0),
+    offline_latency_ms: numberOrNumericText(z.number().int().min(0).max(60_000)).default(0),
     /** Run the analysts one after another instead of in parallel (for comparison). */
     sequential_analysts: z.boolean().default(false),
     /** Cost of one trade in the account currency, which the trader weighs against the expected move. */
-    cost_per_trade: z.coerce.number().min(0).max(1_000_000).optional(),
+    cost_per_trade: numberOrNumericText(z.number().min(0).max(1_000_000)).optional(),
     /** Market data vendor chains of this run, e.g. `prices:yahoo,csv;news:yahoo` (default: the server's `DATA_VENDORS`). */
     data_vendors: z
       .string()

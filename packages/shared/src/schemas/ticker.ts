@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { echoInput } from '../text/problem-list.js';
 
 /** Longest base symbol we accept (exchange symbols are at most 5–6 characters; 10 leaves room for ETFs and ADRs). */
 const MAX_BASE_LENGTH = 10;
@@ -15,21 +16,23 @@ export type TickerCheck = { ok: true; ticker: string } | { ok: false; input: str
 export function checkTicker(raw: string): TickerCheck {
   const input = raw;
   const ticker = raw.trim().toUpperCase();
+  // The reason repeats the input, cut short: a 100 KB "ticker" must not come back as a 100 KB error.
+  const shown = echoInput(input);
   const fail = (reason: string): TickerCheck => ({ ok: false, input, reason });
   if (ticker.length === 0) return fail('ticker is empty');
   const bad = [...ticker].find((ch) => !/[A-Z0-9.-]/.test(ch));
   if (bad !== undefined) {
-    return fail(`"${input}" contains ${JSON.stringify(bad)}: only letters, digits and one "." or "-" class suffix are allowed`);
+    return fail(`${shown} contains ${JSON.stringify(bad)}: only letters, digits and one "." or "-" class suffix are allowed`);
   }
   const separators = ticker.match(/[.-]/g) ?? [];
-  if (separators.length > 1) return fail(`"${input}" has more than one "." or "-": at most one class suffix is allowed`);
+  if (separators.length > 1) return fail(`${shown} has more than one "." or "-": at most one class suffix is allowed`);
   const [base = '', suffix] = ticker.split(/[.-]/);
-  if (base.length === 0) return fail(`"${input}" must start with a letter or digit`);
-  if (!/[A-Z]/.test(base)) return fail(`"${input}" has no letter: a ticker is not a number`);
-  if (base.length > MAX_BASE_LENGTH) return fail(`"${input}" is longer than ${MAX_BASE_LENGTH} characters before the suffix`);
+  if (base.length === 0) return fail(`${shown} must start with a letter or digit`);
+  if (!/[A-Z]/.test(base)) return fail(`${shown} has no letter: a ticker is not a number`);
+  if (base.length > MAX_BASE_LENGTH) return fail(`${shown} is longer than ${MAX_BASE_LENGTH} characters before the suffix`);
   if (suffix !== undefined) {
-    if (suffix.length === 0) return fail(`"${input}" ends with a separator: the class suffix is missing`);
-    if (suffix.length > MAX_SUFFIX_LENGTH) return fail(`"${input}" has a class suffix longer than ${MAX_SUFFIX_LENGTH} characters`);
+    if (suffix.length === 0) return fail(`${shown} ends with a separator: the class suffix is missing`);
+    if (suffix.length > MAX_SUFFIX_LENGTH) return fail(`${shown} has a class suffix longer than ${MAX_SUFFIX_LENGTH} characters`);
   }
   return { ok: true, ticker };
 }

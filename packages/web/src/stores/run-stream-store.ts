@@ -123,6 +123,26 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     protocolErrors.value = [...protocolErrors.value.slice(-9), message];
   }
 
+  /**
+   * The server rate-limits `resync` / `log_dump` per connection ("too many resync requests …: try again in
+   * 1.5 s"). The request is still needed: ask again once the named wait is over, for the run still in focus.
+   */
+  function retryRefusedSnapshot(message: string): boolean {
+    const refused = /^too many (resync|log_dump) requests.*try again in ([\d.]+) s/.exec(message);
+    if (!refused) return false;
+    const action = refused[1] as 'resync' | 'log_dump';
+    const focused = runId.value;
+    setTimeout(
+      () => {
+        if (runId.value !== focused) return;
+        if (action === 'resync' && resyncPending.value) client?.send({ action: 'resync' });
+        if (action === 'log_dump' && logDumpPending.value) client?.send({ action: 'log_dump' });
+      },
+      Number(refused[2]) * 1000,
+    );
+    return true;
+  }
+
   function requestResync(): void {
     if (resyncPending.value) return;
     resyncPending.value = true;
@@ -169,6 +189,7 @@ export const useRunStreamStore = defineStore('run-stream', () => {
   function handle(msg: ServerMessage): void {
     if (msg.type === 'error') {
       noteError(msg.message);
+      if (retryRefusedSnapshot(msg.message)) return;
       if (/not found/i.test(msg.message)) {
         notFound.value = true;
         client?.close(); // the server closes too; do not reconnect to a run that does not exist

@@ -1,0 +1,51 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Name of a temp file `writeFileAtomic` leaves behind when the process dies between write and rename. */
+const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** True when a process with this pid is running (ours or another writer sharing the results directory). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function entries(dir: string) {
+  return readdir(dir, { withFileTypes: true }).catch(() => []);
+}
+
+/**
+ * Deletes the temp files of atomic writes that were cut short by a crash or a kill, in every run directory
+ * (`<results>/<TICKER>/<stamp>/` and its `reports/`). A temp file whose writer is still running (another
+ * server or CLI on the same directory) is left alone. Returns how many files were removed and their bytes
+ * are gone; failures to delete one file are skipped (the next start tries again).
+ */
+export async function sweepTempFiles(resultsDir: string): Promise<number> {
+  let removed = 0;
+  const sweep = async (dir: string) => {
+    for (const entry of await entries(dir)) {
+      const match = entry.isFile() ? TEMP_FILE.exec(entry.name) : null;
+      if (!match || isRunning(Number(match[1]))) continue;
+      await rm(join(dir, entry.name), { force: true }).then(
+        () => (removed += 1),
+        () => {},
+      );
+    }
+  };
+  for (const ticker of await entries(resultsDir)) {
+    if (!ticker.isDirectory()) continue;
+    for (const run of await entries(join(resultsDir, ticker.name))) {
+      if (!run.isDirectory()) continue;
+      const dir = join(resultsDir, ticker.name, run.name);
+      await sweep(dir);
+      await sweep(join(dir, 'reports'));
+    }
+  }
+  return removed;
+}
