@@ -55,6 +55,12 @@ async function instrumentRanges(vendor: EngineDeps['vendor'], requests: readonly
   return ranges;
 }
 
+/** A batch id: the request's UTC time and 3 random bytes, e.g. `20261206-173512-a1b2c3`. */
+function newBatchId(at: Date): string {
+  const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
 /** Default `MAX_PARALLEL_RUNS`. */
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
 
@@ -121,13 +127,16 @@ export class RunManager implements RunManagerApi {
     if (!Array.isArray(requests)) throw new ValidationError('runs must be requested as a list');
     const coverage = await deps.vendor.coverage();
     const ranges = await instrumentRanges(deps.vendor, requests);
-    const configs = resolveRunConfigs(requests, {
+    const resolved = resolveRunConfigs(requests, {
       coverage,
       rangeOf: (ticker) => ranges.get(ticker),
       dataLabel: deps.vendor.label,
       today: new Date(this.now()).toISOString().slice(0, 10),
       defaultModels: (provider) => deps.defaultModels(provider),
     });
+    // Every run of one request shares a batch id (the board groups and filters by it).
+    const batchId = newBatchId(new Date(this.now()));
+    const configs = resolved.map((config) => ({ ...config, batch_id: config.batch_id ?? batchId }));
     const providers = this.providersFor(configs);
     const active = this.activeCount() + this.reserved;
     if (active + configs.length > this.maxParallelRuns) {
