@@ -2,6 +2,7 @@ import type { BenchOptions } from './bench-options.js';
 import { measureScale } from './concurrent-scale.js';
 import { measureCriticalPath } from './critical-path.js';
 import { measureApi } from './api-latency.js';
+import { measureBoardApi } from './board-api.js';
 import { measureLimiter } from './limiter-throughput.js';
 import { measurePatchEfficiency } from './patch-efficiency.js';
 import { measureServerLoad } from './server-load.js';
@@ -14,4 +15,5 @@ export const BENCH_GROUPS: Record<string, (options: BenchOptions, args: unknown)
   'server-load': measureServerLoad,
   'patch-efficiency': measurePatchEfficiency,
   api: measureApi,
+  'board-api': measureBoardApi,
 };

@@ -33,6 +33,7 @@ const PLAN: Array<{ name: string; run(options: BenchOptions): Promise<Figure[]> 
   { name: 'server-load', run: (o) => inWorker('server-load', o) },
   { name: 'patch-efficiency', run: (o) => inWorker('patch-efficiency', o) },
   { name: 'api', run: (o) => inWorker('api', o) },
+  { name: 'board-api', run: (o) => inWorker('board-api', o) },
 ];
 
 function log(line: string): void {

@@ -1,8 +1,7 @@
-import { RUN_SORT_KEYS, RunListQuerySchema, ValidationError, type RunSummary } from '@tradingfloor/shared';
+import { compareEntries, RUN_SORT_KEYS, RunListQuerySchema, sortValue, ValidationError, type RunSummary } from '@tradingfloor/shared';
 import type { RunEvent } from '@tradingfloor/engine';
 import { describe, expect, it } from 'vitest';
 import { RunIndex } from '../src/runs/run-index.js';
-import { compareEntries, sortValue } from '../src/runs/run-sort.js';
 
 const STATUSES = ['pending', 'in_progress', 'completed', 'error', 'canceled', 'interrupted'] as const;
 const ACTIONS = ['BUY', 'SELL', 'HOLD', null] as const;
@@ -106,6 +105,10 @@ describe('RunIndex', () => {
     const moved = { ...runs[3]!, overall_progress: 100 };
     src.emit({ type: 'changed', run_id: moved.run_id, summary: moved });
     expect(top().run_id).toBe(moved.run_id);
+    // A filtered list asked before a change is not served stale after it.
+    const sellsBefore = index.page({ ...parse({ action: 'SELL' }), limit: 50 }).total;
+    src.emit({ type: 'changed', run_id: runs[0]!.run_id, summary: { ...runs[0]!, action: 'SELL' } });
+    expect(index.page({ ...parse({ action: 'SELL' }), limit: 50 }).total).toBe(sellsBefore + (runs[0]!.action === 'SELL' ? 0 : 1));
     const fresh = summary(99);
     src.emit({ type: 'created', run_id: fresh.run_id, summary: fresh });
     expect(index.size).toBe(11);

@@ -82,6 +82,7 @@ export {
   type RunSort,
   type RunSortKey,
 } from './protocol/run-query.js';
+export { compareEntries, sortValue, type SortEntry, type SortValue } from './protocol/run-sort.js';
 export {
   InspectionRecordSchema,
   MachineStateValueSchema,

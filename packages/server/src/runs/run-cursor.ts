@@ -1,5 +1,4 @@
-import { ValidationError, type RunSort } from '@tradingfloor/shared';
-import type { SortEntry } from './run-sort.js';
+import { ValidationError, type RunSort, type SortEntry } from '@tradingfloor/shared';
 
 /** The wire form of a sort: `confidence` or `-confidence`. */
 export const sortName = (sort: RunSort): string => `${sort.desc ? '-' : ''}${sort.key}`;

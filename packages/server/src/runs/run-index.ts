@@ -1,9 +1,20 @@
-import { RUN_SORT_KEYS, type RunListQuery, type RunPageResponse, type RunSort, type RunSortKey, type RunSummary } from '@tradingfloor/shared';
+import {
+  compareEntries,
+  RUN_SORT_KEYS,
+  sortValue,
+  type RunListQuery,
+  type RunPageResponse,
+  type RunSort,
+  type RunSortKey,
+  type RunSummary,
+  type SortEntry,
+} from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
 import { decodeCursor, encodeCursor } from './run-cursor.js';
-import { compareEntries, sortValue, type SortEntry } from './run-sort.js';
 
 const DEFAULT_SORT: RunSort = { key: 'created_at', desc: false };
+/** Filtered lists kept at once (a few boards with different filters). */
+const MAX_FILTERED_LISTS = 16;
 
 /** One sorted order of every run; rebuilt lazily, only after a run's value for its key changed. */
 interface SortedList {
@@ -37,6 +48,9 @@ export class RunIndex {
   private readonly runs = new Map<string, RunSummary>();
   private readonly lists = new Map<string, SortedList>();
   private readonly unsubscribe: () => void;
+  /** Recently asked filtered lists, valid while `version` is unchanged (any change of any run bumps it). */
+  private readonly filtered = new Map<string, { version: number; entries: SortEntry[] }>();
+  private version = 0;
 
   constructor(source: Pick<RunManagerApi, 'list' | 'subscribe'>) {
     // Subscribe first: an event between the two steps then overwrites the listed summary, never the reverse.
@@ -55,41 +69,37 @@ export class RunIndex {
   /** One page of runs matching the query's filters in its sort order, after its cursor. */
   page(query: RunListQuery & { limit: number }): RunPageResponse {
     const sort = query.sort ?? DEFAULT_SORT;
-    const entries = this.sorted(sort);
-    const start = query.cursor === undefined ? 0 : this.after(entries, decodeCursor(query.cursor, sort), sort.desc);
-    const matches = predicateOf(query);
-    const runs: RunSummary[] = [];
-    let last: SortEntry | null = null;
-    let more = false;
-    let total = matches === null ? entries.length : 0;
-    for (let i = matches === null ? start : 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      const run = this.runs.get(entry.id)!;
-      if (matches !== null) {
-        if (!matches(run)) continue;
-        total++;
-        if (i < start) continue;
-      }
-      if (runs.length < query.limit) {
-        runs.push(run);
-        last = entry;
-      } else {
-        more = true;
-        if (matches === null) break;
-      }
-    }
-    return { runs, total, next_cursor: more && last ? encodeCursor(sort, last) : null };
+    const list = this.matching(query, sort);
+    const start = query.cursor === undefined ? 0 : this.after(list, decodeCursor(query.cursor, sort), sort.desc);
+    const slice = list.slice(start, start + query.limit);
+    const more = start + query.limit < list.length;
+    return {
+      runs: slice.map((entry) => this.runs.get(entry.id)!),
+      total: list.length,
+      next_cursor: more && slice.length > 0 ? encodeCursor(sort, slice[slice.length - 1]!) : null,
+    };
   }
 
   /** Every run matching the query's filters, in its sort order (the unpaged `GET /runs`). */
   all(query: RunListQuery): RunSummary[] {
+    return this.matching(query, query.sort ?? DEFAULT_SORT).map((entry) => this.runs.get(entry.id)!);
+  }
+
+  /**
+   * The sorted entries matching the query's filters. A filtered list is kept until any run changes, so paging
+   * through a filtered history (which never changes) scans it once, not once per page.
+   */
+  private matching(query: RunListQuery, sort: RunSort): SortEntry[] {
+    const entries = this.sorted(sort);
     const matches = predicateOf(query);
-    const out: RunSummary[] = [];
-    for (const entry of this.sorted(query.sort ?? DEFAULT_SORT)) {
-      const run = this.runs.get(entry.id)!;
-      if (matches === null || matches(run)) out.push(run);
-    }
-    return out;
+    if (matches === null) return entries;
+    const key = JSON.stringify([sort, query.status, query.action, query.q, query.from, query.to, query.batch, query.backtest]);
+    const cached = this.filtered.get(key);
+    if (cached && cached.version === this.version) return cached.entries;
+    const list = entries.filter((entry) => matches(this.runs.get(entry.id)!));
+    if (this.filtered.size >= MAX_FILTERED_LISTS) this.filtered.delete(this.filtered.keys().next().value!);
+    this.filtered.set(key, { version: this.version, entries: list });
+    return list;
   }
 
   dispose(): void {
@@ -99,6 +109,7 @@ export class RunIndex {
   private put(summary: RunSummary): void {
     const before = this.runs.get(summary.run_id);
     this.runs.set(summary.run_id, summary);
+    this.version++;
     for (const key of RUN_SORT_KEYS) {
       if (before !== undefined && sortValue(before, key) === sortValue(summary, key)) continue;
       this.markDirty(key);
@@ -107,6 +118,7 @@ export class RunIndex {
 
   private remove(runId: string): void {
     if (!this.runs.delete(runId)) return;
+    this.version++;
     for (const key of RUN_SORT_KEYS) this.markDirty(key);
   }
 

@@ -1,4 +1,7 @@
-import { RATINGS, type RunSortKey, type RunStatus, type RunSummary } from '@tradingfloor/shared';
+import { RATINGS } from '../schemas/decision.js';
+import type { RunStatus } from '../schemas/run-status.js';
+import type { RunSummary } from '../schemas/run-summary.js';
+import type { RunSortKey } from './run-query.js';
 
 /** A sortable value of a run; null sorts last in both directions. */
 export type SortValue = number | string | null;
