@@ -20,7 +20,7 @@ interface StoredBoard {
 const DEFAULT_SORT: BoardSort = { key: 'created_at', desc: true };
 
 function loadStored(): StoredBoard {
-  let raw: Partial<StoredBoard> | null = null;
+  let raw: Partial<StoredBoard> | null;
   try {
     raw = JSON.parse(localStorage.getItem(BOARD_PREFS_KEY) ?? 'null') as Partial<StoredBoard> | null;
   } catch {
