@@ -3,6 +3,7 @@ import { measureScale } from './concurrent-scale.js';
 import { measureCriticalPath } from './critical-path.js';
 import { measureApi } from './api-latency.js';
 import { measureBoardApi } from './board-api.js';
+import { measureBoardUi } from './board-ui.js';
 import { measureLimiter } from './limiter-throughput.js';
 import { measurePatchEfficiency } from './patch-efficiency.js';
 import { measureServerLoad } from './server-load.js';
@@ -16,4 +17,5 @@ export const BENCH_GROUPS: Record<string, (options: BenchOptions, args: unknown)
   'patch-efficiency': measurePatchEfficiency,
   api: measureApi,
   'board-api': measureBoardApi,
+  'board-ui': measureBoardUi,
 };

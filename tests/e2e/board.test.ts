@@ -39,7 +39,16 @@ async function column(page: Page, col: string): Promise<string[]> {
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE_PATH });
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, target: JSON.stringify(v.nodes[0]?.target ?? []) }));
   });
@@ -76,12 +85,18 @@ describe('the board', () => {
     await page.locator(`[role="row"][data-run-id="${running.run_id}"] input[type=checkbox]`).check();
     await snap(page, 'board-running-1280');
     await page.locator('[data-test="board-cancel"]').click();
-    await expect.poll(() => page.locator(`[role="row"][data-run-id="${running.run_id}"] [data-status]`).getAttribute('data-status'), { timeout: 20_000 }).toBe('canceled');
+    await expect
+      .poll(() => page.locator(`[role="row"][data-run-id="${running.run_id}"] [data-status]`).getAttribute('data-status'), {
+        timeout: 20_000,
+      })
+      .toBe('canceled');
     await page.getByRole('button', { name: 'Clear selection' }).click();
 
     // Every other run ends with a decision.
-    await expect.poll(async () => (await listRuns()).filter((r) => r.status === 'completed').length, { timeout: 180_000, intervals: [500] }).toBe(19);
-    await expect.poll(async () => (await page.locator('[data-status="completed"]').count()), { timeout: 20_000 }).toBe(19);
+    await expect
+      .poll(async () => (await listRuns()).filter((r) => r.status === 'completed').length, { timeout: 180_000, intervals: [500] })
+      .toBe(19);
+    await expect.poll(async () => await page.locator('[data-status="completed"]').count(), { timeout: 20_000 }).toBe(19);
 
     // Sort by confidence: the header button, aria-sort, and the column descending (runs without one last).
     await page.locator('button[data-sort="confidence"]').click();
@@ -95,9 +110,13 @@ describe('the board', () => {
     const sells = (await listRuns()).filter((r) => r.action === 'SELL');
     await page.locator('[data-action-filter="SELL"]').click();
     await expect.poll(() => rows(page).count()).toBe(sells.length);
-    expect(new Set(await rows(page).locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))))).toEqual(
-      new Set(sells.length ? ['SELL'] : []),
-    );
+    expect(
+      new Set(
+        await rows(page)
+          .locator('[data-action]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))),
+      ),
+    ).toEqual(new Set(sells.length ? ['SELL'] : []));
     await snap(page, 'board-sell-1280');
     if (sells.length < 2) await page.locator('[data-action-filter="SELL"]').click(); // fewer than two sells: compare any two
 
@@ -132,7 +151,9 @@ describe('the board', () => {
       expect(byId.get(runId!)).toMatchObject({ ticker, trade_date: date, status });
     }
     // Rows in the file are in the board's order (confidence, descending).
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id'))));
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(
+      await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id'))),
+    );
 
     // Group by batch: three headers.
     await page.locator('[data-test="board-group"]').check();

@@ -16,7 +16,12 @@ describe('GET /runs paging, sorting and filters', () => {
     const tickers = ['ACME', 'GLOBEX', 'INITECH', 'STARK', 'WAYNE', 'HOOLI', 'UMBRELLA'];
     tickers.forEach((ticker, i) => {
       const run = t.manager.create(ticker, `2024-01-0${i + 1}`);
-      if (i % 2 === 0) t.manager.finish(run.run_id, 'completed', { ...fakeDecision(ticker, 'x'), action: i % 4 === 0 ? 'SELL' : 'BUY', confidence: i / 10 });
+      if (i % 2 === 0)
+        t.manager.finish(run.run_id, 'completed', {
+          ...fakeDecision(ticker, 'x'),
+          action: i % 4 === 0 ? 'SELL' : 'BUY',
+          confidence: i / 10,
+        });
     });
   });
   afterEach(async () => t.close());

@@ -11,12 +11,16 @@ afterEach(async () => {
   await results.cleanup();
 });
 
-const newManager = () => new RunManager({ deps: fakeDeps({ mode: 'auto' }).deps, resultsDir: results.dir, steps: fakeSteps(), maxParallelRuns: 10 });
+const newManager = () =>
+  new RunManager({ deps: fakeDeps({ mode: 'auto' }).deps, resultsDir: results.dir, steps: fakeSteps(), maxParallelRuns: 10 });
 
 describe('batch id and board fields of a run summary (issue 17)', () => {
   it('gives every run of one request the same batch id, another request another, and keeps it on disk', async () => {
     const m = newManager();
-    const first = await m.start([{ ticker: 'ACME', options: {} }, { ticker: 'GLOBEX', options: {} }]);
+    const first = await m.start([
+      { ticker: 'ACME', options: {} },
+      { ticker: 'GLOBEX', options: {} },
+    ]);
     const second = await m.start([{ ticker: 'ACME', options: {} }]);
     const batchA = first[0]!.batch_id;
     expect(batchA).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);

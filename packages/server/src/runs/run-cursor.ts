@@ -23,6 +23,7 @@ export function decodeCursor(cursor: string, sort: RunSort): SortEntry {
   const validValue = c !== null && typeof c === 'object' && (c.v === null || typeof c.v === 'number' || typeof c.v === 'string');
   if (!validValue || typeof c.id !== 'string' || typeof c.s !== 'string')
     throw new ValidationError('cursor is not one this server gave out (pass next_cursor back unchanged)');
-  if (c.s !== sortName(sort)) throw new ValidationError(`cursor belongs to sort "${c.s}", not "${sortName(sort)}"; start again without a cursor`);
+  if (c.s !== sortName(sort))
+    throw new ValidationError(`cursor belongs to sort "${c.s}", not "${sortName(sort)}"; start again without a cursor`);
   return { v: c.v as SortEntry['v'], id: c.id };
 }

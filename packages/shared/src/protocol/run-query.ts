@@ -29,7 +29,13 @@ export interface RunSort {
   desc: boolean;
 }
 
-const csv = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v);
+const csv = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : v;
 
 /**
  * Query of `GET /runs`. Without `limit` or `cursor` the answer is today's `{ runs }` (every run matching the
@@ -55,7 +61,10 @@ export const RunListQuerySchema = z
         const desc = s.startsWith('-');
         const key = RunSortKeySchema.safeParse(desc ? s.slice(1) : s);
         if (!key.success) {
-          ctx.addIssue({ code: 'custom', message: `sort must be one of ${RUN_SORT_KEYS.join(', ')} (prefix - for descending), got "${s}"` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `sort must be one of ${RUN_SORT_KEYS.join(', ')} (prefix - for descending), got "${s}"`,
+          });
           return z.NEVER;
         }
         return { key: key.data, desc };

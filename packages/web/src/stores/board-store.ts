@@ -1,4 +1,12 @@
-import { ACTIONS, isActiveStatus, RUN_SORT_KEYS, RUN_STATUSES, type Decision, type RunSortKey, type RunSummary } from '@tradingfloor/shared';
+import {
+  ACTIONS,
+  isActiveStatus,
+  RUN_SORT_KEYS,
+  RUN_STATUSES,
+  type Decision,
+  type RunSortKey,
+  type RunSummary,
+} from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { boardLines, EMPTY_FILTER, filterRuns, runsToCsv, sortRuns, type BoardFilter, type BoardSort } from '../lib/board-rows.js';
@@ -26,7 +34,10 @@ function loadStored(): StoredBoard {
   } catch {
     raw = null; // corrupt or no storage: defaults
   }
-  const sort = raw?.sort && (RUN_SORT_KEYS as readonly string[]).includes(raw.sort.key) ? { key: raw.sort.key, desc: raw.sort.desc === true } : DEFAULT_SORT;
+  const sort =
+    raw?.sort && (RUN_SORT_KEYS as readonly string[]).includes(raw.sort.key)
+      ? { key: raw.sort.key, desc: raw.sort.desc === true }
+      : DEFAULT_SORT;
   const f: Partial<BoardFilter> = raw?.filter ?? {};
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
@@ -60,13 +71,17 @@ export const useBoardStore = defineStore('board', () => {
   const decisions = shallowRef<Record<string, Decision | null>>({});
   const actionError = ref<string | null>(null);
 
-  watch([sort, filter, group], () => {
-    try {
-      localStorage.setItem(BOARD_PREFS_KEY, JSON.stringify({ sort: sort.value, filter: filter.value, group: group.value }));
-    } catch {
-      /* storage full or disabled: the board still works, it forgets on reload */
-    }
-  }, { deep: true });
+  watch(
+    [sort, filter, group],
+    () => {
+      try {
+        localStorage.setItem(BOARD_PREFS_KEY, JSON.stringify({ sort: sort.value, filter: filter.value, group: group.value }));
+      } catch {
+        /* storage full or disabled: the board still works, it forgets on reload */
+      }
+    },
+    { deep: true, flush: 'sync' },
+  );
 
   /** The visible runs in board order. */
   const rows = computed<RunSummary[]>(() => sortRuns(filterRuns(Object.values(runs.runs), filter.value), sort.value));
@@ -74,7 +89,8 @@ export const useBoardStore = defineStore('board', () => {
   const total = computed(() => Object.keys(runs.runs).length);
   const batches = computed(() => {
     const seen = new Map<string, number>();
-    for (const r of Object.values(runs.runs)) if (r.batch_id) seen.set(r.batch_id, Math.min(seen.get(r.batch_id) ?? Infinity, r.created_at));
+    for (const r of Object.values(runs.runs))
+      if (r.batch_id) seen.set(r.batch_id, Math.min(seen.get(r.batch_id) ?? Infinity, r.created_at));
     return [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
   });
   const selectedRuns = computed(() => [...selected.value].map((id) => runs.runs[id]).filter((r): r is RunSummary => r !== undefined));
@@ -154,7 +170,13 @@ export const useBoardStore = defineStore('board', () => {
   async function loadDecisions(ids: readonly string[]): Promise<void> {
     const missing = ids.filter((id) => !(id in decisions.value));
     if (missing.length === 0) return;
-    const loaded = await Promise.all(missing.map((id) => useTransport().board.decision(id).catch(() => null)));
+    const loaded = await Promise.all(
+      missing.map((id) =>
+        useTransport()
+          .board.decision(id)
+          .catch(() => null),
+      ),
+    );
     const next = { ...decisions.value };
     missing.forEach((id, i) => (next[id] = loaded[i] ?? null));
     decisions.value = next;
