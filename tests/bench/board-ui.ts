@@ -80,7 +80,7 @@ export async function measureBoardUi(options: BenchOptions): Promise<Figure[]> {
     await page.waitForTimeout(15_000);
     const clicks: number[] = [];
     const filters: number[] = [];
-    for (const sort of ['confidence', 'ticker', 'progress', 'tokens', 'created_at']) {
+    for (const sort of ['confidence', 'ticker', 'progress', 'tokens', 'duration']) {
       clicks.push(await page.evaluate((s) => (window as unknown as { __clickToFrame(sel: string): Promise<number> }).__clickToFrame(`button[data-sort="${s}"]`), sort));
     }
     for (const chip of ['[data-status-filter="in_progress"]', '[data-status-filter="in_progress"]', '[data-action-filter="SELL"]', '[data-action-filter="SELL"]']) {
