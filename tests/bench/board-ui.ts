@@ -90,7 +90,9 @@ export async function measureBoardUi(options: BenchOptions): Promise<Figure[]> {
       filters.push(await page.evaluate((s) => (window as unknown as { __clickToFrame(sel: string): Promise<number> }).__clickToFrame(s), chip));
     }
     const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-    const live = await page.evaluate(() => document.querySelectorAll('[data-status="in_progress"]').length);
+    // Asked of the server: the board renders only the rows in view.
+    const listed = (await (await fetch(`${server.url}/runs?status=pending,in_progress&limit=1`)).json()) as { total: number };
+    const live = listed.total;
     const heapBytes = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? Number.NaN);
     return [
       figure(`board UI: runs live at the end of the measurement (of ${n})`, live, 'runs'),
