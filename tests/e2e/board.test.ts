@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { RunSummary } from '@tradingfloor/shared';
+import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from './support/app-server.js';
@@ -8,7 +8,6 @@ import { launchBrowser, type E2eBrowser } from './support/browser.js';
 import { watchConsole } from './support/console-watch.js';
 import { fitsWidth, KNOWN_CONSOLE_NOISE, snap, startRunsFromForm } from './support/spa-page.js';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DEMO = ['ACME', 'GLOBEX', 'INITECH', 'UMBRELLA', 'STARK', 'WAYNE', 'HOOLI'];
 
 let browser: E2eBrowser;
@@ -37,7 +36,8 @@ async function column(page: Page, col: string): Promise<string[]> {
 
 /** Serious and critical axe-core violations on the page as it is now (ids and the first target of each). */
 async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH });
+  // axe-core's own bundle, as @axe-core/playwright injects it.
+  await page.addScriptTag({ content: axe.source });
   const found = await page.evaluate(async () => {
     const axe = (
       window as unknown as {

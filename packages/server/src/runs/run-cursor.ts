@@ -1,7 +1,7 @@
 import { ValidationError, type RunSort, type SortEntry } from '@tradingfloor/shared';
 
 /** The wire form of a sort: `confidence` or `-confidence`. */
-export const sortName = (sort: RunSort): string => `${sort.desc ? '-' : ''}${sort.key}`;
+const sortName = (sort: RunSort): string => `${sort.desc ? '-' : ''}${sort.key}`;
 
 /**
  * A keyset cursor: the sort and the last run of the page (its value and id), base64url JSON. A keyset rather

@@ -15,7 +15,7 @@ export interface RunPageQuery {
 }
 
 /** The URL query string of a page request (empty values left out). */
-export function runPageQueryString(query: RunPageQuery): string {
+function runPageQueryString(query: RunPageQuery): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;

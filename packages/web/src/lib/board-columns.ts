@@ -67,7 +67,7 @@ export const BOARD_COLUMNS: readonly BoardColumn[] = [
 ];
 
 /** Width of the selection box column. */
-export const SELECT_COLUMN_WIDTH = 36;
+const SELECT_COLUMN_WIDTH = 36;
 
 /** `grid-template-columns` of every board line, so header and rows line up. */
 export const BOARD_GRID_TEMPLATE = [SELECT_COLUMN_WIDTH, ...BOARD_COLUMNS.map((c) => c.width)].map((w) => `${w}px`).join(' ');

@@ -7,7 +7,7 @@ import { useTransport } from './transport-context.js';
 import { useUiPrefsStore } from './ui-prefs-store.js';
 
 /** A started batch of at most this many runs opens a tab per run; a bigger one goes to the board. */
-export const AUTO_TAB_MAX = 3;
+const AUTO_TAB_MAX = 3;
 
 /** The id of the tab that lists finished runs from history, kept in `activeRunId` like a run id. */
 export const HISTORY_TAB = '#history';

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 
 /** localStorage key of the chosen theme. */
-export const THEME_KEY = 'tradingfloor.theme';
+const THEME_KEY = 'tradingfloor.theme';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 

@@ -11,7 +11,7 @@ const MAX_REMEMBERED_RUNS = 40;
 /** Tabs open at once; opening one more closes the oldest tab that is neither pinned nor active. */
 export const MAX_OPEN_TABS = 12;
 /** Tabs that can be pinned (kept open whatever else is opened). */
-export const MAX_PINNED_TABS = 5;
+const MAX_PINNED_TABS = 5;
 
 export type MainView = 'runs' | 'board' | 'metrics';
 
