@@ -22,7 +22,7 @@ export async function seedStoredRuns(count: number): Promise<string> {
   const done = await Promise.all(real.map((r) => manager.whenFinished(r.run_id)));
   await manager.shutdown();
   const base = Date.parse('2024-01-02T09:00:00Z');
-  for (let i = done.length; i < count; i++) {
+  const copy = async (i: number) => {
     const source = done[i % done.length]!;
     const started = new Date(base + i * 1000);
     const dir = path.join(resultsDir, source.ticker, formatRunTimestamp(started));
@@ -33,6 +33,10 @@ export async function seedStoredRuns(count: number): Promise<string> {
     const statePath = path.join(dir, 'state.json');
     const state = (await readFile(statePath, 'utf8')).replaceAll(source.run_id, runId);
     await writeFile(statePath, state);
+  };
+  // A few copies at a time: 10,000 runs one by one take minutes of mostly waiting on the disk.
+  for (let i = done.length; i < count; i += 16) {
+    await Promise.all(Array.from({ length: Math.min(16, count - i) }, (_, k) => copy(i + k)));
   }
   return resultsDir;
 }
@@ -41,7 +45,7 @@ export async function seedStoredRuns(count: number): Promise<string> {
  * The server as `startServer` builds it (createApp over a RunManager that loaded the history), on a plain
  * http.Server whose handler also times each request from its arrival to the answer's last byte written.
  */
-async function serveHistory(resultsDir: string) {
+export async function serveHistory(resultsDir: string) {
   const config = loadServerConfig({}, { port: 0, host: '127.0.0.1', resultsDir, webDist: path.join(resultsDir, 'no-web-dist') });
   const manager = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir, maxParallelRuns: config.maxParallelRuns });
   await manager.loadHistory();

@@ -19,6 +19,10 @@ export interface BenchOptions {
   /** Runs stored on disk for the API latency figures, and requests timed per endpoint. */
   storedRuns: number;
   apiRequests: number;
+  /** Runs stored for the board's paged `GET /runs` figures (issue 17). */
+  boardStoredRuns: number;
+  /** Runs live at once in the browser board figures (offline model with latency). */
+  boardLiveRuns: number;
   /** Only these groups (all when empty). */
   only: string[];
   /** Where results.json goes. */
@@ -38,6 +42,8 @@ const FULL: Omit<BenchOptions, 'only' | 'out'> = {
   patchRuns: 3,
   storedRuns: 500,
   apiRequests: 200,
+  boardStoredRuns: 10_000,
+  boardLiveRuns: 500,
 };
 
 /** Small and fast: proves the harness works end to end (CI), the figures mean little. */
@@ -54,10 +60,12 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
   patchRuns: 1,
   storedRuns: 12,
   apiRequests: 30,
+  boardStoredRuns: 40,
+  boardLiveRuns: 10,
 };
 
 export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000] [--out=path]
-groups: critical-path, scale, limiter, server-load, patch-efficiency, api`;
+groups: critical-path, scale, limiter, server-load, patch-efficiency, api, board-api, board-ui`;
 
 const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale'];
 

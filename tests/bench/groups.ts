@@ -3,6 +3,8 @@ import { measureScale } from './concurrent-scale.js';
 import { measureCriticalPath } from './critical-path.js';
 import { measureApi } from './api-latency.js';
 import { measureBacktest } from './backtest-throughput.js';
+import { measureBoardApi } from './board-api.js';
+import { measureBoardUi } from './board-ui.js';
 import { measureLimiter } from './limiter-throughput.js';
 import { measurePatchEfficiency } from './patch-efficiency.js';
 import { measureServerLoad } from './server-load.js';
@@ -16,4 +18,6 @@ export const BENCH_GROUPS: Record<string, (options: BenchOptions, args: unknown)
   'patch-efficiency': measurePatchEfficiency,
   api: measureApi,
   backtest: measureBacktest,
+  'board-api': measureBoardApi,
+  'board-ui': measureBoardUi,
 };

@@ -34,6 +34,8 @@ const PLAN: Array<{ name: string; run(options: BenchOptions): Promise<Figure[]> 
   { name: 'patch-efficiency', run: (o) => inWorker('patch-efficiency', o) },
   { name: 'api', run: (o) => inWorker('api', o) },
   { name: 'backtest', run: (o) => inWorker('backtest', o) },
+  { name: 'board-api', run: (o) => inWorker('board-api', o) },
+  { name: 'board-ui', run: (o) => inWorker('board-ui', o) },
 ];
 
 function log(line: string): void {

@@ -56,6 +56,12 @@ async function instrumentRanges(vendor: EngineDeps['vendor'], requests: readonly
   return ranges;
 }
 
+/** A batch id: the request's UTC time and 3 random bytes, e.g. `20261206-173512-a1b2c3`. */
+function newBatchId(at: Date): string {
+  const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
 /** Default `MAX_PARALLEL_RUNS`. */
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
 
@@ -118,7 +124,10 @@ export class RunManager implements RunManagerApi {
 
   async start(requests: RunRequest[]): Promise<RunSummary[]> {
     if (this.closing) throw new ConflictError('the run manager is shutting down; no new runs');
-    const configs = await this.resolve(requests);
+    const resolved = await this.resolve(requests);
+    // Every run of one request shares a batch id (the board groups and filters by it).
+    const batchId = newBatchId(new Date(this.now()));
+    const configs = resolved.map((config) => ({ ...config, batch_id: config.batch_id ?? batchId }));
     const providers = this.providersFor(configs);
     const active = this.activeCount() + this.reserved;
     if (active + configs.length > this.maxParallelRuns) {

@@ -14,6 +14,7 @@ import { isPublicPath } from './routes/api-paths.js';
 import { buildRouter } from './routes/index.js';
 import type { ProviderInfo, RouteDeps } from './routes/route-deps.js';
 import { WsHub, type WsHubOptions } from './ws/hub.js';
+import { RunIndex } from './runs/run-index.js';
 
 /** What the app is built from. */
 export interface AppDeps {
@@ -63,7 +64,18 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     ...deps.ws,
   });
   const metrics = createServerMetrics(manager, () => hub.clientCounts());
-  const router = buildRouter({ manager, ...(deps.backtests ? { backtests: deps.backtests } : {}), config, providers: deps.providers, ...(deps.dataVendors ? { dataVendors: deps.dataVendors } : {}), metrics, renderDecision, now });
+  const runIndex = new RunIndex(manager);
+  const router = buildRouter({
+    manager,
+    ...(deps.backtests ? { backtests: deps.backtests } : {}),
+    config,
+    providers: deps.providers,
+    ...(deps.dataVendors ? { dataVendors: deps.dataVendors } : {}),
+    metrics,
+    renderDecision,
+    now,
+    runIndex,
+  });
 
   const app = new Koa();
   app.use(errorHandler(deps.onError));
@@ -89,6 +101,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     attachWebSocket: (server) => hub.attach(server),
     async close() {
       metrics.dispose();
+      runIndex.dispose();
       await hub.close();
     },
   };

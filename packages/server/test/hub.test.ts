@@ -100,7 +100,7 @@ describe('aggregate mode', () => {
     const second = t.manager.create('GLOBEX');
     // The first change after a quiet spell goes out at once, with only the run that changed.
     expect((await ws.next('status_update_aggregate')).runs).toEqual({
-      [second.run_id]: { ticker: 'GLOBEX', status: 'pending', overall_progress: 0 },
+      [second.run_id]: { ticker: 'GLOBEX', status: 'pending', overall_progress: 0, current_phase: null },
     });
     // A burst of changes within one interval becomes one message carrying each run's latest state.
     t.manager.update(first.run_id, { progress: 10 });

@@ -108,7 +108,20 @@ export {
 } from './schemas/backtest.js';
 export { LogEntrySchema, SEVERITIES, SeveritySchema, severityRank, type LogEntry, type Severity } from './schemas/log-entry.js';
 export { EMPTY_USAGE, RunUsageSchema, UsageSchema, type RunUsage, type Usage } from './schemas/usage.js';
-export { RunSummarySchema, type RunSummary } from './schemas/run-summary.js';
+export { RunBoardFieldsSchema, RunSummarySchema, type RunBoardFields, type RunSummary } from './schemas/run-summary.js';
+export {
+  RUN_SORT_KEYS,
+  RunListQuerySchema,
+  RunListResponseSchema,
+  RunPageResponseSchema,
+  RunSortKeySchema,
+  type RunListQuery,
+  type RunListResponse,
+  type RunPageResponse,
+  type RunSort,
+  type RunSortKey,
+} from './protocol/run-query.js';
+export { compareEntries, sortValue, type SortEntry, type SortValue } from './protocol/run-sort.js';
 export {
   InspectionRecordSchema,
   MachineStateValueSchema,
@@ -141,8 +154,6 @@ export {
   DataVendorInfoSchema,
   type DataVendorInfoBody,
   ProvidersResponseSchema,
-  RunListQuerySchema,
-  RunListResponseSchema,
   StartRunsBodySchema,
   StartRunsResponseSchema,
   type ConcurrencyMetrics,
@@ -152,7 +163,6 @@ export {
   type LogsResponse,
   type PhaseMetrics,
   type ProvidersResponse,
-  type RunListResponse,
   type StartRunsBody,
   type StartRunsResponse,
 } from './protocol/rest.js';

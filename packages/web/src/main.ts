@@ -4,6 +4,7 @@ import { createTransport } from './api/transport.js';
 import App from './App.vue';
 import { provideTransport } from './stores/transport-context.js';
 import './styles/base.css';
+import './styles/theme-dark.css';
 
 // A token in the page URL (`?token=…`) is kept for the session and sent on every REST and WebSocket call,
 // for servers bound beyond localhost.

@@ -42,11 +42,11 @@ afterEach(async () => {
 });
 
 describe('resuming an interrupted run', () => {
-  it('an interrupted run gets a tab; Resume posts, the run becomes active and gets focus', async () => {
+  it('an interrupted run waits on the board and in history; Resume posts, the run becomes active, gets a tab and focus', async () => {
     resumeAnswer = { status: 202, body: { run_id: RUN_ID, status: 'in_progress' } };
     const runs = useRunsStore();
     await runs.refresh();
-    expect(runs.tabRuns.map((r) => r.run_id)).toEqual([RUN_ID]);
+    expect(runs.tabRuns).toEqual([]);
     const table = mount(HistoryTable, { props: { runs: runs.historyRuns }, global: { plugins: [pinia] } });
     expect(table.text()).toContain('the server stopped before it finished');
     await table.get('button[aria-label="Resume the ACME run"]').trigger('click');
@@ -54,6 +54,7 @@ describe('resuming an interrupted run', () => {
     await runs.refresh(); // the reload the resume started, so nothing is in flight when the server stops
     expect(server.requests.some((r) => r.method === 'POST' && r.path === `/runs/${RUN_ID}/resume`)).toBe(true);
     expect(useUiPrefsStore().activeRunId).toBe(RUN_ID);
+    expect(runs.tabRuns.map((r) => r.run_id)).toEqual([RUN_ID]);
   });
 
   it('a refusal is shown next to the button, in plain words', async () => {

@@ -40,14 +40,15 @@ afterEach(async () => {
 });
 
 describe('runs store', () => {
-  it('gives tabs to running runs and to runs opened here, and lists all of them in history', async () => {
+  it('gives tabs only to runs opened here (running ones too wait on the board), and lists all of them in history', async () => {
     const old = summary('OLD', 'completed', 1);
     const live = summary('LIVE', 'in_progress', 2);
     listed = [old, live];
     const runs = useRunsStore();
     await runs.refresh();
-    expect(runs.tabRuns.map((r) => r.ticker)).toEqual(['LIVE']);
+    expect(runs.tabRuns).toEqual([]);
     expect(runs.historyRuns.map((r) => r.ticker)).toEqual(['LIVE', 'OLD']);
+    useUiPrefsStore().openRun(live.run_id);
     useUiPrefsStore().openRun(old.run_id);
     expect(runs.tabRuns.map((r) => r.ticker)).toEqual(['OLD', 'LIVE']);
   });
@@ -78,7 +79,8 @@ describe('runs store', () => {
     expect(peer.url.pathname).toBe('/ws');
     expect(peer.url.searchParams.has('run_id')).toBe(false);
     peer.send({ type: 'init_all', runs: [a] });
-    await until(() => runs.tabRuns.length === 1);
+    await until(() => runs.runs[a.run_id] !== undefined);
+    useUiPrefsStore().openRun(a.run_id);
 
     peer.send({ type: 'status_update_aggregate', runs: { [a.run_id]: { ticker: 'AAA', status: 'in_progress', overall_progress: 55 } } });
     await until(() => runs.runs[a.run_id]?.overall_progress === 55);
@@ -97,7 +99,8 @@ describe('runs store', () => {
     const fresh = summary('NEW', 'pending', 7);
     listed = [{ ...fresh, provider: 'offline' }];
     peer.send({ type: 'status_update_aggregate', runs: { [fresh.run_id]: { ticker: 'NEW', status: 'pending', overall_progress: 0 } } });
-    await until(() => runs.tabRuns.length === 1);
+    await until(() => runs.runs[fresh.run_id] !== undefined);
+    expect(runs.tabRuns).toEqual([]); // on the board, not in a tab
     // Until `/runs` answers, the placeholder takes its start time from the run_id.
     expect(runs.runs[fresh.run_id]).toMatchObject({ ticker: 'NEW', status: 'pending', created_at: Date.UTC(2025, 0, 31, 10, 7) });
     await until(() => runs.runs[fresh.run_id]?.provider === 'offline');

@@ -22,6 +22,7 @@ import { RUN_FILES, type RunFiles } from '../results/run-files.js';
 import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
+import { boardFields } from './board-fields.js';
 import { InspectionBuffer, type InspectionRecord } from './inspection-buffer.js';
 import { errorMessage } from './node-records.js';
 import { provideRun, type RunSteps } from './provide-run.js';
@@ -225,7 +226,7 @@ export class LiveRun implements RunEntry {
       error: this.snapshot.context.error,
       action: this.snapshot.context.decision?.action ?? null,
       results_path: this.o.files.dir,
-      ...(this.config.backtest_id ? { backtest_id: this.config.backtest_id } : {}),
+      ...boardFields(this.config, this.snapshot.context.decision, this.meter.total(), this.o.vendor.name),
     };
   }
 

@@ -5,6 +5,7 @@ import type { StoredRun } from '../results/read-history.js';
 import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf, type RunSnapshotLike } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
+import { boardFields } from './board-fields.js';
 import type { RunEntry } from './run-entry.js';
 import { initialRunContext, type RunContext } from './run-context.js';
 import { RUN_MACHINE_VERSION } from './run-machine.js';
@@ -77,7 +78,7 @@ export class StoredRunEntry implements RunEntry {
       error: this.errorText(context.error),
       action: (this.stored.decision ?? context.decision)?.action ?? null,
       results_path: this.stored.dir,
-      ...(this.stored.config.backtest_id ? { backtest_id: this.stored.config.backtest_id } : {}),
+      ...boardFields(this.stored.config, this.stored.decision ?? context.decision, this.stored.usage?.total ?? null, null),
     };
   }
 

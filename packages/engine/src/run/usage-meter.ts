@@ -35,6 +35,11 @@ export class UsageMeter {
     add((this.usage.by_model[model] ??= zero()), tokens, cost);
   }
 
+  /** A copy of the run's total so far (the board's tokens and cost). */
+  total(): Usage {
+    return { ...this.usage.total };
+  }
+
   /** A copy of the usage so far. */
   snapshot(): RunUsage {
     // Called at every checkpoint and view: a plain copy of the flat records, much cheaper than structuredClone.

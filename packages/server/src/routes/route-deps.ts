@@ -2,6 +2,7 @@ import type { Decision } from '@tradingfloor/shared';
 import type { BacktestManagerApi, DataVendorInfo, ProviderInfo, RunManagerApi } from '@tradingfloor/engine';
 import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics/prometheus.js';
+import type { RunIndex } from '../runs/run-index.js';
 
 export type { ProviderInfo };
 
@@ -17,4 +18,6 @@ export interface RouteDeps {
   metrics: ServerMetrics;
   renderDecision(decision: Decision): string;
   now(): number;
+  /** The sorted index behind paged `GET /runs`; built from `manager` when absent. */
+  runIndex?: RunIndex;
 }

@@ -3,16 +3,27 @@ import { ConflictError, NotFoundError, RunListQuerySchema, ValidationError, type
 import { describeZodError } from '../middleware/error-handler.js';
 import type { RouteDeps } from './route-deps.js';
 import { requireRun } from './run-param.js';
+import { RunIndex } from '../runs/run-index.js';
+
+/** Page size of `GET /runs?cursor=…` without a `limit`. */
+const DEFAULT_PAGE_SIZE = 50;
 
 /** `/runs` and the per-run read, cancel and resume endpoints. */
 export function runRoutes(deps: RouteDeps): Router {
   const router = new Router();
   const { manager } = deps;
 
+  const index = deps.runIndex ?? new RunIndex(manager);
+
   router.get('/runs', (ctx) => {
-    const query = RunListQuerySchema.safeParse(ctx.query);
-    if (!query.success) throw new ValidationError(describeZodError(query.error, 'query'));
-    ctx.body = { runs: manager.list(query.data.status ? { status: query.data.status } : undefined) };
+    const parsed = RunListQuerySchema.safeParse(ctx.query);
+    if (!parsed.success) throw new ValidationError(describeZodError(parsed.error, 'query'));
+    const query = parsed.data;
+    // No parameter but one `status`: exactly the answer from before paging (the manager's own list).
+    const legacy = Object.keys(ctx.query).every((k) => k === 'status') && (query.status?.length ?? 0) <= 1;
+    if (legacy) ctx.body = { runs: manager.list(query.status ? { status: query.status[0]! } : undefined) };
+    else if (query.limit !== undefined || query.cursor !== undefined) ctx.body = index.page({ ...query, limit: query.limit ?? DEFAULT_PAGE_SIZE });
+    else ctx.body = { runs: index.all(query) };
   });
 
   router.get('/runs/:id/status', (ctx) => {

@@ -57,7 +57,8 @@ export class AggregateStream {
     const runs: AggregateRuns = {};
     for (const runId of this.dirty) {
       const summary = this.source.get(runId)?.summary;
-      if (summary) runs[runId] = { ticker: summary.ticker, status: summary.status, overall_progress: summary.overall_progress };
+      if (summary)
+        runs[runId] = { ticker: summary.ticker, status: summary.status, overall_progress: summary.overall_progress, current_phase: summary.current_phase };
     }
     this.dirty.clear();
     if (Object.keys(runs).length === 0) return;

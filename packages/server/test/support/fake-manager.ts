@@ -195,6 +195,8 @@ export class FakeRunManager implements RunManagerApi {
       status,
       overall_progress: status === 'completed' ? 100 : run.view.summary.overall_progress,
       action: decision?.action ?? null,
+      rating: decision?.rating ?? null,
+      confidence: decision?.confidence ?? null,
       error,
       updated_at: ++this.clock,
     };

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { AnalystKindSchema } from '../schemas/roles.js';
 import { PositionSchema } from '../schemas/position.js';
 import { RunOptionsSchema } from '../schemas/run-config.js';
-import { RunSummarySchema } from '../schemas/run-summary.js';
 import { LogEntrySchema, SeveritySchema } from '../schemas/log-entry.js';
 import { RunStatusSchema } from '../schemas/run-status.js';
 import { InspectionRecordSchema } from '../schemas/inspection.js';
@@ -61,9 +60,6 @@ export const StartRunsResponseSchema = z.object({
 });
 export type StartRunsResponse = z.infer<typeof StartRunsResponseSchema>;
 
-export const RunListQuerySchema = z.object({ status: RunStatusSchema.optional() }).strict();
-export const RunListResponseSchema = z.object({ runs: z.array(RunSummarySchema) });
-export type RunListResponse = z.infer<typeof RunListResponseSchema>;
 
 /** Query of `GET /runs/:id/logs`. `severity`: one level = inclusive threshold; a comma list = exact set. */
 export const LogsQuerySchema = z

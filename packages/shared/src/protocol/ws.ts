@@ -63,7 +63,16 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init_all'), runs: z.array(RunSummarySchema) }),
   z.object({
     type: z.literal('status_update_aggregate'),
-    runs: z.record(z.string(), z.object({ ticker: z.string(), status: RunStatusSchema, overall_progress: z.number() })),
+    runs: z.record(
+      z.string(),
+      z.object({
+        ticker: z.string(),
+        status: RunStatusSchema,
+        overall_progress: z.number(),
+        /** The deepest running phase node (absent from older servers). */
+        current_phase: z.string().nullable().optional(),
+      }),
+    ),
   }),
   z.object({ type: z.literal('init_run'), ...RunSnapshotFields }),
   z.object({ type: z.literal('run_snapshot'), ...RunSnapshotFields }),

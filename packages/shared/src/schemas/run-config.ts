@@ -88,6 +88,8 @@ export const RunConfigSchema = RunOptionsSchema.extend({
   quick_think_llm: z.string().min(1).max(200),
   deep_think_llm: z.string().min(1).max(200),
   position: PositionSchema.optional(),
+  /** The request that started this run (every run of one `/start-multi` shares it); set by the RunManager. */
+  batch_id: z.string().max(100).optional(),
 }).strict();
 export type RunConfig = z.output<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;

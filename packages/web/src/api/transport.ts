@@ -1,10 +1,13 @@
 import type { BackoffOptions } from './backoff.js';
+import { BoardClient } from './board-client.js';
 import { HttpClient } from './http-client.js';
 import { SocketClient, type WebSocketFactory } from './socket-client.js';
 
 /** REST and WebSocket access to one TradingFloor server. */
 export interface Transport {
   http: HttpClient;
+  /** Paged run lists and decisions for the board and the compare view. */
+  board: BoardClient;
   /**
    * A new, not yet opened socket to `/ws` (aggregate) or `/ws?run_id=…` (focused); `inspect` adds `&inspect=1`
    * so the focused socket also carries the run actor's inspection records.
@@ -37,6 +40,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const page = typeof location === 'undefined' ? undefined : location;
   return {
     http,
+    board: new BoardClient(baseUrl, options.token ?? null, options.fetch),
     socket(runId, socketOptions) {
       const params = new URLSearchParams();
       if (runId !== undefined) params.set('run_id', runId);

@@ -6,6 +6,9 @@ import type { StartRunsRequest } from '../api/http-client.js';
 import { useTransport } from './transport-context.js';
 import { useUiPrefsStore } from './ui-prefs-store.js';
 
+/** A started batch of at most this many runs opens a tab per run; a bigger one goes to the board. */
+const AUTO_TAB_MAX = 3;
+
 /** The id of the tab that lists finished runs from history, kept in `activeRunId` like a run id. */
 export const HISTORY_TAB = '#history';
 
@@ -48,10 +51,10 @@ export const useRunsStore = defineStore('runs', () => {
   let refreshing: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
 
-  /** Runs with a tab: those opened here, seen running, or interrupted (waiting for a resume), oldest first. */
+  /** Runs with a tab: only those a user opened (or started a few of), oldest first; the board shows the rest. */
   const tabRuns = computed(() =>
     Object.values(runs.value)
-      .filter((r) => prefs.openRunIds.includes(r.run_id) || isActiveStatus(r.status) || r.status === 'interrupted')
+      .filter((r) => prefs.openRunIds.includes(r.run_id))
       .sort((a, b) => a.created_at - b.created_at || a.run_id.localeCompare(b.run_id)),
   );
   /** Every run, newest first, for the history tab. */
@@ -59,8 +62,6 @@ export const useRunsStore = defineStore('runs', () => {
 
   function upsert(summary: RunSummary): void {
     runs.value = { ...runs.value, [summary.run_id]: summary };
-    // A run seen running keeps its tab after it finishes.
-    if (isActiveStatus(summary.status)) prefs.openRun(summary.run_id);
   }
 
   /**
@@ -82,7 +83,6 @@ export const useRunsStore = defineStore('runs', () => {
       for (const r of Object.values(runs.value)) if (isActiveStatus(r.status)) next[r.run_id] = r;
       for (const r of list) next[r.run_id] = r;
       runs.value = next;
-      for (const r of list) if (isActiveStatus(r.status)) prefs.openRun(r.run_id);
       // Tabs of runs the server no longer has (pruned) are forgotten, so the stored list stays small.
       prefs.openRunIds = prefs.openRunIds.filter((id) => id in next);
       loadError.value = null;
@@ -117,19 +117,21 @@ export const useRunsStore = defineStore('runs', () => {
       const next: Record<string, RunSummary> = {};
       for (const r of msg.runs) next[r.run_id] = r;
       runs.value = next;
-      for (const r of msg.runs) if (isActiveStatus(r.status)) prefs.openRun(r.run_id);
       loaded.value = true;
       return;
     }
     if (msg.type !== 'status_update_aggregate') return;
     let needsRefresh = false;
+    // One new map for the whole message: hundreds of runs change at once on a busy board.
+    const next = { ...runs.value };
     for (const [runId, fields] of Object.entries(msg.runs)) {
-      const known = runs.value[runId];
+      const known = next[runId];
       if (!known) needsRefresh = true;
       // A run that just finished gains an action or an error message only `/runs` has.
       else if (known.status !== fields.status && !isActiveStatus(fields.status)) needsRefresh = true;
-      upsert(known ? { ...known, ...fields, updated_at: Date.now() } : placeholderSummary(runId, fields));
+      next[runId] = known ? { ...known, ...fields, updated_at: Date.now() } : placeholderSummary(runId, fields);
     }
+    runs.value = next;
     if (needsRefresh) void refresh();
   }
 
@@ -145,12 +147,15 @@ export const useRunsStore = defineStore('runs', () => {
     startError.value = null;
     try {
       const res = await useTransport().http.startRuns(request);
+      // A few runs get tabs at once; a bigger batch is watched on the board, where a user opens what matters.
+      const openTabs = res.runs.length <= AUTO_TAB_MAX;
       for (const { run_id, ticker } of res.runs) {
         if (!runs.value[run_id]) upsert(placeholderSummary(run_id, { ticker, status: 'pending', overall_progress: 0 }));
-        prefs.openRun(run_id);
+        if (openTabs) prefs.openRun(run_id);
       }
       const first = res.runs[0];
-      if (first) prefs.activeRunId = first.run_id;
+      if (first && openTabs) prefs.activeRunId = first.run_id;
+      if (!openTabs) prefs.view = 'board';
       prefs.formCollapsed = true;
       void refresh();
       return true;

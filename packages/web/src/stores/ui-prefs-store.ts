@@ -8,14 +8,19 @@ import { DEFAULT_RUN_FORM, type RunFormDraft } from '../lib/run-form.js';
 export const UI_PREFS_KEY = 'tradingfloor.ui.v1';
 /** Tree expansion is remembered for this many runs, newest first, so storage stays small. */
 const MAX_REMEMBERED_RUNS = 40;
+/** Tabs open at once; opening one more closes the oldest tab that is neither pinned nor active. */
+export const MAX_OPEN_TABS = 12;
+/** Tabs that can be pinned (kept open whatever else is opened). */
+const MAX_PINNED_TABS = 5;
 
-export type MainView = 'runs' | 'metrics';
+export type MainView = 'runs' | 'board' | 'metrics';
 
 interface StoredPrefs {
   formCollapsed: boolean;
   formDraft: RunFormDraft;
   activeRunId: string | null;
   openRunIds: string[];
+  pinnedRunIds: string[];
   expanded: Record<string, Record<string, boolean>>;
   selectedNode: Record<string, string>;
   logFilter: LogFilter;
@@ -64,6 +69,7 @@ function load(storage: Storage | undefined): StoredPrefs {
     },
     activeRunId: typeof r.activeRunId === 'string' ? r.activeRunId : null,
     openRunIds: strings(r.openRunIds),
+    pinnedRunIds: strings(r.pinnedRunIds).slice(0, MAX_PINNED_TABS),
     expanded,
     selectedNode,
     logFilter: {
@@ -73,7 +79,7 @@ function load(storage: Storage | undefined): StoredPrefs {
       hiddenSources: strings(filter.hiddenSources),
       query: str(filter.query, ''),
     },
-    view: r.view === 'metrics' ? 'metrics' : 'runs',
+    view: r.view === 'metrics' || r.view === 'board' ? r.view : 'runs',
   };
 }
 
@@ -88,6 +94,7 @@ export const useUiPrefsStore = defineStore('ui-prefs', () => {
   const formDraft = ref<RunFormDraft>(initial.formDraft);
   const activeRunId = ref<string | null>(initial.activeRunId);
   const openRunIds = ref<string[]>(initial.openRunIds);
+  const pinnedRunIds = ref<string[]>(initial.pinnedRunIds);
   const expanded = ref(initial.expanded);
   const selectedNode = ref(initial.selectedNode);
   const logFilter = ref<LogFilter>(initial.logFilter);
@@ -99,6 +106,7 @@ export const useUiPrefsStore = defineStore('ui-prefs', () => {
       formDraft: formDraft.value,
       activeRunId: activeRunId.value,
       openRunIds: openRunIds.value,
+      pinnedRunIds: pinnedRunIds.value,
       expanded: expanded.value,
       selectedNode: selectedNode.value,
       logFilter: logFilter.value,
@@ -111,7 +119,7 @@ export const useUiPrefsStore = defineStore('ui-prefs', () => {
     }
   }
   // Saved synchronously so that a reload right after a click still finds the change.
-  watch([formCollapsed, formDraft, activeRunId, openRunIds, expanded, selectedNode, logFilter, view], save, { deep: true, flush: 'sync' });
+  watch([formCollapsed, formDraft, activeRunId, openRunIds, pinnedRunIds, expanded, selectedNode, logFilter, view], save, { deep: true, flush: 'sync' });
 
   /** Whether a tree node is expanded; nodes never toggled use `fallback`. */
   function isExpanded(runId: string, nodeId: string, fallback: boolean): boolean {
@@ -133,13 +141,34 @@ export const useUiPrefsStore = defineStore('ui-prefs', () => {
     selectedNode.value = next;
   }
 
+  /** Opens a run's tab; past `MAX_OPEN_TABS` the oldest tab neither pinned nor active closes. */
   function openRun(runId: string): void {
-    if (!openRunIds.value.includes(runId)) openRunIds.value = [...openRunIds.value, runId];
+    if (openRunIds.value.includes(runId)) return;
+    const next = [...openRunIds.value, runId];
+    while (next.length > MAX_OPEN_TABS) {
+      const victim = next.findIndex((id) => id !== runId && id !== activeRunId.value && !pinnedRunIds.value.includes(id));
+      if (victim < 0) break;
+      next.splice(victim, 1);
+    }
+    openRunIds.value = next;
   }
 
   function closeRun(runId: string): void {
     openRunIds.value = openRunIds.value.filter((id) => id !== runId);
+    pinnedRunIds.value = pinnedRunIds.value.filter((id) => id !== runId);
     if (activeRunId.value === runId) activeRunId.value = null;
+  }
+
+  /** Pins or unpins a run's tab (opening it); false when `MAX_PINNED_TABS` are pinned already. */
+  function togglePin(runId: string): boolean {
+    if (pinnedRunIds.value.includes(runId)) {
+      pinnedRunIds.value = pinnedRunIds.value.filter((id) => id !== runId);
+      return true;
+    }
+    if (pinnedRunIds.value.length >= MAX_PINNED_TABS) return false;
+    pinnedRunIds.value = [...pinnedRunIds.value, runId];
+    openRun(runId);
+    return true;
   }
 
   function setLogFilter(patch: Partial<LogFilter>): void {
@@ -156,10 +185,12 @@ export const useUiPrefsStore = defineStore('ui-prefs', () => {
     formDraft,
     activeRunId,
     openRunIds,
+    pinnedRunIds,
     expanded,
     selectedNode,
     logFilter,
     view,
+    togglePin,
     isExpanded,
     setExpanded,
     selectNode,

@@ -1,0 +1,78 @@
+import { RunPageResponseSchema } from '@tradingfloor/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeDecision } from './support/fake-manager.js';
+import { startTestApp, type TestApp } from './support/start-app.js';
+
+let t: TestApp;
+
+async function get(path: string) {
+  const res = await fetch(`${t.url}${path}`);
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe('GET /runs paging, sorting and filters', () => {
+  beforeEach(async () => {
+    t = await startTestApp();
+    const tickers = ['ACME', 'GLOBEX', 'INITECH', 'STARK', 'WAYNE', 'HOOLI', 'UMBRELLA'];
+    tickers.forEach((ticker, i) => {
+      const run = t.manager.create(ticker, `2024-01-0${i + 1}`);
+      if (i % 2 === 0)
+        t.manager.finish(run.run_id, 'completed', {
+          ...fakeDecision(ticker, 'x'),
+          action: i % 4 === 0 ? 'SELL' : 'BUY',
+          confidence: i / 10,
+        });
+    });
+  });
+  afterEach(async () => t.close());
+
+  it('answers as before without parameters, and with a single status', async () => {
+    const all = await get('/runs');
+    expect(Object.keys(all.json)).toEqual(['runs']);
+    expect(all.json.runs).toEqual(JSON.parse(JSON.stringify(t.manager.list())));
+    const completed = await get('/runs?status=completed');
+    expect(completed.json.runs).toEqual(JSON.parse(JSON.stringify(t.manager.list({ status: 'completed' }))));
+  });
+
+  it('pages with limit and next_cursor, sorted by confidence descending, nulls last', async () => {
+    const seen: Array<number | null> = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await get(`/runs?limit=3&sort=-confidence${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      const page = RunPageResponseSchema.parse(res.json);
+      expect(page.total).toBe(7);
+      seen.push(...page.runs.map((r) => r.confidence ?? null));
+      cursor = page.next_cursor;
+      pages++;
+    } while (cursor !== null);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([0.6, 0.4, 0.2, 0, null, null, null]);
+  });
+
+  it('filters by action, ticker search and trade date range', async () => {
+    const sell = await get('/runs?action=SELL&sort=ticker');
+    expect((sell.json.runs as Array<{ ticker: string }>).map((r) => r.ticker)).toEqual(['ACME', 'WAYNE']);
+    const search = await get('/runs?q=ni&limit=10');
+    expect((search.json.runs as Array<{ ticker: string }>).map((r) => r.ticker)).toEqual(['INITECH']);
+    const range = await get('/runs?from=2024-01-02&to=2024-01-03&limit=10');
+    expect(range.json.total).toBe(2);
+  });
+
+  it('refuses a bad query with 400 and a message naming the problem', async () => {
+    for (const [query, words] of [
+      ['sort=price', /sort must be one of/],
+      ['limit=0', /limit/],
+      ['action=MAYBE', /action/],
+      ['from=2024-02-30', /from/],
+      ['from=2024-03-01&to=2024-01-01', /from must not be after to/],
+      ['cursor=zzz', /cursor/],
+      ['colour=red', /colour/],
+    ] as const) {
+      const res = await get(`/runs?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.json.error, query).toMatch(words);
+    }
+  });
+});
