@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  checkTicker,
   ConfigError,
   ConflictError,
   formatRunId,
@@ -11,6 +10,7 @@ import {
   TooManyRunsError,
   ValidationError,
   type ChartData,
+  type InstrumentInfo,
   type LimiterLayer,
   type LogEntry,
   type RunConfig,
@@ -36,24 +36,9 @@ import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
 import { providerProblem, resolveRunConfigs } from './run/validate-requests.js';
 import { buildChartData } from './data/chart-data.js';
-import { instrumentDateRange, type InstrumentDateRange } from './data/trade-date-coverage.js';
+import { discardLog } from './logs/log-sink.js';
+import { listInstruments, refuseMissingTickers, requestedInstruments } from './run/instrument-ranges.js';
 import type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
-
-/** Each requested instrument's own date range; unknown or malformed tickers are left out (their runs fail with the vendor's reason). */
-async function instrumentRanges(vendor: EngineDeps['vendor'], requests: readonly RunRequest[]): Promise<Map<string, InstrumentDateRange>> {
-  const ranges = new Map<string, InstrumentDateRange>();
-  const tickers = new Set(requests.map((r) => (typeof r?.ticker === 'string' ? checkTicker(r.ticker) : null)).flatMap((c) => (c?.ok ? [c.ticker] : [])));
-  await Promise.all(
-    [...tickers].map(async (ticker) => {
-      try {
-        ranges.set(ticker, await instrumentDateRange(vendor, ticker));
-      } catch {
-        // Not in the data: validation falls back to the vendor-wide coverage.
-      }
-    }),
-  );
-  return ranges;
-}
 
 /** Default `MAX_PARALLEL_RUNS`. */
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
@@ -120,14 +105,19 @@ export class RunManager implements RunManagerApi {
     const { deps } = this.options;
     if (!Array.isArray(requests)) throw new ValidationError('runs must be requested as a list');
     const coverage = await deps.vendor.coverage();
-    const ranges = await instrumentRanges(deps.vendor, requests);
-    const configs = resolveRunConfigs(requests, {
+    const { ranges, missing } = await requestedInstruments(deps.vendor, requests);
+    refuseMissingTickers(missing, coverage.tickers);
+    const resolved = resolveRunConfigs(requests, {
       coverage,
       rangeOf: (ticker) => ranges.get(ticker),
       dataLabel: deps.vendor.label,
       today: new Date(this.now()).toISOString().slice(0, 10),
       defaultModels: (provider) => deps.defaultModels(provider),
     });
+    // Where each run's data comes from is recorded in its config.json, so a resume reads the same source.
+    const configs = deps.dataSourceFor
+      ? await Promise.all(resolved.map(async (config) => ({ ...config, data_source: await deps.dataSourceFor!(config) })))
+      : resolved;
     const providers = this.providersFor(configs);
     const active = this.activeCount() + this.reserved;
     if (active + configs.length > this.maxParallelRuns) {
@@ -300,7 +290,20 @@ export class RunManager implements RunManagerApi {
   async chart(runId: string): Promise<ChartData> {
     const run = this.get(runId);
     if (!run) throw new NotFoundError(`run ${runId} not found`);
-    return buildChartData(this.options.deps.vendor, run.config.ticker, run.config.trade_date);
+    // A run with a recorded data source is charted from that source, like it was analysed.
+    const { deps } = this.options;
+    const vendor = run.config.data_source && deps.vendorForRun ? deps.vendorForRun(run.config, discardLog) : deps.vendor;
+    return buildChartData(vendor, run.config.ticker, run.config.trade_date);
+  }
+
+  async instruments(): Promise<InstrumentInfo[] | null> {
+    return listInstruments(this.options.deps.vendor);
+  }
+
+  async checkTickers(requests: RunRequest[]): Promise<void> {
+    const { vendor } = this.options.deps;
+    const { missing } = await requestedInstruments(vendor, requests);
+    if (missing.length > 0) refuseMissingTickers(missing, (await vendor.coverage()).tickers);
   }
 
   async dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }> {

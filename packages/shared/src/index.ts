@@ -35,6 +35,9 @@ export {
   type DataKind,
   type DataVendorName,
   type DataVendorPlan,
+  RunDataSourceSchema,
+  usesDemoData,
+  type RunDataSource,
 } from './schemas/data-vendors.js';
 export { isActiveStatus, isTerminalStatus, RUN_STATUSES, RunStatusSchema, TERMINAL_STATUSES, type RunStatus } from './schemas/run-status.js';
 export {
@@ -100,6 +103,8 @@ export {
   PhaseMetricsSchema,
   ProviderInfoSchema,
   DataVendorInfoSchema,
+  InstrumentInfoSchema,
+  type InstrumentInfo,
   type DataVendorInfoBody,
   ProvidersResponseSchema,
   RunListQuerySchema,

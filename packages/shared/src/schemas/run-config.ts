@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ANALYST_KINDS, AnalystKindSchema } from './roles.js';
-import { parseDataVendorSpec } from './data-vendors.js';
+import { parseDataVendorSpec, RunDataSourceSchema } from './data-vendors.js';
 import { PositionSchema } from './position.js';
 import { TickerSchema } from './ticker.js';
 
@@ -66,6 +66,8 @@ export const RunConfigSchema = RunOptionsSchema.extend({
   quick_think_llm: z.string().min(1).max(200),
   deep_think_llm: z.string().min(1).max(200),
   position: PositionSchema.optional(),
+  /** Where the run's market data comes from, resolved at its creation (absent in runs written before it was recorded). */
+  data_source: RunDataSourceSchema.optional(),
 }).strict();
 export type RunConfig = z.output<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
