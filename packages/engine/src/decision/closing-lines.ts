@@ -170,15 +170,15 @@ export function readClosingLines(text: string): ClosingLines {
   return out;
 }
 
-/** Sizes in words a model may write instead of a percentage. */
+/** Sizes in words a model may write instead of a percentage; fractions first ("two-thirds of full size"). */
 const SIZE_WORDS: Array<[RegExp, number]> = [
-  [/\bfull\b/i, 1],
   [/\bthree[\s-]quarters?\b/i, 0.75],
   [/\btwo[\s-]thirds?\b/i, 2 / 3],
   [/\bhalf\b/i, 0.5],
   [/\b(?:one[\s-])?thirds?\b/i, 1 / 3],
   [/\b(?:one[\s-])?quarter\b/i, 0.25],
   [/\b(?:none|zero|no position)\b/i, 0],
+  [/\bfull\b/i, 1],
 ];
 
 /** Parses `67%`, `0.67`, `two-thirds of full size` into 0..1; undefined when unreadable or out of range. */

@@ -68,7 +68,13 @@ describe('a whole run on the offline model and the demo market', () => {
     expect(runLog.some((e) => e.source === 'tool')).toBe(true);
     expect(runLog.some((e) => e.source === 'state')).toBe(true);
     expect(runLog.some((e) => e.source === 'agent')).toBe(true);
-    expect(m.get(run!.run_id)!.contents['research_debate.bull.report']).toMatch(/### Round 1[\s\S]*### Round 2/);
+    const bull = m.get(run!.run_id)!.contents['research_debate.bull.report'];
+    expect(bull).toMatch(/### Round 1[\s\S]*### Round 2/);
+    // Every debater's transcript is a report file too, as the tree shows it.
+    expect(await readFile(join(dir, 'reports', 'bull_researcher.md'), 'utf8')).toBe(`${bull}`.endsWith('\n') ? bull : `${bull}\n`);
+    const neutral = await readFile(join(dir, 'reports', 'neutral_risk_analyst.md'), 'utf8');
+    expect(neutral.trimEnd()).toBe(m.get(run!.run_id)!.contents['risk_debate.neutral.report']!.trimEnd());
+    expect(decision.position_size).toBeGreaterThan(0);
   });
 
   it('refuses a ticker the data does not have before creating anything, naming it', async () => {
