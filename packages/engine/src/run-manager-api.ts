@@ -24,8 +24,8 @@ export interface RunView {
   usage: RunUsage;
   /**
    * Which market data vendor served each data kind (`prices`, `news`, …) of a live run, by vendor name. A
-   * fallback chain reports the kinds answered so far; a single vendor serves every kind. Absent for runs read
-   * back from disk.
+   * fallback chain reports the kinds answered so far; a single vendor serves every kind. A run read back from
+   * disk gives its recorded source (a chain as `yahoo → csv`); absent for runs written before it was recorded.
    */
   dataSources?: Record<string, string>;
 }

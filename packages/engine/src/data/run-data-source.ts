@@ -16,6 +16,14 @@ export function dataSourceOf(plan: DataVendorPlan, dataDir: string | undefined):
   return { vendors, data_dir: readsCsv && dataDir ? path.resolve(dataDir) : null };
 }
 
+/**
+ * A recorded source as the vendor name per data kind (`RunView.dataSources` of a run read from disk): the
+ * vendor itself, or the fallback chain written `yahoo → csv` when it is not known which one answered.
+ */
+export function dataSourcesOf(source: RunDataSource): Record<string, string> {
+  return Object.fromEntries(DATA_KINDS.map((kind) => [kind, source.vendors[kind].join(' → ')]));
+}
+
 /** The one vendor every data kind of `source` is served by, when there is exactly one; else null. */
 export function singleVendorOf(source: RunDataSource): DataVendorName | null {
   const chains = DATA_KINDS.map((kind) => source.vendors[kind]);

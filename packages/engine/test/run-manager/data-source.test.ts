@@ -73,6 +73,8 @@ describe('where a run’s data comes from', () => {
     // Second life: DATA_DIR = B, whose ZETA closes at 900.
     const second = managerFor({ DATA_DIR: folderB.dir }, 'auto');
     await second.m.loadHistory();
+    // Read back from disk, the run still says where its data came from.
+    expect(second.m.get(run!.run_id)!.dataSources).toEqual({ prices: 'csv', fundamentals: 'csv', news: 'csv', instrument: 'csv' });
     await second.m.resume(run!.run_id);
     const done = await second.m.whenFinished(run!.run_id);
     expect(done.status).toBe('completed');
