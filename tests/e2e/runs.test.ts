@@ -44,7 +44,7 @@ describe('the SPA against the real server', () => {
     await snap(page, 'empty-1280');
 
     const tickers = ['ACME', 'GLOBEX', 'INITECH'];
-    await startRunsFromForm(page, tickers.join(', '), { latencyMs: 150 });
+    await startRunsFromForm(page, tickers.join(', '), { latencyMs: 400 });
     await expect.poll(() => tabOf(page, 'ACME').count()).toBe(1);
     // All three tabs running at the same moment, each with some progress: the runs overlap.
     await page.waitForFunction(

@@ -29,6 +29,20 @@ describe('GET /runs/:id/chart', () => {
     await h.manager.whenFinished(runId);
   });
 
+  it('answers 200 with no bars and the reason for a run whose ticker has no prices (no console error in a browser)', async () => {
+    // A vendor chain is not asked up front (an online vendor may fail for a while), so this run starts and fails.
+    h = await startHarness({ env: { DATA_VENDORS: 'demo' } });
+    const start = await h.api('POST', '/start-multi', { json: { company_symbols: 'ZZZZ', trade_date: '2024-03-28' } });
+    expect(start.status).toBe(202);
+    const runId: string = start.json.runs[0].run_id;
+    expect((await h.manager.whenFinished(runId)).status).toBe('error');
+    const res = await h.api('GET', `/runs/${runId}/chart`);
+    expect(res.status).toBe(200);
+    const chart = ChartDataSchema.parse(res.json);
+    expect(chart.bars).toEqual([]);
+    expect(chart.unavailable).toMatch(/no price data for ZZZZ/);
+  });
+
   it('404 for an unknown run, 400 for a malformed id', async () => {
     h = await startHarness();
     expect((await h.api('GET', '/runs/ACME--2024-01-01_00.00.00--abcdef/chart')).status).toBe(404);

@@ -84,6 +84,14 @@ describe('starting runs', () => {
     expect((await h.api('POST', '/start-process', { json: { ticker: 'GLOBEX' } })).status).toBe(202);
   });
 
+  it('400 naming every ticker the data does not have, before anything starts', async () => {
+    h = await startHarness();
+    const res = await h.api('POST', '/start-multi', { json: { company_symbols: 'ACME,NOPE,GLOBEX,GONE' } });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatch(/^no market data for NOPE, GONE; the data has ACME, GLOBEX/);
+    expect((await h.api('GET', '/runs')).json.runs).toEqual([]);
+  });
+
   it('413 for an oversized body, 400 for bad JSON', async () => {
     h = await startHarness({ env: { BODY_LIMIT: '4kb' } });
     const big = await h.api('POST', '/start-multi', { json: { company_symbols: 'ACME', quick_think_llm: 'x'.repeat(10_000) } });
@@ -176,6 +184,10 @@ describe('server metadata', () => {
     const providers = await h.api('GET', '/config/providers');
     expect(providers.json.providers.map((p: { name: string }) => p.name)).toContain('offline');
     expect(providers.json.data).toMatchObject({ vendor: 'demo', tickers: expect.arrayContaining(['ACME', 'GLOBEX']) });
+    // Every ticker with its own dates, so the form can offer them all and default the date.
+    const instruments = providers.json.data.instruments as Array<{ ticker: string; first_date: string; last_date: string; demo: boolean }>;
+    expect(instruments.map((i) => i.ticker).sort()).toEqual([...providers.json.data.tickers].sort());
+    expect(instruments.every((i) => i.demo && i.first_date <= i.last_date)).toBe(true);
     expect(Array.isArray((await h.api('GET', '/metrics/concurrency')).json.layers)).toBe(true);
 
     const res = await h.api('POST', '/start-multi', { json: { company_symbols: 'ACME,GLOBEX' } });

@@ -26,6 +26,7 @@ export function createEngineDepsFromEnv(env: NodeJS.ProcessEnv = process.env): E
   return {
     vendor: data.vendor,
     vendorForRun: (config, log) => data.vendorForRun(config, log),
+    dataSourceFor: (config) => data.dataSourceFor(config),
     dataVendors: () => data.registry.describe(),
     providerFor: (config) => registry.providerFor(config),
     defaultModels: (provider) => registry.defaultModels(provider),

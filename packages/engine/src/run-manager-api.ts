@@ -24,8 +24,8 @@ export interface RunView {
   usage: RunUsage;
   /**
    * Which market data vendor served each data kind (`prices`, `news`, …) of a live run, by vendor name. A
-   * fallback chain reports the kinds answered so far; a single vendor serves every kind. Absent for runs read
-   * back from disk.
+   * fallback chain reports the kinds answered so far; a single vendor serves every kind. A run read back from
+   * disk gives its recorded source (a chain as `yahoo → csv`); absent for runs written before it was recorded.
    */
   dataSources?: Record<string, string>;
 }
@@ -51,8 +51,9 @@ export interface RunRequest {
 /** The RunManager's public surface, used by the server and the CLI. */
 export interface RunManagerApi {
   /**
-   * Starts runs, all or nothing: validates every request (ticker syntax, trade date a real past date within
-   * the data coverage, provider known) and the `MAX_PARALLEL_RUNS` limit before creating any run. Throws
+   * Starts runs, all or nothing: validates every request (ticker syntax, a ticker the data has, trade date a
+   * real past date within the data coverage, provider known) and the `MAX_PARALLEL_RUNS` limit before
+   * creating any run; records where each run's data comes from in its config (`data_source`). Throws
    * `ValidationError` / `TooManyRunsError`. Returns the new runs' summaries (status `pending`).
    */
   start(requests: RunRequest[]): Promise<RunSummary[]>;
@@ -73,6 +74,13 @@ export interface RunManagerApi {
   shutdown(): Promise<void>;
   limiterSnapshot(): LimiterLayer[];
   dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }>;
+  /** Every instrument with its own date range (offline data only; null for online chains). Optional. */
+  instruments?(): Promise<import('@tradingfloor/shared').InstrumentInfo[] | null>;
+  /**
+   * Refuses, with a `ValidationError` naming them, tickers the data does not have (see `start`), without
+   * starting anything: the CLI checks its whole batch before the first run. Optional.
+   */
+  checkTickers?(requests: RunRequest[]): Promise<void>;
   /** The price chart of a run (bars up to its trade date and indicators); `NotFoundError` for an unknown id. */
   chart(runId: string): Promise<import('@tradingfloor/shared').ChartData>;
   /**
@@ -117,6 +125,12 @@ export interface EngineDeps {
    * Absent = every run reads `vendor`. May throw `ValidationError` for a bad `data_vendors`.
    */
   vendorForRun?(config: RunConfig, log: import('./logs/log-sink.js').LogSink): import('./data/vendor.js').MarketDataVendor;
+  /**
+   * Where a new run's market data comes from (vendor chain per kind, absolute `DATA_DIR`), recorded in its
+   * `config.json` as `data_source`; `vendorForRun` then builds the run's vendor from that record, on resume
+   * too. Absent = nothing is recorded and every run reads what the environment gives.
+   */
+  dataSourceFor?(config: RunConfig): Promise<import('@tradingfloor/shared').RunDataSource>;
   /** The market data vendors and whether each is configured, for `/config/providers`. */
   dataVendors?(): import('./data/vendor-registry.js').DataVendorInfo[];
   /** Clock in epoch ms; defaults to Date.now. */

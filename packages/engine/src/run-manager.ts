@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  checkTicker,
   ConfigError,
   ConflictError,
   formatRunId,
@@ -11,6 +10,7 @@ import {
   TooManyRunsError,
   ValidationError,
   type ChartData,
+  type InstrumentInfo,
   type LimiterLayer,
   type LogEntry,
   type RunConfig,
@@ -37,24 +37,9 @@ import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
 import { providerProblem, resolveRunConfigs } from './run/validate-requests.js';
 import { buildChartData } from './data/chart-data.js';
-import { instrumentDateRange, type InstrumentDateRange } from './data/trade-date-coverage.js';
+import { discardLog } from './logs/log-sink.js';
+import { listInstruments, refuseMissingTickers, requestedInstruments } from './run/instrument-ranges.js';
 import type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
-
-/** Each requested instrument's own date range; unknown or malformed tickers are left out (their runs fail with the vendor's reason). */
-async function instrumentRanges(vendor: EngineDeps['vendor'], requests: readonly RunRequest[]): Promise<Map<string, InstrumentDateRange>> {
-  const ranges = new Map<string, InstrumentDateRange>();
-  const tickers = new Set(requests.map((r) => (typeof r?.ticker === 'string' ? checkTicker(r.ticker) : null)).flatMap((c) => (c?.ok ? [c.ticker] : [])));
-  await Promise.all(
-    [...tickers].map(async (ticker) => {
-      try {
-        ranges.set(ticker, await instrumentDateRange(vendor, ticker));
-      } catch {
-        // Not in the data: validation falls back to the vendor-wide coverage.
-      }
-    }),
-  );
-  return ranges;
-}
 
 /** A batch id: the request's UTC time and 3 random bytes, e.g. `20261206-173512-a1b2c3`. */
 function newBatchId(at: Date): string {
@@ -124,10 +109,15 @@ export class RunManager implements RunManagerApi {
 
   async start(requests: RunRequest[]): Promise<RunSummary[]> {
     if (this.closing) throw new ConflictError('the run manager is shutting down; no new runs');
+    const { deps } = this.options;
     const resolved = await this.resolve(requests);
     // Every run of one request shares a batch id (the board groups and filters by it).
     const batchId = newBatchId(new Date(this.now()));
-    const configs = resolved.map((config) => ({ ...config, batch_id: config.batch_id ?? batchId }));
+    const batched = resolved.map((config) => ({ ...config, batch_id: config.batch_id ?? batchId }));
+    // Where each run's data comes from is recorded in its config.json, so a resume reads the same source.
+    const configs = deps.dataSourceFor
+      ? await Promise.all(batched.map(async (config) => ({ ...config, data_source: await deps.dataSourceFor!(config) })))
+      : batched;
     const providers = this.providersFor(configs);
     const active = this.activeCount() + this.reserved;
     if (active + configs.length > this.maxParallelRuns) {
@@ -164,7 +154,8 @@ export class RunManager implements RunManagerApi {
     const { deps } = this.options;
     if (!Array.isArray(requests)) throw new ValidationError('runs must be requested as a list');
     const coverage = await deps.vendor.coverage();
-    const ranges = await instrumentRanges(deps.vendor, requests);
+    const { ranges, missing } = await requestedInstruments(deps.vendor, requests);
+    refuseMissingTickers(missing, coverage.tickers);
     return resolveRunConfigs(requests, {
       coverage,
       rangeOf: (ticker) => ranges.get(ticker),
@@ -324,7 +315,20 @@ export class RunManager implements RunManagerApi {
   async chart(runId: string): Promise<ChartData> {
     const run = this.get(runId);
     if (!run) throw new NotFoundError(`run ${runId} not found`);
-    return buildChartData(this.options.deps.vendor, run.config.ticker, run.config.trade_date);
+    // A run with a recorded data source is charted from that source, like it was analysed.
+    const { deps } = this.options;
+    const vendor = run.config.data_source && deps.vendorForRun ? deps.vendorForRun(run.config, discardLog) : deps.vendor;
+    return buildChartData(vendor, run.config.ticker, run.config.trade_date);
+  }
+
+  async instruments(): Promise<InstrumentInfo[] | null> {
+    return listInstruments(this.options.deps.vendor);
+  }
+
+  async checkTickers(requests: RunRequest[]): Promise<void> {
+    const { vendor } = this.options.deps;
+    const { missing } = await requestedInstruments(vendor, requests);
+    if (missing.length > 0) refuseMissingTickers(missing, (await vendor.coverage()).tickers);
   }
 
   async dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }> {

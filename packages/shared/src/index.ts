@@ -39,6 +39,9 @@ export {
   type DataKind,
   type DataVendorName,
   type DataVendorPlan,
+  RunDataSourceSchema,
+  usesDemoData,
+  type RunDataSource,
 } from './schemas/data-vendors.js';
 export { isActiveStatus, isTerminalStatus, RUN_STATUSES, RunStatusSchema, TERMINAL_STATUSES, type RunStatus } from './schemas/run-status.js';
 export {
@@ -152,6 +155,8 @@ export {
   PhaseMetricsSchema,
   ProviderInfoSchema,
   DataVendorInfoSchema,
+  InstrumentInfoSchema,
+  type InstrumentInfo,
   type DataVendorInfoBody,
   ProvidersResponseSchema,
   StartRunsBodySchema,

@@ -43,7 +43,8 @@ describe('ExecutionTree', () => {
   it('shows phases open and agents closed, with ARIA levels, status text and durations', () => {
     const w = mountTree();
     expect(w.find('[role="tree"]').exists()).toBe(true);
-    expect(rowIds(w)).toEqual(['analysts', 'analysts.market', 'trader', 'trader.trader']);
+    // The trader agent is not a row of its own: "Trader › Trader" would repeat the phase's name.
+    expect(rowIds(w)).toEqual(['analysts', 'analysts.market', 'trader', 'trader.trader.report']);
     const phase = w.get('[data-node-id="analysts"]');
     expect(phase.attributes()).toMatchObject({ 'aria-level': '1', 'aria-expanded': 'true' });
     expect(phase.classes()).toContain('active-node');
@@ -61,7 +62,7 @@ describe('ExecutionTree', () => {
     await w.get('[data-node-id="analysts.market"] .chevron').trigger('click');
     expect(rowIds(w)).toContain('analysts.market.report');
     await w.get('[data-node-id="trader"] .chevron').trigger('click');
-    expect(rowIds(w)).not.toContain('trader.trader');
+    expect(rowIds(w)).not.toContain('trader.trader.report');
     w.unmount();
 
     freshPage();
@@ -87,8 +88,8 @@ describe('ExecutionTree', () => {
   });
 
   it('marks the selected node and makes it the one tab stop', () => {
-    const w = mountTree({ selectedId: 'trader.trader' });
-    const selected = w.get('[data-node-id="trader.trader"]');
+    const w = mountTree({ selectedId: 'trader.trader.report' });
+    const selected = w.get('[data-node-id="trader.trader.report"]');
     expect(selected.attributes()).toMatchObject({ 'aria-selected': 'true', tabindex: '0' });
     expect(w.findAll('[tabindex="0"]')).toHaveLength(1);
   });

@@ -16,6 +16,11 @@ describe('markdownToHtml', () => {
     expect(el.querySelector('li strong')?.textContent).toBe('up');
   });
 
+  it('draws one bullet for a list item that brings its own bullet glyph', () => {
+    const el = dom(markdownToHtml('- • Leverage: moderate\n- ▲ Trend: up\n1. · first\n'));
+    expect([...el.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['Leverage: moderate', '▲ Trend: up', 'first']);
+  });
+
   it('keeps raw HTML from a model as inert text', () => {
     const el = dom(markdownToHtml('Buy <img src=x onerror="window.pwned=1"> now <script>alert(1)</script>'));
     expect(el.querySelector('img')).toBeNull();

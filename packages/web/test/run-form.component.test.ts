@@ -7,6 +7,9 @@ import { useUiPrefsStore } from '../src/stores/ui-prefs-store.js';
 import { startFakeServer, type FakeServer } from './support/fake-server.js';
 import { freshStores } from './support/test-transport.js';
 
+/** More real tickers than the eight the form used to offer. */
+const REAL = ['AAPL', 'AMD', 'AMZN', 'GOOGL', 'JPM', 'META', 'MSFT', 'NFLX', 'NVDA', 'SPY', 'TSLA'];
+
 const PROVIDERS = {
   providers: [
     {
@@ -33,7 +36,11 @@ const PROVIDERS = {
     label: 'Demo data (generated, not market data)',
     first_date: '2024-01-02',
     last_date: '2025-01-31',
-    tickers: ['ACME', 'GLOBEX', 'INITECH'],
+    tickers: ['ACME', 'GLOBEX', 'INITECH', ...REAL],
+    instruments: [
+      ...REAL.map((ticker) => ({ ticker, first_date: '2024-01-02', last_date: '2024-11-07', demo: false })),
+      ...['ACME', 'GLOBEX', 'INITECH'].map((ticker) => ({ ticker, first_date: '2024-01-02', last_date: '2025-01-31', demo: true })),
+    ],
   },
 };
 
@@ -106,5 +113,44 @@ describe('RunForm', () => {
     expect(w.get('#run-form-body').attributes('style')).toContain('display: none');
     expect(w.get('button[aria-controls="run-form-body"]').attributes('aria-expanded')).toBe('false');
     await useRunsStore().refresh(); // joins the list reload the start triggered
+  });
+
+  it('offers every ticker with data in a searchable list that adds and removes it', async () => {
+    const w = mountForm();
+    const options = () => w.findAll('[data-test="ticker-option"]').map((o) => o.text());
+    expect(options()).toHaveLength(14);
+    expect(w.text()).toContain('Available (14)');
+    expect(options().filter((o) => o.endsWith('demo'))).toEqual(['+ ACMEdemo', '+ GLOBEXdemo', '+ INITECHdemo']);
+    await w.get('#ticker-search').setValue('ts');
+    expect(options()).toEqual(['+ TSLA']);
+    await w.get('[data-test="ticker-option"]').trigger('click');
+    expect((w.get('#tickers').element as HTMLInputElement).value).toBe('TSLA');
+    expect(w.get('[data-test="ticker-option"]').attributes('aria-pressed')).toBe('true');
+    await w.get('[data-test="ticker-option"]').trigger('click');
+    expect((w.get('#tickers').element as HTMLInputElement).value).toBe('');
+  });
+
+  it('defaults the date to the latest date every chosen ticker covers, until the user picks one', async () => {
+    const w = mountForm();
+    const date = () => (w.get('#trade-date').element as HTMLInputElement).value;
+    await w.get('#tickers').setValue('ACME');
+    expect(date()).toBe('2025-01-31');
+    await w.get('#tickers').setValue('ACME, AAPL');
+    expect(date()).toBe('2024-11-07');
+    expect(w.get('[data-test="date-range"]').text()).toBe('Data of ACME, AAPL: 2024-01-02 → 2024-11-07');
+    await w.get('#trade-date').setValue('2024-06-03');
+    await w.get('#tickers').setValue('ACME');
+    expect(date()).toBe('2024-06-03');
+    await w.get('#tickers').setValue('ACME, AAPL');
+    await w.get('#trade-date').setValue('2025-01-10');
+    expect(w.text()).toContain('the data of ACME, AAPL ends on 2024-11-07');
+  });
+
+  it('refuses a ticker the server has no data for, naming it, and posts nothing', async () => {
+    const w = mountForm();
+    await w.get('#tickers').setValue('ACME, ZZZZ');
+    expect(w.findAll('[data-test="ticker-error"]').map((e) => e.text())).toEqual(['ZZZZ: the server has no market data for it']);
+    await w.get('form').trigger('submit');
+    expect(posted).toEqual([]);
   });
 });

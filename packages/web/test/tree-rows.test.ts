@@ -15,6 +15,15 @@ describe('tree rows', () => {
     ]);
   });
 
+  it('does not repeat a phase name: the sole agent named like its phase shows its reports under the phase', () => {
+    const rows = visibleRows(smallTree(), () => true);
+    expect(rows.slice(-2).map((r) => [r.node.id, r.level, r.parentId])).toEqual([
+      ['trader', 1, null],
+      ['trader.trader.report', 2, 'trader'],
+    ]);
+    expect(rows.map((r) => r.node.id)).toContain('analysts.market'); // an agent named otherwise keeps its row
+  });
+
   it('finds ancestors root first', () => {
     expect(ancestorIds(smallTree(), 'analysts.market.report')).toEqual(['analysts', 'analysts.market']);
     expect(ancestorIds(smallTree(), 'nope')).toEqual([]);
@@ -40,6 +49,8 @@ describe('timelineRows', () => {
     Object.assign(tree[0]!, { started_at: 1000, ended_at: 4000, status: 'completed' });
     Object.assign(tree[0]!.children[0]!, { started_at: 1500, ended_at: null, duration_ms: 2000, status: 'completed' });
     Object.assign(tree[1]!, { started_at: 4000, status: 'in_progress' });
+    // The trader agent runs inside the trader phase under the same name: one bar, not two.
+    Object.assign(tree[1]!.children[0]!, { started_at: 4000, status: 'in_progress' });
     expect(timelineRows(tree, 6000).map((r) => [r.id, r.depth, r.start, r.end])).toEqual([
       ['analysts', 0, 0, 3],
       ['analysts.market', 1, 0.5, 2.5],

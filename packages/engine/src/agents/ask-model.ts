@@ -29,7 +29,7 @@ export async function askModel(
     },
     ctx.signal,
   );
-  const calls = response.toolCalls.length > 0 ? `, ${response.toolCalls.length} tool call(s)` : '';
+  const calls = response.toolCalls.length > 0 ? `, ${response.toolCalls.length} tool call${response.toolCalls.length === 1 ? '' : 's'}` : '';
   logStep(
     ctx,
     'DEBUG',

@@ -1,4 +1,4 @@
-import type { ChartData } from '@tradingfloor/shared';
+import { DataUnavailableError, type ChartData } from '@tradingfloor/shared';
 import { addDays } from './dates.js';
 import { indicatorsFor, INDICATOR_WARMUP } from './indicators.js';
 import type { MarketDataVendor } from './vendor.js';
@@ -13,10 +13,18 @@ const round = (n: number) => Math.round(n * 10_000) / 10_000;
 /**
  * The price chart of a run: about a year of daily bars up to the trade date (never after it) and the
  * indicators the market analyst reads, computed over a longer history so the first points are warmed up.
+ * When the data has no prices for it, the chart has no bars and `unavailable` says why.
  */
 export async function buildChartData(vendor: MarketDataVendor, ticker: string, tradeDate: string, signal?: AbortSignal): Promise<ChartData> {
   const windowStart = addDays(tradeDate, -CHART_DAYS);
-  const bars = await vendor.bars(ticker, { from: addDays(windowStart, -WARMUP_DAYS), asOf: tradeDate }, signal);
+  let bars;
+  try {
+    bars = await vendor.bars(ticker, { from: addDays(windowStart, -WARMUP_DAYS), asOf: tradeDate }, signal);
+  } catch (error) {
+    // No prices is an answer, not a failure: the chart is empty and says why (a client shows "no chart").
+    if (!(error instanceof DataUnavailableError)) throw error;
+    return { ticker, trade_date: tradeDate, data_label: vendor.label, bars: [], indicators: {}, unavailable: error.message };
+  }
   const series = indicatorsFor(vendor.name, ticker, bars);
   const first = bars.findIndex((b) => b.date >= windowStart);
   const from = first < 0 ? bars.length : first;

@@ -11,6 +11,7 @@ export const CLOSING_LINE_LABELS = {
   stop_loss: 'STOP LOSS',
   take_profit: 'TAKE PROFIT',
   confidence: 'CONFIDENCE',
+  position_size: 'POSITION SIZE',
 } as const;
 export type ClosingLineKey = keyof typeof CLOSING_LINE_LABELS;
 
@@ -22,6 +23,7 @@ const CLOSING_LINE_ORDER: readonly ClosingLineKey[] = [
   'stop_loss',
   'take_profit',
   'confidence',
+  'position_size',
 ];
 
 const LINE_FORMS: Record<ClosingLineKey, string> = {
@@ -31,6 +33,7 @@ const LINE_FORMS: Record<ClosingLineKey, string> = {
   stop_loss: `${CLOSING_LINE_LABELS.stop_loss}: <price, or n/a>`,
   take_profit: `${CLOSING_LINE_LABELS.take_profit}: <price, or n/a>`,
   confidence: `${CLOSING_LINE_LABELS.confidence}: <0-100>%`,
+  position_size: `${CLOSING_LINE_LABELS.position_size}: <0-100>% of a full position`,
 };
 
 /** What the closing lines of a text say; a key is absent when its line is missing or unreadable. */
@@ -43,6 +46,8 @@ export interface ClosingLines {
   takeProfit?: number | null;
   /** 0..1. */
   confidence?: number;
+  /** Share of a full position, 0..1. */
+  positionSize?: number;
 }
 
 /**
@@ -71,6 +76,8 @@ export function renderClosingLines(values: ClosingLines): string {
   if (values.stopLoss !== undefined) lines.push(`${CLOSING_LINE_LABELS.stop_loss}: ${price(values.stopLoss)}`);
   if (values.takeProfit !== undefined) lines.push(`${CLOSING_LINE_LABELS.take_profit}: ${price(values.takeProfit)}`);
   if (values.confidence !== undefined) lines.push(`${CLOSING_LINE_LABELS.confidence}: ${Math.round(values.confidence * 100)}%`);
+  if (values.positionSize !== undefined)
+    lines.push(`${CLOSING_LINE_LABELS.position_size}: ${Math.round(values.positionSize * 100)}% of a full position`);
   return lines.join('\n');
 }
 
@@ -157,7 +164,28 @@ export function readClosingLines(text: string): ClosingLines {
   const conf = lastLabelledValue(text, CLOSING_LINE_LABELS.confidence);
   const confValue = conf === undefined ? undefined : parseConfidenceValue(conf);
   if (confValue !== undefined) out.confidence = confValue;
+  const size = lastLabelledValue(text, CLOSING_LINE_LABELS.position_size);
+  const sizeValue = size === undefined ? undefined : parsePositionSize(size);
+  if (sizeValue !== undefined) out.positionSize = sizeValue;
   return out;
+}
+
+/** Sizes in words a model may write instead of a percentage; fractions first ("two-thirds of full size"). */
+const SIZE_WORDS: Array<[RegExp, number]> = [
+  [/\bthree[\s-]quarters?\b/i, 0.75],
+  [/\btwo[\s-]thirds?\b/i, 2 / 3],
+  [/\bhalf\b/i, 0.5],
+  [/\b(?:one[\s-])?thirds?\b/i, 1 / 3],
+  [/\b(?:one[\s-])?quarter\b/i, 0.25],
+  [/\b(?:none|zero|no position)\b/i, 0],
+  [/\bfull\b/i, 1],
+];
+
+/** Parses `67%`, `0.67`, `two-thirds of full size` into 0..1; undefined when unreadable or out of range. */
+export function parsePositionSize(value: string): number | undefined {
+  if (/\d/.test(value)) return parseConfidenceValue(value);
+  const word = SIZE_WORDS.find(([re]) => re.test(value));
+  return word ? Math.round(word[1] * 100) / 100 : undefined;
 }
 
 const ANY_CLOSING_LINE = new RegExp(
@@ -182,6 +210,7 @@ export function missingClosingLines(text: string, required: readonly ClosingLine
     stop_loss: lines.stopLoss !== undefined,
     take_profit: lines.takeProfit !== undefined,
     confidence: lines.confidence !== undefined,
+    position_size: lines.positionSize !== undefined,
   };
   return required.filter((k) => !present[k]);
 }

@@ -1,5 +1,5 @@
 import { DECISION_VERSION, type Action, type Decision, type Position, type PositionAction, type Rating } from '@tradingfloor/shared';
-import { readClosingLines, withoutClosingLines } from './closing-lines.js';
+import { parsePositionSize, readClosingLines, withoutClosingLines } from './closing-lines.js';
 import { allowedPositionActions, defaultPositionAction } from './position-action.js';
 import { readRationale } from './rationale.js';
 import { actionOfRating, findWordings, settle, type Wording } from './read-wording.js';
@@ -32,6 +32,12 @@ function statedConfidence(text: string): number | undefined {
     if (fraction >= 0 && fraction <= 1) return fraction;
   }
   return undefined;
+}
+
+/** A "Size: half" / "Position size: 50%" line of the prose, as a share of a full position. */
+function statedSize(prose: string): number | undefined {
+  const m = prose.match(/^[\s>*_-]*(?:position\s+)?size[\s*_]*[:=][\s*_]*(.+)$/im);
+  return m?.[1] ? parsePositionSize(m[1]) : undefined;
 }
 
 function direction(x: Rating | Action): number {
@@ -126,6 +132,7 @@ export function parseDecision(text: string, input: ParseDecisionInput): Decision
     confidence_basis: basis,
     rationale: readRationale(raw),
     risk_metrics: risk,
+    position_size: closing.positionSize ?? statedSize(withoutClosingLines(raw)) ?? null,
     notes,
     raw_text: raw,
   };

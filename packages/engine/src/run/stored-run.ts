@@ -1,4 +1,5 @@
 import { ConflictError, isTerminalStatus, type RunStatus, type RunSummary } from '@tradingfloor/shared';
+import { dataSourcesOf } from '../data/run-data-source.js';
 import { RunLog } from '../logs/run-log.js';
 import type { RunView } from '../run-manager-api.js';
 import type { StoredRun } from '../results/read-history.js';
@@ -97,6 +98,7 @@ export class StoredRunEntry implements RunEntry {
       decision: this.stored.decision ?? context.decision,
       error: this.errorText(context.error),
       usage: this.stored.usage ?? { total: { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: null }, by_agent: {}, by_model: {} },
+      ...(this.stored.config.data_source ? { dataSources: dataSourcesOf(this.stored.config.data_source) } : {}),
     };
   }
 

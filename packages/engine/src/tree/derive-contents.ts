@@ -13,20 +13,20 @@ export function deriveContents(context: RunContext, messages: Readonly<Record<st
     if (text) contents[reportNodeId(agentId)] = text;
   };
   for (const [kind, id] of Object.entries(ANALYST_NODE)) put(id, context.reports[kind as keyof typeof ANALYST_NODE]);
-  put(AGENT_NODE.bull, turnsOf(context.researchDebate, 'bull_researcher'));
-  put(AGENT_NODE.bear, turnsOf(context.researchDebate, 'bear_researcher'));
+  put(AGENT_NODE.bull, debateTranscript(context.researchDebate, 'bull_researcher'));
+  put(AGENT_NODE.bear, debateTranscript(context.researchDebate, 'bear_researcher'));
   put(AGENT_NODE.researchManager, context.investmentPlan);
   put(AGENT_NODE.trader, context.traderPlan);
-  put(AGENT_NODE.aggressive, turnsOf(context.riskDebate, 'aggressive_analyst'));
-  put(AGENT_NODE.conservative, turnsOf(context.riskDebate, 'conservative_analyst'));
-  put(AGENT_NODE.neutral, turnsOf(context.riskDebate, 'neutral_analyst'));
+  put(AGENT_NODE.aggressive, debateTranscript(context.riskDebate, 'aggressive_analyst'));
+  put(AGENT_NODE.conservative, debateTranscript(context.riskDebate, 'conservative_analyst'));
+  put(AGENT_NODE.neutral, debateTranscript(context.riskDebate, 'neutral_analyst'));
   put(AGENT_NODE.portfolioManager, context.finalText);
   for (const [agentId, text] of Object.entries(messages)) if (text) contents[messagesNodeId(agentId)] = text;
   return contents;
 }
 
-/** One speaker's turns of a debate, a `### Round n` section each. */
-function turnsOf(debate: DebateTurn[], speaker: DebateTurn['speaker']): string {
+/** One speaker's turns of a debate, a `### Round n` section each (also their transcript file in `reports/`). */
+export function debateTranscript(debate: DebateTurn[], speaker: DebateTurn['speaker']): string {
   return debate
     .filter((t) => t.speaker === speaker)
     .map((t) => `### Round ${t.round}\n\n${t.text.trim()}\n\n`)

@@ -68,16 +68,22 @@ describe('a whole run on the offline model and the demo market', () => {
     expect(runLog.some((e) => e.source === 'tool')).toBe(true);
     expect(runLog.some((e) => e.source === 'state')).toBe(true);
     expect(runLog.some((e) => e.source === 'agent')).toBe(true);
-    expect(m.get(run!.run_id)!.contents['research_debate.bull.report']).toMatch(/### Round 1[\s\S]*### Round 2/);
+    const bull = m.get(run!.run_id)!.contents['research_debate.bull.report'];
+    expect(bull).toMatch(/### Round 1[\s\S]*### Round 2/);
+    // Every debater's transcript is a report file too, as the tree shows it.
+    expect(await readFile(join(dir, 'reports', 'bull_researcher.md'), 'utf8')).toBe(`${bull}`.endsWith('\n') ? bull : `${bull}\n`);
+    const neutral = await readFile(join(dir, 'reports', 'neutral_risk_analyst.md'), 'utf8');
+    expect(neutral.trimEnd()).toBe(m.get(run!.run_id)!.contents['risk_debate.neutral.report']!.trimEnd());
+    expect(decision.position_size).toBeGreaterThan(0);
   });
 
-  it('reports an unknown ticker as a run error with error.log, not a crash', async () => {
+  it('refuses a ticker the data does not have before creating anything, naming it', async () => {
     const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
-    const [run] = await m.start([{ ticker: 'ZZZZ', options: {} }]);
-    const done = await m.whenFinished(run!.run_id);
-    expect(done.status).toBe('error');
-    expect(done.error).toMatch(/ZZZZ/);
-    expect(await readFile(join(done.results_path, 'error.log'), 'utf8')).toContain(done.error!);
+    await expect(m.start([{ ticker: 'ACME', options: {} }, { ticker: 'ZZZZ', options: {} }])).rejects.toThrow(
+      /^no market data for ZZZZ; the data has ACME, GLOBEX/,
+    );
+    expect(m.list()).toEqual([]);
+    expect(await readdir(results.dir)).toEqual([]);
   });
 
   it('refuses a provider that is not configured before creating anything', async () => {
@@ -96,6 +102,11 @@ describe('a whole run on the offline model and the demo market', () => {
     expect(done.status).toBe('completed');
     const decision = DecisionSchema.parse(JSON.parse(await readFile(join(done.results_path, 'decision.json'), 'utf8')));
     expect(decision).toMatchObject({ ticker: 'AAPL', trade_date: '2024-03-28' });
+    // The results say where the data came from: the csv files, from this absolute folder.
+    const config = JSON.parse(await readFile(join(done.results_path, 'config.json'), 'utf8'));
+    const csv = ['csv'];
+    expect(config.data_source).toEqual({ vendors: { prices: csv, fundamentals: csv, news: csv, instrument: csv }, data_dir: resolve(dataDir) });
+    expect(m.get(run!.run_id)!.dataSources).toEqual({ prices: 'csv', fundamentals: 'csv', news: 'csv', instrument: 'csv' });
     // Flat position: the entry price is the real close on the trade date, read from the csv.
     const row = (await readFile(join(dataDir, 'ohlcv', 'AAPL.csv'), 'utf8')).split('\n').find((l) => l.startsWith('2024-03-28,'));
     expect(decision.risk_metrics.entry_price).toBe(Number(row!.split(',')[4]));

@@ -77,6 +77,13 @@ async function execute(plan: RunPlan, io: CliIo, createManager: CreateManager, s
   } catch (err) {
     return reportError(io, err);
   }
+  try {
+    // The whole batch, not only its first --parallel runs: a ticker without data is refused before anything runs.
+    await manager.checkTickers?.(plan.tickers.map((ticker) => ({ ticker, options: plan.options })));
+  } catch (err) {
+    await manager.shutdown().catch(() => {});
+    return reportError(io, err);
+  }
   const startedAt = now();
   let display: BatchDisplay = { changed() {}, note() {}, stop() {} };
   const batch = new RunBatch(manager, plan, () => display.changed());

@@ -10,7 +10,7 @@ export function metaRoutes(deps: RouteDeps): Router {
   const startedAt = deps.now();
 
   router.get('/config/providers', async (ctx) => {
-    const [providers, coverage] = await Promise.all([deps.providers(), manager.dataCoverage()]);
+    const [providers, coverage, instruments] = await Promise.all([deps.providers(), manager.dataCoverage(), manager.instruments?.() ?? null]);
     const body: ProvidersResponse = {
       providers,
       ...(deps.dataVendors ? { data_vendors: deps.dataVendors() } : {}),
@@ -20,6 +20,7 @@ export function metaRoutes(deps: RouteDeps): Router {
         first_date: coverage.first_date,
         last_date: coverage.last_date,
         tickers: coverage.tickers,
+        ...(instruments ? { instruments } : {}),
       },
     };
     ctx.body = body;

@@ -95,16 +95,14 @@ describe('tradingfloor run, in-process with the real engine (demo market, offlin
     expect(stdout.text).toBe('');
   });
 
-  it('exits 1 when a ticker has no data: that run ends in error with error.log, the others complete', { timeout: 60_000 }, async () => {
+  it('exits 2 naming every ticker without data, before any run starts (even beyond --parallel)', { timeout: 60_000 }, async () => {
     const results = await tempDir();
-    const { io, stdout } = captureIo({ env: cleanEnv(), cwd: results });
-    expect(await main(['run', '--tickers', 'ACME,NOSUCH', '--results-dir', results, '--json'], io)).toBe(1);
-    const report = JSON.parse(stdout.text) as JsonReport;
-    const [acme, nosuch] = report.runs;
-    expect(acme?.status).toBe('completed');
-    expect(nosuch?.status).toBe('error');
-    expect(nosuch?.error).toMatch(/NOSUCH/);
-    expect(existsSync(path.join(nosuch!.results_path!, 'error.log'))).toBe(true);
+    const { io, stdout, stderr } = captureIo({ env: cleanEnv(), cwd: results });
+    const code = await main(['run', '--tickers', 'ACME,GLOBEX,NOSUCH,NOTHING', '--parallel', '1', '--results-dir', results, '--json'], io);
+    expect(code).toBe(2);
+    expect(stderr.text).toMatch(/^tradingfloor run: no market data for NOSUCH, NOTHING; the data has ACME/);
+    expect(stdout.text).toBe('');
+    expect(await runDirs(results)).toHaveLength(0);
   });
 });
 

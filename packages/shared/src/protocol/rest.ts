@@ -105,6 +105,15 @@ export const ProviderInfoSchema = z.object({
   default_quick: z.string(),
   default_deep: z.string(),
 });
+/** One instrument the server has price data for. */
+export const InstrumentInfoSchema = z.object({
+  ticker: z.string(),
+  first_date: z.string(),
+  last_date: z.string(),
+  /** True for the generated demo market's fictional companies. */
+  demo: z.boolean(),
+});
+export type InstrumentInfo = z.infer<typeof InstrumentInfoSchema>;
 /** One market data vendor listed by `GET /config/providers`. */
 export const DataVendorInfoSchema = z.object({
   name: z.string(),
@@ -125,6 +134,11 @@ export const ProvidersResponseSchema = z.object({
     first_date: z.string(),
     last_date: z.string(),
     tickers: z.array(z.string()),
+    /**
+     * Each ticker's own date range and whether it is generated demo data (the form defaults the trade date
+     * to the latest date every chosen ticker covers). Absent when the data is online (ranges would cost requests).
+     */
+    instruments: z.array(InstrumentInfoSchema).optional(),
   }),
 });
 export type ProvidersResponse = z.infer<typeof ProvidersResponseSchema>;
@@ -160,6 +174,8 @@ export const ChartDataSchema = z.object({
   data_label: z.string(),
   bars: z.array(z.object({ date: z.string(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() })),
   indicators: z.partialRecord(z.enum(CHART_SERIES), z.array(ChartPointSchema)),
+  /** Why `bars` is empty when the data has no prices for the run (an unknown ticker, a date before the data). */
+  unavailable: z.string().optional(),
 });
 export type ChartData = z.infer<typeof ChartDataSchema>;
 

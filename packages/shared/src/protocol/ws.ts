@@ -38,7 +38,10 @@ const RunSnapshotFields = {
   error: z.string().nullable().optional(),
   final_decision: DecisionSchema.nullable().optional(),
   decision_html: z.string().nullable().optional(),
-  /** Which market data vendor served each data kind so far (`{ prices: "yahoo", news: "demo" }`); absent for runs read from disk. */
+  /**
+   * Which market data vendor served each data kind so far (`{ prices: "yahoo", news: "demo" }`); for a run read
+   * from disk its recorded source (a fallback chain as `yahoo → csv`); absent for runs that recorded none.
+   */
   data_sources: z.record(z.string(), z.string()).optional(),
 };
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The kinds of market data a run reads, each with its own vendor chain. */
 export const DATA_KINDS = ['prices', 'fundamentals', 'news', 'instrument'] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
@@ -50,4 +52,25 @@ export function parseDataVendorSpec(spec: string): { ok: true; plan: DataVendorP
     plan[kind] = [...chain];
   }
   return { ok: true, plan };
+}
+
+const VendorChainSchema = z.array(z.enum(DATA_VENDOR_NAMES)).min(1);
+
+/**
+ * Where a run's market data comes from, resolved when the run is created and kept in its `config.json`, so
+ * that a resume (or anyone reading the results) sees the same source whatever the environment says later:
+ * the vendor chain per data kind and the absolute `DATA_DIR` the csv vendor reads.
+ */
+export const RunDataSourceSchema = z
+  .object({
+    vendors: z.object({ prices: VendorChainSchema, fundamentals: VendorChainSchema, news: VendorChainSchema, instrument: VendorChainSchema }).strict(),
+    /** Absolute path of the csv files; null when no chain names `csv` or `DATA_DIR` was not set. */
+    data_dir: z.string().nullable(),
+  })
+  .strict();
+export type RunDataSource = z.infer<typeof RunDataSourceSchema>;
+
+/** True when any data kind of the source may be answered by the generated demo market. */
+export function usesDemoData(source: RunDataSource): boolean {
+  return DATA_KINDS.some((kind) => source.vendors[kind].includes('demo'));
 }

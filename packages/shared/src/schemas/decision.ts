@@ -41,6 +41,11 @@ export const DecisionSchema = z.object({
   confidence_basis: z.string(),
   rationale: z.array(z.string()),
   risk_metrics: RiskMetricsSchema,
+  /**
+   * Share of a full position the decision takes (0..1), from the `POSITION SIZE` closing line or a "Size:"
+   * line of the text; null when the text states none. Absent in decisions written before it was read.
+   */
+  position_size: z.number().min(0).max(1).nullable().optional(),
   /** Things the parser had to assume, e.g. "no clear rating found; defaulted to Hold". */
   notes: z.array(z.string()),
   raw_text: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { numberOrNumericText } from './numeric.js';
 import { ANALYST_KINDS, AnalystKindSchema } from './roles.js';
-import { parseDataVendorSpec } from './data-vendors.js';
+import { parseDataVendorSpec, RunDataSourceSchema } from './data-vendors.js';
 import { PositionSchema } from './position.js';
 import { TickerSchema } from './ticker.js';
 
@@ -90,6 +90,8 @@ export const RunConfigSchema = RunOptionsSchema.extend({
   position: PositionSchema.optional(),
   /** The request that started this run (every run of one `/start-multi` shares it); set by the RunManager. */
   batch_id: z.string().max(100).optional(),
+  /** Where the run's market data comes from, resolved at its creation (absent in runs written before it was recorded). */
+  data_source: RunDataSourceSchema.optional(),
 }).strict();
 export type RunConfig = z.output<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;

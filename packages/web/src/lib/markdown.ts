@@ -25,9 +25,15 @@ function addLinkHook(): void {
   });
 }
 
-/** The markdown-it step alone: raw HTML in the source comes out escaped, script URLs are not linked. */
+/** A list item that starts with a bullet glyph of its own ("- • point"): rendered, it showed two bullets. */
+const DOUBLED_BULLET = /^(\s*(?:[-*+]|\d+[.)])\s+)[•·●▪‣◦]\s+/gm;
+
+/**
+ * The markdown-it step alone: raw HTML in the source comes out escaped, script URLs are not linked, and a
+ * bullet glyph a model put after a list marker is dropped (the list draws its own).
+ */
 export function markdownToHtml(source: string): string {
-  return md.render(source);
+  return md.render(source.replace(DOUBLED_BULLET, '$1'));
 }
 
 /** Markdown (from a model or a report) to HTML that is safe to put in the page with `v-html`. */

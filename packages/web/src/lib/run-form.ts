@@ -1,4 +1,4 @@
-import { ANALYST_KINDS, parseTickerList, RunOptionsSchema, type AnalystKind } from '@tradingfloor/shared';
+import { ANALYST_KINDS, parseTickerList, RunOptionsSchema, type AnalystKind, type InstrumentInfo } from '@tradingfloor/shared';
 import type { StartRunsRequest } from '../api/http-client.js';
 
 /** What the run form holds; persisted as typed so a reload brings it back. */
@@ -45,11 +45,38 @@ export interface RunFormCheck {
 export interface DataRange {
   first_date: string;
   last_date: string;
+  /** Whose range it is, for messages ("the data of AAPL, MSFT"); the whole data when absent. */
+  of?: string;
 }
 
-/** Checks a draft with the shared ticker and run-option schemas, exactly as the server will. */
-export function checkRunForm(draft: RunFormDraft, range?: DataRange | null): RunFormCheck {
-  const { tickers, errors: tickerErrors } = parseTickerList(draft.tickers);
+/**
+ * The dates every chosen ticker covers: the latest first date to the earliest last date. The whole data's
+ * range while no ticker is chosen or one is not in `instruments` (unknown, or the server listed none).
+ */
+export function commonDataRange(tickers: readonly string[], instruments: readonly InstrumentInfo[] | null | undefined, whole: DataRange | null): DataRange | null {
+  const chosen = tickers.map((t) => instruments?.find((i) => i.ticker === t));
+  if (chosen.length === 0 || chosen.some((i) => i === undefined)) return whole;
+  const known = chosen as InstrumentInfo[];
+  return {
+    first_date: known.map((i) => i.first_date).sort().at(-1)!,
+    last_date: known.map((i) => i.last_date).sort()[0]!,
+    of: `the data of ${known.map((i) => i.ticker).join(', ')}`,
+  };
+}
+
+/**
+ * Checks a draft with the shared ticker and run-option schemas, exactly as the server will; with the server's
+ * `instruments`, a ticker it has no data for is refused too (the server would answer 400).
+ */
+export function checkRunForm(draft: RunFormDraft, range?: DataRange | null, instruments?: readonly InstrumentInfo[] | null): RunFormCheck {
+  const parsed0 = parseTickerList(draft.tickers);
+  const tickerErrors = [...parsed0.errors];
+  let tickers = parsed0.tickers;
+  if (instruments) {
+    const missing = tickers.filter((t) => !instruments.some((i) => i.ticker === t));
+    for (const t of missing) tickerErrors.push({ input: t, reason: 'the server has no market data for it' });
+    tickers = tickers.filter((t) => !missing.includes(t));
+  }
   const tickersError = tickers.length === 0 && tickerErrors.length === 0 ? 'enter at least one ticker, e.g. ACME, GLOBEX' : null;
   const fieldErrors: Partial<Record<RunFormField, string>> = {};
   const options = {
@@ -70,8 +97,10 @@ export function checkRunForm(draft: RunFormDraft, range?: DataRange | null): Run
     }
   }
   if (range && options.trade_date && !fieldErrors.trade_date) {
-    if (options.trade_date > range.last_date) fieldErrors.trade_date = `the data ends on ${range.last_date}`;
-    else if (options.trade_date < range.first_date) fieldErrors.trade_date = `the data starts on ${range.first_date}`;
+    const whose = range.of ?? 'the data';
+    if (range.first_date > range.last_date) fieldErrors.trade_date = `${whose} share no dates`;
+    else if (options.trade_date > range.last_date) fieldErrors.trade_date = `${whose} ends on ${range.last_date}`;
+    else if (options.trade_date < range.first_date) fieldErrors.trade_date = `${whose} starts on ${range.first_date}`;
   }
   const ok = parsed.success && tickerErrors.length === 0 && tickersError === null && Object.keys(fieldErrors).length === 0;
   if (!ok) return { tickers, tickerErrors, tickersError, fieldErrors, request: null };

@@ -1,4 +1,5 @@
 import type { ExecutionTree, NodeStatus } from '@tradingfloor/shared';
+import { soleNamesakeAgent } from './tree-rows.js';
 
 /** One bar of the phase timeline: seconds from the run's first start to the node's start and end. */
 export interface TimelineRow {
@@ -34,7 +35,9 @@ export function timelineRows(tree: ExecutionTree, now: number): TimelineRow[] {
   };
   for (const phase of tree) {
     add(phase, 0);
-    for (const agent of phase.children) if (agent.node_type === 'agent') add(agent, 1);
+    // An agent named like its phase (the trader, the managers) would only repeat the phase's bar.
+    const namesake = soleNamesakeAgent(phase);
+    for (const agent of phase.children) if (agent.node_type === 'agent' && agent !== namesake) add(agent, 1);
   }
   return rows;
 }

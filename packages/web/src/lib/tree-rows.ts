@@ -17,15 +17,30 @@ export function expandedByDefault(node: TreeNode): boolean {
   return node.node_type === 'phase';
 }
 
+/**
+ * The one agent of a phase named like the phase (the trader in "Trader", the managers in theirs), whose own
+ * row would only repeat the phase's name ("Trader › Trader"); null otherwise.
+ */
+export function soleNamesakeAgent(node: TreeNode): TreeNode | null {
+  const [only, ...rest] = node.children;
+  return node.node_type === 'phase' && only && rest.length === 0 && only.node_type === 'agent' && only.name === node.name ? only : null;
+}
+
+/** What a row shows under itself: a namesake agent's reports and messages stand directly under its phase. */
+function shownChildren(node: TreeNode): TreeNode[] {
+  return soleNamesakeAgent(node)?.children ?? node.children;
+}
+
 /** The rows currently visible: children of collapsed nodes are skipped. */
 export function visibleRows(tree: ExecutionTree, isExpanded: (node: TreeNode) => boolean): TreeRow[] {
   const rows: TreeRow[] = [];
   const walk = (nodes: TreeNode[], level: number, parentId: string | null) => {
     nodes.forEach((node, i) => {
-      const hasChildren = node.children.length > 0;
+      const children = shownChildren(node);
+      const hasChildren = children.length > 0;
       const expanded = hasChildren && isExpanded(node);
       rows.push({ node, level, parentId, hasChildren, expanded, posInSet: i + 1, setSize: nodes.length });
-      if (expanded) walk(node.children, level + 1, node.id);
+      if (expanded) walk(children, level + 1, node.id);
     });
   };
   walk(tree, 1, null);

@@ -9,6 +9,8 @@ type ProviderInfo = ProvidersResponse['providers'][number];
 export const useConfigStore = defineStore('config', () => {
   const providers = ref<ProviderInfo[]>([]);
   const data = ref<ProvidersResponse['data'] | null>(null);
+  /** The market data vendors with their labels (empty on servers that do not list them). */
+  const dataVendors = ref<NonNullable<ProvidersResponse['data_vendors']>>([]);
   const error = ref<string | null>(null);
   const loaded = ref(false);
 
@@ -17,6 +19,7 @@ export const useConfigStore = defineStore('config', () => {
       const res = await useTransport().http.providers();
       providers.value = res.providers;
       data.value = res.data;
+      dataVendors.value = res.data_vendors ?? [];
       error.value = null;
     } catch (err) {
       error.value = err instanceof Error ? err.message : String(err);
@@ -36,5 +39,5 @@ export const useConfigStore = defineStore('config', () => {
 
   const dataLabel = computed(() => data.value?.label ?? null);
 
-  return { providers, data, error, loaded, load, providerLabel, provider, dataLabel };
+  return { providers, data, dataVendors, error, loaded, load, providerLabel, provider, dataLabel };
 });

@@ -43,7 +43,7 @@ export function buildPortfolioManagerPrompt(input: PortfolioManagerPromptInput):
     '',
     GROUND_RULES,
     '',
-    closingLinesInstructions(['rating', 'proposal'], ['position_action', 'stop_loss', 'take_profit', 'confidence']),
+    closingLinesInstructions(['rating', 'proposal'], ['position_action', 'stop_loss', 'take_profit', 'confidence', 'position_size']),
   ]
     .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
     .join('\n');

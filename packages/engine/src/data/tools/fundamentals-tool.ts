@@ -17,8 +17,8 @@ function snapshotView(s: FundamentalsSnapshot) {
     fiscal_year: s.fiscal_year,
     fiscal_period: s.fiscal_period,
     period_end: s.period_end,
-    filed: s.filed,
-    ...(s.filed_estimated ? { filed_estimated: true } : {}),
+    // An estimated date is not a fact of the data: it is kept apart, so no one quotes it as the filing date.
+    ...(s.filed_estimated ? { filed: null, filed_estimate: s.filed } : { filed: s.filed }),
     metrics: s.metrics,
   };
 }
@@ -42,7 +42,10 @@ export function fundamentalsTool(ctx: ToolContext): DataTool {
       const { derived, notes } = deriveFundamentals(snapshots, lastClose);
       if (lastClose === null) notes.push(`pe_ratio is null: no close in the month up to ${tradeDate}`);
       if (snapshots.some((s) => s.filed_estimated))
-        notes.push('filed_estimated: the source had no filing date; the SEC filing deadline is used instead');
+        notes.push(
+          'filed is null where the source has no filing date; filed_estimate is then the SEC filing deadline after the period end, ' +
+            'the latest day the filing can have become public (an estimate, not the filing date)',
+        );
       return {
         ticker,
         as_of: tradeDate,

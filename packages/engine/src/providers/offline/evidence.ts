@@ -46,7 +46,7 @@ function wordTone(text: string): number {
 function readReport(kind: AnalystKind, text: string): ReportReading {
   const points: Point[] = [];
   let marked = false;
-  for (const m of text.matchAll(/^\s*[-*]\s+(▲|▼|•)\s*(.+)$/gm)) {
+  for (const m of text.matchAll(/^\s*[-*]\s+(▲|▼|◆|•)\s*(.+)$/gm)) {
     marked = true;
     points.push({ kind, tone: m[1] === UP ? 1 : m[1] === DOWN ? -1 : 0, text: (m[2] ?? '').trim() });
   }

@@ -1,5 +1,5 @@
 import type { PromptFacts } from './read-prompt.js';
-import { analystReport, compact, fmt, pct, type Factor } from './report-format.js';
+import { analystReport, compact, fmt, pct, plural, type Factor } from './report-format.js';
 import { FundamentalsPayload, PriceHistoryPayload, readPayload, type FilingPayload } from './tool-payloads.js';
 
 /**
@@ -13,7 +13,13 @@ function asPercent(v: number | null | undefined, fractionLimit: number): number 
 
 function filingName(f: FilingPayload): string {
   const period = [f.fiscal_period, f.fiscal_year].filter((x) => x !== null && x !== undefined).join(' ');
-  return `${f.form ?? 'filing'} ${period}`.trim() + ` (period end ${f.period_end ?? '?'}, filed ${f.filed ?? '?'})`;
+  // A date the data does not have is never written as a fact: an estimated one says so.
+  const filed = f.filed
+    ? `filed ${f.filed}`
+    : f.filed_estimate
+      ? `filing date not in the data, public by ${f.filed_estimate} at the latest (SEC deadline, estimated)`
+      : 'filing date not in the data';
+  return `${f.form ?? 'filing'} ${period}`.trim() + ` (period end ${f.period_end ?? '?'}, ${filed})`;
 }
 
 function scoreFactors(d: FundamentalsPayload['derived']): Factor[] {
@@ -97,7 +103,7 @@ export function writeFundamentalsReport(facts: PromptFacts, answers: Map<string,
     factors = scoreFactors(derived);
     body.push(
       '### Filings',
-      `Latest filing: ${filingName(latest)}. ${earlier.length} earlier snapshot(s) for comparison.`,
+      `Latest filing: ${filingName(latest)}. ${plural(earlier.length, 'earlier snapshot')} for comparison.`,
       '',
       '### Key figures',
       `Revenue ${compact(m['revenue'])}, gross profit ${compact(m['gross_profit'])}, operating income ${compact(m['operating_income'])}, ` +
@@ -114,7 +120,7 @@ export function writeFundamentalsReport(facts: PromptFacts, answers: Map<string,
     body.push(
       '',
       '### Price context',
-      `Last close ${fmt(s.last_close)}; ${pct(s.change_pct)} over ${history.data.bars.length} sessions (${s.first_date ?? '?'} → ${s.last_date ?? '?'}).`,
+      `Last close ${fmt(s.last_close)}; ${pct(s.change_pct)} over ${plural(history.data.bars.length, 'session')} (${s.first_date ?? '?'} → ${s.last_date ?? '?'}).`,
     );
   }
   return analystReport({

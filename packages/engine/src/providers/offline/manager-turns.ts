@@ -1,7 +1,7 @@
 import { readClosingLines, renderClosingLines, type ClosingLines } from '../../decision/closing-lines.js';
 import { describeReadings, gatherEvidence, pointsOf, signed, type Evidence } from './evidence.js';
 import type { PromptFacts } from './read-prompt.js';
-import { DOWN, fmt, OFFLINE_LABEL, UP } from './report-format.js';
+import { DOWN, fmt, OFFLINE_LABEL, plural, UP } from './report-format.js';
 import { describePositionAction, planTrade, ratingFromComposite, type TradePlan } from './trade-plan.js';
 
 /** An answer that must end with closing lines: the body and the lines' values (for a corrective retry). */
@@ -30,7 +30,7 @@ export function researchManagerTurn(facts: PromptFacts): ClosingAnswer {
     '',
     `*Judged by the ${OFFLINE_LABEL} from the reports and the debate.*`,
     '',
-    `**Verdict: ${rating}.** After ${bullTurns} bull and ${bearTurns} bear turn(s), ${winner} carried the debate: the reports weigh in at ` +
+    `**Verdict: ${rating}.** After ${plural(bullTurns, 'bull turn')} and ${plural(bearTurns, 'bear turn')}, ${winner} carried the debate: the reports weigh in at ` +
       `${signed(evidence.composite)} on a −1…+1 scale (${describeReadings(evidence.readings) || 'no reports'}).`,
     '',
     '### Decisive arguments',

@@ -1,5 +1,5 @@
 import type { PromptFacts } from './read-prompt.js';
-import { compact, fmt, observations, pct, reportHeader, sign, signalLine, summaryTable, type Factor } from './report-format.js';
+import { compact, fmt, observations, pct, plural, reportHeader, sign, signalLine, summaryTable, type Factor } from './report-format.js';
 import { IndicatorsPayload, PriceHistoryPayload, readPayload, type IndicatorPayload } from './tool-payloads.js';
 
 type Indicators = Record<string, IndicatorPayload>;
@@ -78,7 +78,7 @@ export function writeMarketReport(facts: PromptFacts, answers: Map<string, strin
     const span = summary?.first_date && summary.last_date ? `${summary.first_date} → ${summary.last_date}` : 'the window';
     text.push(
       `### Price action`,
-      `Last close ${fmt(close)} ${currency}. Over ${bars.length || 'the'} sessions (${span}) the price moved ${pct(change)}, ` +
+      `Last close ${fmt(close)} ${currency}. Over ${bars.length ? plural(bars.length, 'session') : 'the sessions'} (${span}) the price moved ${pct(change)}, ` +
         `between ${fmt(low)} and ${fmt(high)}; it is ${pct(drawdown)} from the window high. Average volume ${compact(summary?.avg_volume)}.`,
     );
     if (change !== null) {
@@ -138,7 +138,8 @@ export function writeMarketReport(facts: PromptFacts, answers: Map<string, strin
   }
   if (hist !== null) {
     const cross = lastMacdCross(ind);
-    const crossText = cross ? ` It crossed ${cross.up ? 'above' : 'below'} its signal on ${cross.date} (${cross.ago} sessions ago).` : '';
+    const when = cross && (cross.ago === 0 ? 'the trade date' : `${plural(cross.ago, 'session')} ago`);
+    const crossText = cross ? ` It crossed ${cross.up ? 'above' : 'below'} its signal on ${cross.date} (${when}).` : '';
     const macd = latest(ind, 'macd', 'macd');
     const signal = latest(ind, 'macd', 'signal');
     factors.push({

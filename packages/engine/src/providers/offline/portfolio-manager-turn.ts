@@ -15,6 +15,11 @@ const SOFTER: Record<Rating, Rating> = {
   Sell: 'Underweight',
 };
 
+type Stance = 'conservative' | 'aggressive' | 'neutral';
+/** Share of a full position each winning stance takes, and how the text says it. */
+const SIZE_OF: Record<Stance, number> = { conservative: 0.5, aggressive: 1, neutral: 0.67 };
+const SIZE_WORDS: Record<Stance, string> = { conservative: 'half', aggressive: 'full', neutral: 'two-thirds of full' };
+
 /**
  * The portfolio manager of the offline model: starts from the research manager's rating, lets the risk debate
  * settle size and levels (high volatility or thin evidence → the conservative case; strong, calm evidence → the
@@ -27,7 +32,7 @@ export function portfolioManagerTurn(facts: PromptFacts): ClosingAnswer {
   const baseRating = stated.rating ?? ratingFromComposite(evidence.composite);
   const atrPct = evidence.lastClose && evidence.atr ? (evidence.atr / evidence.lastClose) * 100 : null;
   const strength = Math.abs(evidence.composite);
-  let winner: 'conservative' | 'aggressive' | 'neutral' = 'neutral';
+  let winner: Stance = 'neutral';
   let why = `the evidence (${signed(evidence.composite)}) and the volatility are both middling`;
   if ((atrPct !== null && atrPct > 4) || strength < 0.25) {
     winner = 'conservative';
@@ -42,6 +47,8 @@ export function portfolioManagerTurn(facts: PromptFacts): ClosingAnswer {
   const rating = winner === 'conservative' ? SOFTER[baseRating] : baseRating;
   const input = basePlanInput(facts, evidence, rating);
   const plan = planTrade({ ...input, stopAtr: winner === 'conservative' ? 1.5 : 2, targetAtr: winner === 'aggressive' ? 4 : 3 });
+  // The risk debate's winner sets the size of a trade; a plan without a stop (HOLD) takes no position.
+  const size = plan.stopLoss !== null ? SIZE_OF[winner] : undefined;
   const spoke = facts.debate.some((t) => t.speaker.endsWith('_analyst'));
 
   const top = pointsOf(evidence, plan.action === 'SELL' ? -1 : 1).slice(0, 3);
@@ -63,9 +70,7 @@ export function portfolioManagerTurn(facts: PromptFacts): ClosingAnswer {
     '',
     '### Risk management',
     ...levelLines(plan, facts.currency),
-    ...(plan.stopLoss !== null
-      ? [`- Size: ${winner === 'conservative' ? 'half' : winner === 'aggressive' ? 'full' : 'two-thirds of full'} size.`]
-      : []),
+    ...(size !== undefined ? [`- Size: ${SIZE_WORDS[winner]} size.`] : []),
     `- Reverse if: ${plan.stopLoss !== null ? 'the price closes beyond the stop, or ' : ''}the reports' weighted balance changes sign.`,
   ];
   const closing = {
@@ -76,6 +81,7 @@ export function portfolioManagerTurn(facts: PromptFacts): ClosingAnswer {
     takeProfit: plan.takeProfit,
     // Conviction trimmed by the risk committee shows in the confidence too.
     confidence: winner === 'conservative' && plan.action !== 'HOLD' ? Math.round(plan.confidence * 85) / 100 : plan.confidence,
+    ...(size !== undefined ? { positionSize: size } : {}),
   };
   return { text: `${body.join('\n')}\n\n${renderClosingLines(closing)}`, closing };
 }

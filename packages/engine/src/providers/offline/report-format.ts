@@ -11,10 +11,13 @@ export interface Factor {
   comment: string;
 }
 
-/** Markers of a factor's direction in observation bullets; the researchers pick their points by them. */
+/**
+ * Markers of a factor's direction in observation bullets; the researchers pick their points by them. The
+ * neutral one is not a bullet glyph: after a list item's own bullet a `•` read as a doubled bullet.
+ */
 export const UP = '▲';
 export const DOWN = '▼';
-const FLAT = '•';
+export const FLAT = '◆';
 
 function marker(score: number): string {
   return score > 0 ? UP : score < 0 ? DOWN : FLAT;

@@ -1,7 +1,7 @@
 import { firstSentences } from '../../decision/summary.js';
 import { describeReadings, gatherEvidence, pointsOf, signed, type Evidence, type Point } from './evidence.js';
 import type { PromptFacts, StatedTurn } from './read-prompt.js';
-import { DOWN, OFFLINE_LABEL, UP } from './report-format.js';
+import { DOWN, FLAT, OFFLINE_LABEL, UP } from './report-format.js';
 
 type Side = 'bull' | 'bear';
 
@@ -15,7 +15,7 @@ function pointLine(p: Point): string {
 
 /** The points of an earlier turn, as written by `pointLine`. */
 function pointsInTurn(turn: StatedTurn): Array<{ kind: string; text: string }> {
-  return [...turn.text.matchAll(/^- [▲▼•] \((\w+)\) (.+)$/gm)].map((m) => ({ kind: m[1] ?? '', text: m[2] ?? '' }));
+  return [...turn.text.matchAll(/^- [▲▼◆•] \((\w+)\) (.+)$/gm)].map((m) => ({ kind: m[1] ?? '', text: m[2] ?? '' }));
 }
 
 /** Ways to concede a point that the figures do support, varied so that two concessions do not read the same. */
@@ -87,7 +87,7 @@ export function researcherTurn(side: Side, facts: PromptFacts): string {
     lines.push(`- My earlier points still stand and were not refuted with figures: ${names.join(', ')}.`);
   } else if (caveats.length > 0) {
     lines.push(`- No report gives a clearly ${side === 'bull' ? 'positive' : 'negative'} reading; the caveats I would weigh:`);
-    lines.push(...caveats.map((p) => `- • (${p.kind}) ${p.text}`));
+    lines.push(...caveats.map((p) => `- ${FLAT} (${p.kind}) ${p.text}`));
   } else
     lines.push(`- No report gives a clearly ${side === 'bull' ? 'positive' : 'negative'} reading; my case rests on the balance below.`);
 

@@ -1,6 +1,6 @@
 import { headlineBullet, toneOf } from './news-report.js';
 import type { PromptFacts } from './read-prompt.js';
-import { analystReport, fmt, type Factor } from './report-format.js';
+import { analystReport, fmt, plural, type Factor } from './report-format.js';
 import { NewsPayload, readPayload, SocialPayload, type SocialPayload as Social } from './tool-payloads.js';
 
 function mean(xs: readonly number[]): number | null {
@@ -65,7 +65,7 @@ export function writeSocialReport(facts: PromptFacts, answers: Map<string, strin
   if (social.ok) {
     const s = social.data;
     body.push(
-      `${s.mentions ?? 0} mention(s) of ${facts.ticker} from ${s.from ?? '?'} to ${s.as_of ?? facts.tradeDate ?? '?'}, ` +
+      `${plural(s.mentions ?? 0, 'mention')} of ${facts.ticker} from ${s.from ?? '?'} to ${s.as_of ?? facts.tradeDate ?? '?'}, ` +
         `average score ${fmt(s.average_score)}.` +
         (s.source_note ? ` Source: ${s.source_note}` : ''),
     );
@@ -81,7 +81,7 @@ export function writeSocialReport(facts: PromptFacts, answers: Map<string, strin
     body.push(
       '',
       '### What people are reading',
-      `${t.count} recent headline(s), ${t.positive} positive and ${t.negative} negative:`,
+      `${plural(t.count, 'recent headline')}, ${t.positive} positive and ${t.negative} negative:`,
       ...news.data.items.slice(0, 3).map(headlineBullet),
     );
   }

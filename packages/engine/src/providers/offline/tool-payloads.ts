@@ -41,6 +41,8 @@ const Filing = z.looseObject({
   fiscal_period: str,
   period_end: str,
   filed: str,
+  /** Set instead of `filed` when the source has no filing date: the SEC deadline, an estimate. */
+  filed_estimate: str,
   metrics: z.record(z.string(), z.number().nullable()).default({}),
 });
 export type FilingPayload = z.infer<typeof Filing>;
