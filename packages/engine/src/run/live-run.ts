@@ -105,7 +105,7 @@ export class LiveRun implements RunEntry {
     this.updatedAt = o.createdAt;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.meter = new UsageMeter(o.priceOf, o.restore?.usage);
-    this.messages = { ...o.restore?.messages };
+    this.messages = Object.assign(Object.create(null) as Record<string, string>, o.restore?.messages);
     const restoredValue = (o.restore?.snapshot as { value?: unknown } | undefined)?.value;
     this.inspection = new InspectionBuffer({
       now: o.now,
