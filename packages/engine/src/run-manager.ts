@@ -55,6 +55,11 @@ async function instrumentRanges(vendor: EngineDeps['vendor'], requests: readonly
   return ranges;
 }
 
+/** Writes a run's `error.log` with `reason`; a read-only results directory is let be (the reason is still shown). */
+async function writeErrorLog(dir: string, reason: string): Promise<void> {
+  await writeFileAtomic(join(dir, RUN_FILES.error), `${reason}\n`).catch(() => {});
+}
+
 /** Default `MAX_PARALLEL_RUNS`. */
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
 
@@ -317,10 +322,18 @@ export class RunManager implements RunManagerApi {
     const { runs, skipped } = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines);
     for (const stored of runs) {
       if (this.entries.has(stored.runId)) continue;
-      let entry = new StoredRunEntry(stored, this.logBufferMaxLines);
+      let entry: StoredRunEntry;
+      try {
+        entry = new StoredRunEntry(stored, this.logBufferMaxLines);
+      } catch (error) {
+        // One bad directory never stops the others loading (nor the server starting).
+        skipped.push({ dir: stored.dir, reason: errorMessage(error) });
+        continue;
+      }
       // An unfinished run whose snapshot cannot be resumed is an error now, with the reason, not an interruption.
       const problem = entry.status() === 'interrupted' ? stateFileProblem(stored) : null;
       if (problem !== null) entry = await this.markUnresumable(entry, problem, false);
+      else if (entry.damage !== null && stored.errorText !== entry.damage) await writeErrorLog(stored.dir, entry.damage);
       this.entries.set(entry.runId, entry);
       this.emit({ type: 'finished', run_id: entry.runId, summary: entry.summary() });
     }
@@ -330,9 +343,7 @@ export class RunManager implements RunManagerApi {
   /** Lists an interrupted run as `error` with `reason` and writes its `error.log`; nothing else of it changes. */
   private async markUnresumable(entry: StoredRunEntry, reason: string, announce = true): Promise<StoredRunEntry> {
     const marked = new StoredRunEntry(entry.stored, this.logBufferMaxLines, reason);
-    await writeFileAtomic(join(entry.stored.dir, RUN_FILES.error), `${reason}\n`).catch(() => {
-      // The reason is still shown; a read-only results directory must not stop the listing.
-    });
+    await writeErrorLog(entry.stored.dir, reason);
     if (announce && this.entries.get(entry.runId) === entry) {
       this.entries.set(entry.runId, marked);
       this.emit({ type: 'finished', run_id: entry.runId, summary: marked.summary() });

@@ -249,7 +249,8 @@ describe('RunManager: cancellation interleavings', () => {
     const { m, providerOf } = manager({ mode: 'manual' });
     const [run] = await m.start([{ ticker: 'ACME', options: {} }]);
     m.cancel(run!.run_id);
-    expect(m.get(run!.run_id)?.summary.status).toBe('canceled');
+    // The status shows `canceled` only once its final files are on disk (issue 11).
+    expect(m.get(run!.run_id)?.summary.status).toBe('pending');
     const done = await m.whenFinished(run!.run_id);
     expect(done.status).toBe('canceled');
     expect(providerOf('ACME').calls).toHaveLength(0);
@@ -267,7 +268,7 @@ describe('RunManager: cancellation interleavings', () => {
     expect(m.get(run!.run_id)?.summary).toMatchObject({ status: 'in_progress', current_phase: 'research_debate' });
     m.cancel(run!.run_id);
     expect(bull.signal.aborted).toBe(true);
-    expect(m.get(run!.run_id)?.summary.status).toBe('canceled');
+    expect(m.get(run!.run_id)?.summary.status).toBe('in_progress');
     const done = await m.whenFinished(run!.run_id);
     expect(done).toMatchObject({ status: 'canceled', action: null });
     expect(provider.calls).toHaveLength(2);
