@@ -337,7 +337,12 @@ describe('RunManager: history and pruning', () => {
     await first.m.whenFinished(cut!.run_id);
     const statePath = join(cut!.results_path, 'state.json');
     const state = await readJson(statePath);
-    await import('node:fs/promises').then((fs) => fs.writeFile(statePath, JSON.stringify({ ...state, status: 'in_progress' })));
+    // Saved at the portfolio manager's step, before the decision (decision.json would mean it had ended).
+    const midRun = { ...state, status: 'in_progress', snapshot: { ...(state.snapshot as object), status: 'active', value: { in_progress: 'portfolio_manager' } } };
+    await import('node:fs/promises').then(async (fs) => {
+      await fs.writeFile(statePath, JSON.stringify(midRun));
+      await fs.rm(join(cut!.results_path, 'decision.json'));
+    });
     // Something that is not a run.
     await import('node:fs/promises').then((fs) => fs.mkdir(join(results.dir, 'ACME', '2024-01-01_00.00.00'), { recursive: true }));
 
