@@ -67,8 +67,11 @@ export interface RunManagerApi {
   subscribe(listener: (event: RunEvent) => void): () => void;
   /** Resolves with the summary once the run is terminal. */
   whenFinished(runId: string): Promise<RunSummary>;
-  /** Cancels every active run and resolves when all are terminal and their files are written. */
-  shutdown(): Promise<void>;
+  /**
+   * Takes no more work (`ShuttingDownError`, 503) and ends every active run; resolves when all are settled and
+   * their files written. Runs are canceled, or with `interrupt: true` saved and left `interrupted` for a resume.
+   */
+  shutdown(options?: { interrupt?: boolean }): Promise<void>;
   limiterSnapshot(): LimiterLayer[];
   dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }>;
   /** The price chart of a run (bars up to its trade date and indicators); `NotFoundError` for an unknown id. */

@@ -8,6 +8,7 @@ import {
   formatRunId,
   isActiveStatus,
   NotFoundError,
+  ShuttingDownError,
   TooManyRunsError,
   ValidationError,
   type ChartData,
@@ -109,6 +110,8 @@ export class RunManager implements RunManagerApi {
   /** Slots held by `start()` calls still creating their runs, so concurrent calls cannot overshoot the limit. */
   private reserved = 0;
   private closing = false;
+  /** `start()` and `resume()` calls under way: a shutdown waits for them, so no run it creates is missed. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -120,8 +123,12 @@ export class RunManager implements RunManagerApi {
     this.now = options.deps.now ?? Date.now;
   }
 
-  async start(requests: RunRequest[]): Promise<RunSummary[]> {
-    if (this.closing) throw new ConflictError('the run manager is shutting down; no new runs');
+  start(requests: RunRequest[]): Promise<RunSummary[]> {
+    return this.track(this.startRuns(requests));
+  }
+
+  private async startRuns(requests: RunRequest[]): Promise<RunSummary[]> {
+    if (this.closing) throw new ShuttingDownError('the server is shutting down; no new runs are started');
     const { deps } = this.options;
     if (!Array.isArray(requests)) throw new ValidationError('runs must be requested as a list');
     const coverage = await deps.vendor.coverage();
@@ -200,14 +207,33 @@ export class RunManager implements RunManagerApi {
     return entry ? entry.finished : Promise.reject(new NotFoundError(`no run with id "${runId}"`));
   }
 
-  async shutdown(): Promise<void> {
+  /**
+   * Stops taking work (`start` and `resume` throw `ShuttingDownError`) and ends every active run, then
+   * resolves once all are settled and their files written. By default each is canceled for good;
+   * `interrupt: true` (a graceful stop of the server) aborts their calls but saves each one for a resume and
+   * leaves it `interrupted` instead.
+   */
+  async shutdown(options: { interrupt?: boolean } = {}): Promise<void> {
     this.closing = true;
+    // Starts and resumes under way finish creating their runs first (they do not begin them any more).
+    await Promise.allSettled([...this.inFlight]);
     const entries = [...this.entries.values()];
+    const stopping: Array<Promise<unknown>> = [];
     for (const entry of entries) {
-      if (isActiveStatus(entry.status())) entry.cancel();
+      if (!isActiveStatus(entry.status())) continue;
+      if (options.interrupt && entry instanceof LiveRun) stopping.push(entry.interrupt('the server stopped'));
+      else entry.cancel();
     }
+    await Promise.all(stopping);
     await Promise.all(entries.map((e) => e.finished));
     await Promise.all(entries.map((e) => (e instanceof LiveRun ? e.flush() : undefined)));
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const done = () => this.inFlight.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /** The run actor's recent inspection events (DESIGN.md §3); empty for runs found on disk, undefined for unknown ids. */
@@ -239,8 +265,12 @@ export class RunManager implements RunManagerApi {
    * turns out unusable (the run is then marked `error` with the reason and `error.log` written);
    * `TooManyRunsError` at `MAX_PARALLEL_RUNS`; `ValidationError` when its provider is not configured now.
    */
-  async resume(runId: string): Promise<RunSummary> {
-    if (this.closing) throw new ConflictError('the run manager is shutting down; no runs are resumed');
+  resume(runId: string): Promise<RunSummary> {
+    return this.track(this.resumeRun(runId));
+  }
+
+  private async resumeRun(runId: string): Promise<RunSummary> {
+    if (this.closing) throw new ShuttingDownError('the server is shutting down; no runs are resumed');
     const entry = this.entryOf(runId);
     if (!(entry instanceof StoredRunEntry) || entry.status() !== 'interrupted' || this.resuming.has(runId)) {
       const status = this.resuming.has(runId) ? 'being resumed' : entry.status();

@@ -91,6 +91,8 @@ const EnvSchema = z.object({
   BODY_LIMIT: byteSize(256 * 1024),
   WS_MAX_BUFFERED_BYTES: byteSize(8 * 1024 * 1024),
   RESUME_INTERRUPTED: flag(false),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
+  RUNS_IN_MEMORY: int(100, 1, 1_000_000),
 });
 
 /** The server's settings, parsed once from the environment at start-up. */
@@ -122,6 +124,10 @@ export interface ServerConfig {
   wsMaxBufferedBytes: number;
   /** Resume every run found `interrupted` at start-up (`RESUME_INTERRUPTED=1`). */
   resumeInterrupted: boolean;
+  /** A graceful stop (SIGINT/SIGTERM) that takes longer than this exits anyway (runs keep their last checkpoint). */
+  shutdownTimeoutMs: number;
+  /** Finished runs whose full state stays in memory; older ones keep a summary and are read from disk on demand. */
+  runsInMemory: number;
 }
 
 /** Overrides that win over the environment (CLI flags, tests). */
@@ -181,5 +187,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, overrides: ServerConfig
     bodyLimitBytes: e.BODY_LIMIT,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     resumeInterrupted: e.RESUME_INTERRUPTED,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    runsInMemory: e.RUNS_IN_MEMORY ?? 100,
   };
 }

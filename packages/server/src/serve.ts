@@ -35,7 +35,12 @@ export interface RunningServer {
   host: string;
   config: ServerConfig;
   manager: RunManagerApi;
-  /** Stops retention, drops WebSocket clients, closes the port and, if it built the manager, shuts it down. */
+  /**
+   * A graceful stop. If it built the manager: new starts and resumes are refused at once (503), in-flight
+   * calls are aborted and every active run is saved and left `interrupted` (resumed by `RESUME_INTERRUPTED=1`
+   * or the Resume button). Then retention stops, WebSocket clients (which saw the runs' last status) are
+   * dropped and the port is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -68,7 +73,8 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       enableLogStream: config.enableLogStream,
       ...(stately ? { inspect: stately.inspect } : {}),
     });
-    await built.loadHistory();
+    // A run directory that cannot be read at all is named and left out; it never stops the start.
+    for (const { dir, reason } of await built.loadHistory()) log(`results: ${dir} left out: ${reason}`);
     manager = built;
   }
   const engine = manager;
@@ -114,13 +120,15 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
     manager: engine,
     close() {
       closing ??= (async () => {
+        // First, synchronously: the manager refuses new work while the port still answers (503, not a reset).
+        const stopping = ownsManager ? engine.shutdown({ interrupt: true }) : Promise.resolve();
         await retention.stop();
+        await stopping;
         detach();
         await app.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
-        if (ownsManager) await engine.shutdown();
         stately?.stop();
       })();
       return closing;

@@ -136,6 +136,7 @@ export {
   NotFoundError,
   ProviderError,
   RunCanceledError,
+  ShuttingDownError,
   TooManyRunsError,
   TradingFloorError,
   UnauthorizedError,
