@@ -82,6 +82,11 @@ export interface RunManagerApi {
    * Optional: managers without durable runs leave it out (the server answers 409).
    */
   resume?(runId: string): Promise<RunSummary>;
+  /**
+   * Every run's status and phase timings (its tree's phase nodes), for `/metrics/phases`, without reading
+   * runs evicted from memory back from disk. Optional: without it every run's full view is read.
+   */
+  phaseSamples?(): Array<{ status: RunStatus; tree: import('@tradingfloor/shared').ExecutionTree }>;
   /** A page of the run actor's inspection records after `afterSeq`; undefined for an unknown id. Optional. */
   inspect?(runId: string, query?: { afterSeq?: number; limit?: number }): InspectionPage | undefined;
   /** Every new inspection record of every live run, as it is made, with the session it belongs to. Optional. */

@@ -7,6 +7,7 @@ import {
   ConflictError,
   formatRunId,
   isActiveStatus,
+  isTerminalStatus,
   NotFoundError,
   ShuttingDownError,
   TooManyRunsError,
@@ -35,6 +36,7 @@ import { writeFileAtomic } from './results/atomic-write.js';
 import type { RunSteps } from './run/provide-run.js';
 import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
+import { DiskViewCache, EvictedRunEntry } from './run/evicted-run.js';
 import { providerProblem, resolveRunConfigs } from './run/validate-requests.js';
 import { buildChartData } from './data/chart-data.js';
 import { instrumentDateRange, type InstrumentDateRange } from './data/trade-date-coverage.js';
@@ -61,6 +63,9 @@ async function writeErrorLog(dir: string, reason: string): Promise<void> {
   await writeFileAtomic(join(dir, RUN_FILES.error), `${reason}\n`).catch(() => {});
 }
 
+/** Default `RUNS_IN_MEMORY`: finished runs kept whole in memory. */
+export const DEFAULT_RUNS_IN_MEMORY = 100;
+
 /** Default `MAX_PARALLEL_RUNS`. */
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
 
@@ -80,6 +85,11 @@ export interface RunManagerOptions {
   inspect?: (event: InspectionEvent) => void;
   /** Inspection records kept in memory per run (default `DEFAULT_INSPECTION_MAX`). */
   inspectionMax?: number;
+  /**
+   * Finished runs kept whole in memory (default {@link DEFAULT_RUNS_IN_MEMORY}); older finished runs keep
+   * only their summary, and their tree, contents, decision, usage and logs are read from disk when asked for.
+   */
+  runsInMemory?: number;
 }
 
 /** How one interrupted run fared in `resumeInterrupted()`. */
@@ -112,6 +122,10 @@ export class RunManager implements RunManagerApi {
   private closing = false;
   /** `start()` and `resume()` calls under way: a shutdown waits for them, so no run it creates is missed. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly runsInMemory: number;
+  /** Finished runs still held whole, oldest finish first: the first ones are evicted beyond `runsInMemory`. */
+  private readonly wholeFinished = new Set<string>();
+  private readonly diskViews = new DiskViewCache();
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -120,6 +134,9 @@ export class RunManager implements RunManagerApi {
       throw new ConfigError(`MAX_PARALLEL_RUNS must be a whole number ≥ 1, got ${this.maxParallelRuns}`);
     if (!Number.isInteger(this.logBufferMaxLines) || this.logBufferMaxLines < 1)
       throw new ConfigError(`LOG_BUFFER_MAX_LINES must be a whole number ≥ 1, got ${this.logBufferMaxLines}`);
+    this.runsInMemory = options.runsInMemory ?? DEFAULT_RUNS_IN_MEMORY;
+    if (!Number.isInteger(this.runsInMemory) || this.runsInMemory < 1)
+      throw new ConfigError(`RUNS_IN_MEMORY must be a whole number ≥ 1, got ${this.runsInMemory}`);
     this.now = options.deps.now ?? Date.now;
   }
 
@@ -191,6 +208,8 @@ export class RunManager implements RunManagerApi {
       const summary = entry.summary();
       if (!entry.isFinished() || summary.status === 'interrupted' || summary.updated_at > cutoff) continue;
       this.entries.delete(runId);
+      this.wholeFinished.delete(runId);
+      this.diskViews.delete(runId);
       removed.push(runId);
       this.emit({ type: 'removed', run_id: runId });
     }
@@ -366,6 +385,7 @@ export class RunManager implements RunManagerApi {
       else if (entry.damage !== null && stored.errorText !== entry.damage) await writeErrorLog(stored.dir, entry.damage);
       this.entries.set(entry.runId, entry);
       this.emit({ type: 'finished', run_id: entry.runId, summary: entry.summary() });
+      this.keptWhole(entry);
     }
     return skipped;
   }
@@ -379,6 +399,33 @@ export class RunManager implements RunManagerApi {
       this.emit({ type: 'finished', run_id: entry.runId, summary: marked.summary() });
     }
     return marked;
+  }
+
+  /** Phase timings of every run (`/metrics/phases`): evicted runs answer from memory, not from disk. */
+  phaseSamples(): Array<{ status: RunStatus; tree: import('@tradingfloor/shared').ExecutionTree }> {
+    return this.list().map((summary) => {
+      const entry = this.entries.get(summary.run_id)!;
+      return { status: summary.status, tree: entry instanceof EvictedRunEntry ? entry.phases : entry.view().tree };
+    });
+  }
+
+  /**
+   * Counts a finished run as held whole in memory; beyond `runsInMemory`, the ones that finished first
+   * (or were loaded first) are replaced by an {@link EvictedRunEntry}. Interrupted runs are never evicted:
+   * a resume needs what was read of them.
+   */
+  private keptWhole(entry: RunEntry): void {
+    const status = entry.status();
+    if (!entry.isFinished() || !isTerminalStatus(status) || this.entries.get(entry.runId) !== entry) return;
+    this.wholeFinished.add(entry.runId);
+    for (const runId of this.wholeFinished) {
+      if (this.wholeFinished.size <= this.runsInMemory) break;
+      this.wholeFinished.delete(runId);
+      const whole = this.entries.get(runId);
+      if (!whole || whole instanceof EvictedRunEntry || !whole.isFinished()) continue;
+      const view = whole.view();
+      this.entries.set(runId, new EvictedRunEntry(whole.summary(), view.config, view.tree, this.logBufferMaxLines, this.diskViews));
+    }
   }
 
   private activeCount(): number {
@@ -472,7 +519,10 @@ export class RunManager implements RunManagerApi {
       ...(deps.priceOf ? { priceOf: (model: string) => deps.priceOf!(model) } : {}),
       now: this.now,
       onChange: (r) => this.emit({ type: 'changed', run_id: r.runId, summary: r.summary() }),
-      onFinish: (r) => this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() }),
+      onFinish: (r) => {
+        this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() });
+        this.keptWhole(r);
+      },
       onInspect: (record, session) => this.emitInspection(runId, record, session),
       ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
       ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),

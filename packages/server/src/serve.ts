@@ -71,6 +71,7 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       maxParallelRuns: config.enableMultiRun ? config.maxParallelRuns : 1,
       logBufferMaxLines: config.logBufferMaxLines,
       enableLogStream: config.enableLogStream,
+      runsInMemory: config.runsInMemory,
       ...(stately ? { inspect: stately.inspect } : {}),
     });
     // A run directory that cannot be read at all is named and left out; it never stops the start.

@@ -16,6 +16,11 @@ export async function readAgentMessages(dir: string): Promise<Record<string, str
   } catch {
     return Object.create(null) as Record<string, string>;
   }
+  return parseAgentMessages(text);
+}
+
+/** Each agent's messages text from the content of `message_tool.log` (see {@link readAgentMessages}). */
+export function parseAgentMessages(text: string): Record<string, string> {
   const lines = text.split('\n');
   lines.pop(); // the part after the last newline: empty, or a torn line
   // Keyed by what the file says: a damaged or edited line must not reach Object.prototype.

@@ -103,7 +103,7 @@ export class StoredRunEntry implements RunEntry {
       summary: this.summary(),
       config: this.stored.config,
       tree: deriveTree(this.snapshot),
-      contents: deriveContents(context, {}),
+      contents: deriveContents(context, this.stored.messages ?? {}),
       decision: this.stored.decision ?? context.decision,
       error: this.errorText(context.error),
       usage: this.stored.usage ??

@@ -6,6 +6,7 @@ import {
   LogEntrySchema,
   NotFoundError,
   RunUsageSchema,
+  ShuttingDownError,
   TooManyRunsError,
   ValidationError,
   type RunSummary,
@@ -321,7 +322,7 @@ describe('RunManager: cancellation interleavings', () => {
     await m.shutdown();
     expect(m.list().map((s) => s.status)).toEqual(['canceled', 'canceled']);
     for (const r of runs) expect(await readJson(join(r.results_path, 'state.json'))).toMatchObject({ status: 'canceled' });
-    await expect(m.start([{ ticker: 'ACME', options: {} }])).rejects.toThrow(ConflictError);
+    await expect(m.start([{ ticker: 'ACME', options: {} }])).rejects.toThrow(ShuttingDownError);
   });
 });
 
