@@ -34,6 +34,19 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: 'reliability',
+          root: 'tests',
+          include: ['reliability/**/*.test.ts'],
+          environment: 'node',
+          // Spawned servers, kills and restarts, soaks: bounded in `npm test`, longer with RELIABILITY_LONG=1.
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: 'e2e',
           root: 'tests',
           include: ['e2e/**/*.test.ts'],
