@@ -241,7 +241,14 @@ export class RunManager implements RunManagerApi {
     for (const entry of entries) {
       if (!isActiveStatus(entry.status())) continue;
       if (options.interrupt && entry instanceof LiveRun) stopping.push(entry.interrupt('the server stopped'));
-      else entry.cancel();
+      else {
+        try {
+          entry.cancel();
+        } catch (error) {
+          // Its end is being saved (ConflictError): it finishes as it would have.
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      }
     }
     await Promise.all(stopping);
     await Promise.all(entries.map((e) => e.finished));

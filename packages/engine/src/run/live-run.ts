@@ -92,6 +92,8 @@ export class LiveRun implements RunEntry {
   private runStatus: RunStatus = 'pending';
   /** A terminal snapshot (or a crash) arrived: the final files are being written; the status shown is still the last active one. */
   private finishing = false;
+  /** The terminal status being saved by `finish`, before it is shown. */
+  private ending: Exclude<RunStatus, 'interrupted'> | null = null;
   /** `interrupt()` stopped the actor: later snapshots of it are ignored. */
   private interrupting = false;
   private updatedAt: number;
@@ -199,7 +201,10 @@ export class LiveRun implements RunEntry {
     if (this.runStatus === 'canceled' || this.snapshot.context.cancelRequested) return;
     if (isTerminalStatus(this.runStatus) || this.runStatus === 'interrupted')
       throw new ConflictError(`run ${this.runId} already ended (${this.runStatus}); only a pending or running run can be canceled`);
-    if (this.finishing || this.interrupting) return;
+    // Its end is being saved: it has ended, though the status shows it only once the files are on disk.
+    if (this.ending === 'canceled' || this.interrupting) return;
+    if (this.ending !== null)
+      throw new ConflictError(`run ${this.runId} already ended (${this.ending}); only a pending or running run can be canceled`);
     this.o.log.append({ severity: 'WARN', source: 'run', agent_id: null, message: 'cancel requested' });
     this.actor.send({ type: 'CANCEL' });
   }
@@ -390,6 +395,7 @@ export class LiveRun implements RunEntry {
     // Set before any await: a crash or a second terminal snapshot arriving meanwhile must not finish twice.
     if (this.finishing) return;
     this.finishing = true;
+    this.ending = status;
     const { context } = snap;
     const files = this.o.files;
     files.durable = true;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTerminalStatus, type RunSummary } from '@tradingfloor/shared';
+import { ConflictError, isTerminalStatus, type RunSummary } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunManager } from '../../src/run-manager.js';
 import { fakeDeps, fakeSteps, tempDir } from './support.js';
@@ -77,5 +77,38 @@ describe('a run shows its terminal status only once its final files are on disk'
     await m.whenFinished(run!.run_id);
     expect(seen.length).toBeGreaterThan(0);
     for (const s of seen) expect(s).toMatchObject({ status: 'canceled', disk: { state: 'canceled', usage: true } });
+  });
+
+  it('a cancel while its end is being saved is refused (it has ended) and changes nothing', async () => {
+    const { deps } = fakeDeps();
+    const steps = fakeSteps();
+    let refused: unknown = null;
+    let shown: string | undefined;
+    const m: RunManager = new RunManager({
+      deps,
+      resultsDir: results.dir,
+      steps: {
+        ...steps,
+        parseDecision: (text, options) => {
+          // After the decision step resolves the run is `completed` in its actor; its files are not written yet.
+          setImmediate(() => {
+            shown = m.get(runId)!.summary.status;
+            try {
+              m.cancel(runId);
+            } catch (error) {
+              refused = error;
+            }
+          });
+          return steps.parseDecision(text, options);
+        },
+      },
+    });
+    const [run] = await m.start([{ ticker: 'ACME', options: { analysts: ['market'] } }]);
+    const runId = run!.run_id;
+    const done = await m.whenFinished(runId);
+    expect(shown).toBe('in_progress');
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toMatch(/already ended \(completed\)/);
+    expect(done.status).toBe('completed');
   });
 });
