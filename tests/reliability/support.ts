@@ -36,7 +36,11 @@ export async function api(base: string, method: string, urlPath: string, json?: 
  */
 export async function stableFiles(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of (await readdir(path.join(dir, 'reports'))).sort()) out[`reports/${name}`] = await readFile(path.join(dir, 'reports', name), 'utf8');
+  for (const name of (await readdir(path.join(dir, 'reports'))).sort()) {
+    // Temp files a kill left mid-write are not results (sweeping them at start is issue 11's item 7).
+    if (name.startsWith('.') && name.endsWith('.tmp')) continue;
+    out[`reports/${name}`] = await readFile(path.join(dir, 'reports', name), 'utf8');
+  }
   out['decision.json'] = await readFile(path.join(dir, 'decision.json'), 'utf8');
   return out;
 }
