@@ -88,7 +88,9 @@ describe('reliability: SIGKILL / SIGTERM at random moments, then resume', () => 
     expect(Object.keys(ref.files).sort()).toEqual([...TICKERS]);
     const outcomes: CaseResult[] = [];
     // KILL_SEEDS=1000,1003 replays given cases.
-    const seeds = process.env.KILL_SEEDS ? process.env.KILL_SEEDS.split(',').map(Number) : Array.from({ length: CASES }, (_, i) => 1000 + i);
+    const seeds = process.env.KILL_SEEDS
+      ? process.env.KILL_SEEDS.split(',').map(Number)
+      : Array.from({ length: CASES }, (_, i) => 1000 + i);
     for (const seed of seeds) {
       const i = seed - 1000;
       const random = seeded(seed);
@@ -108,7 +110,9 @@ describe('reliability: SIGKILL / SIGTERM at random moments, then resume', () => 
       long_form: LONG,
       cases: outcomes,
     };
-    await writeFile(path.join(repoRoot, 'tests/reliability/figures/kill-and-resume.json'), `${JSON.stringify(figures, null, 2)}\n`).catch(() => {});
+    await writeFile(path.join(repoRoot, 'tests/reliability/figures/kill-and-resume.json'), `${JSON.stringify(figures, null, 2)}\n`).catch(
+      () => {},
+    );
     expect(lost, JSON.stringify(lost, null, 2)).toEqual([]);
   });
 });
@@ -140,7 +144,10 @@ async function oneCase(
       const differ = Object.keys({ ...want, ...files }).filter((name) => files[name] !== want[name]);
       if (differ.length > 0) {
         const first = differ[0]!;
-        return { ...result, problem: `${r.ticker}: ${differ.join(', ')} differ from the reference; ${first} is:\n${files[first]}\nexpected:\n${want[first]}` };
+        return {
+          ...result,
+          problem: `${r.ticker}: ${differ.join(', ')} differ from the reference; ${first} is:\n${files[first]}\nexpected:\n${want[first]}`,
+        };
       }
       // Terminal on screen means terminal on disk.
       const state = JSON.parse(await readFile(path.join(r.results_path, 'state.json'), 'utf8')) as { status: string };

@@ -136,7 +136,23 @@ describe('reliability: names that are Object.prototype properties', () => {
   it('the CLI: run --quick-model __proto__ completes and counts its usage', async () => {
     const cli = spawn(
       process.execPath,
-      [builtCli, 'run', '--tickers', 'ACME', '--provider', 'openai', '--quick-model', '__proto__', '--deep-model', 'hasOwnProperty', '--analysts', 'market', '--results-dir', results, '--json'],
+      [
+        builtCli,
+        'run',
+        '--tickers',
+        'ACME',
+        '--provider',
+        'openai',
+        '--quick-model',
+        '__proto__',
+        '--deep-model',
+        'hasOwnProperty',
+        '--analysts',
+        'market',
+        '--results-dir',
+        results,
+        '--json',
+      ],
       { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

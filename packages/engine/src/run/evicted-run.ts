@@ -1,4 +1,12 @@
-import { ConflictError, type ExecutionTree, type LogEntry, type RunConfig, type RunStatus, type RunSummary, type TreeNode } from '@tradingfloor/shared';
+import {
+  ConflictError,
+  type ExecutionTree,
+  type LogEntry,
+  type RunConfig,
+  type RunStatus,
+  type RunSummary,
+  type TreeNode,
+} from '@tradingfloor/shared';
 import type { RunView } from '../run-manager-api.js';
 import { readRunDirectorySync } from '../results/read-history.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';

@@ -52,7 +52,9 @@ describe('a run whose models are named like Object.prototype properties', () => 
     const done = await m.whenFinished(run!.run_id);
     expect(done.status).toBe('completed');
     expect(prototypeIsClean()).toBe(true);
-    const usage = JSON.parse(await readFile(join(done.results_path, 'usage.json'), 'utf8')) as { by_model: Record<string, { calls: number }> };
+    const usage = JSON.parse(await readFile(join(done.results_path, 'usage.json'), 'utf8')) as {
+      by_model: Record<string, { calls: number }>;
+    };
     expect(Object.keys(usage.by_model)).toEqual([name]);
     expect(m.get(run!.run_id)!.usage.by_model[name]).toMatchObject({ calls: expect.any(Number) });
 

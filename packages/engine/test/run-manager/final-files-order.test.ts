@@ -15,7 +15,9 @@ afterEach(async () => {
 
 /** What is on disk at this very moment (read synchronously, so nothing can be written meanwhile). */
 function onDisk(dir: string) {
-  const state = existsSync(join(dir, 'state.json')) ? (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { status: string }) : null;
+  const state = existsSync(join(dir, 'state.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { status: string })
+    : null;
   return {
     state: state?.status ?? null,
     decision: existsSync(join(dir, 'decision.json')),
@@ -49,7 +51,8 @@ describe('a run shows its terminal status only once its final files are on disk'
     const [run] = await m.start([{ ticker: 'ACME', options: { analysts: ['market'] } }]);
     await m.whenFinished(run!.run_id);
     expect(seen.length).toBeGreaterThan(0);
-    for (const s of seen) expect(s).toMatchObject({ status: 'completed', disk: { state: 'completed', decision: true, usage: true, reports: true } });
+    for (const s of seen)
+      expect(s).toMatchObject({ status: 'completed', disk: { state: 'completed', decision: true, usage: true, reports: true } });
     // A decision shown is a decision saved.
     expect(m.get(run!.run_id)!.decision).not.toBeNull();
   });

@@ -59,17 +59,20 @@ describe('runsInMemory: finished runs beyond the cap keep a summary; their data 
       expect(view.tree).toEqual(was.tree);
       // Read back from disk: the reports and each agent's messages, as the live run showed them. (Runs held
       // whole from the history show their reports; their messages are not read at start-up.)
-      const reportsOf = (contents: Record<string, string>) => Object.fromEntries(Object.entries(contents).filter(([k]) => !k.endsWith('.messages')));
+      const reportsOf = (contents: Record<string, string>) =>
+        Object.fromEntries(Object.entries(contents).filter(([k]) => !k.endsWith('.messages')));
       if (evicted(capped, id)) expect(view.contents).toEqual(was.contents);
       else expect(reportsOf(view.contents)).toEqual(reportsOf(was.contents));
       expect(capped.logs(id)!.last_seq).toBe(logs.last_seq);
     }
-    expect(capped.phaseSamples()).toEqual(ids.map((id) => expect.objectContaining({ status: 'completed' })));
+    expect(capped.phaseSamples()).toEqual(ids.map(() => expect.objectContaining({ status: 'completed' })));
 
     // New runs finishing push older ones out; the count held whole stays at the cap.
     const more = await finishRuns(capped, 3);
     expect(kinds(capped)).toEqual({ live: 2, stored: 0, evicted: 6 });
-    expect(capped.get(more[0]!)!.contents).toEqual(expect.objectContaining({ 'analysts.market.report': expect.stringContaining('says hello') }));
+    expect(capped.get(more[0]!)!.contents).toEqual(
+      expect.objectContaining({ 'analysts.market.report': expect.stringContaining('says hello') }),
+    );
     expect(capped.list()).toHaveLength(8);
   });
 
