@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunSummary } from '@tradingfloor/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDefaultScript, startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
-import { repoRoot, requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
+import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { WsRecorder } from '../support/ws-recorder.js';
-import { api, everyJsonParses, LONG, seeded, stableFiles } from './support.js';
+import { api, everyJsonParses, LONG, seeded, stableFiles, writeFigures } from './support.js';
 
 /**
  * SIGKILL or SIGTERM the server at a random moment of a two-run batch (a seeded number of model requests
@@ -110,9 +110,7 @@ describe('reliability: SIGKILL / SIGTERM at random moments, then resume', () => 
       long_form: LONG,
       cases: outcomes,
     };
-    await writeFile(path.join(repoRoot, 'tests/reliability/figures/kill-and-resume.json'), `${JSON.stringify(figures, null, 2)}\n`).catch(
-      () => {},
-    );
+    await writeFigures('kill-and-resume', figures);
     expect(lost, JSON.stringify(lost, null, 2)).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunSummary } from '@tradingfloor/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { repoRoot, requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { WsRecorder } from '../support/ws-recorder.js';
-import { api, LONG } from './support.js';
+import { api, LONG, writeFigures } from './support.js';
 
 /**
  * A long-lived server: three batches of runs (offline model, demo data), each with WebSocket clients
@@ -114,7 +114,7 @@ describe('reliability: soak', () => {
       heap_growth_after_first_batch_mib: mib((heap[3]! - heap[1]!) * 1024 * 1024),
       rss_growth_after_first_batch_mib: mib((rss[3]! - rss[1]!) * 1024 * 1024),
     };
-    await writeFile(path.join(repoRoot, 'tests/reliability/figures/soak.json'), `${JSON.stringify(figures, null, 2)}\n`).catch(() => {});
+    await writeFigures('soak', figures);
     expect(heap[3]! - heap[1]!, JSON.stringify(figures)).toBeLessThanOrEqual(HEAP_GROWTH_BOUND_MIB);
     expect(rss[3]! - rss[1]!, JSON.stringify(figures)).toBeLessThanOrEqual(RSS_GROWTH_BOUND_MIB);
   });

@@ -1,5 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { repoRoot } from '../support/spawned-server.js';
 
 /** Whether the long forms run (`RELIABILITY_LONG=1`, as `npm run bench` does); `npm test` runs the bounded ones. */
 export const LONG = process.env.RELIABILITY_LONG === '1';
@@ -56,4 +57,10 @@ export async function everyJsonParses(dir: string): Promise<boolean> {
     }
   }
   return true;
+}
+
+/** With `RELIABILITY_FIGURES=1`, writes a test's figures to `figures/<name>.json` (the README quotes them). */
+export async function writeFigures(name: string, figures: unknown): Promise<void> {
+  if (process.env.RELIABILITY_FIGURES !== '1') return;
+  await writeFile(path.join(repoRoot, 'tests/reliability/figures', `${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
 }
