@@ -39,7 +39,7 @@ export class DiskViewCache {
 }
 
 /** Only the `phase` nodes of a tree (their agents left out): what the phase statistics read. */
-export function phaseSkeleton(tree: ExecutionTree): ExecutionTree {
+function phaseSkeleton(tree: ExecutionTree): ExecutionTree {
   const keep = (nodes: TreeNode[]): TreeNode[] =>
     nodes.filter((n) => n.node_type === 'phase').map((n) => ({ ...n, children: keep(n.children) }));
   return keep(tree);
