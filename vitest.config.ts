@@ -38,7 +38,8 @@ export default defineConfig({
           root: 'tests',
           include: ['reliability/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 120_000,
+          // Spawned servers, kills and restarts, soaks: bounded in `npm test`, longer with RELIABILITY_LONG=1.
+          testTimeout: 600_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

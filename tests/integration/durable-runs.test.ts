@@ -132,8 +132,8 @@ describe('durable runs: SIGKILL the server during the research debate, restart, 
     expect(fake.requests.filter(isResearcher)).toHaveLength(4);
     for (const ticker of resumable) {
       expect(await readReports(dirs[ticker]!)).toEqual(reportsBefore[ticker]);
-      // The final files are written just after the end is announced: state.json comes last.
-      await vi.waitFor(async () => expect((await readState(dirs[ticker]!)).status).toBe('completed'), { timeout: 10_000, interval: 25 });
+      // The end is announced only once its files are on disk, the final state.json last (issue 11).
+      expect((await readState(dirs[ticker]!)).status).toBe('completed');
       expect(existsSync(path.join(dirs[ticker]!, 'decision.json'))).toBe(true);
     }
     expect(await server.stop()).toBe(0);

@@ -1,7 +1,7 @@
 // The engine's public surface: what the server and the CLI use. Explicit named exports only.
 
 // RunManager and its contract
-export { RunManager, DEFAULT_MAX_PARALLEL_RUNS, type ResumeOutcome, type RunManagerOptions } from './run-manager.js';
+export { RunManager, DEFAULT_MAX_PARALLEL_RUNS, DEFAULT_RUNS_IN_MEMORY, type ResumeOutcome, type RunManagerOptions } from './run-manager.js';
 export type { EngineDeps, InspectionPage, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
 export { createEngineDepsFromEnv } from './engine-deps.js';
 

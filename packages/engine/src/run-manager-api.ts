@@ -70,8 +70,11 @@ export interface RunManagerApi {
   subscribe(listener: (event: RunEvent) => void): () => void;
   /** Resolves with the summary once the run is terminal. */
   whenFinished(runId: string): Promise<RunSummary>;
-  /** Cancels every active run and resolves when all are terminal and their files are written. */
-  shutdown(): Promise<void>;
+  /**
+   * Takes no more work (`ShuttingDownError`, 503) and ends every active run; resolves when all are settled and
+   * their files written. Runs are canceled, or with `interrupt: true` saved and left `interrupted` for a resume.
+   */
+  shutdown(options?: { interrupt?: boolean }): Promise<void>;
   limiterSnapshot(): LimiterLayer[];
   dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }>;
   /** Every instrument with its own date range (offline data only; null for online chains). Optional. */
@@ -89,6 +92,11 @@ export interface RunManagerApi {
    * Optional: managers without durable runs leave it out (the server answers 409).
    */
   resume?(runId: string): Promise<RunSummary>;
+  /**
+   * Every run's status and phase timings (its tree's phase nodes), for `/metrics/phases`, without reading
+   * runs evicted from memory back from disk. Optional: without it every run's full view is read.
+   */
+  phaseSamples?(): Array<{ status: RunStatus; tree: import('@tradingfloor/shared').ExecutionTree }>;
   /** A page of the run actor's inspection records after `afterSeq`; undefined for an unknown id. Optional. */
   inspect?(runId: string, query?: { afterSeq?: number; limit?: number }): InspectionPage | undefined;
   /** Every new inspection record of every live run, as it is made, with the session it belongs to. Optional. */

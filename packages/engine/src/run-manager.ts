@@ -6,7 +6,9 @@ import {
   ConflictError,
   formatRunId,
   isActiveStatus,
+  isTerminalStatus,
   NotFoundError,
+  ShuttingDownError,
   TooManyRunsError,
   ValidationError,
   type ChartData,
@@ -35,6 +37,7 @@ import { writeFileAtomic } from './results/atomic-write.js';
 import type { RunSteps } from './run/provide-run.js';
 import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
+import { DiskViewCache, EvictedRunEntry } from './run/evicted-run.js';
 import { providerProblem, resolveRunConfigs } from './run/validate-requests.js';
 import { buildChartData } from './data/chart-data.js';
 import { discardLog } from './logs/log-sink.js';
@@ -46,6 +49,14 @@ function newBatchId(at: Date): string {
   const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
+
+/** Writes a run's `error.log` with `reason`; a read-only results directory is let be (the reason is still shown). */
+async function writeErrorLog(dir: string, reason: string): Promise<void> {
+  await writeFileAtomic(join(dir, RUN_FILES.error), `${reason}\n`).catch(() => {});
+}
+
+/** Default `RUNS_IN_MEMORY`: finished runs kept whole in memory. */
+export const DEFAULT_RUNS_IN_MEMORY = 100;
 
 /** Default `MAX_PARALLEL_RUNS`. */
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
@@ -66,6 +77,11 @@ export interface RunManagerOptions {
   inspect?: (event: InspectionEvent) => void;
   /** Inspection records kept in memory per run (default `DEFAULT_INSPECTION_MAX`). */
   inspectionMax?: number;
+  /**
+   * Finished runs kept whole in memory (default {@link DEFAULT_RUNS_IN_MEMORY}); older finished runs keep
+   * only their summary, and their tree, contents, decision, usage and logs are read from disk when asked for.
+   */
+  runsInMemory?: number;
 }
 
 /** How one interrupted run fared in `resumeInterrupted()`. */
@@ -96,6 +112,12 @@ export class RunManager implements RunManagerApi {
   /** Slots held by `start()` calls still creating their runs, so concurrent calls cannot overshoot the limit. */
   private reserved = 0;
   private closing = false;
+  /** `start()` and `resume()` calls under way: a shutdown waits for them, so no run it creates is missed. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly runsInMemory: number;
+  /** Finished runs still held whole, oldest finish first: the first ones are evicted beyond `runsInMemory`. */
+  private readonly wholeFinished = new Set<string>();
+  private readonly diskViews = new DiskViewCache();
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -104,11 +126,18 @@ export class RunManager implements RunManagerApi {
       throw new ConfigError(`MAX_PARALLEL_RUNS must be a whole number ≥ 1, got ${this.maxParallelRuns}`);
     if (!Number.isInteger(this.logBufferMaxLines) || this.logBufferMaxLines < 1)
       throw new ConfigError(`LOG_BUFFER_MAX_LINES must be a whole number ≥ 1, got ${this.logBufferMaxLines}`);
+    this.runsInMemory = options.runsInMemory ?? DEFAULT_RUNS_IN_MEMORY;
+    if (!Number.isInteger(this.runsInMemory) || this.runsInMemory < 1)
+      throw new ConfigError(`RUNS_IN_MEMORY must be a whole number ≥ 1, got ${this.runsInMemory}`);
     this.now = options.deps.now ?? Date.now;
   }
 
-  async start(requests: RunRequest[]): Promise<RunSummary[]> {
-    if (this.closing) throw new ConflictError('the run manager is shutting down; no new runs');
+  start(requests: RunRequest[]): Promise<RunSummary[]> {
+    return this.track(this.startRuns(requests));
+  }
+
+  private async startRuns(requests: RunRequest[]): Promise<RunSummary[]> {
+    if (this.closing) throw new ShuttingDownError('the server is shutting down; no new runs are started');
     const { deps } = this.options;
     const resolved = await this.resolve(requests);
     // Every run of one request shares a batch id (the board groups and filters by it).
@@ -194,6 +223,8 @@ export class RunManager implements RunManagerApi {
       const summary = entry.summary();
       if (!entry.isFinished() || summary.status === 'interrupted' || summary.updated_at > cutoff) continue;
       this.entries.delete(runId);
+      this.wholeFinished.delete(runId);
+      this.diskViews.delete(runId);
       removed.push(runId);
       this.emit({ type: 'removed', run_id: runId });
     }
@@ -210,14 +241,40 @@ export class RunManager implements RunManagerApi {
     return entry ? entry.finished : Promise.reject(new NotFoundError(`no run with id "${runId}"`));
   }
 
-  async shutdown(): Promise<void> {
+  /**
+   * Stops taking work (`start` and `resume` throw `ShuttingDownError`) and ends every active run, then
+   * resolves once all are settled and their files written. By default each is canceled for good;
+   * `interrupt: true` (a graceful stop of the server) aborts their calls but saves each one for a resume and
+   * leaves it `interrupted` instead.
+   */
+  async shutdown(options: { interrupt?: boolean } = {}): Promise<void> {
     this.closing = true;
+    // Starts and resumes under way finish creating their runs first (they do not begin them any more).
+    await Promise.allSettled([...this.inFlight]);
     const entries = [...this.entries.values()];
+    const stopping: Array<Promise<unknown>> = [];
     for (const entry of entries) {
-      if (isActiveStatus(entry.status())) entry.cancel();
+      if (!isActiveStatus(entry.status())) continue;
+      if (options.interrupt && entry instanceof LiveRun) stopping.push(entry.interrupt('the server stopped'));
+      else {
+        try {
+          entry.cancel();
+        } catch (error) {
+          // Its end is being saved (ConflictError): it finishes as it would have.
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      }
     }
+    await Promise.all(stopping);
     await Promise.all(entries.map((e) => e.finished));
     await Promise.all(entries.map((e) => (e instanceof LiveRun ? e.flush() : undefined)));
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const done = () => this.inFlight.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /** The run actor's recent inspection events (DESIGN.md §3); empty for runs found on disk, undefined for unknown ids. */
@@ -249,8 +306,12 @@ export class RunManager implements RunManagerApi {
    * turns out unusable (the run is then marked `error` with the reason and `error.log` written);
    * `TooManyRunsError` at `MAX_PARALLEL_RUNS`; `ValidationError` when its provider is not configured now.
    */
-  async resume(runId: string): Promise<RunSummary> {
-    if (this.closing) throw new ConflictError('the run manager is shutting down; no runs are resumed');
+  resume(runId: string): Promise<RunSummary> {
+    return this.track(this.resumeRun(runId));
+  }
+
+  private async resumeRun(runId: string): Promise<RunSummary> {
+    if (this.closing) throw new ShuttingDownError('the server is shutting down; no runs are resumed');
     const entry = this.entryOf(runId);
     if (!(entry instanceof StoredRunEntry) || entry.status() !== 'interrupted' || this.resuming.has(runId)) {
       const status = this.resuming.has(runId) ? 'being resumed' : entry.status();
@@ -348,12 +409,21 @@ export class RunManager implements RunManagerApi {
     const { runs, skipped } = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines);
     for (const stored of runs) {
       if (this.entries.has(stored.runId)) continue;
-      let entry = new StoredRunEntry(stored, this.logBufferMaxLines);
+      let entry: StoredRunEntry;
+      try {
+        entry = new StoredRunEntry(stored, this.logBufferMaxLines);
+      } catch (error) {
+        // One bad directory never stops the others loading (nor the server starting).
+        skipped.push({ dir: stored.dir, reason: errorMessage(error) });
+        continue;
+      }
       // An unfinished run whose snapshot cannot be resumed is an error now, with the reason, not an interruption.
       const problem = entry.status() === 'interrupted' ? stateFileProblem(stored) : null;
       if (problem !== null) entry = await this.markUnresumable(entry, problem, false);
+      else if (entry.damage !== null && stored.errorText !== entry.damage) await writeErrorLog(stored.dir, entry.damage);
       this.entries.set(entry.runId, entry);
       this.emit({ type: 'finished', run_id: entry.runId, summary: entry.summary() });
+      this.keptWhole(entry);
     }
     return skipped;
   }
@@ -361,14 +431,39 @@ export class RunManager implements RunManagerApi {
   /** Lists an interrupted run as `error` with `reason` and writes its `error.log`; nothing else of it changes. */
   private async markUnresumable(entry: StoredRunEntry, reason: string, announce = true): Promise<StoredRunEntry> {
     const marked = new StoredRunEntry(entry.stored, this.logBufferMaxLines, reason);
-    await writeFileAtomic(join(entry.stored.dir, RUN_FILES.error), `${reason}\n`).catch(() => {
-      // The reason is still shown; a read-only results directory must not stop the listing.
-    });
+    await writeErrorLog(entry.stored.dir, reason);
     if (announce && this.entries.get(entry.runId) === entry) {
       this.entries.set(entry.runId, marked);
       this.emit({ type: 'finished', run_id: entry.runId, summary: marked.summary() });
     }
     return marked;
+  }
+
+  /** Phase timings of every run (`/metrics/phases`): evicted runs answer from memory, not from disk. */
+  phaseSamples(): Array<{ status: RunStatus; tree: import('@tradingfloor/shared').ExecutionTree }> {
+    return this.list().map((summary) => {
+      const entry = this.entries.get(summary.run_id)!;
+      return { status: summary.status, tree: entry instanceof EvictedRunEntry ? entry.phases : entry.view().tree };
+    });
+  }
+
+  /**
+   * Counts a finished run as held whole in memory; beyond `runsInMemory`, the ones that finished first
+   * (or were loaded first) are replaced by an {@link EvictedRunEntry}. Interrupted runs are never evicted:
+   * a resume needs what was read of them.
+   */
+  private keptWhole(entry: RunEntry): void {
+    const status = entry.status();
+    if (!entry.isFinished() || !isTerminalStatus(status) || this.entries.get(entry.runId) !== entry) return;
+    this.wholeFinished.add(entry.runId);
+    for (const runId of this.wholeFinished) {
+      if (this.wholeFinished.size <= this.runsInMemory) break;
+      this.wholeFinished.delete(runId);
+      const whole = this.entries.get(runId);
+      if (!whole || whole instanceof EvictedRunEntry || !whole.isFinished()) continue;
+      const view = whole.view();
+      this.entries.set(runId, new EvictedRunEntry(whole.summary(), view.config, view.tree, this.logBufferMaxLines, this.diskViews));
+    }
   }
 
   private activeCount(): number {
@@ -462,7 +557,10 @@ export class RunManager implements RunManagerApi {
       ...(deps.priceOf ? { priceOf: (model: string) => deps.priceOf!(model) } : {}),
       now: this.now,
       onChange: (r) => this.emit({ type: 'changed', run_id: r.runId, summary: r.summary() }),
-      onFinish: (r) => this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() }),
+      onFinish: (r) => {
+        this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() });
+        this.keptWhole(r);
+      },
       onInspect: (record, session) => this.emitInspection(runId, record, session),
       ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
       ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),

@@ -93,6 +93,8 @@ const EnvSchema = z.object({
   WS_RESYNC_BURST: int(5, 1, 10_000),
   WS_RESYNC_PER_MINUTE: int(30, 1, 600_000),
   RESUME_INTERRUPTED: flag(false),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
+  RUNS_IN_MEMORY: int(100, 1, 1_000_000),
 });
 
 /** The server's settings, parsed once from the environment at start-up. */
@@ -128,6 +130,10 @@ export interface ServerConfig {
   wsResyncBurst: number;
   /** Sustained `resync` / `log_dump` requests per minute and connection (token bucket refill). */
   wsResyncPerMinute: number;
+  /** A graceful stop (SIGINT/SIGTERM) that takes longer than this exits anyway (runs keep their last checkpoint). */
+  shutdownTimeoutMs: number;
+  /** Finished runs whose full state stays in memory; older ones keep a summary and are read from disk on demand. */
+  runsInMemory: number;
 }
 
 /** Overrides that win over the environment (CLI flags, tests). */
@@ -189,5 +195,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, overrides: ServerConfig
     resumeInterrupted: e.RESUME_INTERRUPTED,
     wsResyncBurst: e.WS_RESYNC_BURST ?? 5,
     wsResyncPerMinute: e.WS_RESYNC_PER_MINUTE ?? 30,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    runsInMemory: e.RUNS_IN_MEMORY ?? 100,
   };
 }

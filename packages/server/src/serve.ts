@@ -39,7 +39,12 @@ export interface RunningServer {
   host: string;
   config: ServerConfig;
   manager: RunManagerApi;
-  /** Stops retention, drops WebSocket clients, closes the port and, if it built the manager, shuts it down. */
+  /**
+   * A graceful stop. If it built the manager: new starts and resumes are refused at once (503), in-flight
+   * calls are aborted and every active run is saved and left `interrupted` (resumed by `RESUME_INTERRUPTED=1`
+   * or the Resume button). Then retention stops, WebSocket clients (which saw the runs' last status) are
+   * dropped and the port is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -72,9 +77,11 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       maxParallelRuns: config.enableMultiRun ? config.maxParallelRuns : 1,
       logBufferMaxLines: config.logBufferMaxLines,
       enableLogStream: config.enableLogStream,
+      runsInMemory: config.runsInMemory,
       ...(stately ? { inspect: stately.inspect } : {}),
     });
-    await built.loadHistory();
+    // A run directory that cannot be read at all is named and left out; it never stops the start.
+    for (const { dir, reason } of await built.loadHistory()) log(`results: ${dir} left out: ${reason}`);
     manager = built;
     // Backtests share the manager's limits and results directory; a running one found on disk is interrupted.
     ownBacktests = new BacktestManager({ runs: built, vendor: deps.vendor, resultsDir: config.resultsDir });
@@ -124,15 +131,18 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
     manager: engine,
     close() {
       closing ??= (async () => {
+        // First, synchronously: the manager refuses new work while the port still answers (503, not a reset).
+        const stopping = ownsManager ? engine.shutdown({ interrupt: true }) : Promise.resolve();
+        // Running backtests stop scheduling cells and are left interrupted (resumable) with their cells.
+        const backtestsStopped = ownBacktests?.interruptAll();
         await retention.stop();
+        await stopping;
+        await backtestsStopped;
         detach();
         await app.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
-        // Running backtests stop as interrupted (resumable) before their runs are canceled.
-        await ownBacktests?.interruptAll();
-        if (ownsManager) await engine.shutdown();
         stately?.stop();
       })();
       return closing;

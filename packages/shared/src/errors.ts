@@ -69,6 +69,12 @@ export class RunCanceledError extends TradingFloorError {
     super('canceled', 409, message);
   }
 }
+/** The server is stopping (a graceful stop is under way): it takes no new work. */
+export class ShuttingDownError extends TradingFloorError {
+  constructor(message = 'the server is shutting down; no new work is accepted') {
+    super('shutting_down', 503, message);
+  }
+}
 /** Configuration read at start-up is wrong (env variables, limits). */
 export class ConfigError extends TradingFloorError {
   constructor(message: string) {

@@ -192,6 +192,7 @@ export {
   PayloadTooLargeError,
   ProviderError,
   RunCanceledError,
+  ShuttingDownError,
   TooManyRunsError,
   TradingFloorError,
   UnauthorizedError,

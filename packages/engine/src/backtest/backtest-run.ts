@@ -123,7 +123,9 @@ export class BacktestRun {
   stop(kind: 'canceled' | 'interrupted'): void {
     if (this.status !== 'running') return;
     this.stopping ??= kind;
-    for (const cell of this.cells) {
+    // An interrupt comes with the process stopping: the run manager leaves the cells in flight `interrupted`
+    // (resumable), so they are not canceled here.
+    for (const cell of kind === 'canceled' ? this.cells : []) {
       if (cell.run_id && cell.status !== 'queued' && isActiveStatus(cell.status)) {
         try {
           this.o.runs.cancel(cell.run_id);

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -12,6 +13,7 @@ import {
   type RunConfig,
   type RunUsage,
 } from '@tradingfloor/shared';
+import { parseAgentMessages } from './read-messages.js';
 import { RUN_FILES, type StateFile } from './run-files.js';
 
 /** One run read back from its results directory. */
@@ -29,6 +31,8 @@ export interface StoredRun {
   errorText: string | null;
   /** The last `maxLogEntries` entries of `run.log`. */
   logs: LogEntry[];
+  /** Each agent's messages text from `message_tool.log`; read only for a view served from disk. */
+  messages?: Record<string, string>;
   /** Start time from the run_id. */
   createdAt: number;
   /** Last write: `state.json`'s modification time, else the directory's. */
@@ -62,21 +66,102 @@ export async function readResultsHistory(resultsDir: string, maxLogEntries: numb
   return { runs, skipped };
 }
 
+/** A file of a run directory as read: its text, or why there is none. */
+type FileRead = { text: string } | { missing: true } | { failed: string };
+
+/** The raw files of one run directory. */
+interface RunDirectoryFiles {
+  marker: FileRead;
+  config: FileRead;
+  state: FileRead;
+  decision: FileRead;
+  usage: FileRead;
+  error: FileRead;
+  log: FileRead;
+  messages?: FileRead;
+  /** `state.json`'s modification time, else the directory's. */
+  updatedAt: number;
+}
+
+const PARSED_FILES = ['marker', 'config', 'state', 'decision', 'usage', 'error', 'log'] as const;
+
+function asFileRead(error: unknown): FileRead {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { failed: (error as Error).message };
+}
+
 async function readRunDirectory(dir: string, ticker: string, maxLogEntries: number): Promise<StoredRun> {
-  const runId = (await readFile(join(dir, RUN_FILES.marker), 'utf8')).trim();
+  const read = (name: string): Promise<FileRead> => readFile(join(dir, name), 'utf8').then((text) => ({ text }), asFileRead);
+  const [marker, config, state, decision, usage, error, log] = await Promise.all(PARSED_FILES.map((f) => read(RUN_FILES[f])));
+  const updatedAt = (await stat(join(dir, RUN_FILES.state)).catch(() => stat(dir))).mtimeMs;
+  return parseRunDirectory(dir, ticker, maxLogEntries, { marker: marker!, config: config!, state: state!, decision: decision!, usage: usage!, error: error!, log: log!, updatedAt });
+}
+
+/**
+ * Reads one run directory synchronously, its agent messages included: for a finished run evicted from
+ * memory whose data is asked for (a view, its logs). Its files are small and written once, so one read of
+ * them is quicker than the promise machinery around it; the caller keeps the result for repeated asks.
+ */
+export function readRunDirectorySync(dir: string, ticker: string, maxLogEntries: number): StoredRun {
+  const read = (name: string): FileRead => {
+    try {
+      return { text: readFileSync(join(dir, name), 'utf8') };
+    } catch (error) {
+      return asFileRead(error);
+    }
+  };
+  const files = Object.fromEntries(PARSED_FILES.map((f) => [f, read(RUN_FILES[f])])) as unknown as Omit<RunDirectoryFiles, 'updatedAt'>;
+  let updatedAt: number;
+  try {
+    updatedAt = statSync(join(dir, RUN_FILES.state)).mtimeMs;
+  } catch {
+    updatedAt = statSync(dir).mtimeMs;
+  }
+  return parseRunDirectory(dir, ticker, maxLogEntries, { ...files, messages: read(RUN_FILES.messages), updatedAt });
+}
+
+function textOf(file: FileRead, name: string): string {
+  if ('text' in file) return file.text;
+  throw new Error('missing' in file ? `${name} is missing` : `${name} cannot be read: ${file.failed}`);
+}
+
+/** Reads an optional file's content; null when it does not exist or does not parse (a partial run). */
+function optional<T>(file: FileRead, parse: (text: string) => T): T | null {
+  if (!('text' in file)) return null;
+  try {
+    return parse(file.text);
+  } catch {
+    return null;
+  }
+}
+
+function parseRunDirectory(dir: string, ticker: string, maxLogEntries: number, files: RunDirectoryFiles): StoredRun {
+  const runId = textOf(files.marker, RUN_FILES.marker).trim();
   const parsedId = parseRunId(runId);
   if (!parsedId.ok) throw new Error(`RUN_ID is not a run id: ${parsedId.reason}`);
   if (parsedId.value.ticker !== ticker) throw new Error(`RUN_ID ${runId} does not belong under ${ticker}/`);
-  const config = RunConfigSchema.safeParse(JSON.parse(await readFile(join(dir, RUN_FILES.config), 'utf8')));
+  const config = RunConfigSchema.safeParse(JSON.parse(textOf(files.config, RUN_FILES.config)));
   if (!config.success) throw new Error(`config.json does not match the run config schema: ${config.error.issues[0]?.message ?? ''}`);
 
-  const { state, problem: stateProblem } = await readStateFile(join(dir, RUN_FILES.state));
-  const decision = await readOptional(join(dir, RUN_FILES.decision), (text) => DecisionSchema.parse(JSON.parse(text)));
-  const usage = await readOptional(join(dir, RUN_FILES.usage), (text) => RunUsageSchema.parse(JSON.parse(text)));
-  const errorText = await readOptional(join(dir, RUN_FILES.error), (text) => text.split('\n', 1)[0] ?? text);
-  const logs = (await readOptional(join(dir, RUN_FILES.log), (text) => parseLogLines(text, maxLogEntries))) ?? [];
-  const updatedAt = (await stat(join(dir, RUN_FILES.state)).catch(() => stat(dir))).mtimeMs;
-  return { runId, dir, config: config.data, state, stateProblem, decision, usage, errorText, logs, createdAt: parsedId.value.started.getTime(), updatedAt };
+  const { state, problem: stateProblem } = parseStateFile(files.state);
+  const decision = optional(files.decision, (text) => DecisionSchema.parse(JSON.parse(text)));
+  const usage = optional(files.usage, (text) => RunUsageSchema.parse(JSON.parse(text)));
+  const errorText = optional(files.error, (text) => text.split('\n', 1)[0] ?? text);
+  const logs = optional(files.log, (text) => parseLogLines(text, maxLogEntries)) ?? [];
+  const stored: StoredRun = {
+    runId,
+    dir,
+    config: config.data,
+    state,
+    stateProblem,
+    decision,
+    usage,
+    errorText,
+    logs,
+    createdAt: parsedId.value.started.getTime(),
+    updatedAt: files.updatedAt,
+  };
+  if (files.messages) stored.messages = optional(files.messages, parseAgentMessages) ?? parseAgentMessages('');
+  return stored;
 }
 
 function asStateFile(value: unknown): StateFile {
@@ -88,15 +173,10 @@ function asStateFile(value: unknown): StateFile {
   return v as StateFile;
 }
 
-/** Reads `state.json`, keeping the reason when it cannot be used (a resume needs it, the history view does not). */
-async function readStateFile(path: string): Promise<{ state: StateFile | null; problem: string | null }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { state: null, problem: missing ? 'state.json is missing' : `state.json cannot be read: ${(error as Error).message}` };
-  }
+/** Parses `state.json`, keeping the reason when it cannot be used (a resume needs it, the history view does not). */
+function parseStateFile(file: FileRead): { state: StateFile | null; problem: string | null } {
+  if (!('text' in file)) return { state: null, problem: 'missing' in file ? 'state.json is missing' : `state.json cannot be read: ${file.failed}` };
+  const { text } = file;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -123,15 +203,6 @@ function parseLogLines(text: string, max: number): LogEntry[] {
     }
   }
   return entries.slice(-max);
-}
-
-/** Reads and parses a file; null when it does not exist or does not parse (a partial run). */
-async function readOptional<T>(path: string, parse: (text: string) => T): Promise<T | null> {
-  try {
-    return parse(await readFile(path, 'utf8'));
-  } catch {
-    return null;
-  }
 }
 
 async function subdirectories(path: string): Promise<string[]> {

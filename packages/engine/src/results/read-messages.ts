@@ -14,11 +14,17 @@ export async function readAgentMessages(dir: string): Promise<Record<string, str
   try {
     text = await readFile(join(dir, RUN_FILES.messages), 'utf8');
   } catch {
-    return {};
+    return Object.create(null) as Record<string, string>;
   }
+  return parseAgentMessages(text);
+}
+
+/** Each agent's messages text from the content of `message_tool.log` (see {@link readAgentMessages}). */
+export function parseAgentMessages(text: string): Record<string, string> {
   const lines = text.split('\n');
   lines.pop(); // the part after the last newline: empty, or a torn line
-  const messages: Record<string, string> = {};
+  // Keyed by what the file says: a damaged or edited line must not reach Object.prototype.
+  const messages = Object.create(null) as Record<string, string>;
   for (const line of lines) {
     const match = LINE.exec(line);
     if (!match) continue;

@@ -42,6 +42,8 @@ export class RunFiles {
   private readonly written = new Map<ReportName, string>();
   /** The `state.json` write queued last, while it has not started: a newer state replaces its content. */
   private waitingState: { state: StateFile; at: number } | null = null;
+  /** Set when the run ends: the final files are flushed to the disk (fsync) before they replace the old ones. */
+  durable = false;
 
   constructor(
     readonly dir: string,
@@ -77,13 +79,13 @@ export class RunFiles {
       const text = reports[name];
       if (text === undefined || this.written.get(name) === text) continue;
       this.written.set(name, text);
-      void this.queue.run(`report ${name}`, () => writeFileAtomic(join(this.dir, RUN_FILES.reports, `${name}.md`), text.endsWith('\n') ? text : `${text}\n`));
+      void this.queue.run(`report ${name}`, () => this.write(join(this.dir, RUN_FILES.reports, `${name}.md`), text.endsWith('\n') ? text : `${text}\n`));
     }
   }
 
   /** Writes one of the JSON files (`decision.json`, `usage.json`, …) atomically. */
   writeJson(file: typeof RUN_FILES.decision | typeof RUN_FILES.usage | typeof RUN_FILES.state, value: unknown): void {
-    void this.queue.run(file, () => writeFileAtomic(join(this.dir, file), json(value)));
+    void this.queue.run(file, () => this.write(join(this.dir, file), json(value)));
   }
 
   /** Writes `state.json` atomically, in order with the reports asked for before it (a snapshot never runs ahead of them). */
@@ -101,7 +103,7 @@ export class RunFiles {
       if (this.waitingState === slot) this.waitingState = null;
       // One line: only programs read it, and it is written at every step boundary (indenting a snapshot with
       // every report in it costs more than the rest of the write).
-      return writeFileAtomic(join(this.dir, RUN_FILES.state), `${JSON.stringify(slot.state)}\n`);
+      return this.write(join(this.dir, RUN_FILES.state), `${JSON.stringify(slot.state)}\n`);
     });
     slot.at = this.queue.queued;
   }
@@ -109,7 +111,11 @@ export class RunFiles {
   /** Writes `error.log`: the message, then the stack when there is one. */
   writeError(message: string, stack: string | undefined): void {
     const text = stack ? `${message}\n\n${stack}\n` : `${message}\n`;
-    void this.queue.run(RUN_FILES.error, () => writeFileAtomic(join(this.dir, RUN_FILES.error), text));
+    void this.queue.run(RUN_FILES.error, () => this.write(join(this.dir, RUN_FILES.error), text));
+  }
+
+  private write(path: string, data: string): Promise<void> {
+    return writeFileAtomic(path, data, { durable: this.durable });
   }
 
   /** Resolves once everything asked for so far is written. */

@@ -91,7 +91,12 @@ export class LiveRun implements RunEntry {
   private messagesVersion = 0;
   private contentsMemo: { context: RunContextLike; messagesVersion: number; contents: Record<string, string> } | null = null;
   private runStatus: RunStatus = 'pending';
+  /** A terminal snapshot (or a crash) arrived: the final files are being written; the status shown is still the last active one. */
   private finishing = false;
+  /** The terminal status being saved by `finish`, before it is shown. */
+  private ending: Exclude<RunStatus, 'interrupted'> | null = null;
+  /** `interrupt()` stopped the actor: later snapshots of it are ignored. */
+  private interrupting = false;
   private updatedAt: number;
   private lastError: unknown = undefined;
   private done = false;
@@ -106,7 +111,7 @@ export class LiveRun implements RunEntry {
     this.updatedAt = o.createdAt;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.meter = new UsageMeter(o.priceOf, o.restore?.usage);
-    this.messages = { ...o.restore?.messages };
+    this.messages = Object.assign(Object.create(null) as Record<string, string>, o.restore?.messages);
     const restoredValue = (o.restore?.snapshot as { value?: unknown } | undefined)?.value;
     this.inspection = new InspectionBuffer({
       now: o.now,
@@ -176,6 +181,7 @@ export class LiveRun implements RunEntry {
    * actor starts here, in its saved state: the steps that were in flight start again.
    */
   begin(): void {
+    if (this.interrupting) return;
     if (this.o.restore && !this.resumed) {
       this.resumed = true;
       // A CANCEL sent before this waits in the actor's mailbox and is handled right after the start.
@@ -192,9 +198,14 @@ export class LiveRun implements RunEntry {
   }
 
   cancel(): void {
+    // While its final files are written the run has already ended; the status shows it once they are on disk.
     if (this.runStatus === 'canceled' || this.snapshot.context.cancelRequested) return;
-    if (isTerminalStatus(this.runStatus))
+    if (isTerminalStatus(this.runStatus) || this.runStatus === 'interrupted')
       throw new ConflictError(`run ${this.runId} already ended (${this.runStatus}); only a pending or running run can be canceled`);
+    // Its end is being saved: it has ended, though the status shows it only once the files are on disk.
+    if (this.ending === 'canceled' || this.interrupting) return;
+    if (this.ending !== null)
+      throw new ConflictError(`run ${this.runId} already ended (${this.ending}); only a pending or running run can be canceled`);
     this.o.log.append({ severity: 'WARN', source: 'run', agent_id: null, message: 'cancel requested' });
     this.actor.send({ type: 'CANCEL' });
   }
@@ -270,10 +281,32 @@ export class LiveRun implements RunEntry {
     return { entries: this.o.log.entries(), last_seq: this.o.log.lastSeq };
   }
 
-  /** Persists the actor's snapshot, tagged with the machine version and status. */
-  private saveState(): void {
-    // A crash of the actor leaves its state value as it was: the run's own status says it ended in error.
-    const status = this.runStatus === 'error' ? 'error' : runStatusOf(this.snapshot.value);
+  /**
+   * Stops the run for a later resume (a graceful stop of the server): its reports and snapshot, with the
+   * steps in flight, are saved, then the actor is stopped, which aborts those steps' calls. The run is listed
+   * `interrupted`; `RunManager.resume` continues it, redoing only the steps that were in flight. A run already
+   * ending (its final files being written) is left to finish. Resolves once its files are on disk.
+   */
+  async interrupt(reason: string): Promise<RunSummary> {
+    if (this.finishing || this.done || this.interrupting) return this.finished;
+    this.interrupting = true;
+    if (!this.o.restore || this.resumed) this.checkpoint();
+    // An unstarted resumed actor has nothing newer than the state.json it was restored from.
+    this.actor.stop();
+    this.runStatus = 'interrupted';
+    this.o.log.append({ severity: 'WARN', source: 'run', agent_id: null, message: `run interrupted: ${reason}; resume it to continue` });
+    await this.o.files.idle();
+    this.done = true;
+    this.touch();
+    const summary = this.summary();
+    this.o.onFinish(this);
+    this.resolveFinished(summary);
+    return summary;
+  }
+
+  /** Persists the actor's snapshot, tagged with the machine version and status (the current one unless given). */
+  private saveState(final?: Exclude<RunStatus, 'interrupted'>): void {
+    const status = final ?? runStatusOf(this.snapshot.value);
     this.o.files.writeState({
       machine_version: RUN_MACHINE_VERSION,
       run_id: this.runId,
@@ -285,6 +318,18 @@ export class LiveRun implements RunEntry {
   }
 
   private follow(snap: SnapshotFrom<RunMachine>): void {
+    if (this.interrupting || this.finishing) return;
+    const final = runStatusOf(snap.value);
+    // The end is shown only once it is saved: `finish` writes the final files, then applies the snapshot.
+    if (isTerminalStatus(final)) {
+      void this.finish(snap, final);
+      return;
+    }
+    this.apply(snap);
+  }
+
+  /** Takes `snap` as the run's state: status, tree and the log lines of what changed; saves at boundaries. */
+  private apply(snap: SnapshotFrom<RunMachine>): void {
     const before = this.snapshot;
     this.snapshot = snap;
     const status = runStatusOf(snap.value);
@@ -322,7 +367,6 @@ export class LiveRun implements RunEntry {
     }
     if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.checkpoint();
     this.touch();
-    if (isTerminalStatus(status) && !this.done) void this.finish();
   }
 
   /** Logs a phase or agent node whose status changed; true when it did. */
@@ -343,20 +387,34 @@ export class LiveRun implements RunEntry {
     this.saveState();
   }
 
-  private async finish(): Promise<void> {
+  /**
+   * Ends the run in `status`, in the order a crash at any moment can rely on: the reports, `decision.json`,
+   * `usage.json` and `error.log` are written and flushed to disk, then the final `state.json`; only then is
+   * the terminal status (and the decision or error) shown and announced. Until then readers see the run as
+   * it was, so nothing shows `completed` that a restart could bring back as `interrupted`.
+   */
+  private async finish(snap: SnapshotFrom<RunMachine>, status: Exclude<RunStatus, 'interrupted'>): Promise<void> {
     // Set before any await: a crash or a second terminal snapshot arriving meanwhile must not finish twice.
     if (this.finishing) return;
     this.finishing = true;
-    const { context } = this.snapshot;
+    this.ending = status;
+    const { context } = snap;
     const files = this.o.files;
+    files.durable = true;
     files.writeReports(reportsOf(context));
     if (context.decision) files.writeJson(RUN_FILES.decision, context.decision);
     files.writeJson(RUN_FILES.usage, this.meter.snapshot());
-    if (this.runStatus === 'error') {
+    if (status === 'error') {
       const stack = this.lastError instanceof Error ? this.lastError.stack : undefined;
       files.writeError(context.error ?? 'unknown error', stack);
     }
-    this.saveState();
+    await files.idle();
+    // The final state.json last: a run found on disk with it is finished, and everything it names is there.
+    this.saveState(status);
+    await files.idle();
+    this.apply(snap);
+    // A crash leaves the state value as it was: the run's own status says it ended in error.
+    this.runStatus = status;
     const d = context.decision;
     this.o.log.append({
       severity: this.runStatus === 'error' ? 'ERROR' : 'INFO',
@@ -366,22 +424,22 @@ export class LiveRun implements RunEntry {
         ? `run completed: ${d.action} (${d.rating}, confidence ${d.confidence})`
         : `run ${this.runStatus}${context.error ? `: ${context.error}` : ''}`,
     });
-    await files.idle();
     this.done = true;
+    this.touch();
     const summary = this.summary();
     this.o.onFinish(this);
+    // `finished` promises the files written, the last log lines included.
+    await files.idle();
     this.resolveFinished(summary);
   }
 
   /** The actor itself failed (a fault in the machine, not a step): end the run as an error. */
   private crash(error: unknown): void {
+    if (this.interrupting || this.finishing) return;
     this.lastError ??= error;
     const message = `internal error: ${errorMessage(error)}`;
-    this.snapshot = { ...this.snapshot, context: { ...this.snapshot.context, error: message } } as SnapshotFrom<RunMachine>;
-    this.runStatus = 'error';
     this.o.log.append({ severity: 'ERROR', source: 'run', agent_id: null, message });
-    this.touch();
-    if (!this.done) void this.finish();
+    void this.finish({ ...this.snapshot, context: { ...this.snapshot.context, error: message } } as SnapshotFrom<RunMachine>, 'error');
   }
 
   private appendMessage(agentId: string, text: string): void {

@@ -1,6 +1,28 @@
-import type { Snapshot } from 'xstate';
+import type { Snapshot, StateValue } from 'xstate';
 import type { StoredRun } from '../results/read-history.js';
-import { RUN_MACHINE_VERSION } from './run-machine.js';
+import { runStatusOf } from '../tree/derive-tree.js';
+import { createRunMachine, RUN_MACHINE_VERSION, type RunMachine } from './run-machine.js';
+
+let shapeMachine: RunMachine | null = null;
+
+/**
+ * Why a state value saved with `status` cannot be this machine's: not one of its states, or a state that
+ * contradicts the saved status (a "completed" file whose value is mid-run); null when it fits. A crashed
+ * run is saved `error` in whatever state it was, so `error` goes with any state.
+ */
+export function stateValueProblem(value: unknown, status: string): string | null {
+  if (value === undefined || value === null) return 'no state value';
+  if (typeof value !== 'string' && typeof value !== 'object') return `state value ${JSON.stringify(value)} is not a state`;
+  // The machine's own definition decides; its clock is never called when only resolving a state.
+  shapeMachine ??= createRunMachine(() => 0);
+  try {
+    shapeMachine.resolveState({ value: value as StateValue, context: undefined as never });
+  } catch (error) {
+    return `state value ${JSON.stringify(value)} is not a state of the run machine (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (status === 'error' || runStatusOf(value as StateValue) === status) return null;
+  return `status "${status}" does not match state value ${JSON.stringify(value)}`;
+}
 
 /** Whether an unfinished run read from disk can be resumed: its persisted snapshot, or why not. */
 export type ResumeCheck = { ok: true; snapshot: Snapshot<unknown> } | { ok: false; reason: string };
@@ -28,17 +50,19 @@ export function checkResumable(stored: StoredRun): ResumeCheck {
   const fileProblem = stateFileProblem(stored);
   if (fileProblem !== null) return { ok: false, reason: fileProblem };
   const snap = stored.state?.snapshot as SnapshotFields | null;
-  const problem = snapshotProblem(snap);
+  const problem = snapshotProblem(snap, stored.state!.status);
   if (problem !== null) return { ok: false, reason: `cannot resume: state.json holds no usable actor snapshot (${problem})` };
   return { ok: true, snapshot: snap as unknown as Snapshot<unknown> };
 }
 
 type SnapshotFields = { status?: unknown; value?: unknown; context?: unknown; children?: unknown };
 
-function snapshotProblem(snap: SnapshotFields | null): string | null {
+function snapshotProblem(snap: SnapshotFields | null, status: string): string | null {
   if (!snap) return 'no snapshot';
   if (snap.status !== 'active') return `snapshot status "${String(snap.status)}"`;
   if (snap.value === undefined) return 'no state value';
+  const valueProblem = stateValueProblem(snap.value, status);
+  if (valueProblem !== null) return valueProblem;
   if (typeof snap.context !== 'object' || snap.context === null) return 'no context';
   if (typeof snap.children !== 'object' || snap.children === null) return 'no children';
   return null;

@@ -9,13 +9,20 @@ import { computeProgress, currentPhase } from '../tree/progress.js';
 import { boardFields } from './board-fields.js';
 import type { RunEntry } from './run-entry.js';
 import { initialRunContext, type RunContext } from './run-context.js';
+import { errorMessage } from './node-records.js';
+import { stateValueProblem } from './resume-check.js';
 import { RUN_MACHINE_VERSION } from './run-machine.js';
 
 /**
  * A run found in the results directory at start-up. Finished runs keep their status; a run whose
  * `state.json` is not final was cut short by a restart and is listed as `interrupted` (until resumed), or
  * as `error` with the reason when its snapshot cannot be resumed (`unresumable`: missing, damaged, another
- * machine version). Read-only: its tree and reports come from the persisted snapshot when its version is known.
+ * machine version). A `state.json` of this machine version whose snapshot is unusable (no context, no
+ * config, a state value the machine does not have or that contradicts its status) is `damaged`: the run is
+ * listed as `error` with the reason, whatever status the file claims, and is never resumed. A run with a
+ * `decision.json` but no final `state.json` was stopped while saving its end: it is `completed` (its
+ * decision was paid for; a resume would ask again). Read-only: its tree and reports come from the persisted
+ * snapshot when its version is known.
  */
 export class StoredRunEntry implements RunEntry {
   readonly runId: string;
@@ -25,6 +32,8 @@ export class StoredRunEntry implements RunEntry {
   private readonly log: RunLog;
   /** Why this unfinished run cannot be resumed; it is then listed as `error` with this reason. */
   private readonly problem: string | null;
+  /** Why its `state.json` is unusable even for display; null when it is fine (or of another version). */
+  readonly damage: string | null;
   /** A stored run never changes: its summary and view are derived once (GET /runs and /metrics/phases read hundreds). */
   private cachedSummary: RunSummary | null = null;
   private cachedView: RunView | null = null;
@@ -35,11 +44,14 @@ export class StoredRunEntry implements RunEntry {
     unresumable: string | null = null,
   ) {
     this.runId = stored.runId;
+    const read = snapshotOf(stored);
+    this.snapshot = read.snapshot;
+    this.damage = read.damage;
     const saved = stored.state?.status;
     const finished = saved !== undefined && isTerminalStatus(saved);
-    this.problem = finished ? null : unresumable;
-    this.runStatus = finished ? saved : this.problem === null ? 'interrupted' : 'error';
-    this.snapshot = snapshotOf(stored);
+    const decided = !finished && stored.decision !== null;
+    this.problem = read.damage ?? (finished || decided ? null : unresumable);
+    this.runStatus = read.damage !== null ? 'error' : finished ? saved : decided ? 'completed' : this.problem === null ? 'interrupted' : 'error';
     this.log = new RunLog({ maxLines: logBufferMaxLines, now: () => stored.updatedAt });
     this.log.restore(stored.logs);
     this.finished = Promise.resolve(this.summary());
@@ -94,10 +106,11 @@ export class StoredRunEntry implements RunEntry {
       summary: this.summary(),
       config: this.stored.config,
       tree: deriveTree(this.snapshot),
-      contents: deriveContents(context, {}),
+      contents: deriveContents(context, this.stored.messages ?? {}),
       decision: this.stored.decision ?? context.decision,
       error: this.errorText(context.error),
-      usage: this.stored.usage ?? { total: { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: null }, by_agent: {}, by_model: {} },
+      usage: this.stored.usage ??
+        this.stored.state?.usage ?? { total: { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: null }, by_agent: {}, by_model: {} },
       ...(this.stored.config.data_source ? { dataSources: dataSourcesOf(this.stored.config.data_source) } : {}),
     };
   }
@@ -111,12 +124,29 @@ export class StoredRunEntry implements RunEntry {
   }
 }
 
-/** The persisted snapshot's value and context, when `state.json` is of this machine version; else a blank one. */
-function snapshotOf(stored: StoredRun): RunSnapshotLike {
-  const snap = stored.state?.snapshot as { value?: unknown; context?: RunContext } | undefined;
-  if (stored.state?.machine_version === RUN_MACHINE_VERSION && snap?.context && snap.value !== undefined) {
-    const value = snap.value as RunSnapshotLike['value'];
-    return { value, context: { ...snap.context, nodes: snap.context.nodes ?? {} } };
+/**
+ * The persisted snapshot's value and context, when `state.json` is of this machine version and usable;
+ * else a blank one, with the reason when a snapshot of this version is damaged.
+ */
+function snapshotOf(stored: StoredRun): { snapshot: RunSnapshotLike; damage: string | null } {
+  const blank: RunSnapshotLike = { value: runStatusOf('pending'), context: initialRunContext(stored.config) };
+  const state = stored.state;
+  if (state?.machine_version !== RUN_MACHINE_VERSION) return { snapshot: blank, damage: null };
+  const damaged = (why: string) => ({ snapshot: blank, damage: `state.json is damaged: ${why}` });
+  const snap = state.snapshot as { value?: unknown; context?: Partial<RunContext> } | null;
+  if (typeof snap !== 'object' || snap === null) return damaged('it holds no snapshot');
+  const { context } = snap;
+  if (typeof context !== 'object' || context === null) return damaged('the snapshot has no context');
+  if (typeof context.config !== 'object' || context.config === null) return damaged('the snapshot context has no config');
+  const valueProblem = stateValueProblem(snap.value, state.status);
+  if (valueProblem !== null) return damaged(valueProblem);
+  const snapshot = { value: snap.value as RunSnapshotLike['value'], context: { ...context, nodes: context.nodes ?? {} } as RunContext };
+  try {
+    // Everything the listing and the view derive from it must work now, not fail later in a request.
+    computeProgress(deriveTree(snapshot));
+    deriveContents(snapshot.context, {});
+  } catch (error) {
+    return damaged(errorMessage(error));
   }
-  return { value: runStatusOf('pending'), context: initialRunContext(stored.config) };
+  return { snapshot, damage: null };
 }

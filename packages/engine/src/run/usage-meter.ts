@@ -14,42 +14,63 @@ function add(into: Usage, tokens: TokenUsage, cost: number | null): void {
   into.cost_usd = into.cost_usd === null || cost === null ? null : into.cost_usd + cost;
 }
 
+/** A `Map` of usage records from a stored record object (own keys only: a model may be named `__proto__`). */
+function mapOf(byKey: Record<string, Usage> | undefined): Map<string, Usage> {
+  return new Map(Object.entries(byKey ?? {}).map(([key, usage]) => [key, { ...usage }]));
+}
+
+/**
+ * A null-prototype copy of usage records: model names and agent ids come from outside (a provider may
+ * answer `"model": "__proto__"`), so they must land as own keys, never as the object's prototype.
+ */
+function recordOf(byKey: Map<string, Usage>): Record<string, Usage> {
+  const out = Object.create(null) as Record<string, Usage>;
+  for (const [key, usage] of byKey) out[key] = { ...usage };
+  return out;
+}
+
 /** Counts a run's token usage and cost, in total, per agent node id and per model. */
 export class UsageMeter {
-  private readonly usage: RunUsage;
+  private readonly sum: Usage;
+  // Maps, not objects: the keys are names from outside (model names, agent ids).
+  private readonly byAgent: Map<string, Usage>;
+  private readonly byModel: Map<string, Usage>;
 
   /** `initial`: the usage counted before (a resumed run keeps counting from it). */
   constructor(
     private readonly priceOf: PriceOf = () => null,
     initial?: RunUsage,
   ) {
-    this.usage = initial ? structuredClone(initial) : { total: zero(), by_agent: {}, by_model: {} };
+    this.sum = initial ? { ...initial.total } : zero();
+    this.byAgent = mapOf(initial?.by_agent);
+    this.byModel = mapOf(initial?.by_model);
   }
 
   /** Records one model answer. */
   record(agentId: string, model: string, tokens: TokenUsage): void {
     const price = this.priceOf(model);
     const cost = price ? (tokens.input_tokens * price.input + tokens.output_tokens * price.output) / 1_000_000 : null;
-    add(this.usage.total, tokens, cost);
-    add((this.usage.by_agent[agentId] ??= zero()), tokens, cost);
-    add((this.usage.by_model[model] ??= zero()), tokens, cost);
+    add(this.sum, tokens, cost);
+    add(entryOf(this.byAgent, agentId), tokens, cost);
+    add(entryOf(this.byModel, model), tokens, cost);
   }
 
   /** A copy of the run's total so far (the board's tokens and cost). */
   total(): Usage {
-    return { ...this.usage.total };
+    return { ...this.sum };
   }
 
   /** A copy of the usage so far. */
   snapshot(): RunUsage {
     // Called at every checkpoint and view: a plain copy of the flat records, much cheaper than structuredClone.
-    const copy = (byKey: Record<string, Usage>) => {
-      const out: Record<string, Usage> = {};
-      for (const key of Object.keys(byKey)) out[key] = { ...byKey[key]! };
-      return out;
-    };
-    return { total: { ...this.usage.total }, by_agent: copy(this.usage.by_agent), by_model: copy(this.usage.by_model) };
+    return { total: { ...this.sum }, by_agent: recordOf(this.byAgent), by_model: recordOf(this.byModel) };
   }
+}
+
+function entryOf(byKey: Map<string, Usage>, key: string): Usage {
+  let usage = byKey.get(key);
+  if (!usage) byKey.set(key, (usage = zero()));
+  return usage;
 }
 
 /** Wraps a provider so that every answer it returns is recorded in `meter` under the asking agent. */

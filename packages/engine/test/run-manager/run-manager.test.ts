@@ -6,6 +6,7 @@ import {
   LogEntrySchema,
   NotFoundError,
   RunUsageSchema,
+  ShuttingDownError,
   TooManyRunsError,
   ValidationError,
   type RunSummary,
@@ -249,7 +250,8 @@ describe('RunManager: cancellation interleavings', () => {
     const { m, providerOf } = manager({ mode: 'manual' });
     const [run] = await m.start([{ ticker: 'ACME', options: {} }]);
     m.cancel(run!.run_id);
-    expect(m.get(run!.run_id)?.summary.status).toBe('canceled');
+    // The status shows `canceled` only once its final files are on disk (issue 11).
+    expect(m.get(run!.run_id)?.summary.status).toBe('pending');
     const done = await m.whenFinished(run!.run_id);
     expect(done.status).toBe('canceled');
     expect(providerOf('ACME').calls).toHaveLength(0);
@@ -267,7 +269,7 @@ describe('RunManager: cancellation interleavings', () => {
     expect(m.get(run!.run_id)?.summary).toMatchObject({ status: 'in_progress', current_phase: 'research_debate' });
     m.cancel(run!.run_id);
     expect(bull.signal.aborted).toBe(true);
-    expect(m.get(run!.run_id)?.summary.status).toBe('canceled');
+    expect(m.get(run!.run_id)?.summary.status).toBe('in_progress');
     const done = await m.whenFinished(run!.run_id);
     expect(done).toMatchObject({ status: 'canceled', action: null });
     expect(provider.calls).toHaveLength(2);
@@ -320,7 +322,7 @@ describe('RunManager: cancellation interleavings', () => {
     await m.shutdown();
     expect(m.list().map((s) => s.status)).toEqual(['canceled', 'canceled']);
     for (const r of runs) expect(await readJson(join(r.results_path, 'state.json'))).toMatchObject({ status: 'canceled' });
-    await expect(m.start([{ ticker: 'ACME', options: {} }])).rejects.toThrow(ConflictError);
+    await expect(m.start([{ ticker: 'ACME', options: {} }])).rejects.toThrow(ShuttingDownError);
   });
 });
 
@@ -336,7 +338,12 @@ describe('RunManager: history and pruning', () => {
     await first.m.whenFinished(cut!.run_id);
     const statePath = join(cut!.results_path, 'state.json');
     const state = await readJson(statePath);
-    await import('node:fs/promises').then((fs) => fs.writeFile(statePath, JSON.stringify({ ...state, status: 'in_progress' })));
+    // Saved at the portfolio manager's step, before the decision (decision.json would mean it had ended).
+    const midRun = { ...state, status: 'in_progress', snapshot: { ...(state.snapshot as object), status: 'active', value: { in_progress: 'portfolio_manager' } } };
+    await import('node:fs/promises').then(async (fs) => {
+      await fs.writeFile(statePath, JSON.stringify(midRun));
+      await fs.rm(join(cut!.results_path, 'decision.json'));
+    });
     // Something that is not a run.
     await import('node:fs/promises').then((fs) => fs.mkdir(join(results.dir, 'ACME', '2024-01-01_00.00.00'), { recursive: true }));
 

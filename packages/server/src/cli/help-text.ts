@@ -21,7 +21,8 @@ Exit codes:
   0    every run completed
   1    at least one run ended in error or was canceled
   2    invalid input (ticker, analyst, number, date, provider) or configuration
-  130  interrupted by Ctrl-C: runs canceled, what they produced is written (twice: quit at once)
+  130  interrupted by Ctrl-C: runs canceled (with --on-interrupt keep: left interrupted, to resume),
+       what they produced is written (twice: quit at once)
 
 Examples:
   tradingfloor run --tickers ACME,GLOBEX,INITECH --parallel 3
@@ -37,6 +38,9 @@ Environment (flags win over them):
   RESULTS_DIR           where runs are written (default ./results)
   MAX_PARALLEL_RUNS     active runs allowed at once
   RESUME_INTERRUPTED    1 = resume every run left interrupted by a previous process at start-up
+  SHUTDOWN_TIMEOUT_MS   bound of the graceful stop on Ctrl-C / SIGTERM, which saves active runs as
+                        interrupted (default 10000)
+  RUNS_IN_MEMORY        finished runs kept whole in memory; older ones are read from disk (default 100)
   INSPECT, INSPECT_URL  INSPECT=stately sends run actors to the Stately inspector relay at INSPECT_URL
                         (default ws://localhost:8080); same as --inspect
   DATA_DIR, OPENAI_API_KEY, ANTHROPIC_API_KEY, LLM_MAX_CONCURRENCY, LLM_PROVIDER_LIMITS:

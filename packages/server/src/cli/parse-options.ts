@@ -28,6 +28,7 @@ export interface RawRunFlags {
   dataVendors?: string;
   resultsDir?: string;
   json?: boolean;
+  onInterrupt?: string;
 }
 
 /** A checked batch: what to run, how many at once, where results go, how to report. */
@@ -41,6 +42,8 @@ export interface RunPlan {
   /** Absolute results directory. */
   resultsDir: string;
   json: boolean;
+  /** Ctrl-C / SIGTERM: `cancel` the active runs for good (default), or `keep` them `interrupted` for a resume. */
+  onInterrupt: 'keep' | 'cancel';
 }
 
 /** Highest `--parallel` we accept; the LLM limiter, not this, bounds the real load. */
@@ -77,6 +80,12 @@ const FlagsSchema = z.object({
   dataVendors: z.string().trim().min(1, '--data-vendors is empty').optional(),
   resultsDir: z.string().trim().min(1, '--results-dir is empty').optional(),
   json: z.boolean().default(false),
+  onInterrupt: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['keep', 'cancel'], { error: (iss) => `--on-interrupt must be keep or cancel, got ${JSON.stringify(iss.input)}` }))
+    .default('cancel'),
 });
 
 /** Which flag sets each run option, to name it in messages. */
@@ -170,5 +179,5 @@ export function parseRunFlags(raw: RawRunFlags, ctx: { env: Record<string, strin
 
   // An empty RESULTS_DIR counts as unset, as shells make it easy to export one by mistake.
   const resultsDir = path.resolve(ctx.cwd, flags.resultsDir ?? (ctx.env.RESULTS_DIR || 'results'));
-  return { tickers, options: options.data, parallel: flags.parallel ?? DEFAULT_PARALLEL, resultsDir, json: flags.json };
+  return { tickers, options: options.data, parallel: flags.parallel ?? DEFAULT_PARALLEL, resultsDir, json: flags.json, onInterrupt: flags.onInterrupt };
 }

@@ -61,6 +61,7 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
     .option('--data-vendors <chains>', 'market data vendor chains, e.g. "prices:yahoo,alphavantage,csv;news:yahoo" (default: $DATA_VENDORS)')
     .option('--results-dir <dir>', 'where results are written (default: $RESULTS_DIR, else ./results)')
     .option('--json', "print only one JSON document: every run's id, status, decision, error, results path and usage")
+    .option('--on-interrupt <keep|cancel>', 'on Ctrl-C / SIGTERM: cancel the active runs for good, or keep them interrupted to resume later (default: cancel)')
     .addHelpText('after', RUN_ENV_HELP)
     .action(async (flags: RawRunFlags) => onResult(await handlers.run(flags)));
 

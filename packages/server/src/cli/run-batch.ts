@@ -68,9 +68,10 @@ export class RunBatch {
 
   /**
    * Ctrl-C: drops the queue (those tickers end as canceled, never started), cancels every active run through
-   * `RunManager.shutdown()` and resolves when all runs are terminal and their files written.
+   * `RunManager.shutdown()` (or, with `keep`, saves each and leaves it `interrupted` for a resume) and resolves
+   * when all runs are settled and their files written.
    */
-  async interrupt(): Promise<void> {
+  async interrupt(options: { keep?: boolean } = {}): Promise<void> {
     this.#interrupted = true;
     this.#queue.length = 0;
     await Promise.allSettled([...this.#inFlight]);
@@ -79,7 +80,7 @@ export class RunBatch {
       if (row.status === 'queued') Object.assign(row, { status: 'canceled', error: 'not started: the batch was interrupted' });
     }
     this.#onChange();
-    await this.#manager.shutdown();
+    await this.#manager.shutdown({ interrupt: options.keep === true });
     for (const row of this.rows) this.#refresh(row);
     this.#settleIfDone();
   }

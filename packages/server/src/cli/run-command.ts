@@ -108,9 +108,11 @@ async function execute(plan: RunPlan, io: CliIo, createManager: CreateManager, s
   display = createBatchDisplay(batch.rows, io.stdout, displayModeFor(io.stdout, plan.json), { now, startedAt, color, notes: io.stderr });
 
   const signal = await Promise.race([batch.done.then(() => undefined), stopped]);
+  const keep = plan.onInterrupt === 'keep';
   if (signal !== undefined) {
-    display.note(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: canceling all runs… (press Ctrl-C again to quit at once)`);
-    await batch.interrupt();
+    const doing = keep ? 'saving the active runs as interrupted' : 'canceling all runs';
+    display.note(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: ${doing}… (press Ctrl-C again to quit at once)`);
+    await batch.interrupt({ keep });
   }
   // Also after a normal end: resolves once every run's files are written.
   await manager.shutdown();
@@ -122,6 +124,12 @@ async function execute(plan: RunPlan, io: CliIo, createManager: CreateManager, s
   else {
     writeLine(io.stdout);
     writeLine(io.stdout, renderSummary(outcomes, { cwd: io.cwd ?? process.cwd(), color }));
+  }
+  const kept = batch.outcomes().filter((o) => o.status === 'interrupted' && o.run_id !== null);
+  if (kept.length > 0) {
+    // On stderr, so that a --json document on stdout stays one clean document.
+    writeLine(io.stderr, `${kept.length} run(s) left interrupted; continue them with:`);
+    for (const o of kept) writeLine(io.stderr, `  tradingfloor resume ${o.run_id} --results-dir ${JSON.stringify(plan.resultsDir)}`);
   }
   if (signal !== undefined) return SIGNAL_EXIT[signal];
   return outcomes.every((o) => o.status === 'completed') ? EXIT.ok : EXIT.failed;

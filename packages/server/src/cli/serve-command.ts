@@ -14,7 +14,10 @@ export interface RawServeFlags {
 export type StartServer = (
   env: Record<string, string | undefined>,
   overrides: ServeOverrides,
-) => Promise<{ url: string; port: number; close(): Promise<void> | void }>;
+) => Promise<{ url: string; port: number; close(): Promise<void> | void; config?: { shutdownTimeoutMs: number } }>;
+
+/** Default bound of a graceful stop when the server does not say (`SHUTDOWN_TIMEOUT_MS`). */
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** What `serve` passes to `startServer`: the flags, and where its "listening" line goes. */
 interface ServeOverrides {
@@ -50,9 +53,11 @@ function describeStartFailure(err: unknown, port: number | undefined): string {
 }
 
 /**
- * `tradingfloor serve`: starts the HTTP + WebSocket server and the SPA, prints its URL, and closes it cleanly
- * on SIGINT / SIGTERM (a second signal exits at once). Answers 0 after a clean close, 2 for bad flags or
- * configuration, 1 when the server cannot start.
+ * `tradingfloor serve`: starts the HTTP + WebSocket server and the SPA, prints its URL, and stops it
+ * gracefully on SIGINT / SIGTERM: new work is refused (503), in-flight calls are aborted and every active run
+ * is saved and left `interrupted`, within `SHUTDOWN_TIMEOUT_MS` (a second signal exits at once). Answers 0
+ * after a clean close, 1 when the stop overran its bound or the server cannot start, 2 for bad flags or
+ * configuration.
  */
 export async function serveCommand(flags: RawServeFlags, io: CliIo, start: StartServer = startRealServer): Promise<number> {
   // The server prints its own "TradingFloor listening on <url>" line through `log`.
@@ -94,8 +99,16 @@ export async function serveCommand(flags: RawServeFlags, io: CliIo, start: Start
     }
     writeLine(io.stdout, 'Press Ctrl-C to stop.');
     const signal = await stop.promise;
-    writeLine(io.stdout, `${signal}: closing the server…`);
-    await server.close();
+    const bound = server.config?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    writeLine(io.stdout, `${signal}: stopping: no new runs; active runs are saved as interrupted (resume with RESUME_INTERRUPTED=1 or the Resume button)…`);
+    let timer: NodeJS.Timeout | undefined;
+    const overran = new Promise<'overran'>((resolve) => (timer = setTimeout(() => resolve('overran'), bound)));
+    const outcome = await Promise.race([Promise.resolve(server.close()).then(() => 'closed' as const), overran]);
+    clearTimeout(timer);
+    if (outcome === 'overran') {
+      writeLine(io.stderr, `tradingfloor serve: the stop took longer than ${bound} ms (SHUTDOWN_TIMEOUT_MS); exiting anyway: runs not yet saved resume from their last checkpoint`);
+      return EXIT.failed;
+    }
     writeLine(io.stdout, 'server closed');
     return EXIT.ok;
   } finally {

@@ -32,7 +32,8 @@ export function metaRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/metrics/phases', (ctx) => {
-    const samples = manager.list().map((summary) => ({ status: summary.status, tree: manager.get(summary.run_id)?.tree ?? [] }));
+    const samples =
+      manager.phaseSamples?.() ?? manager.list().map((summary) => ({ status: summary.status, tree: manager.get(summary.run_id)?.tree ?? [] }));
     ctx.body = computePhaseMetrics(samples);
   });
 

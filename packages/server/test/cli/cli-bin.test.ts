@@ -85,4 +85,25 @@ describe('the built tradingfloor bin', () => {
       expect(existsSync(path.join(dir, 'run.log'))).toBe(true);
     }
   });
+
+  it('with --on-interrupt keep, SIGINT leaves the runs interrupted and prints how to resume each', { timeout: 60_000 }, async () => {
+    const results = await tempResultsDir();
+    const bin = runBin(['run', '--tickers', 'ACME,GLOBEX', '--offline-latency', '200', '--results-dir', results, '--on-interrupt', 'keep']);
+    await bin.waitForStdout(/(ACME|GLOBEX) +in_progress/);
+    bin.kill('SIGINT');
+    expect(await bin.exited).toBe(130);
+    expect(bin.stdout()).toMatch(/2 interrupted/);
+    expect(bin.stderr()).toContain('2 run(s) left interrupted; continue them with:');
+    const dirs = await runDirs(results);
+    expect(dirs).toHaveLength(2);
+    for (const dir of dirs) {
+      const runId = (await readFile(path.join(dir, 'RUN_ID'), 'utf8')).trim();
+      expect(bin.stderr()).toContain(`tradingfloor resume ${runId} --results-dir ${JSON.stringify(results)}`);
+      // Saved mid-run, not canceled: a later process lists it as interrupted and resumes it.
+      const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { status: string };
+      expect(['pending', 'in_progress']).toContain(state.status);
+      expect(existsSync(path.join(dir, 'decision.json'))).toBe(false);
+    }
+    await rm(results, { recursive: true, force: true });
+  });
 });

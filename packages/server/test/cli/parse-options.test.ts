@@ -33,6 +33,7 @@ describe('parseRunFlags', () => {
         sequentialAnalysts: true,
         resultsDir: 'out',
         json: true,
+        onInterrupt: ' Keep ',
       },
       ctx,
     );
@@ -41,6 +42,7 @@ describe('parseRunFlags', () => {
       parallel: 2,
       resultsDir: path.resolve('/home/user/work', 'out'),
       json: true,
+      onInterrupt: 'keep',
       options: {
         trade_date: '2024-03-28',
         analysts: ['market', 'news'],
@@ -60,6 +62,7 @@ describe('parseRunFlags', () => {
     expect(plan.tickers).toEqual(['BRK.B']);
     expect(plan.parallel).toBe(3);
     expect(plan.json).toBe(false);
+    expect(plan.onInterrupt).toBe('cancel');
     expect(plan.options).toMatchObject({
       llm_provider: 'offline',
       analysts: ['market', 'social', 'news', 'fundamentals'],
@@ -92,6 +95,10 @@ describe('parseRunFlags', () => {
     expect(problem({ tickers: 'A', analysts: ',' })).toContain('--analysts names no analyst');
     expect(problem({ tickers: 'A', analysts: 'news,news' })).toBe('--analysts: an analyst is listed twice');
     expect(problem({ tickers: 'A', provider: 'gemini' })).toBe('unknown provider "gemini": choose from offline, openai, anthropic');
+  });
+
+  it('refuses an --on-interrupt other than keep or cancel', () => {
+    expect(problem({ tickers: 'A', onInterrupt: 'pause' })).toBe('--on-interrupt must be keep or cancel, got "pause"');
   });
 
   it('refuses --parallel 0, non-numeric and out-of-range numbers', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnalystKindSchema } from '../schemas/roles.js';
 import { PositionSchema } from '../schemas/position.js';
+import { ownRecord } from '../schemas/own-record.js';
 import { RunOptionsSchema } from '../schemas/run-config.js';
 import { LogEntrySchema, SeveritySchema } from '../schemas/log-entry.js';
 import { RunStatusSchema } from '../schemas/run-status.js';
@@ -49,7 +50,7 @@ export const StartRunsBodySchema = z
     cost_per_trade: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.cost_per_trade),
     data_vendors: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.data_vendors),
     /** Positions keyed by symbol; a JSON string in form posts. */
-    instrument_positions: z.preprocess(jsonString, z.record(z.string(), PositionSchema).optional()),
+    instrument_positions: z.preprocess(jsonString, ownRecord(PositionSchema).optional()),
   })
   .strict();
 export type StartRunsBody = z.output<typeof StartRunsBodySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from './own-record.js';
 
 /** Token usage and cost. `cost_usd` is null when a model's price is unknown (tokens only). */
 export const UsageSchema = z.object({
@@ -12,8 +13,9 @@ export type Usage = z.infer<typeof UsageSchema>;
 /** A run's usage in total, per agent (node id of the agent) and per model. */
 export const RunUsageSchema = z.object({
   total: UsageSchema,
-  by_agent: z.record(z.string(), UsageSchema),
-  by_model: z.record(z.string(), UsageSchema),
+  // Keyed by names from outside (a provider may answer `"model": "__proto__"`): every key is kept as data.
+  by_agent: ownRecord(UsageSchema),
+  by_model: ownRecord(UsageSchema),
 });
 export type RunUsage = z.infer<typeof RunUsageSchema>;
 

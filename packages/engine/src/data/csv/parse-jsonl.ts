@@ -44,7 +44,8 @@ export function parseFundamentalsJsonl(text: string, file: string): Fundamentals
     if (row.filed !== null && row.filed !== undefined && !isIsoDate(row.filed))
       throw fail(`"filed" ${JSON.stringify(row.filed)} is not a date`);
     if (typeof row.metrics !== 'object' || row.metrics === null) throw fail('"metrics" must be an object');
-    const metrics: Record<string, number | null> = {};
+    // Null prototype: metric names come from the data file.
+    const metrics = Object.create(null) as Record<string, number | null>;
     // Only numbers are metrics; a null stays as "not reported", anything else (e.g. a date) is not a metric.
     for (const [key, value] of Object.entries(row.metrics)) if (value === null || finite(value) !== null) metrics[key] = finite(value);
     const shares = finite(row.shares_outstanding_cover);

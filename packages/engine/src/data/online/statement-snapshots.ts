@@ -65,8 +65,8 @@ export class PeriodMerger {
 
   add(periodEnd: string, annual: boolean, metrics: Record<string, number | null>, reported?: string | null): void {
     const key = `${annual ? 'A' : 'Q'}|${periodEnd}`;
-    const existing = this.periods.get(key) ?? { period_end: periodEnd, annual, metrics: {} };
-    for (const [name, value] of Object.entries(metrics)) if (value !== null || !(name in existing.metrics)) existing.metrics[name] = value;
+    const existing = this.periods.get(key) ?? { period_end: periodEnd, annual, metrics: Object.create(null) as Record<string, number | null> };
+    for (const [name, value] of Object.entries(metrics)) if (value !== null || !Object.hasOwn(existing.metrics, name)) existing.metrics[name] = value;
     if (reported) existing.reported = reported;
     this.periods.set(key, existing);
   }

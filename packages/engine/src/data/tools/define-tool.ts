@@ -102,9 +102,10 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
 function normaliseArgs(raw: unknown, ticker: string): Record<string, unknown> | string {
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) return 'arguments must be a JSON object';
-  const args: Record<string, unknown> = {};
+  // Null prototype: the keys are the model's; a `__proto__` key must stay a (rejected) field, not a prototype.
+  const args = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of Object.entries(raw)) if (value !== null) args[key] = value;
-  if ('ticker' in args) {
+  if (Object.hasOwn(args, 'ticker')) {
     if (typeof args.ticker !== 'string' || args.ticker.trim().toUpperCase() !== ticker) {
       return `this tool answers for ${ticker} only (got ticker ${JSON.stringify(args.ticker)})`;
     }
