@@ -78,7 +78,11 @@ export interface RunManagerApi {
    * `ConflictError` when the run is not interrupted or its snapshot is unusable (it is then marked `error`).
    * Optional: managers without durable runs leave it out (the server answers 409).
    */
-  resume?(runId: string): Promise<RunSummary>;
+  resume?(runId: string, overrides?: { memory?: boolean; cassette?: import('@tradingfloor/shared').Cassette | null }): Promise<RunSummary>;
+  /** Every lesson of the reflection memory stored for a ticker (`GET /memory`). Optional. */
+  memory?(ticker: string): Promise<import('@tradingfloor/shared').Lesson[]>;
+  /** The lessons a run's managers were shown; undefined for an unknown id. Optional. */
+  runLessons?(runId: string): Promise<{ memory: boolean; lessons: import('@tradingfloor/shared').Lesson[] } | undefined>;
   /** A page of the run actor's inspection records after `afterSeq`; undefined for an unknown id. Optional. */
   inspect?(runId: string, query?: { afterSeq?: number; limit?: number }): InspectionPage | undefined;
   /** Every new inspection record of every live run, as it is made, with the session it belongs to. Optional. */

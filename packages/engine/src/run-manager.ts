@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { z } from 'zod';
 import { join } from 'node:path';
 import {
   checkTicker,
@@ -8,9 +9,12 @@ import {
   formatRunId,
   isActiveStatus,
   NotFoundError,
+  LessonSchema,
   TooManyRunsError,
   ValidationError,
+  type Cassette,
   type ChartData,
+  type Lesson,
   type LimiterLayer,
   type LogEntry,
   type RunConfig,
@@ -36,6 +40,9 @@ import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
 import { providerProblem, resolveRunConfigs } from './run/validate-requests.js';
 import { buildChartData } from './data/chart-data.js';
+import { LessonStore } from './memory/lesson-store.js';
+import { checkCassette, replayOnlyProvider } from './providers/cassette/check-cassette.js';
+import { withCassette } from './providers/cassette/cassette-provider.js';
 import { instrumentDateRange, type InstrumentDateRange } from './data/trade-date-coverage.js';
 import type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
 
@@ -53,6 +60,22 @@ async function instrumentRanges(vendor: EngineDeps['vendor'], requests: readonly
     }),
   );
   return ranges;
+}
+
+/** Checks every run's cassette (all problems at once) and makes its directory absolute, in place. */
+async function resolveCassettes(configs: RunConfig[]): Promise<void> {
+  const problems: string[] = [];
+  await Promise.all(
+    configs.map(async (config) => {
+      if (!config.cassette) return;
+      try {
+        config.cassette = await checkCassette(config.cassette, config.ticker);
+      } catch (error) {
+        problems.push(errorMessage(error));
+      }
+    }),
+  );
+  if (problems.length > 0) throw new ValidationError(problems.join('; '));
 }
 
 /** Default `MAX_PARALLEL_RUNS`. */
@@ -74,6 +97,22 @@ export interface RunManagerOptions {
   inspect?: (event: InspectionEvent) => void;
   /** Inspection records kept in memory per run (default `DEFAULT_INSPECTION_MAX`). */
   inspectionMax?: number;
+}
+
+/** What `resume` may change of a run's config: memory on/off, and the cassette (null = none). */
+export interface ResumeOverrides {
+  memory?: boolean;
+  cassette?: Cassette | null;
+}
+
+/** The lessons a run was shown, from its `lessons.json`; null when it has none (or it is unreadable). */
+async function readUsedLessons(dir: string): Promise<Lesson[] | null> {
+  try {
+    const parsed = z.array(LessonSchema).safeParse(JSON.parse(await readFile(join(dir, RUN_FILES.lessons), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** How one interrupted run fared in `resumeInterrupted()`. */
@@ -104,6 +143,8 @@ export class RunManager implements RunManagerApi {
   /** Slots held by `start()` calls still creating their runs, so concurrent calls cannot overshoot the limit. */
   private reserved = 0;
   private closing = false;
+  /** The reflection memory of this results directory (`<results>/memory/`). */
+  private readonly lessonStore: LessonStore;
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -113,6 +154,7 @@ export class RunManager implements RunManagerApi {
     if (!Number.isInteger(this.logBufferMaxLines) || this.logBufferMaxLines < 1)
       throw new ConfigError(`LOG_BUFFER_MAX_LINES must be a whole number ≥ 1, got ${this.logBufferMaxLines}`);
     this.now = options.deps.now ?? Date.now;
+    this.lessonStore = new LessonStore(options.resultsDir);
   }
 
   async start(requests: RunRequest[]): Promise<RunSummary[]> {
@@ -128,6 +170,7 @@ export class RunManager implements RunManagerApi {
       today: new Date(this.now()).toISOString().slice(0, 10),
       defaultModels: (provider) => deps.defaultModels(provider),
     });
+    await resolveCassettes(configs);
     const providers = this.providersFor(configs);
     const active = this.activeCount() + this.reserved;
     if (active + configs.length > this.maxParallelRuns) {
@@ -234,7 +277,7 @@ export class RunManager implements RunManagerApi {
    * turns out unusable (the run is then marked `error` with the reason and `error.log` written);
    * `TooManyRunsError` at `MAX_PARALLEL_RUNS`; `ValidationError` when its provider is not configured now.
    */
-  async resume(runId: string): Promise<RunSummary> {
+  async resume(runId: string, overrides: ResumeOverrides = {}): Promise<RunSummary> {
     if (this.closing) throw new ConflictError('the run manager is shutting down; no runs are resumed');
     const entry = this.entryOf(runId);
     if (!(entry instanceof StoredRunEntry) || entry.status() !== 'interrupted' || this.resuming.has(runId)) {
@@ -251,14 +294,19 @@ export class RunManager implements RunManagerApi {
       await this.markUnresumable(entry, check.reason);
       throw new ConflictError(check.reason);
     }
-    const [provider] = this.providersFor([stored.config]);
+    const config = await this.resumedConfig(stored.config, overrides);
+    const [provider] = this.providersFor([config]);
     this.reserved += 1;
     this.resuming.add(runId);
     let run: LiveRun;
     try {
       const restore: RunRestore = { snapshot: check.snapshot, messages: await readAgentMessages(stored.dir) };
       if (stored.state?.usage) restore.usage = stored.state.usage;
-      run = await this.createRun(runId, stored.config, stored.dir, provider!, stored.createdAt, { restore, logs: stored.logs });
+      const lessons = await readUsedLessons(stored.dir);
+      if (lessons) restore.lessons = lessons;
+      // The resumed run's config.json says what it now runs with (memory, cassette).
+      if (config !== stored.config) await writeFileAtomic(join(stored.dir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+      run = await this.createRun(runId, config, stored.dir, provider!, stored.createdAt, { restore, logs: stored.logs });
     } catch (error) {
       const reason = `cannot resume: the saved snapshot does not fit the run machine: ${errorMessage(error)}`;
       await this.markUnresumable(entry, reason);
@@ -272,6 +320,34 @@ export class RunManager implements RunManagerApi {
     // A run saved while still pending has not been started yet.
     setImmediate(() => run.begin());
     return run.summary();
+  }
+
+  /** The stored config with the resume's overrides applied (cassette checked); the same object when nothing changes. */
+  private async resumedConfig(config: RunConfig, overrides: ResumeOverrides): Promise<RunConfig> {
+    if (overrides.memory === undefined && overrides.cassette === undefined) return config;
+    const next: RunConfig = { ...config };
+    if (overrides.memory !== undefined) next.memory = overrides.memory;
+    if (overrides.cassette === null) delete next.cassette;
+    else if (overrides.cassette !== undefined) next.cassette = await checkCassette(overrides.cassette, config.ticker);
+    return next;
+  }
+
+  /** Every lesson of the reflection memory stored for `ticker`, in the order they were settled. */
+  async memory(ticker: string): Promise<Lesson[]> {
+    return this.lessonStore.read(ticker);
+  }
+
+  /**
+   * The lessons a run's managers were shown: from the live run, else from its `lessons.json`. Empty when the run
+   * has memory off or has not reached its research manager; undefined for an unknown id.
+   */
+  async runLessons(runId: string): Promise<{ memory: boolean; lessons: Lesson[] } | undefined> {
+    const entry = this.entries.get(runId);
+    if (!entry) return undefined;
+    const view = entry.view();
+    const live = entry instanceof LiveRun ? entry.lessons() : null;
+    const lessons = live ?? (await readUsedLessons(view.summary.results_path)) ?? [];
+    return { memory: view.config.memory, lessons };
   }
 
   /** Resumes every `interrupted` run (`RESUME_INTERRUPTED=1`), oldest first; one that cannot be resumed does not stop the others. */
@@ -360,7 +436,9 @@ export class RunManager implements RunManagerApi {
       try {
         providers.push(this.options.deps.providerFor(config));
       } catch (error) {
-        problems.push(providerProblem(config.ticker, error));
+        // A replay never reaches the provider: an unconfigured one (no key) is fine, the cassette answers.
+        if (config.cassette?.mode === 'replay') providers.push(replayOnlyProvider(config.llm_provider, errorMessage(error)));
+        else problems.push(providerProblem(config.ticker, error));
       }
     }
     if (problems.length > 0) throw new ValidationError(problems.join('; '));
@@ -417,7 +495,9 @@ export class RunManager implements RunManagerApi {
     // A resumed run's log continues its numbering after what run.log holds.
     if (resume) log.restore(resume.logs);
     else await files.writeInitial(runId, config);
-    const provider = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
+    const limited = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
+    // The cassette sits in front of the limiter and retries: a replayed answer costs no permit and no request.
+    const provider = config.cassette ? withCassette(limited, config.cassette) : limited;
     const run = new LiveRun({
       runId,
       config,
@@ -436,6 +516,7 @@ export class RunManager implements RunManagerApi {
       ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
       ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),
       ...(resume ? { restore: resume.restore } : {}),
+      lessonStore: this.lessonStore,
     });
     await run.open();
     return run;

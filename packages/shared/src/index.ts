@@ -16,6 +16,12 @@ export {
 } from './schemas/roles.js';
 export { FLAT_POSITION, PositionSchema, type Position } from './schemas/position.js';
 export {
+  CASSETTE_MODES,
+  CassetteModeSchema,
+  CassetteSchema,
+  DEFAULT_MEMORY_HORIZON,
+  type Cassette,
+  type CassetteMode,
   IsoDateSchema,
   PROVIDER_NAMES,
   ProviderNameSchema,
@@ -28,6 +34,7 @@ export {
   type RunOptions,
   type RunOptionsInput,
 } from './schemas/run-config.js';
+export { LessonSchema, type Lesson } from './schemas/lesson.js';
 export {
   DATA_KINDS,
   DATA_VENDOR_NAMES,
@@ -85,6 +92,12 @@ export {
   InspectQuerySchema,
   InspectResponseSchema,
   MachineDefinitionSchema,
+  MemoryQuerySchema,
+  MemoryResponseSchema,
+  RunLessonsResponseSchema,
+  type MemoryQuery,
+  type MemoryResponse,
+  type RunLessonsResponse,
   MachineStateNodeSchema,
   MachineTransitionSchema,
   ResumeResponseSchema,

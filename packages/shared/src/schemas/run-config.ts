@@ -20,6 +20,23 @@ export const IsoDateSchema = z
   }, 'not a real calendar date');
 export type IsoDate = z.infer<typeof IsoDateSchema>;
 
+/** How a run uses its cassette: `record` stores every answer, `replay` answers only from it, `replay_or_record` fills gaps. */
+export const CASSETTE_MODES = ['record', 'replay', 'replay_or_record'] as const;
+export const CassetteModeSchema = z.enum(CASSETTE_MODES);
+export type CassetteMode = z.infer<typeof CassetteModeSchema>;
+
+/** A model-call cassette: a directory of recorded answers, one JSON file per request hash. */
+export const CassetteSchema = z
+  .object({
+    mode: CassetteModeSchema,
+    dir: z.string().trim().min(1, 'the cassette dir is empty').max(1000),
+  })
+  .strict();
+export type Cassette = z.infer<typeof CassetteSchema>;
+
+/** Default `memory_horizon`: an outcome is judged at the close 5 trading days after the decision. */
+export const DEFAULT_MEMORY_HORIZON = 5;
+
 const Rounds = z.coerce.number().int('rounds must be a whole number').min(1, 'at least 1 round').max(10, 'at most 10 rounds');
 
 /** Fields a run can set besides its ticker; shared by the REST body, the CLI and the run config. */
@@ -54,6 +71,12 @@ export const RunOptionsSchema = z
         if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
       })
       .optional(),
+    /** Reflection memory (issue 14): settle past decisions into lessons and show the relevant ones to the managers. */
+    memory: z.boolean().default(false),
+    /** Trading days after a decision at whose close its outcome is judged (memory only). */
+    memory_horizon: z.coerce.number().int().min(1, 'the horizon is at least 1 trading day').max(60, 'the horizon is at most 60 trading days').optional(),
+    /** Record or replay every model call of the run (absent = neither). */
+    cassette: CassetteSchema.optional(),
   })
   .strict();
 export type RunOptions = z.output<typeof RunOptionsSchema>;
