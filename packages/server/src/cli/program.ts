@@ -4,6 +4,7 @@ import type { CliIo } from './cli-io.js';
 import { addDataCommands } from './data-fetch-command.js';
 import { RUN_ENV_HELP, SERVE_ENV_HELP } from './help-text.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL, type RawRunFlags } from './parse-options.js';
+import { addMemoryCassetteOptions } from './memory-cassette-flags.js';
 import { addResumeCommand } from './resume-command.js';
 import type { RawServeFlags } from './serve-command.js';
 
@@ -40,7 +41,7 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
     .showSuggestionAfterError()
     .showHelpAfterError('(add --help for usage)');
 
-  program
+  const run = program
     .command('run')
     .description('analyse one or more tickers, several at once, and print each decision')
     .requiredOption(
@@ -59,7 +60,8 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
     .option('--sequential-analysts', 'run the analysts one after another instead of in parallel')
     .option('--data-vendors <chains>', 'market data vendor chains, e.g. "prices:yahoo,alphavantage,csv;news:yahoo" (default: $DATA_VENDORS)')
     .option('--results-dir <dir>', 'where results are written (default: $RESULTS_DIR, else ./results)')
-    .option('--json', "print only one JSON document: every run's id, status, decision, error, results path and usage")
+    .option('--json', "print only one JSON document: every run's id, status, decision, error, results path and usage");
+  addMemoryCassetteOptions(run, { horizon: true })
     .addHelpText('after', RUN_ENV_HELP)
     .action(async (flags: RawRunFlags) => onResult(await handlers.run(flags)));
 

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { inspectRoutes } from './inspect.js';
 import { logRoutes } from './logs.js';
 import { machineRoutes } from './machine.js';
+import { memoryRoutes } from './memory.js';
 import { metaRoutes } from './meta.js';
 import type { RouteDeps } from './route-deps.js';
 import { runRoutes } from './runs.js';
@@ -10,7 +11,7 @@ import { startRoutes } from './start.js';
 /** The whole REST API: one router per resource, mounted in one place. */
 export function buildRouter(deps: RouteDeps): Router {
   const router = new Router();
-  for (const part of [startRoutes(deps), runRoutes(deps), logRoutes(deps), inspectRoutes(deps), machineRoutes(), metaRoutes(deps)]) {
+  for (const part of [startRoutes(deps), runRoutes(deps), logRoutes(deps), inspectRoutes(deps), memoryRoutes(deps), machineRoutes(), metaRoutes(deps)]) {
     router.use(part.routes());
   }
   return router;
