@@ -294,10 +294,19 @@ export class RunManager implements RunManagerApi {
       await this.markUnresumable(entry, check.reason);
       throw new ConflictError(check.reason);
     }
-    const config = await this.resumedConfig(stored.config, overrides);
-    const [provider] = this.providersFor([config]);
+    // Marked before the first await, so a second resume of the same run is refused at once.
     this.reserved += 1;
     this.resuming.add(runId);
+    let config: RunConfig;
+    let provider: LlmProvider | undefined;
+    try {
+      config = await this.resumedConfig(stored.config, overrides);
+      [provider] = this.providersFor([config]);
+    } catch (error) {
+      this.reserved -= 1;
+      this.resuming.delete(runId);
+      throw error;
+    }
     let run: LiveRun;
     try {
       const restore: RunRestore = { snapshot: check.snapshot, messages: await readAgentMessages(stored.dir) };
