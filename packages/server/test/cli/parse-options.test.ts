@@ -33,6 +33,9 @@ describe('parseRunFlags', () => {
         sequentialAnalysts: true,
         resultsDir: 'out',
         json: true,
+        memory: 'on',
+        horizon: '7',
+        record: 'tape',
       },
       ctx,
     );
@@ -51,6 +54,9 @@ describe('parseRunFlags', () => {
         deep_think_llm: 'gpt-4o',
         offline_latency_ms: 150,
         sequential_analysts: true,
+        memory: true,
+        memory_horizon: 7,
+        cassette: { mode: 'record', dir: path.resolve('/home/user/work', 'tape') },
       },
     });
   });
