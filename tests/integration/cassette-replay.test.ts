@@ -59,7 +59,7 @@ async function modelDerivedFiles(dir: string): Promise<Record<string, string>> {
 describe.each<{ provider: ProviderName }>([{ provider: 'openai' }, { provider: 'anthropic' }])(
   'record then replay on $provider through the real SDK',
   ({ provider }) => {
-    it('replays with the model server stopped: same reports and decision byte for byte, no permit taken', async () => {
+    it('replays with the model server stopped: same reports and decision byte for byte, no permit taken', { timeout: 30_000 }, async () => {
       const cassette = path.join(root, 'cassette');
       const recordM = manager(path.join(root, 'recorded'));
       const [recorded] = await recordM.start([
@@ -117,7 +117,7 @@ describe('cassette failures', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('replay_or_record fills the gaps of a partial cassette and replays the rest', async () => {
+  it('replay_or_record fills the gaps of a partial cassette and replays the rest', { timeout: 30_000 }, async () => {
     const cassette = path.join(root, 'cassette');
     const first = manager(path.join(root, 'a'));
     const [one] = await first.start([{ ticker: 'ACME', options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'record', dir: cassette } } }]);

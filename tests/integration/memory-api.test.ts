@@ -24,7 +24,7 @@ async function runToEnd(json: Record<string, unknown>): Promise<string> {
 }
 
 describe('reflection memory over REST', () => {
-  it('runs with memory on settle and show lessons; GET /memory lists them and /runs/:id/lessons says which a run used', async () => {
+  it('runs with memory on settle and show lessons; GET /memory lists them and /runs/:id/lessons says which a run used', { timeout: 30_000 }, async () => {
     const first = await runToEnd({ company_symbols: 'ACME', trade_date: '2024-03-01', memory: true });
     const second = await runToEnd({ company_symbols: 'ACME', trade_date: '2024-03-15', memory: 'on' });
 
@@ -58,7 +58,7 @@ describe('reflection memory over REST', () => {
 });
 
 describe('cassettes over REST', () => {
-  it('refuses a replay from a missing directory with 400 and writes nothing; records into a new one', async () => {
+  it('refuses a replay from a missing directory with 400 and writes nothing; records into a new one', { timeout: 30_000 }, async () => {
     const missing = path.join(h.resultsDir, '..', `no-cassette-${path.basename(h.resultsDir)}`);
     const refused = await h.api('POST', '/start-multi', { json: { company_symbols: 'ACME', cassette: { mode: 'replay', dir: missing } } });
     expect(refused.status).toBe(400);

@@ -8,6 +8,19 @@ import type { ChatRequest, LlmProvider } from '../../src/providers/provider.js';
 import { RunManager } from '../../src/run-manager.js';
 import type { EngineDeps } from '../../src/run-manager-api.js';
 import { tempDir } from '../run-manager/support.js';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const dataDir = process.env.DATA_DIR ?? join(repoRoot, '../shared/data');
+const hasData = existsSync(join(dataDir, 'ohlcv', 'AAPL.csv')) && existsSync(join(dataDir, 'ohlcv', 'SPY.csv'));
+if (!hasData) console.warn(`skipping the real-data memory test: no AAPL and SPY data at ${dataDir} (set DATA_DIR)`);
+
+/** Close of one date, read straight from the csv file (an independent reading of the data). */
+async function csvClose(ticker: string, date: string): Promise<number> {
+  const line = (await readFile(join(dataDir, 'ohlcv', `${ticker}.csv`), 'utf8')).split('\n').find((l) => l.startsWith(`${date},`));
+  if (!line) throw new Error(`no ${ticker} row for ${date}`);
+  return Number(line.split(',')[4]);
+}
 
 let results: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {
@@ -18,8 +31,8 @@ afterEach(async () => {
 });
 
 /** The real engine deps (demo market, offline model) with every request the provider receives captured. */
-function capturingDeps(): { deps: EngineDeps; requests: ChatRequest[] } {
-  const base = createEngineDepsFromEnv({});
+function capturingDeps(env: NodeJS.ProcessEnv = {}): { deps: EngineDeps; requests: ChatRequest[] } {
+  const base = createEngineDepsFromEnv(env);
   const requests: ChatRequest[] = [];
   const deps: EngineDeps = {
     ...base,
@@ -81,7 +94,7 @@ function lesson(fields: Partial<Lesson> & Pick<Lesson, 'ticker' | 'run_id' | 'de
 }
 
 describe('reflection memory in real runs (demo market, offline model)', () => {
-  it('settles a decision only once its horizon has passed by the new run’s date, then shows the lesson to both managers', async () => {
+  it('settles a decision only once its horizon has passed by the new run’s date, then shows the lesson to both managers', { timeout: 30_000 }, async () => {
     const { deps, requests } = capturingDeps();
     const m = new RunManager({ deps, resultsDir: results.dir });
 
@@ -126,7 +139,7 @@ describe('reflection memory in real runs (demo market, offline model)', () => {
     expect((await lessonsFile('ACME')).map((l) => l.decision_date)).toEqual(['2024-03-01', '2024-03-05']);
   });
 
-  it('never lets a lesson with a later outcome date reach any prompt, however well it matches', async () => {
+  it('never lets a lesson with a later outcome date reach any prompt, however well it matches', { timeout: 30_000 }, async () => {
     const { deps, requests } = capturingDeps();
     const m = new RunManager({ deps, resultsDir: results.dir });
     const situation = 'Market: Signal: bullish (score +3 of 5) · price above SMA 50 · RSI momentum trend';
@@ -157,7 +170,7 @@ describe('reflection memory in real runs (demo market, offline model)', () => {
     expect(used).toEqual(['a-past', 'g-past']);
   });
 
-  it('memory off: no lessons section, no reflection, nothing written to memory/', async () => {
+  it('memory off: no lessons section, no reflection, nothing written to memory/', { timeout: 30_000 }, async () => {
     const { deps, requests } = capturingDeps();
     const m = new RunManager({ deps, resultsDir: results.dir });
     await runOne(m, '2024-03-01', false);
@@ -167,5 +180,20 @@ describe('reflection memory in real runs (demo market, offline model)', () => {
     expect(existsSync(join(results.dir, 'memory'))).toBe(false);
     expect(existsSync(join(done.results_path, 'lessons.json'))).toBe(false);
     expect(await m.runLessons(done.run_id)).toEqual({ memory: false, lessons: [] });
+  });
+
+  it.skipIf(!hasData)('on real data (DATA_DIR) a lesson carries the return and the alpha against SPY, as the csv says', { timeout: 30_000 }, async () => {
+    const { deps } = capturingDeps({ DATA_DIR: dataDir });
+    const m = new RunManager({ deps, resultsDir: results.dir });
+    const first = await runOne(m, '2024-03-01', true, 'AAPL');
+    await runOne(m, '2024-03-15', true, 'AAPL');
+    const [lesson] = await lessonsFile('AAPL');
+    expect(lesson).toMatchObject({ run_id: first.run_id, decision_date: '2024-03-01', outcome_date: '2024-03-08', horizon: 5 });
+    const stock = (await csvClose('AAPL', '2024-03-08')) / (await csvClose('AAPL', '2024-03-01')) - 1;
+    const spy = (await csvClose('SPY', '2024-03-08')) / (await csvClose('SPY', '2024-03-01')) - 1;
+    expect(lesson!.realised_return).toBeCloseTo(stock, 10);
+    expect(lesson!.benchmark_return).toBeCloseTo(spy, 10);
+    expect(lesson!.alpha).toBeCloseTo(stock - spy, 10);
+    expect(lesson!.text).toMatch(/against SPY/);
   });
 });
