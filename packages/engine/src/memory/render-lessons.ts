@@ -13,7 +13,7 @@ function untag(text: string): string {
 }
 
 /** One lesson's heading line: ticker, dates, action and returns. */
-export function lessonHeadline(l: Lesson): string {
+function lessonHeadline(l: Lesson): string {
   const alpha = l.alpha === null ? '' : `, alpha vs SPY ${signedPct(l.alpha)}`;
   return `${l.ticker} ${l.action} on ${l.decision_date}, judged ${l.outcome_date} (${l.horizon} trading days): return ${signedPct(l.realised_return)}, decision ${signedPct(l.decision_return)}${alpha}`;
 }
