@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 describe('the lessons a run used', () => {
-  it('the store loads them from GET /runs/:id/lessons and the component lists them as text', async () => {
+  it('the store loads them from GET /runs/:id/lessons and the component lists them, markdown rendered and sanitized', async () => {
     lessonsAnswer = { status: 200, body: { run_id: RUN_ID, memory: true, lessons: [lesson] } };
     const store = useLessonsStore();
     await store.load(RUN_ID);
@@ -48,7 +48,8 @@ describe('the lessons a run used', () => {
     expect(items[0]!.text()).toContain('GLOBEX BUY');
     expect(items[0]!.text()).toContain('decision -3.12%');
     expect(items[0]!.text()).toContain('alpha vs SPY -4.12%');
-    // Model output is never rendered as HTML.
+    // Model output: its markdown is rendered, its raw HTML never is.
+    expect(items[0]!.find('.text strong').text()).toBe('Verdict:');
     expect(view.find('img').exists()).toBe(false);
     expect(items[0]!.text()).toContain('<img src=x onerror=alert(1)>');
     expect(view.text()).toContain('judged on or before 2024-03-15');
