@@ -126,8 +126,11 @@ describe('reflection memory in real runs (demo market, offline model)', () => {
     for (const role of ['research_manager', 'portfolio_manager']) {
       const prompt = promptsOf(requests, role);
       expect(prompt).toContain('<lessons>');
-      expect(prompt).toContain('ACME BUY on 2024-03-01'.replace('BUY', lessons[0]!.action));
+      expect(prompt).toContain(`ACME ${lessons[0]!.action} on 2024-03-01`);
     }
+    // The offline managers say what they read (and that their rules do not apply it).
+    const decisionText = await readFile(join(third.results_path, 'reports', 'final_trade_decision.md'), 'utf8');
+    expect(decisionText).toMatch(/### Lessons from past decisions\n2 lesson\(s\) read; first: ACME \w+ on 2024-03-05/);
     const used = JSON.parse(await readFile(join(third.results_path, 'lessons.json'), 'utf8')) as Lesson[];
     expect(used.map((l) => l.decision_date)).toEqual(['2024-03-05', '2024-03-01']);
     expect(await readFile(join(third.results_path, 'reports', 'lessons.md'), 'utf8')).toMatch(/^# Lessons from past decisions/);
