@@ -75,3 +75,27 @@ describe('the lessons a run used', () => {
     expect(store.error).toMatch(/disk on fire/);
   });
 });
+
+describe('refreshing the lessons', () => {
+  it('asks again only for a run with memory on', async () => {
+    let asked = 0;
+    await server.close();
+    server = await startFakeServer({
+      [`GET /runs/${RUN_ID}/lessons`]: () => {
+        asked++;
+        return lessonsAnswer;
+      },
+    });
+    freshStores(server);
+    const store = useLessonsStore();
+    lessonsAnswer = { status: 200, body: { run_id: RUN_ID, memory: false, lessons: [] } };
+    await store.load(RUN_ID);
+    await store.refresh(RUN_ID);
+    expect(asked).toBe(1);
+    lessonsAnswer = { status: 200, body: { run_id: RUN_ID, memory: true, lessons: [lesson] } };
+    await store.load(RUN_ID);
+    await store.refresh(RUN_ID);
+    expect(asked).toBe(3);
+    expect(store.lessons).toEqual([lesson]);
+  });
+});

@@ -257,6 +257,18 @@ export const MachineDefinitionSchema = z.object({
 });
 export type MachineDefinition = z.infer<typeof MachineDefinitionSchema>;
 
+/**
+ * Optional body of `POST /runs/:id/resume`: change the run's memory or cassette as it continues
+ * (`cassette: null` drops it). Absent fields keep what the run started with.
+ */
+export const ResumeBodySchema = z
+  .object({
+    memory: z.preprocess(formBool, RunOptionsSchema.shape.memory.optional()),
+    cassette: z.preprocess(jsonString, RunOptionsSchema.shape.cassette.nullable()),
+  })
+  .strict();
+export type ResumeBody = z.output<typeof ResumeBodySchema>;
+
 /** `POST /runs/:id/resume` (202): the resumed run's summary, now `in_progress` (or `pending`). */
 export const ResumeResponseSchema = z.object({ run_id: z.string(), status: RunStatusSchema });
 export type ResumeResponse = z.infer<typeof ResumeResponseSchema>;

@@ -31,5 +31,13 @@ export const useLessonsStore = defineStore('lessons', () => {
     }
   }
 
-  return { runId, memory, lessons, error, load };
+  /**
+   * Reloads the focused run's lessons while they can still change: only for a run known to have memory on
+   * (a run without memory never gets any, so it is asked once, on focus).
+   */
+  async function refresh(id: string): Promise<void> {
+    if (runId.value === id && memory.value === true) await load(id);
+  }
+
+  return { runId, memory, lessons, error, load, refresh };
 });
