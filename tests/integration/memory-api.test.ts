@@ -76,3 +76,16 @@ describe('cassettes over REST', () => {
     await runToEnd({ company_symbols: 'ACME', trade_date: '2024-03-15', cassette: JSON.stringify({ mode: 'replay', dir: cassette }) });
   });
 });
+
+describe('POST /runs/:id/resume with memory and cassette overrides', () => {
+  it('checks the body before anything else: a bad field is 400, a good one reaches the resume (409 for a finished run)', async () => {
+    const runId = await runToEnd({ company_symbols: 'ACME', trade_date: '2024-03-15' });
+    const bad = await h.api('POST', `/runs/${runId}/resume`, { json: { cassette: { mode: 'rewind', dir: '/x' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/invalid body: cassette\.mode/);
+    expect((await h.api('POST', `/runs/${runId}/resume`, { json: { colour: 'red' } })).status).toBe(400);
+    const good = await h.api('POST', `/runs/${runId}/resume`, { json: { memory: true, cassette: null } });
+    expect(good.status).toBe(409);
+    expect(good.json.error).toMatch(/only an interrupted run can be resumed/);
+  });
+});
