@@ -110,24 +110,36 @@ describe('cassette failures', () => {
     const empty = path.join(root, 'empty-cassette');
     await mkdir(empty);
     const m = manager(path.join(root, 'results'));
-    const [run] = await m.start([{ ticker: 'ACME', options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'replay', dir: empty } } }]);
+    const [run] = await m.start([
+      { ticker: 'ACME', options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'replay', dir: empty } } },
+    ]);
     const done = await m.whenFinished(run!.run_id);
     expect(done.status).toBe('error');
-    expect(done.error).toMatch(/replay cassette .* has no answer for the \w+_analyst \(analysts\.\w+, model [^)]+\): request hash [0-9a-f]{64}/);
+    expect(done.error).toMatch(
+      /replay cassette .* has no answer for the \w+_analyst \(analysts\.\w+, model [^)]+\): request hash [0-9a-f]{64}/,
+    );
     expect(fake.requests).toHaveLength(0);
   });
 
   it('replay_or_record fills the gaps of a partial cassette and replays the rest', { timeout: 30_000 }, async () => {
     const cassette = path.join(root, 'cassette');
     const first = manager(path.join(root, 'a'));
-    const [one] = await first.start([{ ticker: 'ACME', options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'record', dir: cassette } } }]);
+    const [one] = await first.start([
+      { ticker: 'ACME', options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'record', dir: cassette } } },
+    ]);
     expect((await first.whenFinished(one!.run_id)).status).toBe('completed');
     const recordedCalls = fake.requests.length;
     // A second ticker with the same cassette: ACME's answers are there, GLOBEX's are recorded now.
     const second = manager(path.join(root, 'b'));
     const started = await second.start([
-      { ticker: 'ACME', options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'replay_or_record', dir: cassette } } },
-      { ticker: 'GLOBEX', options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'replay_or_record', dir: cassette } } },
+      {
+        ticker: 'ACME',
+        options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'replay_or_record', dir: cassette } },
+      },
+      {
+        ticker: 'GLOBEX',
+        options: { llm_provider: 'openai', trade_date: '2024-03-15', cassette: { mode: 'replay_or_record', dir: cassette } },
+      },
     ]);
     const finished = await Promise.all(started.map((r) => second.whenFinished(r.run_id)));
     expect(finished.map((f) => f.status)).toEqual(['completed', 'completed']);

@@ -24,25 +24,29 @@ async function runToEnd(json: Record<string, unknown>): Promise<string> {
 }
 
 describe('reflection memory over REST', () => {
-  it('runs with memory on settle and show lessons; GET /memory lists them and /runs/:id/lessons says which a run used', { timeout: 30_000 }, async () => {
-    const first = await runToEnd({ company_symbols: 'ACME', trade_date: '2024-03-01', memory: true });
-    const second = await runToEnd({ company_symbols: 'ACME', trade_date: '2024-03-15', memory: 'on' });
+  it(
+    'runs with memory on settle and show lessons; GET /memory lists them and /runs/:id/lessons says which a run used',
+    { timeout: 30_000 },
+    async () => {
+      const first = await runToEnd({ company_symbols: 'ACME', trade_date: '2024-03-01', memory: true });
+      const second = await runToEnd({ company_symbols: 'ACME', trade_date: '2024-03-15', memory: 'on' });
 
-    const memory = await h.api('GET', '/memory?ticker=acme');
-    expect(memory.status).toBe(200);
-    const listed = MemoryResponseSchema.parse(memory.json);
-    expect(listed.ticker).toBe('ACME');
-    expect(listed.lessons.map((l) => [l.run_id, l.decision_date, l.outcome_date])).toEqual([[first, '2024-03-01', '2024-03-08']]);
+      const memory = await h.api('GET', '/memory?ticker=acme');
+      expect(memory.status).toBe(200);
+      const listed = MemoryResponseSchema.parse(memory.json);
+      expect(listed.ticker).toBe('ACME');
+      expect(listed.lessons.map((l) => [l.run_id, l.decision_date, l.outcome_date])).toEqual([[first, '2024-03-01', '2024-03-08']]);
 
-    const used = RunLessonsResponseSchema.parse((await h.api('GET', `/runs/${second}/lessons`)).json);
-    expect(used).toEqual({ run_id: second, memory: true, lessons: listed.lessons });
-    const none = RunLessonsResponseSchema.parse((await h.api('GET', `/runs/${first}/lessons`)).json);
-    expect(none).toEqual({ run_id: first, memory: true, lessons: [] });
-    // The lessons are also a report of the run.
-    const tree = await h.api('GET', `/runs/${second}/tree`);
-    expect(tree.status).toBe(200);
-    expect(await readdir(path.join(h.manager.get(second)!.summary.results_path, 'reports'))).toContain('lessons.md');
-  });
+      const used = RunLessonsResponseSchema.parse((await h.api('GET', `/runs/${second}/lessons`)).json);
+      expect(used).toEqual({ run_id: second, memory: true, lessons: listed.lessons });
+      const none = RunLessonsResponseSchema.parse((await h.api('GET', `/runs/${first}/lessons`)).json);
+      expect(none).toEqual({ run_id: first, memory: true, lessons: [] });
+      // The lessons are also a report of the run.
+      const tree = await h.api('GET', `/runs/${second}/tree`);
+      expect(tree.status).toBe(200);
+      expect(await readdir(path.join(h.manager.get(second)!.summary.results_path, 'reports'))).toContain('lessons.md');
+    },
+  );
 
   it('answers 400 {error} to a bad or missing ticker, and an empty list for a ticker with no lessons', async () => {
     for (const query of ['', '?ticker=', '?ticker=%24%24', '?ticker=ACME&extra=1']) {

@@ -21,7 +21,12 @@ describe('memory and cassette run options', () => {
   });
 
   it('the start body takes memory as a form value and the cassette as a JSON string', () => {
-    const body = StartRunsBodySchema.parse({ company_symbols: 'ACME', memory: 'on', memory_horizon: '10', cassette: '{"mode":"replay","dir":"/t"}' });
+    const body = StartRunsBodySchema.parse({
+      company_symbols: 'ACME',
+      memory: 'on',
+      memory_horizon: '10',
+      cassette: '{"mode":"replay","dir":"/t"}',
+    });
     expect(body).toMatchObject({ memory: true, memory_horizon: 10, cassette: { mode: 'replay', dir: '/t' } });
     expect(StartRunsBodySchema.parse({ company_symbols: 'ACME', memory: 'off' }).memory).toBe(false);
   });

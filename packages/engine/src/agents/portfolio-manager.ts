@@ -8,7 +8,7 @@ import { promptContextOf } from './prompts/prompt-context.js';
 /** Runs the portfolio manager (deep tier): the final decision text, ending with the closing lines the parser reads. */
 export async function runPortfolioManager(
   ctx: AgentContext,
-  input: { reports: Reports; investmentPlan: string; traderPlan: string; riskDebate: DebateTurn[] ; lessons?: readonly Lesson[] | null },
+  input: { reports: Reports; investmentPlan: string; traderPlan: string; riskDebate: DebateTurn[]; lessons?: readonly Lesson[] | null },
 ): Promise<AgentResult> {
   logStep(ctx, 'INFO', `portfolio manager started (position: ${ctx.position.side}, ${input.riskDebate.length} risk debate turns)`);
   const prompt = buildPortfolioManagerPrompt({

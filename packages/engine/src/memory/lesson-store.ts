@@ -57,7 +57,10 @@ export class LessonStore {
   /** Every lesson of every ticker. */
   async readAll(): Promise<Lesson[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    const tickers = names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).sort();
+    const tickers = names
+      .filter((n) => n.endsWith('.jsonl'))
+      .map((n) => n.slice(0, -'.jsonl'.length))
+      .sort();
     return (await Promise.all(tickers.map((t) => this.read(t)))).flat();
   }
 

@@ -15,7 +15,12 @@ export interface PendingDecision {
   reports: Reports;
 }
 
-const REPORT_FILES = { market: 'market_report', social: 'sentiment_report', news: 'news_report', fundamentals: 'fundamentals_report' } as const;
+const REPORT_FILES = {
+  market: 'market_report',
+  social: 'sentiment_report',
+  news: 'news_report',
+  fundamentals: 'fundamentals_report',
+} as const;
 
 async function readText(path: string): Promise<string | null> {
   try {

@@ -27,16 +27,34 @@ export function renderLessonsBlock(lessons: readonly Lesson[], tradeDate: string
     `Lessons from past decisions — each judged at a close on or before ${tradeDate}. ` +
     'Use them to avoid repeating mistakes; they are not evidence about today.';
   if (lessons.length === 0) return `<lessons>\n${intro}\n(no lessons yet)\n</lessons>`;
-  const body = lessons.map((l) => `<lesson ticker="${l.ticker}" decided="${l.decision_date}" judged="${l.outcome_date}">\n${untag(lessonHeadline(l))}\n${untag(l.text)}\n</lesson>`);
+  const body = lessons.map(
+    (l) =>
+      `<lesson ticker="${l.ticker}" decided="${l.decision_date}" judged="${l.outcome_date}">\n${untag(lessonHeadline(l))}\n${untag(l.text)}\n</lesson>`,
+  );
   return ['<lessons>', intro, ...body, '</lessons>'].join('\n');
 }
 
 /** `reports/lessons.md`: what the run's managers were shown, for a person. */
 export function renderLessonsMarkdown(lessons: readonly Lesson[], tradeDate: string): string {
-  const lines = ['# Lessons from past decisions', '', `Shown to the research manager and the portfolio manager; every lesson was judged on or before ${tradeDate}.`, ''];
-  if (lessons.length === 0) lines.push('_No lessons yet: no earlier decision of this ticker or a similar one had reached its outcome date._', '');
+  const lines = [
+    '# Lessons from past decisions',
+    '',
+    `Shown to the research manager and the portfolio manager; every lesson was judged on or before ${tradeDate}.`,
+    '',
+  ];
+  if (lessons.length === 0)
+    lines.push('_No lessons yet: no earlier decision of this ticker or a similar one had reached its outcome date._', '');
   for (const l of lessons) {
-    lines.push(`## ${lessonHeadline(l)}`, '', `**Situation then:** ${l.situation.replace(/\n/g, ' · ') || '(none recorded)'}`, '', l.text.trim(), '', `_Reflection by ${l.reflected_by}; run ${l.run_id}._`, '');
+    lines.push(
+      `## ${lessonHeadline(l)}`,
+      '',
+      `**Situation then:** ${l.situation.replace(/\n/g, ' · ') || '(none recorded)'}`,
+      '',
+      l.text.trim(),
+      '',
+      `_Reflection by ${l.reflected_by}; run ${l.run_id}._`,
+      '',
+    );
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }

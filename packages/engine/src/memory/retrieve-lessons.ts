@@ -24,7 +24,10 @@ export function retrieveLessons(
   limits: RetrievalLimits = {},
 ): Lesson[] {
   const known = all.filter((l) => l.outcome_date <= query.date);
-  const own = known.filter((l) => l.ticker === query.ticker).sort(newestFirst).slice(0, limits.sameTicker ?? 3);
+  const own = known
+    .filter((l) => l.ticker === query.ticker)
+    .sort(newestFirst)
+    .slice(0, limits.sameTicker ?? 3);
   const wanted = limits.otherTickers ?? 2;
   const others = known.filter((l) => l.ticker !== query.ticker).sort(newestFirst);
   if (wanted <= 0 || others.length === 0 || query.situation.trim() === '') return own;

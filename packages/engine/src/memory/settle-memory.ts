@@ -49,7 +49,12 @@ export async function settlePending(o: SettleOptions): Promise<Lesson[]> {
       made.push(lesson);
     }
     if (made.length > 0) {
-      o.log({ severity: 'INFO', source: 'memory', agent_id: null, message: `settled ${made.length} past decision(s) of ${o.ticker} into lessons` });
+      o.log({
+        severity: 'INFO',
+        source: 'memory',
+        agent_id: null,
+        message: `settled ${made.length} past decision(s) of ${o.ticker} into lessons`,
+      });
     }
     return made;
   });
@@ -62,7 +67,12 @@ async function settleOne(o: SettleOptions, p: PendingDecision): Promise<Lesson |
     outcome = await measureOutcome(o.vendor, o.ticker, p.decisionDate, horizon, o.date, o.signal);
   } catch (error) {
     if (o.signal.aborted) throw error;
-    o.log({ severity: 'WARN', source: 'memory', agent_id: null, message: `cannot judge the decision of ${p.decisionDate} (${p.runId}): ${String(error)}` });
+    o.log({
+      severity: 'WARN',
+      source: 'memory',
+      agent_id: null,
+      message: `cannot judge the decision of ${p.decisionDate} (${p.runId}): ${String(error)}`,
+    });
     return null;
   }
   if (!outcome) return null;

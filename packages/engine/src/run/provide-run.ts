@@ -1,4 +1,12 @@
-import { FLAT_POSITION, type AgentRole, type AnalystKind, type Decision, type Lesson, type Position, type RunConfig } from '@tradingfloor/shared';
+import {
+  FLAT_POSITION,
+  type AgentRole,
+  type AnalystKind,
+  type Decision,
+  type Lesson,
+  type Position,
+  type RunConfig,
+} from '@tradingfloor/shared';
 import { fromPromise } from 'xstate';
 import type { AgentContext, AgentResult, DebateTurn, Reports } from '../agents/agent-context.js';
 import type { DataTool } from '../data/data-tool.js';
@@ -31,7 +39,10 @@ export interface RunSteps {
   analyst(kind: AnalystKind, ctx: AgentContext): Promise<AgentResult>;
   researcher(side: 'bull' | 'bear', ctx: AgentContext, input: { reports: Reports; debate: DebateTurn[] }): Promise<AgentResult>;
   /** `lessons`: the reflection memory's lessons (null with memory off: no lessons section at all). */
-  researchManager(ctx: AgentContext, input: { reports: Reports; debate: DebateTurn[]; lessons?: readonly Lesson[] | null }): Promise<AgentResult>;
+  researchManager(
+    ctx: AgentContext,
+    input: { reports: Reports; debate: DebateTurn[]; lessons?: readonly Lesson[] | null },
+  ): Promise<AgentResult>;
   trader(ctx: AgentContext, input: { reports: Reports; investmentPlan: string }): Promise<AgentResult>;
   riskAnalyst(
     stance: RiskStepInput['stance'],

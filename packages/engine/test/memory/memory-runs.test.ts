@@ -79,7 +79,9 @@ async function lessonsFile(ticker: string): Promise<Lesson[]> {
 }
 
 /** A stored lesson, as a settled earlier decision would have left it. */
-function lesson(fields: Partial<Lesson> & Pick<Lesson, 'ticker' | 'run_id' | 'decision_date' | 'outcome_date' | 'text' | 'situation'>): Lesson {
+function lesson(
+  fields: Partial<Lesson> & Pick<Lesson, 'ticker' | 'run_id' | 'decision_date' | 'outcome_date' | 'text' | 'situation'>,
+): Lesson {
   return {
     horizon: 5,
     action: 'BUY',
@@ -94,53 +96,57 @@ function lesson(fields: Partial<Lesson> & Pick<Lesson, 'ticker' | 'run_id' | 'de
 }
 
 describe('reflection memory in real runs (demo market, offline model)', () => {
-  it('settles a decision only once its horizon has passed by the new run’s date, then shows the lesson to both managers', { timeout: 30_000 }, async () => {
-    const { deps, requests } = capturingDeps();
-    const m = new RunManager({ deps, resultsDir: results.dir });
+  it(
+    'settles a decision only once its horizon has passed by the new run’s date, then shows the lesson to both managers',
+    { timeout: 30_000 },
+    async () => {
+      const { deps, requests } = capturingDeps();
+      const m = new RunManager({ deps, resultsDir: results.dir });
 
-    const first = await runOne(m, '2024-03-01', true);
-    // Nothing to learn from yet; the (empty) section is still there and the run says so.
-    expect(promptsOf(requests, 'research_manager')).toContain('(no lessons yet)');
-    expect(JSON.parse(await readFile(join(first.results_path, 'lessons.json'), 'utf8'))).toEqual([]);
+      const first = await runOne(m, '2024-03-01', true);
+      // Nothing to learn from yet; the (empty) section is still there and the run says so.
+      expect(promptsOf(requests, 'research_manager')).toContain('(no lessons yet)');
+      expect(JSON.parse(await readFile(join(first.results_path, 'lessons.json'), 'utf8'))).toEqual([]);
 
-    // Two trading days later: the first decision's outcome (5 trading days) is not known yet.
-    await runOne(m, '2024-03-05', true);
-    expect(await lessonsFile('ACME')).toEqual([]);
-    expect(requests.some((r) => r.meta.agentRole === 'reflector')).toBe(false);
+      // Two trading days later: the first decision's outcome (5 trading days) is not known yet.
+      await runOne(m, '2024-03-05', true);
+      expect(await lessonsFile('ACME')).toEqual([]);
+      expect(requests.some((r) => r.meta.agentRole === 'reflector')).toBe(false);
 
-    requests.length = 0;
-    const third = await runOne(m, '2024-03-15', true);
-    const lessons = await lessonsFile('ACME');
-    expect(lessons.map((l) => [l.run_id, l.decision_date, l.outcome_date])).toEqual([
-      [first.run_id, '2024-03-01', '2024-03-08'],
-      [expect.any(String), '2024-03-05', '2024-03-12'],
-    ]);
-    for (const l of lessons) {
-      expect(l.outcome_date <= '2024-03-15').toBe(true);
-      expect(l.situation).toMatch(/Market: Signal:/);
-      expect(l.text).toMatch(/Verdict/);
-      expect(l.alpha).toBeNull(); // the demo market has no SPY
-    }
-    // One reflection call per settled decision, through the run's provider.
-    expect(requests.filter((r) => r.meta.agentRole === 'reflector')).toHaveLength(2);
-    for (const role of ['research_manager', 'portfolio_manager']) {
-      const prompt = promptsOf(requests, role);
-      expect(prompt).toContain('<lessons>');
-      expect(prompt).toContain(`ACME ${lessons[0]!.action} on 2024-03-01`);
-    }
-    // The offline managers say what they read (and that their rules do not apply it).
-    const decisionText = await readFile(join(third.results_path, 'reports', 'final_trade_decision.md'), 'utf8');
-    expect(decisionText).toMatch(/### Lessons from past decisions\n2 lesson\(s\) read; first: ACME \w+ on 2024-03-05/);
-    const used = JSON.parse(await readFile(join(third.results_path, 'lessons.json'), 'utf8')) as Lesson[];
-    expect(used.map((l) => l.decision_date)).toEqual(['2024-03-05', '2024-03-01']);
-    expect(await readFile(join(third.results_path, 'reports', 'lessons.md'), 'utf8')).toMatch(/^# Lessons from past decisions/);
-    expect(await m.runLessons(third.run_id)).toEqual({ memory: true, lessons: used });
+      requests.length = 0;
+      const third = await runOne(m, '2024-03-15', true);
+      const lessons = await lessonsFile('ACME');
+      expect(lessons.map((l) => [l.run_id, l.decision_date, l.outcome_date])).toEqual([
+        [first.run_id, '2024-03-01', '2024-03-08'],
+        [expect.any(String), '2024-03-05', '2024-03-12'],
+      ]);
+      for (const l of lessons) {
+        expect(l.outcome_date <= '2024-03-15').toBe(true);
+        expect(l.situation).toMatch(/Market: Signal:/);
+        expect(l.text).toMatch(/Verdict/);
+        expect(l.alpha).toBeNull(); // the demo market has no SPY
+      }
+      // One reflection call per settled decision, through the run's provider.
+      expect(requests.filter((r) => r.meta.agentRole === 'reflector')).toHaveLength(2);
+      for (const role of ['research_manager', 'portfolio_manager']) {
+        const prompt = promptsOf(requests, role);
+        expect(prompt).toContain('<lessons>');
+        expect(prompt).toContain(`ACME ${lessons[0]!.action} on 2024-03-01`);
+      }
+      // The offline managers say what they read (and that their rules do not apply it).
+      const decisionText = await readFile(join(third.results_path, 'reports', 'final_trade_decision.md'), 'utf8');
+      expect(decisionText).toMatch(/### Lessons from past decisions\n2 lesson\(s\) read; first: ACME \w+ on 2024-03-05/);
+      const used = JSON.parse(await readFile(join(third.results_path, 'lessons.json'), 'utf8')) as Lesson[];
+      expect(used.map((l) => l.decision_date)).toEqual(['2024-03-05', '2024-03-01']);
+      expect(await readFile(join(third.results_path, 'reports', 'lessons.md'), 'utf8')).toMatch(/^# Lessons from past decisions/);
+      expect(await m.runLessons(third.run_id)).toEqual({ memory: true, lessons: used });
 
-    // Settled once: a later run adds no second lesson for the same decisions, and the decision of 03-15
-    // (outcome 03-22) is still pending on 03-18.
-    await runOne(m, '2024-03-18', true);
-    expect((await lessonsFile('ACME')).map((l) => l.decision_date)).toEqual(['2024-03-01', '2024-03-05']);
-  });
+      // Settled once: a later run adds no second lesson for the same decisions, and the decision of 03-15
+      // (outcome 03-22) is still pending on 03-18.
+      await runOne(m, '2024-03-18', true);
+      expect((await lessonsFile('ACME')).map((l) => l.decision_date)).toEqual(['2024-03-01', '2024-03-05']);
+    },
+  );
 
   it('never lets a lesson with a later outcome date reach any prompt, however well it matches', { timeout: 30_000 }, async () => {
     const { deps, requests } = capturingDeps();
@@ -148,12 +154,47 @@ describe('reflection memory in real runs (demo market, offline model)', () => {
     const situation = 'Market: Signal: bullish (score +3 of 5) · price above SMA 50 · RSI momentum trend';
     await mkdir(join(results.dir, 'memory'), { recursive: true });
     const stored = [
-      lesson({ ticker: 'ACME', run_id: 'a-past', decision_date: '2024-02-20', outcome_date: '2024-02-27', situation, text: 'OWN-PAST-MARKER keep it' }),
-      lesson({ ticker: 'ACME', run_id: 'a-future', decision_date: '2024-03-12', outcome_date: '2024-03-19', situation, text: 'OWN-FUTURE-MARKER' }),
+      lesson({
+        ticker: 'ACME',
+        run_id: 'a-past',
+        decision_date: '2024-02-20',
+        outcome_date: '2024-02-27',
+        situation,
+        text: 'OWN-PAST-MARKER keep it',
+      }),
+      lesson({
+        ticker: 'ACME',
+        run_id: 'a-future',
+        decision_date: '2024-03-12',
+        outcome_date: '2024-03-19',
+        situation,
+        text: 'OWN-FUTURE-MARKER',
+      }),
       // Decided before the trade date, but its outcome is after it: still unknown on that date.
-      lesson({ ticker: 'ACME', run_id: 'a-straddle', decision_date: '2024-03-11', outcome_date: '2024-03-18', situation, text: 'STRADDLE-MARKER' }),
-      lesson({ ticker: 'GLOBEX', run_id: 'g-past', decision_date: '2024-02-01', outcome_date: '2024-02-08', situation, text: 'OTHER-PAST-MARKER' }),
-      lesson({ ticker: 'GLOBEX', run_id: 'g-future', decision_date: '2024-03-20', outcome_date: '2024-03-27', situation: `${situation} ${situation}`, text: 'OTHER-FUTURE-MARKER' }),
+      lesson({
+        ticker: 'ACME',
+        run_id: 'a-straddle',
+        decision_date: '2024-03-11',
+        outcome_date: '2024-03-18',
+        situation,
+        text: 'STRADDLE-MARKER',
+      }),
+      lesson({
+        ticker: 'GLOBEX',
+        run_id: 'g-past',
+        decision_date: '2024-02-01',
+        outcome_date: '2024-02-08',
+        situation,
+        text: 'OTHER-PAST-MARKER',
+      }),
+      lesson({
+        ticker: 'GLOBEX',
+        run_id: 'g-future',
+        decision_date: '2024-03-20',
+        outcome_date: '2024-03-27',
+        situation: `${situation} ${situation}`,
+        text: 'OTHER-FUTURE-MARKER',
+      }),
     ];
     for (const ticker of ['ACME', 'GLOBEX']) {
       const lines = stored.filter((l) => l.ticker === ticker).map((l) => JSON.stringify(l));
@@ -185,18 +226,22 @@ describe('reflection memory in real runs (demo market, offline model)', () => {
     expect(await m.runLessons(done.run_id)).toEqual({ memory: false, lessons: [] });
   });
 
-  it.skipIf(!hasData)('on real data (DATA_DIR) a lesson carries the return and the alpha against SPY, as the csv says', { timeout: 30_000 }, async () => {
-    const { deps } = capturingDeps({ DATA_DIR: dataDir });
-    const m = new RunManager({ deps, resultsDir: results.dir });
-    const first = await runOne(m, '2024-03-01', true, 'AAPL');
-    await runOne(m, '2024-03-15', true, 'AAPL');
-    const [lesson] = await lessonsFile('AAPL');
-    expect(lesson).toMatchObject({ run_id: first.run_id, decision_date: '2024-03-01', outcome_date: '2024-03-08', horizon: 5 });
-    const stock = (await csvClose('AAPL', '2024-03-08')) / (await csvClose('AAPL', '2024-03-01')) - 1;
-    const spy = (await csvClose('SPY', '2024-03-08')) / (await csvClose('SPY', '2024-03-01')) - 1;
-    expect(lesson!.realised_return).toBeCloseTo(stock, 10);
-    expect(lesson!.benchmark_return).toBeCloseTo(spy, 10);
-    expect(lesson!.alpha).toBeCloseTo(stock - spy, 10);
-    expect(lesson!.text).toMatch(/against SPY/);
-  });
+  it.skipIf(!hasData)(
+    'on real data (DATA_DIR) a lesson carries the return and the alpha against SPY, as the csv says',
+    { timeout: 30_000 },
+    async () => {
+      const { deps } = capturingDeps({ DATA_DIR: dataDir });
+      const m = new RunManager({ deps, resultsDir: results.dir });
+      const first = await runOne(m, '2024-03-01', true, 'AAPL');
+      await runOne(m, '2024-03-15', true, 'AAPL');
+      const [lesson] = await lessonsFile('AAPL');
+      expect(lesson).toMatchObject({ run_id: first.run_id, decision_date: '2024-03-01', outcome_date: '2024-03-08', horizon: 5 });
+      const stock = (await csvClose('AAPL', '2024-03-08')) / (await csvClose('AAPL', '2024-03-01')) - 1;
+      const spy = (await csvClose('SPY', '2024-03-08')) / (await csvClose('SPY', '2024-03-01')) - 1;
+      expect(lesson!.realised_return).toBeCloseTo(stock, 10);
+      expect(lesson!.benchmark_return).toBeCloseTo(spy, 10);
+      expect(lesson!.alpha).toBeCloseTo(stock - spy, 10);
+      expect(lesson!.text).toMatch(/against SPY/);
+    },
+  );
 });

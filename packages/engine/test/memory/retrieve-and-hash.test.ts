@@ -38,7 +38,11 @@ describe('retrieveLessons', () => {
   ];
 
   it('filters by outcome date before ranking: the best textual match from the future never comes back', () => {
-    const picked = retrieveLessons(all, { ticker: 'ACME', date: '2024-01-31', situation: 'Market: oversold RSI rebound after crash, volume spike, exact match' });
+    const picked = retrieveLessons(all, {
+      ticker: 'ACME',
+      date: '2024-01-31',
+      situation: 'Market: oversold RSI rebound after crash, volume spike, exact match',
+    });
     expect(picked.map((l) => l.run_id)).toEqual(['a3', 'a2', 'a1', 'i1', 'g2']);
   });
 
@@ -48,7 +52,11 @@ describe('retrieveLessons', () => {
   });
 
   it('honours the limits', () => {
-    const picked = retrieveLessons(all, { ticker: 'GLOBEX', date: '2024-12-31', situation: 'debt margins' }, { sameTicker: 1, otherTickers: 0 });
+    const picked = retrieveLessons(
+      all,
+      { ticker: 'GLOBEX', date: '2024-12-31', situation: 'debt margins' },
+      { sameTicker: 1, otherTickers: 0 },
+    );
     expect(picked.map((l) => l.run_id)).toEqual(['g2']);
   });
 });
@@ -82,7 +90,9 @@ describe('requestHash', () => {
   it('is stable across key order and ignores who asked (run id, agent, tier)', () => {
     const reordered: ChatRequest = {
       meta: { agentId: 'x', agentRole: 'trader', runId: 'RUN-2' },
-      tools: [{ parameters: { properties: { a: { type: 'number' }, b: { type: 'string' } }, type: 'object' }, description: 'd', name: 't' }],
+      tools: [
+        { parameters: { properties: { a: { type: 'number' }, b: { type: 'string' } }, type: 'object' }, description: 'd', name: 't' },
+      ],
       messages: request.messages.map((m) => ({ ...m })),
       tier: 'deep',
       model: 'gpt-x',

@@ -219,6 +219,9 @@ describe('RunManager.resume with memory and cassette overrides', () => {
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.length).toBeLessThanOrEqual(calls);
     // config.json says what the run continued with.
-    expect(JSON.parse(await read(join(run.results_path, 'config.json')))).toMatchObject({ cassette: { mode: 'record', dir: cassette }, memory: false });
+    expect(JSON.parse(await read(join(run.results_path, 'config.json')))).toMatchObject({
+      cassette: { mode: 'record', dir: cassette },
+      memory: false,
+    });
   });
 });

@@ -21,7 +21,8 @@ export interface MemoryCassetteChoice {
 /** Adds `--memory on|off`, `--horizon N` and `--record | --replay | --replay-or-record DIR` to a command. */
 export function addMemoryCassetteOptions(command: Command, options: { horizon: boolean }): Command {
   command.option('--memory <on|off>', 'reflection memory: settle past decisions into lessons and show them to the managers (default: off)');
-  if (options.horizon) command.option('--horizon <n>', 'trading days after a decision at whose close its outcome is judged, 1-60 (default: 5)');
+  if (options.horizon)
+    command.option('--horizon <n>', 'trading days after a decision at whose close its outcome is judged, 1-60 (default: 5)');
   return command
     .option('--record <dir>', 'record every model call and answer into this cassette directory')
     .option('--replay <dir>', 'answer every model call from this cassette, with no network; a missing answer fails the run')

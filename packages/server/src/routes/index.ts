@@ -11,7 +11,15 @@ import { startRoutes } from './start.js';
 /** The whole REST API: one router per resource, mounted in one place. */
 export function buildRouter(deps: RouteDeps): Router {
   const router = new Router();
-  for (const part of [startRoutes(deps), runRoutes(deps), logRoutes(deps), inspectRoutes(deps), memoryRoutes(deps), machineRoutes(), metaRoutes(deps)]) {
+  for (const part of [
+    startRoutes(deps),
+    runRoutes(deps),
+    logRoutes(deps),
+    inspectRoutes(deps),
+    memoryRoutes(deps),
+    machineRoutes(),
+    metaRoutes(deps),
+  ]) {
     router.use(part.routes());
   }
   return router;

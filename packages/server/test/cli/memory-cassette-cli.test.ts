@@ -68,7 +68,9 @@ describe('tradingfloor run with a cassette, in-process with the real engine (dem
     const replayed = (JSON.parse(replay.stdout.text) as JsonReport).runs[0]!;
     expect(replayed.decision).toEqual(recorded.decision);
     for (const file of ['decision.json', 'reports/final_trade_decision.md', 'reports/market_report.md']) {
-      expect(await readFile(path.join(replayed.results_path!, file), 'utf8')).toBe(await readFile(path.join(recorded.results_path!, file), 'utf8'));
+      expect(await readFile(path.join(replayed.results_path!, file), 'utf8')).toBe(
+        await readFile(path.join(recorded.results_path!, file), 'utf8'),
+      );
     }
     expect(await runDirs(path.join(results, 'b'))).toHaveLength(1);
     expect(existsSync(path.join(results, 'tape'))).toBe(true);

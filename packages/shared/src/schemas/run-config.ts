@@ -74,7 +74,12 @@ export const RunOptionsSchema = z
     /** Reflection memory (issue 14): settle past decisions into lessons and show the relevant ones to the managers. */
     memory: z.boolean().default(false),
     /** Trading days after a decision at whose close its outcome is judged (memory only). */
-    memory_horizon: z.coerce.number().int().min(1, 'the horizon is at least 1 trading day').max(60, 'the horizon is at most 60 trading days').optional(),
+    memory_horizon: z.coerce
+      .number()
+      .int()
+      .min(1, 'the horizon is at least 1 trading day')
+      .max(60, 'the horizon is at most 60 trading days')
+      .optional(),
     /** Record or replay every model call of the run (absent = neither). */
     cassette: CassetteSchema.optional(),
   })

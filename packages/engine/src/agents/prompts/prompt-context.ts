@@ -101,4 +101,4 @@ export const GROUND_RULES = [
 /** How the managers use the "lessons from past decisions" section (memory on only). */
 export const LESSONS_RULE =
   'The <lessons> block holds lessons from past decisions, each judged after its outcome was known. Weigh what they say about ' +
-  'repeated mistakes, but decide on today\'s evidence; say briefly whether a lesson changed your view.';
+  "repeated mistakes, but decide on today's evidence; say briefly whether a lesson changed your view.";

@@ -2,7 +2,15 @@ import { closingLinesInstructions } from '../../decision/closing-lines.js';
 import type { Lesson } from '@tradingfloor/shared';
 import { renderLessonsBlock } from '../../memory/render-lessons.js';
 import type { DebateTurn, Reports } from '../agent-context.js';
-import { GROUND_RULES, LESSONS_RULE, renderContextBlock, renderDebate, renderReports, type Prompt, type PromptContext } from './prompt-context.js';
+import {
+  GROUND_RULES,
+  LESSONS_RULE,
+  renderContextBlock,
+  renderDebate,
+  renderReports,
+  type Prompt,
+  type PromptContext,
+} from './prompt-context.js';
 
 /** Input of the research manager's prompt. */
 export interface ResearchManagerPromptInput extends PromptContext {

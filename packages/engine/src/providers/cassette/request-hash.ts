@@ -28,5 +28,7 @@ export function hashedPartsOf(provider: string, request: ChatRequest): Record<st
 
 /** The stable sha-256 (hex) of (provider, model, messages, tools, parameters) that names a cassette entry. */
 export function requestHash(provider: string, request: ChatRequest): string {
-  return createHash('sha256').update(canonicalJson(hashedPartsOf(provider, request))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(hashedPartsOf(provider, request)))
+    .digest('hex');
 }

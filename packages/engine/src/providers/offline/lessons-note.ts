@@ -13,6 +13,6 @@ export function lessonsNote(facts: PromptFacts): string[] {
     '',
     '### Lessons from past decisions',
     `${lessons.count} lesson(s) read; first: ${lessons.first ?? 'no headline'}. ` +
-      'The offline rules weigh only today\'s reports, so the lessons are noted, not applied.',
+      "The offline rules weigh only today's reports, so the lessons are noted, not applied.",
   ];
 }
