@@ -1,7 +1,14 @@
 // The engine's public surface: what the server and the CLI use. Explicit named exports only.
 
 // RunManager and its contract
-export { RunManager, DEFAULT_MAX_PARALLEL_RUNS, DEFAULT_RUNS_IN_MEMORY, type ResumeOutcome, type RunManagerOptions } from './run-manager.js';
+export {
+  RunManager,
+  DEFAULT_MAX_PARALLEL_RUNS,
+  DEFAULT_RUNS_IN_MEMORY,
+  type ResumeOutcome,
+  type ResumeOverrides,
+  type RunManagerOptions,
+} from './run-manager.js';
 export type { EngineDeps, InspectionPage, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
 export { createEngineDepsFromEnv } from './engine-deps.js';
 
@@ -109,3 +116,13 @@ export { computeMetrics, TRADING_DAYS_PER_YEAR, type MetricsOptions } from './ba
 export { equalWeightPortfolio } from './backtest/portfolio.js';
 export { BASELINES, type Baseline } from './backtest/baselines.js';
 export { evaluateBacktest, PORTFOLIO, STRATEGY_SERIES, type Evaluation, type EvaluationInput } from './backtest/evaluate-backtest.js';
+
+// Reflection memory and model-call cassettes (issue 14)
+export { LessonStore, MEMORY_DIR } from './memory/lesson-store.js';
+export { retrieveLessons, type RetrievalLimits } from './memory/retrieve-lessons.js';
+export { settlePending, decisionReturn, type SettleOptions } from './memory/settle-memory.js';
+export { measureOutcome, type Outcome } from './memory/outcome.js';
+export { renderLessonsMarkdown } from './memory/render-lessons.js';
+export { withCassette, CassetteMissError, cassetteEntryPath } from './providers/cassette/cassette-provider.js';
+export { requestHash, canonicalJson } from './providers/cassette/request-hash.js';
+export { checkCassette } from './providers/cassette/check-cassette.js';

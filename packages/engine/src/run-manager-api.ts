@@ -91,7 +91,11 @@ export interface RunManagerApi {
    * `ConflictError` when the run is not interrupted or its snapshot is unusable (it is then marked `error`).
    * Optional: managers without durable runs leave it out (the server answers 409).
    */
-  resume?(runId: string): Promise<RunSummary>;
+  resume?(runId: string, overrides?: { memory?: boolean; cassette?: import('@tradingfloor/shared').Cassette | null }): Promise<RunSummary>;
+  /** Every lesson of the reflection memory stored for a ticker (`GET /memory`). Optional. */
+  memory?(ticker: string): Promise<import('@tradingfloor/shared').Lesson[]>;
+  /** The lessons a run's managers were shown; undefined for an unknown id. Optional. */
+  runLessons?(runId: string): Promise<{ memory: boolean; lessons: import('@tradingfloor/shared').Lesson[] } | undefined>;
   /**
    * Every run's status and phase timings (its tree's phase nodes), for `/metrics/phases`, without reading
    * runs evicted from memory back from disk. Optional: without it every run's full view is read.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { z } from 'zod';
 import { join } from 'node:path';
 import {
   ConfigError,
@@ -9,10 +10,13 @@ import {
   isTerminalStatus,
   NotFoundError,
   ShuttingDownError,
+  LessonSchema,
   TooManyRunsError,
   ValidationError,
+  type Cassette,
   type ChartData,
   type InstrumentInfo,
+  type Lesson,
   type LimiterLayer,
   type LogEntry,
   type RunConfig,
@@ -42,6 +46,9 @@ import { providerProblem, resolveRunConfigs } from './run/validate-requests.js';
 import { buildChartData } from './data/chart-data.js';
 import { discardLog } from './logs/log-sink.js';
 import { listInstruments, refuseMissingTickers, requestedInstruments } from './run/instrument-ranges.js';
+import { LessonStore } from './memory/lesson-store.js';
+import { checkCassette, replayOnlyProvider } from './providers/cassette/check-cassette.js';
+import { withCassette } from './providers/cassette/cassette-provider.js';
 import type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
 
 /** A batch id: the request's UTC time and 3 random bytes, e.g. `20261206-173512-a1b2c3`. */
@@ -57,6 +64,22 @@ async function writeErrorLog(dir: string, reason: string): Promise<void> {
 
 /** Default `RUNS_IN_MEMORY`: finished runs kept whole in memory. */
 export const DEFAULT_RUNS_IN_MEMORY = 100;
+
+/** Checks every run's cassette (all problems at once) and makes its directory absolute, in place. */
+async function resolveCassettes(configs: RunConfig[]): Promise<void> {
+  const problems: string[] = [];
+  await Promise.all(
+    configs.map(async (config) => {
+      if (!config.cassette) return;
+      try {
+        config.cassette = await checkCassette(config.cassette, config.ticker);
+      } catch (error) {
+        problems.push(errorMessage(error));
+      }
+    }),
+  );
+  if (problems.length > 0) throw new ValidationError(problems.join('; '));
+}
 
 /** Default `MAX_PARALLEL_RUNS`. */
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
@@ -82,6 +105,22 @@ export interface RunManagerOptions {
    * only their summary, and their tree, contents, decision, usage and logs are read from disk when asked for.
    */
   runsInMemory?: number;
+}
+
+/** What `resume` may change of a run's config: memory on/off, and the cassette (null = none). */
+export interface ResumeOverrides {
+  memory?: boolean;
+  cassette?: Cassette | null;
+}
+
+/** The lessons a run was shown, from its `lessons.json`; null when it has none (or it is unreadable). */
+async function readUsedLessons(dir: string): Promise<Lesson[] | null> {
+  try {
+    const parsed = z.array(LessonSchema).safeParse(JSON.parse(await readFile(join(dir, RUN_FILES.lessons), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** How one interrupted run fared in `resumeInterrupted()`. */
@@ -118,6 +157,8 @@ export class RunManager implements RunManagerApi {
   /** Finished runs still held whole, oldest finish first: the first ones are evicted beyond `runsInMemory`. */
   private readonly wholeFinished = new Set<string>();
   private readonly diskViews = new DiskViewCache();
+  /** The reflection memory of this results directory (`<results>/memory/`). */
+  private readonly lessonStore: LessonStore;
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -130,6 +171,7 @@ export class RunManager implements RunManagerApi {
     if (!Number.isInteger(this.runsInMemory) || this.runsInMemory < 1)
       throw new ConfigError(`RUNS_IN_MEMORY must be a whole number ≥ 1, got ${this.runsInMemory}`);
     this.now = options.deps.now ?? Date.now;
+    this.lessonStore = new LessonStore(options.resultsDir);
   }
 
   start(requests: RunRequest[]): Promise<RunSummary[]> {
@@ -185,13 +227,15 @@ export class RunManager implements RunManagerApi {
     const coverage = await deps.vendor.coverage();
     const { ranges, missing } = await requestedInstruments(deps.vendor, requests);
     refuseMissingTickers(missing, coverage.tickers);
-    return resolveRunConfigs(requests, {
+    const configs = resolveRunConfigs(requests, {
       coverage,
       rangeOf: (ticker) => ranges.get(ticker),
       dataLabel: deps.vendor.label,
       today: new Date(this.now()).toISOString().slice(0, 10),
       defaultModels: (provider) => deps.defaultModels(provider),
     });
+    await resolveCassettes(configs);
+    return configs;
   }
 
   get(runId: string): RunView | undefined {
@@ -306,11 +350,11 @@ export class RunManager implements RunManagerApi {
    * turns out unusable (the run is then marked `error` with the reason and `error.log` written);
    * `TooManyRunsError` at `MAX_PARALLEL_RUNS`; `ValidationError` when its provider is not configured now.
    */
-  resume(runId: string): Promise<RunSummary> {
-    return this.track(this.resumeRun(runId));
+  resume(runId: string, overrides: ResumeOverrides = {}): Promise<RunSummary> {
+    return this.track(this.resumeRun(runId, overrides));
   }
 
-  private async resumeRun(runId: string): Promise<RunSummary> {
+  private async resumeRun(runId: string, overrides: ResumeOverrides): Promise<RunSummary> {
     if (this.closing) throw new ShuttingDownError('the server is shutting down; no runs are resumed');
     const entry = this.entryOf(runId);
     if (!(entry instanceof StoredRunEntry) || entry.status() !== 'interrupted' || this.resuming.has(runId)) {
@@ -327,14 +371,28 @@ export class RunManager implements RunManagerApi {
       await this.markUnresumable(entry, check.reason);
       throw new ConflictError(check.reason);
     }
-    const [provider] = this.providersFor([stored.config]);
+    // Marked before the first await, so a second resume of the same run is refused at once.
     this.reserved += 1;
     this.resuming.add(runId);
+    let config: RunConfig;
+    let provider: LlmProvider | undefined;
+    try {
+      config = await this.resumedConfig(stored.config, overrides);
+      [provider] = this.providersFor([config]);
+    } catch (error) {
+      this.reserved -= 1;
+      this.resuming.delete(runId);
+      throw error;
+    }
     let run: LiveRun;
     try {
       const restore: RunRestore = { snapshot: check.snapshot, messages: await readAgentMessages(stored.dir) };
       if (stored.state?.usage) restore.usage = stored.state.usage;
-      run = await this.createRun(runId, stored.config, stored.dir, provider!, stored.createdAt, { restore, logs: stored.logs });
+      const lessons = await readUsedLessons(stored.dir);
+      if (lessons) restore.lessons = lessons;
+      // The resumed run's config.json says what it now runs with (memory, cassette).
+      if (config !== stored.config) await writeFileAtomic(join(stored.dir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+      run = await this.createRun(runId, config, stored.dir, provider!, stored.createdAt, { restore, logs: stored.logs });
     } catch (error) {
       const reason = `cannot resume: the saved snapshot does not fit the run machine: ${errorMessage(error)}`;
       await this.markUnresumable(entry, reason);
@@ -348,6 +406,34 @@ export class RunManager implements RunManagerApi {
     // A run saved while still pending has not been started yet.
     setImmediate(() => run.begin());
     return run.summary();
+  }
+
+  /** The stored config with the resume's overrides applied (cassette checked); the same object when nothing changes. */
+  private async resumedConfig(config: RunConfig, overrides: ResumeOverrides): Promise<RunConfig> {
+    if (overrides.memory === undefined && overrides.cassette === undefined) return config;
+    const next: RunConfig = { ...config };
+    if (overrides.memory !== undefined) next.memory = overrides.memory;
+    if (overrides.cassette === null) delete next.cassette;
+    else if (overrides.cassette !== undefined) next.cassette = await checkCassette(overrides.cassette, config.ticker);
+    return next;
+  }
+
+  /** Every lesson of the reflection memory stored for `ticker`, in the order they were settled. */
+  async memory(ticker: string): Promise<Lesson[]> {
+    return this.lessonStore.read(ticker);
+  }
+
+  /**
+   * The lessons a run's managers were shown: from the live run, else from its `lessons.json`. Empty when the run
+   * has memory off or has not reached its research manager; undefined for an unknown id.
+   */
+  async runLessons(runId: string): Promise<{ memory: boolean; lessons: Lesson[] } | undefined> {
+    const entry = this.entries.get(runId);
+    if (!entry) return undefined;
+    const view = entry.view();
+    const live = entry instanceof LiveRun ? entry.lessons() : null;
+    const lessons = live ?? (await readUsedLessons(view.summary.results_path)) ?? [];
+    return { memory: view.config.memory, lessons };
   }
 
   /** Resumes every `interrupted` run (`RESUME_INTERRUPTED=1`), oldest first; one that cannot be resumed does not stop the others. */
@@ -486,7 +572,9 @@ export class RunManager implements RunManagerApi {
       try {
         providers.push(this.options.deps.providerFor(config));
       } catch (error) {
-        problems.push(providerProblem(config.ticker, error));
+        // A replay never reaches the provider: an unconfigured one (no key) is fine, the cassette answers.
+        if (config.cassette?.mode === 'replay') providers.push(replayOnlyProvider(config.llm_provider, errorMessage(error)));
+        else problems.push(providerProblem(config.ticker, error));
       }
     }
     if (problems.length > 0) throw new ValidationError(problems.join('; '));
@@ -543,7 +631,9 @@ export class RunManager implements RunManagerApi {
     // A resumed run's log continues its numbering after what run.log holds.
     if (resume) log.restore(resume.logs);
     else await files.writeInitial(runId, config);
-    const provider = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
+    const limited = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
+    // The cassette sits in front of the limiter and retries: a replayed answer costs no permit and no request.
+    const provider = config.cassette ? withCassette(limited, config.cassette) : limited;
     const run = new LiveRun({
       runId,
       config,
@@ -565,6 +655,7 @@ export class RunManager implements RunManagerApi {
       ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
       ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),
       ...(resume ? { restore: resume.restore } : {}),
+      lessonStore: this.lessonStore,
     });
     await run.open();
     return run;

@@ -18,8 +18,12 @@ export {
 export { FLAT_POSITION, PositionSchema, type Position } from './schemas/position.js';
 export {
   BacktestIdSchema,
+  CASSETTE_MODES,
+  CassetteModeSchema,
   CassetteSchema,
+  DEFAULT_MEMORY_HORIZON,
   type Cassette,
+  type CassetteMode,
   IsoDateSchema,
   PROVIDER_NAMES,
   ProviderNameSchema,
@@ -32,6 +36,7 @@ export {
   type RunOptions,
   type RunOptionsInput,
 } from './schemas/run-config.js';
+export { LessonSchema, type Lesson } from './schemas/lesson.js';
 export {
   DATA_KINDS,
   DATA_VENDOR_NAMES,
@@ -140,9 +145,17 @@ export {
   InspectQuerySchema,
   InspectResponseSchema,
   MachineDefinitionSchema,
+  MemoryQuerySchema,
+  MemoryResponseSchema,
+  RunLessonsResponseSchema,
+  type MemoryQuery,
+  type MemoryResponse,
+  type RunLessonsResponse,
   MachineStateNodeSchema,
   MachineTransitionSchema,
+  ResumeBodySchema,
   ResumeResponseSchema,
+  type ResumeBody,
   type InspectQuery,
   type InspectResponse,
   type MachineDefinition,

@@ -1,3 +1,4 @@
+import type { Lesson } from '@tradingfloor/shared';
 import type { AgentContext, AgentResult, DebateTurn, Reports } from './agent-context.js';
 import { answerWithClosingLines } from './answer-with-closing-lines.js';
 import { logStep } from './ask-model.js';
@@ -7,7 +8,7 @@ import { promptContextOf } from './prompts/prompt-context.js';
 /** Runs the portfolio manager (deep tier): the final decision text, ending with the closing lines the parser reads. */
 export async function runPortfolioManager(
   ctx: AgentContext,
-  input: { reports: Reports; investmentPlan: string; traderPlan: string; riskDebate: DebateTurn[] },
+  input: { reports: Reports; investmentPlan: string; traderPlan: string; riskDebate: DebateTurn[]; lessons?: readonly Lesson[] | null },
 ): Promise<AgentResult> {
   logStep(ctx, 'INFO', `portfolio manager started (position: ${ctx.position.side}, ${input.riskDebate.length} risk debate turns)`);
   const prompt = buildPortfolioManagerPrompt({
@@ -16,6 +17,7 @@ export async function runPortfolioManager(
     investmentPlan: input.investmentPlan,
     traderPlan: input.traderPlan,
     riskDebate: input.riskDebate,
+    lessons: input.lessons ?? null,
   });
   const text = await answerWithClosingLines(ctx, 'deep', prompt, ['rating', 'proposal']);
   logStep(ctx, 'INFO', `portfolio manager decided (${text.length} chars)`);

@@ -28,6 +28,8 @@ export const RUN_FILES = {
   state: 'state.json',
   error: 'error.log',
   reports: 'reports',
+  /** The lessons of the reflection memory the run's managers were shown (memory on only). */
+  lessons: 'lessons.json',
 } as const;
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -86,6 +88,12 @@ export class RunFiles {
   /** Writes one of the JSON files (`decision.json`, `usage.json`, …) atomically. */
   writeJson(file: typeof RUN_FILES.decision | typeof RUN_FILES.usage | typeof RUN_FILES.state, value: unknown): void {
     void this.queue.run(file, () => this.write(join(this.dir, file), json(value)));
+  }
+
+  /** Writes the lessons the run used: `lessons.json` (machine-read, also on resume) and `reports/lessons.md` (to read). */
+  writeLessons(lessons: unknown, markdown: string): void {
+    void this.queue.run(RUN_FILES.lessons, () => writeFileAtomic(join(this.dir, RUN_FILES.lessons), json(lessons)));
+    void this.queue.run('report lessons', () => writeFileAtomic(join(this.dir, RUN_FILES.reports, 'lessons.md'), markdown));
   }
 
   /** Writes `state.json` atomically, in order with the reports asked for before it (a snapshot never runs ahead of them). */

@@ -3,6 +3,7 @@ import {
   DATA_KINDS,
   isTerminalStatus,
   type ExecutionTree,
+  type Lesson,
   type MachineStateValue,
   type NodeStatus,
   type RunConfig,
@@ -15,6 +16,8 @@ import { createActor, type Actor, type InspectionEvent, type Snapshot, type Snap
 import { isVendorChain } from '../data/vendor-chain.js';
 import type { MarketDataVendor } from '../data/vendor.js';
 import { RunLog } from '../logs/run-log.js';
+import type { LessonStore } from '../memory/lesson-store.js';
+import { renderLessonsMarkdown } from '../memory/render-lessons.js';
 import type { LlmProvider } from '../providers/provider.js';
 import type { RunView } from '../run-manager-api.js';
 import { reportsOf } from '../results/report-files.js';
@@ -55,6 +58,8 @@ export interface LiveRunOptions {
   inspectionMax?: number;
   /** Resume instead of starting afresh: the persisted snapshot of `state.json` and what the run had shown. */
   restore?: RunRestore;
+  /** The reflection memory (runs with `memory` on). */
+  lessonStore?: LessonStore;
 }
 
 /** What a resumed run is rebuilt from. */
@@ -64,6 +69,8 @@ export interface RunRestore {
   /** Each agent's messages text, read back from `message_tool.log`. */
   messages: Record<string, string>;
   usage?: RunUsage;
+  /** The lessons the run had been shown (`lessons.json`), if it got that far. */
+  lessons?: Lesson[];
 }
 
 /**
@@ -104,6 +111,8 @@ export class LiveRun implements RunEntry {
   /** A restored actor has been started (`begin`). */
   private resumed = false;
   private resolveFinished!: (summary: RunSummary) => void;
+  /** The lessons the managers were shown; null until chosen (and always with memory off). */
+  private lessonsUsed: Lesson[] | null;
 
   constructor(private readonly o: LiveRunOptions) {
     this.runId = o.runId;
@@ -112,6 +121,19 @@ export class LiveRun implements RunEntry {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.meter = new UsageMeter(o.priceOf, o.restore?.usage);
     this.messages = Object.assign(Object.create(null) as Record<string, string>, o.restore?.messages);
+    this.lessonsUsed = o.restore?.lessons ?? null;
+    const memory =
+      o.config.memory && o.lessonStore
+        ? {
+            store: o.lessonStore,
+            restored: this.lessonsUsed,
+            onUsed: (lessons: Lesson[]) => {
+              this.lessonsUsed = lessons;
+              o.files.writeLessons(lessons, renderLessonsMarkdown(lessons, o.config.trade_date));
+              this.touch();
+            },
+          }
+        : undefined;
     const restoredValue = (o.restore?.snapshot as { value?: unknown } | undefined)?.value;
     this.inspection = new InspectionBuffer({
       now: o.now,
@@ -131,6 +153,7 @@ export class LiveRun implements RunEntry {
       onStepError: (_agentId, error) => (this.lastError ??= error),
       now: o.now,
       steps: o.steps,
+      ...(memory ? { memory } : {}),
     });
     const extra = o.inspect;
     const inspect = extra
@@ -275,6 +298,11 @@ export class LiveRun implements RunEntry {
     const { vendor } = this.o;
     if (isVendorChain(vendor)) return { ...vendor.servedBy() };
     return Object.fromEntries(DATA_KINDS.map((kind) => [kind, vendor.name]));
+  }
+
+  /** The lessons of the reflection memory the run's managers were shown; null before they are chosen or with memory off. */
+  lessons(): Lesson[] | null {
+    return this.lessonsUsed;
   }
 
   logs() {

@@ -1,4 +1,12 @@
-import { FLAT_POSITION, type AgentRole, type AnalystKind, type Decision, type Position, type RunConfig } from '@tradingfloor/shared';
+import {
+  FLAT_POSITION,
+  type AgentRole,
+  type AnalystKind,
+  type Decision,
+  type Lesson,
+  type Position,
+  type RunConfig,
+} from '@tradingfloor/shared';
 import { fromPromise } from 'xstate';
 import type { AgentContext, AgentResult, DebateTurn, Reports } from '../agents/agent-context.js';
 import type { DataTool } from '../data/data-tool.js';
@@ -17,6 +25,11 @@ import type {
   TraderStepInput,
 } from './run-context.js';
 import type { RunMachine } from './run-machine.js';
+import { runReflector } from '../agents/reflector.js';
+import { createRunMemory, type RunMemorySetup } from '../memory/run-memory.js';
+
+/** Log and usage id of the reflection calls (not a node of the execution tree). */
+const REFLECTOR_ID = 'memory.reflector';
 
 /**
  * The agent functions, data tools and decision parser a run is made of. `AGENT_STEPS` (agent-steps.ts)
@@ -25,7 +38,11 @@ import type { RunMachine } from './run-machine.js';
 export interface RunSteps {
   analyst(kind: AnalystKind, ctx: AgentContext): Promise<AgentResult>;
   researcher(side: 'bull' | 'bear', ctx: AgentContext, input: { reports: Reports; debate: DebateTurn[] }): Promise<AgentResult>;
-  researchManager(ctx: AgentContext, input: { reports: Reports; debate: DebateTurn[] }): Promise<AgentResult>;
+  /** `lessons`: the reflection memory's lessons (null with memory off: no lessons section at all). */
+  researchManager(
+    ctx: AgentContext,
+    input: { reports: Reports; debate: DebateTurn[]; lessons?: readonly Lesson[] | null },
+  ): Promise<AgentResult>;
   trader(ctx: AgentContext, input: { reports: Reports; investmentPlan: string }): Promise<AgentResult>;
   riskAnalyst(
     stance: RiskStepInput['stance'],
@@ -34,7 +51,7 @@ export interface RunSteps {
   ): Promise<AgentResult>;
   portfolioManager(
     ctx: AgentContext,
-    input: { reports: Reports; investmentPlan: string; traderPlan: string; riskDebate: DebateTurn[] },
+    input: { reports: Reports; investmentPlan: string; traderPlan: string; riskDebate: DebateTurn[]; lessons?: readonly Lesson[] | null },
   ): Promise<AgentResult>;
   /** The data tools of one analyst kind. */
   tools(kind: AnalystKind, options: { vendor: MarketDataVendor; ticker: string; tradeDate: string; log: LogSink }): DataTool[];
@@ -58,6 +75,8 @@ export interface RunEnvironment {
   onStepError?(agentId: string, error: unknown): void;
   now(): number;
   steps: RunSteps;
+  /** The reflection memory, when the run has `memory` on. */
+  memory?: RunMemorySetup;
 }
 
 /**
@@ -77,6 +96,27 @@ export function provideRun(machine: RunMachine, env: RunEnvironment): RunMachine
       await steps.checkData(vendor, config.ticker, config.trade_date);
       return vendor.instrument(config.ticker, signal);
     })());
+
+  const reflectorContext = async (signal: AbortSignal): Promise<AgentContext> => ({
+    ...(await contextFor('portfolio_manager.manager', signal)),
+    // Not a node of the tree: its calls are counted and logged under this id.
+    agentId: REFLECTOR_ID,
+    role: 'reflector',
+    log: agentSink(env.log, REFLECTOR_ID),
+    appendMessage: () => {},
+  });
+  const memory = env.memory
+    ? createRunMemory(env.memory, {
+        runId: env.runId,
+        config,
+        vendor,
+        log: env.log,
+        reflect: async (input, signal) => runReflector(await reflectorContext(signal), input),
+        reflectedBy: env.provider.name === 'offline' ? env.provider.label : `${env.provider.name} ${env.models.quick}`,
+      })
+    : null;
+  /** The lessons the managers see; null with memory off. */
+  const lessonsFor = (reports: Reports, signal: AbortSignal) => (memory ? memory.lessons(reports, signal) : Promise.resolve(null));
 
   const contextFor = async (agentId: string, signal: AbortSignal, tools: DataTool[] = []): Promise<AgentContext> => ({
     runId: env.runId,
@@ -137,7 +177,11 @@ export function provideRun(machine: RunMachine, env: RunEnvironment): RunMachine
       ),
       researchManager: fromPromise<AgentResult, ResearchManagerStepInput>(({ input, signal }) =>
         step(input.agentId, signal, async () =>
-          steps.researchManager(await contextFor(input.agentId, signal), { reports: input.reports, debate: input.debate }),
+          steps.researchManager(await contextFor(input.agentId, signal), {
+            reports: input.reports,
+            debate: input.debate,
+            lessons: await lessonsFor(input.reports, signal),
+          }),
         ),
       ),
       trader: fromPromise<AgentResult, TraderStepInput>(({ input, signal }) =>
@@ -161,6 +205,7 @@ export function provideRun(machine: RunMachine, env: RunEnvironment): RunMachine
             investmentPlan: input.investmentPlan,
             traderPlan: input.traderPlan,
             riskDebate: input.riskDebate,
+            lessons: await lessonsFor(input.reports, signal),
           }),
         ),
       ),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, NotFoundError, type RunSummary } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -198,5 +198,30 @@ describe('a snapshot that cannot be resumed', () => {
     await expect(second.m.resume(run.run_id)).rejects.toThrow(/only an interrupted run can be resumed/);
     expect(existsSync(join(run.results_path, 'error.log'))).toBe(true);
     expect(second.providerOf('ACME').calls).toHaveLength(0);
+  });
+});
+
+describe('RunManager.resume with memory and cassette overrides', () => {
+  it('refuses a missing replay directory without touching the run, then resumes recording into a cassette', async () => {
+    const { run } = await interruptedRun(1);
+    const second = manager('auto');
+    await second.m.loadHistory();
+    const missing = join(results.dir, 'no-cassette');
+    await expect(second.m.resume(run.run_id, { cassette: { mode: 'replay', dir: missing } })).rejects.toThrow(/does not exist/);
+    expect(second.m.get(run.run_id)?.summary.status).toBe('interrupted');
+    expect(JSON.parse(await read(join(run.results_path, 'config.json'))).cassette).toBeUndefined();
+
+    const cassette = join(results.dir, 'cassette');
+    await second.m.resume(run.run_id, { cassette: { mode: 'record', dir: cassette }, memory: false });
+    expect((await second.m.whenFinished(run.run_id)).status).toBe('completed');
+    const calls = second.providerOf('ACME').calls.length;
+    const entries = (await readdir(cassette)).filter((n) => n.endsWith('.json'));
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.length).toBeLessThanOrEqual(calls);
+    // config.json says what the run continued with.
+    expect(JSON.parse(await read(join(run.results_path, 'config.json')))).toMatchObject({
+      cassette: { mode: 'record', dir: cassette },
+      memory: false,
+    });
   });
 });

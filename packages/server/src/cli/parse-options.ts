@@ -11,9 +11,10 @@ import {
   type ProviderName,
   type RunOptions,
 } from '@tradingfloor/shared';
+import { parseMemoryCassetteFlags, type RawMemoryCassetteFlags } from './memory-cassette-flags.js';
 
 /** The `run` command's flags as commander hands them over: strings and booleans, unchecked. */
-export interface RawRunFlags {
+export interface RawRunFlags extends RawMemoryCassetteFlags {
   tickers?: string;
   parallel?: string;
   date?: string;
@@ -100,6 +101,9 @@ const FLAG_OF_OPTION: Record<string, string> = {
   offline_latency_ms: '--offline-latency',
   sequential_analysts: '--sequential-analysts',
   data_vendors: '--data-vendors',
+  memory: '--memory',
+  memory_horizon: '--horizon',
+  cassette: '--record/--replay',
 };
 
 /** Today as YYYY-MM-DD in UTC (the latest calendar day anywhere but the far east, so never too strict). */
@@ -156,6 +160,8 @@ export function parseRunFlags(raw: RawRunFlags, ctx: { env: Record<string, strin
     else tradeDate = date;
   }
 
+  const memoryCassette = parseMemoryCassetteFlags(raw, ctx.cwd, problems);
+
   if (!flags) throw new ValidationError(problems.join('\n'));
   const options = RunOptionsSchema.safeParse({
     trade_date: tradeDate,
@@ -168,6 +174,7 @@ export function parseRunFlags(raw: RawRunFlags, ctx: { env: Record<string, strin
     offline_latency_ms: flags.offlineLatency,
     sequential_analysts: flags.sequentialAnalysts,
     data_vendors: flags.dataVendors,
+    ...memoryCassette,
   });
   if (!options.success) {
     for (const issue of options.error.issues) {

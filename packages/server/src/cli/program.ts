@@ -5,6 +5,7 @@ import { addBacktestCommand } from './backtest-command.js';
 import { addDataCommands } from './data-fetch-command.js';
 import { RUN_ENV_HELP, SERVE_ENV_HELP } from './help-text.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL, type RawRunFlags } from './parse-options.js';
+import { addMemoryCassetteOptions } from './memory-cassette-flags.js';
 import { addResumeCommand } from './resume-command.js';
 import type { RawServeFlags } from './serve-command.js';
 
@@ -41,7 +42,7 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
     .showSuggestionAfterError()
     .showHelpAfterError('(add --help for usage)');
 
-  program
+  const run = program
     .command('run')
     .description('analyse one or more tickers, several at once, and print each decision')
     .requiredOption(
@@ -61,7 +62,8 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
     .option('--data-vendors <chains>', 'market data vendor chains, e.g. "prices:yahoo,alphavantage,csv;news:yahoo" (default: $DATA_VENDORS)')
     .option('--results-dir <dir>', 'where results are written (default: $RESULTS_DIR, else ./results)')
     .option('--json', "print only one JSON document: every run's id, status, decision, error, results path and usage")
-    .option('--on-interrupt <keep|cancel>', 'on Ctrl-C / SIGTERM: cancel the active runs for good, or keep them interrupted to resume later (default: cancel)')
+    .option('--on-interrupt <keep|cancel>', 'on Ctrl-C / SIGTERM: cancel the active runs for good, or keep them interrupted to resume later (default: cancel)');
+  addMemoryCassetteOptions(run, { horizon: true })
     .addHelpText('after', RUN_ENV_HELP)
     .action(async (flags: RawRunFlags) => onResult(await handlers.run(flags)));
 

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { RunIdSchema, TradingFloorError, type RunSummary } from '@tradingfloor/shared';
-import type { RunManager } from '@tradingfloor/engine';
+import type { ResumeOverrides, RunManager } from '@tradingfloor/engine';
 import { phaseLabel } from './batch-row.js';
+import { addMemoryCassetteOptions, parseMemoryCassetteFlags, type RawMemoryCassetteFlags } from './memory-cassette-flags.js';
 import { EXIT, writeLine, type CliIo } from './cli-io.js';
 import { renderSummary, type RunOutcome } from './summary.js';
 
 /** Flags of `tradingfloor resume`, as commander hands them over. */
-interface RawResumeFlags {
+interface RawResumeFlags extends RawMemoryCassetteFlags {
   resultsDir?: string;
   inspect?: boolean;
 }
@@ -37,15 +38,17 @@ const USER_ERRORS = new Set([400, 404, 409, 429]);
 
 /** Registers `tradingfloor resume <run_id>` on the program. */
 export function addResumeCommand(program: Command, io: CliIo, onResult: (code: number) => void): void {
-  program
+  const command = program
     .command('resume')
     .description('continue a run that a stopped server or CLI left interrupted, from its last saved step')
     .argument('<run_id>', 'the run to resume, e.g. ACME--2024-05-10_12.00.00--a1b2c3')
     .option('--results-dir <dir>', 'where the run was written (default: $RESULTS_DIR, else ./results)')
-    .option('--inspect', 'also send the run actor to the Stately inspector (as INSPECT=stately; see INSPECT_URL)')
+    .option('--inspect', 'also send the run actor to the Stately inspector (as INSPECT=stately; see INSPECT_URL)');
+  addMemoryCassetteOptions(command, { horizon: false })
     .addHelpText(
       'after',
       '\nThe run continues in its own results directory; steps that had finished are not asked again.\n' +
+        'Without --memory or a cassette flag it keeps the memory and cassette settings it was started with.\n' +
         'Exit codes: 0 completed, 1 error or canceled, 2 bad run id / not found / not interrupted, 130 Ctrl-C.\n',
     )
     .action(async (runId: string, flags: RawResumeFlags) => onResult(await resumeCommand(runId, flags, io)));
@@ -63,6 +66,15 @@ async function resumeCommand(rawId: string, flags: RawResumeFlags, io: CliIo, op
   }
   const runId = parsed.data;
   const cwd = io.cwd ?? process.cwd();
+  const problems: string[] = [];
+  const choice = parseMemoryCassetteFlags(flags, cwd, problems);
+  if (problems.length > 0) {
+    writeLine(io.stderr, `tradingfloor resume: ${problems.join('\n')}`);
+    return EXIT.usage;
+  }
+  const overrides: ResumeOverrides = {};
+  if (choice.memory !== undefined) overrides.memory = choice.memory;
+  if (choice.cassette !== undefined) overrides.cassette = choice.cassette;
   const resultsDir = path.resolve(cwd, flags.resultsDir ?? io.env.RESULTS_DIR ?? './results');
   let opened: Awaited<ReturnType<OpenResumeManager>>;
   try {
@@ -74,7 +86,7 @@ async function resumeCommand(rawId: string, flags: RawResumeFlags, io: CliIo, op
   try {
     let resumed: RunSummary;
     try {
-      resumed = await manager.resume(runId);
+      resumed = await manager.resume(runId, overrides);
     } catch (err) {
       const notFound = err instanceof TradingFloorError && err.code === 'not_found';
       return fail(io, notFound ? new Error(`no run ${runId} under ${resultsDir}`) : err, notFound || isUserError(err));

@@ -1,5 +1,5 @@
 /** First path segments that belong to the API (everything else may be the SPA). */
-const API_ROOTS = ['start-multi', 'start-process', 'runs', 'config', 'metrics', 'healthz', 'ws', 'machine', 'backtests'];
+const API_ROOTS = ['start-multi', 'start-process', 'runs', 'config', 'metrics', 'healthz', 'ws', 'machine', 'backtests', 'memory'];
 
 /** True for paths the API owns: they answer JSON (404 JSON when unknown), never the SPA's index.html. */
 export function isApiPath(path: string): boolean {

@@ -3,6 +3,7 @@ import { backtestRoutes } from './backtests.js';
 import { inspectRoutes } from './inspect.js';
 import { logRoutes } from './logs.js';
 import { machineRoutes } from './machine.js';
+import { memoryRoutes } from './memory.js';
 import { metaRoutes } from './meta.js';
 import type { RouteDeps } from './route-deps.js';
 import { runRoutes } from './runs.js';
@@ -19,6 +20,7 @@ export function buildRouter(deps: RouteDeps): Router {
     machineRoutes(),
     metaRoutes(deps),
     backtestRoutes(deps),
+    memoryRoutes(deps),
   ]) {
     router.use(part.routes());
   }

@@ -1,5 +1,13 @@
 import Router from '@koa/router';
-import { ConflictError, NotFoundError, RunListQuerySchema, ValidationError, type ResumeResponse } from '@tradingfloor/shared';
+import {
+  ConflictError,
+  NotFoundError,
+  ResumeBodySchema,
+  RunListQuerySchema,
+  ValidationError,
+  type Cassette,
+  type ResumeResponse,
+} from '@tradingfloor/shared';
 import { describeZodError } from '../middleware/error-handler.js';
 import type { RouteDeps } from './route-deps.js';
 import { requireRun } from './run-param.js';
@@ -70,7 +78,12 @@ export function runRoutes(deps: RouteDeps): Router {
   router.post('/runs/:id/resume', async (ctx) => {
     const run = requireRun(manager, ctx.params.id);
     if (!manager.resume) throw new ConflictError('this server cannot resume runs');
-    const summary = await manager.resume(run.runId);
+    const parsed = ResumeBodySchema.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) throw new ValidationError(describeZodError(parsed.error, 'body'));
+    const overrides: { memory?: boolean; cassette?: Cassette | null } = {};
+    if (parsed.data.memory !== undefined) overrides.memory = parsed.data.memory;
+    if (parsed.data.cassette !== undefined) overrides.cassette = parsed.data.cassette;
+    const summary = await manager.resume(run.runId, overrides);
     ctx.status = 202;
     const body: ResumeResponse = { run_id: summary.run_id, status: summary.status };
     ctx.body = body;

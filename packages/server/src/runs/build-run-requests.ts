@@ -65,6 +65,9 @@ function runOptionsOf(body: StartRunsBody): RunOptionsInput {
   if (body.sequential_analysts !== undefined) options.sequential_analysts = body.sequential_analysts;
   if (body.cost_per_trade !== undefined) options.cost_per_trade = body.cost_per_trade;
   if (body.data_vendors !== undefined) options.data_vendors = body.data_vendors;
+  if (body.memory !== undefined) options.memory = body.memory;
+  if (body.memory_horizon !== undefined) options.memory_horizon = body.memory_horizon;
+  if (body.cassette !== undefined) options.cassette = body.cassette;
   return options;
 }
 

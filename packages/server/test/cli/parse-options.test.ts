@@ -34,6 +34,9 @@ describe('parseRunFlags', () => {
         resultsDir: 'out',
         json: true,
         onInterrupt: ' Keep ',
+        memory: 'on',
+        horizon: '7',
+        record: 'tape',
       },
       ctx,
     );
@@ -53,6 +56,9 @@ describe('parseRunFlags', () => {
         deep_think_llm: 'gpt-4o',
         offline_latency_ms: 150,
         sequential_analysts: true,
+        memory: true,
+        memory_horizon: 7,
+        cassette: { mode: 'record', dir: path.resolve('/home/user/work', 'tape') },
       },
     });
   });

@@ -6,6 +6,8 @@ import { RunOptionsSchema } from '../schemas/run-config.js';
 import { LogEntrySchema, SeveritySchema } from '../schemas/log-entry.js';
 import { RunStatusSchema } from '../schemas/run-status.js';
 import { InspectionRecordSchema } from '../schemas/inspection.js';
+import { LessonSchema } from '../schemas/lesson.js';
+import { TickerSchema } from '../schemas/ticker.js';
 
 /** Every error body: `{ "error": "<message>" }`. */
 export const ErrorBodySchema = z.object({ error: z.string() });
@@ -49,6 +51,11 @@ export const StartRunsBodySchema = z
     sequential_analysts: z.preprocess(formBool, z.boolean().optional()),
     cost_per_trade: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.cost_per_trade),
     data_vendors: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.data_vendors),
+    /** Reflection memory on or off (default off); a form post may send "on" / "off" / "true" / "false". */
+    memory: z.preprocess(formBool, RunOptionsSchema.shape.memory.optional()),
+    memory_horizon: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.memory_horizon),
+    /** Record or replay the runs' model calls; a JSON string in form posts. */
+    cassette: z.preprocess(jsonString, RunOptionsSchema.shape.cassette),
     /** Positions keyed by symbol; a JSON string in form posts. */
     instrument_positions: z.preprocess(jsonString, ownRecord(PositionSchema).optional()),
   })
@@ -263,6 +270,34 @@ export const MachineDefinitionSchema = z.object({
 });
 export type MachineDefinition = z.infer<typeof MachineDefinitionSchema>;
 
+/**
+ * Optional body of `POST /runs/:id/resume`: change the run's memory or cassette as it continues
+ * (`cassette: null` drops it). Absent fields keep what the run started with.
+ */
+export const ResumeBodySchema = z
+  .object({
+    memory: z.preprocess(formBool, RunOptionsSchema.shape.memory.optional()),
+    cassette: z.preprocess(jsonString, RunOptionsSchema.shape.cassette.nullable()),
+  })
+  .strict();
+export type ResumeBody = z.output<typeof ResumeBodySchema>;
+
 /** `POST /runs/:id/resume` (202): the resumed run's summary, now `in_progress` (or `pending`). */
 export const ResumeResponseSchema = z.object({ run_id: z.string(), status: RunStatusSchema });
 export type ResumeResponse = z.infer<typeof ResumeResponseSchema>;
+
+/** Query of `GET /memory`: the ticker whose lessons to list. */
+export const MemoryQuerySchema = z
+  .object({
+    ticker: z.string({ error: 'ticker is required, e.g. /memory?ticker=AAPL' }).pipe(TickerSchema),
+  })
+  .strict();
+export type MemoryQuery = z.output<typeof MemoryQuerySchema>;
+
+/** `GET /memory?ticker=`: every lesson stored for the ticker, oldest decision first. */
+export const MemoryResponseSchema = z.object({ ticker: z.string(), lessons: z.array(LessonSchema) });
+export type MemoryResponse = z.infer<typeof MemoryResponseSchema>;
+
+/** `GET /runs/:id/lessons`: the lessons a run showed its research and portfolio managers (empty with memory off). */
+export const RunLessonsResponseSchema = z.object({ run_id: z.string(), memory: z.boolean(), lessons: z.array(LessonSchema) });
+export type RunLessonsResponse = z.infer<typeof RunLessonsResponseSchema>;

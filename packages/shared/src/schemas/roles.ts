@@ -19,6 +19,8 @@ export const AGENT_ROLES = [
   'conservative_analyst',
   'neutral_analyst',
   'portfolio_manager',
+  /** Not part of a run's pipeline: judges a past decision once its outcome is known (reflection memory). */
+  'reflector',
 ] as const;
 export const AgentRoleSchema = z.enum(AGENT_ROLES);
 export type AgentRole = z.infer<typeof AgentRoleSchema>;
@@ -57,6 +59,7 @@ export const ROLE_LABELS: Record<AgentRole, string> = {
   conservative_analyst: 'Conservative Risk Analyst',
   neutral_analyst: 'Neutral Risk Analyst',
   portfolio_manager: 'Portfolio Manager',
+  reflector: 'Reflector',
 };
 export const PHASE_LABELS: Record<RunPhase, string> = {
   analysts: 'Analyst Team',

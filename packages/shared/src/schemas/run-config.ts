@@ -21,17 +21,22 @@ export const IsoDateSchema = z
   }, 'not a real calendar date');
 export type IsoDate = z.infer<typeof IsoDateSchema>;
 
-/**
- * Record / replay of provider calls (issue 14 §3): `record` stores every request and answer in `dir`, `replay`
- * answers only from it (a miss fails the run), `replay_or_record` fills the gaps.
- */
+/** How a run uses its cassette: `record` stores every answer, `replay` answers only from it, `replay_or_record` fills gaps. */
+export const CASSETTE_MODES = ['record', 'replay', 'replay_or_record'] as const;
+export const CassetteModeSchema = z.enum(CASSETTE_MODES);
+export type CassetteMode = z.infer<typeof CassetteModeSchema>;
+
+/** A model-call cassette: a directory of recorded answers, one JSON file per request hash. */
 export const CassetteSchema = z
   .object({
-    mode: z.enum(['record', 'replay', 'replay_or_record']),
-    dir: z.string().min(1).max(1000),
+    mode: CassetteModeSchema,
+    dir: z.string().trim().min(1, 'the cassette dir is empty').max(1000),
   })
   .strict();
 export type Cassette = z.infer<typeof CassetteSchema>;
+
+/** Default `memory_horizon`: an outcome is judged at the close 5 trading days after the decision. */
+export const DEFAULT_MEMORY_HORIZON = 5;
 
 /** A backtest id: `bt-<YYYYMMDD>-<HHMMSS>-<6 hex>` (UTC), safe as a directory name. */
 export const BacktestIdSchema = z.string().regex(/^bt-\d{8}-\d{6}-[0-9a-f]{6}$/, 'a backtest id looks like bt-20240102-153000-a1b2c3');
@@ -70,9 +75,13 @@ export const RunOptionsSchema = z
         if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
       })
       .optional(),
-    /** Use and settle reflection memory (issue 14 §2). Absent = the engine's default. */
-    memory: z.boolean().optional(),
-    /** Record or replay provider calls (issue 14 §3). Absent = live calls. */
+    /** Reflection memory (issue 14): settle past decisions into lessons and show the relevant ones to the managers. */
+    memory: z.boolean().default(false),
+    /** Trading days after a decision at whose close its outcome is judged (memory only). */
+    memory_horizon: numberOrNumericText(
+      z.number().int().min(1, 'the horizon is at least 1 trading day').max(60, 'the horizon is at most 60 trading days'),
+    ).optional(),
+    /** Record or replay every model call of the run (absent = neither). */
     cassette: CassetteSchema.optional(),
     /** The backtest this run is a cell of (issue 14 §1). */
     backtest_id: BacktestIdSchema.optional(),

@@ -7,8 +7,10 @@ import {
   PhaseMetricsSchema,
   ProvidersResponseSchema,
   ResumeResponseSchema,
+  RunLessonsResponseSchema,
   RunListResponseSchema,
   StartRunsResponseSchema,
+  type RunLessonsResponse,
   type ConcurrencyMetrics,
   type InspectResponse,
   type MachineDefinition,
@@ -109,6 +111,16 @@ export class HttpClient {
   async chart(runId: string): Promise<ChartData | null> {
     try {
       return await this.request('GET', `/runs/${encodeURIComponent(runId)}/chart`, ChartDataSchema);
+    } catch (err) {
+      if (err instanceof ApiError && err.isNotFound) return null;
+      throw err;
+    }
+  }
+
+  /** `GET /runs/:id/lessons`: the reflection-memory lessons the run's managers were shown; null when the server has none (404). */
+  async runLessons(runId: string): Promise<RunLessonsResponse | null> {
+    try {
+      return await this.request('GET', `/runs/${encodeURIComponent(runId)}/lessons`, RunLessonsResponseSchema);
     } catch (err) {
       if (err instanceof ApiError && err.isNotFound) return null;
       throw err;

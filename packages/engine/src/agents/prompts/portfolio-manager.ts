@@ -1,8 +1,11 @@
 import { closingLinesInstructions } from '../../decision/closing-lines.js';
 import { positionRulesText } from '../../decision/position-action.js';
+import type { Lesson } from '@tradingfloor/shared';
+import { renderLessonsBlock } from '../../memory/render-lessons.js';
 import type { DebateTurn, Reports } from '../agent-context.js';
 import {
   GROUND_RULES,
+  LESSONS_RULE,
   renderBlock,
   renderContextBlock,
   renderDebate,
@@ -17,6 +20,8 @@ export interface PortfolioManagerPromptInput extends PromptContext {
   investmentPlan: string;
   traderPlan: string;
   riskDebate: readonly DebateTurn[];
+  /** Lessons from past decisions (memory on), else null: no lessons section. */
+  lessons?: readonly Lesson[] | null;
 }
 
 /** Prompt of the portfolio manager, who makes the final, binding decision. */
@@ -41,6 +46,7 @@ export function buildPortfolioManagerPrompt(input: PortfolioManagerPromptInput):
     positionRulesText(),
     cost,
     '',
+    ...(input.lessons ? [LESSONS_RULE, ''] : []),
     GROUND_RULES,
     '',
     closingLinesInstructions(['rating', 'proposal'], ['position_action', 'stop_loss', 'take_profit', 'confidence', 'position_size']),
@@ -58,6 +64,7 @@ export function buildPortfolioManagerPrompt(input: PortfolioManagerPromptInput):
     '',
     renderDebate(input.riskDebate, 'the risk committee did not debate'),
     '',
+    ...(input.lessons ? [renderLessonsBlock(input.lessons, input.tradeDate), ''] : []),
     `Make the final decision on ${input.ticker}, ending with the closing lines.`,
   ].join('\n');
   return { system, user };

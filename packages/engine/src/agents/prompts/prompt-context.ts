@@ -97,3 +97,8 @@ export const GROUND_RULES = [
   '- When the company is marked DEMO DATA, call it demo data, never market data.',
   '- Write in clear markdown for a portfolio team; be specific (levels, percentages, dates) and brief.',
 ].join('\n');
+
+/** How the managers use the "lessons from past decisions" section (memory on only). */
+export const LESSONS_RULE =
+  'The <lessons> block holds lessons from past decisions, each judged after its outcome was known. Weigh what they say about ' +
+  "repeated mistakes, but decide on today's evidence; say briefly whether a lesson changed your view.";

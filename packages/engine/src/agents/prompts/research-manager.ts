@@ -1,11 +1,23 @@
 import { closingLinesInstructions } from '../../decision/closing-lines.js';
+import type { Lesson } from '@tradingfloor/shared';
+import { renderLessonsBlock } from '../../memory/render-lessons.js';
 import type { DebateTurn, Reports } from '../agent-context.js';
-import { GROUND_RULES, renderContextBlock, renderDebate, renderReports, type Prompt, type PromptContext } from './prompt-context.js';
+import {
+  GROUND_RULES,
+  LESSONS_RULE,
+  renderContextBlock,
+  renderDebate,
+  renderReports,
+  type Prompt,
+  type PromptContext,
+} from './prompt-context.js';
 
 /** Input of the research manager's prompt. */
 export interface ResearchManagerPromptInput extends PromptContext {
   reports: Reports;
   debate: readonly DebateTurn[];
+  /** Lessons from past decisions (memory on), else null: no lessons section. */
+  lessons?: readonly Lesson[] | null;
 }
 
 /** Prompt of the research manager, who judges the bull/bear debate and writes the investment plan. */
@@ -23,6 +35,7 @@ export function buildResearchManagerPrompt(input: ResearchManagerPromptInput): P
     '2. The decisive arguments — the few points from each side that carried the most weight, with their figures.',
     '3. The plan — what to do with the position held, the horizon, and what would prove you wrong (levels or events to watch).',
     '',
+    ...(input.lessons ? [LESSONS_RULE, ''] : []),
     GROUND_RULES,
     '',
     closingLinesInstructions(['rating', 'proposal']),
@@ -34,6 +47,7 @@ export function buildResearchManagerPrompt(input: ResearchManagerPromptInput): P
     '',
     renderDebate(input.debate, 'the researchers did not debate; judge from the reports alone'),
     '',
+    ...(input.lessons ? [renderLessonsBlock(input.lessons, input.tradeDate), ''] : []),
     `Judge the debate and write the investment plan for ${input.ticker}, ending with the closing lines.`,
   ].join('\n');
   return { system, user };

@@ -1,5 +1,6 @@
 import { readClosingLines, renderClosingLines, type ClosingLines } from '../../decision/closing-lines.js';
 import { describeReadings, gatherEvidence, pointsOf, signed, type Evidence } from './evidence.js';
+import { lessonsNote } from './lessons-note.js';
 import type { PromptFacts } from './read-prompt.js';
 import { DOWN, fmt, OFFLINE_LABEL, plural, UP } from './report-format.js';
 import { describePositionAction, planTrade, ratingFromComposite, type TradePlan } from './trade-plan.js';
@@ -37,6 +38,8 @@ export function researchManagerTurn(facts: PromptFacts): ClosingAnswer {
     ...(pros.length ? pros.map((p) => `- ${UP} Bull (${p.kind}): ${p.text}`) : ['- Bull: no clearly positive reading.']),
     ...(cons.length ? cons.map((p) => `- ${DOWN} Bear (${p.kind}): ${p.text}`) : ['- Bear: no clearly negative reading.']),
     '',
+    ...lessonsNote(facts).slice(1),
+    ...(facts.lessons ? [''] : []),
     '### Plan for the trader',
     `With the current position ${facts.position.side === 'none' ? 'flat' : facts.position.side}: ${describePositionAction(plan.positionAction)}` +
       (plan.stopLoss !== null ? `, protecting it around ${fmt(plan.stopLoss)} and aiming for ${fmt(plan.takeProfit)}.` : '.'),

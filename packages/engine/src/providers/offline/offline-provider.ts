@@ -7,6 +7,7 @@ import { researchManagerTurn, traderTurn, type ClosingAnswer } from './manager-t
 import { portfolioManagerTurn } from './portfolio-manager-turn.js';
 import { readPrompt, type PromptFacts } from './read-prompt.js';
 import { OFFLINE_LABEL } from './report-format.js';
+import { reflectorTurn } from './reflector-turn.js';
 import { researcherTurn } from './researcher-turn.js';
 import { riskTurn } from './risk-turn.js';
 import { estimateUsage } from './token-estimate.js';
@@ -46,6 +47,7 @@ function asksForClosingLines(request: ChatRequest): boolean {
 function answer(request: ChatRequest): { text: string; toolCalls: ToolCall[] } {
   const role = request.meta?.agentRole;
   if (role !== undefined && isAnalystRole(role)) return analystTurn(role, request);
+  if (role === 'reflector') return { text: reflectorTurn(request.messages), toolCalls: [] };
   const facts = readPrompt(request.messages);
   const closing = role === undefined ? undefined : CLOSING_ROLES[role];
   if (closing) {

@@ -2,6 +2,7 @@ import type { Rating } from '@tradingfloor/shared';
 import { readClosingLines, renderClosingLines } from '../../decision/closing-lines.js';
 import { describeReadings, gatherEvidence, pointsOf, signed } from './evidence.js';
 import { basePlanInput, levelLines, type ClosingAnswer } from './manager-turns.js';
+import { lessonsNote } from './lessons-note.js';
 import type { PromptFacts } from './read-prompt.js';
 import { fmt, OFFLINE_LABEL } from './report-format.js';
 import { describePositionAction, planTrade, ratingFromComposite } from './trade-plan.js';
@@ -67,6 +68,7 @@ export function portfolioManagerTurn(facts: PromptFacts): ClosingAnswer {
     ...top.map((p) => `- (${p.kind}) ${p.text}`),
     ...(against ? [`- Against, and weighed: (${against.kind}) ${against.text}`] : []),
     ...plan.notes.map((n) => `- Note: ${n}.`),
+    ...lessonsNote(facts),
     '',
     '### Risk management',
     ...levelLines(plan, facts.currency),

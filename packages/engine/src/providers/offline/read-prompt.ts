@@ -30,6 +30,8 @@ export interface PromptFacts {
   debate: StatedTurn[];
   investmentPlan: string | null;
   traderPlan: string | null;
+  /** The "lessons from past decisions" section: how many and the first one's headline; null without one. */
+  lessons: { count: number; first: string | null } | null;
 }
 
 function line(text: string, label: string): string | null {
@@ -58,6 +60,13 @@ function readPosition(text: string): StatedPosition {
     takeProfit: numberAfter(stated, 'take profit'),
     quantity: numberAfter(stated, 'quantity'),
   };
+}
+
+function readLessons(text: string): PromptFacts['lessons'] {
+  const section = block(text, 'lessons');
+  if (section === null) return null;
+  const lessons = [...section.matchAll(/<lesson [^>]*>\n?([^\n]*)/g)];
+  return { count: lessons.length, first: lessons[0]?.[1]?.trim() || null };
 }
 
 /** Reads the context block, reports, debate and plans of the first user message of a conversation. */
@@ -90,5 +99,6 @@ export function readPrompt(messages: readonly ChatMessage[]): PromptFacts {
     debate,
     investmentPlan: block(text, 'investment_plan'),
     traderPlan: block(text, 'trader_plan'),
+    lessons: readLessons(text),
   };
 }
