@@ -10,6 +10,7 @@ export function cellOptions(request: BacktestRequest, backtestId: string | undef
     offline_latency_ms: request.offline_latency_ms,
     cost_per_trade: request.cost_per_trade,
     memory: request.memory,
+    memory_horizon: request.horizon,
     ...(request.cassette ? { cassette: request.cassette } : {}),
     ...(backtestId ? { backtest_id: backtestId } : {}),
   };

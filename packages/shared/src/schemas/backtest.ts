@@ -38,7 +38,7 @@ export const BacktestRequestSchema = z
     offline_latency_ms: RunOptionsSchema.shape.offline_latency_ms,
     memory: z.boolean().default(false),
     /** Trading days after a decision at which its outcome is judged (reflection memory). */
-    horizon: numberOrNumericText(z.number().int().min(1).max(250)).default(5),
+    horizon: numberOrNumericText(z.number().int().min(1).max(60)).default(5),
     capital: numberOrNumericText(z.number().positive().max(1e12)).default(100_000),
     /** Fixed cost of every fill. */
     cost_per_trade: numberOrNumericText(z.number().min(0).max(1e6)).default(1),
