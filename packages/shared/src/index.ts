@@ -142,3 +142,26 @@ export {
   ValidationError,
 } from './errors.js';
 export { applyContentPatches, applyStatusPatch, findNode } from './protocol/apply-patches.js';
+export { diffTree } from './protocol/diff-tree.js';
+export { diffContents } from './protocol/diff-contents.js';
+export { isFinalCloseCode, isRunGoneCloseCode, WS_CLOSE_CODES, WS_CLOSE_REASONS, type WsCloseCode } from './protocol/close-codes.js';
+export {
+  DEFAULT_MAX_LOG_ENTRIES,
+  initialFocusedRun,
+  mergeLogEntries,
+  reduceFocusedRun,
+  type FocusedRunOptions,
+  type FocusedRunRequest,
+  type FocusedRunState,
+  type FocusedRunStep,
+} from './protocol/focused-run-reducer.js';
+export {
+  acceptInspectRecords,
+  askDump,
+  DEFAULT_MAX_RECORDS,
+  initialInspectStream,
+  reduceInspectStream,
+  type InspectStreamState,
+  type InspectStreamStep,
+} from './protocol/inspect-stream-reducer.js';
+export { placeholderSummary, reduceAggregate, type AggregateState, type AggregateStep } from './protocol/aggregate-reducer.js';

@@ -3,12 +3,18 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { applyContentPatches, applyStatusPatch, DecisionSchema, RunUsageSchema, type ExecutionTree } from '@tradingfloor/shared';
+import {
+  applyContentPatches,
+  applyStatusPatch,
+  DecisionSchema,
+  diffContents,
+  diffTree,
+  RunUsageSchema,
+  type ExecutionTree,
+} from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
 import { RunManager } from '../../src/run-manager.js';
-import { diffContents } from '../../src/tree/diff-contents.js';
-import { diffTree } from '../../src/tree/diff-tree.js';
 import { expectCompleteResultsDir, tempDir } from './support.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { RunIdSchema, type Decision } from '@tradingfloor/shared';
+import { RunIdSchema, WS_CLOSE_CODES, type Decision } from '@tradingfloor/shared';
 import type { RunEvent, RunManagerApi } from '@tradingfloor/engine';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isAllowedHost, isAllowedOrigin } from '../security/origin.js';
@@ -30,10 +30,6 @@ export interface WsHubOptions {
   onSlowClient?: (mode: ClientMode) => void;
 }
 
-/** Close codes sent to focused clients whose run cannot be followed. */
-const CLOSE_RUN_NOT_FOUND = 4404;
-const CLOSE_BAD_REQUEST = 4400;
-const CLOSE_RUN_REMOVED = 4410;
 
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 
@@ -136,14 +132,14 @@ export class WsHub {
     const parsed = RunIdSchema.safeParse(runId);
     if (!parsed.success) {
       ws.send(JSON.stringify({ type: 'error', message: parsed.error.issues[0]?.message ?? 'invalid run_id' }));
-      ws.close(CLOSE_BAD_REQUEST, 'invalid run_id');
+      ws.close(WS_CLOSE_CODES.invalidRunId, 'invalid run_id');
       return;
     }
     const stream = this.streamFor(runId);
     if (stream === undefined) {
       // Nothing is kept for a run that does not exist: the connection is answered, closed and forgotten.
       ws.send(JSON.stringify({ type: 'error', message: 'Run not found' }));
-      ws.close(CLOSE_RUN_NOT_FOUND, 'Run not found');
+      ws.close(WS_CLOSE_CODES.runNotFound, 'Run not found');
       return;
     }
     const client = this.track(ws, { kind: 'focused', runId });
@@ -225,7 +221,7 @@ export class WsHub {
     stream.dispose();
     for (const client of stream.subscribers) {
       client.send({ type: 'error', message: 'Run removed' });
-      client.ws.close(CLOSE_RUN_REMOVED, 'Run removed');
+      client.ws.close(WS_CLOSE_CODES.runRemoved, 'Run removed');
     }
     stream.subscribers.clear();
   }

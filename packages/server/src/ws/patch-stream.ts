@@ -1,4 +1,6 @@
 import {
+  diffContents,
+  diffTree,
   isTerminalStatus,
   type Decision,
   type ExecutionTree,
@@ -8,7 +10,7 @@ import {
   type ServerMessage,
   type ServerMessageOf,
 } from '@tradingfloor/shared';
-import { diffContents, diffTree, type RunManagerApi } from '@tradingfloor/engine';
+import type { RunManagerApi } from '@tradingfloor/engine';
 import type { HubClient } from './hub-client.js';
 
 /** What a patch stream reads from the engine. */
@@ -143,6 +145,17 @@ export class RunPatchStream {
   unsubscribe(client: HubClient): void {
     this.subscribers.delete(client);
     this.inspectors.delete(client);
+  }
+
+  /**
+   * `inspect_start` on an open focused connection: the client follows the inspection stream from now on; the
+   * answer (an `inspect_snapshot_run`) gives it the records so far and the stream's current seq.
+   */
+  startInspecting(client: HubClient): ServerMessageOf<'inspect_snapshot_run'> {
+    // Pending records go out first, to those already inspecting; the snapshot then covers them.
+    const snapshot = this.inspectSnapshot();
+    if (this.subscribers.has(client)) this.inspectors.add(client);
+    return snapshot;
   }
 
   /** Answer to `inspect_dump`: the records of the current session buffered so far; bumps no seq. */

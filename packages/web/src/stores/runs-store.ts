@@ -1,4 +1,4 @@
-import { isActiveStatus, parseRunId, type RunStatus, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
+import { isActiveStatus, placeholderSummary, reduceAggregate, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../api/api-error.js';
@@ -10,24 +10,6 @@ import { useUiPrefsStore } from './ui-prefs-store.js';
 export const HISTORY_TAB = '#history';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** A placeholder summary for a run known only by id (from an aggregate update), until `/runs` fills it in. */
-function placeholderSummary(runId: string, fields: { ticker: string; status: RunStatus; overall_progress: number }): RunSummary {
-  const parsed = parseRunId(runId);
-  const created = parsed.ok ? parsed.value.started.getTime() : Date.now();
-  return {
-    run_id: runId,
-    trade_date: '',
-    created_at: created,
-    updated_at: Date.now(),
-    current_phase: null,
-    provider: '',
-    error: null,
-    action: null,
-    results_path: '',
-    ...fields,
-  };
-}
 
 /**
  * Every run the server knows (live from the aggregate stream, filled in from `GET /runs`), and the REST actions
@@ -111,26 +93,15 @@ export const useRunsStore = defineStore('runs', () => {
     return queued;
   }
 
-  /** Applies an aggregate-stream message (`init_all`, `status_update_aggregate`); other types are ignored. */
+  /** Applies an aggregate-stream message (`init_all`, `status_update_aggregate`, see the shared `reduceAggregate`); other types are ignored. */
   function applyAggregate(msg: ServerMessage): void {
-    if (msg.type === 'init_all') {
-      const next: Record<string, RunSummary> = {};
-      for (const r of msg.runs) next[r.run_id] = r;
-      runs.value = next;
-      for (const r of msg.runs) if (isActiveStatus(r.status)) prefs.openRun(r.run_id);
-      loaded.value = true;
-      return;
-    }
-    if (msg.type !== 'status_update_aggregate') return;
-    let needsRefresh = false;
-    for (const [runId, fields] of Object.entries(msg.runs)) {
-      const known = runs.value[runId];
-      if (!known) needsRefresh = true;
-      // A run that just finished gains an action or an error message only `/runs` has.
-      else if (known.status !== fields.status && !isActiveStatus(fields.status)) needsRefresh = true;
-      upsert(known ? { ...known, ...fields, updated_at: Date.now() } : placeholderSummary(runId, fields));
-    }
-    if (needsRefresh) void refresh();
+    const step = reduceAggregate(runs.value, msg, Date.now());
+    if (!step.applied) return;
+    runs.value = step.runs;
+    // A run seen running keeps its tab after it finishes.
+    for (const id of step.touched) if (isActiveStatus(step.runs[id]!.status)) prefs.openRun(id);
+    if (msg.type === 'init_all') loaded.value = true;
+    if (step.needsRefresh) void refresh();
   }
 
   /** Updates a run from its focused stream, which may be ahead of the aggregate one. */
@@ -146,7 +117,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       const res = await useTransport().http.startRuns(request);
       for (const { run_id, ticker } of res.runs) {
-        if (!runs.value[run_id]) upsert(placeholderSummary(run_id, { ticker, status: 'pending', overall_progress: 0 }));
+        if (!runs.value[run_id]) upsert(placeholderSummary(run_id, { ticker, status: 'pending', overall_progress: 0 }, Date.now()));
         prefs.openRun(run_id);
       }
       const first = res.runs[0];
