@@ -41,6 +41,27 @@ describe('focused patch streams', () => {
     await ws.close();
   });
 
+  it('sends the tree changes the engine carried with its events, merged, instead of diffing the tree again', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const ws = await focused(run_id);
+    await ws.next('init_run');
+    // One burst, so one flush: the trader changes first, then the analysts (which come first in tree order).
+    t.manager.update(run_id, { node: { id: 'trader', status: 'in_progress' } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'analysts', status: 'in_progress' } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'trader', status: 'completed' } }, { carry: true });
+    const patch = await ws.next('status_patch_run');
+    // Carried order (a diff would list the tree's order: analysts first); one entry per node, the latest fields.
+    expect(patch.changed.map((c) => [c.id, c.status])).toEqual([
+      ['trader', 'completed'],
+      ['analysts', 'in_progress'],
+    ]);
+    const view = new FocusedView(ws);
+    t.manager.update(run_id, { node: { id: 'analysts.news', status: 'completed' } }, { carry: true });
+    await ws.waitFor((m) => m.type === 'status_patch_run' && m.seq === 2);
+    expect(view.tree).toEqual(t.manager.get(run_id)!.tree);
+    await ws.close();
+  });
+
   it('coalesces a burst of appends into one content patch', async () => {
     const { run_id } = t.manager.create('ACME');
     const ws = await focused(run_id);

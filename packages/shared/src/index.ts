@@ -143,6 +143,7 @@ export {
 } from './errors.js';
 export { applyContentPatches, applyStatusPatch, findNode } from './protocol/apply-patches.js';
 export { diffTree } from './protocol/diff-tree.js';
+export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
 export { diffContents } from './protocol/diff-contents.js';
 export { isFinalCloseCode, isRunGoneCloseCode, WS_CLOSE_CODES, WS_CLOSE_REASONS, type WsCloseCode } from './protocol/close-codes.js';
 export {

@@ -195,6 +195,9 @@ export class WsHub {
           this.aggregate.markChanged(event.run_id);
           return;
         case 'changed':
+          this.aggregate.markChanged(event.run_id);
+          this.streams.get(event.run_id)?.onChanged(event.tree_changes);
+          return;
         case 'finished':
           this.aggregate.markChanged(event.run_id);
           this.streams.get(event.run_id)?.onChanged();

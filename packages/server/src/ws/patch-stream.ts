@@ -2,6 +2,8 @@ import {
   diffContents,
   diffTree,
   isTerminalStatus,
+  mergeTreeChanges,
+  type ChangedNode,
   type Decision,
   type ExecutionTree,
   type InspectionRecord,
@@ -29,6 +31,9 @@ export interface PatchStreamOptions {
 }
 
 type Snapshot = Omit<ServerMessageOf<'init_run'>, 'type'>;
+
+/** Carried tree changes kept until a flush at most; beyond that the flush diffs the tree instead. */
+const MAX_CARRIED_CHANGES = 1000;
 
 /** Inspection records kept back for a dump at most (the engine's ring holds up to this many too). */
 const INSPECT_DUMP_LIMIT = 1000;
@@ -61,7 +66,13 @@ export class RunPatchStream {
   private ticker: string;
   private status: RunStatus;
   private progress: number;
+  /** The tree as last sent. The engine never mutates a tree (see `RunView.tree`), so it is held, not copied. */
   private tree: ExecutionTree;
+  /**
+   * The tree changes the engine reported since the last flush (`changed` events carry them), so a flush sends
+   * them instead of diffing the tree again; null when a change came without them: the flush diffs then.
+   */
+  private treeChanges: ChangedNode[] | null = [];
   private contents: Record<string, string>;
   /** Highest log entry seq already sent (or skipped while nobody listened). */
   private sentLogSeq: number;
@@ -89,7 +100,7 @@ export class RunPatchStream {
     this.ticker = view.summary.ticker;
     this.status = view.summary.status;
     this.progress = view.summary.overall_progress;
-    this.tree = structuredClone(view.tree);
+    this.tree = view.tree;
     this.contents = { ...view.contents };
     this.dataSourcesJson = JSON.stringify(view.dataSources ?? {});
     this.sentLogSeq = source.logs(runId)?.last_seq ?? 0;
@@ -97,8 +108,16 @@ export class RunPatchStream {
     if (isTerminalStatus(this.status)) this.markTerminalSent(view.decision);
   }
 
-  /** The run's status, tree or contents changed. */
-  onChanged(): void {
+  /**
+   * The run's status, tree or contents changed. `treeChanges`: the tree's changes since the previous call, as
+   * the engine computed them; without them the next flush diffs the whole tree.
+   */
+  onChanged(treeChanges?: readonly ChangedNode[]): void {
+    if (treeChanges === undefined || this.treeChanges === null || this.treeChanges.length + treeChanges.length > MAX_CARRIED_CHANGES) {
+      this.treeChanges = null;
+    } else {
+      this.treeChanges.push(...treeChanges);
+    }
     this.dirty = true;
     if (this.subscribers.size > 0) this.schedule();
   }
@@ -200,11 +219,12 @@ export class RunPatchStream {
     const view = this.source.get(this.runId);
     if (view === undefined) return;
     const { status, overall_progress } = view.summary;
-    const changed = diffTree(this.tree, view.tree);
+    const changed = this.treeChanges === null ? diffTree(this.tree, view.tree) : mergeTreeChanges(this.treeChanges);
+    this.treeChanges = [];
     const sourcesJson = JSON.stringify(view.dataSources ?? {});
     const sourcesChanged = sourcesJson !== this.dataSourcesJson;
     if (changed.length > 0 || status !== this.status || overall_progress !== this.progress || sourcesChanged) {
-      this.tree = structuredClone(view.tree);
+      this.tree = view.tree;
       this.status = status;
       this.progress = overall_progress;
       this.dataSourcesJson = sourcesJson;
