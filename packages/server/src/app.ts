@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { Decision } from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
@@ -9,7 +8,7 @@ import { errorHandler } from './middleware/error-handler.js';
 import { guard } from './middleware/guard.js';
 import { notFound } from './middleware/not-found.js';
 import { serveSpa } from './middleware/spa.js';
-import { renderDecisionHtml } from './render/decision-html.js';
+import { cachedDecisionRenderer } from './render/decision-html.js';
 import { isPublicPath } from './routes/api-paths.js';
 import { buildRouter } from './routes/index.js';
 import type { ProviderInfo, RouteDeps } from './routes/route-deps.js';
@@ -48,7 +47,8 @@ export interface TradingFloorApp {
 export function createApp(deps: AppDeps): TradingFloorApp {
   const { manager, config } = deps;
   const now = deps.now ?? Date.now;
-  const renderDecision = (decision: Decision) => renderDecisionHtml(decision);
+  // Rendered only when a message or response carries it, and once per run's decision.
+  const renderDecision = cachedDecisionRenderer();
   const hub = new WsHub({
     manager,
     token: config.token,

@@ -78,7 +78,8 @@ export class RunPatchStream {
   private sentLogSeq: number;
   private pendingLogs: LogEntry[] = [];
   private terminalSent = false;
-  private decisionHtml: string | null = null;
+  /** The decision the terminal update announced; its HTML is rendered only when a message carries it. */
+  private terminalDecision: Decision | null = null;
   /** `data_sources` as last sent (JSON), so a vendor serving a new data kind rides on the next status patch. */
   private dataSourcesJson = '';
   private dirty = false;
@@ -200,7 +201,7 @@ export class RunPatchStream {
       log_seq: this.logSeq,
       error: view?.error ?? null,
       final_decision: view?.decision ?? null,
-      decision_html: this.decisionHtml,
+      decision_html: this.decisionHtml(),
       ...(current?.dataSources ? { data_sources: current.dataSources } : {}),
     };
   }
@@ -267,7 +268,7 @@ export class RunPatchStream {
         seq: ++this.seq,
         error: view.error,
         final_decision: view.decision,
-        decision_html: this.decisionHtml,
+        decision_html: this.decisionHtml(),
       });
     }
   }
@@ -287,7 +288,12 @@ export class RunPatchStream {
 
   private markTerminalSent(decision: Decision | null): void {
     this.terminalSent = true;
-    this.decisionHtml = decision === null ? null : this.options.renderDecision(decision);
+    this.terminalDecision = decision;
+  }
+
+  /** `decision_html` of the terminal update and later snapshots; null before the run ended or without a decision. */
+  private decisionHtml(): string | null {
+    return this.terminalDecision === null ? null : this.options.renderDecision(this.terminalDecision);
   }
 
   private schedule(): void {
