@@ -104,8 +104,10 @@ export {
   ProvidersResponseSchema,
   RunListQuerySchema,
   RunListResponseSchema,
+  RUN_OPTION_KEYS,
   StartRunsBodySchema,
   StartRunsResponseSchema,
+  type StartRunsRequest,
   type ConcurrencyMetrics,
   type ErrorBody,
   type LimiterLayer,
@@ -142,6 +144,29 @@ export {
   ValidationError,
 } from './errors.js';
 export { applyContentPatches, applyStatusPatch, findNode } from './protocol/apply-patches.js';
+export {
+  API_ROUTES,
+  CancelResponseSchema,
+  HealthResponseSchema,
+  LogsDownloadQuerySchema,
+  routePath,
+  RunDecisionResponseSchema,
+  RunIdParamsSchema,
+  RunTreeResponseSchema,
+  StartProcessResponseSchema,
+  type ApiRouteName,
+  type ApiRoutes,
+  type CancelResponse,
+  type HealthResponse,
+  type RouteBody,
+  type RouteInput,
+  type RouteParams,
+  type RouteQuery,
+  type RouteResponse,
+  type RouteSpec,
+  type RunDecisionResponse,
+  type RunTreeResponse,
+} from './protocol/routes.js';
 export { diffTree } from './protocol/diff-tree.js';
 export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
 export { diffContents } from './protocol/diff-contents.js';

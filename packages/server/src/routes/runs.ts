@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import { ConflictError, NotFoundError, RunListQuerySchema, ValidationError, type ResumeResponse } from '@tradingfloor/shared';
-import { describeZodError } from '../middleware/error-handler.js';
+import { API_ROUTES, ConflictError, NotFoundError } from '@tradingfloor/shared';
+import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { requireRun } from './run-param.js';
 
@@ -9,19 +9,13 @@ export function runRoutes(deps: RouteDeps): Router {
   const router = new Router();
   const { manager } = deps;
 
-  router.get('/runs', (ctx) => {
-    const query = RunListQuerySchema.safeParse(ctx.query);
-    if (!query.success) throw new ValidationError(describeZodError(query.error, 'query'));
-    ctx.body = { runs: manager.list(query.data.status ? { status: query.data.status } : undefined) };
-  });
+  defineRoute(router, API_ROUTES.listRuns, ({ query }) => ({ runs: manager.list(query.status ? { status: query.status } : undefined) }));
 
-  router.get('/runs/:id/status', (ctx) => {
-    ctx.body = requireRun(manager, ctx.params.id).summary;
-  });
+  defineRoute(router, API_ROUTES.runStatus, ({ params }) => requireRun(manager, params.id).summary);
 
-  router.get('/runs/:id/tree', (ctx) => {
-    const run = requireRun(manager, ctx.params.id);
-    ctx.body = {
+  defineRoute(router, API_ROUTES.runTree, ({ params }) => {
+    const run = requireRun(manager, params.id);
+    return {
       run_id: run.runId,
       ticker: run.summary.ticker,
       status: run.summary.status,
@@ -32,10 +26,10 @@ export function runRoutes(deps: RouteDeps): Router {
     };
   });
 
-  router.get('/runs/:id/decision', (ctx) => {
-    const run = requireRun(manager, ctx.params.id);
+  defineRoute(router, API_ROUTES.runDecision, ({ params }) => {
+    const run = requireRun(manager, params.id);
     if (run.decision === null) throw new NotFoundError(`no decision for run ${run.runId} (status ${run.summary.status})`);
-    ctx.body = {
+    return {
       run_id: run.runId,
       ticker: run.summary.ticker,
       status: run.summary.status,
@@ -44,25 +38,19 @@ export function runRoutes(deps: RouteDeps): Router {
     };
   });
 
-  router.get('/runs/:id/chart', async (ctx) => {
-    const run = requireRun(manager, ctx.params.id);
-    ctx.body = await manager.chart(run.runId);
-  });
+  defineRoute(router, API_ROUTES.runChart, async ({ params }) => manager.chart(requireRun(manager, params.id).runId));
 
-  router.post('/runs/:id/cancel', (ctx) => {
-    const run = requireRun(manager, ctx.params.id);
+  defineRoute(router, API_ROUTES.cancelRun, ({ params }) => {
+    const run = requireRun(manager, params.id);
     manager.cancel(run.runId);
-    ctx.status = 202;
-    ctx.body = { run_id: run.runId, status: manager.get(run.runId)?.summary.status ?? run.summary.status };
+    return { run_id: run.runId, status: manager.get(run.runId)?.summary.status ?? run.summary.status };
   });
 
-  router.post('/runs/:id/resume', async (ctx) => {
-    const run = requireRun(manager, ctx.params.id);
+  defineRoute(router, API_ROUTES.resumeRun, async ({ params }) => {
+    const run = requireRun(manager, params.id);
     if (!manager.resume) throw new ConflictError('this server cannot resume runs');
     const summary = await manager.resume(run.runId);
-    ctx.status = 202;
-    const body: ResumeResponse = { run_id: summary.run_id, status: summary.status };
-    ctx.body = body;
+    return { run_id: summary.run_id, status: summary.status };
   });
 
   return router;

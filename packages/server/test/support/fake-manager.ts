@@ -276,7 +276,7 @@ export class FakeRunManager implements RunManagerApi {
   async chart(runId: string): Promise<ChartData> {
     const run = this.must(runId);
     const bar = { date: '2024-12-31', open: 10, high: 11, low: 9, close: 10.5, volume: 1000 };
-    return { ticker: run.summary.ticker, trade_date: run.summary.trade_date, data_label: 'fake data', bars: [bar], indicators: { rsi: [{ date: bar.date, value: 55 }] } };
+    return { ticker: run.view.summary.ticker, trade_date: run.view.summary.trade_date, data_label: 'fake data', bars: [bar], indicators: { rsi: [{ date: bar.date, value: 55 }] } };
   }
 
   private must(runId: string): FakeRun {
