@@ -55,7 +55,7 @@ export const RUN_OPTION_KEYS = Object.keys(RunOptionsSchema.shape) as Array<keyo
  * snake_case names, with `analysis_date` accepted for `trade_date`. Unknown fields are refused.
  * Ticker validation happens after parsing, so that every bad ticker can be named at once.
  */
-export const StartRunsBodySchema = z
+const StartRunsBodyObject = z
   .object({
     ...runOptionFields,
     company_symbols: z.union([z.string(), z.array(z.string())]).optional(),
@@ -67,10 +67,16 @@ export const StartRunsBodySchema = z
     instrument_positions: z.preprocess(jsonString, z.record(z.string(), PositionSchema).optional()),
   })
   .strict();
-export type StartRunsBody = z.output<typeof StartRunsBodySchema>;
+export type StartRunsBody = z.output<typeof StartRunsBodyObject>;
 
 /** What a JSON client (the SPA) posts to `/start-multi`: the symbols and any run option, by its `RunOptionsSchema` name. */
 export type StartRunsRequest = { company_symbols: string | string[]; instrument_positions?: Record<string, Position> } & Partial<RunOptions>;
+
+/**
+ * The start body schema, typed with the JSON client's input (`StartRunsRequest`; a form post sends strings,
+ * which the schema coerces) so a typed client derived from the route table posts exactly that.
+ */
+export const StartRunsBodySchema: z.ZodType<StartRunsBody, StartRunsRequest> = StartRunsBodyObject as unknown as z.ZodType<StartRunsBody, StartRunsRequest>;
 
 export const StartRunsResponseSchema = z.object({
   runs: z.array(z.object({ run_id: z.string(), ticker: z.string() })),
