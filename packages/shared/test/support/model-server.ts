@@ -147,7 +147,7 @@ export type Change =
   | { kind: 'replace'; id: number; text: string }
   | { kind: 'log'; count: number };
 
-export function flatten(tree: ExecutionTree): TreeNode[] {
+function flatten(tree: ExecutionTree): TreeNode[] {
   return tree.flatMap((n) => [n, ...flatten(n.children)]);
 }
 function mapTree(tree: ExecutionTree, id: string, fn: (n: TreeNode) => TreeNode): ExecutionTree {
