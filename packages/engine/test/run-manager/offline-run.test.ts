@@ -38,9 +38,18 @@ describe('a whole run on the offline model and the demo market', () => {
     let contents: Record<string, string> = {};
     const mismatches: string[] = [];
     let changes = 0;
+    /** The tree rebuilt from the changes the events carry (what the server's patch stream sends). */
+    let carried: ExecutionTree = [];
+    let carriedEvents = 0;
     m.subscribe((event) => {
+      if (event.type === 'created') carried = m.get(event.run_id)!.tree;
       if (event.type !== 'changed' && event.type !== 'finished') return;
       const view = m.get(event.run_id)!;
+      if (event.type === 'changed' && event.tree_changes) {
+        carried = applyStatusPatch(carried, event.tree_changes);
+        if (event.tree_changes.length > 0) carriedEvents++;
+        if (!isDeepStrictEqual(carried, view.tree)) mismatches.push(`carried tree at change ${changes}`);
+      }
       // What the server does on every change: diff, send, and the client applies.
       tree = applyStatusPatch(tree, diffTree(tree, view.tree));
       contents = applyContentPatches(contents, diffContents(contents, view.contents));
@@ -55,6 +64,7 @@ describe('a whole run on the offline model and the demo market', () => {
     expect(done).toMatchObject({ status: 'completed', overall_progress: 100 });
     expect(mismatches).toEqual([]);
     expect(changes).toBeGreaterThan(20);
+    expect(carriedEvents).toBeGreaterThan(10);
 
     const dir = done.results_path;
     await expectCompleteResultsDir(dir);
