@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useInspectorStore } from '../src/stores/inspector-store.js';
-import { useRunStreamStore } from '../src/stores/run-stream-store.js';
 import { startFakeServer, type FakeServer, type Peer } from './support/fake-server.js';
 import { initRun, RUN_ID } from './support/fixtures.js';
 import { BULL, MACHINE, record, runRecords } from './support/inspection-fixtures.js';
@@ -20,17 +19,15 @@ const append = (seq: number, session: string, records: ReturnType<typeof runReco
   records,
 });
 
-/** Focuses the run, lets the REST page land, then subscribes on the run's socket at inspect seq 4. */
+/** Focuses the run, lets the REST page land, then opens the stream at inspect seq 4. */
 async function connected(): Promise<Peer> {
   store.focus(RUN_ID);
   const peer = await server.nextPeer();
-  // The inspector shares the run's focused socket: no connection of its own with `&inspect=1`.
-  expect(peer.url.searchParams.get('run_id')).toBe(RUN_ID);
-  expect(peer.url.searchParams.get('inspect')).toBeNull();
+  expect(peer.url.searchParams.get('inspect')).toBe('1');
   await until(() => !store.loading);
-  peer.send(initRun());
-  // Subscribing answers with a snapshot of the records so far and the stream's seq.
-  expect(await peer.nextMessage()).toEqual({ action: 'inspect_start' });
+  peer.send(initRun({ inspect_seq: 4 }));
+  // The page answered before the stream began, so records in between may be missing: the store asks.
+  expect(await peer.nextMessage()).toEqual({ action: 'inspect_dump' });
   peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 4, session: page.session, records: page.records });
   await until(() => store.ready && !store.dumpPending);
   return peer;
@@ -111,35 +108,12 @@ describe('inspector store', () => {
     store.focus(RUN_ID);
     const peer = await server.nextPeer();
     await until(() => !store.loading);
-    peer.send(initRun());
-    expect(await peer.nextMessage()).toEqual({ action: 'inspect_start' });
+    peer.send(initRun({ inspect_seq: 0 }));
+    expect(await peer.nextMessage()).toEqual({ action: 'inspect_dump' });
     peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 0, session: null, records: [] });
     await until(() => store.ready && !store.dumpPending);
     expect(store.session).toBeNull();
     expect(store.timeline).toEqual([]);
     expect(store.shownState).toBeNull();
-  });
-
-  it('shares the run stream’s socket: one connection, inspect_start on it, inspect_stop when the inspector closes', async () => {
-    const stream = useRunStreamStore();
-    stream.focus(RUN_ID);
-    const peer = await server.nextPeer();
-    peer.send(initRun({ log_seq: 0 }));
-    expect(await peer.nextMessage()).toEqual({ action: 'log_dump' });
-    await until(() => stream.ready);
-
-    // The inspector joins the open socket: it subscribes at once instead of connecting again.
-    store.focus(RUN_ID);
-    expect(await peer.nextMessage()).toEqual({ action: 'inspect_start' });
-    peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 2, session: page.session, records: page.records });
-    await until(() => store.ready && !store.dumpPending && !store.loading);
-    expect(store.records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(server.connections()).toBe(1);
-
-    store.focus(null);
-    expect(await peer.nextMessage()).toEqual({ action: 'inspect_stop' });
-    expect(peer.socket.readyState).toBe(peer.socket.OPEN);
-    stream.focus(null);
-    await peer.closed.promise;
   });
 });

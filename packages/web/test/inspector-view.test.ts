@@ -71,10 +71,8 @@ describe('InspectorView', () => {
     const drawn = deferred();
     wrapper = mount({ render: () => h(InspectorView, { runId: RUN_ID, onDiagramReady: () => drawn.resolve() }) });
     const peer = await server.nextPeer();
-    peer.send(initRun());
-    // The inspector subscribes on the run's socket; the answer carries the records so far and the stream's seq.
-    expect(await peer.nextMessage()).toEqual({ action: 'inspect_start' });
-    peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 0, session: 'aaaa0001', records: runRecords() });
+    expect(peer.url.searchParams.get('inspect')).toBe('1');
+    peer.send(initRun({ inspect_seq: 0 }));
     const store = useInspectorStore();
     await until(() => store.ready && !store.loading);
     await drawn.promise;

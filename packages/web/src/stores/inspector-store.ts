@@ -13,16 +13,15 @@ import {
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { timelineRows } from '../lib/inspect-timeline.js';
-import { acquireRunSocket, type RunSocketLease } from './run-sockets.js';
+import type { SocketClient } from '../api/socket-client.js';
 import { useTransport } from './transport-context.js';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * The inspector of one run: the statechart definition (`GET /machine`, loaded once), the run actor's
- * inspection records (first page from `GET /runs/:id/inspect`, then live on the run's focused socket, shared
- * with the run stream: `inspect_start` subscribes it, on every (re)connect) and which record the user
- * selected. How the stream is applied is the shared `reduceInspectStream`: a gap asks for an `inspect_dump`,
+ * inspection records (first page from `GET /runs/:id/inspect`, then live from a focused socket opened with
+ * `&inspect=1`) and which record the user selected. How the stream is applied is the shared `reduceInspectStream`: a gap asks for an `inspect_dump`,
  * a new `session` (the run was resumed, records count from 1 again) starts over, and a hole in the records'
  * own seqs (the REST page and the stream did not meet) also asks for a dump.
  */
@@ -33,7 +32,7 @@ export const useInspectorStore = defineStore('inspector', () => {
   const stream = shallowRef<InspectStreamState>(initialInspectStream(''));
   const session = computed(() => stream.value.session);
   const records = computed<InspectionRecord[]>(() => stream.value.records);
-  /** Current seq of the inspection stream (from the `inspect_snapshot_run` answering `inspect_start`, then each append). */
+  /** Current seq of the inspection stream (`inspect_seq` of `init_run`, then each `inspect_append_run`). */
   const inspectSeq = computed(() => stream.value.inspectSeq);
   const ready = computed(() => stream.value.ready);
   const dumpPending = computed(() => stream.value.dumpPending);
@@ -45,7 +44,7 @@ export const useInspectorStore = defineStore('inspector', () => {
   const dumpCount = ref(0);
   /** seq of the record selected in the timeline; null follows the live state. */
   const selectedSeq = ref<number | null>(null);
-  let lease: RunSocketLease | null = null;
+  let client: SocketClient | null = null;
   let detach: Array<() => void> = [];
   let machineLoad: Promise<void> | null = null;
 
@@ -91,48 +90,34 @@ export const useInspectorStore = defineStore('inspector', () => {
     if (step.requestDump) send('inspect_dump');
   }
 
-  function send(action: 'inspect_dump' | 'inspect_start'): void {
+  function send(action: 'inspect_dump'): void {
     dumpCount.value += 1;
-    lease?.client.send({ action });
-  }
-
-  /** Subscribes this socket to the inspection stream; the answer (`inspect_snapshot_run`) gives its seq and records. */
-  function start(): void {
-    stream.value = { ...stream.value, dumpPending: false };
-    const step = askDump(stream.value);
-    stream.value = step.state;
-    send('inspect_start');
+    client?.send({ action });
   }
 
   function release(): void {
     for (const off of detach) off();
     detach = [];
-    // The run stream may keep the socket: stop the records it would otherwise go on carrying.
-    lease?.client.send({ action: 'inspect_stop' });
-    lease?.release();
-    lease = null;
+    client?.close();
+    client = null;
   }
 
-  /** Inspects another run (or none): leaves the previous socket, loads the first page, subscribes on the run's socket. */
+  /** Inspects another run (or none): closes the previous socket, loads the first page, opens the stream. */
   function focus(id: string | null): void {
-    if (id === runId.value && (lease !== null || id === null)) return;
+    if (id === runId.value && (client !== null || id === null)) return;
     release();
     reset(id);
     if (id === null) return;
     void loadMachine();
     void loadPage(id);
-    const current = acquireRunSocket(id);
-    lease = current;
+    const socket = useTransport().socket(id, { inspect: true });
+    client = socket;
     detach = [
-      current.client.onMessage((msg) => {
-        if (lease === current) handle(msg);
-      }),
-      current.client.onStatus((s) => {
-        if (lease === current && s.state === 'open') start();
+      socket.onMessage((msg) => {
+        if (client === socket) handle(msg);
       }),
     ];
-    if (current.client.current.state === 'open') start();
-    current.client.open();
+    socket.open();
   }
 
   async function loadPage(id: string): Promise<void> {
