@@ -1,4 +1,7 @@
+import { applyStatusPatch, type ChangedNode, type ServerMessage } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HubClient } from '../src/ws/hub-client.js';
+import { RunPatchStream } from '../src/ws/patch-stream.js';
 import { FocusedView } from '../../../tests/support/focused-view.js';
 import { WsRecorder } from '../../../tests/support/ws-recorder.js';
 import { fakeDecision } from './support/fake-manager.js';
@@ -41,25 +44,34 @@ describe('focused patch streams', () => {
     await ws.close();
   });
 
-  it('sends the tree changes the engine carried with its events, merged, instead of diffing the tree again', async () => {
+  it('sends tree changes handed to onChanged, merged, instead of diffing the tree again', () => {
     const { run_id } = t.manager.create('ACME');
-    const ws = await focused(run_id);
-    await ws.next('init_run');
-    // One burst, so one flush: the trader changes first, then the analysts (which come first in tree order).
+    const sent: ServerMessage[] = [];
+    const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string) => sent.push(JSON.parse(json) as ServerMessage) };
+    const stream = new RunPatchStream(run_id, t.manager, { flushDelayMs: 1000, maxPendingLogs: 200, renderDecision: () => '' });
+    stream.subscribe(client as unknown as HubClient);
+    const changes: ChangedNode[] = [];
+    const carry = t.manager.subscribe((e) => {
+      if (e.type === 'changed' && e.tree_changes) changes.push(...e.tree_changes);
+    });
+    // The trader changes first, then the analysts (which come first in tree order).
     t.manager.update(run_id, { node: { id: 'trader', status: 'in_progress' } }, { carry: true });
     t.manager.update(run_id, { node: { id: 'analysts', status: 'in_progress' } }, { carry: true });
     t.manager.update(run_id, { node: { id: 'trader', status: 'completed' } }, { carry: true });
-    const patch = await ws.next('status_patch_run');
+    carry();
+    stream.onChanged(changes);
+    stream.flush();
+    stream.dispose();
+    const patch = sent.find((m) => m.type === 'status_patch_run');
     // Carried order (a diff would list the tree's order: analysts first); one entry per node, the latest fields.
-    expect(patch.changed.map((c) => [c.id, c.status])).toEqual([
+    expect(patch?.type === 'status_patch_run' && patch.changed.map((c) => [c.id, c.status])).toEqual([
       ['trader', 'completed'],
       ['analysts', 'in_progress'],
     ]);
-    const view = new FocusedView(ws);
-    t.manager.update(run_id, { node: { id: 'analysts.news', status: 'completed' } }, { carry: true });
-    await ws.waitFor((m) => m.type === 'status_patch_run' && m.seq === 2);
-    expect(view.tree).toEqual(t.manager.get(run_id)!.tree);
-    await ws.close();
+    const init = sent[0]!;
+    expect(init.type === 'init_run' && patch?.type === 'status_patch_run' && applyStatusPatch(init.execution_tree, patch.changed)).toEqual(
+      t.manager.get(run_id)!.tree,
+    );
   });
 
   it('coalesces a burst of appends into one content patch', async () => {
