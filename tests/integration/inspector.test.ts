@@ -75,6 +75,28 @@ describe('GET /runs/:id/inspect and the inspect_append_run stream', () => {
     expect((await plain.next('error')).message).toMatch(/inspect=1/);
   });
 
+  it('inspect_start subscribes a plain focused socket (the SPA shares the run stream’s), inspect_stop ends it', async () => {
+    h = await startHarness();
+    const runId = await startRun('INITECH');
+    const client = await h.ws(runId);
+    const init = await client.next('init_run');
+    expect(init.inspect_seq).toBeUndefined();
+    client.send({ action: 'inspect_start' });
+    const start = await client.next('inspect_snapshot_run');
+    expect(start.run_id).toBe(runId);
+    await client.waitFor((m) => m.type === 'status_update_run' && m.status === 'completed');
+    const rest = InspectResponseSchema.parse((await h.api('GET', `/runs/${runId}/inspect?limit=1000`)).json);
+    await client.waitFor((m) => m.type === 'inspect_append_run' && m.records.at(-1)?.seq === rest.total_seq);
+    const appends = client.ofType('inspect_append_run');
+    // The stream goes on from the snapshot's seq, and snapshot plus appends are every record exactly once.
+    expect(appends.map((m) => m.seq)).toEqual(appends.map((_, i) => start.seq + i + 1));
+    expect([...start.records, ...appends.flatMap((m) => m.records)]).toEqual(rest.records);
+
+    client.send({ action: 'inspect_stop' });
+    client.send({ action: 'inspect_dump' });
+    expect((await client.next('error')).message).toMatch(/inspect_start/);
+  });
+
   it('pages with after_seq and limit, and refuses bad queries and unknown runs', async () => {
     h = await startHarness();
     const runId = await startRun('GLOBEX');

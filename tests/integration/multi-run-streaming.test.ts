@@ -1,5 +1,5 @@
 import type { RunStatus, ServerMessage } from '@tradingfloor/shared';
-import { isTerminalStatus } from '@tradingfloor/shared';
+import { isTerminalStatus, reduceAggregate, type AggregateState } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FocusedView } from '../support/focused-view.js';
 import { startHarness, type Harness } from '../support/server-harness.js';
@@ -11,15 +11,11 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** What an aggregate client knows: init_all, then each update merged in. */
+/** What an aggregate client knows: init_all, then each update merged in, by the SPA's own reducer. */
 function aggregateState(messages: ServerMessage[]): Map<string, { status: RunStatus; overall_progress: number }> {
-  const state = new Map<string, { status: RunStatus; overall_progress: number }>();
-  for (const m of messages) {
-    if (m.type === 'init_all') for (const r of m.runs) state.set(r.run_id, { status: r.status, overall_progress: r.overall_progress });
-    if (m.type === 'status_update_aggregate')
-      for (const [id, r] of Object.entries(m.runs)) state.set(id, { status: r.status, overall_progress: r.overall_progress });
-  }
-  return state;
+  let runs: AggregateState = {};
+  for (const m of messages) runs = reduceAggregate(runs, m, 0).runs;
+  return new Map(Object.values(runs).map((r) => [r.run_id, { status: r.status, overall_progress: r.overall_progress }]));
 }
 
 /** Every seq a stream carried after the client's init, in order: must be init+1, init+2, … */

@@ -1,8 +1,9 @@
 import {
-  applyContentPatches,
-  applyStatusPatch,
+  initialFocusedRun,
   isTerminalStatus,
+  reduceFocusedRun,
   type ExecutionTree,
+  type FocusedRunState,
   type LogEntry,
   type RunStatus,
   type ServerMessage,
@@ -10,35 +11,48 @@ import {
 import type { WsRecorder } from './ws-recorder.js';
 
 /**
- * What a focused client knows about its run, rebuilt from the messages it processes exactly as a browser
- * would: init/snapshot replace the state, patches apply when their seq is `last + 1`, and a gap sends
- * `resync` (status/content) or `log_dump` (logs) and ignores that stream until the snapshot arrives.
- * `drop` lets a test discard messages client-side to simulate loss.
+ * What a focused client knows about its run, rebuilt from the messages it processes with the same shared
+ * reducer the SPA uses (`reduceFocusedRun`): init/snapshot replace the state, patches apply when their seq is
+ * `last + 1`, and a gap sends `resync` (status/content) or `log_dump` (logs). Like the SPA it asks for the log
+ * ring once after `init_run`. `drop` lets a test discard messages client-side to simulate loss.
  */
 export class FocusedView {
-  tree: ExecutionTree = [];
-  contents: Record<string, string> = {};
-  logs: LogEntry[] = [];
-  status: RunStatus | null = null;
-  progress = 0;
-  seq = -1;
-  contentSeq = -1;
-  logSeq = -1;
-  decisionHtml: string | null = null;
+  state: FocusedRunState;
+  /** Recoveries asked for because something was missed (the `log_dump` after joining is not counted). */
   resyncs = 0;
   logDumps = 0;
   dropped = 0;
   /** Every seq seen per stream, in arrival order (to check monotonicity). */
   readonly seen = { status: [] as number[], content: [] as number[], log: [] as number[] };
-  private awaitingSnapshot = false;
-  private awaitingLogs = false;
 
   constructor(
     readonly recorder: WsRecorder,
     private readonly drop: (m: ServerMessage) => boolean = () => false,
   ) {
+    const runId = new URL(recorder.ws.url).searchParams.get('run_id') ?? '';
+    this.state = initialFocusedRun(runId);
     for (const m of recorder.messages) this.apply(m);
     recorder.onMessage((m) => this.apply(m));
+  }
+
+  get tree(): ExecutionTree {
+    return this.state.tree;
+  }
+  get contents(): Record<string, string> {
+    return this.state.contents;
+  }
+  get logs(): LogEntry[] {
+    return this.state.logs;
+  }
+  /** Null until `init_run` arrived. */
+  get status(): RunStatus | null {
+    return this.state.ready ? this.state.status : null;
+  }
+  get progress(): number {
+    return this.state.progress;
+  }
+  get decisionHtml(): string | null {
+    return this.state.decisionHtml;
   }
 
   /** Resolves once this client's view of the run is terminal (from a patch, an update or its init). */
@@ -58,63 +72,17 @@ export class FocusedView {
       this.dropped++;
       return;
     }
-    switch (m.type) {
-      case 'init_run':
-      case 'run_snapshot':
-        this.tree = m.execution_tree;
-        this.contents = m.contents;
-        this.status = m.status;
-        this.progress = m.overall_progress;
-        this.seq = m.seq;
-        this.contentSeq = m.content_seq;
-        this.decisionHtml = m.decision_html ?? this.decisionHtml;
-        this.awaitingSnapshot = false;
-        if (m.type === 'init_run') this.logSeq = m.log_seq;
-        return;
-      case 'status_patch_run':
-      case 'status_update_run':
-        this.seen.status.push(m.seq);
-        if (this.awaitingSnapshot) return;
-        if (m.seq !== this.seq + 1) return this.resync();
-        this.seq = m.seq;
-        this.status = m.status;
-        this.progress = m.overall_progress;
-        if (m.type === 'status_patch_run') this.tree = applyStatusPatch(this.tree, m.changed);
-        else this.decisionHtml = m.decision_html ?? null;
-        return;
-      case 'content_patch_run':
-        this.seen.content.push(m.seq);
-        if (this.awaitingSnapshot) return;
-        if (m.seq !== this.contentSeq + 1) return this.resync();
-        this.contentSeq = m.seq;
-        this.contents = applyContentPatches(this.contents, m.patches);
-        return;
-      case 'log_append_run':
-        this.seen.log.push(m.seq);
-        if (this.awaitingLogs) return;
-        if (m.seq !== this.logSeq + 1) return this.logDump();
-        this.logSeq = m.seq;
-        this.logs = [...this.logs, ...m.entries];
-        return;
-      case 'log_snapshot_run':
-        this.logs = m.entries;
-        this.logSeq = m.seq;
-        this.awaitingLogs = false;
-        return;
-      default:
-        return;
+    if (m.type === 'status_patch_run' || m.type === 'status_update_run') this.seen.status.push(m.seq);
+    if (m.type === 'content_patch_run') this.seen.content.push(m.seq);
+    if (m.type === 'log_append_run') this.seen.log.push(m.seq);
+    const step = reduceFocusedRun(this.state, m);
+    this.state = step.state;
+    for (const request of step.requests) {
+      if (request.cause !== 'join') {
+        if (request.action === 'resync') this.resyncs++;
+        else this.logDumps++;
+      }
+      this.recorder.send({ action: request.action });
     }
-  }
-
-  private resync(): void {
-    this.awaitingSnapshot = true;
-    this.resyncs++;
-    this.recorder.send({ action: 'resync' });
-  }
-
-  private logDump(): void {
-    this.awaitingLogs = true;
-    this.logDumps++;
-    this.recorder.send({ action: 'log_dump' });
   }
 }

@@ -34,8 +34,6 @@ export type { RunRestore } from './run/live-run.js';
 export { deriveTree, runStatusOf, type RunSnapshotLike } from './tree/derive-tree.js';
 export { deriveContents } from './tree/derive-contents.js';
 export { computeProgress, currentPhase } from './tree/progress.js';
-export { diffTree } from './tree/diff-tree.js';
-export { diffContents } from './tree/diff-contents.js';
 export {
   AGENT_NODE,
   AGENT_SLOTS,

@@ -1,4 +1,5 @@
 import type {
+  ChangedNode,
   Decision,
   ExecutionTree,
   LimiterLayer,
@@ -16,6 +17,7 @@ import type { DataCoverage } from './data/vendor.js';
 export interface RunView {
   summary: RunSummary;
   config: RunConfig;
+  /** Never mutated: a change makes a new tree that shares its unchanged nodes, so holding it is safe. */
   tree: ExecutionTree;
   /** Current text of every report / messages node, by node id. */
   contents: Record<string, string>;
@@ -33,8 +35,12 @@ export interface RunView {
 /** What the RunManager tells subscribers. Listeners run synchronously; they must not throw or block. */
 export type RunEvent =
   | { type: 'created'; run_id: string; summary: RunSummary }
-  /** Status, progress, tree or contents changed: read `get(run_id)` for the new state. */
-  | { type: 'changed'; run_id: string; summary: RunSummary }
+  /**
+   * Status, progress, tree or contents changed: read `get(run_id)` for the new state. `tree_changes` are the
+   * tree's changes since the run's previous `changed` event, as a `status_patch_run` carries them (empty: the
+   * tree did not change); absent when not known (e.g. a resumed run replaced the entry): diff then.
+   */
+  | { type: 'changed'; run_id: string; summary: RunSummary; tree_changes?: ChangedNode[] }
   | { type: 'log'; run_id: string; entry: LogEntry }
   /** Reached completed | error | canceled; decision or error are final. Also sent for runs found on disk. */
   | { type: 'finished'; run_id: string; summary: RunSummary }

@@ -646,7 +646,7 @@ export class RunManager implements RunManagerApi {
       steps: this.options.steps ?? AGENT_STEPS,
       ...(deps.priceOf ? { priceOf: (model: string) => deps.priceOf!(model) } : {}),
       now: this.now,
-      onChange: (r) => this.emit({ type: 'changed', run_id: r.runId, summary: r.summary() }),
+      onChange: (r, treeChanges) => this.emit({ type: 'changed', run_id: r.runId, summary: r.summary(), tree_changes: treeChanges }),
       onFinish: (r) => {
         this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() });
         this.keptWhole(r);

@@ -9,7 +9,7 @@ import { guard } from './middleware/guard.js';
 import { notFound } from './middleware/not-found.js';
 import { parseBody } from './middleware/parse-body.js';
 import { serveSpa } from './middleware/spa.js';
-import { renderDecisionHtml } from './render/decision-html.js';
+import { cachedDecisionRenderer } from './render/decision-html.js';
 import { isPublicPath } from './routes/api-paths.js';
 import { buildRouter } from './routes/index.js';
 import type { ProviderInfo, RouteDeps } from './routes/route-deps.js';
@@ -51,7 +51,8 @@ export interface TradingFloorApp {
 export function createApp(deps: AppDeps): TradingFloorApp {
   const { manager, config } = deps;
   const now = deps.now ?? Date.now;
-  const renderDecision = (decision: Decision) => renderDecisionHtml(decision);
+  // Rendered only when a message or response carries it, and once per run's decision.
+  const renderDecision = cachedDecisionRenderer();
   const hub = new WsHub({
     manager,
     token: config.token,

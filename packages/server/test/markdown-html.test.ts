@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderDecisionHtml } from '../src/render/decision-html.js';
+import { cachedDecisionRenderer, renderDecisionHtml } from '../src/render/decision-html.js';
 import { renderMarkdownSafe } from '../src/render/markdown-html.js';
 import { fakeDecision } from './support/fake-manager.js';
 
@@ -38,5 +38,22 @@ describe('renderDecisionHtml', () => {
     expect(html).toContain('<strong>BUY</strong> · Buy · confidence 70%');
     expect(html).toContain('entry 100 · stop 95 · target 110 · reward/risk 2.00');
     expect(html).not.toContain('<script');
+  });
+});
+
+describe('cachedDecisionRenderer', () => {
+  it('renders each decision once and gives the same HTML for it afterwards', () => {
+    const calls: string[] = [];
+    const render = cachedDecisionRenderer((d) => {
+      calls.push(d.ticker);
+      return renderDecisionHtml(d);
+    });
+    const acme = fakeDecision('ACME', 'Buy it.');
+    const wayne = fakeDecision('WAYNE', 'Hold it.');
+    const first = render(acme);
+    expect(render(acme)).toBe(first);
+    expect(first).toBe(renderDecisionHtml(acme));
+    expect(render(wayne)).toContain('Hold it.');
+    expect(calls).toEqual(['ACME', 'WAYNE']);
   });
 });

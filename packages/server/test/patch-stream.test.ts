@@ -1,4 +1,7 @@
+import { applyStatusPatch, type ChangedNode, type ServerMessage } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HubClient } from '../src/ws/hub-client.js';
+import { RunPatchStream } from '../src/ws/patch-stream.js';
 import { FocusedView } from '../../../tests/support/focused-view.js';
 import { WsRecorder } from '../../../tests/support/ws-recorder.js';
 import { fakeDecision } from './support/fake-manager.js';
@@ -39,6 +42,36 @@ describe('focused patch streams', () => {
     const entry = t.manager.log(run_id, 'called get_bars');
     expect(await ws.next('log_append_run')).toEqual({ type: 'log_append_run', run_id, seq: 1, entries: [entry] });
     await ws.close();
+  });
+
+  it('sends tree changes handed to onChanged, merged, instead of diffing the tree again', () => {
+    const { run_id } = t.manager.create('ACME');
+    const sent: ServerMessage[] = [];
+    const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string) => sent.push(JSON.parse(json) as ServerMessage) };
+    const stream = new RunPatchStream(run_id, t.manager, { flushDelayMs: 1000, maxPendingLogs: 200, renderDecision: () => '' });
+    stream.subscribe(client as unknown as HubClient);
+    const changes: ChangedNode[] = [];
+    const carry = t.manager.subscribe((e) => {
+      if (e.type === 'changed' && e.tree_changes) changes.push(...e.tree_changes);
+    });
+    // The trader changes first, then the analysts (which come first in tree order).
+    t.manager.update(run_id, { node: { id: 'trader', status: 'in_progress' } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'analysts', status: 'in_progress' } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'trader', status: 'completed' } }, { carry: true });
+    carry();
+    stream.onChanged(changes);
+    stream.flush();
+    stream.dispose();
+    const patch = sent.find((m) => m.type === 'status_patch_run');
+    // Carried order (a diff would list the tree's order: analysts first); one entry per node, the latest fields.
+    expect(patch?.type === 'status_patch_run' && patch.changed.map((c) => [c.id, c.status])).toEqual([
+      ['trader', 'completed'],
+      ['analysts', 'in_progress'],
+    ]);
+    const init = sent[0]!;
+    expect(init.type === 'init_run' && patch?.type === 'status_patch_run' && applyStatusPatch(init.execution_tree, patch.changed)).toEqual(
+      t.manager.get(run_id)!.tree,
+    );
   });
 
   it('coalesces a burst of appends into one content patch', async () => {

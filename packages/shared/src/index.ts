@@ -90,6 +90,7 @@ export {
   BacktestProgressSchema,
   BacktestRequestSchema,
   BacktestRowsQuerySchema,
+  type BacktestRowsQuery,
   BacktestStartResponseSchema,
   BacktestStatusSchema,
   BacktestSummarySchema,
@@ -172,8 +173,10 @@ export {
   type InstrumentInfo,
   type DataVendorInfoBody,
   ProvidersResponseSchema,
+  RUN_OPTION_KEYS,
   StartRunsBodySchema,
   StartRunsResponseSchema,
+  type StartRunsRequest,
   type ConcurrencyMetrics,
   type ErrorBody,
   type LimiterLayer,
@@ -212,3 +215,50 @@ export {
   ValidationError,
 } from './errors.js';
 export { applyContentPatches, applyStatusPatch, findNode } from './protocol/apply-patches.js';
+export {
+  API_ROUTES,
+  CancelResponseSchema,
+  HealthResponseSchema,
+  LogsDownloadQuerySchema,
+  routePath,
+  RunDecisionResponseSchema,
+  RunIdParamsSchema,
+  RunTreeResponseSchema,
+  StartProcessResponseSchema,
+  type ApiRouteName,
+  type ApiRoutes,
+  type CancelResponse,
+  type HealthResponse,
+  type RouteBody,
+  type RouteInput,
+  type RouteParams,
+  type RouteQuery,
+  type RouteResponse,
+  type RouteSpec,
+  type RunDecisionResponse,
+  type RunTreeResponse,
+} from './protocol/routes.js';
+export { diffTree } from './protocol/diff-tree.js';
+export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
+export { diffContents } from './protocol/diff-contents.js';
+export { isFinalCloseCode, isRunGoneCloseCode, WS_CLOSE_CODES, WS_CLOSE_REASONS, type WsCloseCode } from './protocol/close-codes.js';
+export {
+  DEFAULT_MAX_LOG_ENTRIES,
+  initialFocusedRun,
+  mergeLogEntries,
+  reduceFocusedRun,
+  type FocusedRunOptions,
+  type FocusedRunRequest,
+  type FocusedRunState,
+  type FocusedRunStep,
+} from './protocol/focused-run-reducer.js';
+export {
+  acceptInspectRecords,
+  askDump,
+  DEFAULT_MAX_RECORDS,
+  initialInspectStream,
+  reduceInspectStream,
+  type InspectStreamState,
+  type InspectStreamStep,
+} from './protocol/inspect-stream-reducer.js';
+export { placeholderSummary, reduceAggregate, type AggregateState, type AggregateStep } from './protocol/aggregate-reducer.js';

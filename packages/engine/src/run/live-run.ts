@@ -1,7 +1,9 @@
 import {
   ConflictError,
   DATA_KINDS,
+  diffTree,
   isTerminalStatus,
+  type ChangedNode,
   type ExecutionTree,
   type Lesson,
   type MachineStateValue,
@@ -46,8 +48,11 @@ export interface LiveRunOptions {
   steps: RunSteps;
   priceOf?: PriceOf;
   now(): number;
-  /** Called on every change of status, tree, contents or usage (consumers coalesce). */
-  onChange(run: LiveRun): void;
+  /**
+   * Called on every change of status, tree, contents or usage (consumers coalesce), with the tree's changes
+   * since the previous call (empty when the tree did not change), so a consumer need not diff the tree again.
+   */
+  onChange(run: LiveRun, treeChanges: ChangedNode[]): void;
   /** Called once, after the final files are written. */
   onFinish(run: LiveRun): void;
   /** Every inspection record of the actor, as it is made, with the buffer's session (e.g. to stream it). */
@@ -89,6 +94,8 @@ export class LiveRun implements RunEntry {
   readonly inspection: InspectionBuffer;
   private snapshot: SnapshotFrom<RunMachine>;
   private tree: ExecutionTree = [];
+  /** Changes of `tree` not yet handed to `onChange` (kept while quiet, so none is lost). */
+  private treeChanges: ChangedNode[] = [];
   /** `computeProgress` and `currentPhase` of `tree`, worked out when the tree changes. */
   private progress = 0;
   private phase: string | null = null;
@@ -377,6 +384,8 @@ export class LiveRun implements RunEntry {
     if (context.nodes !== before.context.nodes || context.error !== before.context.error || context.config !== before.context.config) {
       const previous = this.tree;
       this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
+      // Cheap: unchanged nodes are the same objects, which diffTree skips. Consumers get this list, not a tree to diff.
+      this.treeChanges.push(...diffTree(previous, this.tree));
       // Every tree of a run has the same shape (DESIGN.md §4), so nodes are compared in place.
       this.tree.forEach((phase, p) => {
         const was = previous[p];
@@ -479,7 +488,10 @@ export class LiveRun implements RunEntry {
 
   private touch(): void {
     this.updatedAt = this.o.now();
-    if (!this.quiet) this.o.onChange(this);
+    if (this.quiet) return;
+    const treeChanges = this.treeChanges;
+    this.treeChanges = [];
+    this.o.onChange(this, treeChanges);
   }
 }
 

@@ -3,12 +3,18 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { applyContentPatches, applyStatusPatch, DecisionSchema, RunUsageSchema, type ExecutionTree } from '@tradingfloor/shared';
+import {
+  applyContentPatches,
+  applyStatusPatch,
+  DecisionSchema,
+  diffContents,
+  diffTree,
+  RunUsageSchema,
+  type ExecutionTree,
+} from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
 import { RunManager } from '../../src/run-manager.js';
-import { diffContents } from '../../src/tree/diff-contents.js';
-import { diffTree } from '../../src/tree/diff-tree.js';
 import { expectCompleteResultsDir, tempDir } from './support.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -32,9 +38,18 @@ describe('a whole run on the offline model and the demo market', () => {
     let contents: Record<string, string> = {};
     const mismatches: string[] = [];
     let changes = 0;
+    /** The tree rebuilt from the changes the events carry (what the server's patch stream sends). */
+    let carried: ExecutionTree = [];
+    let carriedEvents = 0;
     m.subscribe((event) => {
+      if (event.type === 'created') carried = m.get(event.run_id)!.tree;
       if (event.type !== 'changed' && event.type !== 'finished') return;
       const view = m.get(event.run_id)!;
+      if (event.type === 'changed' && event.tree_changes) {
+        carried = applyStatusPatch(carried, event.tree_changes);
+        if (event.tree_changes.length > 0) carriedEvents++;
+        if (!isDeepStrictEqual(carried, view.tree)) mismatches.push(`carried tree at change ${changes}`);
+      }
       // What the server does on every change: diff, send, and the client applies.
       tree = applyStatusPatch(tree, diffTree(tree, view.tree));
       contents = applyContentPatches(contents, diffContents(contents, view.contents));
@@ -49,6 +64,7 @@ describe('a whole run on the offline model and the demo market', () => {
     expect(done).toMatchObject({ status: 'completed', overall_progress: 100 });
     expect(mismatches).toEqual([]);
     expect(changes).toBeGreaterThan(20);
+    expect(carriedEvents).toBeGreaterThan(10);
 
     const dir = done.results_path;
     await expectCompleteResultsDir(dir);

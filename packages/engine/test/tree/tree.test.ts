@@ -1,13 +1,19 @@
 import { isDeepStrictEqual } from 'node:util';
-import { applyContentPatches, applyStatusPatch, ExecutionTreeSchema, findNode, type ExecutionTree } from '@tradingfloor/shared';
+import {
+  applyContentPatches,
+  applyStatusPatch,
+  diffContents,
+  diffTree,
+  ExecutionTreeSchema,
+  findNode,
+  type ExecutionTree,
+} from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { createActor, toPromise } from 'xstate';
 import { initialRunContext } from '../../src/run/run-context.js';
 import { createRunMachine } from '../../src/run/run-machine.js';
 import { deriveContents } from '../../src/tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../../src/tree/derive-tree.js';
-import { diffContents } from '../../src/tree/diff-contents.js';
-import { diffTree } from '../../src/tree/diff-tree.js';
 import { computeProgress, currentPhase } from '../../src/tree/progress.js';
 import { scriptedSteps, steppingClock, testConfig } from '../run/support.js';
 

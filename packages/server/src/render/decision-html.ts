@@ -22,3 +22,19 @@ export function renderDecisionHtml(decision: Decision): string {
   ].join('');
   return renderMarkdownSafe(`${header}\n\n---\n\n${decision.raw_text}`);
 }
+
+/**
+ * `renderDecisionHtml` done at most once per decision: a run's decision object never changes once made, so
+ * every later terminal update, snapshot and `GET /runs/:id/decision` of that run reuses the HTML.
+ */
+export function cachedDecisionRenderer(render: (decision: Decision) => string = renderDecisionHtml): (decision: Decision) => string {
+  const cache = new WeakMap<Decision, string>();
+  return (decision) => {
+    let html = cache.get(decision);
+    if (html === undefined) {
+      html = render(decision);
+      cache.set(decision, html);
+    }
+    return html;
+  };
+}

@@ -1,5 +1,7 @@
-/** First path segments that belong to the API (everything else may be the SPA). */
-const API_ROOTS = ['start-multi', 'start-process', 'runs', 'config', 'metrics', 'healthz', 'ws', 'machine', 'backtests', 'memory'];
+import { API_ROUTES } from '@tradingfloor/shared';
+
+/** First path segments that belong to the API (every route of the shared table, and the WebSocket); everything else may be the SPA. */
+const API_ROOTS: readonly string[] = [...new Set([...Object.values(API_ROUTES).map((route) => route.path.split('/')[1]!), 'ws'])];
 
 /** True for paths the API owns: they answer JSON (404 JSON when unknown), never the SPA's index.html. */
 export function isApiPath(path: string): boolean {

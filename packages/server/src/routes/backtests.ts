@@ -1,24 +1,12 @@
 import Router from '@koa/router';
-import { BacktestIdSchema, BacktestRowsQuerySchema, NotFoundError, ValidationError, type BacktestView } from '@tradingfloor/shared';
-import type { Context } from 'koa';
-import { describeZodError } from '../middleware/error-handler.js';
+import { API_ROUTES, NotFoundError, ValidationError, type BacktestRowsQuery, type BacktestView } from '@tradingfloor/shared';
 import type { BacktestManagerApi } from '@tradingfloor/engine';
+import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
 
-/** The backtest named by a path parameter: 400 when the id is malformed, 404 when unknown. */
-function requireBacktest(backtests: BacktestManagerApi, raw: string | undefined): BacktestView {
-  const parsed = BacktestIdSchema.safeParse(raw ?? '');
-  if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? 'invalid backtest id');
-  const view = backtests.get(parsed.data);
-  if (!view) throw new NotFoundError(`Backtest not found: ${parsed.data}`);
-  return view;
-}
-
 /** Keeps the rows of the series and ticker a query asks for. */
-function filterRows<T extends { series: string; ticker: string }>(ctx: Context, rows: T[]): T[] {
-  const query = BacktestRowsQuerySchema.safeParse(ctx.query);
-  if (!query.success) throw new ValidationError(describeZodError(query.error, 'query'));
-  const { series, ticker } = query.data;
+function filterRows<T extends { series: string; ticker: string }>(query: BacktestRowsQuery, rows: T[]): T[] {
+  const { series, ticker } = query;
   return rows.filter((r) => (series === undefined || r.series === series) && (ticker === undefined || r.ticker === ticker.toUpperCase()));
 }
 
@@ -32,8 +20,15 @@ export function backtestRoutes(deps: RouteDeps): Router {
     if (!deps.backtests) throw new NotFoundError('backtests are not available on this server');
     return deps.backtests;
   };
+  /** The backtest named by the path (400 for a malformed id via the table's params schema, 404 when unknown). */
+  const requireBacktest = (id: string): BacktestView => {
+    const view = backtestsOf().get(id);
+    if (!view) throw new NotFoundError(`Backtest not found: ${id}`);
+    return view;
+  };
 
-  router.post('/backtests', async (ctx) => {
+  defineRoute(router, API_ROUTES.startBacktest, async ({ ctx }) => {
+    // The manager checks the request itself (every problem named, nothing written); only the size limit is ours.
     const body: unknown = ctx.request.body;
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new ValidationError('send a JSON object (Content-Type application/json)');
@@ -47,53 +42,38 @@ export function backtestRoutes(deps: RouteDeps): Router {
     if (count > deps.config.maxTickersPerRequest)
       throw new ValidationError(`${count} tickers is more than MAX_TICKERS_PER_REQUEST=${deps.config.maxTickersPerRequest}`);
     const summary = await backtestsOf().start(body);
-    ctx.status = 202;
-    ctx.body = { backtest_id: summary.backtest_id, status: summary.status };
+    return { backtest_id: summary.backtest_id, status: summary.status };
   });
 
-  router.get('/backtests', (ctx) => {
-    ctx.body = { backtests: backtestsOf().list() };
+  defineRoute(router, API_ROUTES.listBacktests, () => ({ backtests: backtestsOf().list() }));
+
+  defineRoute(router, API_ROUTES.backtest, ({ params }) => requireBacktest(params.id));
+
+  defineRoute(router, API_ROUTES.backtestEquity, async ({ params, query }) => {
+    const view = requireBacktest(params.id);
+    const id = view.summary.backtest_id;
+    return { backtest_id: id, status: view.summary.status, rows: filterRows(query, await backtestsOf().equity(id)) };
   });
 
-  router.get('/backtests/:id', (ctx) => {
-    ctx.body = requireBacktest(backtestsOf(), ctx.params.id);
+  defineRoute(router, API_ROUTES.backtestTrades, async ({ params, query }) => {
+    const view = requireBacktest(params.id);
+    const id = view.summary.backtest_id;
+    return { backtest_id: id, status: view.summary.status, rows: filterRows(query, await backtestsOf().trades(id)) };
   });
 
-  router.get('/backtests/:id/equity', async (ctx) => {
-    const view = requireBacktest(backtestsOf(), ctx.params.id);
-    ctx.body = {
-      backtest_id: view.summary.backtest_id,
-      status: view.summary.status,
-      rows: filterRows(ctx, await backtestsOf().equity(view.summary.backtest_id)),
-    };
+  defineRoute(router, API_ROUTES.backtestDecisions, ({ params }) => {
+    const view = requireBacktest(params.id);
+    return { backtest_id: view.summary.backtest_id, status: view.summary.status, cells: view.cells };
   });
 
-  router.get('/backtests/:id/trades', async (ctx) => {
-    const view = requireBacktest(backtestsOf(), ctx.params.id);
-    ctx.body = {
-      backtest_id: view.summary.backtest_id,
-      status: view.summary.status,
-      rows: filterRows(ctx, await backtestsOf().trades(view.summary.backtest_id)),
-    };
+  defineRoute(router, API_ROUTES.cancelBacktest, ({ params }) => {
+    const summary = backtestsOf().cancel(requireBacktest(params.id).summary.backtest_id);
+    return { backtest_id: summary.backtest_id, status: summary.status };
   });
 
-  router.get('/backtests/:id/decisions', (ctx) => {
-    const view = requireBacktest(backtestsOf(), ctx.params.id);
-    ctx.body = { backtest_id: view.summary.backtest_id, status: view.summary.status, cells: view.cells };
-  });
-
-  router.post('/backtests/:id/cancel', (ctx) => {
-    const view = requireBacktest(backtestsOf(), ctx.params.id);
-    const summary = backtestsOf().cancel(view.summary.backtest_id);
-    ctx.status = 202;
-    ctx.body = { backtest_id: summary.backtest_id, status: summary.status };
-  });
-
-  router.post('/backtests/:id/resume', async (ctx) => {
-    const view = requireBacktest(backtestsOf(), ctx.params.id);
-    const summary = await backtestsOf().resume(view.summary.backtest_id);
-    ctx.status = 202;
-    ctx.body = { backtest_id: summary.backtest_id, status: summary.status };
+  defineRoute(router, API_ROUTES.resumeBacktest, async ({ params }) => {
+    const summary = await backtestsOf().resume(requireBacktest(params.id).summary.backtest_id);
+    return { backtest_id: summary.backtest_id, status: summary.status };
   });
 
   return router;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import { InspectQuerySchema, ValidationError, type InspectResponse } from '@tradingfloor/shared';
-import { describeZodError } from '../middleware/error-handler.js';
+import { API_ROUTES } from '@tradingfloor/shared';
+import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { requireRun } from './run-param.js';
 
@@ -9,11 +9,9 @@ export function inspectRoutes(deps: RouteDeps): Router {
   const router = new Router();
   const { manager } = deps;
 
-  router.get('/runs/:id/inspect', (ctx) => {
-    const run = requireRun(manager, ctx.params.id);
-    const query = InspectQuerySchema.safeParse(ctx.query);
-    if (!query.success) throw new ValidationError(describeZodError(query.error, 'query'));
-    const { after_seq, limit } = query.data;
+  defineRoute(router, API_ROUTES.runInspect, ({ params, query }) => {
+    const run = requireRun(manager, params.id);
+    const { after_seq, limit } = query;
     // A manager without inspection (or a run read from disk) has no actor and so no records.
     const page = manager.inspect?.(run.runId, { afterSeq: after_seq, limit }) ?? {
       session: null,
@@ -23,8 +21,7 @@ export function inspectRoutes(deps: RouteDeps): Router {
       total_seq: 0,
       first_seq: 1,
     };
-    const body: InspectResponse = { run_id: run.runId, ...page };
-    ctx.body = body;
+    return { run_id: run.runId, ...page };
   });
 
   return router;

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
-import type { MachineDefinition } from '@tradingfloor/shared';
+import { API_ROUTES, type MachineDefinition } from '@tradingfloor/shared';
 import { describeRunMachine } from '@tradingfloor/engine';
+import { defineRoute } from './define-route.js';
 
 /** `GET /machine`: the run statechart's definition (states, transitions, guards, invoked actors) for the inspector. */
 export function machineRoutes(): Router {
@@ -8,10 +9,7 @@ export function machineRoutes(): Router {
   // The definition is fixed for the life of the process: built once, on first request.
   let definition: MachineDefinition | undefined;
 
-  router.get('/machine', (ctx) => {
-    definition ??= describeRunMachine();
-    ctx.body = definition;
-  });
+  defineRoute(router, API_ROUTES.machine, () => (definition ??= describeRunMachine()));
 
   return router;
 }

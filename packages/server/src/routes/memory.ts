@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import { MemoryQuerySchema, ValidationError, type MemoryResponse, type RunLessonsResponse } from '@tradingfloor/shared';
-import { describeZodError } from '../middleware/error-handler.js';
+import { API_ROUTES } from '@tradingfloor/shared';
+import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { requireRun } from './run-param.js';
 
@@ -9,19 +9,12 @@ export function memoryRoutes(deps: RouteDeps): Router {
   const router = new Router();
   const { manager } = deps;
 
-  router.get('/memory', async (ctx) => {
-    const query = MemoryQuerySchema.safeParse(ctx.query);
-    if (!query.success) throw new ValidationError(describeZodError(query.error, 'query'));
-    const { ticker } = query.data;
-    const body: MemoryResponse = { ticker, lessons: (await manager.memory?.(ticker)) ?? [] };
-    ctx.body = body;
-  });
+  defineRoute(router, API_ROUTES.memory, async ({ query }) => ({ ticker: query.ticker, lessons: (await manager.memory?.(query.ticker)) ?? [] }));
 
-  router.get('/runs/:id/lessons', async (ctx) => {
-    const run = requireRun(manager, ctx.params.id);
+  defineRoute(router, API_ROUTES.runLessons, async ({ params }) => {
+    const run = requireRun(manager, params.id);
     const used = (await manager.runLessons?.(run.runId)) ?? { memory: run.config.memory, lessons: [] };
-    const body: RunLessonsResponse = { run_id: run.runId, ...used };
-    ctx.body = body;
+    return { run_id: run.runId, ...used };
   });
 
   return router;

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
-import { isActiveStatus, type ConcurrencyMetrics, type ProvidersResponse } from '@tradingfloor/shared';
+import { API_ROUTES, isActiveStatus } from '@tradingfloor/shared';
 import { computePhaseMetrics } from '../metrics/phase-metrics.js';
+import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
 
 /** Everything about the server rather than one run: providers, metrics, health. */
@@ -9,9 +10,9 @@ export function metaRoutes(deps: RouteDeps): Router {
   const { manager } = deps;
   const startedAt = deps.now();
 
-  router.get('/config/providers', async (ctx) => {
+  defineRoute(router, API_ROUTES.providers, async () => {
     const [providers, coverage, instruments] = await Promise.all([deps.providers(), manager.dataCoverage(), manager.instruments?.() ?? null]);
-    const body: ProvidersResponse = {
+    return {
       providers,
       ...(deps.dataVendors ? { data_vendors: deps.dataVendors() } : {}),
       data: {
@@ -23,29 +24,25 @@ export function metaRoutes(deps: RouteDeps): Router {
         ...(instruments ? { instruments } : {}),
       },
     };
-    ctx.body = body;
   });
 
-  router.get('/metrics/concurrency', (ctx) => {
-    const body: ConcurrencyMetrics = { layers: manager.limiterSnapshot() };
-    ctx.body = body;
-  });
+  defineRoute(router, API_ROUTES.concurrency, () => ({ layers: manager.limiterSnapshot() }));
 
-  router.get('/metrics/phases', (ctx) => {
+  defineRoute(router, API_ROUTES.phaseMetrics, () => {
     const samples =
       manager.phaseSamples?.() ?? manager.list().map((summary) => ({ status: summary.status, tree: manager.get(summary.run_id)?.tree ?? [] }));
-    ctx.body = computePhaseMetrics(samples);
+    return computePhaseMetrics(samples);
   });
 
-  router.get('/metrics', async (ctx) => {
+  defineRoute(router, API_ROUTES.metrics, async ({ ctx }) => {
     ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
+    return deps.metrics.registry.metrics();
   });
 
-  router.get('/healthz', (ctx) => {
+  defineRoute(router, API_ROUTES.healthz, () => {
     const runs = manager.list();
-    ctx.body = {
-      status: 'ok',
+    return {
+      status: 'ok' as const,
       uptime_s: Math.round((deps.now() - startedAt) / 1000),
       runs: runs.length,
       active_runs: runs.filter((r) => isActiveStatus(r.status)).length,

@@ -1,29 +1,9 @@
 import Router from '@koa/router';
-import {
-  isActiveStatus,
-  StartRunsBodySchema,
-  TooManyRunsError,
-  ValidationError,
-  type StartRunsBody,
-  type StartRunsResponse,
-} from '@tradingfloor/shared';
+import { API_ROUTES, isActiveStatus, TooManyRunsError, ValidationError, type StartRunsResponse } from '@tradingfloor/shared';
 import type { RunRequest } from '@tradingfloor/engine';
-import type { Context } from 'koa';
-import { describeZodError } from '../middleware/error-handler.js';
 import { buildRunRequests } from '../runs/build-run-requests.js';
+import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
-
-function parseStartBody(ctx: Context): StartRunsBody {
-  const body: unknown = ctx.request.body;
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ValidationError(
-      'send a JSON object or a form-encoded body (Content-Type application/json or application/x-www-form-urlencoded)',
-    );
-  }
-  const parsed = StartRunsBodySchema.safeParse(body);
-  if (!parsed.success) throw new ValidationError(describeZodError(parsed.error, 'body'));
-  return parsed.data;
-}
 
 /**
  * `POST /start-multi` (many symbols) and the legacy `POST /start-process` (one symbol). Both answer
@@ -40,7 +20,7 @@ export function startRoutes(deps: RouteDeps): Router {
     return result;
   };
 
-  const start = async (ctx: Context, requests: RunRequest[]) => {
+  const start = async (requests: RunRequest[]): Promise<StartRunsResponse> => {
     const launch = async () => {
       if (!config.enableMultiRun) {
         const active = manager.list().find((r) => isActiveStatus(r.status));
@@ -49,28 +29,20 @@ export function startRoutes(deps: RouteDeps): Router {
       return manager.start(requests);
     };
     const summaries = config.enableMultiRun ? await launch() : await serialised(launch);
-    const body: StartRunsResponse & { run_id?: string } = {
-      runs: summaries.map((s) => ({ run_id: s.run_id, ticker: s.ticker })),
-      count: summaries.length,
-    };
-    ctx.status = 202;
-    ctx.body = body;
-    return body;
+    return { runs: summaries.map((s) => ({ run_id: s.run_id, ticker: s.ticker })), count: summaries.length };
   };
 
-  router.post('/start-multi', async (ctx) => {
-    const body = parseStartBody(ctx);
-    await start(ctx, buildRunRequests(body, { maxTickers: config.maxTickersPerRequest, multiRun: config.enableMultiRun }));
-  });
+  defineRoute(router, API_ROUTES.startMulti, ({ body }) =>
+    start(buildRunRequests(body, { maxTickers: config.maxTickersPerRequest, multiRun: config.enableMultiRun })),
+  );
 
-  router.post('/start-process', async (ctx) => {
-    const body = parseStartBody(ctx);
+  defineRoute(router, API_ROUTES.startProcess, async ({ body }) => {
     const requests = buildRunRequests(body, { maxTickers: config.maxTickersPerRequest, multiRun: true });
     if (requests.length !== 1)
       throw new ValidationError(`/start-process starts one run: got ${requests.length} tickers; use /start-multi for several`);
-    const result = await start(ctx, requests);
+    const result = await start(requests);
     // Legacy clients read the single run's id at the top level.
-    result.run_id = result.runs[0]?.run_id;
+    return { ...result, run_id: result.runs[0]?.run_id };
   });
 
   return router;

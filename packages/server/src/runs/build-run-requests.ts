@@ -1,4 +1,4 @@
-import { checkTicker, listProblems, ValidationError, type Position, type RunOptionsInput, type StartRunsBody } from '@tradingfloor/shared';
+import { checkTicker, listProblems, RUN_OPTION_KEYS, ValidationError, type Position, type RunOptionsInput, type StartRunsBody } from '@tradingfloor/shared';
 import type { RunRequest } from '@tradingfloor/engine';
 
 /** Limits that apply to one start request. */
@@ -47,28 +47,15 @@ function checkCount(tickers: string[], limits: StartLimits): string[] {
   return tickers;
 }
 
-/** The run options shared by the batch, from the body's snake_case fields (seed names accepted). */
+/** The run options shared by the batch: every `RunOptionsSchema` field the body set (`analysis_date` accepted for `trade_date`). */
 function runOptionsOf(body: StartRunsBody): RunOptionsInput {
   if (body.analysis_date !== undefined && body.trade_date !== undefined && body.analysis_date !== body.trade_date) {
     throw new ValidationError(`analysis_date (${body.analysis_date}) and trade_date (${body.trade_date}) disagree: give one of them`);
   }
-  const options: RunOptionsInput = {};
-  const tradeDate = body.trade_date ?? body.analysis_date;
-  if (tradeDate !== undefined) options.trade_date = tradeDate;
-  if (body.analysts !== undefined) options.analysts = body.analysts;
-  if (body.max_debate_rounds !== undefined) options.max_debate_rounds = body.max_debate_rounds;
-  if (body.max_risk_discuss_rounds !== undefined) options.max_risk_discuss_rounds = body.max_risk_discuss_rounds;
-  if (body.llm_provider !== undefined) options.llm_provider = body.llm_provider;
-  if (body.quick_think_llm !== undefined) options.quick_think_llm = body.quick_think_llm;
-  if (body.deep_think_llm !== undefined) options.deep_think_llm = body.deep_think_llm;
-  if (body.offline_latency_ms !== undefined) options.offline_latency_ms = body.offline_latency_ms;
-  if (body.sequential_analysts !== undefined) options.sequential_analysts = body.sequential_analysts;
-  if (body.cost_per_trade !== undefined) options.cost_per_trade = body.cost_per_trade;
-  if (body.data_vendors !== undefined) options.data_vendors = body.data_vendors;
-  if (body.memory !== undefined) options.memory = body.memory;
-  if (body.memory_horizon !== undefined) options.memory_horizon = body.memory_horizon;
-  if (body.cassette !== undefined) options.cassette = body.cassette;
-  return options;
+  const options: Record<string, unknown> = {};
+  for (const key of RUN_OPTION_KEYS) if (body[key] !== undefined) options[key] = body[key];
+  if (body.analysis_date !== undefined) options.trade_date = body.analysis_date;
+  return options as RunOptionsInput;
 }
 
 /** Positions keyed by symbol, re-keyed by normalised ticker; a symbol not in the request is an error. */

@@ -25,7 +25,7 @@ function parseClientMessage(data: RawData, isBinary: boolean): { ok: true; messa
   if (!parsed.success) {
     const action =
       typeof json === 'object' && json !== null && 'action' in json ? JSON.stringify((json as { action: unknown }).action) : 'none';
-    return { ok: false, reason: `unknown action ${action}: expected {"action": "resync" | "log_dump" | "inspect_dump" | "ping"}` };
+    return { ok: false, reason: `unknown action ${action}: expected {"action": "resync" | "log_dump" | "inspect_dump" | "inspect_start" | "inspect_stop" | "ping"}` };
   }
   return { ok: true, message: parsed.data };
 }
@@ -52,7 +52,18 @@ export function handleClientFrame(target: HandlerTarget, data: RawData, isBinary
       return;
     case 'inspect_dump':
       if (stream?.inspectors.has(client)) client.send(stream.inspectSnapshot());
-      else client.send({ type: 'error', message: 'inspect_dump needs a focused connection opened with inspect=1 (/ws?run_id=...&inspect=1)' });
+      else
+        client.send({
+          type: 'error',
+          message: 'inspect_dump needs a focused connection opened with inspect=1 (/ws?run_id=...&inspect=1) or after inspect_start',
+        });
+      return;
+    case 'inspect_start':
+      if (stream) client.send(stream.startInspecting(client));
+      else client.send({ type: 'error', message: 'inspect_start needs a focused connection (/ws?run_id=...)' });
+      return;
+    case 'inspect_stop':
+      stream?.inspectors.delete(client);
       return;
     case 'log_dump':
       if (stream && !takeSnapshotToken(client, 'log_dump')) return;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { RunIdSchema, type Decision } from '@tradingfloor/shared';
+import { RunIdSchema, WS_CLOSE_CODES, type Decision } from '@tradingfloor/shared';
 import type { BacktestManagerApi, RunEvent, RunManagerApi } from '@tradingfloor/engine';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isAllowedHost, isAllowedOrigin } from '../security/origin.js';
@@ -35,10 +35,6 @@ export interface WsHubOptions {
   onSlowClient?: (mode: ClientMode) => void;
 }
 
-/** Close codes sent to focused clients whose run cannot be followed. */
-const CLOSE_RUN_NOT_FOUND = 4404;
-const CLOSE_BAD_REQUEST = 4400;
-const CLOSE_RUN_REMOVED = 4410;
 
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 
@@ -146,14 +142,14 @@ export class WsHub {
     const parsed = RunIdSchema.safeParse(runId);
     if (!parsed.success) {
       ws.send(JSON.stringify({ type: 'error', message: parsed.error.issues[0]?.message ?? 'invalid run_id' }));
-      ws.close(CLOSE_BAD_REQUEST, 'invalid run_id');
+      ws.close(WS_CLOSE_CODES.invalidRunId, 'invalid run_id');
       return;
     }
     const stream = this.streamFor(runId);
     if (stream === undefined) {
       // Nothing is kept for a run that does not exist: the connection is answered, closed and forgotten.
       ws.send(JSON.stringify({ type: 'error', message: 'Run not found' }));
-      ws.close(CLOSE_RUN_NOT_FOUND, 'Run not found');
+      ws.close(WS_CLOSE_CODES.runNotFound, 'Run not found');
       return;
     }
     const client = this.track(ws, { kind: 'focused', runId });
@@ -215,6 +211,11 @@ export class WsHub {
           this.aggregate.markChanged(event.run_id);
           return;
         case 'changed':
+          this.aggregate.markChanged(event.run_id);
+          // Not yet `event.tree_changes`: fed with them, the SPA's run view stalled mid-run in the browser
+          // (tests/e2e/inspector.test.ts) although every Node-side check passed; the stream diffs until that is understood.
+          this.streams.get(event.run_id)?.onChanged();
+          return;
         case 'finished':
           this.aggregate.markChanged(event.run_id);
           this.streams.get(event.run_id)?.onChanged();
@@ -241,7 +242,7 @@ export class WsHub {
     stream.dispose();
     for (const client of stream.subscribers) {
       client.send({ type: 'error', message: 'Run removed' });
-      client.ws.close(CLOSE_RUN_REMOVED, 'Run removed');
+      client.ws.close(WS_CLOSE_CODES.runRemoved, 'Run removed');
     }
     stream.subscribers.clear();
   }

@@ -1,5 +1,9 @@
 import {
+  diffContents,
+  diffTree,
   isTerminalStatus,
+  mergeTreeChanges,
+  type ChangedNode,
   type Decision,
   type ExecutionTree,
   type InspectionRecord,
@@ -8,7 +12,7 @@ import {
   type ServerMessage,
   type ServerMessageOf,
 } from '@tradingfloor/shared';
-import { diffContents, diffTree, type RunManagerApi } from '@tradingfloor/engine';
+import type { RunManagerApi } from '@tradingfloor/engine';
 import type { HubClient } from './hub-client.js';
 
 /** What a patch stream reads from the engine. */
@@ -27,6 +31,9 @@ export interface PatchStreamOptions {
 }
 
 type Snapshot = Omit<ServerMessageOf<'init_run'>, 'type'>;
+
+/** Carried tree changes kept until a flush at most; beyond that the flush diffs the tree instead. */
+const MAX_CARRIED_CHANGES = 1000;
 
 /** Inspection records kept back for a dump at most (the engine's ring holds up to this many too). */
 const INSPECT_DUMP_LIMIT = 1000;
@@ -59,13 +66,20 @@ export class RunPatchStream {
   private ticker: string;
   private status: RunStatus;
   private progress: number;
+  /** The tree as last sent. The engine never mutates a tree (see `RunView.tree`), so it is held, not copied. */
   private tree: ExecutionTree;
+  /**
+   * The tree changes the engine reported since the last flush (`changed` events carry them), so a flush sends
+   * them instead of diffing the tree again; null when a change came without them: the flush diffs then.
+   */
+  private treeChanges: ChangedNode[] | null = [];
   private contents: Record<string, string>;
   /** Highest log entry seq already sent (or skipped while nobody listened). */
   private sentLogSeq: number;
   private pendingLogs: LogEntry[] = [];
   private terminalSent = false;
-  private decisionHtml: string | null = null;
+  /** The decision the terminal update announced; its HTML is rendered only when a message carries it. */
+  private terminalDecision: Decision | null = null;
   /** `data_sources` as last sent (JSON), so a vendor serving a new data kind rides on the next status patch. */
   private dataSourcesJson = '';
   private dirty = false;
@@ -87,7 +101,7 @@ export class RunPatchStream {
     this.ticker = view.summary.ticker;
     this.status = view.summary.status;
     this.progress = view.summary.overall_progress;
-    this.tree = structuredClone(view.tree);
+    this.tree = view.tree;
     this.contents = { ...view.contents };
     this.dataSourcesJson = JSON.stringify(view.dataSources ?? {});
     this.sentLogSeq = source.logs(runId)?.last_seq ?? 0;
@@ -95,8 +109,16 @@ export class RunPatchStream {
     if (isTerminalStatus(this.status)) this.markTerminalSent(view.decision);
   }
 
-  /** The run's status, tree or contents changed. */
-  onChanged(): void {
+  /**
+   * The run's status, tree or contents changed. `treeChanges`: the tree's changes since the previous call, as
+   * the engine computed them; without them the next flush diffs the whole tree.
+   */
+  onChanged(treeChanges?: readonly ChangedNode[]): void {
+    if (treeChanges === undefined || this.treeChanges === null || this.treeChanges.length + treeChanges.length > MAX_CARRIED_CHANGES) {
+      this.treeChanges = null;
+    } else {
+      this.treeChanges.push(...treeChanges);
+    }
     this.dirty = true;
     if (this.subscribers.size > 0) this.schedule();
   }
@@ -145,6 +167,17 @@ export class RunPatchStream {
     this.inspectors.delete(client);
   }
 
+  /**
+   * `inspect_start` on an open focused connection: the client follows the inspection stream from now on; the
+   * answer (an `inspect_snapshot_run`) gives it the records so far and the stream's current seq.
+   */
+  startInspecting(client: HubClient): ServerMessageOf<'inspect_snapshot_run'> {
+    // Pending records go out first, to those already inspecting; the snapshot then covers them.
+    const snapshot = this.inspectSnapshot();
+    if (this.subscribers.has(client)) this.inspectors.add(client);
+    return snapshot;
+  }
+
   /** Answer to `inspect_dump`: the records of the current session buffered so far; bumps no seq. */
   inspectSnapshot(): ServerMessageOf<'inspect_snapshot_run'> {
     if (this.pendingRecords.length > 0) this.flush();
@@ -168,7 +201,7 @@ export class RunPatchStream {
       log_seq: this.logSeq,
       error: view?.error ?? null,
       final_decision: view?.decision ?? null,
-      decision_html: this.decisionHtml,
+      decision_html: this.decisionHtml(),
       ...(current?.dataSources ? { data_sources: current.dataSources } : {}),
     };
   }
@@ -187,11 +220,12 @@ export class RunPatchStream {
     const view = this.source.get(this.runId);
     if (view === undefined) return;
     const { status, overall_progress } = view.summary;
-    const changed = diffTree(this.tree, view.tree);
+    const changed = this.treeChanges === null ? diffTree(this.tree, view.tree) : mergeTreeChanges(this.treeChanges);
+    this.treeChanges = [];
     const sourcesJson = JSON.stringify(view.dataSources ?? {});
     const sourcesChanged = sourcesJson !== this.dataSourcesJson;
     if (changed.length > 0 || status !== this.status || overall_progress !== this.progress || sourcesChanged) {
-      this.tree = structuredClone(view.tree);
+      this.tree = view.tree;
       this.status = status;
       this.progress = overall_progress;
       this.dataSourcesJson = sourcesJson;
@@ -234,7 +268,7 @@ export class RunPatchStream {
         seq: ++this.seq,
         error: view.error,
         final_decision: view.decision,
-        decision_html: this.decisionHtml,
+        decision_html: this.decisionHtml(),
       });
     }
   }
@@ -254,7 +288,12 @@ export class RunPatchStream {
 
   private markTerminalSent(decision: Decision | null): void {
     this.terminalSent = true;
-    this.decisionHtml = decision === null ? null : this.options.renderDecision(decision);
+    this.terminalDecision = decision;
+  }
+
+  /** `decision_html` of the terminal update and later snapshots; null before the run ended or without a decision. */
+  private decisionHtml(): string | null {
+    return this.terminalDecision === null ? null : this.options.renderDecision(this.terminalDecision);
   }
 
   private schedule(): void {

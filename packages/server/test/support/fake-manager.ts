@@ -1,4 +1,5 @@
 import {
+  diffTree,
   type ChartData,
   ConflictError,
   EMPTY_USAGE,
@@ -146,8 +147,15 @@ export class FakeRunManager implements RunManagerApi {
     return summary;
   }
 
-  /** Replaces the run's view immutably (like the engine: a new tree object per change) and emits `changed`. */
-  update(runId: string, change: { status?: RunStatus; progress?: number; node?: { id: string; status: TreeNode['status'] } }): void {
+  /**
+   * Replaces the run's view immutably (like the engine: a new tree object per change) and emits `changed`;
+   * with `carry` the event carries the tree's changes, as the real RunManager's do.
+   */
+  update(
+    runId: string,
+    change: { status?: RunStatus; progress?: number; node?: { id: string; status: TreeNode['status'] } },
+    options: { carry?: boolean } = {},
+  ): void {
     const run = this.must(runId);
     const summary = { ...run.view.summary, updated_at: ++this.clock };
     if (change.status) summary.status = change.status;
@@ -163,8 +171,9 @@ export class FakeRunManager implements RunManagerApi {
         );
       tree = patch(tree);
     }
+    const before = run.view.tree;
     run.view = { ...run.view, summary, tree };
-    this.emit({ type: 'changed', run_id: runId, summary });
+    this.emit({ type: 'changed', run_id: runId, summary, ...(options.carry ? { tree_changes: diffTree(before, tree) } : {}) });
   }
 
   setContent(runId: string, nodeId: string, text: string): void {
@@ -269,7 +278,7 @@ export class FakeRunManager implements RunManagerApi {
   async chart(runId: string): Promise<ChartData> {
     const run = this.must(runId);
     const bar = { date: '2024-12-31', open: 10, high: 11, low: 9, close: 10.5, volume: 1000 };
-    return { ticker: run.summary.ticker, trade_date: run.summary.trade_date, data_label: 'fake data', bars: [bar], indicators: { rsi: [{ date: bar.date, value: 55 }] } };
+    return { ticker: run.view.summary.ticker, trade_date: run.view.summary.trade_date, data_label: 'fake data', bars: [bar], indicators: { rsi: [{ date: bar.date, value: 55 }] } };
   }
 
   private must(runId: string): FakeRun {

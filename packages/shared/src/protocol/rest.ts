@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { AnalystKindSchema } from '../schemas/roles.js';
-import { PositionSchema } from '../schemas/position.js';
+import { PositionSchema, type Position } from '../schemas/position.js';
 import { ownRecord } from '../schemas/own-record.js';
-import { RunOptionsSchema } from '../schemas/run-config.js';
+import { RunOptionsSchema, type RunOptions } from '../schemas/run-config.js';
 import { LogEntrySchema, SeveritySchema } from '../schemas/log-entry.js';
 import { RunStatusSchema } from '../schemas/run-status.js';
 import { InspectionRecordSchema } from '../schemas/inspection.js';
@@ -27,40 +26,61 @@ const jsonString = (v: unknown) => {
 };
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
+/** The form coercion of one run option: a form sends strings, so lists come as CSV, booleans as "on" / "1". */
+function formCoercion(schema: z.ZodType): (v: unknown) => unknown {
+  let inner: z.ZodType = schema;
+  if (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+  if (inner instanceof z.ZodArray) return csvList;
+  if (inner instanceof z.ZodBoolean) return formBool;
+  // Objects (a cassette) come as a JSON string in form posts.
+  if (inner instanceof z.ZodObject) return jsonString;
+  return emptyToUndefined;
+}
+
+type RunOptionsShape = typeof RunOptionsSchema.shape;
+/** Every run option as a start-body field: optional, with its form coercion in front. */
+type RunOptionFields = { [K in keyof RunOptionsShape]: z.ZodPipe<z.ZodTransform<unknown, unknown>, z.ZodOptional<RunOptionsShape[K]>> };
+
 /**
- * Body of `POST /start-multi` (JSON or form-encoded) and, with one symbol, `POST /start-process`.
+ * The run options of a start body, derived from `RunOptionsSchema`: a new run option is accepted by
+ * `POST /start-multi` (JSON or form) without touching this file.
+ */
+const runOptionFields = Object.fromEntries(
+  Object.entries(RunOptionsSchema.shape).map(([key, schema]) => [key, z.preprocess(formCoercion(schema), schema.optional())]),
+) as unknown as RunOptionFields;
+
+/** Names of the run options (the keys of `RunOptionsSchema`), e.g. to copy them out of a parsed start body. */
+export const RUN_OPTION_KEYS = Object.keys(RunOptionsSchema.shape) as Array<keyof RunOptionsShape>;
+
+/**
+ * Body of `POST /start-multi` (JSON or form-encoded) and, with one symbol, `POST /start-process`: the run
+ * options of `RunOptionsSchema` (each with its form coercion) plus the symbols and positions.
  * `company_symbols` is a comma/space separated list (or an array); the run options use the seed's
  * snake_case names, with `analysis_date` accepted for `trade_date`. Unknown fields are refused.
  * Ticker validation happens after parsing, so that every bad ticker can be named at once.
  */
-export const StartRunsBodySchema = z
+const StartRunsBodyObject = z
   .object({
+    ...runOptionFields,
     company_symbols: z.union([z.string(), z.array(z.string())]).optional(),
     /** Legacy single-run field name (`/start-process`). */
     company_symbol: z.string().optional(),
     ticker: z.string().optional(),
     analysis_date: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.trade_date),
-    trade_date: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.trade_date),
-    analysts: z.preprocess(csvList, z.array(AnalystKindSchema).optional()),
-    max_debate_rounds: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.max_debate_rounds.optional()),
-    max_risk_discuss_rounds: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.max_risk_discuss_rounds.optional()),
-    llm_provider: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.llm_provider.optional()),
-    quick_think_llm: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.quick_think_llm),
-    deep_think_llm: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.deep_think_llm),
-    offline_latency_ms: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.offline_latency_ms.optional()),
-    sequential_analysts: z.preprocess(formBool, z.boolean().optional()),
-    cost_per_trade: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.cost_per_trade),
-    data_vendors: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.data_vendors),
-    /** Reflection memory on or off (default off); a form post may send "on" / "off" / "true" / "false". */
-    memory: z.preprocess(formBool, RunOptionsSchema.shape.memory.optional()),
-    memory_horizon: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.memory_horizon),
-    /** Record or replay the runs' model calls; a JSON string in form posts. */
-    cassette: z.preprocess(jsonString, RunOptionsSchema.shape.cassette),
     /** Positions keyed by symbol; a JSON string in form posts. */
     instrument_positions: z.preprocess(jsonString, ownRecord(PositionSchema).optional()),
   })
   .strict();
-export type StartRunsBody = z.output<typeof StartRunsBodySchema>;
+export type StartRunsBody = z.output<typeof StartRunsBodyObject>;
+
+/** What a JSON client (the SPA) posts to `/start-multi`: the symbols and any run option, by its `RunOptionsSchema` name. */
+export type StartRunsRequest = { company_symbols: string | string[]; instrument_positions?: Record<string, Position> } & Partial<RunOptions>;
+
+/**
+ * The start body schema, typed with the JSON client's input (`StartRunsRequest`; a form post sends strings,
+ * which the schema coerces) so a typed client derived from the route table posts exactly that.
+ */
+export const StartRunsBodySchema: z.ZodType<StartRunsBody, StartRunsRequest> = StartRunsBodyObject as unknown as z.ZodType<StartRunsBody, StartRunsRequest>;
 
 export const StartRunsResponseSchema = z.object({
   runs: z.array(z.object({ run_id: z.string(), ticker: z.string() })),

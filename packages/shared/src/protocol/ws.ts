@@ -13,6 +13,13 @@ export const ClientMessageSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('log_dump') }),
   /** Focused connections opened with `&inspect=1`: the inspection records streamed so far (`inspect_snapshot_run`). */
   z.object({ action: z.literal('inspect_dump') }),
+  /**
+   * Subscribes a focused connection to the inspection stream (as `&inspect=1` does at connect time), so the
+   * inspector shares the run's socket; answered with `inspect_snapshot_run` (the stream's current seq).
+   */
+  z.object({ action: z.literal('inspect_start') }),
+  /** Unsubscribes a focused connection from the inspection stream again. */
+  z.object({ action: z.literal('inspect_stop') }),
   z.object({ action: z.literal('ping') }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;

@@ -208,6 +208,7 @@ export type TradeRow = z.infer<typeof TradeRowSchema>;
 export const BacktestRowsQuerySchema = z
   .object({ series: z.string().min(1).max(50).optional(), ticker: z.string().min(1).max(20).optional() })
   .strict();
+export type BacktestRowsQuery = z.output<typeof BacktestRowsQuerySchema>;
 
 export const BacktestStartResponseSchema = z.object({ backtest_id: z.string(), status: BacktestStatusSchema });
 export const BacktestListResponseSchema = z.object({ backtests: z.array(BacktestSummarySchema) });

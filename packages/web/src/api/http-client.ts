@@ -1,40 +1,28 @@
 import {
-  ChartDataSchema,
-  ConcurrencyMetricsSchema,
+  API_ROUTES,
   ErrorBodySchema,
-  InspectResponseSchema,
-  MachineDefinitionSchema,
-  PhaseMetricsSchema,
-  ProvidersResponseSchema,
-  ResumeResponseSchema,
-  RunLessonsResponseSchema,
-  RunListResponseSchema,
-  StartRunsResponseSchema,
-  type RunLessonsResponse,
+  routePath,
+  type ApiRouteName,
+  type ApiRoutes,
   type ConcurrencyMetrics,
   type InspectResponse,
   type MachineDefinition,
   type PhaseMetrics,
   type ProvidersResponse,
   type ResumeResponse,
+  type RunLessonsResponse,
+  type RouteInput,
+  type RouteResponse,
+  type RouteSpec,
   type RunSummary,
+  type StartRunsRequest,
   type StartRunsResponse,
 } from '@tradingfloor/shared';
 import { ApiError } from './api-error.js';
 import type { ChartData } from './chart-data.js';
 
-/** The JSON body the SPA posts to `/start-multi` (the server's `StartRunsBodySchema` accepts it). */
-export interface StartRunsRequest {
-  company_symbols: string;
-  trade_date?: string;
-  analysts: string[];
-  max_debate_rounds: number;
-  max_risk_discuss_rounds: number;
-  llm_provider: string;
-  quick_think_llm?: string;
-  deep_think_llm?: string;
-  offline_latency_ms?: number;
-}
+/** The JSON body the SPA posts to `/start-multi`: the symbols and run options (derived from the shared `RunOptionsSchema`). */
+export type { StartRunsRequest };
 
 /** Where the client sends requests and how it authenticates. */
 export interface HttpClientOptions {
@@ -43,11 +31,6 @@ export interface HttpClientOptions {
   /** API token for servers bound beyond localhost; sent as a bearer token. */
   token?: string | null;
   fetch?: typeof fetch;
-}
-
-/** Schema-like thing with a zod `safeParse`, so the client can check any shared response body. */
-interface Parser<T> {
-  safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } };
 }
 
 /** The REST API of the TradingFloor server, with every response checked against the shared schemas. */
@@ -63,54 +46,67 @@ export class HttpClient {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
+  /**
+   * Calls one route of the shared `API_ROUTES` table: the path, method and body come from the table, and the
+   * answer is checked against the route's response schema. Every typed method below is this call.
+   */
+  call<K extends ApiRouteName>(name: K, input: RouteInput<ApiRoutes[K]> = {} as RouteInput<ApiRoutes[K]>): Promise<RouteResponse<ApiRoutes[K]>> {
+    const route: ApiRoutes[ApiRouteName] = API_ROUTES[name];
+    const params = (input.params ?? {}) as Record<string, string>;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(input.query ?? {})) if (value !== undefined) query.set(key, String(value));
+    const search = query.toString();
+    const path = `${routePath(route, params)}${search ? `?${search}` : ''}`;
+    return this.request(route.method, path, route.response, input.body) as Promise<RouteResponse<ApiRoutes[K]>>;
+  }
+
   /** `GET /runs`: every run the server knows, including finished ones from history. */
   async listRuns(): Promise<RunSummary[]> {
-    return (await this.request('GET', '/runs', RunListResponseSchema)).runs;
+    return (await this.call('listRuns')).runs;
   }
 
   /** `POST /start-multi`; a 400 or 429 becomes an `ApiError` carrying the server's reason. */
   startRuns(body: StartRunsRequest): Promise<StartRunsResponse> {
-    return this.request('POST', '/start-multi', StartRunsResponseSchema, body);
+    return this.call('startMulti', { body });
   }
 
   /** `POST /runs/:id/cancel` (202; 409 once the run has finished). */
   async cancelRun(runId: string): Promise<void> {
-    await this.request('POST', `/runs/${encodeURIComponent(runId)}/cancel`, null);
+    await this.call('cancelRun', { params: { id: runId } });
   }
 
   /** `POST /runs/:id/resume` (202); 409 when the run is not interrupted, 429 when no run slot is free. */
   resumeRun(runId: string): Promise<ResumeResponse> {
-    return this.request('POST', `/runs/${encodeURIComponent(runId)}/resume`, ResumeResponseSchema);
+    return this.call('resumeRun', { params: { id: runId }, body: {} });
   }
 
   /** `GET /machine`: the run statechart's definition, for the inspector's diagram. */
   machine(): Promise<MachineDefinition> {
-    return this.request('GET', '/machine', MachineDefinitionSchema);
+    return this.call('machine');
   }
 
   /** `GET /runs/:id/inspect`: the run actor's inspection records after `afterSeq` (of the current session). */
   inspect(runId: string, afterSeq = 0, limit = 1000): Promise<InspectResponse> {
-    const query = `after_seq=${afterSeq}&limit=${limit}`;
-    return this.request('GET', `/runs/${encodeURIComponent(runId)}/inspect?${query}`, InspectResponseSchema);
+    return this.call('runInspect', { params: { id: runId }, query: { after_seq: afterSeq, limit } });
   }
 
   /** `GET /config/providers`: providers, their models and the market data coverage. */
   providers(): Promise<ProvidersResponse> {
-    return this.request('GET', '/config/providers', ProvidersResponseSchema);
+    return this.call('providers');
   }
 
   concurrency(): Promise<ConcurrencyMetrics> {
-    return this.request('GET', '/metrics/concurrency', ConcurrencyMetricsSchema);
+    return this.call('concurrency');
   }
 
   phaseMetrics(): Promise<PhaseMetrics> {
-    return this.request('GET', '/metrics/phases', PhaseMetricsSchema);
+    return this.call('phaseMetrics');
   }
 
   /** `GET /runs/:id/chart`; null when the server has no chart for the run (404). */
   async chart(runId: string): Promise<ChartData | null> {
     try {
-      return await this.request('GET', `/runs/${encodeURIComponent(runId)}/chart`, ChartDataSchema);
+      return await this.call('runChart', { params: { id: runId } });
     } catch (err) {
       if (err instanceof ApiError && err.isNotFound) return null;
       throw err;
@@ -120,7 +116,7 @@ export class HttpClient {
   /** `GET /runs/:id/lessons`: the reflection-memory lessons the run's managers were shown; null when the server has none (404). */
   async runLessons(runId: string): Promise<RunLessonsResponse | null> {
     try {
-      return await this.request('GET', `/runs/${encodeURIComponent(runId)}/lessons`, RunLessonsResponseSchema);
+      return await this.call('runLessons', { params: { id: runId } });
     } catch (err) {
       if (err instanceof ApiError && err.isNotFound) return null;
       throw err;
@@ -133,9 +129,7 @@ export class HttpClient {
     return `${this.base}/runs/${encodeURIComponent(runId)}/logs/download${token}`;
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, schema: Parser<T>, body?: unknown): Promise<T>;
-  private async request(method: 'GET' | 'POST', path: string, schema: null, body?: unknown): Promise<unknown>;
-  private async request<T>(method: 'GET' | 'POST', path: string, schema: Parser<T> | null, body?: unknown): Promise<unknown> {
+  private async request(method: 'GET' | 'POST', path: string, schema: RouteSpec['response'], body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -158,7 +152,6 @@ export class HttpClient {
       const parsed = ErrorBodySchema.safeParse(json);
       throw new ApiError(res.status, parsed.success ? parsed.data.error : `${method} ${path} failed with HTTP ${res.status}`);
     }
-    if (schema === null) return json;
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ApiError(res.status, `${method} ${path}: unexpected response (${parsed.error.message})`);
     return parsed.data;

@@ -1,4 +1,4 @@
-import { ServerMessageSchema, type ClientMessage, type ServerMessage } from '@tradingfloor/shared';
+import { isFinalCloseCode, ServerMessageSchema, WS_CLOSE_REASONS, type ClientMessage, type ServerMessage } from '@tradingfloor/shared';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
 /** The part of the browser WebSocket the client uses; `ws`'s client fits too, which tests rely on. */
@@ -26,21 +26,12 @@ export interface SocketStatus {
   retryAt: number | null;
   /** Failed attempts since the last successful open. */
   attempt: number;
-  /** When `closed` because the server refused the socket for good: its close code (see `FINAL_CLOSE_CODES`). */
+  /** When `closed` because the server refused the socket for good: its close code (see the shared `WS_CLOSE_CODES`). */
   closeCode?: number;
   /** The reason that came with `closeCode`, in plain words. */
   closeReason?: string;
 }
 
-/**
- * Close codes after which reconnecting cannot help: the server refused this socket for good
- * (4400 invalid run_id, 4404 run not found, 4410 run removed).
- */
-const FINAL_CLOSE_CODES: ReadonlyMap<number, string> = new Map([
-  [4400, 'Invalid run id'],
-  [4404, 'Run not found'],
-  [4410, 'Run removed'],
-]);
 
 export interface SocketClientOptions {
   url: string;
@@ -159,9 +150,9 @@ export class SocketClient {
       this.detach(ws);
       this.ws = null;
       const { code, reason } = closeInfo(ev);
-      const final = code === undefined ? undefined : FINAL_CLOSE_CODES.get(code);
-      if (code !== undefined && final !== undefined) {
-        this.setStatus({ state: 'closed', retryAt: null, attempt: 0, closeCode: code, closeReason: reason || final });
+      // Reconnecting cannot help after a final close code: the server refused this socket for good.
+      if (code !== undefined && isFinalCloseCode(code)) {
+        this.setStatus({ state: 'closed', retryAt: null, attempt: 0, closeCode: code, closeReason: reason || WS_CLOSE_REASONS[code] });
         return;
       }
       // A socket that opened and then dropped starts the backoff over; one that never opened backs off further.

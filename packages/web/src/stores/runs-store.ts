@@ -1,4 +1,4 @@
-import { isActiveStatus, parseRunId, type RunStatus, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
+import { isActiveStatus, placeholderSummary, reduceAggregate, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../api/api-error.js';
@@ -13,24 +13,6 @@ const AUTO_TAB_MAX = 3;
 export const HISTORY_TAB = '#history';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** A placeholder summary for a run known only by id (from an aggregate update), until `/runs` fills it in. */
-function placeholderSummary(runId: string, fields: { ticker: string; status: RunStatus; overall_progress: number }): RunSummary {
-  const parsed = parseRunId(runId);
-  const created = parsed.ok ? parsed.value.started.getTime() : Date.now();
-  return {
-    run_id: runId,
-    trade_date: '',
-    created_at: created,
-    updated_at: Date.now(),
-    current_phase: null,
-    provider: '',
-    error: null,
-    action: null,
-    results_path: '',
-    ...fields,
-  };
-}
 
 /**
  * Every run the server knows (live from the aggregate stream, filled in from `GET /runs`), and the REST actions
@@ -111,28 +93,13 @@ export const useRunsStore = defineStore('runs', () => {
     return queued;
   }
 
-  /** Applies an aggregate-stream message (`init_all`, `status_update_aggregate`); other types are ignored. */
+  /** Applies an aggregate-stream message (`init_all`, `status_update_aggregate`, see the shared `reduceAggregate`); other types are ignored. */
   function applyAggregate(msg: ServerMessage): void {
-    if (msg.type === 'init_all') {
-      const next: Record<string, RunSummary> = {};
-      for (const r of msg.runs) next[r.run_id] = r;
-      runs.value = next;
-      loaded.value = true;
-      return;
-    }
-    if (msg.type !== 'status_update_aggregate') return;
-    let needsRefresh = false;
-    // One new map for the whole message: hundreds of runs change at once on a busy board.
-    const next = { ...runs.value };
-    for (const [runId, fields] of Object.entries(msg.runs)) {
-      const known = next[runId];
-      if (!known) needsRefresh = true;
-      // A run that just finished gains an action or an error message only `/runs` has.
-      else if (known.status !== fields.status && !isActiveStatus(fields.status)) needsRefresh = true;
-      next[runId] = known ? { ...known, ...fields, updated_at: Date.now() } : placeholderSummary(runId, fields);
-    }
-    runs.value = next;
-    if (needsRefresh) void refresh();
+    const step = reduceAggregate(runs.value, msg, Date.now());
+    if (!step.applied) return;
+    runs.value = step.runs;
+    if (msg.type === 'init_all') loaded.value = true;
+    if (step.needsRefresh) void refresh();
   }
 
   /** Updates a run from its focused stream, which may be ahead of the aggregate one. */
@@ -150,7 +117,7 @@ export const useRunsStore = defineStore('runs', () => {
       // A few runs get tabs at once; a bigger batch is watched on the board, where a user opens what matters.
       const openTabs = res.runs.length <= AUTO_TAB_MAX;
       for (const { run_id, ticker } of res.runs) {
-        if (!runs.value[run_id]) upsert(placeholderSummary(run_id, { ticker, status: 'pending', overall_progress: 0 }));
+        if (!runs.value[run_id]) upsert(placeholderSummary(run_id, { ticker, status: 'pending', overall_progress: 0 }, Date.now()));
         if (openTabs) prefs.openRun(run_id);
       }
       const first = res.runs[0];

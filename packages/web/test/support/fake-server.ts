@@ -82,6 +82,10 @@ export async function startFakeServer(routes: Record<string, Route> = {}) {
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
     requests,
+    /** WebSocket clients connected now. */
+    connections(): number {
+      return wss.clients.size;
+    },
     /** The next WebSocket client to connect. */
     nextPeer(): Promise<Peer> {
       const queued = peers.shift();

@@ -1,4 +1,4 @@
-import type { ContentPatch } from '@tradingfloor/shared';
+import type { ContentPatch } from './ws.js';
 
 /**
  * The content patches that turn `prev` into `next` (node id → text): `append` when the new text extends the

@@ -1,4 +1,5 @@
-import type { ChangedNode, ExecutionTree, TreeNode } from '@tradingfloor/shared';
+import type { ExecutionTree, TreeNode } from '../schemas/tree.js';
+import type { ChangedNode } from './ws.js';
 
 const FIELDS = ['name', 'node_type', 'status', 'started_at', 'ended_at', 'duration_ms', 'error'] as const;
 
@@ -21,6 +22,8 @@ export function diffTree(prev: ExecutionTree, next: ExecutionTree): ChangedNode[
   const walk = (nodes: TreeNode[], parentId: string | null) => {
     nodes.forEach((node, i) => {
       const old = before.get(node.id);
+      // The same object is the same subtree: derived trees share unchanged nodes, so most of a tree is skipped here.
+      if (old === node) return;
       if (old === undefined) {
         changed.push({ ...node, parent_id: parentId, index: i });
         return; // its children came with it

@@ -1,0 +1,60 @@
+import type Router from '@koa/router';
+import { ValidationError, type RouteBody, type RouteParams, type RouteQuery, type RouteResponse, type RouteSpec } from '@tradingfloor/shared';
+import type { Context } from 'koa';
+import { describeZodError } from '../middleware/error-handler.js';
+
+/**
+ * What a handler gets: the route's params, query and body, each parsed with the route table's schema when
+ * first read (a bad one throws `ValidationError`, 400), so a handler decides the order of its checks.
+ */
+export interface RouteInput<R extends RouteSpec> {
+  readonly params: RouteParams<R>;
+  readonly query: RouteQuery<R>;
+  readonly body: RouteBody<R>;
+  readonly ctx: Context;
+}
+
+function parseWith(schema: RouteSpec['query'], value: unknown, describe: (error: import('zod').ZodError) => string): unknown {
+  if (schema === undefined) return {};
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ValidationError(describe(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Registers a handler for one route of the shared `API_ROUTES` table on `router`: its method and path come
+ * from the table, its input is parsed with the table's schemas, and what it returns is sent with the table's
+ * success status. The return type is the route's response schema, so handler and table cannot drift apart.
+ */
+export function defineRoute<R extends RouteSpec>(
+  router: Router,
+  route: R,
+  handler: (input: RouteInput<R>) => RouteResponse<R> | Promise<RouteResponse<R>>,
+): void {
+  const method = route.method === 'GET' ? 'get' : 'post';
+  router[method](route.path, async (ctx) => {
+    const input = {
+      ctx,
+      get params() {
+        // A bad path parameter (a malformed run id) is named by its own message, as before the table existed.
+        return parseWith(route.params, ctx.params, (e) => e.issues[0]?.message ?? 'invalid path parameter');
+      },
+      get query() {
+        return parseWith(route.query, ctx.query, (e) => describeZodError(e, 'query'));
+      },
+      get body() {
+        if (route.body === undefined) return undefined;
+        const body: unknown = ctx.request.body;
+        if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+          throw new ValidationError(
+            'send a JSON object or a form-encoded body (Content-Type application/json or application/x-www-form-urlencoded)',
+          );
+        }
+        return parseWith(route.body, body, (e) => describeZodError(e, 'body'));
+      },
+    } as RouteInput<R>;
+    const result = await handler(input);
+    ctx.status = route.status;
+    ctx.body = result;
+  });
+}

@@ -1,0 +1,285 @@
+import { z } from 'zod';
+import { DecisionSchema } from '../schemas/decision.js';
+import { RunIdSchema } from '../schemas/run-id.js';
+import { BacktestIdSchema } from '../schemas/run-config.js';
+import { RunStatusSchema } from '../schemas/run-status.js';
+import { RunSummarySchema } from '../schemas/run-summary.js';
+import { ExecutionTreeSchema } from '../schemas/tree.js';
+import {
+  ChartDataSchema,
+  ConcurrencyMetricsSchema,
+  InspectQuerySchema,
+  InspectResponseSchema,
+  LogsQuerySchema,
+  LogsResponseSchema,
+  MachineDefinitionSchema,
+  PhaseMetricsSchema,
+  ProvidersResponseSchema,
+  ResumeResponseSchema,
+  StartRunsBodySchema,
+  StartRunsResponseSchema,
+} from './rest.js';
+import { RunListQuerySchema, RunListResponseSchema, RunPageResponseSchema } from './run-query.js';
+import {
+  BacktestCellSchema,
+  BacktestListResponseSchema,
+  BacktestRequestSchema,
+  BacktestRowsQuerySchema,
+  BacktestStartResponseSchema,
+  BacktestStatusSchema,
+  BacktestViewSchema,
+  EquityRowSchema,
+  TradeRowSchema,
+} from '../schemas/backtest.js';
+import { MemoryQuerySchema, MemoryResponseSchema, ResumeBodySchema, RunLessonsResponseSchema } from './rest.js';
+
+/** The path parameter of every `/backtests/:id/…` route: a valid backtest id. */
+export const BacktestIdParamsSchema = z.object({ id: BacktestIdSchema });
+const backtestRows = <T extends z.ZodType>(row: T) => z.object({ backtest_id: z.string(), status: BacktestStatusSchema, rows: z.array(row) });
+
+/** The path parameter of every `/runs/:id/…` route: a valid run id. */
+export const RunIdParamsSchema = z.object({ id: RunIdSchema });
+
+/** `GET /runs/:id/tree`: the run's execution tree and the text of every report / messages node. */
+export const RunTreeResponseSchema = z.object({
+  run_id: z.string(),
+  ticker: z.string(),
+  status: RunStatusSchema,
+  overall_progress: z.number(),
+  execution_tree: ExecutionTreeSchema,
+  contents: z.record(z.string(), z.string()),
+  /** Which market data vendor served each data kind (live runs only). */
+  data_sources: z.record(z.string(), z.string()).optional(),
+});
+export type RunTreeResponse = z.infer<typeof RunTreeResponseSchema>;
+
+/** `GET /runs/:id/decision`: the structured decision and its sanitized HTML. */
+export const RunDecisionResponseSchema = z.object({
+  run_id: z.string(),
+  ticker: z.string(),
+  status: RunStatusSchema,
+  decision: DecisionSchema,
+  decision_html: z.string(),
+});
+export type RunDecisionResponse = z.infer<typeof RunDecisionResponseSchema>;
+
+/** `POST /runs/:id/cancel` (202): the run's status right after the cancel. */
+export const CancelResponseSchema = z.object({ run_id: z.string(), status: RunStatusSchema });
+export type CancelResponse = z.infer<typeof CancelResponseSchema>;
+
+/** `POST /start-process` (202): as `/start-multi`, plus the one run's id at the top level for legacy clients. */
+export const StartProcessResponseSchema = StartRunsResponseSchema.extend({ run_id: z.string().optional() });
+
+/** `GET /healthz`: liveness and a count of runs. */
+export const HealthResponseSchema = z.object({
+  status: z.literal('ok'),
+  uptime_s: z.number().int(),
+  runs: z.number().int(),
+  active_runs: z.number().int(),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/** `GET /runs/:id/logs/download`: the same filters as `/logs`, but every severity and no page limit by default. */
+export const LogsDownloadQuerySchema = z.preprocess((query) => {
+  if (typeof query !== 'object' || query === null) return query;
+  const { limit: _limit, ...rest } = query as Record<string, unknown>;
+  return { severity: 'TRACE', ...rest };
+}, LogsQuerySchema);
+
+/**
+ * One REST route: method, path (`:name` marks a path parameter), the zod schemas of its params, query and
+ * body, its success status and the schema of its success body. `response` is `z.string()` with a
+ * `contentType` for the routes that answer text. Errors are always `ErrorBodySchema` with 400 / 404 / 409 / 429.
+ */
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  status: number;
+  response: z.ZodType;
+  /** For text answers (default JSON). */
+  contentType?: string;
+}
+
+/**
+ * The whole REST API in one table. The server registers its handlers from it (`server/routes/`), the SPA's
+ * HTTP client derives its typed calls from it, and an OpenAPI document can be generated from it.
+ */
+export const API_ROUTES = {
+  startMulti: {
+    method: 'POST',
+    path: '/start-multi',
+    summary: 'Start one run per symbol, all or nothing',
+    body: StartRunsBodySchema,
+    status: 202,
+    response: StartRunsResponseSchema,
+  },
+  startProcess: {
+    method: 'POST',
+    path: '/start-process',
+    summary: 'Start one run (legacy)',
+    body: StartRunsBodySchema,
+    status: 202,
+    response: StartProcessResponseSchema,
+  },
+  listRuns: {
+    method: 'GET',
+    path: '/runs',
+    summary: 'Runs the server knows: every one matching the filters, or one page with `limit` / `cursor`',
+    query: RunListQuerySchema,
+    status: 200,
+    response: z.union([RunPageResponseSchema, RunListResponseSchema]),
+  },
+  runStatus: { method: 'GET', path: '/runs/:id/status', summary: 'A run’s summary', params: RunIdParamsSchema, status: 200, response: RunSummarySchema },
+  runTree: { method: 'GET', path: '/runs/:id/tree', summary: 'A run’s tree and contents', params: RunIdParamsSchema, status: 200, response: RunTreeResponseSchema },
+  runDecision: {
+    method: 'GET',
+    path: '/runs/:id/decision',
+    summary: 'A run’s final decision',
+    params: RunIdParamsSchema,
+    status: 200,
+    response: RunDecisionResponseSchema,
+  },
+  runChart: { method: 'GET', path: '/runs/:id/chart', summary: 'Price chart up to the trade date', params: RunIdParamsSchema, status: 200, response: ChartDataSchema },
+  cancelRun: { method: 'POST', path: '/runs/:id/cancel', summary: 'Cancel a run', params: RunIdParamsSchema, status: 202, response: CancelResponseSchema },
+  resumeRun: {
+    method: 'POST',
+    path: '/runs/:id/resume',
+    summary: 'Resume an interrupted run, optionally changing its memory or cassette',
+    params: RunIdParamsSchema,
+    body: ResumeBodySchema,
+    status: 202,
+    response: ResumeResponseSchema,
+  },
+  runLessons: {
+    method: 'GET',
+    path: '/runs/:id/lessons',
+    summary: 'The lessons from past decisions a run’s managers were shown',
+    params: RunIdParamsSchema,
+    status: 200,
+    response: RunLessonsResponseSchema,
+  },
+  memory: { method: 'GET', path: '/memory', summary: 'Every lesson stored for a ticker', query: MemoryQuerySchema, status: 200, response: MemoryResponseSchema },
+  startBacktest: {
+    method: 'POST',
+    path: '/backtests',
+    summary: 'Start a backtest over a ticker × date grid',
+    body: BacktestRequestSchema,
+    status: 202,
+    response: BacktestStartResponseSchema,
+  },
+  listBacktests: { method: 'GET', path: '/backtests', summary: 'Every backtest', status: 200, response: BacktestListResponseSchema },
+  backtest: {
+    method: 'GET',
+    path: '/backtests/:id',
+    summary: 'A backtest: status, progress, cells and metrics when done',
+    params: BacktestIdParamsSchema,
+    status: 200,
+    response: BacktestViewSchema,
+  },
+  backtestEquity: {
+    method: 'GET',
+    path: '/backtests/:id/equity',
+    summary: 'Daily equity of every series',
+    params: BacktestIdParamsSchema,
+    query: BacktestRowsQuerySchema,
+    status: 200,
+    response: backtestRows(EquityRowSchema),
+  },
+  backtestTrades: {
+    method: 'GET',
+    path: '/backtests/:id/trades',
+    summary: 'Every fill of every series',
+    params: BacktestIdParamsSchema,
+    query: BacktestRowsQuerySchema,
+    status: 200,
+    response: backtestRows(TradeRowSchema),
+  },
+  backtestDecisions: {
+    method: 'GET',
+    path: '/backtests/:id/decisions',
+    summary: 'The cells with their decisions',
+    params: BacktestIdParamsSchema,
+    status: 200,
+    response: z.object({ backtest_id: z.string(), status: BacktestStatusSchema, cells: z.array(BacktestCellSchema) }),
+  },
+  cancelBacktest: {
+    method: 'POST',
+    path: '/backtests/:id/cancel',
+    summary: 'Cancel a backtest (it stays resumable)',
+    params: BacktestIdParamsSchema,
+    status: 202,
+    response: BacktestStartResponseSchema,
+  },
+  resumeBacktest: {
+    method: 'POST',
+    path: '/backtests/:id/resume',
+    summary: 'Resume an interrupted or canceled backtest',
+    params: BacktestIdParamsSchema,
+    status: 202,
+    response: BacktestStartResponseSchema,
+  },
+  runLogs: {
+    method: 'GET',
+    path: '/runs/:id/logs',
+    summary: 'A run’s log, filtered and paged',
+    params: RunIdParamsSchema,
+    query: LogsQuerySchema,
+    status: 200,
+    response: LogsResponseSchema,
+  },
+  runLogsDownload: {
+    method: 'GET',
+    path: '/runs/:id/logs/download',
+    summary: 'A run’s log as a text attachment',
+    params: RunIdParamsSchema,
+    query: LogsDownloadQuerySchema,
+    status: 200,
+    response: z.string(),
+    contentType: 'text/plain',
+  },
+  runInspect: {
+    method: 'GET',
+    path: '/runs/:id/inspect',
+    summary: 'The run actor’s inspection records',
+    params: RunIdParamsSchema,
+    query: InspectQuerySchema,
+    status: 200,
+    response: InspectResponseSchema,
+  },
+  machine: { method: 'GET', path: '/machine', summary: 'The run statechart’s definition', status: 200, response: MachineDefinitionSchema },
+  providers: { method: 'GET', path: '/config/providers', summary: 'Providers, data vendors, data coverage', status: 200, response: ProvidersResponseSchema },
+  concurrency: { method: 'GET', path: '/metrics/concurrency', summary: 'The LLM limiter’s layers', status: 200, response: ConcurrencyMetricsSchema },
+  phaseMetrics: { method: 'GET', path: '/metrics/phases', summary: 'Phase durations over finished runs', status: 200, response: PhaseMetricsSchema },
+  metrics: { method: 'GET', path: '/metrics', summary: 'Prometheus metrics', status: 200, response: z.string(), contentType: 'text/plain' },
+  healthz: { method: 'GET', path: '/healthz', summary: 'Liveness', status: 200, response: HealthResponseSchema },
+} as const satisfies Record<string, RouteSpec>;
+
+export type ApiRoutes = typeof API_ROUTES;
+export type ApiRouteName = keyof ApiRoutes;
+
+type InputOf<S> = S extends z.ZodType ? z.input<S> : never;
+type OutputOf<S> = S extends z.ZodType ? z.output<S> : never;
+
+/** What a caller gives a route: its path params, query and body, each only when the route has one. */
+export type RouteInput<R extends RouteSpec> = (R extends { params: z.ZodType } ? { params: InputOf<R['params']> } : { params?: never }) &
+  (R extends { query: z.ZodType } ? { query?: Record<string, string | number | undefined> } : { query?: never }) &
+  (R extends { body: z.ZodType } ? { body: InputOf<R['body']> } : { body?: never });
+/** What a route answers on success (the parsed response body). */
+export type RouteResponse<R extends RouteSpec> = OutputOf<R['response']>;
+/** The parsed params / query / body a route handler gets. */
+export type RouteParams<R extends RouteSpec> = R extends { params: z.ZodType } ? z.output<R['params']> : Record<string, never>;
+export type RouteQuery<R extends RouteSpec> = R extends { query: z.ZodType } ? z.output<R['query']> : Record<string, never>;
+export type RouteBody<R extends RouteSpec> = R extends { body: z.ZodType } ? z.output<R['body']> : undefined;
+
+/** A route's path with its parameters filled in (each URI-encoded). */
+export function routePath(route: RouteSpec, params: Readonly<Record<string, string>> = {}): string {
+  return route.path.replace(/:([A-Za-z_]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`route ${route.path} needs the path parameter "${name}"`);
+    return encodeURIComponent(value);
+  });
+}

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyStatusPatch, diffTree, mergeTreeChanges, type ChangedNode } from '../src/index.js';
+import { changeArb, ModelServer } from './support/model-server.js';
+
+describe('mergeTreeChanges', () => {
+  it('applied at once equals the changes applied one after another, with one update entry per node (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(changeArb, { maxLength: 3 }), { maxLength: 20 }), (batches) => {
+        const server = new ModelServer('ACME--2025-01-31_10.00.00--abcdef');
+        const start = server.tree;
+        // What the engine hands on: one diff per change of the tree, concatenated until the next flush.
+        const carried: ChangedNode[] = [];
+        for (const batch of batches) {
+          const before = server.tree;
+          for (const change of batch) server.apply(change);
+          carried.push(...diffTree(before, server.tree));
+        }
+        const merged = mergeTreeChanges(carried);
+        expect(applyStatusPatch(start, merged)).toEqual(server.tree);
+        const updates = merged.filter((c) => c.parent_id === undefined).map((c) => c.id);
+        expect(new Set(updates).size).toBe(updates.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps a new node before later updates of it, and lets the later fields win', () => {
+    const node = { name: 'N', node_type: 'agent' as const, started_at: null, ended_at: null, duration_ms: null };
+    const merged = mergeTreeChanges([
+      { id: 'a', ...node, status: 'in_progress' },
+      { id: 'n', ...node, status: 'pending', parent_id: null, index: 1, children: [] },
+      { id: 'n', ...node, status: 'completed' },
+      { id: 'a', ...node, status: 'completed', ended_at: 9 },
+    ]);
+    expect(merged.map((c) => [c.id, c.status])).toEqual([
+      ['a', 'completed'],
+      ['n', 'pending'],
+      ['n', 'completed'],
+    ]);
+    expect(merged[0]).toMatchObject({ ended_at: 9 });
+  });
+});

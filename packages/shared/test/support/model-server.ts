@@ -1,0 +1,167 @@
+import fc from 'fast-check';
+import {
+  diffContents,
+  diffTree,
+  NODE_STATUSES,
+  type ExecutionTree,
+  type LogEntry,
+  type NodeStatus,
+  type ServerMessage,
+  type TreeNode,
+} from '../../src/index.js';
+
+/**
+ * A model of one run's server side: what changes (tree, contents, logs), and what it sent as of each seq of
+ * each stream. It speaks the protocol the way `RunPatchStream` does: a flush diffs the current state against
+ * what was last sent and sends at most one message per stream, each taking the next seq of its stream.
+ */
+export class ModelServer {
+  tree: ExecutionTree;
+  contents: Record<string, string> = {};
+  logs: LogEntry[] = [];
+  /** What was sent as of each seq (index = seq). */
+  readonly sentTrees: ExecutionTree[];
+  readonly sentContents: Array<Record<string, string>> = [{}];
+  readonly sentLogs: LogEntry[][] = [[]];
+  private nextId = 0;
+
+  constructor(readonly runId: string) {
+    this.tree = [this.node('phase'), this.node('phase')];
+    this.sentTrees = [structuredClone(this.tree)];
+  }
+
+  get seq(): number {
+    return this.sentTrees.length - 1;
+  }
+  get contentSeq(): number {
+    return this.sentContents.length - 1;
+  }
+  get logSeq(): number {
+    return this.sentLogs.length - 1;
+  }
+  /** Share of completed nodes, as a progress figure. */
+  progressOf(tree: ExecutionTree): number {
+    const all = flatten(tree);
+    return Math.round((100 * all.filter((n) => n.status === 'completed').length) / all.length);
+  }
+
+  node(type: TreeNode['node_type']): TreeNode {
+    const id = `n${this.nextId++}`;
+    return { id, name: id, node_type: type, status: 'pending', started_at: null, ended_at: null, duration_ms: null, children: [] };
+  }
+
+  apply(change: Change): void {
+    const nodes = flatten(this.tree);
+    switch (change.kind) {
+      case 'status': {
+        const target = nodes[change.target % nodes.length]!;
+        // Trees are replaced, never mutated, as the engine's derived trees are.
+        this.tree = mapTree(this.tree, target.id, (n) => ({
+          ...n,
+          status: change.status,
+          started_at: n.started_at ?? change.at,
+          ended_at: change.status === 'completed' ? change.at + 5 : n.ended_at,
+          duration_ms: change.status === 'completed' ? 5 : n.duration_ms,
+          // An error, once set, stays (the protocol cannot remove a field, and a run never needs to).
+          ...(change.status === 'error' ? { error: `failed at ${change.at}` } : {}),
+        }));
+        return;
+      }
+      case 'add': {
+        const child = this.node('agent');
+        child.children.push(this.node('report'));
+        if (change.parent === null) {
+          this.tree = insertAt(this.tree, change.index, child);
+          return;
+        }
+        const parent = nodes[change.parent % nodes.length]!;
+        this.tree = mapTree(this.tree, parent.id, (n) => ({ ...n, children: insertAt(n.children, change.index, child) }));
+        return;
+      }
+      case 'append':
+        this.contents = { ...this.contents, [`c${change.id}`]: (this.contents[`c${change.id}`] ?? '') + change.text };
+        return;
+      case 'replace':
+        this.contents = { ...this.contents, [`c${change.id}`]: change.text };
+        return;
+      case 'log':
+        for (let i = 0; i < change.count; i++) {
+          const seq = this.logs.length + 1;
+          this.logs.push({ seq, ts: seq, iso: '', severity: 'INFO', source: 'run', agent_id: null, message: `entry ${seq}` });
+        }
+        return;
+    }
+  }
+
+  /** Sends what changed since the last flush: at most one message per stream. */
+  flush(): ServerMessage[] {
+    const out: ServerMessage[] = [];
+    const lastTree = this.sentTrees.at(-1)!;
+    const changed = diffTree(lastTree, this.tree);
+    const progress = this.progressOf(this.tree);
+    if (changed.length > 0 || progress !== this.progressOf(lastTree)) {
+      this.sentTrees.push(structuredClone(this.tree));
+      out.push({ type: 'status_patch_run', run_id: this.runId, seq: this.seq, changed, status: 'in_progress', overall_progress: progress });
+    }
+    const patches = diffContents(this.sentContents.at(-1)!, this.contents);
+    if (patches.length > 0) {
+      this.sentContents.push({ ...this.contents });
+      out.push({ type: 'content_patch_run', run_id: this.runId, seq: this.contentSeq, patches });
+    }
+    const sentLogs = this.sentLogs.at(-1)!;
+    if (this.logs.length > sentLogs.length) {
+      const entries = this.logs.slice(sentLogs.length);
+      this.sentLogs.push([...this.logs]);
+      out.push({ type: 'log_append_run', run_id: this.runId, seq: this.logSeq, entries });
+    }
+    return out;
+  }
+
+  /** `init_run` / `run_snapshot`: the state as last sent, with the current seqs; bumps nothing. */
+  snapshot(type: 'init_run' | 'run_snapshot'): ServerMessage {
+    const tree = this.sentTrees.at(-1)!;
+    const fields = {
+      run_id: this.runId,
+      ticker: 'ACME',
+      status: 'in_progress' as const,
+      overall_progress: this.progressOf(tree),
+      execution_tree: structuredClone(tree),
+      contents: { ...this.sentContents.at(-1)! },
+      seq: this.seq,
+      content_seq: this.contentSeq,
+      log_seq: this.logSeq,
+    };
+    return type === 'init_run' ? { type, ...fields } : { type, ...fields };
+  }
+
+  logSnapshot(): ServerMessage {
+    return { type: 'log_snapshot_run', run_id: this.runId, seq: this.logSeq, entries: [...this.sentLogs.at(-1)!] };
+  }
+}
+
+/** One change of the model run. */
+export type Change =
+  | { kind: 'status'; target: number; status: NodeStatus; at: number }
+  | { kind: 'add'; parent: number | null; index: number }
+  | { kind: 'append'; id: number; text: string }
+  | { kind: 'replace'; id: number; text: string }
+  | { kind: 'log'; count: number };
+
+function flatten(tree: ExecutionTree): TreeNode[] {
+  return tree.flatMap((n) => [n, ...flatten(n.children)]);
+}
+function mapTree(tree: ExecutionTree, id: string, fn: (n: TreeNode) => TreeNode): ExecutionTree {
+  return tree.map((n) => (n.id === id ? fn(n) : { ...n, children: mapTree(n.children, id, fn) }));
+}
+function insertAt<T>(list: T[], index: number, item: T): T[] {
+  const at = index % (list.length + 1);
+  return [...list.slice(0, at), item, ...list.slice(at)];
+}
+
+export const changeArb: fc.Arbitrary<Change> = fc.oneof(
+  fc.record({ kind: fc.constant('status' as const), target: fc.nat(), status: fc.constantFrom(...NODE_STATUSES), at: fc.nat(10_000) }),
+  fc.record({ kind: fc.constant('add' as const), parent: fc.option(fc.nat(), { nil: null }), index: fc.nat() }),
+  fc.record({ kind: fc.constant('append' as const), id: fc.nat(4), text: fc.string({ minLength: 1, maxLength: 6 }) }),
+  fc.record({ kind: fc.constant('replace' as const), id: fc.nat(4), text: fc.string({ maxLength: 6 }) }),
+  fc.record({ kind: fc.constant('log' as const), count: fc.integer({ min: 1, max: 3 }) }),
+);
