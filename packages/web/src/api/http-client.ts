@@ -121,9 +121,13 @@ export class HttpClient {
     return `${this.base}/runs/${encodeURIComponent(runId)}/logs/download${token}`;
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, schema: Parser<T>, body?: unknown): Promise<T>;
-  private async request(method: 'GET' | 'POST', path: string, schema: null, body?: unknown): Promise<unknown>;
-  private async request<T>(method: 'GET' | 'POST', path: string, schema: Parser<T> | null, body?: unknown): Promise<unknown> {
+  /**
+   * One JSON request: the answer checked with `schema` (null = unchecked); a non-2xx answer becomes an `ApiError`
+   * with the server's `{ error }` text. Public so resource modules (e.g. `backtests-api.ts`) share it.
+   */
+  async request<T>(method: 'GET' | 'POST', path: string, schema: Parser<T>, body?: unknown): Promise<T>;
+  async request(method: 'GET' | 'POST', path: string, schema: null, body?: unknown): Promise<unknown>;
+  async request<T>(method: 'GET' | 'POST', path: string, schema: Parser<T> | null, body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;

@@ -9,7 +9,7 @@ export const UI_PREFS_KEY = 'tradingfloor.ui.v1';
 /** Tree expansion is remembered for this many runs, newest first, so storage stays small. */
 const MAX_REMEMBERED_RUNS = 40;
 
-export type MainView = 'runs' | 'metrics';
+export type MainView = 'runs' | 'metrics' | 'backtests';
 
 interface StoredPrefs {
   formCollapsed: boolean;
@@ -73,7 +73,7 @@ function load(storage: Storage | undefined): StoredPrefs {
       hiddenSources: strings(filter.hiddenSources),
       query: str(filter.query, ''),
     },
-    view: r.view === 'metrics' ? 'metrics' : 'runs',
+    view: r.view === 'metrics' || r.view === 'backtests' ? r.view : 'runs',
   };
 }
 
