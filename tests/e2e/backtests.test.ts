@@ -20,7 +20,9 @@ afterEach(async () => {
 /** The statuses of the grid's cells, by `TICKER|date`. */
 const cellStatuses = (page: import('playwright-core').Page) =>
   page.evaluate(() =>
-    Object.fromEntries([...document.querySelectorAll('[data-cell]')].map((c) => [c.getAttribute('data-cell'), c.getAttribute('data-status')])),
+    Object.fromEntries(
+      [...document.querySelectorAll('[data-cell]')].map((c) => [c.getAttribute('data-cell'), c.getAttribute('data-status')]),
+    ),
   );
 
 describe('the Backtests view against the real server (demo market, offline model)', () => {
@@ -82,11 +84,20 @@ describe('the Backtests view against the real server (demo market, offline model
     const canvas = page.locator('[data-test="equity-chart"] canvas');
     expect((await canvas.boundingBox())?.height).toBeGreaterThan(150);
     // chart.js has drawn on it: some pixels are not transparent.
-    expect(await canvas.evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0))).toBe(true);
+    expect(
+      await canvas.evaluate((c: HTMLCanvasElement) =>
+        c
+          .getContext('2d')!
+          .getImageData(0, 0, c.width, c.height)
+          .data.some((v) => v !== 0),
+      ),
+    ).toBe(true);
     await page.locator('[data-test="drawdown-chart"] canvas').waitFor();
     await expect.poll(() => page.locator(`[data-test="backtest-history"] tbody tr`).count()).toBe(1);
     expect(await page.locator('[data-test="backtest-history"] tbody tr').textContent()).toContain('completed');
-    expect(await page.locator('[data-test="backtest-progress"]').textContent()).toMatch(new RegExp(`^${keys.length}/${keys.length} cells done`));
+    expect(await page.locator('[data-test="backtest-progress"]').textContent()).toMatch(
+      new RegExp(`^${keys.length}/${keys.length} cells done`),
+    );
     await expect.poll(() => fitsWidth(page)).toBe(true);
     await snap(page, 'backtest-1280', { fullPage: true });
 

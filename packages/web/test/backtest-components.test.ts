@@ -54,11 +54,19 @@ describe('checkBacktestForm', () => {
   const range = { first_date: '2024-01-02', last_date: '2025-01-31' };
 
   it('builds the body the server expects from a good draft', () => {
-    expect(checkBacktestForm(draft, range).request).toMatchObject({ tickers: ['ACME', 'GLOBEX'], from: '2025-01-02', mode: 'signal', offline_latency_ms: 0 });
+    expect(checkBacktestForm(draft, range).request).toMatchObject({
+      tickers: ['ACME', 'GLOBEX'],
+      from: '2025-01-02',
+      mode: 'signal',
+      offline_latency_ms: 0,
+    });
   });
 
   it('names each problem as the server would: bad ticker, from after to, outside the data, out-of-range numbers', () => {
-    const bad = checkBacktestForm({ ...draft, tickers: 'ACME, A$B', from: '2025-01-20', to: '2025-01-02', every: 0, slippage_bps: 2000, risk_free_rate: 3 }, range);
+    const bad = checkBacktestForm(
+      { ...draft, tickers: 'ACME, A$B', from: '2025-01-20', to: '2025-01-02', every: 0, slippage_bps: 2000, risk_free_rate: 3 },
+      range,
+    );
     expect(bad.request).toBeNull();
     expect(bad.errors.tickers).toMatch(/^A\$B: /);
     expect(bad.errors.to).toBe('must not be before from (2025-01-20)');
@@ -86,7 +94,14 @@ describe('BacktestForm', () => {
     const store = useBacktestsStore();
     await until(() => !store.starting && store.view !== null);
     expect(posted).toEqual([
-      expect.objectContaining({ tickers: ['ACME', 'GLOBEX'], from: '2025-01-17', to: '2025-01-31', every: 2, allow_short: true, mode: 'signal' }),
+      expect.objectContaining({
+        tickers: ['ACME', 'GLOBEX'],
+        from: '2025-01-17',
+        to: '2025-01-31',
+        every: 2,
+        allow_short: true,
+        mode: 'signal',
+      }),
     ]);
   });
 
@@ -104,7 +119,12 @@ describe('BacktestForm', () => {
 
 describe('BacktestGrid', () => {
   it('draws a cell per ticker and date, toned by status or action, and opens a decided cell’s run', async () => {
-    const cells = [decided('ACME', DATES[0]!, 'BUY'), cell('ACME', DATES[1]!, { status: 'in_progress', run_id: 'ACME--x' }), decided('GLOBEX', DATES[0]!, 'SELL'), cell('GLOBEX', DATES[1]!, { status: 'error', error: 'boom' })];
+    const cells = [
+      decided('ACME', DATES[0]!, 'BUY'),
+      cell('ACME', DATES[1]!, { status: 'in_progress', run_id: 'ACME--x' }),
+      decided('GLOBEX', DATES[0]!, 'SELL'),
+      cell('GLOBEX', DATES[1]!, { status: 'error', error: 'boom' }),
+    ];
     const w = mount(BacktestGrid, { props: { cells, tickers: ['ACME', 'GLOBEX'] } });
     expect(w.findAll('thead th.date').map((t) => t.attributes('title'))).toEqual([DATES[0], DATES[1]]);
     const buy = w.get(`[data-cell="ACME|${DATES[0]}"]`);
@@ -122,7 +142,9 @@ describe('BacktestGrid', () => {
 
 describe('BacktestHeader', () => {
   it('offers cancel while running and resume once interrupted', async () => {
-    const w = mount(BacktestHeader, { props: { summary: btSummary({ progress: { total: 6, done: 2, failed: 1, running: 1, percent: 33 } }), acting: false, error: null } });
+    const w = mount(BacktestHeader, {
+      props: { summary: btSummary({ progress: { total: 6, done: 2, failed: 1, running: 1, percent: 33 } }), acting: false, error: null },
+    });
     expect(w.get('[data-test="backtest-progress"]').text()).toBe('2/6 cells done · 1 running · 1 failed');
     await w.get('button.btn-danger').trigger('click');
     expect(w.emitted('cancel')).toHaveLength(1);
@@ -135,14 +157,20 @@ describe('BacktestHeader', () => {
 
 describe('BacktestResults', () => {
   it('shows the metrics of the portfolio, the strategy first, then of one ticker, and the trades of the chosen series', async () => {
-    const w = mount(BacktestResults, { props: { metrics: btMetrics(), equity: equityRows(), trades: tradeRows(), tickers: ['ACME', 'GLOBEX'] } });
-    const rows = () => w.findAll('[data-test="backtest-metrics"] tbody tr').map((r) => [r.attributes('data-series'), r.findAll('td')[0]!.text()]);
+    const w = mount(BacktestResults, {
+      props: { metrics: btMetrics(), equity: equityRows(), trades: tradeRows(), tickers: ['ACME', 'GLOBEX'] },
+    });
+    const rows = () =>
+      w.findAll('[data-test="backtest-metrics"] tbody tr').map((r) => [r.attributes('data-series'), r.findAll('td')[0]!.text()]);
     expect(rows()).toEqual([
       ['strategy', '1.23 %'],
       ['buy_and_hold', '-4.56 %'],
     ]);
     expect(w.findAll('[data-test="backtest-trades"] tbody tr')).toHaveLength(2);
-    await w.findAll('.pick button').find((b) => b.text() === 'ACME')!.trigger('click');
+    await w
+      .findAll('.pick button')
+      .find((b) => b.text() === 'ACME')!
+      .trigger('click');
     expect(rows()[0]).toEqual(['strategy', '7.89 %']);
     expect(w.findAll('[data-test="backtest-trades"] tbody tr').map((r) => r.findAll('td')[1]!.text())).toEqual(['ACME']);
     await w.get('[data-test="trades-series"]').setValue('buy_and_hold');

@@ -1,4 +1,12 @@
-import type { BacktestCell, BacktestMetrics, BacktestSummary, BacktestView, EquityRow, PerformanceMetrics, TradeRow } from '@tradingfloor/shared';
+import type {
+  BacktestCell,
+  BacktestMetrics,
+  BacktestSummary,
+  BacktestView,
+  EquityRow,
+  PerformanceMetrics,
+  TradeRow,
+} from '@tradingfloor/shared';
 
 export const BT_ID = 'bt-20250131-100000-a1b2c3';
 export const DATES = ['2025-01-27', '2025-01-28', '2025-01-29'];
@@ -80,7 +88,11 @@ export function btMetrics(): BacktestMetrics {
     benchmark: null,
     series: {
       buy_and_hold: { label: 'Buy and hold', per_ticker: { ACME: bh, GLOBEX: bh }, portfolio: bh },
-      strategy: { label: 'TradingFloor agents', per_ticker: { ACME: perf({ cumulative_return: 0.0789 }), GLOBEX: strategy }, portfolio: strategy },
+      strategy: {
+        label: 'TradingFloor agents',
+        per_ticker: { ACME: perf({ cumulative_return: 0.0789 }), GLOBEX: strategy },
+        portfolio: strategy,
+      },
     },
     cells: { total: 6, completed: 6, failed: 0 },
   };
@@ -125,8 +137,44 @@ export function equityRows(): EquityRow[] {
 
 export function tradeRows(): TradeRow[] {
   return [
-    { series: 'strategy', ticker: 'ACME', decision_date: DATES[0]!, date: DATES[1]!, side: 'buy', quantity: 10, price: 50, cost: 1, slippage: 0, reason: 'signal', pnl: null },
-    { series: 'strategy', ticker: 'GLOBEX', decision_date: DATES[1]!, date: DATES[2]!, side: 'sell', quantity: 5, price: 20, cost: 1, slippage: 0, reason: 'stop_loss', pnl: -12.5 },
-    { series: 'buy_and_hold', ticker: 'ACME', decision_date: DATES[0]!, date: DATES[1]!, side: 'buy', quantity: 20, price: 50, cost: 1, slippage: 0, reason: 'signal', pnl: null },
+    {
+      series: 'strategy',
+      ticker: 'ACME',
+      decision_date: DATES[0]!,
+      date: DATES[1]!,
+      side: 'buy',
+      quantity: 10,
+      price: 50,
+      cost: 1,
+      slippage: 0,
+      reason: 'signal',
+      pnl: null,
+    },
+    {
+      series: 'strategy',
+      ticker: 'GLOBEX',
+      decision_date: DATES[1]!,
+      date: DATES[2]!,
+      side: 'sell',
+      quantity: 5,
+      price: 20,
+      cost: 1,
+      slippage: 0,
+      reason: 'stop_loss',
+      pnl: -12.5,
+    },
+    {
+      series: 'buy_and_hold',
+      ticker: 'ACME',
+      decision_date: DATES[0]!,
+      date: DATES[1]!,
+      side: 'buy',
+      quantity: 20,
+      price: 50,
+      cost: 1,
+      slippage: 0,
+      reason: 'signal',
+      pnl: null,
+    },
   ];
 }
