@@ -39,7 +39,7 @@ export const DEFAULT_BACKTEST_FORM: BacktestFormDraft = {
   risk_free_rate: 0,
 };
 
-export type BacktestFormField = keyof BacktestFormDraft;
+type BacktestFormField = keyof BacktestFormDraft;
 
 /** The outcome of checking a draft: an error per field (first problem only) and the body to post, or null. */
 export interface BacktestFormCheck {

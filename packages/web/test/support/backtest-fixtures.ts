@@ -50,7 +50,7 @@ export function cell(ticker: string, date: string, fields: Partial<BacktestCell>
 export const decided = (ticker: string, date: string, action: 'BUY' | 'SELL' | 'HOLD') =>
   cell(ticker, date, { status: 'completed', action, run_id: `${ticker}--${date}_10.00.00--abcdef`, confidence: 0.6 });
 
-export function perf(fields: Partial<PerformanceMetrics> = {}): PerformanceMetrics {
+function perf(fields: Partial<PerformanceMetrics> = {}): PerformanceMetrics {
   return {
     start_date: DATES[0]!,
     end_date: DATES.at(-1)!,
