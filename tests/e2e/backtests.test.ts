@@ -119,4 +119,32 @@ describe('the Backtests view against the real server (demo market, offline model
     expect(label).toContain(`: ${action}`); // the grid showed the action this run decided
     expect(console.errors).toEqual([]);
   });
+
+  it('cancels a running backtest from its header and resumes it to completion', async () => {
+    app = await startAppServer();
+    const page = await browser.newPage({ width: 1280, height: 800 });
+    const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Backtests' }).click();
+    await page.fill('#bt-tickers', 'INITECH');
+    await page.fill('#bt-latency', '150');
+    await page.fill('#bt-parallel', '1');
+    await page.getByRole('button', { name: 'Start backtest' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-cell][data-status="in_progress"]') !== null, null, {
+      timeout: 60_000,
+      polling: 50,
+    });
+    await page.getByRole('button', { name: 'Cancel backtest' }).click();
+    await expect.poll(() => page.locator('[data-test="backtest-status"]').textContent(), { timeout: 30_000 }).toBe('canceled');
+    expect(await page.getByText('No metrics: the backtest is canceled.').count()).toBe(1);
+    const left = Object.values(await cellStatuses(page)).filter((s) => s !== 'completed').length;
+    expect(left).toBeGreaterThan(0); // canceled part-way
+
+    await page.getByRole('button', { name: 'Resume backtest' }).click();
+    await expect.poll(() => page.locator('[data-test="backtest-status"]').textContent(), { timeout: 120_000 }).toBe('completed');
+    await page.locator('[data-test="backtest-metrics"]').waitFor({ timeout: 30_000 });
+    expect(Object.values(await cellStatuses(page)).every((s) => s === 'completed')).toBe(true);
+    expect(await page.locator('[data-test="backtest-history"] tbody tr').count()).toBe(1); // resumed, not a new one
+    expect(console.errors).toEqual([]);
+  });
 });
