@@ -87,6 +87,8 @@ describe('BacktestForm', () => {
     await w.get('form').trigger('submit');
     expect(posted).toEqual([]);
     expect(w.text()).toContain('enter at least one ticker');
+    await w.get('#bt-every').setValue('0');
+    expect(w.get('#bt-every').attributes('aria-invalid')).toBe('true'); // checked as typed
     await w.get('#bt-tickers').setValue('ACME, GLOBEX');
     await w.get('#bt-every').setValue('2');
     await w.get('#bt-short').setValue(true);
