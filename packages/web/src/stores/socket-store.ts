@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { SocketClient, SocketStatus } from '../api/socket-client.js';
+import { useBacktestsStore } from './backtests-store.js';
 import { useRunsStore } from './runs-store.js';
 import { useTransport } from './transport-context.js';
 
@@ -18,7 +19,11 @@ export const useSocketStore = defineStore('socket', () => {
     if (client) return;
     const runs = useRunsStore();
     client = useTransport().socket();
-    client.onMessage((msg) => runs.applyAggregate(msg));
+    client.onMessage((msg) => {
+      // Backtest progress rides the same socket; the backtests store re-reads what it shows.
+      if (msg.type === 'backtest_update') useBacktestsStore().applyUpdate(msg.backtest);
+      else runs.applyAggregate(msg);
+    });
     client.onStatus((s) => {
       status.value = s;
       if (s.state === 'open') everOpen.value = true;

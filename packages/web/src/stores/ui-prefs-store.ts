@@ -13,7 +13,7 @@ export const MAX_OPEN_TABS = 12;
 /** Tabs that can be pinned (kept open whatever else is opened). */
 const MAX_PINNED_TABS = 5;
 
-export type MainView = 'runs' | 'board' | 'metrics';
+export type MainView = 'runs' | 'board' | 'metrics' | 'backtests';
 
 interface StoredPrefs {
   formCollapsed: boolean;
@@ -79,7 +79,7 @@ function load(storage: Storage | undefined): StoredPrefs {
       hiddenSources: strings(filter.hiddenSources),
       query: str(filter.query, ''),
     },
-    view: r.view === 'metrics' || r.view === 'board' ? r.view : 'runs',
+    view: r.view === 'metrics' || r.view === 'board' || r.view === 'backtests' ? r.view : 'runs',
   };
 }
 
