@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FocusedView } from '../../../tests/support/focused-view.js';
 import { WsRecorder } from '../../../tests/support/ws-recorder.js';
-import { fakeDecision } from './support/fake-manager.js';
+import { fakeDecision } from './support/fake-run-manager.js';
 import { startTestApp, type TestApp } from './support/start-app.js';
 
 let t: TestApp;

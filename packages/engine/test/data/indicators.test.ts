@@ -141,7 +141,7 @@ describe('indicatorsFor', () => {
   const barsOf = (n: number, shift = 0): Bar[] =>
     Array.from({ length: n }, (_, i) => {
       const close = 100 + Math.sin(i / 7) * 5 + shift;
-      return { date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), open: close, high: close + 1, low: close - 1, close, volume: 1000 + i };
+      return { date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), open: close, high: close + 1, low: close - 1, close, adj_close: close, volume: 1000 + i };
     });
 
   it('computes a history once and gives the same series as computeIndicators', () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type AppDeps, type TradingFloorApp } from '../../src/app.js';
 import { loadServerConfig, type ServerConfig } from '../../src/config.js';
-import { FakeRunManager } from './fake-manager.js';
+import { FakeRunManager } from './fake-run-manager.js';
 
 export interface TestApp {
   url: string;
