@@ -73,7 +73,9 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
   }
   const engine = manager;
   const app = createApp({ manager: engine, config, providers: providers ?? describeProvidersFromEnv(env), dataVendors: describeDataVendorsFromEnv(env), ws: overrides.ws });
-  const server = createServer(app.app.callback());
+  const handle = app.app.callback();
+  // Koa settles every request itself (failures go through its error handling), so nothing awaits this promise.
+  const server = createServer((req, res) => void handle(req, res));
   // Slow or idle sockets cannot hold the process: headers within 30 s, whole requests within 2 min.
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;

@@ -45,7 +45,9 @@ export async function startTestApp(
     ],
     ws: { flushDelayMs: 0, aggregateIntervalMs: 250, heartbeatMs: 0, ...options.ws },
   });
-  const server = createServer(app.app.callback());
+  const handle = app.app.callback();
+  // Koa settles every request itself (failures go through its error handling), so nothing awaits this promise.
+  const server = createServer((req, res) => void handle(req, res));
   app.attachWebSocket(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
