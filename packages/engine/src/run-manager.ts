@@ -56,7 +56,7 @@ async function instrumentRanges(vendor: EngineDeps['vendor'], requests: readonly
 }
 
 /** Default `MAX_PARALLEL_RUNS`. */
-export const DEFAULT_MAX_PARALLEL_RUNS = 5;
+const DEFAULT_MAX_PARALLEL_RUNS = 5;
 
 export interface RunManagerOptions {
   deps: EngineDeps;

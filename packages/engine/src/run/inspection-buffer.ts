@@ -7,7 +7,7 @@ import { summarizePayload } from './payload-summary.js';
 export type { InspectionRecord };
 
 /** Default number of inspection records kept per run: a whole default run fits. */
-export const DEFAULT_INSPECTION_MAX = 1000;
+const DEFAULT_INSPECTION_MAX = 1000;
 
 export interface InspectionBufferOptions {
   now: () => number;
