@@ -10,6 +10,7 @@ import {
   NotFoundError,
   TooManyRunsError,
   ValidationError,
+  errorMessage,
   type ChartData,
   type LimiterLayer,
   type LogEntry,
@@ -27,10 +28,9 @@ import { RUN_FILES, RunFiles } from './results/run-files.js';
 import { AGENT_STEPS } from './run/agent-steps.js';
 import type { InspectionPage, InspectionRecord } from './run/inspection-buffer.js';
 import { LiveRun, type RunRestore } from './run/live-run.js';
-import { errorMessage } from './run/node-records.js';
 import { checkResumable, stateFileProblem } from './run/resume-check.js';
 import { readAgentMessages } from './results/read-messages.js';
-import { writeFileAtomic } from './results/atomic-write.js';
+import { writeFileAtomic } from './fs/atomic-write.js';
 import type { RunSteps } from './run/provide-run.js';
 import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
@@ -403,7 +403,7 @@ export class RunManager implements RunManagerApi {
         severity: 'WARN',
         source: 'results',
         agent_id: null,
-        message: `could not write ${what}: ${error instanceof Error ? error.message : String(error)}`,
+        message: `could not write ${what}: ${errorMessage(error)}`,
       }),
     );
     const log: RunLog = new RunLog({

@@ -8,6 +8,7 @@ import {
   type RunManagerApi,
   type StatelyInspector,
 } from '@tradingfloor/engine';
+import { errorMessage } from '@tradingfloor/shared';
 import { createApp, type AppDeps } from './app.js';
 import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
 import { describeDataVendorsFromEnv, describeProvidersFromEnv } from './providers.js';
@@ -97,10 +98,10 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       resultsMaxAgeDays: config.resultsMaxAgeDays,
     },
     config.runPruneIntervalSeconds,
-    { onError: (err) => log(`retention pass failed: ${err instanceof Error ? err.message : String(err)}`) },
+    { onError: (err) => log(`retention pass failed: ${errorMessage(err)}`) },
   );
   // One pass at start-up; later passes follow the interval.
-  void retention.runOnce().catch((err: unknown) => log(`retention pass failed: ${err instanceof Error ? err.message : String(err)}`));
+  void retention.runOnce().catch((err: unknown) => log(`retention pass failed: ${errorMessage(err)}`));
 
   const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostInUrl}:${port}`;
@@ -144,7 +145,7 @@ async function resumeInterrupted(manager: RunManagerApi, log: (line: string) => 
       await manager.resume(run.run_id);
       resumed += 1;
     } catch (err) {
-      log(`RESUME_INTERRUPTED: ${run.run_id} not resumed: ${err instanceof Error ? err.message : String(err)}`);
+      log(`RESUME_INTERRUPTED: ${run.run_id} not resumed: ${errorMessage(err)}`);
     }
   }
   log(`RESUME_INTERRUPTED: resumed ${resumed} of ${interrupted.length} interrupted run(s)`);

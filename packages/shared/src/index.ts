@@ -142,3 +142,7 @@ export {
   ValidationError,
 } from './errors.js';
 export { applyContentPatches, applyStatusPatch, findNode } from './protocol/apply-patches.js';
+
+// Small pure helpers both sides use
+export { deferred, type Deferred } from './util/deferred.js';
+export { errorMessage } from './util/error-message.js';

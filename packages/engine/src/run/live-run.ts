@@ -2,6 +2,7 @@ import {
   ConflictError,
   DATA_KINDS,
   isTerminalStatus,
+  errorMessage,
   type ExecutionTree,
   type MachineStateValue,
   type NodeStatus,
@@ -23,7 +24,6 @@ import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
 import { InspectionBuffer, type InspectionRecord } from './inspection-buffer.js';
-import { errorMessage } from './node-records.js';
 import { provideRun, type RunSteps } from './provide-run.js';
 import type { RunEntry } from './run-entry.js';
 import { RUN_MACHINE_VERSION, runMachineFor, type RunMachine } from './run-machine.js';

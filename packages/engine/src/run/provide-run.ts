@@ -1,4 +1,4 @@
-import { FLAT_POSITION, type AgentRole, type AnalystKind, type Decision, type Position, type RunConfig } from '@tradingfloor/shared';
+import { FLAT_POSITION, errorMessage, type AgentRole, type AnalystKind, type Decision, type Position, type RunConfig } from '@tradingfloor/shared';
 import { fromPromise } from 'xstate';
 import type { AgentContext, AgentResult, DebateTurn, Reports } from '../agents/agent-context.js';
 import type { DataTool } from '../data/data-tool.js';
@@ -110,7 +110,7 @@ export function provideRun(machine: RunMachine, env: RunEnvironment): RunMachine
           severity: 'ERROR',
           source: 'run',
           agent_id: agentId,
-          message: `step failed: ${error instanceof Error ? error.message : String(error)}`,
+          message: `step failed: ${errorMessage(error)}`,
         });
       }
       throw error;

@@ -1,6 +1,7 @@
 import {
-  type ChartData,
+  checkTicker,
   ConflictError,
+  deferred,
   EMPTY_USAGE,
   formatRunId,
   isActiveStatus,
@@ -8,7 +9,7 @@ import {
   NotFoundError,
   TooManyRunsError,
   ValidationError,
-  checkTicker,
+  type ChartData,
   type Decision,
   type ExecutionTree,
   type LimiterLayer,
@@ -17,10 +18,10 @@ import {
   type RunSummary,
   type Severity,
   type TreeNode,
+  type Deferred,
 } from '@tradingfloor/shared';
 import path from 'node:path';
 import type { RunEvent, RunManagerApi, RunRequest, RunView } from '@tradingfloor/engine';
-import { deferred, type Deferred } from '../../../../tests/support/deferred.js';
 
 const node = (id: string, name: string, node_type: TreeNode['node_type'], children: TreeNode[] = []): TreeNode => ({
   id,

@@ -1,6 +1,7 @@
 import type { ProvidersResponse } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { errorMessage } from '@tradingfloor/shared';
 import { useTransport } from './transport-context.js';
 
 type ProviderInfo = ProvidersResponse['providers'][number];
@@ -19,7 +20,7 @@ export const useConfigStore = defineStore('config', () => {
       data.value = res.data;
       error.value = null;
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorMessage(err);
     } finally {
       loaded.value = true;
     }

@@ -1,14 +1,13 @@
 import type { InspectionRecord, MachineDefinition, MachineStateValue, ServerMessage } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { errorMessage } from '@tradingfloor/shared';
 import type { SocketClient } from '../api/socket-client.js';
 import { timelineRows } from '../lib/inspect-timeline.js';
 import { useTransport } from './transport-context.js';
 
 /** Records kept in the browser; the server's ring buffer holds 1000 by default. */
 const MAX_RECORDS = 5000;
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 /** Merges records by their own `seq` (one session), oldest first, without duplicates. */
 function mergeRecords(current: readonly InspectionRecord[], incoming: readonly InspectionRecord[]): InspectionRecord[] {
   const last = current.at(-1)?.seq ?? 0;
@@ -70,7 +69,7 @@ export const useInspectorStore = defineStore('inspector', () => {
         machine.value = await useTransport().http.machine();
         machineError.value = null;
       } catch (err) {
-        machineError.value = `Cannot load the statechart: ${errorText(err)}`;
+        machineError.value = `Cannot load the statechart: ${errorMessage(err)}`;
         machineLoad = null;
       }
     })();
@@ -130,7 +129,7 @@ export const useInspectorStore = defineStore('inspector', () => {
       if (page.session !== null || records.value.length === 0) accept(page.session, page.records);
       loadError.value = null;
     } catch (err) {
-      if (runId.value === id) loadError.value = errorText(err);
+      if (runId.value === id) loadError.value = errorMessage(err);
     } finally {
       if (runId.value === id) loading.value = false;
     }

@@ -1,4 +1,4 @@
-import { isActiveStatus, parseRunId, type RunStatus, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
+import { isActiveStatus, parseRunId, errorMessage, type RunStatus, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../api/api-error.js';
@@ -8,8 +8,6 @@ import { useUiPrefsStore } from './ui-prefs-store.js';
 
 /** The id of the tab that lists finished runs from history, kept in `activeRunId` like a run id. */
 export const HISTORY_TAB = '#history';
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** A placeholder summary for a run known only by id (from an aggregate update), until `/runs` fills it in. */
 function placeholderSummary(runId: string, fields: { ticker: string; status: RunStatus; overall_progress: number }): RunSummary {
@@ -87,7 +85,7 @@ export const useRunsStore = defineStore('runs', () => {
       prefs.openRunIds = prefs.openRunIds.filter((id) => id in next);
       loadError.value = null;
     } catch (err) {
-      loadError.value = errorText(err);
+      loadError.value = errorMessage(err);
     } finally {
       loaded.value = true;
     }
@@ -155,7 +153,7 @@ export const useRunsStore = defineStore('runs', () => {
       void refresh();
       return true;
     } catch (err) {
-      startError.value = err instanceof ApiError && err.status === 429 ? `Too many runs at once: ${err.message}` : errorText(err);
+      startError.value = err instanceof ApiError && err.status === 429 ? `Too many runs at once: ${err.message}` : errorMessage(err);
       return false;
     } finally {
       starting.value = false;
@@ -169,7 +167,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       await useTransport().http.cancelRun(runId);
     } catch (err) {
-      const message = err instanceof ApiError && err.status === 409 ? 'The run had already finished.' : errorText(err);
+      const message = err instanceof ApiError && err.status === 409 ? 'The run had already finished.' : errorMessage(err);
       cancelErrors.value = { ...cancelErrors.value, [runId]: message };
     } finally {
       canceling.value = { ...canceling.value, [runId]: false };
@@ -197,7 +195,7 @@ export const useRunsStore = defineStore('runs', () => {
           ? `No free run slot: ${err.message}`
           : err instanceof ApiError && err.status === 409
             ? `Cannot resume: ${err.message}`
-            : errorText(err);
+            : errorMessage(err);
       resumeErrors.value = { ...resumeErrors.value, [runId]: message };
       return false;
     } finally {

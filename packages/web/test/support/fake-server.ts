@@ -1,7 +1,7 @@
+import { deferred } from '@tradingfloor/shared';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { deferred } from './deferred.js';
 
 /** One WebSocket client connected to the fake server: the test scripts what it receives and reads what it sent. */
 export class Peer {
