@@ -86,7 +86,7 @@ export interface ResumeOutcome {
 }
 
 /**
- * Creates, tracks, cancels and prunes runs (DESIGN.md §1). Each run is an XState actor wrapped in a
+ * Creates, tracks, cancels and prunes runs (docs/architecture.md, "The RunManager"). Each run is an XState actor wrapped in a
  * `LiveRun`; runs found on disk by `loadHistory()` are listed read-only. Node is single-threaded, but the
  * interleavings are defined: cancel before the start → canceled without any step; during a phase →
  * canceled at once, the in-flight call aborted, files written; after another end → `ConflictError`; a
@@ -205,7 +205,7 @@ export class RunManager implements RunManagerApi {
     await Promise.all(entries.map((e) => (e instanceof LiveRun ? e.flush() : undefined)));
   }
 
-  /** The run actor's recent inspection events (DESIGN.md §3); empty for runs found on disk, undefined for unknown ids. */
+  /** The run actor's recent inspection events (docs/architecture.md, "Inspection"); empty for runs found on disk, undefined for unknown ids. */
   inspection(runId: string): InspectionRecord[] | undefined {
     const entry = this.entries.get(runId);
     if (!entry) return undefined;

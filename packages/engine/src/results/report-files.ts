@@ -1,6 +1,6 @@
 import type { RunContext } from '../run/run-context.js';
 
-/** The report files of `reports/`, in pipeline order (DESIGN.md §5). */
+/** The report files of `reports/`, in pipeline order (docs/architecture.md, "Results on disk"). */
 export const REPORT_NAMES = [
   'market_report',
   'sentiment_report',

@@ -22,7 +22,7 @@ export interface InspectionBufferOptions {
 export type { InspectionPage };
 
 /**
- * A run actor's `inspect` callback and the bounded ring of what it saw (DESIGN.md §3): actors created,
+ * A run actor's `inspect` callback and the bounded ring of what it saw (docs/architecture.md, "Inspection"): actors created,
  * events delivered, snapshots, microsteps and actions, each with the run machine's state value as of that
  * moment. Only small JSON fields are kept (payloads are summarized), never contexts or step inputs.
  */

@@ -302,7 +302,7 @@ export class LiveRun implements RunEntry {
     if (context.nodes !== before.context.nodes || context.error !== before.context.error || context.config !== before.context.config) {
       const previous = this.tree;
       this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
-      // Every tree of a run has the same shape (DESIGN.md §4), so nodes are compared in place.
+      // Every tree of a run has the same shape (`tree/tree-layout.ts`), so nodes are compared in place.
       this.tree.forEach((phase, p) => {
         const was = previous[p];
         if (phase === was) return;

@@ -39,7 +39,7 @@ const DEBATER_NODE: Record<Debater, string> = {
 };
 
 /**
- * Builds the run statechart (DESIGN.md §3). The clock is bound here rather than kept in context, so the
+ * Builds the run statechart (docs/architecture.md, "The run statechart"). The clock is bound here rather than kept in context, so the
  * context stays plain JSON for `state.json` while node timings still come from an injected time source.
  *
  * Sequential analysts: all four regions of the parallel `analysts` state still exist, but each selected

@@ -8,7 +8,7 @@ import { captureIo } from './support/capture.js';
 import { hasRealData, REAL_DATA_DIR as dataDir } from '../../../../tests/support/real-data.js';
 import { cleanEnv, runDirs, tempResultsDir } from './support/paths.js';
 
-/** The files DESIGN.md §5 puts in every finished run's directory. */
+/** The files every finished run's directory holds (docs/architecture.md, "Results on disk"). */
 const RUN_FILES = ['RUN_ID', 'config.json', 'decision.json', 'message_tool.log', 'run.log', 'state.json'];
 
 const cleanup: string[] = [];
