@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deferred, errorMessage } from '@tradingfloor/shared';
+import { deferred, errorMessage } from '../src/index.js';
 
 describe('errorMessage', () => {
   it('gives an Error its message, or its name when the message is empty', () => {

@@ -3,7 +3,6 @@ import {
   RunConfigSchema,
   RunOptionsSchema,
   TickerSchema,
-  TradingFloorError,
   ValidationError,
   errorMessage,
   type RunConfig,
