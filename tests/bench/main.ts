@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '@tradingfloor/shared';
 import { parseBenchArgs, type BenchOptions } from './bench-options.js';
 import { scaleFigures, type ScaleResult } from './concurrent-scale.js';
 import { formatTable, machineInfo, type Figure } from './figures.js';
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
   try {
     options = parseBenchArgs(process.argv.slice(2));
   } catch (error) {
-    log(error instanceof Error ? error.message : String(error));
+    log(errorMessage(error));
     return 2;
   }
   const unknown = options.only.filter((g) => !PLAN.some((p) => p.name === g));

@@ -94,7 +94,7 @@ describe('the board', () => {
 
     // Every other run ends with a decision.
     await expect
-      .poll(async () => (await listRuns()).filter((r) => r.status === 'completed').length, { timeout: 180_000, intervals: [500] })
+      .poll(async () => (await listRuns()).filter((r) => r.status === 'completed').length, { timeout: 180_000, interval: 500 })
       .toBe(19);
     await expect.poll(async () => await page.locator('[data-status="completed"]').count(), { timeout: 20_000 }).toBe(19);
 

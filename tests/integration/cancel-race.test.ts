@@ -1,5 +1,6 @@
+import { deferred } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDefaultScript, deferred, startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+import { createDefaultScript, startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
 import { FocusedView } from '../support/focused-view.js';
 import { startHarness, type Harness } from '../support/server-harness.js';
 

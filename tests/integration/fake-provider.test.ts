@@ -1,8 +1,9 @@
+import { deferred } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readClosingLines } from '../../packages/engine/src/decision/closing-lines.js';
 import { createOpenAiProvider } from '../../packages/engine/src/providers/openai-provider.js';
 import type { ChatMessage, ToolSpec } from '../../packages/engine/src/providers/provider.js';
-import { deferred, startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
 
 const started: FakeProvider[] = [];
 async function start(...args: Parameters<typeof startFakeProvider>): Promise<FakeProvider> {

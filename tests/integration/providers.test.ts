@@ -1,4 +1,4 @@
-import { ProviderError } from '@tradingfloor/shared';
+import { deferred, ProviderError } from '@tradingfloor/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../../packages/engine/src/limiter/concurrency-limiter.js';
 import { parseProviderLimits } from '../../packages/engine/src/limiter/parse-provider-limits.js';
@@ -8,7 +8,7 @@ import { createOpenAiProvider } from '../../packages/engine/src/providers/openai
 import { ProviderCallError } from '../../packages/engine/src/providers/provider-call-error.js';
 import type { ChatMessage, ChatRequest, LlmProvider, ToolSpec } from '../../packages/engine/src/providers/provider.js';
 import { wrapWithLimiterAndRetries } from '../../packages/engine/src/providers/retrying-provider.js';
-import { deferred, startFakeProvider, type FakeProvider, type FakeReply } from '../support/fake-provider/index.js';
+import { startFakeProvider, type FakeProvider, type FakeReply } from '../support/fake-provider/index.js';
 
 const TOOLS: ToolSpec[] = [
   {

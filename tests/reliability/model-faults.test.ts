@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RunSummary } from '@tradingfloor/shared';
+import { deferred, type RunSummary } from '@tradingfloor/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoVendor } from '../../packages/engine/src/data/demo/demo-vendor.js';
 import { ConcurrencyLimiter } from '../../packages/engine/src/limiter/concurrency-limiter.js';
@@ -17,12 +17,12 @@ import { makeWrapProvider } from '../../packages/engine/src/providers/retrying-p
 import { RunManager } from '../../packages/engine/src/run-manager.js';
 import {
   createDefaultScript,
-  deferred,
   startFakeProvider,
   type FakeProvider,
   type FakeReply,
   type FakeRequest,
 } from '../support/fake-provider/index.js';
+
 
 type Status = RunSummary['status'];
 

@@ -1,8 +1,8 @@
+import { deferred } from '@tradingfloor/shared';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deferred } from './deferred.js';
 
 /** The monorepo root. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

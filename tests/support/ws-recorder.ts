@@ -1,6 +1,5 @@
-import { ServerMessageSchema, type ServerMessage } from '@tradingfloor/shared';
+import { deferred, ServerMessageSchema, type ServerMessage } from '@tradingfloor/shared';
 import WebSocket from 'ws';
-import { deferred } from './deferred.js';
 
 /** Why a connection attempt failed: the HTTP status of a refused upgrade, or a network error. */
 export class WsConnectError extends Error {

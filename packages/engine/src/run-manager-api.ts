@@ -93,8 +93,9 @@ export interface RunManagerApi {
   /** The price chart of a run (bars up to its trade date and indicators); `NotFoundError` for an unknown id. */
   chart(runId: string): Promise<import('@tradingfloor/shared').ChartData>;
   /**
-   * Resumes an `interrupted` run from its persisted snapshot (issue 6). `NotFoundError` for an unknown id,
-   * `ConflictError` when the run is not interrupted or its snapshot is unusable (it is then marked `error`).
+   * Resumes an `interrupted` run from its persisted snapshot (docs/architecture.md, "Resuming interrupted
+   * runs"). `NotFoundError` for an unknown id, `ConflictError` when the run is not interrupted or its snapshot
+   * is unusable (it is then marked `error`).
    * Optional: managers without durable runs leave it out (the server answers 409).
    */
   resume?(runId: string, overrides?: { memory?: boolean; cassette?: import('@tradingfloor/shared').Cassette | null }): Promise<RunSummary>;

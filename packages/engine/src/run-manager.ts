@@ -14,6 +14,7 @@ import {
   TooManyRunsError,
   ValidationError,
   type Cassette,
+  errorMessage,
   type ChartData,
   type InstrumentInfo,
   type Lesson,
@@ -34,10 +35,9 @@ import { RUN_FILES, RunFiles } from './results/run-files.js';
 import { AGENT_STEPS } from './run/agent-steps.js';
 import type { InspectionPage, InspectionRecord } from './run/inspection-buffer.js';
 import { LiveRun, type RunRestore } from './run/live-run.js';
-import { errorMessage } from './run/node-records.js';
 import { checkResumable, stateFileProblem } from './run/resume-check.js';
 import { readAgentMessages } from './results/read-messages.js';
-import { writeFileAtomic } from './results/atomic-write.js';
+import { writeFileAtomic } from './fs/atomic-write.js';
 import type { RunSteps } from './run/provide-run.js';
 import type { RunEntry } from './run/run-entry.js';
 import { StoredRunEntry } from './run/stored-run.js';
@@ -82,7 +82,7 @@ async function resolveCassettes(configs: RunConfig[]): Promise<void> {
 }
 
 /** Default `MAX_PARALLEL_RUNS`. */
-export const DEFAULT_MAX_PARALLEL_RUNS = 5;
+const DEFAULT_MAX_PARALLEL_RUNS = 5;
 
 export interface RunManagerOptions {
   deps: EngineDeps;
@@ -133,7 +133,7 @@ export interface ResumeOutcome {
 }
 
 /**
- * Creates, tracks, cancels and prunes runs (DESIGN.md §1). Each run is an XState actor wrapped in a
+ * Creates, tracks, cancels and prunes runs (docs/architecture.md, "The RunManager"). Each run is an XState actor wrapped in a
  * `LiveRun`; runs found on disk by `loadHistory()` are listed read-only. Node is single-threaded, but the
  * interleavings are defined: cancel before the start → canceled without any step; during a phase →
  * canceled at once, the in-flight call aborted, files written; after another end → `ConflictError`; a
@@ -321,7 +321,7 @@ export class RunManager implements RunManagerApi {
     return work;
   }
 
-  /** The run actor's recent inspection events (DESIGN.md §3); empty for runs found on disk, undefined for unknown ids. */
+  /** The run actor's recent inspection events (docs/architecture.md, "Inspection"); empty for runs found on disk, undefined for unknown ids. */
   inspection(runId: string): InspectionRecord[] | undefined {
     const entry = this.entries.get(runId);
     if (!entry) return undefined;
@@ -617,7 +617,7 @@ export class RunManager implements RunManagerApi {
         severity: 'WARN',
         source: 'results',
         agent_id: null,
-        message: `could not write ${what}: ${error instanceof Error ? error.message : String(error)}`,
+        message: `could not write ${what}: ${errorMessage(error)}`,
       }),
     );
     const log: RunLog = new RunLog({

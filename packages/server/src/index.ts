@@ -1,8 +1,4 @@
-export { createApp, type AppDeps, type TradingFloorApp } from './app.js';
-export { isLoopbackHost, loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
-export { startServer, type RunningServer, type StartServerOverrides } from './serve.js';
-export { runRetention, startRetention, type RetentionPolicy, type RetentionReport, type RetentionScheduler } from './retention.js';
-export { renderMarkdownSafe } from './render/markdown-html.js';
-export { renderDecisionHtml } from './render/decision-html.js';
-export { WsHub, type WsHubOptions } from './ws/hub.js';
-export type { ProviderInfo } from './routes/route-deps.js';
+// The server's public surface: what embeds it (the benchmarks start it in-process). The CLI is src/cli.ts.
+export { createApp } from './app.js';
+export { loadServerConfig } from './config.js';
+export { startServer, type RunningServer } from './serve.js';

@@ -133,7 +133,9 @@ export function startRetention(
     running ??= runRetention(manager, policy, now()).finally(() => (running = null));
     return running;
   };
-  const timer = setInterval(() => runOnce().catch(onError), intervalSeconds * 1000);
+  const timer = setInterval(() => {
+    runOnce().catch(onError);
+  }, intervalSeconds * 1000);
   timer.unref();
   return {
     runOnce,

@@ -10,6 +10,7 @@ import {
   type RunManagerApi,
   type StatelyInspector,
 } from '@tradingfloor/engine';
+import { errorMessage } from '@tradingfloor/shared';
 import { createApp, type AppDeps } from './app.js';
 import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
 import { describeDataVendorsFromEnv, describeProvidersFromEnv } from './providers.js';
@@ -90,7 +91,9 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
   }
   const engine = manager;
   const app = createApp({ manager: engine, ...(backtests ? { backtests } : {}), config, providers: providers ?? describeProvidersFromEnv(env), dataVendors: describeDataVendorsFromEnv(env), ws: overrides.ws });
-  const server = createServer(app.app.callback());
+  const handle = app.app.callback();
+  // Koa settles every request itself (failures go through its error handling), so nothing awaits this promise.
+  const server = createServer((req, res) => void handle(req, res));
   // Slow or idle sockets cannot hold the process: headers within 30 s, whole requests within 2 min.
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;
@@ -112,10 +115,10 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       resultsMaxAgeDays: config.resultsMaxAgeDays,
     },
     config.runPruneIntervalSeconds,
-    { onError: (err) => log(`retention pass failed: ${err instanceof Error ? err.message : String(err)}`) },
+    { onError: (err) => log(`retention pass failed: ${errorMessage(err)}`) },
   );
   // One pass at start-up; later passes follow the interval.
-  void retention.runOnce().catch((err: unknown) => log(`retention pass failed: ${err instanceof Error ? err.message : String(err)}`));
+  void retention.runOnce().catch((err: unknown) => log(`retention pass failed: ${errorMessage(err)}`));
 
   const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostInUrl}:${port}`;
@@ -164,7 +167,7 @@ async function resumeInterrupted(manager: RunManagerApi, log: (line: string) => 
       await manager.resume(run.run_id);
       resumed += 1;
     } catch (err) {
-      log(`RESUME_INTERRUPTED: ${run.run_id} not resumed: ${err instanceof Error ? err.message : String(err)}`);
+      log(`RESUME_INTERRUPTED: ${run.run_id} not resumed: ${errorMessage(err)}`);
     }
   }
   log(`RESUME_INTERRUPTED: resumed ${resumed} of ${interrupted.length} interrupted run(s)`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cachedDecisionRenderer, renderDecisionHtml } from '../src/render/decision-html.js';
 import { renderMarkdownSafe } from '../src/render/markdown-html.js';
-import { fakeDecision } from './support/fake-manager.js';
+import { fakeDecision } from './support/fake-run-manager.js';
 
 const PAYLOADS = [
   '<script>alert(1)</script>',

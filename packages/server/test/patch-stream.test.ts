@@ -4,7 +4,7 @@ import type { HubClient } from '../src/ws/hub-client.js';
 import { RunPatchStream } from '../src/ws/patch-stream.js';
 import { FocusedView } from '../../../tests/support/focused-view.js';
 import { WsRecorder } from '../../../tests/support/ws-recorder.js';
-import { fakeDecision } from './support/fake-manager.js';
+import { fakeDecision } from './support/fake-run-manager.js';
 import { startTestApp, type TestApp } from './support/start-app.js';
 
 let t: TestApp;

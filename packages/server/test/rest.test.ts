@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeDecision, FakeRunManager } from './support/fake-manager.js';
+import { fakeDecision, FakeRunManager } from './support/fake-run-manager.js';
 import { startTestApp, type TestApp } from './support/start-app.js';
 
 let t: TestApp | undefined;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { formatRunTimestamp } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDirTime, runRetention, startRetention, type RetentionPolicy } from '../src/retention.js';
-import { fakeDecision, FakeRunManager } from './support/fake-manager.js';
+import { fakeDecision, FakeRunManager } from './support/fake-run-manager.js';
 
 const DAY = 24 * 3600 * 1000;
 const NOW = Date.UTC(2024, 5, 30, 12, 0, 0);

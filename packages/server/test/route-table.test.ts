@@ -1,6 +1,6 @@
 import { API_ROUTES, ErrorBodySchema, routePath, type ApiRouteName } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeDecision } from './support/fake-manager.js';
+import { fakeDecision } from './support/fake-run-manager.js';
 import { startTestApp, type TestApp } from './support/start-app.js';
 
 let t: TestApp | undefined;

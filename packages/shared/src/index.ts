@@ -262,3 +262,7 @@ export {
   type InspectStreamStep,
 } from './protocol/inspect-stream-reducer.js';
 export { placeholderSummary, reduceAggregate, type AggregateState, type AggregateStep } from './protocol/aggregate-reducer.js';
+
+// Small pure helpers both sides use
+export { deferred, type Deferred } from './util/deferred.js';
+export { errorMessage } from './util/error-message.js';

@@ -1,11 +1,11 @@
 import { mount, type VueWrapper } from '@vue/test-utils';
+import { deferred } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { h, nextTick } from 'vue';
 import InspectorView from '../src/components/inspector/InspectorView.vue';
 import StatechartDiagram from '../src/components/inspector/StatechartDiagram.vue';
 import { activeStateIds } from '../src/lib/state-value.js';
 import { useInspectorStore } from '../src/stores/inspector-store.js';
-import { deferred } from './support/deferred.js';
 import { startFakeServer, type FakeServer } from './support/fake-server.js';
 import { initRun, RUN_ID } from './support/fixtures.js';
 import { MACHINE, runRecords } from './support/inspection-fixtures.js';

@@ -1,11 +1,11 @@
 import type { RunSummary } from '@tradingfloor/shared';
+import { deferred } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useRunsStore } from '../src/stores/runs-store.js';
 import { useSocketStore } from '../src/stores/socket-store.js';
 import { useUiPrefsStore } from '../src/stores/ui-prefs-store.js';
 import { startFakeServer, type FakeServer, type Route } from './support/fake-server.js';
 import { freshStores } from './support/test-transport.js';
-import { deferred } from './support/deferred.js';
 import { until } from './support/until.js';
 
 const summary = (ticker: string, status: RunSummary['status'], minute: number): RunSummary => ({

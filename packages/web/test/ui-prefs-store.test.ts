@@ -1,5 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_FORM } from '../src/lib/run-form.js';
 import { UI_PREFS_KEY, useUiPrefsStore } from '../src/stores/ui-prefs-store.js';
 
 /** A new Pinia is what a page reload gives the stores; localStorage is what survives it. */
@@ -50,6 +51,27 @@ describe('ui prefs store', () => {
     expect(prefs.formCollapsed).toBe(false);
     expect(prefs.logFilter).toEqual({ threshold: 'INFO', hiddenSources: [], query: 'x' });
     expect(prefs.formDraft.analysts).toEqual(['market']);
+  });
+
+  it('drops ill-typed items of lists and records, keeping the well-formed ones', () => {
+    localStorage.setItem(
+      UI_PREFS_KEY,
+      JSON.stringify({
+        openRunIds: ['A', 7, 'B'],
+        expanded: { A: { analysts: true, trader: 'no' }, B: 'x' },
+        selectedNode: { A: 'analysts.market.report', B: 3 },
+        activeRunId: 5,
+        view: 'graphs',
+        formDraft: 'not a form',
+      }),
+    );
+    const prefs = reload();
+    expect(prefs.openRunIds).toEqual(['A', 'B']);
+    expect(prefs.expanded).toEqual({ A: { analysts: true }, B: {} });
+    expect(prefs.selectedNode).toEqual({ A: 'analysts.market.report' });
+    expect(prefs.activeRunId).toBeNull();
+    expect(prefs.view).toBe('runs');
+    expect(prefs.formDraft).toEqual(DEFAULT_RUN_FORM);
   });
 
   it('closing the active tab clears the active run', () => {

@@ -2,4 +2,3 @@ export { startFakeProvider, type FakeProvider, type FakeProviderOptions, type Fa
 export { createDefaultScript, type DefaultScriptOptions } from './default-script.js';
 export { estimateUsage, type FakeReply, type FakeToolCall, type FakeUsage } from './fake-reply.js';
 export type { FakeMessage, FakeRequest, FakeTool, WireFormat } from './fake-request.js';
-export { deferred, type Deferred } from '../deferred.js';

@@ -14,7 +14,7 @@ import {
   type TradeRow,
 } from '@tradingfloor/shared';
 import { z } from 'zod';
-import { writeFileAtomic } from '../results/atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { toCsv } from './csv.js';
 
 /** The files of `<results>/backtests/<backtest_id>/`. */

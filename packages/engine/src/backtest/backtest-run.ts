@@ -10,7 +10,7 @@ import {
   type Position,
 } from '@tradingfloor/shared';
 import type { Bar, MarketDataVendor } from '../data/vendor.js';
-import { errorMessage } from '../run/node-records.js';
+import { errorMessage } from '@tradingfloor/shared';
 import type { RunEvent, RunManagerApi } from '../run-manager-api.js';
 import type { BacktestFiles } from './backtest-files.js';
 import { renderBacktestReport } from './backtest-report.js';

@@ -1,4 +1,4 @@
-import { DATA_KINDS, DataUnavailableError, type DataKind, type DataVendorName, type DataVendorPlan } from '@tradingfloor/shared';
+import { DATA_KINDS, DataUnavailableError, errorMessage, type DataKind, type DataVendorName, type DataVendorPlan } from '@tradingfloor/shared';
 import { discardLog, type LogSink } from '../logs/log-sink.js';
 import { vendorFailureKind } from './online/vendor-errors.js';
 import type { DataCoverage, MarketDataVendor } from './vendor.js';
@@ -14,7 +14,7 @@ export interface VendorChain extends MarketDataVendor {
 
 const describeFailure = (error: unknown): string => {
   const kind = vendorFailureKind(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return kind === null ? `failed: ${message}` : `${kind.replace('_', ' ')} (${message})`;
 };
 

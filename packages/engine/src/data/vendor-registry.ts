@@ -39,7 +39,7 @@ export interface VendorRegistryOptions {
 }
 
 /** `DATA_CACHE_DIR`, else `.cache/tradingfloor` under `RESULTS_DIR`, else under the working directory. */
-export function dataCacheDir(env: Record<string, string | undefined>): string {
+function dataCacheDir(env: Record<string, string | undefined>): string {
   const explicit = env.DATA_CACHE_DIR?.trim();
   if (explicit) return path.resolve(explicit);
   return path.resolve(env.RESULTS_DIR?.trim() || '.', '.cache', 'tradingfloor');

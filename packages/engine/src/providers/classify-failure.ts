@@ -1,3 +1,4 @@
+import { errorMessage } from '@tradingfloor/shared';
 import { kindOfStatus, ProviderCallError, retryAfterFromHeaders } from './provider-call-error.js';
 
 /** What both SDKs' `APIError` look like (openai 6 and @anthropic-ai/sdk 1 share the Stainless shape). */
@@ -56,7 +57,7 @@ export function classifyFailure(
     // A connection dropped while the body was being read surfaces as a bare undici TypeError.
     return new ProviderCallError(`${label}: connection failed: ${describeCause(err)}`, provider, 'network');
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return new ProviderCallError(`${label}: unexpected failure: ${message}`, provider, 'client');
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@tradingfloor/shared';
 import { ProviderCallError } from './provider-call-error.js';
 
 /**
@@ -13,7 +14,7 @@ export function parseToolArguments(raw: unknown, ctx: { provider: string; label:
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       throw new ProviderCallError(
         `${ctx.label}: the model called tool "${ctx.tool}" with arguments that are not valid JSON (${reason}): ${preview(raw)}`,
         ctx.provider,

@@ -8,6 +8,7 @@ import {
   parseRunId,
   RunConfigSchema,
   RunUsageSchema,
+  errorMessage,
   type Decision,
   type LogEntry,
   type RunConfig,
@@ -58,7 +59,7 @@ export async function readResultsHistory(resultsDir: string, maxLogEntries: numb
       try {
         runs.push(await readRunDirectory(dir, tickerDir, maxLogEntries));
       } catch (error) {
-        skipped.push({ dir, reason: error instanceof Error ? error.message : String(error) });
+        skipped.push({ dir, reason: errorMessage(error) });
       }
     }
   }

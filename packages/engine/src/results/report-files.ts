@@ -2,8 +2,8 @@ import type { RunContext } from '../run/run-context.js';
 import { debateTranscript } from '../tree/derive-contents.js';
 
 /**
- * The report files of `reports/`, in pipeline order (DESIGN.md §5): the analyst reports, each debater's
- * transcript (every round they spoke), the plans and the final decision.
+ * The report files of `reports/`, in pipeline order (docs/architecture.md, "Results on disk"): the analyst
+ * reports, each debater's transcript (every round they spoke), the plans and the final decision.
  */
 export const REPORT_NAMES = [
   'market_report',

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogEntry, RunConfig, RunStatus, RunUsage } from '@tradingfloor/shared';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { REPORT_NAMES, type ReportName } from './report-files.js';
 import { WriteQueue } from './write-queue.js';
 

@@ -7,7 +7,7 @@ import { summarizePayload } from './payload-summary.js';
 export type { InspectionRecord };
 
 /** Default number of inspection records kept per run: a whole default run fits. */
-export const DEFAULT_INSPECTION_MAX = 1000;
+const DEFAULT_INSPECTION_MAX = 1000;
 
 export interface InspectionBufferOptions {
   now: () => number;
@@ -22,7 +22,7 @@ export interface InspectionBufferOptions {
 export type { InspectionPage };
 
 /**
- * A run actor's `inspect` callback and the bounded ring of what it saw (DESIGN.md §3): actors created,
+ * A run actor's `inspect` callback and the bounded ring of what it saw (docs/architecture.md, "Inspection"): actors created,
  * events delivered, snapshots, microsteps and actions, each with the run machine's state value as of that
  * moment. Only small JSON fields are kept (payloads are summarized), never contexts or step inputs.
  */

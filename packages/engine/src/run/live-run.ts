@@ -4,6 +4,7 @@ import {
   diffTree,
   isTerminalStatus,
   type ChangedNode,
+  errorMessage,
   type ExecutionTree,
   type Lesson,
   type MachineStateValue,
@@ -29,7 +30,6 @@ import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
 import { boardFields } from './board-fields.js';
 import { InspectionBuffer, type InspectionRecord } from './inspection-buffer.js';
-import { errorMessage } from './node-records.js';
 import { provideRun, type RunSteps } from './provide-run.js';
 import type { RunEntry } from './run-entry.js';
 import { RUN_MACHINE_VERSION, runMachineFor, type RunMachine } from './run-machine.js';
@@ -386,7 +386,7 @@ export class LiveRun implements RunEntry {
       this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
       // Cheap: unchanged nodes are the same objects, which diffTree skips. Consumers get this list, not a tree to diff.
       this.treeChanges.push(...diffTree(previous, this.tree));
-      // Every tree of a run has the same shape (DESIGN.md §4), so nodes are compared in place.
+      // Every tree of a run has the same shape (`tree/tree-layout.ts`), so nodes are compared in place.
       this.tree.forEach((phase, p) => {
         const was = previous[p];
         if (phase === was) return;

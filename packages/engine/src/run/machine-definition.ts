@@ -12,7 +12,7 @@ export function describeRunMachine(): MachineDefinition {
 }
 
 /** {@link describeRunMachine} for any machine (walks `machine.root`). */
-export function describeMachine(machine: AnyStateMachine, version: number): MachineDefinition {
+function describeMachine(machine: AnyStateMachine, version: number): MachineDefinition {
   return { id: machine.id, version, root: describeNode(machine.root) };
 }
 
@@ -59,7 +59,7 @@ function kindOf(eventType: string): MachineTransition['kind'] {
 }
 
 /** `isCancelRequested`, `isSelected(kind=market)`, `and(isAnalystTurn(kind=news), isCancelRequested)`. */
-export function describeGuard(guard: unknown): string {
+function describeGuard(guard: unknown): string {
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'function') {
     const inner = (guard as { guards?: unknown }).guards;
@@ -72,7 +72,7 @@ export function describeGuard(guard: unknown): string {
 }
 
 /** `beginNode(id=analysts)`, `flagCancel`, `xstate.assign`. */
-export function describeAction(action: unknown): string {
+function describeAction(action: unknown): string {
   if (typeof action === 'string') return action;
   if (typeof action === 'function') {
     const type = (action as { type?: unknown }).type;

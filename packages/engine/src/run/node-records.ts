@@ -35,14 +35,3 @@ export function settleOpenNodes(nodes: Records, outcome: 'error' | 'canceled', a
   }
   return next;
 }
-
-/** The message of whatever an invoked step rejected with. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (typeof error === 'string') return error;
-  try {
-    return JSON.stringify(error) ?? String(error);
-  } catch {
-    return String(error);
-  }
-}

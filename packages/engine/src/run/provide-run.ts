@@ -1,5 +1,6 @@
 import {
   FLAT_POSITION,
+  errorMessage,
   type AgentRole,
   type AnalystKind,
   type Decision,
@@ -150,7 +151,7 @@ export function provideRun(machine: RunMachine, env: RunEnvironment): RunMachine
           severity: 'ERROR',
           source: 'run',
           agent_id: agentId,
-          message: `step failed: ${error instanceof Error ? error.message : String(error)}`,
+          message: `step failed: ${errorMessage(error)}`,
         });
       }
       throw error;

@@ -1,8 +1,8 @@
-import { ANALYST_KINDS, type AnalystKind, type Decision } from '@tradingfloor/shared';
+import { ANALYST_KINDS, errorMessage, type AnalystKind, type Decision } from '@tradingfloor/shared';
 import { and, assign, fromPromise, setup } from 'xstate';
 import type { AgentResult, DebateTurn } from '../agents/agent-context.js';
 import { AGENT_NODE, ANALYST_NODE } from '../tree/tree-layout.js';
-import { beginNode, endNode, errorMessage, settleOpenNodes, skipNode } from './node-records.js';
+import { beginNode, endNode, settleOpenNodes, skipNode } from './node-records.js';
 import {
   initialRunContext,
   SPEAKER,
@@ -39,7 +39,7 @@ const DEBATER_NODE: Record<Debater, string> = {
 };
 
 /**
- * Builds the run statechart (DESIGN.md §3). The clock is bound here rather than kept in context, so the
+ * Builds the run statechart (docs/architecture.md, "The run statechart"). The clock is bound here rather than kept in context, so the
  * context stays plain JSON for `state.json` while node timings still come from an injected time source.
  *
  * Sequential analysts: all four regions of the parallel `analysts` state still exist, but each selected

@@ -2,7 +2,7 @@ import { ConfigError } from '@tradingfloor/shared';
 import type { InspectionEvent } from 'xstate';
 
 /** Where the Stately inspector relay listens by default (`createInspectorServer()` of `@statelyai/inspect/server`). */
-export const DEFAULT_STATELY_URL = 'ws://localhost:8080';
+const DEFAULT_STATELY_URL = 'ws://localhost:8080';
 
 /** What `INSPECT` / `INSPECT_URL` (or `--inspect`) ask for: null = no Stately inspector. */
 export interface StatelySetting {

@@ -9,7 +9,7 @@ import { computeProgress, currentPhase } from '../tree/progress.js';
 import { boardFields } from './board-fields.js';
 import type { RunEntry } from './run-entry.js';
 import { initialRunContext, type RunContext } from './run-context.js';
-import { errorMessage } from './node-records.js';
+import { errorMessage } from '@tradingfloor/shared';
 import { stateValueProblem } from './resume-check.js';
 import { RUN_MACHINE_VERSION } from './run-machine.js';
 

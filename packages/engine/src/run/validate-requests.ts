@@ -4,8 +4,8 @@ import {
   RunOptionsSchema,
   listProblems,
   TickerSchema,
-  TradingFloorError,
   ValidationError,
+  errorMessage,
   type RunConfig,
 } from '@tradingfloor/shared';
 import type { z } from 'zod';
@@ -87,6 +87,6 @@ function checkTradeDate(date: string, range: { first_date: string; last_date: st
 
 /** Wraps a failure to build a run's provider as a validation problem, keeping typed errors' messages. */
 export function providerProblem(ticker: string, error: unknown): string {
-  const message = error instanceof TradingFloorError || error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return `${ticker}: provider not available: ${message}`;
 }

@@ -77,7 +77,7 @@ function agentsOf(phase: RunPhase): AgentSlot[] {
 }
 
 /** Every agent slot in pipeline order. */
-export const AGENT_SLOTS: readonly AgentSlot[] = TREE_LAYOUT.flatMap((p) => p.agents);
+const AGENT_SLOTS: readonly AgentSlot[] = TREE_LAYOUT.flatMap((p) => p.agents);
 
 /** The slot of an agent node id, or undefined. */
 export function agentSlot(agentId: string): AgentSlot | undefined {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@tradingfloor/shared';
+import { ConfigError, errorMessage } from '@tradingfloor/shared';
 import type { TokenUsage } from '../providers/provider.js';
 
 /** USD per million tokens. */
@@ -38,7 +38,7 @@ export function loadPriceTable(file: string = defaultPricesFile()): PriceTable {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`cannot read price table ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(`cannot read price table ${file}: ${errorMessage(err)}`);
   }
   const root = isRecord(parsed) ? parsed : null;
   if (root === null || !isRecord(root.models)) throw new ConfigError(`price table ${file} must be an object with a "models" object`);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateBacktest } from '../../src/backtest/evaluate-backtest.js';
 import { gridDates } from '../../src/backtest/backtest-grid.js';
 import { createCsvVendor } from '../../src/data/csv/csv-vendor.js';
-import { hasRealData, REAL_DATA_DIR } from '../data/support/real-data.js';
+import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 
 /** The paper's window on the real data, recomputed here straight from the CSV text with plain arithmetic. */
 const FROM = '2024-01-02';

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DataUnavailableError } from '@tradingfloor/shared';
 import { createCsvVendor } from '../../src/data/csv/csv-vendor.js';
 import type { MarketDataVendor } from '../../src/data/vendor.js';
-import { hasRealData, REAL_DATA_DIR } from './support/real-data.js';
+import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 import { makeDataDir, ohlcvCsv } from './support/temp-data-dir.js';
 
 describe.skipIf(!hasRealData('csv vendor on real data'))('csv vendor on the real data folder', () => {

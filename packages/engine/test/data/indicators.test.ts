@@ -3,7 +3,7 @@ import { createCsvVendor } from '../../src/data/csv/csv-vendor.js';
 import { createDemoVendor } from '../../src/data/demo/demo-vendor.js';
 import { computeIndicators, INDICATOR_CACHE_MAX, INDICATOR_NAMES, INDICATOR_WARMUP, indicatorsFor } from '../../src/data/indicators.js';
 import type { Bar } from '../../src/data/vendor.js';
-import { hasRealData, REAL_DATA_DIR } from './support/real-data.js';
+import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 
 // Plain reference implementations of the textbook formulas, written independently of trading-signals.
 const sma = (xs: number[], n: number, i: number) => xs.slice(i - n + 1, i + 1).reduce((a, b) => a + b, 0) / n;
@@ -141,7 +141,7 @@ describe('indicatorsFor', () => {
   const barsOf = (n: number, shift = 0): Bar[] =>
     Array.from({ length: n }, (_, i) => {
       const close = 100 + Math.sin(i / 7) * 5 + shift;
-      return { date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), open: close, high: close + 1, low: close - 1, close, volume: 1000 + i };
+      return { date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), open: close, high: close + 1, low: close - 1, close, adj_close: close, volume: 1000 + i };
     });
 
   it('computes a history once and gives the same series as computeIndicators', () => {

@@ -5,7 +5,7 @@ import { createCsvVendor } from '../../src/data/csv/csv-vendor.js';
 import { createDemoVendor } from '../../src/data/demo/demo-vendor.js';
 import { createRoutingVendor } from '../../src/data/routing-vendor.js';
 import type { MarketDataVendor } from '../../src/data/vendor.js';
-import { hasRealData, REAL_DATA_DIR } from './support/real-data.js';
+import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 
 /** The widest arguments each tool accepts, so every tool looks as far back — and forward — as it can. */
 const WIDEST: Record<string, Record<string, unknown>> = {

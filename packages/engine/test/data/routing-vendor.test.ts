@@ -5,7 +5,7 @@ import { createCsvVendor } from '../../src/data/csv/csv-vendor.js';
 import { createDemoVendor } from '../../src/data/demo/demo-vendor.js';
 import { createMarketDataFromEnv } from '../../src/data/market-data-from-env.js';
 import { createRoutingVendor, resolveVendor } from '../../src/data/routing-vendor.js';
-import { hasRealData, REAL_DATA_DIR } from './support/real-data.js';
+import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 import { makeDataDir, ohlcvCsv } from './support/temp-data-dir.js';
 
 const now = () => new Date(2026, 10, 27, 12);

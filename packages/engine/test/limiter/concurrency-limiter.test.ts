@@ -1,7 +1,8 @@
+import { deferred, type Deferred } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter, type LimiterKey, type LimiterLease } from '../../src/limiter/concurrency-limiter.js';
 import { parseProviderLimits } from '../../src/limiter/parse-provider-limits.js';
-import { deferred, flush, type Deferred } from '../../../../tests/support/deferred.js';
+import { flush } from '../../../../tests/support/flush.js';
 
 const OPENAI: LimiterKey = { provider: 'openai', model: 'gpt-4o-mini' };
 const GPT4O: LimiterKey = { provider: 'openai', model: 'gpt-4o' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CountingGate } from '../../src/limiter/counting-gate.js';
-import { flush } from '../../../../tests/support/deferred.js';
+import { flush } from '../../../../tests/support/flush.js';
 
 /** Queues an acquisition and records when it is admitted (or why it was refused). */
 function waiter(gate: CountingGate, log: string[], name: string, signal?: AbortSignal) {

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DecisionSchema, type Rating } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { createAnalystTools } from '../../src/data/analyst-tools.js';
@@ -8,6 +5,7 @@ import { createCsvVendor } from '../../src/data/csv/csv-vendor.js';
 import { createDemoVendor } from '../../src/data/demo/demo-vendor.js';
 import type { MarketDataVendor } from '../../src/data/vendor.js';
 import { createOfflineProvider } from '../../src/providers/offline/offline-provider.js';
+import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 import { runTeam } from './run-pipeline.js';
 
 // The offline team over the real data tools: the model must read what the tools really return.
@@ -43,10 +41,8 @@ describe('the offline team on the demo market', () => {
   });
 });
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const dataDir = process.env.DATA_DIR ?? path.resolve(repoRoot, '../shared/data');
-const hasData = existsSync(path.join(dataDir, 'ohlcv'));
-if (!hasData) console.warn(`skipping the offline team on real data: no data folder at ${dataDir} (set DATA_DIR)`);
+const hasData = hasRealData('the offline team on real data');
+const dataDir = REAL_DATA_DIR;
 
 describe.skipIf(!hasData)('the offline team on real data (DATA_DIR)', () => {
   it.each([

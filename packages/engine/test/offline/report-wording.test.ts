@@ -19,6 +19,7 @@ const FACTS: PromptFacts = {
   debate: [],
   investmentPlan: null,
   traderPlan: null,
+  lessons: null,
 };
 
 const filing = (over: Record<string, unknown>) => ({

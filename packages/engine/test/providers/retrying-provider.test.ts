@@ -1,4 +1,4 @@
-import { ProviderError } from '@tradingfloor/shared';
+import { deferred, ProviderError } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../../src/limiter/concurrency-limiter.js';
 import { parseProviderLimits } from '../../src/limiter/parse-provider-limits.js';
@@ -7,7 +7,7 @@ import { abortableSleep } from '../../src/providers/backoff.js';
 import { ProviderCallError } from '../../src/providers/provider-call-error.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../../src/providers/provider.js';
 import { makeWrapProvider, wrapWithLimiterAndRetries } from '../../src/providers/retrying-provider.js';
-import { deferred, flush } from '../../../../tests/support/deferred.js';
+import { flush } from '../../../../tests/support/flush.js';
 
 const REQUEST: ChatRequest = {
   model: 'gpt-4o',

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/results/atomic-write.js';
+import { writeFileAtomic } from '../../src/fs/atomic-write.js';
 import { readResultsHistory } from '../../src/results/read-history.js';
 import { createRunDirectory } from '../../src/results/results-dir.js';
 import { RunFiles } from '../../src/results/run-files.js';

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import {
   applyContentPatches,
@@ -15,12 +13,11 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
 import { RunManager } from '../../src/run-manager.js';
+import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 import { expectCompleteResultsDir, tempDir } from './support.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const dataDir = process.env.DATA_DIR ?? resolve(repoRoot, '../shared/data');
-const hasData = existsSync(join(dataDir, 'ohlcv', 'AAPL.csv'));
-if (!hasData) console.warn(`skipping the real-data run: no market data at ${dataDir} (set DATA_DIR)`);
+const hasData = hasRealData('the RunManager run of AAPL on real csv data');
+const dataDir = REAL_DATA_DIR;
 
 let results: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataUnavailableError, type RunConfig } from '@tradingfloor/shared';
+import { DataUnavailableError, deferred, type RunConfig } from '@tradingfloor/shared';
 import type { AgentContext } from '../../src/agents/agent-context.js';
 import type { Bar, MarketDataVendor } from '../../src/data/vendor.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../../src/providers/provider.js';
@@ -9,7 +9,6 @@ import type { RunSteps } from '../../src/run/provide-run.js';
 import type { EngineDeps } from '../../src/run-manager-api.js';
 import { expect } from 'vitest';
 import { REPORT_NAMES } from '../../src/results/report-files.js';
-import { deferred } from '../../../../tests/support/deferred.js';
 import { fakeDecision } from '../run/support.js';
 
 /** 2024-05-10 12:00:00 UTC: "today" for these tests. */

@@ -10,7 +10,7 @@ const root = { sessionId: 'x:0', send: () => {}, getSnapshot: () => undefined };
 const eventOf = (type: string, extra: Record<string, unknown> = {}): InspectionEvent =>
   ({ type: '@xstate.event', rootId: 'x:0', actorRef: root, sourceRef: undefined, event: { type, ...extra } }) as InspectionEvent;
 const snapshotOf = (value: unknown, event = 'E'): InspectionEvent =>
-  ({ type: '@xstate.snapshot', rootId: 'x:0', actorRef: root, event: { type: event }, snapshot: { status: 'active', value, machine: {} } }) as InspectionEvent;
+  ({ type: '@xstate.snapshot', rootId: 'x:0', actorRef: root, event: { type: event }, snapshot: { status: 'active', output: undefined, error: undefined, value, machine: {} } }) as InspectionEvent;
 
 describe('InspectionBuffer bounds and ordering', () => {
   it('keeps the newest `max` records, oldest first, with seqs that keep counting', () => {

@@ -1,4 +1,4 @@
-import { RunConfigSchema, type Decision, type RunConfig, type RunOptionsInput } from '@tradingfloor/shared';
+import { deferred, RunConfigSchema, type Decision, type RunConfig, type RunOptionsInput } from '@tradingfloor/shared';
 import { fromPromise } from 'xstate';
 import type { AgentResult } from '../../src/agents/agent-context.js';
 import type {
@@ -10,7 +10,6 @@ import type {
   RiskStepInput,
   TraderStepInput,
 } from '../../src/run/run-context.js';
-import { deferred } from '../../../../tests/support/deferred.js';
 
 /** A valid run config for ACME with the given options. */
 export function testConfig(options: Partial<RunOptionsInput> = {}): RunConfig {

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { TradingFloorError, type BacktestSummary } from '@tradingfloor/shared';
+import { deferred, TradingFloorError, type BacktestSummary } from '@tradingfloor/shared';
 import type { BacktestManagerApi, RunManagerApi } from '@tradingfloor/engine';
 import { renderBacktestSummary, backtestRows } from './backtest-summary.js';
 import type { BatchRow } from './batch-row.js';
 import { EXIT, writeLine, type CliIo } from './cli-io.js';
-import { deferred } from './deferred.js';
 import { createBatchDisplay, displayModeFor } from './live-display.js';
 import { parseBacktestFlags, type BacktestPlan, type RawBacktestFlags } from './parse-backtest-flags.js';
 

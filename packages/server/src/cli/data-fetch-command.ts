@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { parseDataVendorSpec, parseTickerList, TradingFloorError } from '@tradingfloor/shared';
+import { parseDataVendorSpec, parseTickerList, TradingFloorError, errorMessage } from '@tradingfloor/shared';
 import { createMarketDataSetup, fetchDataset, type TickerFetchResult } from '@tradingfloor/engine';
 import { EXIT, writeLine, type CliIo } from './cli-io.js';
 
@@ -82,7 +82,7 @@ async function dataFetchCommand(flags: RawDataFetchFlags, io: CliIo): Promise<nu
       return EXIT.interrupted;
     }
     if (error instanceof TradingFloorError) return fail(error.message);
-    writeLine(io.stderr, `error: ${error instanceof Error ? error.message : String(error)}`);
+    writeLine(io.stderr, `error: ${errorMessage(error)}`);
     return EXIT.failed;
   } finally {
     signals.off('SIGINT', onSignal);

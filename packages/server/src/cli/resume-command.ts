@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { RunIdSchema, TradingFloorError, type RunSummary } from '@tradingfloor/shared';
+import { RunIdSchema, TradingFloorError, errorMessage, type RunSummary } from '@tradingfloor/shared';
 import type { ResumeOverrides, RunManager } from '@tradingfloor/engine';
 import { phaseLabel } from './batch-row.js';
 import { addMemoryCassetteOptions, parseMemoryCassetteFlags, type RawMemoryCassetteFlags } from './memory-cassette-flags.js';
@@ -150,7 +150,7 @@ function isUserError(err: unknown): boolean {
 }
 
 function fail(io: CliIo, err: unknown, user: boolean): number {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   writeLine(io.stderr, `tradingfloor resume: ${user ? message : `unexpected failure: ${err instanceof Error ? (err.stack ?? message) : message}`}`);
   return user ? EXIT.usage : EXIT.failed;
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { TooManyRunsError, isTerminalStatus, type RunOptions, type RunSummary } from '@tradingfloor/shared';
+import { deferred, errorMessage, isTerminalStatus, TooManyRunsError, type RunOptions, type RunSummary } from '@tradingfloor/shared';
 import type { RunEvent, RunManagerApi } from '@tradingfloor/engine';
-import { deferred } from './deferred.js';
 import { phaseLabel, queuedRow, type BatchRow } from './batch-row.js';
 import type { RunOutcome } from './summary.js';
 
@@ -188,7 +187,7 @@ export class RunBatch {
         return;
       }
       row.status = this.#interrupted ? 'canceled' : 'error';
-      row.error = err instanceof Error ? err.message : String(err);
+      row.error = errorMessage(err);
       this.#onChange();
       if (!this.#interrupted) void this.#startNext();
     }

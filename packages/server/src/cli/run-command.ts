@@ -1,8 +1,7 @@
-import { TradingFloorError } from '@tradingfloor/shared';
+import { deferred, TradingFloorError } from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
 import { EXIT, writeLine, type CliIo } from './cli-io.js';
 import { batchHeader } from './batch-header.js';
-import { deferred } from './deferred.js';
 import { createEngineManager, type CreateManager } from './engine-manager.js';
 import { createBatchDisplay, displayModeFor, type BatchDisplay } from './live-display.js';
 import { parseRunFlags, type RawRunFlags, type RunPlan } from './parse-options.js';

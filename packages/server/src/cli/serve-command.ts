@@ -1,6 +1,5 @@
-import { TradingFloorError, ValidationError } from '@tradingfloor/shared';
+import { deferred, errorMessage, TradingFloorError, ValidationError } from '@tradingfloor/shared';
 import { EXIT, writeLine, type CliIo } from './cli-io.js';
-import { deferred } from './deferred.js';
 
 /** The `serve` command's flags as commander hands them over. */
 export interface RawServeFlags {
@@ -49,7 +48,7 @@ function describeStartFailure(err: unknown, port: number | undefined): string {
   const which = port === undefined ? 'the configured port' : `port ${port}`;
   if (code === 'EADDRINUSE') return `${which} is already in use: choose another with --port or PORT`;
   if (code === 'EACCES') return `not allowed to listen on ${which}: use a port above 1023`;
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /**

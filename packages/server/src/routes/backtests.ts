@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { API_ROUTES, NotFoundError, ValidationError, type BacktestRowsQuery, type BacktestView } from '@tradingfloor/shared';
+import { API_ROUTES, NotFoundError, ValidationError, type BacktestRowsQuery, type BacktestView, type EquityRow, type TradeRow } from '@tradingfloor/shared';
 import type { BacktestManagerApi } from '@tradingfloor/engine';
 import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
@@ -52,13 +52,13 @@ export function backtestRoutes(deps: RouteDeps): Router {
   defineRoute(router, API_ROUTES.backtestEquity, async ({ params, query }) => {
     const view = requireBacktest(params.id);
     const id = view.summary.backtest_id;
-    return { backtest_id: id, status: view.summary.status, rows: filterRows(query, await backtestsOf().equity(id)) };
+    return { backtest_id: id, status: view.summary.status, rows: filterRows<EquityRow>(query, await backtestsOf().equity(id)) };
   });
 
   defineRoute(router, API_ROUTES.backtestTrades, async ({ params, query }) => {
     const view = requireBacktest(params.id);
     const id = view.summary.backtest_id;
-    return { backtest_id: id, status: view.summary.status, rows: filterRows(query, await backtestsOf().trades(id)) };
+    return { backtest_id: id, status: view.summary.status, rows: filterRows<TradeRow>(query, await backtestsOf().trades(id)) };
   });
 
   defineRoute(router, API_ROUTES.backtestDecisions, ({ params }) => {

@@ -5,9 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { JsonReport } from '../../src/cli/summary.js';
 import { captureIo } from './support/capture.js';
-import { cleanEnv, dataDir, hasRealData, runDirs, tempResultsDir } from './support/paths.js';
+import { hasRealData, REAL_DATA_DIR as dataDir } from '../../../../tests/support/real-data.js';
+import { cleanEnv, runDirs, tempResultsDir } from './support/paths.js';
 
-/** The files DESIGN.md §5 puts in every finished run's directory. */
+/** The files every finished run's directory holds (docs/architecture.md, "Results on disk"). */
 const RUN_FILES = ['RUN_ID', 'config.json', 'decision.json', 'message_tool.log', 'run.log', 'state.json'];
 
 const cleanup: string[] = [];
@@ -106,7 +107,7 @@ describe('tradingfloor run, in-process with the real engine (demo market, offlin
   });
 });
 
-describe.skipIf(!hasRealData)('tradingfloor run on real data (DATA_DIR)', () => {
+describe.skipIf(!hasRealData('tradingfloor run on real data'))('tradingfloor run on real data (DATA_DIR)', () => {
   it('completes AAPL, MSFT and NVDA on 2024-03-28, three at once', { timeout: 120_000 }, async () => {
     const results = await tempDir();
     const { io, stdout, stderr } = captureIo({ env: cleanEnv({ DATA_DIR: dataDir }), cwd: results });
@@ -125,4 +126,3 @@ describe.skipIf(!hasRealData)('tradingfloor run on real data (DATA_DIR)', () => 
     for (const run of report.runs) await expectCompleteRun(run.results_path!, run.run_id!);
   });
 });
-if (!hasRealData) console.warn(`[cli-e2e] real-data test skipped: ${dataDir} is absent (set DATA_DIR to run it)`);

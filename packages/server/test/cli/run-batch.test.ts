@@ -1,8 +1,8 @@
 import { RunOptionsSchema, type RunSummary } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { RunBatch } from '../../src/cli/run-batch.js';
-import { FakeRunManager, outsideData } from './support/fake-run-manager.js';
-import { decisionFixture } from './support/fixtures.js';
+import { FakeRunManager } from '../support/fake-run-manager.js';
+import { decisionFixture, outsideData } from './support/fixtures.js';
 
 const options = RunOptionsSchema.parse({});
 
@@ -17,7 +17,7 @@ function nextStart(manager: FakeRunManager): Promise<RunSummary[]> {
 }
 
 function setup(tickers: string[], parallel: number) {
-  const manager = new FakeRunManager(parallel);
+  const manager = new FakeRunManager({ maxParallelRuns: parallel });
   let changes = 0;
   const batch = new RunBatch(manager, { tickers, options, parallel }, () => (changes += 1));
   return { manager, batch, changes: () => changes };
@@ -27,19 +27,19 @@ describe('RunBatch', () => {
   it('starts `parallel` runs and feeds the next ticker into each freed slot', async () => {
     const { manager, batch } = setup(['ACME', 'GLOBEX', 'INITECH', 'STARK'], 2);
     await batch.begin();
-    expect(manager.startCalls).toEqual([['ACME', 'GLOBEX']]);
+    expect(manager.startedTickers).toEqual([['ACME', 'GLOBEX']]);
     expect(batch.rows.map((r) => r.status)).toEqual(['pending', 'pending', 'queued', 'queued']);
 
     const third = nextStart(manager);
-    manager.finish(manager.idsOf('GLOBEX')[0]!, 'completed', { decision: decisionFixture('GLOBEX') });
+    manager.finish(manager.idsOf('GLOBEX')[0]!, 'completed', decisionFixture('GLOBEX'));
     expect((await third).map((s) => s.ticker)).toEqual(['INITECH']);
 
     const fourth = nextStart(manager);
-    manager.finish(manager.idsOf('ACME')[0]!, 'error', { error: 'no data' });
+    manager.finish(manager.idsOf('ACME')[0]!, 'error', null, 'no data');
     expect((await fourth).map((s) => s.ticker)).toEqual(['STARK']);
-    expect(manager.startCalls).toEqual([['ACME', 'GLOBEX'], ['INITECH'], ['STARK']]);
+    expect(manager.startedTickers).toEqual([['ACME', 'GLOBEX'], ['INITECH'], ['STARK']]);
 
-    manager.finish(manager.idsOf('INITECH')[0]!, 'completed', { decision: decisionFixture('INITECH', { action: 'SELL' }) });
+    manager.finish(manager.idsOf('INITECH')[0]!, 'completed', decisionFixture('INITECH', { action: 'SELL' }));
     manager.finish(manager.idsOf('STARK')[0]!, 'canceled');
     await batch.done;
     const outcomes = batch.outcomes();
@@ -49,7 +49,7 @@ describe('RunBatch', () => {
       ['INITECH', 'completed', 'SELL', null],
       ['STARK', 'canceled', null, null],
     ]);
-    expect(outcomes[0]!.results_path).toBe('/results/ACME/1');
+    expect(outcomes[0]!.results_path).toBe(manager.get(manager.idsOf('ACME')[0]!)!.summary.results_path);
     expect(outcomes[0]!.run_id).toBe(manager.idsOf('ACME')[0]);
   });
 
@@ -58,12 +58,12 @@ describe('RunBatch', () => {
     await batch.begin();
     const id = manager.idsOf('ACME')[0]!;
     const before = changes();
-    manager.advance(id, { status: 'in_progress', current_phase: 'research_debate', overall_progress: 40 });
+    manager.update(id, { status: 'in_progress', phase: 'research_debate', progress: 40 });
     expect(changes()).toBeGreaterThan(before);
     expect(batch.rows[0]).toMatchObject({ run_id: id, status: 'in_progress', phase: 'Research Debate', progress: 40, ended_at: null });
-    manager.advance(id, { current_phase: 'risk_debate.round_1' });
+    manager.update(id, { phase: 'risk_debate.round_1' });
     expect(batch.rows[0]!.phase).toBe('Risk Debate');
-    manager.finish(id, 'completed', { decision: decisionFixture('ACME') });
+    manager.finish(id, 'completed', decisionFixture('ACME'));
     await batch.done;
     expect(batch.rows[0]).toMatchObject({ status: 'completed', action: 'BUY', phase: null, progress: 100 });
     expect(batch.rows[0]!.ended_at).not.toBeNull();
@@ -73,7 +73,7 @@ describe('RunBatch', () => {
     const { manager, batch } = setup(['ACME', 'GLOBEX'], 1);
     manager.refuse = outsideData;
     await expect(batch.begin()).rejects.toThrow('outside the data');
-    expect(manager.views.size).toBe(0);
+    expect(manager.runs.size).toBe(0);
   });
 
   it('ends a queued ticker that the manager refuses as an error and goes on with the next one', async () => {
@@ -81,10 +81,10 @@ describe('RunBatch', () => {
     await batch.begin();
     manager.refuse = (requests) => (requests[0]?.ticker === 'GLOBEX' ? new Error('GLOBEX refused') : undefined);
     const next = nextStart(manager);
-    manager.finish(manager.idsOf('ACME')[0]!, 'completed', { decision: decisionFixture('ACME') });
+    manager.finish(manager.idsOf('ACME')[0]!, 'completed', decisionFixture('ACME'));
     expect((await next).map((s) => s.ticker)).toEqual(['INITECH']);
     expect(batch.rows[1]).toMatchObject({ ticker: 'GLOBEX', status: 'error', error: 'GLOBEX refused', run_id: null });
-    manager.finish(manager.idsOf('INITECH')[0]!, 'completed', { decision: decisionFixture('INITECH') });
+    manager.finish(manager.idsOf('INITECH')[0]!, 'completed', decisionFixture('INITECH'));
     await batch.done;
     expect(batch.outcomes().map((o) => o.status)).toEqual(['completed', 'error', 'completed']);
   });
@@ -92,11 +92,11 @@ describe('RunBatch', () => {
   it('on interrupt cancels the active runs through shutdown() and ends the queue as never started', async () => {
     const { manager, batch } = setup(['ACME', 'GLOBEX', 'INITECH'], 2);
     await batch.begin();
-    manager.advance(manager.idsOf('ACME')[0]!, { status: 'in_progress', current_phase: 'analysts', overall_progress: 10 });
+    manager.update(manager.idsOf('ACME')[0]!, { status: 'in_progress', phase: 'analysts', progress: 10 });
     await batch.interrupt();
     await batch.done;
     expect(manager.shutdownCalls).toBe(1);
-    expect(manager.startCalls).toEqual([['ACME', 'GLOBEX']]);
+    expect(manager.startedTickers).toEqual([['ACME', 'GLOBEX']]);
     expect(batch.outcomes().map((o) => [o.ticker, o.status, o.run_id === null])).toEqual([
       ['ACME', 'canceled', false],
       ['GLOBEX', 'canceled', false],

@@ -2,18 +2,18 @@ import { ConfigError, type RunSummary } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/run-command.js';
 import type { RawRunFlags } from '../../src/cli/parse-options.js';
-import { FakeRunManager, outsideData } from './support/fake-run-manager.js';
+import { FakeRunManager } from '../support/fake-run-manager.js';
 import { captureIo } from './support/capture.js';
-import { decisionFixture } from './support/fixtures.js';
+import { decisionFixture, outsideData } from './support/fixtures.js';
 
 /** Drives every started run through a phase to its end on the next turn of the event loop. */
 function autoFinish(manager: FakeRunManager, fail: string[] = []): void {
   manager.onStarted = (summaries: RunSummary[]) => {
     setImmediate(() => {
       for (const s of summaries) {
-        manager.advance(s.run_id, { status: 'in_progress', current_phase: 'analysts', overall_progress: 20 });
-        if (fail.includes(s.ticker)) manager.finish(s.run_id, 'error', { error: `no data for ${s.ticker}` });
-        else manager.finish(s.run_id, 'completed', { decision: decisionFixture(s.ticker) });
+        manager.update(s.run_id, { status: 'in_progress', phase: 'analysts', progress: 20 });
+        if (fail.includes(s.ticker)) manager.finish(s.run_id, 'error', null, `no data for ${s.ticker}`);
+        else manager.finish(s.run_id, 'completed', decisionFixture(s.ticker));
       }
     });
   };
@@ -31,7 +31,7 @@ function run(flags: RawRunFlags, manager: FakeRunManager, opts: { tty?: boolean 
 
 describe('runCommand', () => {
   it('with --json prints exactly one JSON document and exits 0 when every run completed', async () => {
-    const manager = new FakeRunManager(2);
+    const manager = new FakeRunManager({ maxParallelRuns: 2 });
     autoFinish(manager);
     const { done, stdout, stderr, settings } = run(
       { tickers: 'ACME,GLOBEX,INITECH', parallel: '2', json: true, resultsDir: 'out' },
@@ -45,18 +45,18 @@ describe('runCommand', () => {
       ['GLOBEX', 'completed'],
       ['INITECH', 'completed'],
     ]);
-    expect(doc.runs[0]).toMatchObject({ error: null, results_path: '/results/ACME/1', decision: { action: 'BUY', rating: 'Overweight' } });
+    expect(doc.runs[0]).toMatchObject({ error: null, results_path: expect.stringMatching(/^\/results\/ACME\/\d{4}-\d\d-\d\d_\d\d\.\d\d\.\d\d$/), decision: { action: 'BUY', rating: 'Overweight' } });
     expect(stderr.text).toBe('');
-    expect(manager.startCalls).toEqual([['ACME', 'GLOBEX'], ['INITECH']]);
+    expect(manager.startedTickers).toEqual([['ACME', 'GLOBEX'], ['INITECH']]);
   });
 
   it('off a terminal prints one line per state change, then the summary; exit 1 when a run failed', async () => {
-    const manager = new FakeRunManager(3);
+    const manager = new FakeRunManager({ maxParallelRuns: 3 });
     autoFinish(manager, ['GLOBEX']);
     const { done, stdout } = run({ tickers: 'ACME,GLOBEX' }, manager);
     expect(await done).toBe(1);
     const lines = stdout.text.split('\n');
-    expect(lines[0]).toBe('Running 2 tickers, 2 at a time · 2024-03-28 · offline rule-based model (no LLM) · data: fake data');
+    expect(lines[0]).toBe('Running 2 tickers, 2 at a time · 2024-01-05 · offline rule-based model (no LLM) · data: demo data (generated, fictional companies)');
     expect(lines.filter((l) => / ACME +in_progress +Analyst Team +20%$/.test(l))).toHaveLength(1);
     expect(lines.filter((l) => / ACME +completed · BUY$/.test(l))).toHaveLength(1);
     expect(lines.filter((l) => l.includes('GLOBEX') && l.includes('error  — no data for GLOBEX'))).toHaveLength(1);
@@ -66,7 +66,7 @@ describe('runCommand', () => {
   });
 
   it('on a terminal redraws a live table in place and ends with the summary', async () => {
-    const manager = new FakeRunManager(3);
+    const manager = new FakeRunManager({ maxParallelRuns: 3 });
     autoFinish(manager);
     const { done, stdout } = run({ tickers: 'ACME' }, manager, { tty: true });
     expect(await done).toBe(0);
@@ -78,7 +78,7 @@ describe('runCommand', () => {
   });
 
   it('exits 2 with the message when the manager refuses the batch (e.g. a date outside the data)', async () => {
-    const manager = new FakeRunManager(3);
+    const manager = new FakeRunManager({ maxParallelRuns: 3 });
     manager.refuse = outsideData;
     const { done, stderr, stdout } = run({ tickers: 'ACME', date: '1999-01-04' }, manager);
     expect(await done).toBe(2);
@@ -87,7 +87,7 @@ describe('runCommand', () => {
   });
 
   it('exits 2 on bad flags before building a manager, and on a configuration error', async () => {
-    const manager = new FakeRunManager(3);
+    const manager = new FakeRunManager({ maxParallelRuns: 3 });
     const bad = run({ tickers: 'ACME', parallel: '0' }, manager);
     expect(await bad.done).toBe(2);
     expect(bad.settings).toEqual([]);
@@ -102,7 +102,7 @@ describe('runCommand', () => {
   });
 
   it('on Ctrl-C cancels every run through shutdown(), prints the summary and exits 130', async () => {
-    const manager = new FakeRunManager(2);
+    const manager = new FakeRunManager({ maxParallelRuns: 2 });
     const { done, stdout, stderr, signals } = run({ tickers: 'ACME,GLOBEX,INITECH', parallel: '2' }, manager);
     await stdout.waitFor(/GLOBEX +pending/);
     signals.emit('SIGINT');
@@ -115,7 +115,7 @@ describe('runCommand', () => {
   });
 
   it('on a terminal, the Ctrl-C notice is printed above the live table instead of through it', async () => {
-    const manager = new FakeRunManager(1);
+    const manager = new FakeRunManager({ maxParallelRuns: 1 });
     const { done, stdout, stderr, signals } = run({ tickers: 'ACME' }, manager, { tty: true });
     await stdout.waitFor(/pending/);
     signals.emit('SIGINT');
@@ -125,7 +125,7 @@ describe('runCommand', () => {
   });
 
   it('a second Ctrl-C quits at once even while runs are still being canceled', async () => {
-    const manager = new FakeRunManager(1);
+    const manager = new FakeRunManager({ maxParallelRuns: 1 });
     manager.shutdown = () => new Promise(() => {}); // a shutdown that never ends
     const { done, stdout, signals, exits } = run({ tickers: 'ACME' }, manager);
     await stdout.waitFor(/ACME +pending/);

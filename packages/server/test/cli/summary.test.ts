@@ -26,6 +26,7 @@ const outcomes: RunOutcome[] = [
   {
     run_id: null,
     ticker: 'INITECH',
+    trade_date: null,
     status: 'canceled',
     decision: null,
     error: 'not started: the batch was interrupted',

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type AppDeps, type TradingFloorApp } from '../../src/app.js';
 import { loadServerConfig, type ServerConfig } from '../../src/config.js';
-import { FakeRunManager } from './fake-manager.js';
+import { FakeRunManager } from './fake-run-manager.js';
 
 export interface TestApp {
   url: string;
@@ -45,7 +45,9 @@ export async function startTestApp(
     ],
     ws: { flushDelayMs: 0, aggregateIntervalMs: 250, heartbeatMs: 0, ...options.ws },
   });
-  const server = createServer(app.app.callback());
+  const handle = app.app.callback();
+  // Koa settles every request itself (failures go through its error handling), so nothing awaits this promise.
+  const server = createServer((req, res) => void handle(req, res));
   app.attachWebSocket(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

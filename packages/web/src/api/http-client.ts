@@ -4,6 +4,7 @@ import {
   routePath,
   type ApiRouteName,
   type ApiRoutes,
+  errorMessage,
   type ConcurrencyMetrics,
   type InspectResponse,
   type MachineDefinition,
@@ -137,7 +138,7 @@ export class HttpClient {
     try {
       res = await this.fetchImpl(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
-      throw new ApiError(0, `cannot reach the server (${err instanceof Error ? err.message : String(err)})`);
+      throw new ApiError(0, `cannot reach the server (${errorMessage(err)})`);
     }
     const text = await res.text();
     let json: unknown = undefined;

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import { errorMessage } from '@tradingfloor/shared';
 import type { ChartData } from '../api/chart-data.js';
 import { useTransport } from './transport-context.js';
 
@@ -28,7 +29,7 @@ export const useChartStore = defineStore('chart', () => {
     } catch (err) {
       if (runId.value !== id) return;
       state.value = 'error';
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorMessage(err);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { ProvidersResponse } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { errorMessage } from '@tradingfloor/shared';
 import { useTransport } from './transport-context.js';
 
 type ProviderInfo = ProvidersResponse['providers'][number];
@@ -22,7 +23,7 @@ export const useConfigStore = defineStore('config', () => {
       dataVendors.value = res.data_vendors ?? [];
       error.value = null;
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorMessage(err);
     } finally {
       loaded.value = true;
     }

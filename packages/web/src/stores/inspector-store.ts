@@ -1,5 +1,6 @@
 import {
   acceptInspectRecords,
+  errorMessage,
   askDump,
   initialInspectStream,
   reduceInspectStream,
@@ -16,7 +17,6 @@ import { timelineRows } from '../lib/inspect-timeline.js';
 import type { SocketClient } from '../api/socket-client.js';
 import { useTransport } from './transport-context.js';
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * The inspector of one run: the statechart definition (`GET /machine`, loaded once), the run actor's
@@ -65,7 +65,7 @@ export const useInspectorStore = defineStore('inspector', () => {
         machine.value = await useTransport().http.machine();
         machineError.value = null;
       } catch (err) {
-        machineError.value = `Cannot load the statechart: ${errorText(err)}`;
+        machineError.value = `Cannot load the statechart: ${errorMessage(err)}`;
         machineLoad = null;
       }
     })();
@@ -128,7 +128,7 @@ export const useInspectorStore = defineStore('inspector', () => {
       if (page.session !== null || stream.value.records.length === 0) take(acceptInspectRecords(stream.value, page.session, page.records), false);
       loadError.value = null;
     } catch (err) {
-      if (runId.value === id) loadError.value = errorText(err);
+      if (runId.value === id) loadError.value = errorMessage(err);
     } finally {
       if (runId.value === id) loading.value = false;
     }

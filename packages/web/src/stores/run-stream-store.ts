@@ -76,7 +76,8 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     release();
     reset(id);
     connection.value = { state: 'idle', retryAt: null, attempt: 0 };
-    useChartStore().load(id);
+    // Fire and forget: the chart loads beside the stream, and load() reports its own failure in the chart store.
+    void useChartStore().load(id);
     if (id === null) return;
     const current = acquireRunSocket(id);
     lease = current;

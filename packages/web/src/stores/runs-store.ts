@@ -1,4 +1,4 @@
-import { isActiveStatus, placeholderSummary, reduceAggregate, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
+import { errorMessage, isActiveStatus, placeholderSummary, reduceAggregate, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../api/api-error.js';
@@ -12,7 +12,6 @@ const AUTO_TAB_MAX = 3;
 /** The id of the tab that lists finished runs from history, kept in `activeRunId` like a run id. */
 export const HISTORY_TAB = '#history';
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Every run the server knows (live from the aggregate stream, filled in from `GET /runs`), and the REST actions
@@ -69,7 +68,7 @@ export const useRunsStore = defineStore('runs', () => {
       prefs.openRunIds = prefs.openRunIds.filter((id) => id in next);
       loadError.value = null;
     } catch (err) {
-      loadError.value = errorText(err);
+      loadError.value = errorMessage(err);
     } finally {
       loaded.value = true;
     }
@@ -127,7 +126,7 @@ export const useRunsStore = defineStore('runs', () => {
       void refresh();
       return true;
     } catch (err) {
-      startError.value = err instanceof ApiError && err.status === 429 ? `Too many runs at once: ${err.message}` : errorText(err);
+      startError.value = err instanceof ApiError && err.status === 429 ? `Too many runs at once: ${err.message}` : errorMessage(err);
       return false;
     } finally {
       starting.value = false;
@@ -141,7 +140,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       await useTransport().http.cancelRun(runId);
     } catch (err) {
-      const message = err instanceof ApiError && err.status === 409 ? 'The run had already finished.' : errorText(err);
+      const message = err instanceof ApiError && err.status === 409 ? 'The run had already finished.' : errorMessage(err);
       cancelErrors.value = { ...cancelErrors.value, [runId]: message };
     } finally {
       canceling.value = { ...canceling.value, [runId]: false };
@@ -169,7 +168,7 @@ export const useRunsStore = defineStore('runs', () => {
           ? `No free run slot: ${err.message}`
           : err instanceof ApiError && err.status === 409
             ? `Cannot resume: ${err.message}`
-            : errorText(err);
+            : errorMessage(err);
       resumeErrors.value = { ...resumeErrors.value, [runId]: message };
       return false;
     } finally {

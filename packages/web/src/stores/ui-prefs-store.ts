@@ -1,6 +1,7 @@
-import { ANALYST_KINDS, SEVERITIES, type AnalystKind, type Severity } from '@tradingfloor/shared';
+import { ANALYST_KINDS, SEVERITIES } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
+import { z } from 'zod';
 import { DEFAULT_LOG_FILTER, type LogFilter } from '../lib/log-filter.js';
 import { DEFAULT_RUN_FORM, type RunFormDraft } from '../lib/run-form.js';
 
@@ -28,7 +29,66 @@ interface StoredPrefs {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** An object whose fields each fall back on their own; anything that is not an object reads as `{}`. */
+const objectOf = <Shape extends z.ZodRawShape>(shape: Shape) => z.preprocess((v) => (isRecord(v) ? v : {}), z.object(shape));
+
+/** A list keeping only the items `item` accepts; a non-list reads as `fallback` (empty by default). */
+const listOf = <T extends z.ZodType>(item: T, fallback: () => unknown[] = () => []) =>
+  z
+    .array(z.unknown())
+    .catch(fallback)
+    .transform((xs) =>
+      xs.flatMap((x) => {
+        const parsed = item.safeParse(x);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    );
+
+/** A string-keyed record keeping only the entries whose value `value` accepts (a non-object reads as empty). */
+const recordOf = <T extends z.ZodType>(value: T) =>
+  z
+    .record(z.string(), z.unknown())
+    .catch({})
+    .transform((record) => {
+      const kept: Record<string, z.output<T>> = {};
+      for (const [key, v] of Object.entries(record)) {
+        const parsed = value.safeParse(v);
+        if (parsed.success) kept[key] = parsed.data;
+      }
+      return kept;
+    });
+
+/**
+ * What localStorage may hold, read leniently: each field that is well-formed is kept and the rest default,
+ * so an old or hand-edited entry never breaks the page or throws away the good parts.
+ */
+const StoredPrefsSchema = objectOf({
+  formCollapsed: z.boolean().catch(false),
+  formDraft: objectOf({
+    tickers: z.string().catch(DEFAULT_RUN_FORM.tickers),
+    trade_date: z.string().catch(DEFAULT_RUN_FORM.trade_date),
+    // A stored list keeps its valid analysts (possibly none); no list at all means the default four.
+    analysts: listOf(z.enum(ANALYST_KINDS), () => [...DEFAULT_RUN_FORM.analysts]),
+    max_debate_rounds: z.number().catch(DEFAULT_RUN_FORM.max_debate_rounds),
+    max_risk_discuss_rounds: z.number().catch(DEFAULT_RUN_FORM.max_risk_discuss_rounds),
+    llm_provider: z.string().catch(DEFAULT_RUN_FORM.llm_provider),
+    quick_think_llm: z.string().catch(''),
+    deep_think_llm: z.string().catch(''),
+    offline_latency_ms: z.number().catch(DEFAULT_RUN_FORM.offline_latency_ms),
+  }),
+  activeRunId: z.string().nullable().catch(null),
+  openRunIds: listOf(z.string()),
+  pinnedRunIds: listOf(z.string()).transform((ids) => ids.slice(0, MAX_PINNED_TABS)),
+  expanded: recordOf(recordOf(z.boolean())),
+  selectedNode: recordOf(z.string()),
+  logFilter: objectOf({
+    threshold: z.enum(SEVERITIES).catch(DEFAULT_LOG_FILTER.threshold),
+    hiddenSources: listOf(z.string()),
+    query: z.string().catch(''),
+  }),
+  view: z.enum(['runs', 'board', 'metrics', 'backtests']).catch('runs'),
+});
 
 /** Reads what was stored, keeping each field that is well-formed and defaulting the rest. */
 function load(storage: Storage | undefined): StoredPrefs {
@@ -38,49 +98,7 @@ function load(storage: Storage | undefined): StoredPrefs {
   } catch {
     raw = null; // corrupt storage must not break the page
   }
-  const r = isRecord(raw) ? raw : {};
-  const draft = isRecord(r.formDraft) ? r.formDraft : {};
-  const filter = isRecord(r.logFilter) ? r.logFilter : {};
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
-  const str = (v: unknown, d: string) => (typeof v === 'string' ? v : d);
-  const analysts = strings(draft.analysts).filter((a): a is AnalystKind => (ANALYST_KINDS as readonly string[]).includes(a));
-  const expanded: Record<string, Record<string, boolean>> = {};
-  if (isRecord(r.expanded)) {
-    for (const [runId, nodes] of Object.entries(r.expanded)) {
-      if (!isRecord(nodes)) continue;
-      expanded[runId] = Object.fromEntries(Object.entries(nodes).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'));
-    }
-  }
-  const selectedNode = isRecord(r.selectedNode)
-    ? Object.fromEntries(Object.entries(r.selectedNode).filter((e): e is [string, string] => typeof e[1] === 'string'))
-    : {};
-  return {
-    formCollapsed: r.formCollapsed === true,
-    formDraft: {
-      tickers: str(draft.tickers, DEFAULT_RUN_FORM.tickers),
-      trade_date: str(draft.trade_date, DEFAULT_RUN_FORM.trade_date),
-      analysts: Array.isArray(draft.analysts) ? analysts : [...DEFAULT_RUN_FORM.analysts],
-      max_debate_rounds: num(draft.max_debate_rounds, DEFAULT_RUN_FORM.max_debate_rounds),
-      max_risk_discuss_rounds: num(draft.max_risk_discuss_rounds, DEFAULT_RUN_FORM.max_risk_discuss_rounds),
-      llm_provider: str(draft.llm_provider, DEFAULT_RUN_FORM.llm_provider),
-      quick_think_llm: str(draft.quick_think_llm, ''),
-      deep_think_llm: str(draft.deep_think_llm, ''),
-      offline_latency_ms: num(draft.offline_latency_ms, DEFAULT_RUN_FORM.offline_latency_ms),
-    },
-    activeRunId: typeof r.activeRunId === 'string' ? r.activeRunId : null,
-    openRunIds: strings(r.openRunIds),
-    pinnedRunIds: strings(r.pinnedRunIds).slice(0, MAX_PINNED_TABS),
-    expanded,
-    selectedNode,
-    logFilter: {
-      threshold: (SEVERITIES as readonly string[]).includes(filter.threshold as string)
-        ? (filter.threshold as Severity)
-        : DEFAULT_LOG_FILTER.threshold,
-      hiddenSources: strings(filter.hiddenSources),
-      query: str(filter.query, ''),
-    },
-    view: r.view === 'metrics' || r.view === 'board' || r.view === 'backtests' ? r.view : 'runs',
-  };
+  return StoredPrefsSchema.parse(raw);
 }
 
 /**

@@ -1,7 +1,7 @@
+import { deferred } from '@tradingfloor/shared';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { deferred } from './deferred.js';
 
 /** One WebSocket client connected to the fake server: the test scripts what it receives and reads what it sent. */
 export class Peer {
@@ -53,7 +53,7 @@ export async function startFakeServer(routes: Record<string, Route> = {}) {
   const requests: Array<{ method: string; path: string; body: string }> = [];
   const peers: Peer[] = [];
   let peerWaiters: Array<(p: Peer) => void> = [];
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body = '';
     for await (const chunk of req) body += String(chunk);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -65,6 +65,13 @@ export async function startFakeServer(routes: Record<string, Route> = {}) {
     const answer = route ? await route(req, body) : { status: 404, body: { error: `no route ${req.method} ${path}` } };
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+  };
+  // A route that throws answers 500 with its message, so the test sees the failure instead of a hung request.
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: String(err) }));
+    });
   });
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {

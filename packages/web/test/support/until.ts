@@ -1,5 +1,5 @@
+import { deferred } from '@tradingfloor/shared';
 import { watch } from 'vue';
-import { deferred } from './deferred.js';
 
 /**
  * Resolves as soon as a reactive condition holds, driven by Vue's own change notification (no polling).

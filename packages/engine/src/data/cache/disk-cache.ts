@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
 
 /** One cached answer and when it was fetched (epoch ms). */
 export interface CacheEntry<T> {
@@ -39,8 +39,6 @@ export class DiskCache {
   async write<T>(key: CacheKey, value: T, fetchedAt: number): Promise<void> {
     const file = this.fileOf(key);
     await mkdir(path.dirname(file), { recursive: true });
-    const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify({ fetched_at: fetchedAt, value } satisfies CacheEntry<T>));
-    await rename(temp, file);
+    await writeFileAtomic(file, JSON.stringify({ fetched_at: fetchedAt, value } satisfies CacheEntry<T>));
   }
 }

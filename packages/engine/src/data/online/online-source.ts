@@ -2,7 +2,7 @@ import type { Bar, FundamentalsSnapshot, InstrumentContext, NewsItem } from '../
 import type { ClassSeparator } from './symbols.js';
 
 /** Who an instrument is, as a vendor's profile says; the run's ticker and `demo: false` are added by the vendor. */
-export type InstrumentProfile = Omit<InstrumentContext, 'ticker' | 'demo'>;
+type InstrumentProfile = Omit<InstrumentContext, 'ticker' | 'demo'>;
 
 /**
  * What an online vendor fetches over the network, with no caching and no date filtering (the online

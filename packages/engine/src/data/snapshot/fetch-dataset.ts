@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { checkTicker, ValidationError, type DataKind } from '@tradingfloor/shared';
+import { checkTicker, errorMessage, ValidationError, type DataKind } from '@tradingfloor/shared';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { isIsoDate } from '../dates.js';
 import { isVendorChain } from '../vendor-chain.js';
 import type { MarketDataVendor, NewsItem } from '../vendor.js';
@@ -33,9 +34,7 @@ export interface FetchDatasetOptions {
 
 async function writeAtomic(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  await writeFile(temp, text);
-  await rename(temp, file);
+  await writeFileAtomic(file, text);
 }
 
 /**
@@ -64,7 +63,7 @@ export async function fetchDataset(options: FetchDatasetOptions): Promise<Ticker
     const result: TickerFetchResult = { ticker, bars: 0, filings: 0, headlines: 0, served: {}, problems: [] };
     const note = (what: string, error: unknown) => {
       if (signal?.aborted) throw error;
-      result.problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      result.problems.push(`${what}: ${errorMessage(error)}`);
     };
     try {
       const bars = await source.bars(ticker, { from, asOf: to }, signal);

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TradingFloorError, type Cassette } from '@tradingfloor/shared';
-import { writeFileAtomic } from '../../results/atomic-write.js';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../provider.js';
 import { hashedPartsOf, requestHash } from './request-hash.js';
 

@@ -1,3 +1,4 @@
+import { deferred } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAlphaVantageSource } from '../../../src/data/alphavantage/alphavantage-source.js';
 import { createOnlineVendor } from '../../../src/data/online/online-vendor.js';
@@ -7,7 +8,6 @@ import {
   VendorNotConfiguredError,
   VendorRateLimitedError,
 } from '../../../src/data/online/vendor-errors.js';
-import { deferred } from '../../../../../tests/support/deferred.js';
 import { startFixtureServer, type FixtureServer } from '../../../../../tests/support/vendor-fixtures/fixture-server.js';
 import { alphaVantageHandler, type AlphaVantageScenario } from '../../../../../tests/support/vendor-fixtures/alphavantage-fixtures.js';
 

@@ -1,12 +1,12 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { deferred } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAlphaVantageSource } from '../../../src/data/alphavantage/alphavantage-source.js';
 import { DiskCache } from '../../../src/data/cache/disk-cache.js';
 import { isFresh } from '../../../src/data/cache/freshness.js';
 import { createOnlineVendor } from '../../../src/data/online/online-vendor.js';
-import { deferred } from '../../../../../tests/support/deferred.js';
 import { startFixtureServer, type FixtureServer } from '../../../../../tests/support/vendor-fixtures/fixture-server.js';
 import { alphaVantageHandler, type AlphaVantageScenario } from '../../../../../tests/support/vendor-fixtures/alphavantage-fixtures.js';
 

@@ -1,4 +1,4 @@
-import type { Decision, RunUsage } from '@tradingfloor/shared';
+import { ValidationError, type Decision, type RunUsage } from '@tradingfloor/shared';
 
 /** A decision as the engine would extract it, with the fields the CLI shows. */
 export function decisionFixture(ticker: string, over: Partial<Decision> = {}): Decision {
@@ -25,3 +25,6 @@ export function usageFixture(input: number, output: number, cost: number | null)
   const total = { calls: 3, input_tokens: input, output_tokens: output, cost_usd: cost };
   return { total, by_agent: {}, by_model: {} };
 }
+
+/** A date refusal like the engine's, for tests of exit code 2. */
+export const outsideData = () => new ValidationError('trade date 1999-01-04 is outside the data (2022-01-03 … 2024-12-31)');

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,9 +6,6 @@ import { fileURLToPath } from 'node:url';
 /** The monorepo root. */
 export const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 
-/** The real market data folder (never copied into the repo); absent on a user's fresh clone. */
-export const dataDir = process.env.DATA_DIR ?? path.resolve(repoRoot, '../shared/data');
-export const hasRealData = existsSync(path.join(dataDir, 'ohlcv'));
 
 /** The built bin that `npm run build` produces. */
 export const builtCli = path.join(repoRoot, 'packages/server/dist/cli.js');

@@ -1,7 +1,8 @@
 import {
   diffTree,
-  type ChartData,
+  checkTicker,
   ConflictError,
+  deferred,
   EMPTY_USAGE,
   formatRunId,
   isActiveStatus,
@@ -9,7 +10,7 @@ import {
   NotFoundError,
   TooManyRunsError,
   ValidationError,
-  checkTicker,
+  type ChartData,
   type Decision,
   type ExecutionTree,
   type LimiterLayer,
@@ -18,9 +19,10 @@ import {
   type RunSummary,
   type Severity,
   type TreeNode,
+  type Deferred,
 } from '@tradingfloor/shared';
+import path from 'node:path';
 import type { RunEvent, RunManagerApi, RunRequest, RunView } from '@tradingfloor/engine';
-import { deferred, type Deferred } from '../../../../tests/support/deferred.js';
 
 const node = (id: string, name: string, node_type: TreeNode['node_type'], children: TreeNode[] = []): TreeNode => ({
   id,
@@ -69,30 +71,54 @@ interface FakeRun {
   finished: Deferred<RunSummary>;
 }
 
+/** What a test may set on the fake; every field has a default. */
+export interface FakeRunManagerOptions {
+  maxParallelRuns?: number;
+  logBufferMaxLines?: number;
+  /** The data coverage `dataCoverage()` reports and `start()` checks trade dates against. */
+  coverage?: { first_date: string; last_date: string; tickers: string[]; vendor?: string; label?: string };
+  /** Where the runs' results directories are said to be (`results_path`). */
+  resultsDir?: string;
+}
+
+const DEFAULT_TRADE_DATE = '2024-01-05';
+
 /**
- * An in-memory RunManagerApi whose runs move only when a test says so (`update`, `setContent`, `log`,
- * `finish`), so hub and route tests control every event deterministically.
+ * The one in-memory RunManagerApi of the server and CLI tests: its runs move only when a test says so
+ * (`create`, `update`, `setContent`, `log`, `finish`), so hub, route and CLI tests control every event
+ * deterministically. It keeps the real contract where tests lean on it: all-or-nothing `start` under the
+ * parallel limit, events to subscribers, `whenFinished`, `cancel` refusing finished runs, `shutdown`.
+ * End-to-end tests use the engine's real RunManager.
  */
 export class FakeRunManager implements RunManagerApi {
   readonly runs = new Map<string, FakeRun>();
+  /** Every successful `start()` batch, in order. */
   readonly started: RunRequest[][] = [];
+  shutdownCalls = 0;
+  /** Makes `start()` refuse a batch, e.g. to simulate a date outside the data. */
+  refuse: ((requests: RunRequest[]) => Error | undefined) | undefined;
+  /** Called after each successful `start()`, e.g. to drive the runs to their end. */
+  onStarted: ((summaries: RunSummary[]) => void) | undefined;
+  /** The fake's clock in epoch ms; each change moves it on. */
+  clock = Date.UTC(2024, 0, 5, 12, 0, 0);
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private counter = 0;
-  clock = Date.UTC(2024, 0, 5, 12, 0, 0);
 
-  constructor(
-    private readonly options: {
-      maxParallelRuns?: number;
-      logBufferMaxLines?: number;
-      coverage?: { first_date: string; last_date: string; tickers: string[] };
-    } = {},
-  ) {}
+  constructor(private readonly options: FakeRunManagerOptions = {}) {}
+
+  /** The tickers of each successful `start()` batch, in order. */
+  get startedTickers(): string[][] {
+    return this.started.map((batch) => batch.map((r) => r.ticker));
+  }
 
   async start(requests: RunRequest[]): Promise<RunSummary[]> {
+    const refusal = this.refuse?.(requests);
+    if (refusal) throw refusal;
+    const lastDate = this.options.coverage?.last_date ?? '2024-12-31';
     for (const r of requests) {
       const check = checkTicker(r.ticker);
       if (!check.ok) throw new ValidationError(check.reason);
-      if (r.options.trade_date !== undefined && r.options.trade_date > (this.options.coverage?.last_date ?? '2024-12-31')) {
+      if (r.options.trade_date !== undefined && r.options.trade_date > lastDate) {
         throw new ValidationError(`trade_date ${r.options.trade_date} is after the data's last date`);
       }
     }
@@ -101,11 +127,13 @@ export class FakeRunManager implements RunManagerApi {
     if (active + requests.length > max)
       throw new TooManyRunsError(`${active} runs active; starting ${requests.length} more exceeds MAX_PARALLEL_RUNS=${max}`);
     this.started.push(requests);
-    return requests.map((r) => this.create(r.ticker, r.options.trade_date ?? '2024-01-05'));
+    const summaries = requests.map((r) => this.create(r.ticker, r.options.trade_date ?? DEFAULT_TRADE_DATE));
+    this.onStarted?.(summaries);
+    return summaries;
   }
 
   /** Adds a run directly (e.g. a finished run "from disk"). */
-  create(ticker: string, tradeDate = '2024-01-05', status: RunStatus = 'pending'): RunSummary {
+  create(ticker: string, tradeDate = DEFAULT_TRADE_DATE, status: RunStatus = 'pending'): RunSummary {
     const short = (this.counter++).toString(16).padStart(6, '0');
     const runId = formatRunId(ticker, new Date(this.clock), short);
     const summary: RunSummary = {
@@ -120,7 +148,8 @@ export class FakeRunManager implements RunManagerApi {
       provider: 'offline',
       error: null,
       action: null,
-      results_path: `${ticker}/${runId.split('--')[1]}`,
+      // Like the engine: the absolute results directory, laid out as <ticker>/<run time>.
+      results_path: path.join(this.options.resultsDir ?? '/results', ticker, runId.split('--')[1]!),
     };
     const view: RunView = {
       summary,
@@ -128,6 +157,7 @@ export class FakeRunManager implements RunManagerApi {
         ticker,
         trade_date: tradeDate,
         analysts: ['market', 'news'],
+        memory: false,
         max_debate_rounds: 1,
         max_risk_discuss_rounds: 1,
         llm_provider: 'offline',
@@ -147,19 +177,23 @@ export class FakeRunManager implements RunManagerApi {
     return summary;
   }
 
-  /**
-   * Replaces the run's view immutably (like the engine: a new tree object per change) and emits `changed`;
-   * with `carry` the event carries the tree's changes, as the real RunManager's do.
-   */
+  /** Replaces the run's view immutably (like the engine: a new tree object per change) and emits `changed`;
+   * with `carry` the event carries the tree's changes, as the real RunManager's do. */
   update(
     runId: string,
-    change: { status?: RunStatus; progress?: number; node?: { id: string; status: TreeNode['status'] } },
+    change: {
+      status?: RunStatus;
+      progress?: number;
+      phase?: string | null;
+      node?: { id: string; status: TreeNode['status'] };
+    },
     options: { carry?: boolean } = {},
   ): void {
     const run = this.must(runId);
     const summary = { ...run.view.summary, updated_at: ++this.clock };
     if (change.status) summary.status = change.status;
     if (change.progress !== undefined) summary.overall_progress = change.progress;
+    if (change.phase !== undefined) summary.current_phase = change.phase;
     let tree = run.view.tree;
     if (change.node) {
       const target = change.node;
@@ -197,12 +231,15 @@ export class FakeRunManager implements RunManagerApi {
     return entry;
   }
 
+  /** Ends a run (once, like the engine: a finished run stays as it ended): completed with a decision, or error / canceled. */
   finish(runId: string, status: 'completed' | 'error' | 'canceled', decision: Decision | null = null, error: string | null = null): void {
     const run = this.must(runId);
-    const summary = {
+    if (isTerminalStatus(run.view.summary.status)) return;
+    const summary: RunSummary = {
       ...run.view.summary,
       status,
       overall_progress: status === 'completed' ? 100 : run.view.summary.overall_progress,
+      current_phase: null,
       action: decision?.action ?? null,
       rating: decision?.rating ?? null,
       confidence: decision?.confidence ?? null,
@@ -212,6 +249,13 @@ export class FakeRunManager implements RunManagerApi {
     run.view = { ...run.view, summary, decision, error };
     this.emit({ type: 'finished', run_id: runId, summary });
     run.finished.resolve(summary);
+  }
+
+  /** Run ids of one ticker's runs, oldest first. */
+  idsOf(ticker: string): string[] {
+    return this.list()
+      .filter((s) => s.ticker === ticker)
+      .map((s) => s.run_id);
   }
 
   get(runId: string): RunView | undefined {
@@ -256,11 +300,14 @@ export class FakeRunManager implements RunManagerApi {
   }
 
   whenFinished(runId: string): Promise<RunSummary> {
-    return this.must(runId).finished.promise;
+    const run = this.runs.get(runId);
+    if (!run) return Promise.reject(new NotFoundError(`Run not found: ${runId}`));
+    return run.finished.promise;
   }
 
   async shutdown(): Promise<void> {
-    for (const s of this.list()) if (isActiveStatus(s.status)) this.finish(s.run_id, 'canceled');
+    this.shutdownCalls += 1;
+    for (const s of this.list()) if (isActiveStatus(s.status)) this.cancel(s.run_id);
   }
 
   limiterSnapshot(): LimiterLayer[] {
@@ -268,22 +315,25 @@ export class FakeRunManager implements RunManagerApi {
   }
 
   async dataCoverage() {
-    return {
-      vendor: 'demo',
-      label: 'demo data (generated, fictional companies)',
-      ...(this.options.coverage ?? { first_date: '2023-01-02', last_date: '2024-12-31', tickers: ['ACME', 'GLOBEX'] }),
-    };
+    const coverage = this.options.coverage ?? { first_date: '2023-01-02', last_date: '2024-12-31', tickers: ['ACME', 'GLOBEX'] };
+    return { vendor: 'demo', label: 'demo data (generated, fictional companies)', ...coverage };
   }
 
   async chart(runId: string): Promise<ChartData> {
-    const run = this.must(runId);
-    const bar = { date: '2024-12-31', open: 10, high: 11, low: 9, close: 10.5, volume: 1000 };
-    return { ticker: run.view.summary.ticker, trade_date: run.view.summary.trade_date, data_label: 'fake data', bars: [bar], indicators: { rsi: [{ date: bar.date, value: 55 }] } };
+    const { summary } = this.must(runId).view;
+    const bar = { date: summary.trade_date, open: 10, high: 11, low: 9, close: 10.5, volume: 1000 };
+    return {
+      ticker: summary.ticker,
+      trade_date: summary.trade_date,
+      data_label: 'fake data',
+      bars: [bar],
+      indicators: { rsi: [{ date: bar.date, value: 55 }] },
+    };
   }
 
   private must(runId: string): FakeRun {
     const run = this.runs.get(runId);
-    if (!run) throw new Error(`fake manager: no run ${runId}`);
+    if (!run) throw new NotFoundError(`Run not found: ${runId}`);
     return run;
   }
 
