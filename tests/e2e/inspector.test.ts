@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, type E2eBrowser } from './support/browser.js';
 import { watchConsole } from './support/console-watch.js';
-import { KNOWN_CONSOLE_NOISE, snap, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
+import { KNOWN_CONSOLE_NOISE, openFromBoard, snap, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
 
 let browser: E2eBrowser;
 const apps: AppServer[] = [];
@@ -75,6 +75,8 @@ describe('the inspector and resume in the browser', () => {
     const again = await browser.newPage({ width: 1280, height: 800 });
     const console = watchConsole(again, KNOWN_CONSOLE_NOISE);
     await again.goto(second.url);
+    // A fresh page has no tabs: the interrupted run is found on the board and opened from there.
+    await openFromBoard(again, 'GLOBEX--');
     await tabOf(again, 'GLOBEX').click();
     await again.locator('[data-test="run-interrupted"]').waitFor();
     expect(await again.locator('[data-test="run-status"]').textContent()).toContain('Interrupted');

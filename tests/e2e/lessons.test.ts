@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, type E2eBrowser } from './support/browser.js';
 import { watchConsole } from './support/console-watch.js';
-import { fitsWidth, KNOWN_CONSOLE_NOISE, tabOf } from './support/spa-page.js';
+import { fitsWidth, KNOWN_CONSOLE_NOISE, openFromBoard } from './support/spa-page.js';
 
 let browser: E2eBrowser;
 let app: AppServer | undefined;
@@ -40,9 +40,9 @@ describe('the run view shows the lessons a run used', () => {
       const page = await browser.newPage({ width: 1280, height: 800 });
       const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
       await page.goto(app.url);
-      // Slow enough to be seen running: an active run gets its own tab.
+      // Runs started through the API are on the board; a user opens the one to look at.
       const second = await startRun(app.url, { company_symbols: 'ACME', trade_date: '2024-03-15', memory: true, offline_latency_ms: 60 });
-      await tabOf(page, 'ACME').first().waitFor();
+      await openFromBoard(page, second);
       await page.locator(`[role="tab"][data-run-id="${second}"]`).click();
       await expect.poll(() => page.locator('[data-test="run-status"]').textContent(), { timeout: 60_000 }).toContain('Completed');
 
@@ -60,6 +60,7 @@ describe('the run view shows the lessons a run used', () => {
 
       // A run with memory off has no lessons card.
       const third = await startRun(app.url, { company_symbols: 'GLOBEX', trade_date: '2024-03-15', offline_latency_ms: 60 });
+      await openFromBoard(page, third);
       await page.locator(`[role="tab"][data-run-id="${third}"]`).click();
       await expect.poll(() => page.locator('[data-test="run-status"]').textContent(), { timeout: 60_000 }).toContain('Completed');
       expect(await page.locator('[data-test="run-lessons"]').count()).toBe(0);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BacktestViewSchema, EquityRowSchema, TradeRowSchema, type ServerMessageOf } from '@tradingfloor/shared';
+import { API_ROUTES, BacktestViewSchema, EquityRowSchema, TradeRowSchema, type ServerMessageOf } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/server-harness.js';
 
@@ -74,6 +74,12 @@ describe('REST /backtests and backtest_update on the aggregate WebSocket', () =>
     expect(trades.json.rows.filter((t: { series: string }) => t.series === 'buy_and_hold')).toHaveLength(2);
     const decisions = await h.api('GET', `/backtests/${id}/decisions`);
     expect(decisions.json.cells).toEqual(view.cells);
+    // Every answer has the shape the shared route table (and so the SPA's client) expects.
+    expect(API_ROUTES.startBacktest.response.safeParse(res.json).success).toBe(true);
+    expect(API_ROUTES.listBacktests.response.safeParse(list.json).success).toBe(true);
+    expect(API_ROUTES.backtestEquity.response.safeParse(equity.json).success).toBe(true);
+    expect(API_ROUTES.backtestTrades.response.safeParse(trades.json).success).toBe(true);
+    expect(API_ROUTES.backtestDecisions.response.safeParse(decisions.json).success).toBe(true);
 
     expect(await h.api('POST', `/backtests/${id}/cancel`)).toMatchObject({
       status: 409,

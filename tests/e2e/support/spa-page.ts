@@ -76,3 +76,14 @@ export async function treeStatuses(page: Page): Promise<Record<string, string>> 
 export async function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
+
+/**
+ * Opens a run in a tab the way a user does when it was started elsewhere (the API, another page, an earlier
+ * server life): from the Board, by its ticker link. `runId` may be a whole run id or a prefix such as `ACME--`.
+ */
+export async function openFromBoard(page: Page, runId: string): Promise<void> {
+  await page.getByRole('button', { name: 'Board', exact: true }).click();
+  const match = runId.endsWith('--') ? `^="${runId}"` : `="${runId}"`;
+  await page.locator(`[role="row"][data-run-id${match}] .cell.ticker button`).first().click();
+  await page.locator(`[role="tab"][data-run-id${match}]`).first().waitFor();
+}
