@@ -17,7 +17,7 @@ export const HISTORY_TAB = '#history';
  * Reloads of `GET /runs` asked for by the aggregate stream (a run appeared or finished) start at most this
  * often; every run's tokens and cost are refreshed by each reload.
  */
-export const STREAM_REFRESH_MIN_MS = 1_000;
+const STREAM_REFRESH_MIN_MS = 1_000;
 
 /**
  * Every run the server knows (live from the aggregate stream, filled in from `GET /runs`), and the REST actions
