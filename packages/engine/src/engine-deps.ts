@@ -11,7 +11,7 @@ import { priceTableFromEnv } from './usage/price-table.js';
  * Builds the engine's dependencies from the environment, once per process: market data (`DATA_DIR` csv
  * first, then the demo market; the `DATA_VENDORS` chains when set, per run `data_vendors`), the providers (offline always; openai / anthropic when their keys are
  * set), one shared concurrency limiter with retries around every run's provider, the answer limits
- * (`LLM_MAX_ANSWER_CHARS`, `LLM_MAX_TOOL_CALLS`), and the price table.
+ * (`LLM_MAX_ANSWER_CHARS`, `LLM_MAX_TOOL_CALLS`, `LLM_MAX_TOOL_TURNS`), and the price table.
  * Throws `ConfigError` on malformed settings (limits, price file, `DATA_DIR`).
  */
 export function createEngineDepsFromEnv(env: NodeJS.ProcessEnv = process.env): EngineDeps {
@@ -32,6 +32,7 @@ export function createEngineDepsFromEnv(env: NodeJS.ProcessEnv = process.env): E
     defaultModels: (provider) => registry.defaultModels(provider),
     // Answer limits sit outside the limiter: an oversized answer has already released its permits.
     wrapProvider: (inner, run) => withAnswerLimits(wrap(inner, run), limits),
+    maxToolTurns: limits.maxToolTurns,
     priceOf: (model) => prices.priceOf(model),
     limiterSnapshot: () => limiter.snapshot(),
     now: Date.now,

@@ -154,4 +154,6 @@ export interface EngineDeps {
   dataVendors?(): import('./data/vendor-registry.js').DataVendorInfo[];
   /** Clock in epoch ms; defaults to Date.now. */
   now?(): number;
+  /** Model turns with tools each analyst gets (`LLM_MAX_TOOL_TURNS`); absent = 6. */
+  maxToolTurns?: number;
 }

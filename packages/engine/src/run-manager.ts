@@ -656,6 +656,7 @@ export class RunManager implements RunManagerApi {
       ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),
       ...(resume ? { restore: resume.restore } : {}),
       lessonStore: this.lessonStore,
+      ...(deps.maxToolTurns !== undefined ? { maxToolTurns: deps.maxToolTurns } : {}),
     });
     await run.open();
     return run;

@@ -18,6 +18,8 @@ export interface AgentContext {
   models: { quick: string; deep: string };
   /** Tools this agent may call (analysts only; empty for the others). */
   tools: DataTool[];
+  /** Model turns with tools an analyst gets (`LLM_MAX_TOOL_TURNS`); absent = `DEFAULT_MAX_TOOL_ROUNDS`. */
+  maxToolTurns?: number;
   signal: AbortSignal;
   log: LogSink;
   /** Node id of this agent in the execution tree, e.g. `analysts.market`; also the log `agent_id`. */

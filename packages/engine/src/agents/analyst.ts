@@ -17,10 +17,14 @@ const PROMPTS: Record<AnalystKind, (input: AnalystPromptInput) => Prompt> = {
 };
 
 /**
- * Runs one analyst: the model gathers data with `ctx.tools` (at most `maxToolRounds` tool turns) and writes
- * its report, which is returned as markdown.
+ * Runs one analyst: the model gathers data with `ctx.tools` (at most `maxToolRounds` tool turns, by default the
+ * run's `ctx.maxToolTurns`) and writes its report, which is returned as markdown.
  */
-export async function runAnalyst(kind: AnalystKind, ctx: AgentContext, maxToolRounds = DEFAULT_MAX_TOOL_ROUNDS): Promise<AgentResult> {
+export async function runAnalyst(
+  kind: AnalystKind,
+  ctx: AgentContext,
+  maxToolRounds = ctx.maxToolTurns ?? DEFAULT_MAX_TOOL_ROUNDS,
+): Promise<AgentResult> {
   const build = Object.hasOwn(PROMPTS, kind) ? PROMPTS[kind] : undefined;
   if (!build) throw new ValidationError(`unknown analyst kind "${String(kind)}": expected one of ${Object.keys(PROMPTS).join(', ')}`);
   const toolNames = ctx.tools.map((t) => t.spec.name);

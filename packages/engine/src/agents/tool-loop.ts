@@ -1,11 +1,12 @@
-import { DataUnavailableError, ValidationError } from '@tradingfloor/shared';
+import { DataUnavailableError, ProviderError, ROLE_LABELS, ValidationError } from '@tradingfloor/shared';
+import { DEFAULT_ANSWER_LIMITS } from '../providers/answer-limits.js';
 import type { ChatMessage, ToolCall } from '../providers/provider.js';
 import type { AgentContext } from './agent-context.js';
 import { askModel, logStep } from './ask-model.js';
 import type { Prompt } from './prompts/prompt-context.js';
 
-/** How many model turns with tools an analyst gets before it must write its report. */
-export const DEFAULT_MAX_TOOL_ROUNDS = 6;
+/** How many model turns with tools an analyst gets before it must write its report (`LLM_MAX_TOOL_TURNS`). */
+export const DEFAULT_MAX_TOOL_ROUNDS = DEFAULT_ANSWER_LIMITS.maxToolTurns;
 
 /** What the tool loop produced. */
 export interface ToolLoopResult {
@@ -56,7 +57,8 @@ async function runToolCall(ctx: AgentContext, call: ToolCall): Promise<string> {
 /**
  * The analyst's tool loop: the model may call tools for up to `maxRounds` turns; each call is logged, shown in
  * the agent's messages and answered with a `tool` message. When the rounds run out the model is asked, once and
- * without tools, to write its answer from what it has.
+ * without tools, to write its answer from what it has; if it answers that with tool calls again, the step fails
+ * with a `ProviderError` naming the role and `LLM_MAX_TOOL_TURNS`.
  */
 export async function runToolLoop(ctx: AgentContext, prompt: Prompt, maxRounds = DEFAULT_MAX_TOOL_ROUNDS): Promise<ToolLoopResult> {
   const messages: ChatMessage[] = [
@@ -94,6 +96,16 @@ export async function runToolLoop(ctx: AgentContext, prompt: Prompt, maxRounds =
     content: `You have used all ${maxRounds} tool rounds. Do not call more tools: write your report now from the data you have.`,
   });
   const final = await askModel(ctx, 'quick', messages);
-  const text = final.text.trim() || `_(no report: the model kept calling tools for ${maxRounds} rounds and wrote nothing)_`;
+  if (final.toolCalls.length > 0) {
+    // Not offered tools and told to stop, it still asks for them: another round would not end differently,
+    // and its text (if any) is a preamble to the calls, not a report.
+    const role = ROLE_LABELS[ctx.role] ?? ctx.role;
+    throw new ProviderError(
+      `${role}: the model kept asking for tools (${final.toolCalls.length} more calls) after its ${maxRounds} tool turns ` +
+        `and the request to write its report; raise LLM_MAX_TOOL_TURNS if it needs more turns`,
+      ctx.provider.name,
+    );
+  }
+  const text = final.text.trim() || `_(no report: the model used its ${maxRounds} tool rounds and then wrote nothing)_`;
   return { text, rounds: maxRounds, toolCalls };
 }

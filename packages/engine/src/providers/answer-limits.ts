@@ -8,19 +8,29 @@ export interface AnswerLimits {
   maxAnswerChars: number;
   /** Tool calls one agent may make in its turn, across all its tool rounds (`LLM_MAX_TOOL_CALLS`). */
   maxToolCallsPerTurn: number;
+  /**
+   * Model turns with tools an analyst gets before it must write its report without tools (`LLM_MAX_TOOL_TURNS`).
+   * Enforced by the tool loop (`agents/tool-loop.ts`), not by `withAnswerLimits`: only the loop knows the turn.
+   */
+  maxToolTurns: number;
 }
 
 /**
  * Defaults: 200 000 characters is ~50 000 tokens, three times the longest answer our output budgets allow;
- * 64 tool calls is ten times what an analyst needs (each tool answers once per topic).
+ * 64 tool calls is ten times what an analyst needs (each tool answers once per topic); 6 tool turns leave an
+ * analyst room to fetch, correct a refused call and fetch again.
  */
-export const DEFAULT_ANSWER_LIMITS: AnswerLimits = { maxAnswerChars: 200_000, maxToolCallsPerTurn: 64 };
+export const DEFAULT_ANSWER_LIMITS: AnswerLimits = { maxAnswerChars: 200_000, maxToolCallsPerTurn: 64, maxToolTurns: 6 };
 
-/** Reads `LLM_MAX_ANSWER_CHARS` and `LLM_MAX_TOOL_CALLS`; a malformed value is a `ConfigError` naming it. */
+/**
+ * Reads `LLM_MAX_ANSWER_CHARS`, `LLM_MAX_TOOL_CALLS` and `LLM_MAX_TOOL_TURNS`; a malformed value is a
+ * `ConfigError` naming it.
+ */
 export function answerLimitsFromEnv(env: NodeJS.ProcessEnv): AnswerLimits {
   return {
     maxAnswerChars: readLimit(env, 'LLM_MAX_ANSWER_CHARS', DEFAULT_ANSWER_LIMITS.maxAnswerChars),
     maxToolCallsPerTurn: readLimit(env, 'LLM_MAX_TOOL_CALLS', DEFAULT_ANSWER_LIMITS.maxToolCallsPerTurn),
+    maxToolTurns: readLimit(env, 'LLM_MAX_TOOL_TURNS', DEFAULT_ANSWER_LIMITS.maxToolTurns),
   };
 }
 
@@ -55,7 +65,7 @@ function earlierToolCalls(request: ChatRequest): number {
  * role and the setting to raise, before the answer reaches the run's messages, logs and tree. These are not
  * retried: a model that answered 20 MB or called 500 tools once will do it again.
  */
-export function withAnswerLimits(inner: LlmProvider, limits: AnswerLimits): LlmProvider {
+export function withAnswerLimits(inner: LlmProvider, limits: Pick<AnswerLimits, 'maxAnswerChars' | 'maxToolCallsPerTurn'>): LlmProvider {
   return {
     name: inner.name,
     label: inner.label,

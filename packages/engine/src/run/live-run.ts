@@ -65,6 +65,8 @@ export interface LiveRunOptions {
   restore?: RunRestore;
   /** The reflection memory (runs with `memory` on). */
   lessonStore?: LessonStore;
+  /** Tool turns per analyst (`LLM_MAX_TOOL_TURNS`); absent = the tool loop's default. */
+  maxToolTurns?: number;
 }
 
 /** What a resumed run is rebuilt from. */
@@ -161,6 +163,7 @@ export class LiveRun implements RunEntry {
       now: o.now,
       steps: o.steps,
       ...(memory ? { memory } : {}),
+      ...(o.maxToolTurns !== undefined ? { maxToolTurns: o.maxToolTurns } : {}),
     });
     const extra = o.inspect;
     const inspect = extra

@@ -78,6 +78,8 @@ export interface RunEnvironment {
   steps: RunSteps;
   /** The reflection memory, when the run has `memory` on. */
   memory?: RunMemorySetup;
+  /** Tool turns per analyst (`LLM_MAX_TOOL_TURNS`); absent = the tool loop's default. */
+  maxToolTurns?: number;
 }
 
 /**
@@ -127,6 +129,7 @@ export function provideRun(machine: RunMachine, env: RunEnvironment): RunMachine
     provider: env.provider,
     models: env.models,
     tools,
+    ...(env.maxToolTurns !== undefined ? { maxToolTurns: env.maxToolTurns } : {}),
     signal,
     log: agentSink(env.log, agentId),
     agentId,

@@ -57,6 +57,7 @@ describe('answer limits', () => {
     expect(answerLimitsFromEnv({ LLM_MAX_ANSWER_CHARS: '5000', LLM_MAX_TOOL_CALLS: ' 12 ' })).toEqual({
       maxAnswerChars: 5_000,
       maxToolCallsPerTurn: 12,
+      maxToolTurns: 6,
     });
     for (const bad of ['0', '-1', '1.5', 'lots', '1e9']) {
       expect(() => answerLimitsFromEnv({ LLM_MAX_ANSWER_CHARS: bad })).toThrow(ConfigError);

@@ -1,8 +1,9 @@
 import { errorMessage, isActiveStatus, placeholderSummary, reduceAggregate, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, onScopeDispose, ref } from 'vue';
 import { ApiError } from '../api/api-error.js';
 import type { StartRunsRequest } from '../api/http-client.js';
+import { createThrottledRefresh } from '../lib/throttled-refresh.js';
 import { useTransport } from './transport-context.js';
 import { useUiPrefsStore } from './ui-prefs-store.js';
 
@@ -12,6 +13,11 @@ const AUTO_TAB_MAX = 3;
 /** The id of the tab that lists finished runs from history, kept in `activeRunId` like a run id. */
 export const HISTORY_TAB = '#history';
 
+/**
+ * Reloads of `GET /runs` asked for by the aggregate stream (a run appeared or finished) start at most this
+ * often; every run's tokens and cost are refreshed by each reload.
+ */
+const STREAM_REFRESH_MIN_MS = 1_000;
 
 /**
  * Every run the server knows (live from the aggregate stream, filled in from `GET /runs`), and the REST actions
@@ -31,6 +37,9 @@ export const useRunsStore = defineStore('runs', () => {
   /** The `GET /runs` in flight, and the one queued to follow it (see `refresh`). */
   let refreshing: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
+  /** The stream's asks for a reload: with hundreds of runs finishing, one reload per second, not one per run. */
+  const streamRefresh = createThrottledRefresh(() => void refresh(), { minIntervalMs: STREAM_REFRESH_MIN_MS });
+  onScopeDispose(streamRefresh.dispose);
 
   /** Runs with a tab: only those a user opened (or started a few of), oldest first; the board shows the rest. */
   const tabRuns = computed(() =>
@@ -56,6 +65,8 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function load(): Promise<void> {
+    // This request will see whatever the stream asked to refresh for so far.
+    streamRefresh.started();
     try {
       const list = (await useTransport().http.listRuns()).map(fromList);
       const next: Record<string, RunSummary> = {};
@@ -98,7 +109,7 @@ export const useRunsStore = defineStore('runs', () => {
     if (!step.applied) return;
     runs.value = step.runs;
     if (msg.type === 'init_all') loaded.value = true;
-    if (step.needsRefresh) void refresh();
+    if (step.needsRefresh) streamRefresh.request();
   }
 
   /** Updates a run from its focused stream, which may be ahead of the aggregate one. */

@@ -12,7 +12,7 @@ const MAX_REMEMBERED_RUNS = 40;
 /** Tabs open at once; opening one more closes the oldest tab that is neither pinned nor active. */
 export const MAX_OPEN_TABS = 12;
 /** Tabs that can be pinned (kept open whatever else is opened). */
-const MAX_PINNED_TABS = 5;
+export const MAX_PINNED_TABS = 5;
 
 export type MainView = 'runs' | 'board' | 'metrics' | 'backtests';
 
