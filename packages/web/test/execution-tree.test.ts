@@ -120,7 +120,7 @@ describe('ExecutionTree', () => {
     expect(done.get('.tool-name').text()).toBe('get_price_history');
     expect(done.get('.args').text()).toBe('({"lookback_days":30})');
     expect(done.get('.outcome').text()).toBe('bars: 30 · 2.1 kB');
-    expect(done.get('.vendor.chip').text()).toBe('csv');
+    expect(done.get('.vendor.chip').text()).toBe('served by csv');
     expect(done.text()).toContain('0.3 s');
     const failed = w.get('[data-node-id="analysts.market.tools.2"]');
     expect(failed.classes()).toContain('failed');

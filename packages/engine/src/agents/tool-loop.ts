@@ -72,9 +72,12 @@ async function reportedToolCall(ctx: AgentContext, call: ToolCall, args: string)
   }
 }
 
+/** Fields of a tool answer that only repeat the request or its source (the node shows the vendor). */
+const ECHO_FIELDS = new Set(['ticker', 'as_of', 'data_source', 'currency']);
+
 /**
  * One line about a tool's answer: for a JSON object, its list fields with their lengths and its other
- * top-level fields by name (e.g. `bars: 30 · indicators · 2.1 kB`); else the first words. Never the numbers
+ * top-level fields by name (e.g. `bars: 30 · last_close · 2.1 kB`); else the first words. Never the numbers
  * themselves: the messages node has the preview, the model the whole answer.
  */
 export function summariseAnswer(content: string): string {
@@ -86,9 +89,12 @@ export function summariseAnswer(content: string): string {
     return `${preview(content).slice(0, 80)} · ${size}`;
   }
   if (!isPlainObject(parsed)) return size;
-  const parts = Object.entries(parsed)
-    .filter(([key]) => key !== 'data_source')
-    .map(([key, value]) => (Array.isArray(value) ? `${key}: ${value.length}` : key));
+  // Lists first (the rows the tool found), then the other fields; the echo of the request says nothing.
+  const entries = Object.entries(parsed).filter(([key]) => !ECHO_FIELDS.has(key));
+  const parts = [
+    ...entries.filter(([, value]) => Array.isArray(value)).map(([key, value]) => `${key}: ${(value as unknown[]).length}`),
+    ...entries.filter(([, value]) => !Array.isArray(value)).map(([key]) => key),
+  ];
   return [...parts.slice(0, 6), ...(parts.length > 6 ? ['…'] : []), size].join(' · ');
 }
 

@@ -92,7 +92,7 @@ describe('the tool loop reports its calls', () => {
     };
     const ok = tool('get_price_history', async (_args, _signal, served) => {
       served?.('yahoo');
-      return JSON.stringify({ bars: [1, 2, 3], last_close: 10, data_source: 'Yahoo' });
+      return JSON.stringify({ ticker: 'ACME', last_close: 10, bars: [1, 2, 3], data_source: 'Yahoo' });
     });
     const missing = tool('get_fundamentals', async () => 'DATA UNAVAILABLE: no filings for ACME');
     const broken = tool('get_company_news', async () => {
