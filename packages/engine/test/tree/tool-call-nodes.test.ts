@@ -14,6 +14,8 @@ import { runToolLoop, summariseAnswer } from '../../src/agents/tool-loop.js';
 import type { DataTool } from '../../src/data/data-tool.js';
 import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
 import { RunManager } from '../../src/run-manager.js';
+import { AGENT_STEPS } from '../../src/run/agent-steps.js';
+import type { RunSteps } from '../../src/run/provide-run.js';
 import { initialRunContext } from '../../src/run/run-context.js';
 import { endToolCall, settleToolCalls, startToolCall } from '../../src/run/tool-call-records.js';
 import { deriveTree } from '../../src/tree/derive-tree.js';
@@ -78,6 +80,45 @@ describe('tool-call nodes of a whole offline run', () => {
     const again = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
     await again.loadHistory();
     expect(again.get(run!.run_id)!.tree).toEqual(view.tree);
+  });
+
+  it('show a refused call and a tool fault as error nodes (the fault fails its agent), also when read back from disk', async () => {
+    // The real steps, with the market analyst's indicators tool refusing and the fundamentals tool breaking.
+    const steps: RunSteps = {
+      ...AGENT_STEPS,
+      tools: (kind, options) =>
+        AGENT_STEPS.tools(kind, options).map((t): DataTool => {
+          if (t.spec.name === 'get_indicators') return { ...t, run: async () => 'DATA UNAVAILABLE: no indicators today' };
+          if (kind === 'fundamentals' && t.spec.name === 'get_fundamentals') {
+            return {
+              ...t,
+              run: async () => {
+                throw new Error('filings store unreadable');
+              },
+            };
+          }
+          return t;
+        }),
+    };
+    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir, steps });
+    const [run] = await m.start([{ ticker: 'ACME', options: { analysts: ['market', 'fundamentals'], sequential_analysts: true } }]);
+    const done = await m.whenFinished(run!.run_id);
+    expect(done.status).toBe('error');
+    const { tree } = m.get(run!.run_id)!;
+    const market = toolCallsOf(tree, 'analysts.market');
+    expect(market.map((c) => [c.name, c.status])).toEqual([
+      ['get_price_history', 'completed'],
+      ['get_indicators', 'error'],
+    ]);
+    expect(market[1]).toMatchObject({ error: 'DATA UNAVAILABLE: no indicators today', duration_ms: expect.any(Number) });
+    expect(market[1]).not.toHaveProperty('vendor'); // no vendor was asked
+    const fundamentals = toolCallsOf(tree, 'analysts.fundamentals');
+    expect(fundamentals[0]).toMatchObject({ name: 'get_fundamentals', status: 'error', error: 'filings store unreadable' });
+    expect(findNode(tree, 'analysts.fundamentals')).toMatchObject({ status: 'error' });
+    // Read back from disk: the same error nodes.
+    const again = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    await again.loadHistory();
+    expect(again.get(run!.run_id)!.tree).toEqual(tree);
   });
 });
 
