@@ -21,7 +21,7 @@ import { endToolCall, settleToolCalls, startToolCall } from '../../src/run/tool-
 import { deriveTree } from '../../src/tree/derive-tree.js';
 import { scriptedProvider } from '../agents/scripted-provider.js';
 import { makeContext } from '../offline/fake-data.js';
-import { tempDir } from '../run-manager/support.js';
+import { fakeDeps, fakeSteps, tempDir } from '../run-manager/support.js';
 import { testConfig } from '../run/support.js';
 
 const toolCallsOf = (tree: ExecutionTree, agentId: string): TreeNode[] =>
@@ -119,6 +119,52 @@ describe('tool-call nodes of a whole offline run', () => {
     const again = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
     await again.loadHistory();
     expect(again.get(run!.run_id)!.tree).toEqual(tree);
+  });
+});
+
+describe('tool calls across a graceful stop and a resume', () => {
+  let results: Awaited<ReturnType<typeof tempDir>>;
+  beforeEach(async () => {
+    results = await tempDir();
+  });
+  afterEach(async () => {
+    await results.cleanup();
+  });
+
+  it('an open call saved by the stop shows in progress while interrupted, is closed canceled when the step runs again, and the new call follows it', async () => {
+    // The market analyst reports a call, then waits for the model (held by the manual provider) before ending it.
+    const probing = (): RunSteps => {
+      const base = fakeSteps();
+      return {
+        ...base,
+        analyst: async (kind, ctx) => {
+          ctx.toolCalls?.started('get_price_history', '{"lookback_days":30}');
+          const result = await base.analyst(kind, ctx);
+          ctx.toolCalls?.ended({ summary: 'bars: 30', vendor: 'fake', error: null });
+          return result;
+        },
+      };
+    };
+    const first = fakeDeps({ mode: 'manual' });
+    const m = new RunManager({ deps: first.deps, resultsDir: results.dir, steps: probing() });
+    const [run] = await m.start([{ ticker: 'ACME', options: { analysts: ['market'] } }]);
+    await first.providerOf('ACME').next(); // the analyst's model call is held: its tool call is open
+    await m.shutdown({ interrupt: true });
+
+    const second = fakeDeps({ mode: 'auto' });
+    const again = new RunManager({ deps: second.deps, resultsDir: results.dir, steps: probing() });
+    await again.loadHistory();
+    expect(toolCallsOf(again.get(run!.run_id)!.tree, 'analysts.market').map((c) => [c.id, c.status])).toEqual([
+      ['analysts.market.tools.1', 'in_progress'],
+    ]);
+    await again.resume(run!.run_id);
+    await expect(again.whenFinished(run!.run_id)).resolves.toMatchObject({ status: 'completed' });
+    const calls = toolCallsOf(again.get(run!.run_id)!.tree, 'analysts.market');
+    expect(calls.map((c) => [c.id, c.status, c.vendor])).toEqual([
+      ['analysts.market.tools.1', 'canceled', undefined],
+      ['analysts.market.tools.2', 'completed', 'fake'],
+    ]);
+    expect(calls[0]!.ended_at).toBe(calls[1]!.started_at);
   });
 });
 
