@@ -111,7 +111,7 @@ describe('the SPA against the real server', () => {
     expect(console.errors).toEqual([]);
   });
 
-  it('restores the same view after a reload mid-run: tab, tree state, pinned report, progress', async () => {
+  it('restores the same view after a reload mid-run: tab, tree state with tool calls, pinned report, progress', async () => {
     const { page, console } = await openApp();
     await startRunsFromForm(page, 'INITECH, ACME', { latencyMs: 500 });
     await tabOf(page, 'INITECH').waitFor();
@@ -125,6 +125,19 @@ describe('the SPA against the real server', () => {
       { timeout: 60_000, polling: 100 },
     );
     await page.locator('[data-node-id="analysts.market.report"]').click();
+    // The market analyst's tool calls stand under it, after its report and messages: name, arguments, answer
+    // summary, the vendor that served it and its duration.
+    const firstCall = page.locator('[data-node-id="analysts.market.tools.1"]');
+    await firstCall.waitFor();
+    expect(await firstCall.getAttribute('aria-level')).toBe('3');
+    expect(await firstCall.locator('[role="img"]').getAttribute('aria-label')).toBe('Completed');
+    expect(await firstCall.locator('.tool-name').textContent()).toBe('get_price_history');
+    expect(await firstCall.locator('.args').textContent()).toMatch(/^\(\{.*\}\)$/);
+    expect(await firstCall.locator('.vendor').textContent()).toBe('served by demo');
+    expect(await firstCall.locator('.outcome').textContent()).toMatch(/kB|chars/);
+    const callText = await firstCall.innerText();
+    await page.locator('[data-node-id="analysts"]').evaluate((row) => row.scrollIntoView({ block: 'start' }));
+    await snap(page, 'tool-calls-1280');
     const report = await page.locator('[data-test="report-body"]').innerText();
     expect(report.length).toBeGreaterThan(50);
     await page.locator('[data-node-id="trader"] .chevron').click(); // collapse a phase
@@ -142,6 +155,7 @@ describe('the SPA against the real server', () => {
     expect(await page.locator('[data-node-id="trader"]').getAttribute('aria-expanded')).toBe('false');
     expect(await page.locator('[data-node-id="analysts.market.report"]').getAttribute('aria-selected')).toBe('true');
     expect(await page.locator('[data-test="report-body"]').innerText()).toBe(report);
+    expect(await page.locator('[data-node-id="analysts.market.tools.1"]').innerText()).toBe(callText); // from the init snapshot
     const after = await treeStatuses(page);
     for (const id of completedBefore) expect(after[id], id).toBe('Completed');
     // The page shows what the server has, whatever happened while it was away.

@@ -2,7 +2,8 @@ import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import ExecutionTree from '../src/components/tree/ExecutionTree.vue';
-import { RUN_ID, smallTree } from './support/fixtures.js';
+import type { TreeNode } from '@tradingfloor/shared';
+import { node, RUN_ID, smallTree } from './support/fixtures.js';
 
 let pinia: Pinia;
 function freshPage(): Pinia {
@@ -92,5 +93,49 @@ describe('ExecutionTree', () => {
     const selected = w.get('[data-node-id="trader.trader.report"]');
     expect(selected.attributes()).toMatchObject({ 'aria-selected': 'true', tabindex: '0' });
     expect(w.findAll('[tabindex="0"]')).toHaveLength(1);
+  });
+
+  it('shows an agent’s tool calls as children: tool icon, arguments, summary or error, vendor chip, duration; arrow keys reach them', async () => {
+    const tree = running();
+    const agent = tree[0]!.children[0]!;
+    const call = (n: number, fields: Partial<TreeNode>): TreeNode => ({
+      ...node(`analysts.market.tools.${n}`, 'tool_call'),
+      name: 'get_price_history',
+      args: '{"lookback_days":30}',
+      started_at: 11_000,
+      ...fields,
+    });
+    agent.children.push(
+      call(1, { status: 'completed', ended_at: 11_250, duration_ms: 250, summary: 'bars: 30 · 2.1 kB', vendor: 'csv' }),
+      call(2, { name: 'get_fundamentals', args: '{}', status: 'error', ended_at: 11_300, duration_ms: 50, error: 'DATA UNAVAILABLE: no filings' }),
+      call(3, { name: 'get_indicators', status: 'in_progress' }),
+    );
+    const w = mountTree({ tree });
+    await w.get('[data-node-id="analysts.market"]').trigger('keydown', { key: 'ArrowRight' });
+    expect(rowIds(w)).toContain('analysts.market.tools.3');
+    const done = w.get('[data-node-id="analysts.market.tools.1"]');
+    expect(done.attributes()).toMatchObject({ role: 'treeitem', 'aria-level': '3', 'aria-posinset': '3', 'aria-setsize': '5' });
+    expect(done.attributes('aria-expanded')).toBeUndefined();
+    expect(done.find('svg.icon').exists()).toBe(true);
+    expect(done.get('.tool-name').text()).toBe('get_price_history');
+    expect(done.get('.args').text()).toBe('({"lookback_days":30})');
+    expect(done.get('.outcome').text()).toBe('bars: 30 · 2.1 kB');
+    expect(done.get('.vendor.chip').text()).toBe('served by csv');
+    expect(done.text()).toContain('0.3 s');
+    const failed = w.get('[data-node-id="analysts.market.tools.2"]');
+    expect(failed.classes()).toContain('failed');
+    expect(failed.get('.outcome.error').text()).toBe('DATA UNAVAILABLE: no filings');
+    expect(failed.find('.vendor').exists()).toBe(false);
+    expect(failed.get('[role="img"]').attributes('aria-label')).toBe('Error');
+    const live = w.get('[data-node-id="analysts.market.tools.3"]');
+    expect(live.classes()).toContain('active-node');
+    expect(live.text()).toContain('14 s'); // ticking: now − started_at
+    // Keyboard: down from the messages row reaches the first call; left from a call goes up to its agent.
+    await w.get('[data-node-id="analysts.market.messages"]').trigger('keydown', { key: 'ArrowDown' });
+    expect(document.activeElement?.getAttribute('data-node-id')).toBe('analysts.market.tools.1');
+    await w.get('[data-node-id="analysts.market.tools.1"]').trigger('keydown', { key: 'ArrowLeft' });
+    expect(document.activeElement?.getAttribute('data-node-id')).toBe('analysts.market');
+    await w.get('[data-node-id="analysts.market.tools.2"]').trigger('keydown', { key: 'Enter' });
+    expect(w.emitted('select')?.at(-1)?.[0]).toMatchObject({ id: 'analysts.market.tools.2' });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ancestorIds, contentNodeFor, liveContentNode, visibleRows } from '../src/lib/tree-rows.js';
 import { timelineRows } from '../src/lib/timeline-rows.js';
-import { smallTree } from './support/fixtures.js';
+import { node, smallTree } from './support/fixtures.js';
 
 describe('tree rows', () => {
   it('lists visible rows with ARIA positions', () => {
@@ -57,5 +57,29 @@ describe('timelineRows', () => {
       ['trader', 0, 3, 5],
     ]);
     expect(timelineRows(smallTree(), 0)).toEqual([]);
+  });
+
+  it('shows an agent’s started tool calls inside it, one level deeper', () => {
+    const tree = smallTree();
+    Object.assign(tree[0]!, { started_at: 1000, ended_at: 4000, status: 'completed' });
+    const agent = tree[0]!.children[0]!;
+    Object.assign(agent, { started_at: 1500, ended_at: 3500, duration_ms: 2000, status: 'completed' });
+    agent.children.push(
+      { ...node('analysts.market.tools.1', 'tool_call', [], 'completed'), name: 'get_price_history', started_at: 2000, ended_at: 2500, duration_ms: 500 },
+      { ...node('analysts.market.tools.2', 'tool_call', [], 'in_progress'), name: 'get_indicators', started_at: 3000 },
+    );
+    expect(timelineRows(tree, 3200).map((r) => [r.label, r.depth, r.start, r.end])).toEqual([
+      ['analysts', 0, 0, 3],
+      ['  market', 1, 0.5, 2.5],
+      ['    get_price_history', 2, 1, 1.5],
+      ['    get_indicators', 2, 2, 2.2],
+    ]);
+  });
+
+  it('maps a tool call to its agent’s messages', () => {
+    const tree = smallTree();
+    const call = node('analysts.market.tools.1', 'tool_call');
+    tree[0]!.children[0]!.children.push(call);
+    expect(contentNodeFor(call, tree)?.id).toBe('analysts.market.messages');
   });
 });

@@ -27,6 +27,14 @@ export interface AgentContext {
   role: AgentRole;
   /** Appends a line to the agent's `messages` node (model turns and tool calls, as a person would read them). */
   appendMessage(text: string): void;
+  /** Reports each tool call's start and end, for the agent's `tool_call` nodes (absent: not recorded). */
+  toolCalls?: ToolCallReporter;
+}
+
+/** Where the tool loop reports its calls (the run turns them into `tool_call` tree nodes). */
+export interface ToolCallReporter {
+  started(name: string, args: string): void;
+  ended(outcome: { summary: string | null; vendor: string | null; error: string | null }): void;
 }
 
 /** What an agent returns: its report / argument / plan text. */

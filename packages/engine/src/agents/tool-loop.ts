@@ -1,4 +1,4 @@
-import { DataUnavailableError, ProviderError, ROLE_LABELS, ValidationError } from '@tradingfloor/shared';
+import { DataUnavailableError, ProviderError, ROLE_LABELS, ValidationError, errorMessage } from '@tradingfloor/shared';
 import { DEFAULT_ANSWER_LIMITS } from '../providers/answer-limits.js';
 import type { ChatMessage, ToolCall } from '../providers/provider.js';
 import type { AgentContext } from './agent-context.js';
@@ -31,7 +31,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Runs one tool call and returns what the model reads. Mistakes the model can fix (unknown tool, bad arguments,
  * missing data) come back as text; only a cancel or a real fault is thrown.
  */
-async function runToolCall(ctx: AgentContext, call: ToolCall): Promise<string> {
+async function runToolCall(ctx: AgentContext, call: ToolCall, served: (vendor: string) => void): Promise<string> {
   const tool = ctx.tools.find((t) => t.spec.name === call.name);
   if (!tool) {
     const known = ctx.tools.map((t) => t.spec.name).join(', ') || 'none';
@@ -44,7 +44,7 @@ async function runToolCall(ctx: AgentContext, call: ToolCall): Promise<string> {
   }
   logStep(ctx, 'INFO', `tool call ${call.name} ${JSON.stringify(call.arguments)}`);
   try {
-    return await tool.run(call.arguments, ctx.signal);
+    return await tool.run(call.arguments, ctx.signal, served);
   } catch (error) {
     ctx.signal.throwIfAborted();
     // Tools should answer these as text; if one throws them anyway the model still gets a chance to recover.
@@ -52,6 +52,51 @@ async function runToolCall(ctx: AgentContext, call: ToolCall): Promise<string> {
     if (error instanceof DataUnavailableError) return `DATA UNAVAILABLE: ${error.message}`;
     throw error;
   }
+}
+
+/** Answers the model reads as a failed call (see `runToolCall` and `defineTool`). */
+const FAILED_ANSWER = /^(ERROR|INVALID ARGUMENTS|DATA UNAVAILABLE):/;
+
+/** Runs a call and reports its start and end (with vendor, summary or error) for the agent's tool-call node. */
+async function reportedToolCall(ctx: AgentContext, call: ToolCall, args: string): Promise<string> {
+  let vendor: string | null = null;
+  ctx.toolCalls?.started(call.name, args);
+  try {
+    const content = await runToolCall(ctx, call, (name) => (vendor = name));
+    const failed = FAILED_ANSWER.test(content);
+    ctx.toolCalls?.ended({ summary: failed ? null : summariseAnswer(content), vendor, error: failed ? content : null });
+    return content;
+  } catch (error) {
+    // A cancel leaves the call open: the run closes it as canceled when it stops.
+    if (!ctx.signal.aborted) ctx.toolCalls?.ended({ summary: null, vendor, error: errorMessage(error) });
+    throw error;
+  }
+}
+
+/** Fields of a tool answer that only repeat the request or its source (the node shows the vendor). */
+const ECHO_FIELDS = new Set(['ticker', 'as_of', 'data_source', 'currency']);
+
+/**
+ * One line about a tool's answer: for a JSON object, its list fields with their lengths and its other
+ * top-level fields by name (e.g. `bars: 30 · last_close · 2.1 kB`); else the first words. Never the numbers
+ * themselves: the messages node has the preview, the model the whole answer.
+ */
+export function summariseAnswer(content: string): string {
+  const size = content.length >= 1000 ? `${(content.length / 1000).toFixed(1)} kB` : `${content.length} chars`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch {
+    return `${preview(content).slice(0, 80)} · ${size}`;
+  }
+  if (!isPlainObject(parsed)) return size;
+  // Lists first (the rows the tool found), then the other fields; the echo of the request says nothing.
+  const entries = Object.entries(parsed).filter(([key]) => !ECHO_FIELDS.has(key));
+  const parts = [
+    ...entries.filter(([, value]) => Array.isArray(value)).map(([key, value]) => `${key}: ${(value as unknown[]).length}`),
+    ...entries.filter(([, value]) => !Array.isArray(value)).map(([key]) => key),
+  ];
+  return [...parts.slice(0, 6), ...(parts.length > 6 ? ['…'] : []), size].join(' · ');
 }
 
 /**
@@ -82,8 +127,9 @@ export async function runToolLoop(ctx: AgentContext, prompt: Prompt, maxRounds =
       // Tools over local data ignore the signal and answer at once: without this check a cancel waited for
       // every remaining call of a long list (2.3 s for 500 calls).
       ctx.signal.throwIfAborted();
-      ctx.appendMessage(`→ ${call.name}(${JSON.stringify(call.arguments)})`);
-      const content = await runToolCall(ctx, call);
+      const args = JSON.stringify(call.arguments) ?? 'null';
+      ctx.appendMessage(`→ ${call.name}(${args})`);
+      const content = await reportedToolCall(ctx, call, args);
       toolCalls++;
       logStep(ctx, 'DEBUG', `tool ${call.name} answered ${content.length} chars`);
       ctx.appendMessage(`← ${call.name}: ${preview(content)}`);

@@ -7,5 +7,6 @@ import type { ToolSpec } from '../providers/provider.js';
  */
 export interface DataTool {
   spec: ToolSpec;
-  run(args: Record<string, unknown>, signal: AbortSignal): Promise<string>;
+  /** `served` hears the name of the vendor that answered (once per call, when a vendor was asked). */
+  run(args: Record<string, unknown>, signal: AbortSignal, served?: (vendor: string) => void): Promise<string>;
 }

@@ -159,6 +159,10 @@ export class LiveRun implements RunEntry {
       models: { quick: o.config.quick_think_llm, deep: o.config.deep_think_llm },
       log: o.log.sink,
       appendMessage: (agentId, text) => this.appendMessage(agentId, text),
+      // A step stopped by a cancel may still report; a stopped actor takes no events.
+      recordToolCall: (event) => {
+        if (this.actor.getSnapshot().status === 'active' && !this.interrupting) this.actor.send(event);
+      },
       onStepError: (_agentId, error) => (this.lastError ??= error),
       now: o.now,
       steps: o.steps,
@@ -380,11 +384,16 @@ export class LiveRun implements RunEntry {
         message: `run ${status}${status === 'error' ? `: ${snap.context.error ?? ''}` : ''}`,
       });
     }
-    // The tree is made of the node records, the config and the error only: most snapshots (a step's
+    // The tree is made of the node records, the tool calls, the config and the error only: most snapshots (a step's
     // inner events, a round counter) leave them as they were, and the tree with them.
     let phaseBoundary = false;
     const { context } = snap;
-    if (context.nodes !== before.context.nodes || context.error !== before.context.error || context.config !== before.context.config) {
+    if (
+      context.nodes !== before.context.nodes ||
+      context.toolCalls !== before.context.toolCalls ||
+      context.error !== before.context.error ||
+      context.config !== before.context.config
+    ) {
       const previous = this.tree;
       this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
       // Cheap: unchanged nodes are the same objects, which diffTree skips. Consumers get this list, not a tree to diff.

@@ -9,7 +9,7 @@ import {
   type RunConfig,
 } from '@tradingfloor/shared';
 import { fromPromise } from 'xstate';
-import type { AgentContext, AgentResult, DebateTurn, Reports } from '../agents/agent-context.js';
+import type { AgentContext, AgentResult, DebateTurn, Reports, ToolCallReporter } from '../agents/agent-context.js';
 import type { DataTool } from '../data/data-tool.js';
 import type { InstrumentContext, MarketDataVendor } from '../data/vendor.js';
 import { agentSink } from '../logs/run-log.js';
@@ -23,6 +23,7 @@ import type {
   ResearcherStepInput,
   ResearchManagerStepInput,
   RiskStepInput,
+  RunMachineEvent,
   TraderStepInput,
 } from './run-context.js';
 import type { RunMachine } from './run-machine.js';
@@ -72,6 +73,8 @@ export interface RunEnvironment {
   log: LogSink;
   /** Appends a line to an agent's messages (node content and `message_tool.log`). */
   appendMessage(agentId: string, text: string): void;
+  /** Hears the start and end of every tool call (the run records them for the agent's tool-call nodes). */
+  recordToolCall?(event: ToolCallEvent): void;
   /** Sees every error a step fails with (the run keeps only the message in context; this keeps the stack). */
   onStepError?(agentId: string, error: unknown): void;
   now(): number;
@@ -80,6 +83,16 @@ export interface RunEnvironment {
   memory?: RunMemorySetup;
   /** Tool turns per analyst (`LLM_MAX_TOOL_TURNS`); absent = the tool loop's default. */
   maxToolTurns?: number;
+}
+
+/** A tool call's start or end, as the run machine takes it. */
+export type ToolCallEvent = Extract<RunMachineEvent, { type: 'TOOL_CALL_STARTED' | 'TOOL_CALL_ENDED' }>;
+
+function toolCallReporter(agentId: string, record: (event: ToolCallEvent) => void): ToolCallReporter {
+  return {
+    started: (name, args) => record({ type: 'TOOL_CALL_STARTED', agentId, name, args }),
+    ended: (outcome) => record({ type: 'TOOL_CALL_ENDED', agentId, ...outcome }),
+  };
 }
 
 /**
@@ -135,6 +148,7 @@ export function provideRun(machine: RunMachine, env: RunEnvironment): RunMachine
     agentId,
     role: roleOf(agentId),
     appendMessage: (text) => env.appendMessage(agentId, text),
+    ...(env.recordToolCall ? { toolCalls: toolCallReporter(agentId, env.recordToolCall) } : {}),
   });
 
   /** Runs one step with uniform logging; failures are reported (with their stack) and rethrown. */

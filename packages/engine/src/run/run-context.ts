@@ -1,5 +1,6 @@
 import type { AgentRole, AnalystKind, Decision, NodeStatus, RunConfig } from '@tradingfloor/shared';
 import type { DebateTurn, Reports } from '../agents/agent-context.js';
+import type { AgentToolCalls, ToolCallOutcome } from './tool-call-records.js';
 
 /** Timing and outcome of one tree node (phase or agent), keyed by node id in the run context. */
 export interface NodeRecord {
@@ -32,6 +33,11 @@ export interface RunContext {
   /** Node id of the step that failed, when one did. */
   errorNode: string | null;
   nodes: Record<string, NodeRecord>;
+  /**
+   * Each agent's data tool calls, by agent node id (bounded, see `tool-call-records.ts`). Absent in a
+   * `state.json` saved before tool calls were recorded; such runs show no tool-call nodes.
+   */
+  toolCalls?: Record<string, AgentToolCalls>;
 }
 
 /** What a run actor is created with. */
@@ -44,7 +50,11 @@ export interface RunMachineInput {
  * and their signals abort); with `graceful: true` it only raises the cancel flag, so the step in flight
  * finishes and the run stops at the next phase or turn boundary.
  */
-export type RunMachineEvent = { type: 'START' } | { type: 'CANCEL'; graceful?: boolean };
+export type RunMachineEvent =
+  | { type: 'START' }
+  | { type: 'CANCEL'; graceful?: boolean }
+  | { type: 'TOOL_CALL_STARTED'; agentId: string; name: string; args: string }
+  | ({ type: 'TOOL_CALL_ENDED'; agentId: string } & ToolCallOutcome);
 
 /** Input of an analyst step. */
 export interface AnalystStepInput {
@@ -116,5 +126,6 @@ export function initialRunContext(config: RunConfig): RunContext {
     error: null,
     errorNode: null,
     nodes: {},
+    toolCalls: {},
   };
 }

@@ -3,6 +3,7 @@ import { and, assign, fromPromise, setup } from 'xstate';
 import type { AgentResult, DebateTurn } from '../agents/agent-context.js';
 import { AGENT_NODE, ANALYST_NODE } from '../tree/tree-layout.js';
 import { beginNode, endNode, settleOpenNodes, skipNode } from './node-records.js';
+import { endToolCall, settleToolCalls, startToolCall } from './tool-call-records.js';
 import {
   initialRunContext,
   SPEAKER,
@@ -93,8 +94,21 @@ export function createRunMachine(clock: RunClock) {
           : { riskDebate: [...context.riskDebate, turn], nodes };
       }),
       fail: assign((_, params: { node: string; error: unknown }) => ({ error: errorMessage(params.error), errorNode: params.node })),
-      settleAsError: assign(({ context }) => ({ nodes: settleOpenNodes(context.nodes, 'error', clock(), context.errorNode) })),
-      settleAsCanceled: assign(({ context }) => ({ nodes: settleOpenNodes(context.nodes, 'canceled', clock(), null) })),
+      settleAsError: assign(({ context }) => ({
+        nodes: settleOpenNodes(context.nodes, 'error', clock(), context.errorNode),
+        toolCalls: settleToolCalls(context.toolCalls, clock()),
+      })),
+      settleAsCanceled: assign(({ context }) => ({
+        nodes: settleOpenNodes(context.nodes, 'canceled', clock(), null),
+        toolCalls: settleToolCalls(context.toolCalls, clock()),
+      })),
+      // Sent by the tool loop (through `RunEnvironment.recordToolCall`) while an analyst step runs.
+      startToolCall: assign(({ context, event }) =>
+        event.type === 'TOOL_CALL_STARTED' ? { toolCalls: startToolCall(context.toolCalls ?? {}, event.agentId, event.name, event.args, clock()) } : {},
+      ),
+      endToolCall: assign(({ context, event }) =>
+        event.type === 'TOOL_CALL_ENDED' ? { toolCalls: endToolCall(context.toolCalls ?? {}, event.agentId, event, clock()) } : {},
+      ),
     },
   });
 
@@ -194,6 +208,8 @@ export function createRunMachine(clock: RunClock) {
       in_progress: {
         initial: 'analysts',
         on: {
+          TOOL_CALL_STARTED: { actions: 'startToolCall' },
+          TOOL_CALL_ENDED: { actions: 'endToolCall' },
           CANCEL: [
             { guard: 'isGracefulCancel', actions: 'flagCancel' },
             { target: 'canceled', actions: 'flagCancel' },

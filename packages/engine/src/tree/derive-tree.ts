@@ -1,7 +1,8 @@
 import type { ExecutionTree, NodeStatus, RunStatus, TreeNode } from '@tradingfloor/shared';
 import type { StateValue } from 'xstate';
 import type { NodeRecord, RunContext } from '../run/run-context.js';
-import { messagesNodeId, reportNodeId, TREE_LAYOUT, type AgentSlot } from './tree-layout.js';
+import type { AgentToolCalls } from '../run/tool-call-records.js';
+import { messagesNodeId, reportNodeId, toolCallNodeId, TREE_LAYOUT, type AgentSlot } from './tree-layout.js';
 
 /** The parts of a run actor's snapshot the tree is derived from (a live snapshot or one read from `state.json`). */
 export interface RunSnapshotLike {
@@ -17,8 +18,10 @@ export function runStatusOf(value: StateValue): Exclude<RunStatus, 'interrupted'
 }
 
 /**
- * Derives a run's execution tree: phases → agents → `report` and `messages`. Pure; the shape depends on
- * nothing but the layout, so successive trees of one run differ only in node fields.
+ * Derives a run's execution tree: phases → agents → `report`, `messages` and one `tool_call` node per
+ * recorded tool call. Pure; the phases, agents, reports and messages are fixed by the layout, and tool-call
+ * nodes are only ever appended (records are never removed), so successive trees of one run differ in node
+ * fields and in new tool-call nodes at the end of an agent's children.
  */
 export function deriveTree(snapshot: RunSnapshotLike, previous?: { context: RunContext; tree: ExecutionTree }): ExecutionTree {
   const { context } = snapshot;
@@ -31,7 +34,8 @@ export function deriveTree(snapshot: RunSnapshotLike, previous?: { context: RunC
     previous.tree.length === TREE_LAYOUT.length &&
     previous.context.error === context.error &&
     previous.context.config.analysts === context.config.analysts;
-  const same = (id: string) => reusable && previous.context.nodes[id] === context.nodes[id];
+  const same = (id: string) =>
+    reusable && previous.context.nodes[id] === context.nodes[id] && previous.context.toolCalls?.[id] === context.toolCalls?.[id];
   return TREE_LAYOUT.map(({ phase, name, agents }, p) => {
     const before = reusable ? previous.tree[p] : undefined;
     let unchanged = before !== undefined && before.id === phase && same(phase);
@@ -54,8 +58,44 @@ function agentNode(slot: AgentSlot, context: RunContext, fallback: NodeStatus): 
     children: [
       { ...agent, id: reportNodeId(slot.id), name: 'Report', node_type: 'report', children: [] },
       { ...agent, id: messagesNodeId(slot.id), name: 'Messages', node_type: 'messages', children: [] },
+      ...toolCallNodes(slot.id, context.toolCalls?.[slot.id]),
     ],
   };
+}
+
+/** The agent's tool calls as `tool_call` nodes, and one `… more` node when calls beyond the cap were only counted. */
+function toolCallNodes(agentId: string, calls: AgentToolCalls | undefined): TreeNode[] {
+  if (!calls) return [];
+  const nodes = calls.calls.map((call, i): TreeNode => {
+    const node: TreeNode = {
+      id: toolCallNodeId(agentId, i + 1),
+      name: call.name,
+      node_type: 'tool_call',
+      status: call.status,
+      started_at: call.started_at,
+      ended_at: call.ended_at,
+      duration_ms: call.ended_at !== null ? call.ended_at - call.started_at : null,
+      args: call.args,
+      children: [],
+    };
+    if (call.summary !== null) node.summary = call.summary;
+    if (call.vendor !== null) node.vendor = call.vendor;
+    if (call.error !== null) node.error = call.error;
+    return node;
+  });
+  if (calls.omitted > 0) {
+    nodes.push({
+      id: `${agentId}.tools.more`,
+      name: `${calls.omitted} more tool call${calls.omitted === 1 ? '' : 's'} (not kept)`,
+      node_type: 'tool_call',
+      status: 'completed',
+      started_at: null,
+      ended_at: null,
+      duration_ms: null,
+      children: [],
+    });
+  }
+  return nodes;
 }
 
 function fields(

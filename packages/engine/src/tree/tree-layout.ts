@@ -88,3 +88,5 @@ export function agentSlot(agentId: string): AgentSlot | undefined {
 export const reportNodeId = (agentId: string): string => `${agentId}.report`;
 /** Node id of an agent's messages child (model turns and tool calls). */
 export const messagesNodeId = (agentId: string): string => `${agentId}.messages`;
+/** Node id of an agent's `n`th (1-based) tool call, e.g. `analysts.market.tools.3`. */
+export const toolCallNodeId = (agentId: string, n: number): string => `${agentId}.tools.${n}`;

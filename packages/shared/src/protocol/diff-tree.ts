@@ -1,7 +1,7 @@
 import type { ExecutionTree, TreeNode } from '../schemas/tree.js';
 import type { ChangedNode } from './ws.js';
 
-const FIELDS = ['name', 'node_type', 'status', 'started_at', 'ended_at', 'duration_ms', 'error'] as const;
+const FIELDS = ['name', 'node_type', 'status', 'started_at', 'ended_at', 'duration_ms', 'error', 'args', 'summary', 'vendor'] as const;
 
 /**
  * The changes that turn `prev` into `next`, as a `status_patch_run` carries them: existing nodes whose

@@ -78,6 +78,27 @@ export class ModelServer {
         this.tree = mapTree(this.tree, parent.id, (n) => ({ ...n, children: insertAt(n.children, change.index, child) }));
         return;
       }
+      case 'tool': {
+        // As the engine records tool calls: appended at the end of a node's children, whole, with its arguments.
+        const call: TreeNode = { ...this.node('tool_call'), status: 'in_progress', started_at: change.at, args: change.args };
+        const parent = nodes[change.parent % nodes.length]!;
+        this.tree = mapTree(this.tree, parent.id, (n) => ({ ...n, children: [...n.children, call] }));
+        return;
+      }
+      case 'tool_end': {
+        const calls = nodes.filter((n) => n.node_type === 'tool_call');
+        const target = calls[change.target % Math.max(calls.length, 1)];
+        if (!target) return;
+        this.tree = mapTree(this.tree, target.id, (n) => ({
+          ...n,
+          status: change.error ? 'error' : 'completed',
+          ended_at: (n.started_at ?? 0) + 7,
+          duration_ms: 7,
+          ...(change.error ? { error: change.summary } : { summary: change.summary }),
+          ...(change.vendor !== null ? { vendor: change.vendor } : {}),
+        }));
+        return;
+      }
       case 'append':
         this.contents = { ...this.contents, [`c${change.id}`]: (this.contents[`c${change.id}`] ?? '') + change.text };
         return;
@@ -143,6 +164,8 @@ export class ModelServer {
 export type Change =
   | { kind: 'status'; target: number; status: NodeStatus; at: number }
   | { kind: 'add'; parent: number | null; index: number }
+  | { kind: 'tool'; parent: number; args: string; at: number }
+  | { kind: 'tool_end'; target: number; summary: string; vendor: string | null; error: boolean }
   | { kind: 'append'; id: number; text: string }
   | { kind: 'replace'; id: number; text: string }
   | { kind: 'log'; count: number };
@@ -161,6 +184,14 @@ function insertAt<T>(list: T[], index: number, item: T): T[] {
 export const changeArb: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ kind: fc.constant('status' as const), target: fc.nat(), status: fc.constantFrom(...NODE_STATUSES), at: fc.nat(10_000) }),
   fc.record({ kind: fc.constant('add' as const), parent: fc.option(fc.nat(), { nil: null }), index: fc.nat() }),
+  fc.record({ kind: fc.constant('tool' as const), parent: fc.nat(), args: fc.string({ maxLength: 12 }), at: fc.nat(10_000) }),
+  fc.record({
+    kind: fc.constant('tool_end' as const),
+    target: fc.nat(),
+    summary: fc.string({ maxLength: 8 }),
+    vendor: fc.option(fc.constantFrom('csv', 'yahoo', 'demo'), { nil: null }),
+    error: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('append' as const), id: fc.nat(4), text: fc.string({ minLength: 1, maxLength: 6 }) }),
   fc.record({ kind: fc.constant('replace' as const), id: fc.nat(4), text: fc.string({ maxLength: 6 }) }),
   fc.record({ kind: fc.constant('log' as const), count: fc.integer({ min: 1, max: 3 }) }),

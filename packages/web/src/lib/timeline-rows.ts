@@ -5,7 +5,7 @@ import { soleNamesakeAgent } from './tree-rows.js';
 export interface TimelineRow {
   id: string;
   label: string;
-  /** 0 for phases, 1 for agents. */
+  /** 0 for phases, 1 for agents, 2 for an agent's tool calls. */
   depth: number;
   start: number;
   end: number;
@@ -13,8 +13,8 @@ export interface TimelineRow {
 }
 
 /**
- * Phases and their agents that have started, as floating bars relative to the earliest start. A node still
- * running ends at `now`, so its bar grows.
+ * Phases, their agents and the agents' tool calls that have started, as floating bars relative to the
+ * earliest start. A node still running ends at `now`, so its bar grows.
  */
 export function timelineRows(tree: ExecutionTree, now: number): TimelineRow[] {
   const starts = tree.flatMap((p) => [p.started_at, ...p.children.map((c) => c.started_at)]).filter((t): t is number => t !== null);
@@ -26,7 +26,7 @@ export function timelineRows(tree: ExecutionTree, now: number): TimelineRow[] {
     const endMs = node.ended_at ?? (node.duration_ms !== null ? node.started_at + node.duration_ms : now);
     rows.push({
       id: node.id,
-      label: depth === 0 ? node.name : `  ${node.name}`,
+      label: `${'  '.repeat(depth)}${node.name}`,
       depth,
       start: (node.started_at - t0) / 1000,
       end: Math.max(node.started_at, endMs) / 1000 - t0 / 1000,
@@ -37,7 +37,11 @@ export function timelineRows(tree: ExecutionTree, now: number): TimelineRow[] {
     add(phase, 0);
     // An agent named like its phase (the trader, the managers) would only repeat the phase's bar.
     const namesake = soleNamesakeAgent(phase);
-    for (const agent of phase.children) if (agent.node_type === 'agent' && agent !== namesake) add(agent, 1);
+    for (const agent of phase.children) {
+      if (agent.node_type !== 'agent') continue;
+      if (agent !== namesake) add(agent, 1);
+      for (const call of agent.children) if (call.node_type === 'tool_call') add(call, agent === namesake ? 1 : 2);
+    }
   }
   return rows;
 }

@@ -47,6 +47,10 @@ export function visibleRows(tree: ExecutionTree, isExpanded: (node: TreeNode) =>
   return rows;
 }
 
+function findIn(tree: ExecutionTree, id: string): TreeNode | undefined {
+  return allNodes(tree).find((n) => n.id === id);
+}
+
 /** Every node in document order. */
 function allNodes(tree: ExecutionTree): TreeNode[] {
   const out: TreeNode[] = [];
@@ -89,8 +93,16 @@ export function liveContentNode(tree: ExecutionTree, contents: Record<string, st
   return writing.at(-1) ?? reports.at(-1) ?? withText.at(-1) ?? nodes[0] ?? null;
 }
 
-/** The node to show for a selection: a content node as is, an agent or phase through its first content node. */
-export function contentNodeFor(node: TreeNode): TreeNode | null {
+/**
+ * The node to show for a selection: a content node as is, an agent or phase through its first content node,
+ * a tool call through its agent's messages (where its call and answer are written), given the tree.
+ */
+export function contentNodeFor(node: TreeNode, tree?: ExecutionTree): TreeNode | null {
   if (isContentNode(node)) return node;
+  if (node.node_type === 'tool_call') {
+    const agentId = tree ? ancestorIds(tree, node.id).at(-1) : undefined;
+    const agent = agentId && tree ? findIn(tree, agentId) : undefined;
+    return agent?.children.find((n) => n.node_type === 'messages') ?? null;
+  }
   return allNodes(node.children).find((n) => n.node_type === 'report') ?? allNodes(node.children).find(isContentNode) ?? null;
 }

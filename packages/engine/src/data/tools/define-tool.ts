@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { DataUnavailableError } from '@tradingfloor/shared';
+import { DataUnavailableError, type DataKind } from '@tradingfloor/shared';
 import type { LogSink } from '../../logs/log-sink.js';
 import type { DataTool } from '../data-tool.js';
 import { resolveVendor } from '../routing-vendor.js';
+import { isVendorChain, type VendorChain } from '../vendor-chain.js';
 import type { MarketDataVendor } from '../vendor.js';
 
 /** What every tool of one analyst is bound to. */
@@ -69,7 +70,7 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
   let routed: Promise<MarketDataVendor> | undefined;
   return {
     spec: { name: def.name, description: def.description, parameters },
-    async run(raw, signal) {
+    async run(raw, signal, served) {
       signal.throwIfAborted();
       ctx.log({ severity: 'INFO', source: 'tool', agent_id: null, message: `${def.name} ${JSON.stringify(raw ?? {})}` });
       const args = normaliseArgs(raw, ctx.ticker);
@@ -82,8 +83,11 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
           throw error;
         });
         const vendor = await routed;
-        const answer = await def.run(parsed.data, { vendor, ticker: ctx.ticker, tradeDate: ctx.tradeDate, signal });
+        const used = new Set<string>();
+        const scoped = isVendorChain(vendor) ? trackServing(vendor, used) : vendor;
+        const answer = await def.run(parsed.data, { vendor: scoped, ticker: ctx.ticker, tradeDate: ctx.tradeDate, signal });
         signal.throwIfAborted();
+        served?.(used.size > 0 ? [...used].join('+') : vendor.name);
         // Every answer says where its numbers come from, so demo data is never taken for market data.
         return JSON.stringify({ ...answer, data_source: vendor.label });
       } catch (error) {
@@ -92,6 +96,30 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
       }
     },
   };
+}
+
+/** The data kind each vendor method reads (how a fallback chain files who served it). */
+const KIND_OF: Partial<Record<PropertyKey, DataKind>> = { bars: 'prices', fundamentals: 'fundamentals', news: 'news', instrument: 'instrument' };
+
+/**
+ * A fallback chain that notes, in `used`, which of its vendors served each call made through it, so a tool
+ * call can name its vendor. Read right after the call returns: the chain records the serving vendor of the
+ * kind just before it answers.
+ */
+function trackServing(chain: VendorChain, used: Set<string>): MarketDataVendor {
+  return new Proxy(chain, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      const kind = KIND_OF[prop];
+      if (kind === undefined || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        const name = target.servedBy()[kind];
+        if (name) used.add(name);
+        return result;
+      };
+    },
+  });
 }
 
 /**
