@@ -63,7 +63,7 @@ async function writeErrorLog(dir: string, reason: string): Promise<void> {
 }
 
 /** Default `RUNS_IN_MEMORY`: finished runs kept whole in memory. */
-export const DEFAULT_RUNS_IN_MEMORY = 100;
+const DEFAULT_RUNS_IN_MEMORY = 100;
 
 /** Checks every run's cassette (all problems at once) and makes its directory absolute, in place. */
 async function resolveCassettes(configs: RunConfig[]): Promise<void> {

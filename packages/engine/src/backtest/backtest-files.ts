@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import { toCsv } from './csv.js';
 
 /** The files of `<results>/backtests/<backtest_id>/`. */
-export const BACKTEST_FILES = {
+const BACKTEST_FILES = {
   config: 'config.json',
   state: 'state.json',
   decisions: 'decisions.csv',
@@ -65,7 +65,7 @@ const TRADE_COLUMNS = [
 const EQUITY_COLUMNS = ['date', 'series', 'ticker', 'equity', 'position', 'drawdown'] as const;
 
 /** The directory holding every backtest of a results directory. */
-export const backtestsRoot = (resultsDir: string) => join(resultsDir, 'backtests');
+const backtestsRoot = (resultsDir: string) => join(resultsDir, 'backtests');
 
 /**
  * One backtest's directory. Every file is written atomically (temp + rename) and writes are applied in the order

@@ -19,7 +19,7 @@ import { evaluateBacktest } from './evaluate-backtest.js';
 import { simulate, type ExecutionRules, type Signal } from './simulator.js';
 
 /** The benchmark alpha and beta are measured against, when the data has it. */
-export const BENCHMARK_TICKER = 'SPY';
+const BENCHMARK_TICKER = 'SPY';
 
 export interface BacktestRunOptions {
   config: BacktestConfig;
@@ -51,7 +51,7 @@ export const queuedCell = (ticker: string, date: string): BacktestCell => ({
 });
 
 /** What a user reads about the decisions' source: the offline model is never passed off as an LLM. */
-export function strategyLabel(config: Pick<BacktestConfig, 'llm_provider' | 'quick_think_llm' | 'deep_think_llm'>): string {
+function strategyLabel(config: Pick<BacktestConfig, 'llm_provider' | 'quick_think_llm' | 'deep_think_llm'>): string {
   if (config.llm_provider === 'offline') return 'TradingFloor agents — offline rule-based model (no LLM)';
   return `TradingFloor agents — ${config.llm_provider} ${config.quick_think_llm ?? 'default'} / ${config.deep_think_llm ?? 'default'}`;
 }

@@ -6,9 +6,9 @@ import { equalWeightPortfolio } from './portfolio.js';
 import { simulate, type EquityPoint, type ExecutionRules, type Signal, type SimulationResult } from './simulator.js';
 
 /** The name of our own strategy's series in metrics, equity and trades. */
-export const STRATEGY_SERIES = 'strategy';
+const STRATEGY_SERIES = 'strategy';
 /** The ticker column of the portfolio's equity rows. */
-export const PORTFOLIO = 'PORTFOLIO';
+const PORTFOLIO = 'PORTFOLIO';
 
 export interface EvaluationInput {
   tickers: readonly string[];

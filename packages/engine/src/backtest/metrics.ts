@@ -2,7 +2,7 @@ import type { PerformanceMetrics } from '@tradingfloor/shared';
 import type { EquityPoint, Fill } from './simulator.js';
 
 /** Trading days in a year, for annualising. */
-export const TRADING_DAYS_PER_YEAR = 252;
+const TRADING_DAYS_PER_YEAR = 252;
 
 export interface MetricsOptions {
   /** Annual risk-free rate (0.05 = 5 %); the daily rate is rf / 252. */

@@ -25,7 +25,7 @@ export function dataSourcesOf(source: RunDataSource): Record<string, string> {
 }
 
 /** The one vendor every data kind of `source` is served by, when there is exactly one; else null. */
-export function singleVendorOf(source: RunDataSource): DataVendorName | null {
+function singleVendorOf(source: RunDataSource): DataVendorName | null {
   const chains = DATA_KINDS.map((kind) => source.vendors[kind]);
   const first = chains[0]![0]!;
   return chains.every((chain) => chain.length === 1 && chain[0] === first) ? first : null;

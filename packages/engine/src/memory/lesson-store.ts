@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LessonSchema, type Lesson } from '@tradingfloor/shared';
 
 /** Name of the memory folder inside the results directory. Lower case, so it never meets a ticker's folder. */
-export const MEMORY_DIR = 'memory';
+const MEMORY_DIR = 'memory';
 
 /**
  * The reflection memory of one results directory: `<results>/memory/<TICKER>.jsonl`, one lesson per line,

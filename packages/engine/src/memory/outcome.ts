@@ -1,7 +1,7 @@
 import type { Bar, MarketDataVendor } from '../data/vendor.js';
 
 /** The benchmark lessons are measured against, when the data has it. */
-export const BENCHMARK_TICKER = 'SPY';
+const BENCHMARK_TICKER = 'SPY';
 
 /** How a decision turned out `horizon` trading days later. */
 export interface Outcome {

@@ -86,7 +86,7 @@ export interface RunEnvironment {
 }
 
 /** A tool call's start or end, as the run machine takes it. */
-export type ToolCallEvent = Extract<RunMachineEvent, { type: 'TOOL_CALL_STARTED' | 'TOOL_CALL_ENDED' }>;
+type ToolCallEvent = Extract<RunMachineEvent, { type: 'TOOL_CALL_STARTED' | 'TOOL_CALL_ENDED' }>;
 
 function toolCallReporter(agentId: string, record: (event: ToolCallEvent) => void): ToolCallReporter {
   return {

@@ -4,7 +4,7 @@ import { TOOL_ARGS_MAX_CHARS, TOOL_CALLS_MAX_PER_AGENT, TOOL_SUMMARY_MAX_CHARS, 
  * One data tool call of an agent, as kept in the run context (and so in `state.json`): small on purpose —
  * a truncated argument string and a one-line summary, never the answer itself.
  */
-export interface ToolCallRecord {
+interface ToolCallRecord {
   name: string;
   /** The arguments as JSON, at most `TOOL_ARGS_MAX_CHARS`. */
   args: string;
@@ -36,7 +36,7 @@ export interface ToolCallOutcome {
 }
 
 /** Cuts a text to one line of at most `max` characters. */
-export function oneLine(text: string, max: number): string {
+function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -34,7 +34,7 @@ import {
 import { MemoryQuerySchema, MemoryResponseSchema, ResumeBodySchema, RunLessonsResponseSchema } from './rest.js';
 
 /** The path parameter of every `/backtests/:id/…` route: a valid backtest id. */
-export const BacktestIdParamsSchema = z.object({ id: BacktestIdSchema });
+const BacktestIdParamsSchema = z.object({ id: BacktestIdSchema });
 const backtestRows = <T extends z.ZodType>(row: T) => z.object({ backtest_id: z.string(), status: BacktestStatusSchema, rows: z.array(row) });
 
 /** The path parameter of every `/runs/:id/…` route: a valid run id. */

@@ -6,7 +6,7 @@ import type { ChatRequest, ChatResponse, LlmProvider } from '../provider.js';
 import { hashedPartsOf, requestHash } from './request-hash.js';
 
 /** A replayed run asked for an answer its cassette does not hold. Not retried: the run fails at once. */
-export class CassetteMissError extends TradingFloorError {
+class CassetteMissError extends TradingFloorError {
   constructor(
     message: string,
     readonly hash: string,
@@ -26,7 +26,7 @@ interface CassetteEntry {
 }
 
 /** Where the answer to a request with this hash is stored. */
-export function cassetteEntryPath(dir: string, hash: string): string {
+function cassetteEntryPath(dir: string, hash: string): string {
   return join(dir, `${hash}.json`);
 }
 

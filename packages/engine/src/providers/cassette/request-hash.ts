@@ -5,7 +5,7 @@ import type { ChatRequest } from '../provider.js';
  * JSON with object keys sorted at every level, so that the same request always gives the same text whatever
  * order its fields were built in. `undefined` fields are left out, as `JSON.stringify` does.
  */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
