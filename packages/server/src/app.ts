@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { MethodNotAllowedError, type Decision } from '@tradingfloor/shared';
+import { MethodNotAllowedError } from '@tradingfloor/shared';
 import type { BacktestManagerApi, RunManagerApi } from '@tradingfloor/engine';
 import Koa from 'koa';
 import type { ServerConfig } from './config.js';
