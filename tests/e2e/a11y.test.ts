@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, type E2eBrowser } from './support/browser.js';
 import { watchConsole } from './support/console-watch.js';
-import { KNOWN_CONSOLE_NOISE, openFromBoard, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
+import { KNOWN_CONSOLE_NOISE, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
 
 let browser: E2eBrowser;
 let app: AppServer | undefined;
