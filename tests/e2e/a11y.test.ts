@@ -1,0 +1,205 @@
+import axe from 'axe-core';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startAppServer, type AppServer } from './support/app-server.js';
+import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { watchConsole } from './support/console-watch.js';
+import { KNOWN_CONSOLE_NOISE, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
+
+let browser: E2eBrowser;
+let app: AppServer | undefined;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+type AxeWindow = {
+  axe?: {
+    run(
+      ctx: Document,
+      o: object,
+    ): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }>;
+  };
+};
+
+/** Serious and critical axe-core violations on the page as it is now: `id target` of every failing node. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // axe-core's own bundle, as @axe-core/playwright injects it (once per document).
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
+  const found = await page.evaluate(async () => {
+    const result = await (window as unknown as AxeWindow).axe!.run(document, { resultTypes: ['violations'] });
+    return result.violations.flatMap((v) => v.nodes.map((n) => ({ id: v.id, impact: v.impact, target: JSON.stringify(n.target) })));
+  });
+  // One line per rule and kind of node (list items differ only by :nth-child and Vue's scope attribute).
+  const lines = found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} ${v.target.replace(/:nth-child\(\d+\)|\[data-v-\w+(=\\"\\")?\]/g, '')}`);
+  return [...new Set(lines)];
+}
+
+const theme = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme);
+
+/**
+ * Audits the page as it is in light and in dark theme (the header's toggle, as a user switches) and returns
+ * every serious finding, each prefixed with where it was found; the page is left in the theme it had.
+ */
+async function auditBothThemes(page: Page, where: string): Promise<string[]> {
+  const found: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const now = await theme(page);
+    found.push(...(await seriousViolations(page)).map((v) => `${where} (${now}): ${v}`));
+    await page.locator('[data-test="theme-toggle"]').click();
+    await expect.poll(() => theme(page)).not.toBe(now);
+  }
+  return found;
+}
+
+/** Presses Tab until the focused element matches `selector` (at most `limit` presses); true when it got there. */
+async function tabTo(page: Page, selector: string, limit = 60): Promise<boolean> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
+  }
+  return false;
+}
+
+/** Expands every node of the execution tree. */
+async function expandTree(page: Page): Promise<void> {
+  const closed = page.locator('[role="treeitem"][aria-expanded="false"]');
+  while ((await closed.count()) > 0) await closed.first().locator('.chevron').click();
+}
+
+describe('accessibility audit (axe-core) in light and dark theme, and keyboard reach', () => {
+  it('a run mid-run, then finished (tree expanded, report, logs, decision), its inspector, compare, metrics and the shortcuts dialog', async () => {
+    app = await startAppServer();
+    const page = await browser.newPage({ width: 1280, height: 900 });
+    const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
+    await page.goto(app.url);
+    await page.getByText('No runs yet — enter tickers above').waitFor();
+    const found: string[] = [];
+
+    await startRunsFromForm(page, 'ACME, GLOBEX', { latencyMs: 400 });
+    await expect.poll(() => tabOf(page, 'ACME').count(), { timeout: 20_000 }).toBe(1);
+    await tabOf(page, 'ACME').click();
+    // Mid-run: some node of the tree is running and log lines are on screen.
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[role="treeitem"] [role="img"][aria-label="In progress"]') !== null &&
+        document.querySelectorAll('[data-test="log-line"]').length > 3,
+      undefined,
+      { timeout: 60_000, polling: 100 },
+    );
+    expect(await page.locator('[data-test="run-status"]').textContent()).toContain('In progress');
+    found.push(...(await auditBothThemes(page, 'runs view mid-run')));
+
+    await waitForTabStatuses(page, ['ACME', 'GLOBEX'], 'Completed', 120_000);
+    await tabOf(page, 'ACME').click();
+    await page.locator('[data-test="action-badge"]').waitFor();
+    await expandTree(page);
+    await page.locator('[role="treeitem"].type-report').first().click();
+    await expect.poll(() => page.locator('[data-test="report-body"]').textContent()).not.toMatch(/Nothing written yet|Select a report/);
+    expect(await page.locator('[data-test="log-line"]').count()).toBeGreaterThan(3);
+    found.push(...(await auditBothThemes(page, 'runs view finished')));
+
+    // The report body scrolls: it is reachable with Tab, so a keyboard user can scroll it.
+    expect(await tabTo(page, '[data-test="report-body"]')).toBe(true);
+    // The active tab has one close button (the tab strip's), not a second one in the panel.
+    expect(await page.getByRole('button', { name: /^Close (the )?ACME tab$/ }).count()).toBe(1);
+
+    await page.locator('[data-test="open-inspector"]').click();
+    await page.locator('[data-test="statechart"]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.timeline .row').length > 5, undefined, { timeout: 30_000 });
+    found.push(...(await auditBothThemes(page, 'inspector')));
+
+    // Compare, reached and closed from the keyboard: the board rows, Space to select, c to compare.
+    await page.getByRole('button', { name: 'Board', exact: true }).click();
+    const rows = page.locator('[role="row"][data-run-id]');
+    await expect.poll(() => rows.count()).toBe(2);
+    await rows.first().focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('c');
+    const compare = page.locator('[data-test="compare-view"]');
+    await expect.poll(() => compare.locator('[data-confidence]').count()).toBe(2);
+    // Opening it moves focus to its heading.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('compare-title');
+    found.push(...(await auditBothThemes(page, 'compare')));
+    await page.locator('#compare-title').focus();
+    // Tab from the heading reaches a run's Open button; Enter opens that run in a tab.
+    expect(await tabTo(page, '[data-test="compare-open"]', 5)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => tabOf(page, 'ACME').or(tabOf(page, 'GLOBEX')).first().getAttribute('aria-selected')).toBe('true');
+    // Back on the board the comparison is still open; from its heading, Tab reaches Close and Enter closes it.
+    await page.getByRole('button', { name: 'Board', exact: true }).click();
+    await compare.waitFor();
+    await page.locator('#compare-title').focus();
+    expect(await tabTo(page, '[data-test="compare-close"]', 3)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => compare.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Metrics', exact: true }).click();
+    await page.locator('[data-test="metrics-view"]').waitFor();
+    found.push(...(await auditBothThemes(page, 'metrics')));
+
+    // The shortcuts dialog is modal (the theme toggle is behind it): opened once per theme.
+    const dialogOpen = () => page.locator('[data-test="shortcuts"]').evaluate((d) => (d as HTMLDialogElement).open);
+    const themes = new Set<string | undefined>();
+    for (let i = 0; i < 2; i++) {
+      await page.locator('body').press('?');
+      await expect.poll(dialogOpen).toBe(true);
+      const now = await theme(page);
+      themes.add(now);
+      found.push(...(await seriousViolations(page)).map((v) => `shortcuts (${now}): ${v}`));
+      await page.keyboard.press('Escape');
+      await expect.poll(dialogOpen).toBe(false);
+      await page.locator('[data-test="theme-toggle"]').click();
+    }
+    expect(themes).toEqual(new Set(['light', 'dark']));
+
+    expect(found).toEqual([]);
+    expect(console.errors).toEqual([]);
+  }, 300_000);
+
+  it('the Backtests view with a finished small backtest; its grid cells are reached with Tab and opened with Enter', async () => {
+    app = await startAppServer();
+    const page = await browser.newPage({ width: 1280, height: 900 });
+    const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Backtests' }).click();
+    await expect.poll(() => page.locator('#bt-to').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // About six trading days: the last eight calendar days of the demo market.
+    const to = await page.locator('#bt-to').inputValue();
+    const from = new Date(Date.parse(`${to}T00:00:00Z`) - 8 * 86_400_000).toISOString().slice(0, 10);
+    await page.fill('#bt-from', from);
+    await page.fill('#bt-tickers', 'ACME');
+    await page.fill('#bt-latency', '20');
+    await page.fill('#bt-parallel', '3');
+    await page.getByRole('button', { name: 'Start backtest' }).click();
+    await expect.poll(() => page.locator('[data-test="backtest-status"]').textContent(), { timeout: 120_000 }).toBe('completed');
+    await page.locator('[data-test="backtest-metrics"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-test="equity-chart"] canvas').waitFor();
+    const cells = await page.locator('[data-cell]').count();
+    expect(cells).toBeGreaterThanOrEqual(4);
+    expect(cells).toBeLessThanOrEqual(7);
+    const found = await auditBothThemes(page, 'backtests');
+
+    // Keyboard: Tab reaches a grid cell, Enter opens its run as the active tab.
+    await page.locator('#bt-tickers').focus();
+    expect(await tabTo(page, '[data-cell]', 80)).toBe(true);
+    const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    expect(label).toMatch(/^ACME /);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[role="tab"][aria-selected="true"]').getAttribute('data-run-id')).toMatch(/^ACME--/);
+    await expect.poll(() => page.locator('[data-test="run-status"]').textContent()).toContain('Completed');
+
+    expect(found).toEqual([]);
+    expect(console.errors).toEqual([]);
+  }, 300_000);
+});
