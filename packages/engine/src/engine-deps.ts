@@ -4,7 +4,7 @@ import { ConcurrencyLimiter } from './limiter/concurrency-limiter.js';
 import { createOfflineProvider } from './providers/offline/offline-provider.js';
 import { createProviderRegistry } from './providers/provider-registry.js';
 import { makeWrapProvider } from './providers/retrying-provider.js';
-import type { EngineDeps } from './run-manager-api.js';
+import type { EngineDeps } from './runs/run-manager-api.js';
 import { priceTableFromEnv } from './usage/price-table.js';
 
 /**

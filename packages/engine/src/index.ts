@@ -2,13 +2,13 @@
 // exports only. Tests reach internals by relative path, or through `@tradingfloor/engine/testing`.
 
 // RunManager and its contract
-export { RunManager, type ResumeOverrides } from './run-manager.js';
-export type { RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
+export { RunManager, type ResumeOverrides } from './runs/run-manager.js';
+export type { RunEvent, RunManagerApi, RunRequest, RunView } from './runs/run-manager-api.js';
 export { createEngineDepsFromEnv } from './engine-deps.js';
 
 // The run statechart: its definition for GET /machine, and the Stately inspector for INSPECT=stately
-export { describeRunMachine } from './run/machine-definition.js';
-export { connectStatelyInspector, statelySettingFromEnv, type StatelyInspector } from './run/stately-inspector.js';
+export { describeRunMachine } from './machine/machine-definition.js';
+export { connectStatelyInspector, statelySettingFromEnv, type StatelyInspector } from './machine/stately-inspector.js';
 
 // Providers and market data, for /config/providers and `tradingfloor data fetch`
 export type { LlmProvider } from './providers/provider.js';

@@ -3,9 +3,9 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, NotFoundError, type RunSummary } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunManager } from '../../src/run-manager.js';
-import type { RunView } from '../../src/run-manager-api.js';
-import { RUN_MACHINE_VERSION } from '../../src/run/run-machine.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import type { RunView } from '../../src/runs/run-manager-api.js';
+import { RUN_MACHINE_VERSION } from '../../src/machine/run-machine.js';
 import { fakeDeps, fakeSteps, tempDir } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;

@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunManager } from '../../src/run-manager.js';
-import { EvictedRunEntry } from '../../src/run/evicted-run.js';
-import { LiveRun } from '../../src/run/live-run.js';
-import { StoredRunEntry } from '../../src/run/stored-run.js';
-import type { RunEntry } from '../../src/run/run-entry.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import { EvictedRunEntry } from '../../src/runs/evicted-run.js';
+import { LiveRun } from '../../src/runs/live-run.js';
+import { StoredRunEntry } from '../../src/runs/stored-run.js';
+import type { RunEntry } from '../../src/runs/run-entry.js';
 import { fakeDeps, fakeSteps, tempDir } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;

@@ -1,9 +1,9 @@
 import { InspectionRecordSchema, type InspectionRecord } from '@tradingfloor/shared';
 import { createActor, type InspectionEvent } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { InspectionBuffer } from '../../src/run/inspection-buffer.js';
-import { summarizePayload } from '../../src/run/payload-summary.js';
-import { createRunMachine } from '../../src/run/run-machine.js';
+import { InspectionBuffer } from '../../src/machine/inspection-buffer.js';
+import { summarizePayload } from '../../src/machine/payload-summary.js';
+import { createRunMachine } from '../../src/machine/run-machine.js';
 import { scriptedSteps, steppingClock, testConfig } from './support.js';
 
 const root = { sessionId: 'x:0', send: () => {}, getSnapshot: () => undefined };

@@ -5,11 +5,11 @@ import { DataUnavailableError, deferred, type RunConfig } from '@tradingfloor/sh
 import type { AgentContext } from '../../src/agents/agent-context.js';
 import type { Bar, MarketDataVendor } from '../../src/data/vendor.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../../src/providers/provider.js';
-import type { RunSteps } from '../../src/run/provide-run.js';
-import type { EngineDeps } from '../../src/run-manager-api.js';
+import type { RunSteps } from '../../src/machine/provide-run.js';
+import type { EngineDeps } from '../../src/runs/run-manager-api.js';
 import { expect } from 'vitest';
 import { REPORT_NAMES } from '../../src/results/report-files.js';
-import { fakeDecision } from '../run/support.js';
+import { fakeDecision } from '../machine/support.js';
 
 /** 2024-05-10 12:00:00 UTC: "today" for these tests. */
 export const TODAY = Date.UTC(2024, 4, 10, 12, 0, 0);

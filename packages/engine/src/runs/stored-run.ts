@@ -1,17 +1,17 @@
 import { ConflictError, isTerminalStatus, type RunStatus, type RunSummary } from '@tradingfloor/shared';
 import { dataSourcesOf } from '../data/run-data-source.js';
 import { RunLog } from '../logs/run-log.js';
-import type { RunView } from '../run-manager-api.js';
+import type { RunView } from './run-manager-api.js';
 import type { StoredRun } from '../results/read-history.js';
 import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf, type RunSnapshotLike } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
 import { boardFields } from './board-fields.js';
 import type { RunEntry } from './run-entry.js';
-import { initialRunContext, type RunContext } from './run-context.js';
+import { initialRunContext, type RunContext } from '../machine/run-context.js';
 import { errorMessage } from '@tradingfloor/shared';
 import { stateValueProblem } from './resume-check.js';
-import { RUN_MACHINE_VERSION } from './run-machine.js';
+import { RUN_MACHINE_VERSION } from '../machine/run-machine.js';
 
 /**
  * A run found in the results directory at start-up. Finished runs keep their status; a run whose

@@ -7,12 +7,12 @@ import {
   type RunSummary,
   type TreeNode,
 } from '@tradingfloor/shared';
-import type { RunView } from '../run-manager-api.js';
+import type { RunView } from './run-manager-api.js';
 import { readRunDirectorySync } from '../results/read-history.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { errorMessage } from '@tradingfloor/shared';
 import type { RunEntry } from './run-entry.js';
-import { initialRunContext } from './run-context.js';
+import { initialRunContext } from '../machine/run-context.js';
 import { StoredRunEntry } from './stored-run.js';
 
 /**

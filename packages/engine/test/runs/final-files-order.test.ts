@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, isTerminalStatus, type RunSummary } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunManager } from '../../src/run-manager.js';
+import { RunManager } from '../../src/runs/run-manager.js';
 import { fakeDeps, fakeSteps, tempDir } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;

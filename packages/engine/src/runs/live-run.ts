@@ -20,19 +20,19 @@ import { isVendorChain } from '../data/vendor-chain.js';
 import type { MarketDataVendor } from '../data/vendor.js';
 import { RunLog } from '../logs/run-log.js';
 import type { LessonStore } from '../memory/lesson-store.js';
-import { renderLessonsMarkdown } from '../memory/render-lessons.js';
+import { renderLessonsMarkdown } from '../agents/prompts/render-lessons.js';
 import type { LlmProvider } from '../providers/provider.js';
-import type { RunView } from '../run-manager-api.js';
-import { reportsOf } from '../results/report-files.js';
+import type { RunView } from './run-manager-api.js';
+import { reportsOf } from '../tree/derive-reports.js';
 import { RUN_FILES, type RunFiles } from '../results/run-files.js';
 import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
 import { boardFields } from './board-fields.js';
-import { InspectionBuffer, type InspectionRecord } from './inspection-buffer.js';
-import { provideRun, type RunSteps } from './provide-run.js';
+import { InspectionBuffer, type InspectionRecord } from '../machine/inspection-buffer.js';
+import { provideRun, type RunSteps } from '../machine/provide-run.js';
 import type { RunEntry } from './run-entry.js';
-import { RUN_MACHINE_VERSION, runMachineFor, type RunMachine } from './run-machine.js';
+import { RUN_MACHINE_VERSION, runMachineFor, type RunMachine } from '../machine/run-machine.js';
 import { meteredProvider, UsageMeter, type PriceOf } from './usage-meter.js';
 
 /** What a live run is built from; the RunManager resolves all of it before creating the run. */

@@ -1,8 +1,8 @@
 import { MachineDefinitionSchema, type MachineStateNode } from '@tradingfloor/shared';
 import type { AnyStateNode } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { describeRunMachine } from '../../src/run/machine-definition.js';
-import { createRunMachine, RUN_MACHINE_VERSION } from '../../src/run/run-machine.js';
+import { describeRunMachine } from '../../src/machine/machine-definition.js';
+import { createRunMachine, RUN_MACHINE_VERSION } from '../../src/machine/run-machine.js';
 
 /** Every state node id under a node, depth first, in document order. */
 const machineIds = (node: AnyStateNode): string[] => [node.id, ...Object.values(node.states).flatMap(machineIds)];

@@ -1,7 +1,7 @@
 import { ANALYST_KINDS, errorMessage, type AnalystKind, type Decision } from '@tradingfloor/shared';
 import { and, assign, fromPromise, setup } from 'xstate';
 import type { AgentResult, DebateTurn } from '../agents/agent-context.js';
-import { AGENT_NODE, ANALYST_NODE } from '../tree/tree-layout.js';
+import { AGENT_NODE, ANALYST_NODE } from './tree-layout.js';
 import { beginNode, endNode, settleOpenNodes, skipNode } from './node-records.js';
 import {
   initialRunContext,

@@ -11,7 +11,8 @@ import type {
   RunSummary,
   RunUsage,
 } from '@tradingfloor/shared';
-import type { DataCoverage } from './data/vendor.js';
+import type { DataCoverage } from '../data/vendor.js';
+import type { InspectionPage } from '../machine/inspection-buffer.js';
 
 /** Everything known about one run, as the server and CLI read it. */
 export interface RunView {
@@ -114,8 +115,7 @@ export interface RunManagerApi {
   subscribeInspection?(listener: (runId: string, record: InspectionRecord, session: string) => void): () => void;
 }
 
-/** One page of a run's inspection records (`GET /runs/:id/inspect` without the run id). */
-export type InspectionPage = Omit<import('@tradingfloor/shared').InspectResponse, 'run_id'>;
+export type { InspectionPage };
 type InspectionRecord = import('@tradingfloor/shared').InspectionRecord;
 
 /**
@@ -123,9 +123,9 @@ type InspectionRecord = import('@tradingfloor/shared').InspectionRecord;
  * (`createEngineDepsFromEnv`); tests inject fakes.
  */
 export interface EngineDeps {
-  vendor: import('./data/vendor.js').MarketDataVendor;
+  vendor: import('../data/vendor.js').MarketDataVendor;
   /** The raw provider a run uses (the offline model takes the run's `offline_latency_ms`). */
-  providerFor(config: RunConfig): import('./providers/provider.js').LlmProvider;
+  providerFor(config: RunConfig): import('../providers/provider.js').LlmProvider;
   /** Default quick/deep model names of a provider, used when the run config names none. */
   defaultModels(provider: RunConfig['llm_provider']): { quick: string; deep: string };
   /**
@@ -133,9 +133,9 @@ export interface EngineDeps {
    * Absent = the raw provider is used and usage is counted from each response.
    */
   wrapProvider?(
-    inner: import('./providers/provider.js').LlmProvider,
-    run: { runId: string; log: import('./logs/log-sink.js').LogSink },
-  ): import('./providers/provider.js').LlmProvider;
+    inner: import('../providers/provider.js').LlmProvider,
+    run: { runId: string; log: import('../logs/log-sink.js').LogSink },
+  ): import('../providers/provider.js').LlmProvider;
   /** Price of a model in USD per million tokens, or null when unknown (usage is then tokens only). */
   priceOf?(model: string): { input: number; output: number } | null;
   limiterSnapshot?(): LimiterLayer[];
@@ -143,7 +143,7 @@ export interface EngineDeps {
    * The vendor one run reads (its `data_vendors` chain, or the process chain logging into the run's log).
    * Absent = every run reads `vendor`. May throw `ValidationError` for a bad `data_vendors`.
    */
-  vendorForRun?(config: RunConfig, log: import('./logs/log-sink.js').LogSink): import('./data/vendor.js').MarketDataVendor;
+  vendorForRun?(config: RunConfig, log: import('../logs/log-sink.js').LogSink): import('../data/vendor.js').MarketDataVendor;
   /**
    * Where a new run's market data comes from (vendor chain per kind, absolute `DATA_DIR`), recorded in its
    * `config.json` as `data_source`; `vendorForRun` then builds the run's vendor from that record, on resume
@@ -151,7 +151,7 @@ export interface EngineDeps {
    */
   dataSourceFor?(config: RunConfig): Promise<import('@tradingfloor/shared').RunDataSource>;
   /** The market data vendors and whether each is configured, for `/config/providers`. */
-  dataVendors?(): import('./data/vendor-registry.js').DataVendorInfo[];
+  dataVendors?(): import('../data/vendor-registry.js').DataVendorInfo[];
   /** Clock in epoch ms; defaults to Date.now. */
   now?(): number;
 }

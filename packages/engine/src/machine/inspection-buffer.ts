@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { InspectionRecord, MachineStateValue } from '@tradingfloor/shared';
+import type { InspectionRecord, InspectResponse, MachineStateValue } from '@tradingfloor/shared';
 import type { InspectionEvent } from 'xstate';
-import type { InspectionPage } from '../run-manager-api.js';
 import { summarizePayload } from './payload-summary.js';
 
 export type { InspectionRecord };
@@ -19,7 +18,8 @@ export interface InspectionBufferOptions {
   initialState?: MachineStateValue | null;
 }
 
-export type { InspectionPage };
+/** A page of a run actor's inspection records (`GET /runs/:id/inspect` without the run id). */
+export type InspectionPage = Omit<InspectResponse, 'run_id'>;
 
 /**
  * A run actor's `inspect` callback and the bounded ring of what it saw (docs/architecture.md, "Inspection"): actors created,

@@ -1,5 +1,5 @@
 import type { LogEntry, RunStatus, RunSummary } from '@tradingfloor/shared';
-import type { RunView } from '../run-manager-api.js';
+import type { RunView } from './run-manager-api.js';
 
 /** What the RunManager keeps per run: a live run actor, or a run read back from disk. */
 export interface RunEntry {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShuttingDownError } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunManager } from '../../src/run-manager.js';
+import { RunManager } from '../../src/runs/run-manager.js';
 import { fakeDeps, fakeSteps, tempDir } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;

@@ -15,7 +15,7 @@ import type { InstrumentContext, MarketDataVendor } from '../data/vendor.js';
 import { agentSink } from '../logs/run-log.js';
 import type { LogSink } from '../logs/log-sink.js';
 import type { LlmProvider } from '../providers/provider.js';
-import { agentSlot } from '../tree/tree-layout.js';
+import { agentSlot } from './tree-layout.js';
 import type {
   AnalystStepInput,
   DecisionStepInput,

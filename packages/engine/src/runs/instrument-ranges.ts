@@ -2,7 +2,7 @@ import { checkTicker, DataUnavailableError, ValidationError, type InstrumentInfo
 import { instrumentDateRange, type InstrumentDateRange } from '../data/trade-date-coverage.js';
 import { isVendorChain } from '../data/vendor-chain.js';
 import type { MarketDataVendor } from '../data/vendor.js';
-import type { RunRequest } from '../run-manager-api.js';
+import type { RunRequest } from './run-manager-api.js';
 
 /** How many tickers an error message names before it says "and N more". */
 const NAMED_MAX = 20;

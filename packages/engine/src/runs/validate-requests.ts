@@ -10,7 +10,7 @@ import {
 } from '@tradingfloor/shared';
 import type { z } from 'zod';
 import type { DataCoverage } from '../data/vendor.js';
-import type { RunRequest } from '../run-manager-api.js';
+import type { RunRequest } from './run-manager-api.js';
 
 /** What request validation needs besides the requests. */
 export interface ValidationScope {

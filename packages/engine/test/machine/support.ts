@@ -9,7 +9,7 @@ import type {
   ResearchManagerStepInput,
   RiskStepInput,
   TraderStepInput,
-} from '../../src/run/run-context.js';
+} from '../../src/machine/run-context.js';
 
 /** A valid run config for ACME with the given options. */
 export function testConfig(options: Partial<RunOptionsInput> = {}): RunConfig {

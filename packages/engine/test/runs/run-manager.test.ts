@@ -12,8 +12,8 @@ import {
   type RunSummary,
 } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunManager, type RunManagerOptions } from '../../src/run-manager.js';
-import type { RunEvent } from '../../src/run-manager-api.js';
+import { RunManager, type RunManagerOptions } from '../../src/runs/run-manager.js';
+import type { RunEvent } from '../../src/runs/run-manager-api.js';
 import { expectCompleteResultsDir, fakeDeps, fakeSteps, tempDir, TODAY } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;

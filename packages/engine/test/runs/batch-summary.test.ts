@@ -1,6 +1,6 @@
 import { RunSummarySchema } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunManager } from '../../src/run-manager.js';
+import { RunManager } from '../../src/runs/run-manager.js';
 import { fakeDeps, fakeSteps, tempDir } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { RunConfigSchema } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
-import { RunManager } from '../../src/run-manager.js';
-import type { EngineDeps, RunView } from '../../src/run-manager-api.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import type { EngineDeps, RunView } from '../../src/runs/run-manager-api.js';
 import { makeDataDir, ohlcvCsv } from '../data/support/temp-data-dir.js';
 import { controlledProvider, fakeSteps, tempDir } from './support.js';
 

@@ -1,7 +1,7 @@
 import type { Snapshot, StateValue } from 'xstate';
 import type { StoredRun } from '../results/read-history.js';
 import { runStatusOf } from '../tree/derive-tree.js';
-import { createRunMachine, RUN_MACHINE_VERSION, type RunMachine } from './run-machine.js';
+import { createRunMachine, RUN_MACHINE_VERSION, type RunMachine } from '../machine/run-machine.js';
 
 let shapeMachine: RunMachine | null = null;
 

@@ -1,8 +1,8 @@
 import { RUN_PHASES } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { createActor, toPromise } from 'xstate';
-import { createRunMachine } from '../../src/run/run-machine.js';
-import { AGENT_NODE } from '../../src/tree/tree-layout.js';
+import { createRunMachine } from '../../src/machine/run-machine.js';
+import { AGENT_NODE } from '../../src/machine/tree-layout.js';
 import { scriptedSteps, steppingClock, testConfig } from './support.js';
 
 type Steps = ReturnType<typeof scriptedSteps>;
