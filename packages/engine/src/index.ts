@@ -4,7 +4,8 @@
 // RunManager and its contract
 export { RunManager, type ResumeOverrides } from './runs/run-manager.js';
 export type { RunEvent, RunManagerApi, RunRequest, RunView } from './runs/run-manager-api.js';
-export { createEngineDepsFromEnv } from './engine-deps.js';
+export { createEngineDepsFromEnv } from './runs/engine-deps.js';
+export { openRunManager, type OpenedRunManager, type OpenRunManagerOptions } from './runs/open-run-manager.js';
 
 // The run statechart: its definition for GET /machine, and the Stately inspector for INSPECT=stately
 export { describeRunMachine } from './machine/machine-definition.js';

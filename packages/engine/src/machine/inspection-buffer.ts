@@ -21,6 +21,11 @@ export interface InspectionBufferOptions {
 /** A page of a run actor's inspection records (`GET /runs/:id/inspect` without the run id). */
 export type InspectionPage = Omit<InspectResponse, 'run_id'>;
 
+/** The page of a run without inspection records (found on disk, evicted): nothing after `afterSeq`. */
+export function emptyInspectionPage(afterSeq: number): InspectionPage {
+  return { session: null, records: [], returned: 0, last_seq: afterSeq, total_seq: 0, first_seq: 1 };
+}
+
 /**
  * A run actor's `inspect` callback and the bounded ring of what it saw (docs/architecture.md, "Inspection"): actors created,
  * events delivered, snapshots, microsteps and actions, each with the run machine's state value as of that

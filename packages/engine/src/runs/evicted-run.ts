@@ -1,42 +1,8 @@
-import {
-  ConflictError,
-  type ExecutionTree,
-  type LogEntry,
-  type RunConfig,
-  type RunStatus,
-  type RunSummary,
-  type TreeNode,
-} from '@tradingfloor/shared';
+import { ConflictError, type ExecutionTree, type LogEntry, type RunConfig, type RunStatus, type RunSummary, type TreeNode } from '@tradingfloor/shared';
+import { emptyInspectionPage, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
 import type { RunView } from './run-manager-api.js';
-import { readRunDirectorySync } from '../results/read-history.js';
-import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
-import { errorMessage } from '@tradingfloor/shared';
+import type { DiskViewCache } from './disk-view-cache.js';
 import type { RunEntry } from './run-entry.js';
-import { initialRunContext } from '../machine/run-context.js';
-import { StoredRunEntry } from './stored-run.js';
-
-/**
- * The few finished runs whose data was read back from disk last, most recent last: a run opened in the SPA
- * is asked for its tree, logs and decision several times in a row, and each ask must not read it again.
- */
-export class DiskViewCache {
-  private readonly views = new Map<string, { view: RunView; logs: { entries: LogEntry[]; last_seq: number } }>();
-
-  constructor(private readonly max = 8) {}
-
-  get(runId: string, load: () => { view: RunView; logs: { entries: LogEntry[]; last_seq: number } }) {
-    let hit = this.views.get(runId);
-    if (hit) this.views.delete(runId);
-    else hit = load();
-    this.views.set(runId, hit);
-    while (this.views.size > this.max) this.views.delete(this.views.keys().next().value!);
-    return hit;
-  }
-
-  delete(runId: string): void {
-    this.views.delete(runId);
-  }
-}
 
 /** Only the `phase` nodes of a tree (their agents left out): what the phase statistics read. */
 function phaseSkeleton(tree: ExecutionTree): ExecutionTree {
@@ -61,7 +27,6 @@ export class EvictedRunEntry implements RunEntry {
     private readonly lastSummary: RunSummary,
     private readonly config: RunConfig,
     tree: ExecutionTree,
-    private readonly logBufferMaxLines: number,
     private readonly cache: DiskViewCache,
   ) {
     this.runId = lastSummary.run_id;
@@ -95,26 +60,45 @@ export class EvictedRunEntry implements RunEntry {
   }
 
   private read() {
-    return this.cache.get(this.runId, () => {
-      try {
-        const stored = readRunDirectorySync(this.lastSummary.results_path, this.lastSummary.ticker, this.logBufferMaxLines);
-        const entry = new StoredRunEntry(stored, this.logBufferMaxLines);
-        // The summary it had in memory stays the run's word (status, progress, updated_at).
-        return { view: { ...entry.view(), summary: this.lastSummary }, logs: entry.logs() };
-      } catch (error) {
-        const tree = deriveTree({ value: runStatusOf('pending'), context: initialRunContext(this.config) });
-        const reason = `the results directory cannot be read: ${errorMessage(error)}`;
-        const view: RunView = {
-          summary: this.lastSummary,
-          config: this.config,
-          tree,
-          contents: {},
-          decision: null,
-          error: this.lastSummary.error ?? reason,
-          usage: { total: { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: null }, by_agent: {}, by_model: {} },
-        };
-        return { view, logs: { entries: [], last_seq: 0 } };
-      }
-    });
+    return this.cache.get(this.lastSummary, this.config);
   }
+
+  interrupt(): Promise<void> {
+    this.cancel();
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  inspectionRecords(): InspectionRecord[] {
+    return [];
+  }
+
+  inspectionPage(afterSeq: number): InspectionPage {
+    return emptyInspectionPage(afterSeq);
+  }
+
+  lessons(): null {
+    return null;
+  }
+
+  phaseTree(): ExecutionTree {
+    return this.phases;
+  }
+
+  interrupted(): null {
+    return null;
+  }
+
+  evict(): null {
+    return null;
+  }
+}
+
+/** The entry that replaces a finished run held whole once more than `runsInMemory` are (see `RunEntry.evict`). */
+export function evictedCopy(entry: RunEntry, cache: DiskViewCache): EvictedRunEntry {
+  const view = entry.view();
+  return new EvictedRunEntry(entry.summary(), view.config, view.tree, cache);
 }

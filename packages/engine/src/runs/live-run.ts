@@ -29,7 +29,9 @@ import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
 import { boardFields } from './board-fields.js';
-import { InspectionBuffer, type InspectionRecord } from '../machine/inspection-buffer.js';
+import { InspectionBuffer, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
+import type { DiskViewCache } from './disk-view-cache.js';
+import { evictedCopy } from './evicted-run.js';
 import { provideRun, type RunSteps } from '../machine/provide-run.js';
 import type { RunEntry } from './run-entry.js';
 import { RUN_MACHINE_VERSION, runMachineFor, type RunMachine } from '../machine/run-machine.js';
@@ -314,6 +316,27 @@ export class LiveRun implements RunEntry {
 
   logs() {
     return { entries: this.o.log.entries(), last_seq: this.o.log.lastSeq };
+  }
+
+  inspectionRecords(): InspectionRecord[] {
+    return this.inspection.list();
+  }
+
+  inspectionPage(afterSeq: number, limit?: number): InspectionPage {
+    return this.inspection.page(afterSeq, limit);
+  }
+
+  phaseTree(): ExecutionTree {
+    return this.view().tree;
+  }
+
+  /** A live run is never resumed: it runs. */
+  interrupted(): null {
+    return null;
+  }
+
+  evict(cache: DiskViewCache): RunEntry {
+    return evictedCopy(this, cache);
   }
 
   /**

@@ -41,7 +41,8 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { RunSteps } from '../machine/provide-run.js';
 import type { RunEntry } from './run-entry.js';
 import { StoredRunEntry } from './stored-run.js';
-import { DiskViewCache, EvictedRunEntry } from './evicted-run.js';
+import { DiskViewCache } from './disk-view-cache.js';
+import { readViewFromDisk } from './view-from-disk.js';
 import { providerProblem, resolveRunConfigs } from './validate-requests.js';
 import { buildChartData } from '../data/chart-data.js';
 import { discardLog } from '../logs/log-sink.js';
@@ -156,7 +157,7 @@ export class RunManager implements RunManagerApi {
   private readonly runsInMemory: number;
   /** Finished runs still held whole, oldest finish first: the first ones are evicted beyond `runsInMemory`. */
   private readonly wholeFinished = new Set<string>();
-  private readonly diskViews = new DiskViewCache();
+  private readonly diskViews: DiskViewCache;
   /** The reflection memory of this results directory (`<results>/memory/`). */
   private readonly lessonStore: LessonStore;
 
@@ -171,6 +172,8 @@ export class RunManager implements RunManagerApi {
     if (!Number.isInteger(this.runsInMemory) || this.runsInMemory < 1)
       throw new ConfigError(`RUNS_IN_MEMORY must be a whole number ≥ 1, got ${this.runsInMemory}`);
     this.now = options.deps.now ?? Date.now;
+    const maxLines = this.logBufferMaxLines;
+    this.diskViews = new DiskViewCache((summary, config) => readViewFromDisk(summary, config, maxLines));
     this.lessonStore = new LessonStore(options.resultsDir);
   }
 
@@ -299,7 +302,7 @@ export class RunManager implements RunManagerApi {
     const stopping: Array<Promise<unknown>> = [];
     for (const entry of entries) {
       if (!isActiveStatus(entry.status())) continue;
-      if (options.interrupt && entry instanceof LiveRun) stopping.push(entry.interrupt('the server stopped'));
+      if (options.interrupt) stopping.push(entry.interrupt('the server stopped'));
       else {
         try {
           entry.cancel();
@@ -311,7 +314,7 @@ export class RunManager implements RunManagerApi {
     }
     await Promise.all(stopping);
     await Promise.all(entries.map((e) => e.finished));
-    await Promise.all(entries.map((e) => (e instanceof LiveRun ? e.flush() : undefined)));
+    await Promise.all(entries.map((e) => e.flush()));
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -325,16 +328,14 @@ export class RunManager implements RunManagerApi {
   inspection(runId: string): InspectionRecord[] | undefined {
     const entry = this.entries.get(runId);
     if (!entry) return undefined;
-    return entry instanceof LiveRun ? entry.inspection.list() : [];
+    return entry.inspectionRecords();
   }
 
   /** A page of the run actor's inspection records after `afterSeq`; undefined for unknown ids. */
   inspect(runId: string, query: { afterSeq?: number; limit?: number } = {}): InspectionPage | undefined {
     const entry = this.entries.get(runId);
     if (!entry) return undefined;
-    if (entry instanceof LiveRun) return entry.inspection.page(query.afterSeq ?? 0, query.limit);
-    const afterSeq = query.afterSeq ?? 0;
-    return { session: null, records: [], returned: 0, last_seq: afterSeq, total_seq: 0, first_seq: 1 };
+    return entry.inspectionPage(query.afterSeq ?? 0, query.limit);
   }
 
   /** Every new inspection record of every live run, as it is made, with its buffer's session. Listeners must not throw or block. */
@@ -356,9 +357,10 @@ export class RunManager implements RunManagerApi {
 
   private async resumeRun(runId: string, overrides: ResumeOverrides): Promise<RunSummary> {
     if (this.closing) throw new ShuttingDownError('the server is shutting down; no runs are resumed');
-    const entry = this.entryOf(runId);
-    if (!(entry instanceof StoredRunEntry) || entry.status() !== 'interrupted' || this.resuming.has(runId)) {
-      const status = this.resuming.has(runId) ? 'being resumed' : entry.status();
+    const found = this.entryOf(runId);
+    const entry = found.interrupted();
+    if (entry === null || this.resuming.has(runId)) {
+      const status = this.resuming.has(runId) ? 'being resumed' : found.status();
       throw new ConflictError(`run ${runId} is ${status}; only an interrupted run can be resumed`);
     }
     const active = this.activeCount() + this.reserved;
@@ -431,8 +433,7 @@ export class RunManager implements RunManagerApi {
     const entry = this.entries.get(runId);
     if (!entry) return undefined;
     const view = entry.view();
-    const live = entry instanceof LiveRun ? entry.lessons() : null;
-    const lessons = live ?? (await readUsedLessons(view.summary.results_path)) ?? [];
+    const lessons = entry.lessons() ?? (await readUsedLessons(view.summary.results_path)) ?? [];
     return { memory: view.config.memory, lessons };
   }
 
@@ -452,7 +453,7 @@ export class RunManager implements RunManagerApi {
 
   /** Resolves once every file write asked for so far, by every live run, is done. */
   async idle(): Promise<void> {
-    await Promise.all([...this.entries.values()].map((e) => (e instanceof LiveRun ? e.flush() : undefined)));
+    await Promise.all([...this.entries.values()].map((e) => e.flush()));
   }
 
   limiterSnapshot(): LimiterLayer[] {
@@ -529,13 +530,13 @@ export class RunManager implements RunManagerApi {
   phaseSamples(): Array<{ status: RunStatus; tree: import('@tradingfloor/shared').ExecutionTree }> {
     return this.list().map((summary) => {
       const entry = this.entries.get(summary.run_id)!;
-      return { status: summary.status, tree: entry instanceof EvictedRunEntry ? entry.phases : entry.view().tree };
+      return { status: summary.status, tree: entry.phaseTree() };
     });
   }
 
   /**
    * Counts a finished run as held whole in memory; beyond `runsInMemory`, the ones that finished first
-   * (or were loaded first) are replaced by an {@link EvictedRunEntry}. Interrupted runs are never evicted:
+   * (or were loaded first) are replaced by their `evict()` entry (an `EvictedRunEntry`). Interrupted runs are never evicted:
    * a resume needs what was read of them.
    */
   private keptWhole(entry: RunEntry): void {
@@ -546,9 +547,9 @@ export class RunManager implements RunManagerApi {
       if (this.wholeFinished.size <= this.runsInMemory) break;
       this.wholeFinished.delete(runId);
       const whole = this.entries.get(runId);
-      if (!whole || whole instanceof EvictedRunEntry || !whole.isFinished()) continue;
-      const view = whole.view();
-      this.entries.set(runId, new EvictedRunEntry(whole.summary(), view.config, view.tree, this.logBufferMaxLines, this.diskViews));
+      if (!whole?.isFinished()) continue;
+      const evicted = whole.evict(this.diskViews);
+      if (evicted) this.entries.set(runId, evicted);
     }
   }
 

@@ -1,4 +1,7 @@
-import { ConflictError, isTerminalStatus, type RunStatus, type RunSummary } from '@tradingfloor/shared';
+import { ConflictError, isTerminalStatus, type ExecutionTree, type RunStatus, type RunSummary } from '@tradingfloor/shared';
+import { emptyInspectionPage, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
+import type { DiskViewCache } from './disk-view-cache.js';
+import { evictedCopy } from './evicted-run.js';
 import { dataSourcesOf } from '../data/run-data-source.js';
 import { RunLog } from '../logs/run-log.js';
 import type { RunView } from './run-manager-api.js';
@@ -117,6 +120,40 @@ export class StoredRunEntry implements RunEntry {
 
   logs() {
     return { entries: this.log.entries(), last_seq: this.log.lastSeq };
+  }
+
+  /** Nothing of it runs in this process: it is canceled like by `cancel()`. */
+  interrupt(): Promise<void> {
+    this.cancel();
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  inspectionRecords(): InspectionRecord[] {
+    return [];
+  }
+
+  inspectionPage(afterSeq: number): InspectionPage {
+    return emptyInspectionPage(afterSeq);
+  }
+
+  lessons(): null {
+    return null;
+  }
+
+  phaseTree(): ExecutionTree {
+    return this.view().tree;
+  }
+
+  interrupted(): StoredRunEntry | null {
+    return this.runStatus === 'interrupted' ? this : null;
+  }
+
+  evict(cache: DiskViewCache): RunEntry {
+    return evictedCopy(this, cache);
   }
 
   private errorText(fromContext: string | null): string | null {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunConfigSchema } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
+import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import type { EngineDeps, RunView } from '../../src/runs/run-manager-api.js';
 import { makeDataDir, ohlcvCsv } from '../data/support/temp-data-dir.js';

@@ -11,7 +11,7 @@ import {
   type ExecutionTree,
 } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
+import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 import { expectCompleteResultsDir, tempDir } from './support.js';

@@ -1,11 +1,11 @@
-import { createMarketDataSetup } from './data/market-data-from-env.js';
-import { answerLimitsFromEnv, withAnswerLimits } from './providers/answer-limits.js';
-import { ConcurrencyLimiter } from './limiter/concurrency-limiter.js';
-import { createOfflineProvider } from './providers/offline/offline-provider.js';
-import { createProviderRegistry } from './providers/provider-registry.js';
-import { makeWrapProvider } from './providers/retrying-provider.js';
-import type { EngineDeps } from './runs/run-manager-api.js';
-import { priceTableFromEnv } from './usage/price-table.js';
+import { createMarketDataSetup } from '../data/market-data-from-env.js';
+import { answerLimitsFromEnv, withAnswerLimits } from '../providers/answer-limits.js';
+import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
+import { createOfflineProvider } from '../providers/offline/offline-provider.js';
+import { createProviderRegistry } from '../providers/provider-registry.js';
+import { makeWrapProvider } from '../providers/retrying-provider.js';
+import type { EngineDeps } from './run-manager-api.js';
+import { priceTableFromEnv } from '../usage/price-table.js';
 
 /**
  * Builds the engine's dependencies from the environment, once per process: market data (`DATA_DIR` csv
