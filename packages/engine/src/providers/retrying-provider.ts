@@ -1,7 +1,7 @@
 import { ProviderError } from '@tradingfloor/shared';
 import type { ConcurrencyLimiter, LimiterLease } from '../limiter/concurrency-limiter.js';
 import type { LogSink } from '../logs/log-sink.js';
-import { abortableSleep, backoffDelay, type Sleep } from './backoff.js';
+import { abortableSleep, backoffDelay, type Sleep } from '../retry/backoff.js';
 import { ProviderCallError } from './provider-call-error.js';
 import type { ChatRequest, LlmProvider } from './provider.js';
 

@@ -1,5 +1,5 @@
 import { Sema } from 'async-sema';
-import { abortableSleep, backoffDelay, type Sleep } from '../../providers/backoff.js';
+import { abortableSleep, backoffDelay, type Sleep } from '../../retry/backoff.js';
 import { VendorBadResponseError, VendorRateLimitedError } from './vendor-errors.js';
 
 /** How hard one vendor may be asked. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { abortableSleep, backoffDelay } from '../../src/providers/backoff.js';
+import { abortableSleep, backoffDelay } from '../../src/retry/backoff.js';
 
 const POLICY = { baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
 
