@@ -23,8 +23,7 @@ import type { LessonStore } from '../memory/lesson-store.js';
 import { renderLessonsMarkdown } from '../agents/prompts/render-lessons.js';
 import type { LlmProvider } from '../providers/provider.js';
 import type { RunView } from './run-manager-api.js';
-import { reportsOf } from '../tree/derive-reports.js';
-import { RUN_FILES, type RunFiles } from '../results/run-files.js';
+import type { RunFiles } from '../results/run-files.js';
 import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
@@ -34,7 +33,8 @@ import type { DiskViewCache } from './disk-view-cache.js';
 import { evictedCopy } from './evicted-run.js';
 import { provideRun, type RunSteps } from '../machine/provide-run.js';
 import type { RunEntry } from './run-entry.js';
-import { RUN_MACHINE_VERSION, runMachineFor, type RunMachine } from '../machine/run-machine.js';
+import { runMachineFor, type RunMachine } from '../machine/run-machine.js';
+import { RunPersistence } from './run-persistence.js';
 import { meteredProvider, UsageMeter, type PriceOf } from './usage-meter.js';
 
 /** What a live run is built from; the RunManager resolves all of it before creating the run. */
@@ -91,6 +91,8 @@ export class LiveRun implements RunEntry {
   readonly finished: Promise<RunSummary>;
   private readonly actor: Actor<RunMachine>;
   private readonly meter: UsageMeter;
+  /** `state.json` checkpoints and the final files. */
+  private readonly persistence: RunPersistence;
   private readonly messages: Record<string, string>;
   /** What the actor's `inspect` callback saw, bounded. */
   readonly inspection: InspectionBuffer;
@@ -129,6 +131,12 @@ export class LiveRun implements RunEntry {
     this.updatedAt = o.createdAt;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.meter = new UsageMeter(o.priceOf, o.restore?.usage);
+    this.persistence = new RunPersistence(o.files, {
+      runId: o.runId,
+      now: () => o.now(),
+      persistedSnapshot: () => this.actor.getPersistedSnapshot(),
+      usage: () => this.meter.snapshot(),
+    });
     this.messages = Object.assign(Object.create(null) as Record<string, string>, o.restore?.messages);
     this.lessonsUsed = o.restore?.lessons ?? null;
     const memory =
@@ -362,17 +370,9 @@ export class LiveRun implements RunEntry {
     return summary;
   }
 
-  /** Persists the actor's snapshot, tagged with the machine version and status (the current one unless given). */
+  /** Persists the actor's snapshot with its status (the current one unless given). */
   private saveState(final?: Exclude<RunStatus, 'interrupted'>): void {
-    const status = final ?? runStatusOf(this.snapshot.value);
-    this.o.files.writeState({
-      machine_version: RUN_MACHINE_VERSION,
-      run_id: this.runId,
-      status,
-      saved_at: new Date(this.o.now()).toISOString(),
-      snapshot: this.actor.getPersistedSnapshot(),
-      usage: this.meter.snapshot(),
-    });
+    this.persistence.saveState(final ?? runStatusOf(this.snapshot.value));
   }
 
   private follow(snap: SnapshotFrom<RunMachine>): void {
@@ -443,8 +443,7 @@ export class LiveRun implements RunEntry {
 
   /** At a phase or step boundary: the reports so far and the persisted snapshot. */
   private checkpoint(): void {
-    this.o.files.writeReports(reportsOf(this.snapshot.context));
-    this.saveState();
+    this.persistence.checkpoint(this.snapshot.context, runStatusOf(this.snapshot.value));
   }
 
   /**
@@ -459,19 +458,7 @@ export class LiveRun implements RunEntry {
     this.finishing = true;
     this.ending = status;
     const { context } = snap;
-    const files = this.o.files;
-    files.durable = true;
-    files.writeReports(reportsOf(context));
-    if (context.decision) files.writeJson(RUN_FILES.decision, context.decision);
-    files.writeJson(RUN_FILES.usage, this.meter.snapshot());
-    if (status === 'error') {
-      const stack = this.lastError instanceof Error ? this.lastError.stack : undefined;
-      files.writeError(context.error ?? 'unknown error', stack);
-    }
-    await files.idle();
-    // The final state.json last: a run found on disk with it is finished, and everything it names is there.
-    this.saveState(status);
-    await files.idle();
+    await this.persistence.writeFinal(context, status, this.lastError);
     this.apply(snap);
     // A crash leaves the state value as it was: the run's own status says it ended in error.
     this.runStatus = status;
@@ -489,7 +476,7 @@ export class LiveRun implements RunEntry {
     const summary = this.summary();
     this.o.onFinish(this);
     // `finished` promises the files written, the last log lines included.
-    await files.idle();
+    await this.o.files.idle();
     this.resolveFinished(summary);
   }
 
