@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { z } from 'zod';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ConfigError,
   ConflictError,
   formatRunId,
   isActiveStatus,
-  isTerminalStatus,
   NotFoundError,
   ShuttingDownError,
-  LessonSchema,
   TooManyRunsError,
   ValidationError,
-  type Cassette,
   errorMessage,
   type ChartData,
   type InstrumentInfo,
@@ -41,46 +37,24 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { RunSteps } from '../machine/provide-run.js';
 import type { RunEntry } from './run-entry.js';
 import { StoredRunEntry } from './stored-run.js';
-import { DiskViewCache } from './disk-view-cache.js';
-import { readViewFromDisk } from './view-from-disk.js';
-import { providerProblem, resolveRunConfigs } from './validate-requests.js';
+import { RunEviction } from './run-eviction.js';
+import { resolveRunConfigs } from './validate-requests.js';
 import { buildChartData } from '../data/chart-data.js';
 import { discardLog } from '../logs/log-sink.js';
 import { listInstruments, refuseMissingTickers, requestedInstruments } from './instrument-ranges.js';
 import { LessonStore } from '../memory/lesson-store.js';
-import { checkCassette, replayOnlyProvider } from '../providers/cassette/check-cassette.js';
 import { withCassette } from '../providers/cassette/cassette-provider.js';
 import type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
+import { newBatchId } from './batch-id.js';
+import { resolveCassettes, resumedConfig, type ResumeOverrides } from './run-cassettes.js';
+import { readUsedLessons } from './run-lessons.js';
+import { writeErrorLog } from './run-persistence.js';
+import { providersFor } from './run-providers.js';
 
-/** A batch id: the request's UTC time and 3 random bytes, e.g. `20261206-173512-a1b2c3`. */
-function newBatchId(at: Date): string {
-  const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/** Writes a run's `error.log` with `reason`; a read-only results directory is let be (the reason is still shown). */
-async function writeErrorLog(dir: string, reason: string): Promise<void> {
-  await writeFileAtomic(join(dir, RUN_FILES.error), `${reason}\n`).catch(() => {});
-}
+export type { ResumeOverrides };
 
 /** Default `RUNS_IN_MEMORY`: finished runs kept whole in memory. */
 export const DEFAULT_RUNS_IN_MEMORY = 100;
-
-/** Checks every run's cassette (all problems at once) and makes its directory absolute, in place. */
-async function resolveCassettes(configs: RunConfig[]): Promise<void> {
-  const problems: string[] = [];
-  await Promise.all(
-    configs.map(async (config) => {
-      if (!config.cassette) return;
-      try {
-        config.cassette = await checkCassette(config.cassette, config.ticker);
-      } catch (error) {
-        problems.push(errorMessage(error));
-      }
-    }),
-  );
-  if (problems.length > 0) throw new ValidationError(problems.join('; '));
-}
 
 /** Default `MAX_PARALLEL_RUNS`. */
 const DEFAULT_MAX_PARALLEL_RUNS = 5;
@@ -108,21 +82,6 @@ export interface RunManagerOptions {
   runsInMemory?: number;
 }
 
-/** What `resume` may change of a run's config: memory on/off, and the cassette (null = none). */
-export interface ResumeOverrides {
-  memory?: boolean;
-  cassette?: Cassette | null;
-}
-
-/** The lessons a run was shown, from its `lessons.json`; null when it has none (or it is unreadable). */
-async function readUsedLessons(dir: string): Promise<Lesson[] | null> {
-  try {
-    const parsed = z.array(LessonSchema).safeParse(JSON.parse(await readFile(join(dir, RUN_FILES.lessons), 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 /** How one interrupted run fared in `resumeInterrupted()`. */
 export interface ResumeOutcome {
@@ -155,9 +114,8 @@ export class RunManager implements RunManagerApi {
   /** `start()` and `resume()` calls under way: a shutdown waits for them, so no run it creates is missed. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly runsInMemory: number;
-  /** Finished runs still held whole, oldest finish first: the first ones are evicted beyond `runsInMemory`. */
-  private readonly wholeFinished = new Set<string>();
-  private readonly diskViews: DiskViewCache;
+  /** Replaces the oldest finished runs beyond `runsInMemory` by lighter entries. */
+  private readonly eviction: RunEviction;
   /** The reflection memory of this results directory (`<results>/memory/`). */
   private readonly lessonStore: LessonStore;
 
@@ -172,8 +130,7 @@ export class RunManager implements RunManagerApi {
     if (!Number.isInteger(this.runsInMemory) || this.runsInMemory < 1)
       throw new ConfigError(`RUNS_IN_MEMORY must be a whole number ≥ 1, got ${this.runsInMemory}`);
     this.now = options.deps.now ?? Date.now;
-    const maxLines = this.logBufferMaxLines;
-    this.diskViews = new DiskViewCache((summary, config) => readViewFromDisk(summary, config, maxLines));
+    this.eviction = new RunEviction(this.entries, this.runsInMemory, this.logBufferMaxLines);
     this.lessonStore = new LessonStore(options.resultsDir);
   }
 
@@ -192,7 +149,7 @@ export class RunManager implements RunManagerApi {
     const configs = deps.dataSourceFor
       ? await Promise.all(batched.map(async (config) => ({ ...config, data_source: await deps.dataSourceFor!(config) })))
       : batched;
-    const providers = this.providersFor(configs);
+    const providers = providersFor(configs, (config) => this.options.deps.providerFor(config));
     const active = this.activeCount() + this.reserved;
     if (active + configs.length > this.maxParallelRuns) {
       throw new TooManyRunsError(
@@ -220,7 +177,7 @@ export class RunManager implements RunManagerApi {
    */
   async check(requests: RunRequest[]): Promise<RunConfig[]> {
     const configs = await this.resolve(requests);
-    this.providersFor(configs);
+    providersFor(configs, (config) => this.options.deps.providerFor(config));
     return configs;
   }
 
@@ -270,8 +227,7 @@ export class RunManager implements RunManagerApi {
       const summary = entry.summary();
       if (!entry.isFinished() || summary.status === 'interrupted' || summary.updated_at > cutoff) continue;
       this.entries.delete(runId);
-      this.wholeFinished.delete(runId);
-      this.diskViews.delete(runId);
+      this.eviction.forget(runId);
       removed.push(runId);
       this.emit({ type: 'removed', run_id: runId });
     }
@@ -379,8 +335,8 @@ export class RunManager implements RunManagerApi {
     let config: RunConfig;
     let provider: LlmProvider | undefined;
     try {
-      config = await this.resumedConfig(stored.config, overrides);
-      [provider] = this.providersFor([config]);
+      config = await resumedConfig(stored.config, overrides);
+      [provider] = providersFor([config], (c) => this.options.deps.providerFor(c));
     } catch (error) {
       this.reserved -= 1;
       this.resuming.delete(runId);
@@ -408,16 +364,6 @@ export class RunManager implements RunManagerApi {
     // A run saved while still pending has not been started yet.
     setImmediate(() => run.begin());
     return run.summary();
-  }
-
-  /** The stored config with the resume's overrides applied (cassette checked); the same object when nothing changes. */
-  private async resumedConfig(config: RunConfig, overrides: ResumeOverrides): Promise<RunConfig> {
-    if (overrides.memory === undefined && overrides.cassette === undefined) return config;
-    const next: RunConfig = { ...config };
-    if (overrides.memory !== undefined) next.memory = overrides.memory;
-    if (overrides.cassette === null) delete next.cassette;
-    else if (overrides.cassette !== undefined) next.cassette = await checkCassette(overrides.cassette, config.ticker);
-    return next;
   }
 
   /** Every lesson of the reflection memory stored for `ticker`, in the order they were settled. */
@@ -510,7 +456,7 @@ export class RunManager implements RunManagerApi {
       else if (entry.damage !== null && stored.errorText !== entry.damage) await writeErrorLog(stored.dir, entry.damage);
       this.entries.set(entry.runId, entry);
       this.emit({ type: 'finished', run_id: entry.runId, summary: entry.summary() });
-      this.keptWhole(entry);
+      this.eviction.keptWhole(entry);
     }
     return skipped;
   }
@@ -534,25 +480,6 @@ export class RunManager implements RunManagerApi {
     });
   }
 
-  /**
-   * Counts a finished run as held whole in memory; beyond `runsInMemory`, the ones that finished first
-   * (or were loaded first) are replaced by their `evict()` entry (an `EvictedRunEntry`). Interrupted runs are never evicted:
-   * a resume needs what was read of them.
-   */
-  private keptWhole(entry: RunEntry): void {
-    const status = entry.status();
-    if (!entry.isFinished() || !isTerminalStatus(status) || this.entries.get(entry.runId) !== entry) return;
-    this.wholeFinished.add(entry.runId);
-    for (const runId of this.wholeFinished) {
-      if (this.wholeFinished.size <= this.runsInMemory) break;
-      this.wholeFinished.delete(runId);
-      const whole = this.entries.get(runId);
-      if (!whole?.isFinished()) continue;
-      const evicted = whole.evict(this.diskViews);
-      if (evicted) this.entries.set(runId, evicted);
-    }
-  }
-
   private activeCount(): number {
     let n = 0;
     for (const entry of this.entries.values()) if (isActiveStatus(entry.status())) n++;
@@ -563,23 +490,6 @@ export class RunManager implements RunManagerApi {
     const entry = this.entries.get(runId);
     if (!entry) throw new NotFoundError(`no run with id "${runId}"`);
     return entry;
-  }
-
-  /** Builds each run's provider up front, so an unusable provider refuses the whole batch. */
-  private providersFor(configs: RunConfig[]): LlmProvider[] {
-    const problems: string[] = [];
-    const providers: LlmProvider[] = [];
-    for (const config of configs) {
-      try {
-        providers.push(this.options.deps.providerFor(config));
-      } catch (error) {
-        // A replay never reaches the provider: an unconfigured one (no key) is fine, the cassette answers.
-        if (config.cassette?.mode === 'replay') providers.push(replayOnlyProvider(config.llm_provider, errorMessage(error)));
-        else problems.push(providerProblem(config.ticker, error));
-      }
-    }
-    if (problems.length > 0) throw new ValidationError(problems.join('; '));
-    return providers;
   }
 
   /** Makes every run's directory and first files; if one fails, the ones made are removed and nothing starts. */
@@ -650,7 +560,7 @@ export class RunManager implements RunManagerApi {
       onChange: (r, treeChanges) => this.emit({ type: 'changed', run_id: r.runId, summary: r.summary(), tree_changes: treeChanges }),
       onFinish: (r) => {
         this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() });
-        this.keptWhole(r);
+        this.eviction.keptWhole(r);
       },
       onInspect: (record, session) => this.emitInspection(runId, record, session),
       ...(this.options.inspect ? { inspect: this.options.inspect } : {}),

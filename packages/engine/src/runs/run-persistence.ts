@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { RunStatus, RunUsage } from '@tradingfloor/shared';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { RunContext } from '../machine/run-context.js';
 import { RUN_MACHINE_VERSION } from '../machine/run-machine.js';
 import { RUN_FILES, type RunFiles } from '../results/run-files.js';
@@ -58,4 +60,9 @@ export class RunPersistence {
     this.saveState(status);
     await files.idle();
   }
+}
+
+/** Writes a run's `error.log` with `reason`; a read-only results directory is let be (the reason is still shown). */
+export async function writeErrorLog(dir: string, reason: string): Promise<void> {
+  await writeFileAtomic(join(dir, RUN_FILES.error), `${reason}\n`).catch(() => {});
 }
