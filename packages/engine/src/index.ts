@@ -5,10 +5,12 @@
 export { RunManager, type ResumeOverrides } from './runs/run-manager.js';
 export type { RunEvent, RunManagerApi, RunRequest, RunView } from './runs/run-manager-api.js';
 export { createEngineDepsFromEnv } from './runs/engine-deps.js';
-export { openRunManager, type OpenedRunManager, type OpenRunManagerOptions } from './runs/open-run-manager.js';
+// The one builder of a RunManager from the environment (serve, run, resume, backtest)
+export { openRunManager } from './runs/open-run-manager.js';
 
 // The run statechart: its definition for GET /machine, and the Stately inspector for INSPECT=stately
 export { describeRunMachine } from './machine/machine-definition.js';
+/** @public kept on the surface: `openRunManager` connects the inspector itself now. */
 export { connectStatelyInspector, statelySettingFromEnv, type StatelyInspector } from './machine/stately-inspector.js';
 
 // Providers and market data, for /config/providers and `tradingfloor data fetch`

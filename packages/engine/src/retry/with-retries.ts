@@ -1,7 +1,7 @@
 import { abortableSleep, backoffDelay, type BackoffPolicy, type Sleep } from './backoff.js';
 
 /** A failure worth another attempt, as `retryable` reads it: the typed error and the wait the server asked for. */
-export interface RetryableFailure<E> {
+interface RetryableFailure<E> {
   error: E;
   /** The server's `retry-after` in ms; null = back off exponentially. */
   retryAfterMs: number | null;

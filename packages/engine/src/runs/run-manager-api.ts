@@ -115,7 +115,6 @@ export interface RunManagerApi {
   subscribeInspection?(listener: (runId: string, record: InspectionRecord, session: string) => void): () => void;
 }
 
-export type { InspectionPage };
 type InspectionRecord = import('@tradingfloor/shared').InspectionRecord;
 
 /**

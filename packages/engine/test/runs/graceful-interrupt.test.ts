@@ -70,7 +70,9 @@ describe('shutdown({ interrupt: true }): a graceful stop saves active runs for a
         parseDecision: (text, options) => {
           // Runs after the decision step has resolved and the run has reached `completed` (the microtasks
           // that follow), and before any of its final files can be written (that needs the I/O phase).
-          setImmediate(() => (stopped = m.shutdown({ interrupt: true })));
+          setImmediate(() => {
+            stopped = m.shutdown({ interrupt: true });
+          });
           return steps.parseDecision(text, options);
         },
       },
