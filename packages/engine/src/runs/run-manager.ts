@@ -23,11 +23,11 @@ import {
 import type { InspectionEvent } from 'xstate';
 import type { DataCoverage } from '../data/vendor.js';
 import type { LlmProvider } from '../providers/provider.js';
-import { DEFAULT_LOG_BUFFER_MAX_LINES, RunLog } from '../logs/run-log.js';
+import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { sweepTempFiles } from '../results/sweep-temp-files.js';
 import { readResultsHistory } from '../results/read-history.js';
 import { createRunDirectory } from '../results/results-dir.js';
-import { RUN_FILES, RunFiles } from '../results/run-files.js';
+import { RUN_FILES } from '../results/run-files.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import type { InspectionPage, InspectionRecord } from '../machine/inspection-buffer.js';
 import { LiveRun, type RunRestore } from './live-run.js';
@@ -38,12 +38,12 @@ import type { RunSteps } from '../machine/provide-run.js';
 import type { RunEntry } from './run-entry.js';
 import { StoredRunEntry } from './stored-run.js';
 import { RunEviction } from './run-eviction.js';
+import { openLiveRun } from './open-live-run.js';
 import { resolveRunConfigs } from './validate-requests.js';
 import { buildChartData } from '../data/chart-data.js';
 import { discardLog } from '../logs/log-sink.js';
 import { listInstruments, refuseMissingTickers, requestedInstruments } from './instrument-ranges.js';
 import { LessonStore } from '../memory/lesson-store.js';
-import { withCassette } from '../providers/cassette/cassette-provider.js';
 import type { EngineDeps, RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
 import { newBatchId } from './batch-id.js';
 import { resolveCassettes, resumedConfig, type ResumeOverrides } from './run-cassettes.js';
@@ -512,7 +512,7 @@ export class RunManager implements RunManagerApi {
   }
 
   /** Builds and opens a run's files, log and actor; `resume` rebuilds an interrupted one in its existing directory. */
-  private async createRun(
+  private createRun(
     runId: string,
     config: RunConfig,
     dir: string,
@@ -520,56 +520,23 @@ export class RunManager implements RunManagerApi {
     createdAt: number,
     resume?: { restore: RunRestore; logs: LogEntry[] },
   ): Promise<LiveRun> {
-    const { deps } = this.options;
-    const streamLogs = this.options.enableLogStream ?? true;
-    // Entries about failed file writes stay in memory only: appending them to run.log could fail again.
-    const files: RunFiles = new RunFiles(dir, (error, what) =>
-      log.append({
-        severity: 'WARN',
-        source: 'results',
-        agent_id: null,
-        message: `could not write ${what}: ${errorMessage(error)}`,
-      }),
+    const { inspect, inspectionMax } = this.options;
+    return openLiveRun(
+      {
+        deps: this.options.deps,
+        steps: this.options.steps ?? AGENT_STEPS,
+        logBufferMaxLines: this.logBufferMaxLines,
+        streamLogs: this.options.enableLogStream ?? true,
+        now: this.now,
+        lessonStore: this.lessonStore,
+        ...(inspect ? { inspect } : {}),
+        ...(inspectionMax !== undefined ? { inspectionMax } : {}),
+        emit: (event) => this.emit(event),
+        onFinish: (run) => this.eviction.keptWhole(run),
+        onInspect: (id, record, session) => this.emitInspection(id, record, session),
+      },
+      { runId, config, dir, rawProvider, createdAt, ...(resume ? { resume } : {}) },
     );
-    const log: RunLog = new RunLog({
-      maxLines: this.logBufferMaxLines,
-      now: this.now,
-      onEntry: (entry) => {
-        if (entry.source !== 'results') files.appendLog(entry);
-        if (streamLogs) this.emit({ type: 'log', run_id: runId, entry });
-      },
-    });
-    // A resumed run's log continues its numbering after what run.log holds.
-    if (resume) log.restore(resume.logs);
-    else await files.writeInitial(runId, config);
-    const limited = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
-    // The cassette sits in front of the limiter and retries: a replayed answer costs no permit and no request.
-    const provider = config.cassette ? withCassette(limited, config.cassette) : limited;
-    const run = new LiveRun({
-      runId,
-      config,
-      files,
-      createdAt,
-      // The run's own data vendors (its `data_vendors`, fallbacks logged to its log) when the deps offer them.
-      vendor: deps.vendorForRun ? deps.vendorForRun(config, log.sink) : deps.vendor,
-      provider,
-      log,
-      steps: this.options.steps ?? AGENT_STEPS,
-      ...(deps.priceOf ? { priceOf: (model: string) => deps.priceOf!(model) } : {}),
-      now: this.now,
-      onChange: (r, treeChanges) => this.emit({ type: 'changed', run_id: r.runId, summary: r.summary(), tree_changes: treeChanges }),
-      onFinish: (r) => {
-        this.emit({ type: 'finished', run_id: r.runId, summary: r.summary() });
-        this.eviction.keptWhole(r);
-      },
-      onInspect: (record, session) => this.emitInspection(runId, record, session),
-      ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
-      ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),
-      ...(resume ? { restore: resume.restore } : {}),
-      lessonStore: this.lessonStore,
-    });
-    await run.open();
-    return run;
   }
 
   private emitInspection(runId: string, record: InspectionRecord, session: string): void {
