@@ -9,8 +9,8 @@ import { ConcurrencyLimiter } from '../../packages/engine/src/limiter/concurrenc
 import { createOfflineProvider } from '../../packages/engine/src/providers/offline/offline-provider.js';
 import { createProviderRegistry } from '../../packages/engine/src/providers/provider-registry.js';
 import { makeWrapProvider } from '../../packages/engine/src/providers/retrying-provider.js';
-import type { EngineDeps } from '../../packages/engine/src/run-manager-api.js';
-import { RunManager } from '../../packages/engine/src/run-manager.js';
+import type { EngineDeps } from '../../packages/engine/src/runs/run-manager-api.js';
+import { RunManager } from '../../packages/engine/src/runs/run-manager.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
 
 let fake: FakeProvider;

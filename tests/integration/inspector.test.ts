@@ -1,7 +1,7 @@
 import { InspectResponseSchema, MachineDefinitionSchema, type MachineStateNode } from '@tradingfloor/shared';
 import type { AnyStateNode } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRunMachine } from '../../packages/engine/src/run/run-machine.js';
+import { createRunMachine } from '../../packages/engine/src/machine/run-machine.js';
 import { removeDir, startHarness, tempResultsDir, type Harness } from '../support/server-harness.js';
 import { WsRecorder } from '../support/ws-recorder.js';
 

@@ -14,7 +14,7 @@ import { answerLimitsFromEnv, withAnswerLimits } from '../../packages/engine/src
 import { createOfflineProvider } from '../../packages/engine/src/providers/offline/offline-provider.js';
 import { createProviderRegistry } from '../../packages/engine/src/providers/provider-registry.js';
 import { makeWrapProvider } from '../../packages/engine/src/providers/retrying-provider.js';
-import { RunManager } from '../../packages/engine/src/run-manager.js';
+import { RunManager } from '../../packages/engine/src/runs/run-manager.js';
 import {
   createDefaultScript,
   startFakeProvider,

@@ -2,13 +2,16 @@
 // exports only. Tests reach internals by relative path, or through `@tradingfloor/engine/testing`.
 
 // RunManager and its contract
-export { RunManager, type ResumeOverrides } from './run-manager.js';
-export type { RunEvent, RunManagerApi, RunRequest, RunView } from './run-manager-api.js';
-export { createEngineDepsFromEnv } from './engine-deps.js';
+export { RunManager, type ResumeOverrides } from './runs/run-manager.js';
+export type { RunEvent, RunManagerApi, RunRequest, RunView } from './runs/run-manager-api.js';
+export { createEngineDepsFromEnv } from './runs/engine-deps.js';
+// The one builder of a RunManager from the environment (serve, run, resume, backtest)
+export { openRunManager } from './runs/open-run-manager.js';
 
 // The run statechart: its definition for GET /machine, and the Stately inspector for INSPECT=stately
-export { describeRunMachine } from './run/machine-definition.js';
-export { connectStatelyInspector, statelySettingFromEnv, type StatelyInspector } from './run/stately-inspector.js';
+export { describeRunMachine } from './machine/machine-definition.js';
+/** @public kept on the surface: `openRunManager` connects the inspector itself now. */
+export { connectStatelyInspector, statelySettingFromEnv, type StatelyInspector } from './machine/stately-inspector.js';
 
 // Providers and market data, for /config/providers and `tradingfloor data fetch`
 export type { LlmProvider } from './providers/provider.js';

@@ -2,13 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   BacktestManager,
-  connectStatelyInspector,
-  createEngineDepsFromEnv,
-  RunManager,
-  statelySettingFromEnv,
+  openRunManager,
   type BacktestManagerApi,
   type RunManagerApi,
-  type StatelyInspector,
 } from '@tradingfloor/engine';
 import { errorMessage } from '@tradingfloor/shared';
 import { createApp, type AppDeps } from './app.js';
@@ -62,27 +58,28 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
   let backtests = overrides.backtests;
   let ownBacktests: BacktestManager | null = null;
   const providers = overrides.providers;
-  let stately: StatelyInspector | null = null;
+  let closeEngine = (): void => {};
   if (manager === undefined) {
     // INSPECT=stately (or --inspect): every run actor also reports to the Stately inspector's relay.
-    const setting = statelySettingFromEnv(env, overrides.inspect === true);
-    const deps = createEngineDepsFromEnv(env);
-    if (setting) {
-      stately = await connectStatelyInspector(setting);
-      log(`Stately inspector: run actors report to ${setting.url} (start its relay there; see "Debugging a run with the inspector" in the README)`);
-    }
-    const built = new RunManager({
-      deps,
+    const opened = await openRunManager({
+      env,
       resultsDir: config.resultsDir,
       // Single-run mode is also enforced by the manager itself: one active run at a time.
       maxParallelRuns: config.enableMultiRun ? config.maxParallelRuns : 1,
       logBufferMaxLines: config.logBufferMaxLines,
       enableLogStream: config.enableLogStream,
       runsInMemory: config.runsInMemory,
-      ...(stately ? { inspect: stately.inspect } : {}),
+      stately: {
+        force: overrides.inspect === true,
+        onConnect: (url) =>
+          log(`Stately inspector: run actors report to ${url} (start its relay there; see "Debugging a run with the inspector" in the README)`),
+      },
+      loadHistory: true,
     });
+    const { manager: built, deps } = opened;
+    closeEngine = opened.close;
     // A run directory that cannot be read at all is named and left out; it never stops the start.
-    for (const { dir, reason } of await built.loadHistory()) log(`results: ${dir} left out: ${reason}`);
+    for (const { dir, reason } of opened.skipped) log(`results: ${dir} left out: ${reason}`);
     manager = built;
     // Backtests share the manager's limits and results directory; a running one found on disk is interrupted.
     ownBacktests = new BacktestManager({ runs: built, vendor: deps.vendor, resultsDir: config.resultsDir });
@@ -146,7 +143,7 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
-        stately?.stop();
+        closeEngine();
       })();
       return closing;
     },

@@ -11,7 +11,7 @@ import {
   type TradeRow,
 } from '@tradingfloor/shared';
 import type { MarketDataVendor } from '../data/vendor.js';
-import type { RunManagerApi } from '../run-manager-api.js';
+import type { RunManagerApi } from '../runs/run-manager-api.js';
 import {
   BacktestFiles,
   readBacktestHistory,

@@ -11,7 +11,7 @@ import {
 } from '@tradingfloor/shared';
 import type { Bar, MarketDataVendor } from '../data/vendor.js';
 import { errorMessage } from '@tradingfloor/shared';
-import type { RunEvent, RunManagerApi } from '../run-manager-api.js';
+import type { RunEvent, RunManagerApi } from '../runs/run-manager-api.js';
 import type { BacktestFiles } from './backtest-files.js';
 import { renderBacktestReport } from './backtest-report.js';
 import { cellOptions, positionContext } from './cell-request.js';

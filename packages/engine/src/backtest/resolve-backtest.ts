@@ -8,7 +8,7 @@ import {
   type BacktestRequest,
 } from '@tradingfloor/shared';
 import type { Bar, MarketDataVendor } from '../data/vendor.js';
-import type { RunManagerApi, RunRequest } from '../run-manager-api.js';
+import type { RunManagerApi, RunRequest } from '../runs/run-manager-api.js';
 import { gridDates } from './backtest-grid.js';
 import { cellOptions } from './cell-request.js';
 

@@ -5,7 +5,7 @@ import type { LogSink } from '../logs/log-sink.js';
 import type { LessonStore } from './lesson-store.js';
 import { measureOutcome } from './outcome.js';
 import { findPendingDecisions, type PendingDecision } from './pending-decisions.js';
-import { signedPct } from './render-lessons.js';
+import { signedPct } from '../agents/prompts/render-lessons.js';
 import { situationOf } from './situation.js';
 
 /** What settling a ticker's memory needs. */

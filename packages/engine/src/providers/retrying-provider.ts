@@ -1,7 +1,8 @@
 import { ProviderError } from '@tradingfloor/shared';
 import type { ConcurrencyLimiter, LimiterLease } from '../limiter/concurrency-limiter.js';
 import type { LogSink } from '../logs/log-sink.js';
-import { abortableSleep, backoffDelay, type Sleep } from './backoff.js';
+import type { Sleep } from '../retry/backoff.js';
+import { withRetries } from '../retry/with-retries.js';
 import { ProviderCallError } from './provider-call-error.js';
 import type { ChatRequest, LlmProvider } from './provider.js';
 
@@ -42,45 +43,44 @@ export function wrapWithLimiterAndRetries(inner: LlmProvider, opts: RetryOptions
     maxDelayMs: opts.maxDelayMs ?? 20_000,
     maxRetryAfterMs: opts.maxRetryAfterMs ?? 60_000,
   };
-  const sleep = opts.sleep ?? abortableSleep;
-  const random = opts.random ?? Math.random;
-
-  const attemptAll = async (request: ChatRequest, signal: AbortSignal, lease: LimiterLease) => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
+  const attemptAll = (request: ChatRequest, signal: AbortSignal, lease: LimiterLease) =>
+    withRetries(
+      async () => {
         const response = await inner.chat(request, signal);
         lease.succeeded();
         return response;
-      } catch (err) {
-        // A cancel is never retried and never reported as a provider failure.
-        if (signal.aborted) throw signal.reason;
-        if (!(err instanceof ProviderCallError)) throw err;
-        if (err.kind === 'rate_limit') {
-          const { lowered, effectiveLimit } = lease.rateLimited();
-          if (lowered) {
-            opts.log({
-              severity: 'WARN',
-              source: 'limiter',
-              agent_id: request.meta.agentId,
-              message: `${inner.name} answered 429: concurrency limit lowered to ${effectiveLimit ?? 'unlimited'} until calls succeed again`,
-            });
+      },
+      {
+        maxAttempts,
+        policy,
+        signal,
+        ...(opts.sleep ? { sleep: opts.sleep } : {}),
+        ...(opts.random ? { random: opts.random } : {}),
+        retryable: (err) => {
+          if (!(err instanceof ProviderCallError)) return null;
+          if (err.kind === 'rate_limit') {
+            const { lowered, effectiveLimit } = lease.rateLimited();
+            if (lowered) {
+              opts.log({
+                severity: 'WARN',
+                source: 'limiter',
+                agent_id: request.meta.agentId,
+                message: `${inner.name} answered 429: concurrency limit lowered to ${effectiveLimit ?? 'unlimited'} until calls succeed again`,
+              });
+            }
           }
-        }
-        if (!err.retryable) throw err;
-        if (attempt >= maxAttempts) {
-          throw new ProviderError(`${err.message} (gave up after ${maxAttempts} attempts)`, err.provider, err.httpStatus);
-        }
-        const delay = backoffDelay(attempt, err.retryAfterMs, policy, random);
-        opts.log({
-          severity: 'WARN',
-          source: 'retry',
-          agent_id: request.meta.agentId,
-          message: `${inner.name} ${request.model}: attempt ${attempt}/${maxAttempts} failed (${describe(err)}); retrying in ${delay} ms${err.retryAfterMs !== null ? ' as the server asked' : ''}`,
-        });
-        await sleep(delay, signal);
-      }
-    }
-  };
+          return err.retryable ? { error: err, retryAfterMs: err.retryAfterMs } : null;
+        },
+        exhausted: (err, attempts) => new ProviderError(`${err.message} (gave up after ${attempts} attempts)`, err.provider, err.httpStatus),
+        onRetry: (err, attempt, delay) =>
+          opts.log({
+            severity: 'WARN',
+            source: 'retry',
+            agent_id: request.meta.agentId,
+            message: `${inner.name} ${request.model}: attempt ${attempt}/${maxAttempts} failed (${describe(err)}); retrying in ${delay} ms${err.retryAfterMs !== null ? ' as the server asked' : ''}`,
+          }),
+      },
+    );
 
   return {
     name: inner.name,

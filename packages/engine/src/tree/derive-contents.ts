@@ -1,6 +1,6 @@
 import type { DebateTurn } from '../agents/agent-context.js';
-import type { RunContext } from '../run/run-context.js';
-import { AGENT_NODE, ANALYST_NODE, messagesNodeId, reportNodeId } from './tree-layout.js';
+import type { RunContext } from '../machine/run-context.js';
+import { AGENT_NODE, ANALYST_NODE, messagesNodeId, reportNodeId } from '../machine/tree-layout.js';
 
 /**
  * The text of every report / messages node that has any, by node id: analyst reports, each debater's turns

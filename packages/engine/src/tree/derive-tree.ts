@@ -1,8 +1,8 @@
 import type { ExecutionTree, NodeStatus, RunStatus, TreeNode } from '@tradingfloor/shared';
 import type { StateValue } from 'xstate';
-import type { NodeRecord, RunContext } from '../run/run-context.js';
-import type { AgentToolCalls } from '../run/tool-call-records.js';
-import { messagesNodeId, reportNodeId, toolCallNodeId, TREE_LAYOUT, type AgentSlot } from './tree-layout.js';
+import type { NodeRecord, RunContext } from '../machine/run-context.js';
+import type { AgentToolCalls } from '../machine/tool-call-records.js';
+import { messagesNodeId, reportNodeId, toolCallNodeId, TREE_LAYOUT, type AgentSlot } from '../machine/tree-layout.js';
 
 /** The parts of a run actor's snapshot the tree is derived from (a live snapshot or one read from `state.json`). */
 export interface RunSnapshotLike {

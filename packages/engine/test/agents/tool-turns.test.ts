@@ -4,9 +4,9 @@ import { runAnalyst } from '../../src/agents/analyst.js';
 import type { DataTool } from '../../src/data/data-tool.js';
 import { answerLimitsFromEnv } from '../../src/providers/answer-limits.js';
 import type { LlmProvider } from '../../src/providers/provider.js';
-import { RunManager } from '../../src/run-manager.js';
+import { RunManager } from '../../src/runs/run-manager.js';
 import { makeContext } from '../offline/fake-data.js';
-import { fakeDeps, fakeSteps, tempDir } from '../run-manager/support.js';
+import { fakeDeps, fakeSteps, tempDir } from '../runs/support.js';
 import { scriptedProvider } from './scripted-provider.js';
 
 const tool: DataTool = { spec: { name: 'get_indicators', description: '', parameters: { type: 'object' } }, run: async () => '{}' };

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BacktestManager } from '../../src/backtest/backtest-manager.js';
 import { positionContext } from '../../src/backtest/cell-request.js';
 import { simulate } from '../../src/backtest/simulator.js';
-import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
-import { RunManager } from '../../src/run-manager.js';
-import { tempDir } from '../run-manager/support.js';
+import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import { tempDir } from '../runs/support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunUsageSchema } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunManager } from '../../src/run-manager.js';
-import { UsageMeter } from '../../src/run/usage-meter.js';
-import { fakeDeps, fakeSteps, tempDir } from '../run-manager/support.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import { UsageMeter } from '../../src/runs/usage-meter.js';
+import { fakeDeps, fakeSteps, tempDir } from '../runs/support.js';
 
 /** Names that are properties of every plain object: used as keys of a `{}` they read or replace its prototype. */
 const HOSTILE_NAMES = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf'] as const;

@@ -3,11 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LessonSchema, type Lesson } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
+import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
 import type { ChatRequest, LlmProvider } from '../../src/providers/provider.js';
-import { RunManager } from '../../src/run-manager.js';
-import type { EngineDeps } from '../../src/run-manager-api.js';
-import { tempDir } from '../run-manager/support.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import type { EngineDeps } from '../../src/runs/run-manager-api.js';
+import { tempDir } from '../runs/support.js';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

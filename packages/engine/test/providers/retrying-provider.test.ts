@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../../src/limiter/concurrency-limiter.js';
 import { parseProviderLimits } from '../../src/limiter/parse-provider-limits.js';
 import type { LogInput } from '../../src/logs/log-sink.js';
-import { abortableSleep } from '../../src/providers/backoff.js';
+import { abortableSleep } from '../../src/retry/backoff.js';
 import { ProviderCallError } from '../../src/providers/provider-call-error.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../../src/providers/provider.js';
 import { makeWrapProvider, wrapWithLimiterAndRetries } from '../../src/providers/retrying-provider.js';

@@ -7,8 +7,8 @@ import { readResultsHistory } from '../../src/results/read-history.js';
 import { createRunDirectory } from '../../src/results/results-dir.js';
 import { RunFiles } from '../../src/results/run-files.js';
 import { WriteQueue } from '../../src/results/write-queue.js';
-import { tempDir } from '../run-manager/support.js';
-import { testConfig } from '../run/support.js';
+import { tempDir } from '../runs/support.js';
+import { testConfig } from '../machine/support.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {

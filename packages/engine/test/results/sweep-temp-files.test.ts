@@ -3,8 +3,8 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sweepTempFiles } from '../../src/results/sweep-temp-files.js';
-import { RunManager } from '../../src/run-manager.js';
-import { fakeDeps, tempDir } from '../run-manager/support.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import { fakeDeps, tempDir } from '../runs/support.js';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {

@@ -12,17 +12,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ToolCallReporter } from '../../src/agents/agent-context.js';
 import { runToolLoop, summariseAnswer } from '../../src/agents/tool-loop.js';
 import type { DataTool } from '../../src/data/data-tool.js';
-import { createEngineDepsFromEnv } from '../../src/engine-deps.js';
-import { RunManager } from '../../src/run-manager.js';
-import { AGENT_STEPS } from '../../src/run/agent-steps.js';
-import type { RunSteps } from '../../src/run/provide-run.js';
-import { initialRunContext } from '../../src/run/run-context.js';
-import { endToolCall, settleToolCalls, startToolCall } from '../../src/run/tool-call-records.js';
+import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import { AGENT_STEPS } from '../../src/machine/agent-steps.js';
+import type { RunSteps } from '../../src/machine/provide-run.js';
+import { initialRunContext } from '../../src/machine/run-context.js';
+import { endToolCall, settleToolCalls, startToolCall } from '../../src/machine/tool-call-records.js';
 import { deriveTree } from '../../src/tree/derive-tree.js';
 import { scriptedProvider } from '../agents/scripted-provider.js';
 import { makeContext } from '../offline/fake-data.js';
-import { fakeDeps, fakeSteps, tempDir } from '../run-manager/support.js';
-import { testConfig } from '../run/support.js';
+import { fakeDeps, fakeSteps, tempDir } from '../runs/support.js';
+import { testConfig } from '../machine/support.js';
 
 const toolCallsOf = (tree: ExecutionTree, agentId: string): TreeNode[] =>
   findNode(tree, agentId)!.children.filter((c) => c.node_type === 'tool_call');

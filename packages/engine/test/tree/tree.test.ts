@@ -10,12 +10,12 @@ import {
 } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { createActor, toPromise } from 'xstate';
-import { initialRunContext } from '../../src/run/run-context.js';
-import { createRunMachine } from '../../src/run/run-machine.js';
+import { initialRunContext } from '../../src/machine/run-context.js';
+import { createRunMachine } from '../../src/machine/run-machine.js';
 import { deriveContents } from '../../src/tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../../src/tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../../src/tree/progress.js';
-import { scriptedSteps, steppingClock, testConfig } from '../run/support.js';
+import { scriptedSteps, steppingClock, testConfig } from '../machine/support.js';
 
 const ids = (tree: ExecutionTree): string[] => tree.flatMap((n) => [n.id, ...ids(n.children)]);
 

@@ -19,8 +19,7 @@ export type OpenBacktestEngine = (settings: { env: CliIo['env']; resultsDir: str
 /** The engine from the environment (DATA_DIR, keys, limits); loaded lazily so bad flags answer at once. */
 const openEngine: OpenBacktestEngine = async ({ env, resultsDir, maxParallelRuns }) => {
   const engine = await import('@tradingfloor/engine');
-  const deps = engine.createEngineDepsFromEnv(env);
-  const runs = new engine.RunManager({ deps, resultsDir, maxParallelRuns, enableLogStream: false });
+  const { manager: runs, deps } = await engine.openRunManager({ env, resultsDir, maxParallelRuns, enableLogStream: false });
   return { runs, backtests: new engine.BacktestManager({ runs, vendor: deps.vendor, resultsDir }) };
 };
 

@@ -18,5 +18,5 @@ export type CreateManager = (settings: ManagerSettings) => Promise<RunManagerApi
  */
 export const createEngineManager: CreateManager = async ({ env, resultsDir, maxParallelRuns }) => {
   const engine = await import('@tradingfloor/engine');
-  return new engine.RunManager({ deps: engine.createEngineDepsFromEnv(env), resultsDir, maxParallelRuns });
+  return (await engine.openRunManager({ env, resultsDir, maxParallelRuns })).manager;
 };

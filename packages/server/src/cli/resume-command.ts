@@ -22,16 +22,8 @@ type OpenResumeManager = (settings: { env: CliIo['env']; resultsDir: string; ins
 /** The engine's RunManager with deps from the environment; loaded lazily so `--help` never loads the engine. */
 const openEngineManager: OpenResumeManager = async ({ env, resultsDir, inspect }) => {
   const engine = await import('@tradingfloor/engine');
-  const setting = engine.statelySettingFromEnv(env, inspect);
-  const stately = setting ? await engine.connectStatelyInspector(setting) : null;
-  const manager = new engine.RunManager({
-    deps: engine.createEngineDepsFromEnv(env),
-    resultsDir,
-    maxParallelRuns: 1,
-    ...(stately ? { inspect: stately.inspect } : {}),
-  });
-  await manager.loadHistory();
-  return { manager, close: () => stately?.stop() };
+  const { manager, close } = await engine.openRunManager({ env, resultsDir, maxParallelRuns: 1, stately: { force: inspect }, loadHistory: true });
+  return { manager, close };
 };
 
 const USER_ERRORS = new Set([400, 404, 409, 429]);

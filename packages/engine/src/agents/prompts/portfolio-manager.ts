@@ -1,7 +1,7 @@
 import { closingLinesInstructions } from '../../decision/closing-lines.js';
 import { positionRulesText } from '../../decision/position-action.js';
 import type { Lesson } from '@tradingfloor/shared';
-import { renderLessonsBlock } from '../../memory/render-lessons.js';
+import { renderLessonsBlock } from './render-lessons.js';
 import type { DebateTurn, Reports } from '../agent-context.js';
 import {
   GROUND_RULES,

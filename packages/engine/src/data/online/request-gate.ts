@@ -1,5 +1,6 @@
 import { Sema } from 'async-sema';
-import { abortableSleep, backoffDelay, type Sleep } from '../../providers/backoff.js';
+import { abortableSleep, type Sleep } from '../../retry/backoff.js';
+import { withRetries } from '../../retry/with-retries.js';
 import { VendorBadResponseError, VendorRateLimitedError } from './vendor-errors.js';
 
 /** How hard one vendor may be asked. */
@@ -51,19 +52,18 @@ export class RequestGate {
 
   /** Runs `attempt` under the gate, retrying it as described; `attempt` gets a signal that also fires on timeout. */
   async run<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal = new AbortController().signal): Promise<T> {
-    for (let retry = 0; ; retry++) {
-      try {
-        return await this.once(attempt, signal);
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        const retryable =
-          (error instanceof VendorBadResponseError && error.retryable) || (error instanceof VendorRateLimitedError && error.retryable);
-        if (!retryable || retry >= this.opts.retries) throw error;
-        const asked = error instanceof VendorRateLimitedError ? error.retryAfterMs : null;
-        const policy = { baseDelayMs: this.opts.backoffMs, maxDelayMs: this.opts.maxBackoffMs, maxRetryAfterMs: this.opts.maxBackoffMs };
-        await this.opts.sleep(backoffDelay(retry + 1, asked, policy, this.opts.random), signal);
-      }
-    }
+    return withRetries<T, VendorBadResponseError | VendorRateLimitedError>(() => this.once(attempt, signal), {
+      maxAttempts: this.opts.retries + 1,
+      policy: { baseDelayMs: this.opts.backoffMs, maxDelayMs: this.opts.maxBackoffMs, maxRetryAfterMs: this.opts.maxBackoffMs },
+      signal,
+      sleep: this.opts.sleep,
+      random: this.opts.random,
+      retryable: (error) => {
+        if (error instanceof VendorRateLimitedError) return error.retryable ? { error, retryAfterMs: error.retryAfterMs } : null;
+        if (error instanceof VendorBadResponseError) return error.retryable ? { error, retryAfterMs: null } : null;
+        return null;
+      },
+    });
   }
 
   private async once<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,7 +1,7 @@
 import { ProviderError, type AgentRole } from '@tradingfloor/shared';
 import { renderClosingLines } from '../../decision/closing-lines.js';
 import type { ChatRequest, ChatResponse, LlmProvider, ToolCall } from '../provider.js';
-import { abortableSleep, type Sleep } from '../backoff.js';
+import { abortableSleep, type Sleep } from '../../retry/backoff.js';
 import { analystTurn, isAnalystRole } from './analyst-turn.js';
 import { researchManagerTurn, traderTurn, type ClosingAnswer } from './manager-turns.js';
 import { portfolioManagerTurn } from './portfolio-manager-turn.js';

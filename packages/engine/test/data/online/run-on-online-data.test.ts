@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngineDepsFromEnv } from '../../../src/engine-deps.js';
-import { RunManager } from '../../../src/run-manager.js';
+import { createEngineDepsFromEnv } from '../../../src/runs/engine-deps.js';
+import { RunManager } from '../../../src/runs/run-manager.js';
 import { startFixtureServer, type FixtureServer } from '../../../../../tests/support/vendor-fixtures/fixture-server.js';
 import { yahooHandler } from '../../../../../tests/support/vendor-fixtures/yahoo-fixtures.js';
 

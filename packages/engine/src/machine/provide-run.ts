@@ -1,0 +1,268 @@
+import {
+  FLAT_POSITION,
+  errorMessage,
+  type AgentRole,
+  type AnalystKind,
+  type Decision,
+  type Lesson,
+  type Position,
+  type RunConfig,
+} from '@tradingfloor/shared';
+import { fromPromise } from 'xstate';
+import type { AgentContext, AgentResult, DebateTurn, Reports, ToolCallReporter } from '../agents/agent-context.js';
+import type { DataTool } from '../data/data-tool.js';
+import type { InstrumentContext, MarketDataVendor } from '../data/vendor.js';
+import { agentSink } from '../logs/run-log.js';
+import type { LogSink } from '../logs/log-sink.js';
+import type { LlmProvider } from '../providers/provider.js';
+import { agentSlot } from './tree-layout.js';
+import type {
+  AnalystStepInput,
+  DecisionStepInput,
+  PortfolioManagerStepInput,
+  ResearcherStepInput,
+  ResearchManagerStepInput,
+  RiskStepInput,
+  RunMachineEvent,
+  TraderStepInput,
+} from './run-context.js';
+import type { RunMachine } from './run-machine.js';
+import { runReflector } from '../agents/reflector.js';
+import { createRunMemory, type RunMemorySetup } from '../memory/run-memory.js';
+
+/** Log and usage id of the reflection calls (not a node of the execution tree). */
+const REFLECTOR_ID = 'memory.reflector';
+
+/**
+ * The agent functions, data tools and decision parser a run is made of. `AGENT_STEPS` (agent-steps.ts)
+ * binds the real ones; tests pass their own.
+ */
+export interface RunSteps {
+  analyst(kind: AnalystKind, ctx: AgentContext): Promise<AgentResult>;
+  researcher(side: 'bull' | 'bear', ctx: AgentContext, input: { reports: Reports; debate: DebateTurn[] }): Promise<AgentResult>;
+  /** `lessons`: the reflection memory's lessons (null with memory off: no lessons section at all). */
+  researchManager(
+    ctx: AgentContext,
+    input: { reports: Reports; debate: DebateTurn[]; lessons?: readonly Lesson[] | null },
+  ): Promise<AgentResult>;
+  trader(ctx: AgentContext, input: { reports: Reports; investmentPlan: string }): Promise<AgentResult>;
+  riskAnalyst(
+    stance: RiskStepInput['stance'],
+    ctx: AgentContext,
+    input: { reports: Reports; traderPlan: string; debate: DebateTurn[] },
+  ): Promise<AgentResult>;
+  portfolioManager(
+    ctx: AgentContext,
+    input: { reports: Reports; investmentPlan: string; traderPlan: string; riskDebate: DebateTurn[]; lessons?: readonly Lesson[] | null },
+  ): Promise<AgentResult>;
+  /** The data tools of one analyst kind. */
+  tools(kind: AnalystKind, options: { vendor: MarketDataVendor; ticker: string; tradeDate: string; log: LogSink }): DataTool[];
+  /** Throws `DataUnavailableError` when the vendor has no data for the ticker on the trade date. */
+  checkData(vendor: MarketDataVendor, ticker: string, tradeDate: string): Promise<void>;
+  parseDecision(text: string, options: { ticker: string; tradeDate: string; position: Position; lastClose: number | null }): Decision;
+}
+
+/** Everything of one run that its steps need. */
+export interface RunEnvironment {
+  runId: string;
+  config: RunConfig;
+  vendor: MarketDataVendor;
+  /** Already wrapped (limiter, retries) and metered. */
+  provider: LlmProvider;
+  models: { quick: string; deep: string };
+  log: LogSink;
+  /** Appends a line to an agent's messages (node content and `message_tool.log`). */
+  appendMessage(agentId: string, text: string): void;
+  /** Hears the start and end of every tool call (the run records them for the agent's tool-call nodes). */
+  recordToolCall?(event: ToolCallEvent): void;
+  /** Sees every error a step fails with (the run keeps only the message in context; this keeps the stack). */
+  onStepError?(agentId: string, error: unknown): void;
+  now(): number;
+  steps: RunSteps;
+  /** The reflection memory, when the run has `memory` on. */
+  memory?: RunMemorySetup;
+  /** Tool turns per analyst (`LLM_MAX_TOOL_TURNS`); absent = the tool loop's default. */
+  maxToolTurns?: number;
+}
+
+/** A tool call's start or end, as the run machine takes it. */
+type ToolCallEvent = Extract<RunMachineEvent, { type: 'TOOL_CALL_STARTED' | 'TOOL_CALL_ENDED' }>;
+
+function toolCallReporter(agentId: string, record: (event: ToolCallEvent) => void): ToolCallReporter {
+  return {
+    started: (name, args) => record({ type: 'TOOL_CALL_STARTED', agentId, name, args }),
+    ended: (outcome) => record({ type: 'TOOL_CALL_ENDED', agentId, ...outcome }),
+  };
+}
+
+/**
+ * Binds a run's real step implementations to the statechart: each invoked step builds the agent's
+ * `AgentContext` (wrapped provider, tools for analysts, the instrument context fetched once per run, the
+ * position, a log sink and a messages appender bound to the agent) and passes the step's `signal` down.
+ */
+export function provideRun(machine: RunMachine, env: RunEnvironment): RunMachine {
+  const { config, vendor, steps } = env;
+  const position = config.position ?? FLAT_POSITION;
+
+  // Fetched once per run, by whichever step asks first. Checking data coverage first turns an unknown
+  // ticker into a clear run error before any model is called.
+  let instrument: Promise<InstrumentContext> | undefined;
+  const instrumentOf = (signal: AbortSignal) =>
+    (instrument ??= (async () => {
+      await steps.checkData(vendor, config.ticker, config.trade_date);
+      return vendor.instrument(config.ticker, signal);
+    })());
+
+  const reflectorContext = async (signal: AbortSignal): Promise<AgentContext> => ({
+    ...(await contextFor('portfolio_manager.manager', signal)),
+    // Not a node of the tree: its calls are counted and logged under this id.
+    agentId: REFLECTOR_ID,
+    role: 'reflector',
+    log: agentSink(env.log, REFLECTOR_ID),
+    appendMessage: () => {},
+  });
+  const memory = env.memory
+    ? createRunMemory(env.memory, {
+        runId: env.runId,
+        config,
+        vendor,
+        log: env.log,
+        reflect: async (input, signal) => runReflector(await reflectorContext(signal), input),
+        reflectedBy: env.provider.name === 'offline' ? env.provider.label : `${env.provider.name} ${env.models.quick}`,
+      })
+    : null;
+  /** The lessons the managers see; null with memory off. */
+  const lessonsFor = (reports: Reports, signal: AbortSignal) => (memory ? memory.lessons(reports, signal) : Promise.resolve(null));
+
+  const contextFor = async (agentId: string, signal: AbortSignal, tools: DataTool[] = []): Promise<AgentContext> => ({
+    runId: env.runId,
+    config,
+    instrument: await instrumentOf(signal),
+    position,
+    provider: env.provider,
+    models: env.models,
+    tools,
+    ...(env.maxToolTurns !== undefined ? { maxToolTurns: env.maxToolTurns } : {}),
+    signal,
+    log: agentSink(env.log, agentId),
+    agentId,
+    role: roleOf(agentId),
+    appendMessage: (text) => env.appendMessage(agentId, text),
+    ...(env.recordToolCall ? { toolCalls: toolCallReporter(agentId, env.recordToolCall) } : {}),
+  });
+
+  /** Runs one step with uniform logging; failures are reported (with their stack) and rethrown. */
+  const step = async <T>(agentId: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
+    const started = env.now();
+    env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: 'step started' });
+    try {
+      const result = await work();
+      env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: `step finished in ${env.now() - started} ms` });
+      return result;
+    } catch (error) {
+      if (signal.aborted) {
+        env.log({ severity: 'INFO', source: 'run', agent_id: agentId, message: 'step stopped: run canceled' });
+      } else {
+        env.onStepError?.(agentId, error);
+        env.log({
+          severity: 'ERROR',
+          source: 'run',
+          agent_id: agentId,
+          message: `step failed: ${errorMessage(error)}`,
+        });
+      }
+      throw error;
+    }
+  };
+
+  return machine.provide({
+    actors: {
+      analyst: fromPromise<AgentResult, AnalystStepInput>(({ input, signal }) =>
+        step(input.agentId, signal, async () => {
+          const tools = steps.tools(input.kind, {
+            vendor,
+            ticker: config.ticker,
+            tradeDate: config.trade_date,
+            log: agentSink(env.log, input.agentId),
+          });
+          return steps.analyst(input.kind, await contextFor(input.agentId, signal, tools));
+        }),
+      ),
+      researcher: fromPromise<AgentResult, ResearcherStepInput>(({ input, signal }) =>
+        step(input.agentId, signal, async () =>
+          steps.researcher(input.side, await contextFor(input.agentId, signal), { reports: input.reports, debate: input.debate }),
+        ),
+      ),
+      researchManager: fromPromise<AgentResult, ResearchManagerStepInput>(({ input, signal }) =>
+        step(input.agentId, signal, async () =>
+          steps.researchManager(await contextFor(input.agentId, signal), {
+            reports: input.reports,
+            debate: input.debate,
+            lessons: await lessonsFor(input.reports, signal),
+          }),
+        ),
+      ),
+      trader: fromPromise<AgentResult, TraderStepInput>(({ input, signal }) =>
+        step(input.agentId, signal, async () =>
+          steps.trader(await contextFor(input.agentId, signal), { reports: input.reports, investmentPlan: input.investmentPlan }),
+        ),
+      ),
+      riskAnalyst: fromPromise<AgentResult, RiskStepInput>(({ input, signal }) =>
+        step(input.agentId, signal, async () =>
+          steps.riskAnalyst(input.stance, await contextFor(input.agentId, signal), {
+            reports: input.reports,
+            traderPlan: input.traderPlan,
+            debate: input.debate,
+          }),
+        ),
+      ),
+      portfolioManager: fromPromise<AgentResult, PortfolioManagerStepInput>(({ input, signal }) =>
+        step(input.agentId, signal, async () =>
+          steps.portfolioManager(await contextFor(input.agentId, signal), {
+            reports: input.reports,
+            investmentPlan: input.investmentPlan,
+            traderPlan: input.traderPlan,
+            riskDebate: input.riskDebate,
+            lessons: await lessonsFor(input.reports, signal),
+          }),
+        ),
+      ),
+      extractDecision: fromPromise<Decision, DecisionStepInput>(({ input, signal }) =>
+        step('portfolio_manager.manager', signal, async () => {
+          const lastClose = await lastCloseOf(vendor, config.ticker, config.trade_date, signal).catch((error: unknown) => {
+            if (signal.aborted) throw error;
+            // Without a last close the parser only loses the entry price for its risk figures.
+            env.log({
+              severity: 'WARN',
+              source: 'data',
+              agent_id: 'portfolio_manager.manager',
+              message: `no last close for the decision: ${String(error)}`,
+            });
+            return null;
+          });
+          const decision = steps.parseDecision(input.text, { ticker: config.ticker, tradeDate: config.trade_date, position, lastClose });
+          env.log({
+            severity: 'INFO',
+            source: 'decision',
+            agent_id: 'portfolio_manager.manager',
+            message: `decision: ${decision.action} (${decision.rating})`,
+          });
+          return decision;
+        }),
+      ),
+    },
+  });
+}
+
+/** Close of the last bar on or before the trade date, or null when the vendor has none. */
+async function lastCloseOf(vendor: MarketDataVendor, ticker: string, tradeDate: string, signal: AbortSignal): Promise<number | null> {
+  const from = new Date(Date.parse(`${tradeDate}T00:00:00Z`) - 14 * 86_400_000).toISOString().slice(0, 10);
+  const bars = await vendor.bars(ticker, { from, asOf: tradeDate }, signal);
+  return bars.at(-1)?.close ?? null;
+}
+
+function roleOf(agentId: string): AgentRole {
+  const slot = agentSlot(agentId);
+  if (!slot) throw new Error(`no agent with node id "${agentId}"`);
+  return slot.role;
+}

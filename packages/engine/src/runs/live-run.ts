@@ -1,0 +1,541 @@
+import {
+  ConflictError,
+  DATA_KINDS,
+  diffTree,
+  isTerminalStatus,
+  type ChangedNode,
+  errorMessage,
+  type ExecutionTree,
+  type Lesson,
+  type MachineStateValue,
+  type NodeStatus,
+  type RunConfig,
+  type RunStatus,
+  type RunSummary,
+  type RunUsage,
+  type TreeNode,
+} from '@tradingfloor/shared';
+import { createActor, type Actor, type InspectionEvent, type Snapshot, type SnapshotFrom } from 'xstate';
+import { isVendorChain } from '../data/vendor-chain.js';
+import type { MarketDataVendor } from '../data/vendor.js';
+import { RunLog } from '../logs/run-log.js';
+import type { LessonStore } from '../memory/lesson-store.js';
+import { renderLessonsMarkdown } from '../agents/prompts/render-lessons.js';
+import type { LlmProvider } from '../providers/provider.js';
+import type { RunView } from './run-manager-api.js';
+import type { RunFiles } from '../results/run-files.js';
+import { deriveContents } from '../tree/derive-contents.js';
+import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
+import { computeProgress, currentPhase } from '../tree/progress.js';
+import { boardFields } from './board-fields.js';
+import { InspectionBuffer, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
+import type { DiskViewCache } from './disk-view-cache.js';
+import { evictedCopy } from './evicted-run.js';
+import { provideRun, type RunSteps } from '../machine/provide-run.js';
+import type { RunEntry } from './run-entry.js';
+import { runMachineFor, type RunMachine } from '../machine/run-machine.js';
+import { RunPersistence } from './run-persistence.js';
+import { meteredProvider, UsageMeter, type PriceOf } from './usage-meter.js';
+
+/** What a live run is built from; the RunManager resolves all of it before creating the run. */
+export interface LiveRunOptions {
+  runId: string;
+  config: RunConfig;
+  files: RunFiles;
+  createdAt: number;
+  vendor: MarketDataVendor;
+  /** The run's provider, already wrapped by `EngineDeps.wrapProvider` when there is one. */
+  provider: LlmProvider;
+  log: RunLog;
+  steps: RunSteps;
+  priceOf?: PriceOf;
+  now(): number;
+  /**
+   * Called on every change of status, tree, contents or usage (consumers coalesce), with the tree's changes
+   * since the previous call (empty when the tree did not change), so a consumer need not diff the tree again.
+   */
+  onChange(run: LiveRun, treeChanges: ChangedNode[]): void;
+  /** Called once, after the final files are written. */
+  onFinish(run: LiveRun): void;
+  /** Every inspection record of the actor, as it is made, with the buffer's session (e.g. to stream it). */
+  onInspect?(record: InspectionRecord, session: string): void;
+  /** An extra inspection observer of the actor (the Stately inspector). */
+  inspect?(event: InspectionEvent): void;
+  /** Inspection records kept in memory (default `DEFAULT_INSPECTION_MAX`). */
+  inspectionMax?: number;
+  /** Resume instead of starting afresh: the persisted snapshot of `state.json` and what the run had shown. */
+  restore?: RunRestore;
+  /** The reflection memory (runs with `memory` on). */
+  lessonStore?: LessonStore;
+  /** Tool turns per analyst (`LLM_MAX_TOOL_TURNS`); absent = the tool loop's default. */
+  maxToolTurns?: number;
+}
+
+/** What a resumed run is rebuilt from. */
+export interface RunRestore {
+  /** `getPersistedSnapshot()` as saved in `state.json` (machine version already checked). */
+  snapshot: Snapshot<unknown>;
+  /** Each agent's messages text, read back from `message_tool.log`. */
+  messages: Record<string, string>;
+  usage?: RunUsage;
+  /** The lessons the run had been shown (`lessons.json`), if it got that far. */
+  lessons?: Lesson[];
+}
+
+/**
+ * One running run: its actor (statechart + bound steps), the derived tree and contents, the log, the
+ * usage meter and the results files. It follows the actor's snapshots: logs state changes, saves
+ * `state.json` at every phase boundary and writes the final files when the run stops.
+ */
+export class LiveRun implements RunEntry {
+  readonly runId: string;
+  readonly config: RunConfig;
+  readonly finished: Promise<RunSummary>;
+  private readonly actor: Actor<RunMachine>;
+  private readonly meter: UsageMeter;
+  /** `state.json` checkpoints and the final files. */
+  private readonly persistence: RunPersistence;
+  private readonly messages: Record<string, string>;
+  /** What the actor's `inspect` callback saw, bounded. */
+  readonly inspection: InspectionBuffer;
+  private snapshot: SnapshotFrom<RunMachine>;
+  private tree: ExecutionTree = [];
+  /** Changes of `tree` not yet handed to `onChange` (kept while quiet, so none is lost). */
+  private treeChanges: ChangedNode[] = [];
+  /** `computeProgress` and `currentPhase` of `tree`, worked out when the tree changes. */
+  private progress = 0;
+  private phase: string | null = null;
+  /** The children keys of `snapshot` (the steps in flight), sorted and joined. */
+  private stepsKey = '';
+  /** Bumped whenever an agent's messages grow, so `view()` can tell its contents are unchanged. */
+  private messagesVersion = 0;
+  private contentsMemo: { context: RunContextLike; messagesVersion: number; contents: Record<string, string> } | null = null;
+  private runStatus: RunStatus = 'pending';
+  /** A terminal snapshot (or a crash) arrived: the final files are being written; the status shown is still the last active one. */
+  private finishing = false;
+  /** The terminal status being saved by `finish`, before it is shown. */
+  private ending: Exclude<RunStatus, 'interrupted'> | null = null;
+  /** `interrupt()` stopped the actor: later snapshots of it are ignored. */
+  private interrupting = false;
+  private updatedAt: number;
+  private lastError: unknown = undefined;
+  private done = false;
+  private quiet = false;
+  /** A restored actor has been started (`begin`). */
+  private resumed = false;
+  private resolveFinished!: (summary: RunSummary) => void;
+  /** The lessons the managers were shown; null until chosen (and always with memory off). */
+  private lessonsUsed: Lesson[] | null;
+
+  constructor(private readonly o: LiveRunOptions) {
+    this.runId = o.runId;
+    this.config = o.config;
+    this.updatedAt = o.createdAt;
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.meter = new UsageMeter(o.priceOf, o.restore?.usage);
+    this.persistence = new RunPersistence(o.files, {
+      runId: o.runId,
+      now: () => o.now(),
+      persistedSnapshot: () => this.actor.getPersistedSnapshot(),
+      usage: () => this.meter.snapshot(),
+    });
+    this.messages = Object.assign(Object.create(null) as Record<string, string>, o.restore?.messages);
+    this.lessonsUsed = o.restore?.lessons ?? null;
+    const memory =
+      o.config.memory && o.lessonStore
+        ? {
+            store: o.lessonStore,
+            restored: this.lessonsUsed,
+            onUsed: (lessons: Lesson[]) => {
+              this.lessonsUsed = lessons;
+              o.files.writeLessons(lessons, renderLessonsMarkdown(lessons, o.config.trade_date));
+              this.touch();
+            },
+          }
+        : undefined;
+    const restoredValue = (o.restore?.snapshot as { value?: unknown } | undefined)?.value;
+    this.inspection = new InspectionBuffer({
+      now: o.now,
+      ...(o.inspectionMax !== undefined ? { max: o.inspectionMax } : {}),
+      ...(o.onInspect ? { onRecord: o.onInspect } : {}),
+      initialState: (restoredValue as MachineStateValue | undefined) ?? null,
+    });
+    const provider = meteredProvider(o.provider, this.meter, () => this.touch());
+    const machine = provideRun(runMachineFor(o.now), {
+      runId: o.runId,
+      config: o.config,
+      vendor: o.vendor,
+      provider,
+      models: { quick: o.config.quick_think_llm, deep: o.config.deep_think_llm },
+      log: o.log.sink,
+      appendMessage: (agentId, text) => this.appendMessage(agentId, text),
+      // A step stopped by a cancel may still report; a stopped actor takes no events.
+      recordToolCall: (event) => {
+        if (this.actor.getSnapshot().status === 'active' && !this.interrupting) this.actor.send(event);
+      },
+      onStepError: (_agentId, error) => (this.lastError ??= error),
+      now: o.now,
+      steps: o.steps,
+      ...(memory ? { memory } : {}),
+      ...(o.maxToolTurns !== undefined ? { maxToolTurns: o.maxToolTurns } : {}),
+    });
+    const extra = o.inspect;
+    const inspect = extra
+      ? (event: InspectionEvent) => {
+          this.inspection.inspect(event);
+          extra(event);
+        }
+      : this.inspection.inspect;
+    // A restored actor comes back in its saved state with its in-flight steps, which start again on start().
+    // A snapshot that does not fit the machine throws here, before anything runs.
+    this.actor = createActor(machine, {
+      input: { config: o.config },
+      id: o.runId,
+      inspect,
+      ...(o.restore ? { snapshot: o.restore.snapshot } : {}),
+    });
+    this.snapshot = this.actor.getSnapshot();
+    this.runStatus = runStatusOf(this.snapshot.value);
+    this.setTree(deriveTree(this.snapshot));
+    this.stepsKey = stepsKeyOf(this.snapshot.children);
+    this.actor.subscribe({ next: (snap) => this.follow(snap), error: (error) => this.crash(error) });
+  }
+
+  /**
+   * Starts the actor in `pending` and writes the initial `state.json`; resolves once it is on disk. No
+   * change is reported before this resolves, so the manager can announce the run first. A resumed run is
+   * only logged here: its actor starts in `begin()`, so that nothing runs before it is announced either.
+   */
+  async open(): Promise<void> {
+    if (this.o.restore) {
+      this.o.log.append({
+        severity: 'INFO',
+        source: 'run',
+        agent_id: null,
+        message: `run resumed from state.json (${currentPhase(this.tree) ?? this.runStatus}); steps that had not finished start again`,
+      });
+      return;
+    }
+    this.quiet = true;
+    this.actor.start();
+    this.saveState();
+    await this.o.files.idle();
+    this.quiet = false;
+  }
+
+  /**
+   * Leaves `pending`: the agents start working. A run canceled before this is left alone. A resumed run's
+   * actor starts here, in its saved state: the steps that were in flight start again.
+   */
+  begin(): void {
+    if (this.interrupting) return;
+    if (this.o.restore && !this.resumed) {
+      this.resumed = true;
+      // A CANCEL sent before this waits in the actor's mailbox and is handled right after the start.
+      this.actor.start();
+    }
+    if (this.runStatus !== 'pending' || this.snapshot.context.cancelRequested) return;
+    this.o.log.append({
+      severity: 'INFO',
+      source: 'run',
+      agent_id: null,
+      message: `run started: ${this.config.ticker} on ${this.config.trade_date} (${this.config.llm_provider})`,
+    });
+    this.actor.send({ type: 'START' });
+  }
+
+  cancel(): void {
+    // While its final files are written the run has already ended; the status shows it once they are on disk.
+    if (this.runStatus === 'canceled' || this.snapshot.context.cancelRequested) return;
+    if (isTerminalStatus(this.runStatus) || this.runStatus === 'interrupted')
+      throw new ConflictError(`run ${this.runId} already ended (${this.runStatus}); only a pending or running run can be canceled`);
+    // Its end is being saved: it has ended, though the status shows it only once the files are on disk.
+    if (this.ending === 'canceled' || this.interrupting) return;
+    if (this.ending !== null)
+      throw new ConflictError(`run ${this.runId} already ended (${this.ending}); only a pending or running run can be canceled`);
+    this.o.log.append({ severity: 'WARN', source: 'run', agent_id: null, message: 'cancel requested' });
+    this.actor.send({ type: 'CANCEL' });
+  }
+
+  /** Resolves once every file write asked for so far is done (late log lines of stopped steps included). */
+  flush(): Promise<void> {
+    return this.o.files.idle();
+  }
+
+  status(): RunStatus {
+    return this.runStatus;
+  }
+
+  isFinished(): boolean {
+    return this.done;
+  }
+
+  summary(): RunSummary {
+    return {
+      run_id: this.runId,
+      ticker: this.config.ticker,
+      trade_date: this.config.trade_date,
+      status: this.runStatus,
+      overall_progress: this.progress,
+      created_at: this.o.createdAt,
+      updated_at: this.updatedAt,
+      current_phase: this.phase,
+      provider: this.config.llm_provider,
+      error: this.snapshot.context.error,
+      action: this.snapshot.context.decision?.action ?? null,
+      results_path: this.o.files.dir,
+      ...boardFields(this.config, this.snapshot.context.decision, this.meter.total(), this.o.vendor.name),
+    };
+  }
+
+  view(): RunView {
+    const { context } = this.snapshot;
+    return {
+      summary: this.summary(),
+      config: this.config,
+      tree: this.tree,
+      contents: this.contents(context),
+      decision: context.decision,
+      error: context.error,
+      usage: this.meter.snapshot(),
+      dataSources: this.dataSources(),
+    };
+  }
+
+  /** The derived contents; derived again only when a text they are made of (or a message) changed. */
+  private contents(context: RunContextLike): Record<string, string> {
+    const memo = this.contentsMemo;
+    if (memo && memo.messagesVersion === this.messagesVersion && sameTexts(memo.context, context)) return { ...memo.contents };
+    const contents = deriveContents(context, this.messages);
+    this.contentsMemo = { context, messagesVersion: this.messagesVersion, contents };
+    return { ...contents };
+  }
+
+  private setTree(tree: ExecutionTree): void {
+    this.tree = tree;
+    this.progress = computeProgress(tree);
+    this.phase = currentPhase(tree);
+  }
+
+  /** Vendor name by data kind: what a fallback chain really used so far, or the one vendor for every kind. */
+  private dataSources(): Record<string, string> {
+    const { vendor } = this.o;
+    if (isVendorChain(vendor)) return { ...vendor.servedBy() };
+    return Object.fromEntries(DATA_KINDS.map((kind) => [kind, vendor.name]));
+  }
+
+  /** The lessons of the reflection memory the run's managers were shown; null before they are chosen or with memory off. */
+  lessons(): Lesson[] | null {
+    return this.lessonsUsed;
+  }
+
+  logs() {
+    return { entries: this.o.log.entries(), last_seq: this.o.log.lastSeq };
+  }
+
+  inspectionRecords(): InspectionRecord[] {
+    return this.inspection.list();
+  }
+
+  inspectionPage(afterSeq: number, limit?: number): InspectionPage {
+    return this.inspection.page(afterSeq, limit);
+  }
+
+  phaseTree(): ExecutionTree {
+    return this.view().tree;
+  }
+
+  /** A live run is never resumed: it runs. */
+  interrupted(): null {
+    return null;
+  }
+
+  evict(cache: DiskViewCache): RunEntry {
+    return evictedCopy(this, cache);
+  }
+
+  /**
+   * Stops the run for a later resume (a graceful stop of the server): its reports and snapshot, with the
+   * steps in flight, are saved, then the actor is stopped, which aborts those steps' calls. The run is listed
+   * `interrupted`; `RunManager.resume` continues it, redoing only the steps that were in flight. A run already
+   * ending (its final files being written) is left to finish. Resolves once its files are on disk.
+   */
+  async interrupt(reason: string): Promise<RunSummary> {
+    if (this.finishing || this.done || this.interrupting) return this.finished;
+    this.interrupting = true;
+    if (!this.o.restore || this.resumed) this.checkpoint();
+    // An unstarted resumed actor has nothing newer than the state.json it was restored from.
+    this.actor.stop();
+    this.runStatus = 'interrupted';
+    this.o.log.append({ severity: 'WARN', source: 'run', agent_id: null, message: `run interrupted: ${reason}; resume it to continue` });
+    await this.o.files.idle();
+    this.done = true;
+    this.touch();
+    const summary = this.summary();
+    this.o.onFinish(this);
+    this.resolveFinished(summary);
+    return summary;
+  }
+
+  /** Persists the actor's snapshot with its status (the current one unless given). */
+  private saveState(final?: Exclude<RunStatus, 'interrupted'>): void {
+    this.persistence.saveState(final ?? runStatusOf(this.snapshot.value));
+  }
+
+  private follow(snap: SnapshotFrom<RunMachine>): void {
+    if (this.interrupting || this.finishing) return;
+    const final = runStatusOf(snap.value);
+    // The end is shown only once it is saved: `finish` writes the final files, then applies the snapshot.
+    if (isTerminalStatus(final)) {
+      void this.finish(snap, final);
+      return;
+    }
+    this.apply(snap);
+  }
+
+  /** Takes `snap` as the run's state: status, tree and the log lines of what changed; saves at boundaries. */
+  private apply(snap: SnapshotFrom<RunMachine>): void {
+    const before = this.snapshot;
+    this.snapshot = snap;
+    const status = runStatusOf(snap.value);
+    if (status !== this.runStatus) {
+      this.runStatus = status;
+      this.o.log.append({
+        severity: status === 'error' ? 'ERROR' : 'INFO',
+        source: 'state',
+        agent_id: null,
+        message: `run ${status}${status === 'error' ? `: ${snap.context.error ?? ''}` : ''}`,
+      });
+    }
+    // The tree is made of the node records, the tool calls, the config and the error only: most snapshots (a step's
+    // inner events, a round counter) leave them as they were, and the tree with them.
+    let phaseBoundary = false;
+    const { context } = snap;
+    if (
+      context.nodes !== before.context.nodes ||
+      context.toolCalls !== before.context.toolCalls ||
+      context.error !== before.context.error ||
+      context.config !== before.context.config
+    ) {
+      const previous = this.tree;
+      this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
+      // Cheap: unchanged nodes are the same objects, which diffTree skips. Consumers get this list, not a tree to diff.
+      this.treeChanges.push(...diffTree(previous, this.tree));
+      // Every tree of a run has the same shape (`tree/tree-layout.ts`), so nodes are compared in place.
+      this.tree.forEach((phase, p) => {
+        const was = previous[p];
+        if (phase === was) return;
+        if (this.logChange(phase, was)) phaseBoundary = true;
+        phase.children.forEach((agent, a) => this.logChange(agent, was?.children[a]));
+      });
+    }
+    // A step started or finished (an agent, a debate turn) or a phase changed: save, so that a resume redoes
+    // at most the steps in flight.
+    let stepBoundary = false;
+    if (snap.children !== before.children) {
+      const stepsKey = stepsKeyOf(snap.children);
+      stepBoundary = stepsKey !== this.stepsKey;
+      this.stepsKey = stepsKey;
+    }
+    if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.checkpoint();
+    this.touch();
+  }
+
+  /** Logs a phase or agent node whose status changed; true when it did. */
+  private logChange(node: TreeNode, was: TreeNode | undefined): boolean {
+    if (was?.status === node.status) return false;
+    this.o.log.append({
+      severity: node.status === 'error' ? 'ERROR' : 'INFO',
+      source: 'state',
+      agent_id: node.node_type === 'agent' ? node.id : null,
+      message: stateLine(node.id, node.status, node.duration_ms),
+    });
+    return true;
+  }
+
+  /** At a phase or step boundary: the reports so far and the persisted snapshot. */
+  private checkpoint(): void {
+    this.persistence.checkpoint(this.snapshot.context, runStatusOf(this.snapshot.value));
+  }
+
+  /**
+   * Ends the run in `status`, in the order a crash at any moment can rely on: the reports, `decision.json`,
+   * `usage.json` and `error.log` are written and flushed to disk, then the final `state.json`; only then is
+   * the terminal status (and the decision or error) shown and announced. Until then readers see the run as
+   * it was, so nothing shows `completed` that a restart could bring back as `interrupted`.
+   */
+  private async finish(snap: SnapshotFrom<RunMachine>, status: Exclude<RunStatus, 'interrupted'>): Promise<void> {
+    // Set before any await: a crash or a second terminal snapshot arriving meanwhile must not finish twice.
+    if (this.finishing) return;
+    this.finishing = true;
+    this.ending = status;
+    const { context } = snap;
+    await this.persistence.writeFinal(context, status, this.lastError);
+    this.apply(snap);
+    // A crash leaves the state value as it was: the run's own status says it ended in error.
+    this.runStatus = status;
+    const d = context.decision;
+    this.o.log.append({
+      severity: this.runStatus === 'error' ? 'ERROR' : 'INFO',
+      source: 'run',
+      agent_id: null,
+      message: d
+        ? `run completed: ${d.action} (${d.rating}, confidence ${d.confidence})`
+        : `run ${this.runStatus}${context.error ? `: ${context.error}` : ''}`,
+    });
+    this.done = true;
+    this.touch();
+    const summary = this.summary();
+    this.o.onFinish(this);
+    // `finished` promises the files written, the last log lines included.
+    await this.o.files.idle();
+    this.resolveFinished(summary);
+  }
+
+  /** The actor itself failed (a fault in the machine, not a step): end the run as an error. */
+  private crash(error: unknown): void {
+    if (this.interrupting || this.finishing) return;
+    this.lastError ??= error;
+    const message = `internal error: ${errorMessage(error)}`;
+    this.o.log.append({ severity: 'ERROR', source: 'run', agent_id: null, message });
+    void this.finish({ ...this.snapshot, context: { ...this.snapshot.context, error: message } } as SnapshotFrom<RunMachine>, 'error');
+  }
+
+  private appendMessage(agentId: string, text: string): void {
+    this.messages[agentId] = `${this.messages[agentId] ?? ''}${text}\n`;
+    this.messagesVersion++;
+    this.o.files.appendMessage(new Date(this.o.now()).toISOString(), agentId, text);
+    this.touch();
+  }
+
+  private touch(): void {
+    this.updatedAt = this.o.now();
+    if (this.quiet) return;
+    const treeChanges = this.treeChanges;
+    this.treeChanges = [];
+    this.o.onChange(this, treeChanges);
+  }
+}
+
+type RunContextLike = SnapshotFrom<RunMachine>['context'];
+
+function stepsKeyOf(children: object): string {
+  return Object.keys(children).sort().join('|');
+}
+
+/** Whether two contexts hold the same texts `deriveContents` reads (updates replace, never mutate, them). */
+function sameTexts(a: RunContextLike, b: RunContextLike): boolean {
+  return (
+    a === b ||
+    (a.reports === b.reports &&
+      a.researchDebate === b.researchDebate &&
+      a.riskDebate === b.riskDebate &&
+      a.investmentPlan === b.investmentPlan &&
+      a.traderPlan === b.traderPlan &&
+      a.finalText === b.finalText)
+  );
+}
+
+function stateLine(id: string, status: NodeStatus, durationMs: number | null): string {
+  return durationMs !== null && status !== 'in_progress' ? `${id} ${status} after ${durationMs} ms` : `${id} ${status}`;
+}

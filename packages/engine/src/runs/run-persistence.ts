@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { RunStatus, RunUsage } from '@tradingfloor/shared';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import type { RunContext } from '../machine/run-context.js';
+import { RUN_MACHINE_VERSION } from '../machine/run-machine.js';
+import { RUN_FILES, type RunFiles } from '../results/run-files.js';
+import { reportsOf } from '../tree/derive-reports.js';
+
+/** What a run's persistence reads from the run at each save (the actor's snapshot and usage of that moment). */
+export interface PersistenceSource {
+  runId: string;
+  now(): number;
+  /** The actor's `getPersistedSnapshot()`. */
+  persistedSnapshot(): unknown;
+  usage(): RunUsage;
+}
+
+/**
+ * A run's checkpoints and final files (docs/architecture.md, "Durable runs"): `state.json` tagged with the
+ * machine version, the reports at every phase or step boundary, and the end written in the order a crash at
+ * any moment can rely on. Writes go through the run's `RunFiles` (ordered, atomic).
+ */
+export class RunPersistence {
+  constructor(
+    private readonly files: RunFiles,
+    private readonly source: PersistenceSource,
+  ) {}
+
+  /** Persists the actor's snapshot with `status`. */
+  saveState(status: Exclude<RunStatus, 'interrupted'>): void {
+    this.files.writeState({
+      machine_version: RUN_MACHINE_VERSION,
+      run_id: this.source.runId,
+      status,
+      saved_at: new Date(this.source.now()).toISOString(),
+      snapshot: this.source.persistedSnapshot(),
+      usage: this.source.usage(),
+    });
+  }
+
+  /** At a phase or step boundary: the reports so far and the persisted snapshot. */
+  checkpoint(context: RunContext, status: Exclude<RunStatus, 'interrupted'>): void {
+    this.files.writeReports(reportsOf(context));
+    this.saveState(status);
+  }
+
+  /**
+   * Writes a run's end: the reports, `decision.json`, `usage.json` and (for `error`) `error.log`, flushed to
+   * the disk, then the final `state.json` last, so a run found on disk with it is finished and everything it
+   * names is there. Resolves once all of it is written. `failure` gives `error.log` its stack.
+   */
+  async writeFinal(context: RunContext, status: Exclude<RunStatus, 'interrupted'>, failure?: unknown): Promise<void> {
+    const { files } = this;
+    files.durable = true;
+    files.writeReports(reportsOf(context));
+    if (context.decision) files.writeJson(RUN_FILES.decision, context.decision);
+    files.writeJson(RUN_FILES.usage, this.source.usage());
+    if (status === 'error') files.writeError(context.error ?? 'unknown error', failure instanceof Error ? failure.stack : undefined);
+    await files.idle();
+    this.saveState(status);
+    await files.idle();
+  }
+}
+
+/** Writes a run's `error.log` with `reason`; a read-only results directory is let be (the reason is still shown). */
+export async function writeErrorLog(dir: string, reason: string): Promise<void> {
+  await writeFileAtomic(join(dir, RUN_FILES.error), `${reason}\n`).catch(() => {});
+}

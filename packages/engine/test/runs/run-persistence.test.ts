@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunUsage } from '@tradingfloor/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initialRunContext, type RunContext } from '../../src/machine/run-context.js';
+import { RUN_MACHINE_VERSION } from '../../src/machine/run-machine.js';
+import { RUN_FILES, RunFiles, type StateFile } from '../../src/results/run-files.js';
+import { RunPersistence } from '../../src/runs/run-persistence.js';
+import { fakeDecision, testConfig } from '../machine/support.js';
+
+/** RunFiles that also records the order in which files are asked for. */
+class RecordingFiles extends RunFiles {
+  readonly order: string[] = [];
+  override writeReports(reports: Parameters<RunFiles['writeReports']>[0]): void {
+    this.order.push(...Object.keys(reports).map((name) => `reports/${name}`));
+    super.writeReports(reports);
+  }
+  override writeJson(file: Parameters<RunFiles['writeJson']>[0], value: unknown): void {
+    this.order.push(file);
+    super.writeJson(file, value);
+  }
+  override writeState(state: StateFile): void {
+    this.order.push(`${RUN_FILES.state}:${state.status}`);
+    super.writeState(state);
+  }
+  override writeError(message: string, stack: string | undefined): void {
+    this.order.push(RUN_FILES.error);
+    super.writeError(message, stack);
+  }
+}
+
+const usage: RunUsage = { total: { calls: 2, input_tokens: 30, output_tokens: 12, cost_usd: null }, by_agent: {}, by_model: {} };
+
+let dir: string;
+let files: RecordingFiles;
+let persistence: RunPersistence;
+let snapshotNo: number;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tf-persistence-'));
+  files = new RecordingFiles(dir);
+  await files.writeInitial('ACME-1', testConfig());
+  snapshotNo = 0;
+  persistence = new RunPersistence(files, {
+    runId: 'ACME-1',
+    now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    persistedSnapshot: () => ({ no: ++snapshotNo }),
+    usage: () => usage,
+  });
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const readState = async (): Promise<StateFile> => JSON.parse(await readFile(join(dir, RUN_FILES.state), 'utf8')) as StateFile;
+
+function contextWith(patch: Partial<RunContext>): RunContext {
+  return { ...initialRunContext(testConfig()), ...patch };
+}
+
+describe('RunPersistence', () => {
+  it('saves state.json tagged with the machine version, the run, the time, the snapshot and the usage', async () => {
+    persistence.saveState('in_progress');
+    await files.idle();
+    expect(await readState()).toEqual({
+      machine_version: RUN_MACHINE_VERSION,
+      run_id: 'ACME-1',
+      status: 'in_progress',
+      saved_at: '2026-01-02T03:04:05.000Z',
+      snapshot: { no: 1 },
+      usage,
+    });
+  });
+
+  it('checkpoints the reports so far with the state', async () => {
+    persistence.checkpoint(contextWith({ reports: { ...initialRunContext(testConfig()).reports, market: 'Market text.' } }), 'in_progress');
+    await files.idle();
+    expect(files.order).toEqual(['reports/market_report', `${RUN_FILES.state}:in_progress`]);
+    expect(await readFile(join(dir, RUN_FILES.reports, 'market_report.md'), 'utf8')).toContain('Market text.');
+    expect((await readState()).status).toBe('in_progress');
+  });
+
+  it('writes a completed end with the final state.json last, after the decision and usage are on disk', async () => {
+    const decision = fakeDecision('Buy it.');
+    await persistence.writeFinal(contextWith({ decision, finalText: 'Buy it.' }), 'completed');
+    expect(files.order).toEqual(['reports/final_trade_decision', RUN_FILES.decision, RUN_FILES.usage, `${RUN_FILES.state}:completed`]);
+    expect(files.durable).toBe(true);
+    expect(JSON.parse(await readFile(join(dir, RUN_FILES.decision), 'utf8'))).toEqual(decision);
+    expect(JSON.parse(await readFile(join(dir, RUN_FILES.usage), 'utf8'))).toEqual(usage);
+    expect(await readState()).toMatchObject({ status: 'completed', snapshot: { no: 1 } });
+    expect(await readdir(dir)).not.toContain(RUN_FILES.error);
+  });
+
+  it('writes error.log with the failure stack before the final state of an error end', async () => {
+    const failure = new Error('the model went away');
+    await persistence.writeFinal(contextWith({ error: 'step failed: the model went away' }), 'error', failure);
+    expect(files.order).toEqual([RUN_FILES.usage, RUN_FILES.error, `${RUN_FILES.state}:error`]);
+    const text = await readFile(join(dir, RUN_FILES.error), 'utf8');
+    expect(text.startsWith('step failed: the model went away\n\n')).toBe(true);
+    expect(text).toContain(failure.stack!.split('\n')[1]!.trim());
+    expect((await readState()).status).toBe('error');
+  });
+});
