@@ -1,5 +1,5 @@
 import { ConflictError, type ExecutionTree, type LogEntry, type RunConfig, type RunStatus, type RunSummary, type TreeNode } from '@tradingfloor/shared';
-import { emptyInspectionPage, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
+import { NotLiveRunEntry } from './not-live-entry.js';
 import type { RunView } from './run-manager-api.js';
 import type { DiskViewCache } from './disk-view-cache.js';
 import type { RunEntry } from './run-entry.js';
@@ -17,7 +17,7 @@ function phaseSkeleton(tree: ExecutionTree): ExecutionTree {
  * for, through the shared {@link DiskViewCache}. Its inspection records are gone (they are never on disk).
  * If the directory has gone meanwhile (retention), the view is the summary with a blank tree.
  */
-export class EvictedRunEntry implements RunEntry {
+export class EvictedRunEntry extends NotLiveRunEntry implements RunEntry {
   readonly runId: string;
   readonly finished: Promise<RunSummary>;
   /** The tree's phase nodes with their timings, for `/metrics/phases` without a disk read per run. */
@@ -29,6 +29,7 @@ export class EvictedRunEntry implements RunEntry {
     tree: ExecutionTree,
     private readonly cache: DiskViewCache,
   ) {
+    super();
     this.runId = lastSummary.run_id;
     this.phases = phaseSkeleton(tree);
     this.finished = Promise.resolve(lastSummary);
@@ -36,10 +37,6 @@ export class EvictedRunEntry implements RunEntry {
 
   status(): RunStatus {
     return this.lastSummary.status;
-  }
-
-  isFinished(): boolean {
-    return true;
   }
 
   cancel(): void {
@@ -61,27 +58,6 @@ export class EvictedRunEntry implements RunEntry {
 
   private read() {
     return this.cache.get(this.lastSummary, this.config);
-  }
-
-  interrupt(): Promise<void> {
-    this.cancel();
-    return Promise.resolve();
-  }
-
-  flush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  inspectionRecords(): InspectionRecord[] {
-    return [];
-  }
-
-  inspectionPage(afterSeq: number): InspectionPage {
-    return emptyInspectionPage(afterSeq);
-  }
-
-  lessons(): null {
-    return null;
   }
 
   phaseTree(): ExecutionTree {

@@ -1,5 +1,5 @@
 import { ConflictError, isTerminalStatus, type ExecutionTree, type RunStatus, type RunSummary } from '@tradingfloor/shared';
-import { emptyInspectionPage, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
+import { NotLiveRunEntry } from './not-live-entry.js';
 import type { DiskViewCache } from './disk-view-cache.js';
 import { evictedCopy } from './evicted-run.js';
 import { dataSourcesOf } from '../data/run-data-source.js';
@@ -27,7 +27,7 @@ import { RUN_MACHINE_VERSION } from '../machine/run-machine.js';
  * decision was paid for; a resume would ask again). Read-only: its tree and reports come from the persisted
  * snapshot when its version is known.
  */
-export class StoredRunEntry implements RunEntry {
+export class StoredRunEntry extends NotLiveRunEntry implements RunEntry {
   readonly runId: string;
   readonly finished: Promise<RunSummary>;
   private readonly runStatus: RunStatus;
@@ -46,6 +46,7 @@ export class StoredRunEntry implements RunEntry {
     logBufferMaxLines: number,
     unresumable: string | null = null,
   ) {
+    super();
     this.runId = stored.runId;
     const read = snapshotOf(stored);
     this.snapshot = read.snapshot;
@@ -62,10 +63,6 @@ export class StoredRunEntry implements RunEntry {
 
   status(): RunStatus {
     return this.runStatus;
-  }
-
-  isFinished(): boolean {
-    return true;
   }
 
   cancel(): void {
@@ -120,28 +117,6 @@ export class StoredRunEntry implements RunEntry {
 
   logs() {
     return { entries: this.log.entries(), last_seq: this.log.lastSeq };
-  }
-
-  /** Nothing of it runs in this process: it is canceled like by `cancel()`. */
-  interrupt(): Promise<void> {
-    this.cancel();
-    return Promise.resolve();
-  }
-
-  flush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  inspectionRecords(): InspectionRecord[] {
-    return [];
-  }
-
-  inspectionPage(afterSeq: number): InspectionPage {
-    return emptyInspectionPage(afterSeq);
-  }
-
-  lessons(): null {
-    return null;
   }
 
   phaseTree(): ExecutionTree {
