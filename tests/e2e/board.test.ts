@@ -98,6 +98,11 @@ describe('the board', () => {
       .toBe(19);
     await expect.poll(async () => await page.locator('[data-status="completed"]').count(), { timeout: 20_000 }).toBe(19);
 
+    // Confidence comes with the runs list, which the board reloads at most once a second: wait for that reload.
+    await expect
+      .poll(async () => (await column(page, 'confidence')).filter((t) => t !== '–').length, { timeout: 20_000 })
+      .toBe(19);
+
     // Sort by confidence: the header button, aria-sort, and the column descending (runs without one last).
     await page.locator('button[data-sort="confidence"]').click();
     expect(await page.locator('[role="columnheader"][aria-sort="descending"]').textContent()).toContain('Conf');
