@@ -59,6 +59,12 @@ export class RunLog {
     }
   }
 
+  /** Keeps an entry another log made (an engine host's), with its seq; nothing is handed to `onEntry`. */
+  push(entry: LogEntry): void {
+    this.ring[(entry.seq - 1) % this.ring.length] = entry;
+    this.seq = Math.max(this.seq, entry.seq);
+  }
+
   /** The buffered entries, oldest first. */
   entries(): LogEntry[] {
     const out: LogEntry[] = [];

@@ -6,7 +6,7 @@ import { summarizePayload } from './payload-summary.js';
 export type { InspectionRecord };
 
 /** Default number of inspection records kept per run: a whole default run fits. */
-const DEFAULT_INSPECTION_MAX = 1000;
+export const DEFAULT_INSPECTION_MAX = 1000;
 
 export interface InspectionBufferOptions {
   now: () => number;

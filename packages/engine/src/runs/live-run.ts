@@ -22,17 +22,14 @@ import { RunLog } from '../logs/run-log.js';
 import type { LessonStore } from '../memory/lesson-store.js';
 import { renderLessonsMarkdown } from '../agents/prompts/render-lessons.js';
 import type { LlmProvider } from '../providers/provider.js';
-import type { RunView } from './run-manager-api.js';
 import type { RunFiles } from '../results/run-files.js';
 import { deriveContents } from '../tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
 import { boardFields } from './board-fields.js';
-import { InspectionBuffer, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
-import type { DiskViewCache } from './disk-view-cache.js';
-import { evictedCopy } from './evicted-run.js';
+import { InspectionBuffer, type InspectionRecord } from '../machine/inspection-buffer.js';
 import { provideRun, type RunSteps } from '../machine/provide-run.js';
-import type { RunEntry } from './run-entry.js';
+import type { RunRestore } from '../host/host-protocol.js';
 import { runMachineFor, type RunMachine } from '../machine/run-machine.js';
 import { RunPersistence } from './run-persistence.js';
 import { meteredProvider, UsageMeter, type PriceOf } from './usage-meter.js';
@@ -57,6 +54,8 @@ export interface LiveRunOptions {
   onChange(run: LiveRun, treeChanges: ChangedNode[]): void;
   /** Called once, after the final files are written. */
   onFinish(run: LiveRun): void;
+  /** The reflection memory's lessons the managers were shown, once chosen (memory on). */
+  onLessons?(lessons: Lesson[]): void;
   /** Every inspection record of the actor, as it is made, with the buffer's session (e.g. to stream it). */
   onInspect?(record: InspectionRecord, session: string): void;
   /** An extra inspection observer of the actor (the Stately inspector). */
@@ -71,26 +70,18 @@ export interface LiveRunOptions {
   maxToolTurns?: number;
 }
 
-/** What a resumed run is rebuilt from. */
-export interface RunRestore {
-  /** `getPersistedSnapshot()` as saved in `state.json` (machine version already checked). */
-  snapshot: Snapshot<unknown>;
-  /** Each agent's messages text, read back from `message_tool.log`. */
-  messages: Record<string, string>;
-  usage?: RunUsage;
-  /** The lessons the run had been shown (`lessons.json`), if it got that far. */
-  lessons?: Lesson[];
-}
-
 /**
- * One running run: its actor (statechart + bound steps), the derived tree and contents, the log, the
- * usage meter and the results files. It follows the actor's snapshots: logs state changes, saves
- * `state.json` at every phase boundary and writes the final files when the run stops.
+ * One running run, the execution side of the engine host boundary: its actor (statechart + bound steps), the
+ * derived tree and contents, the log, the usage meter and the results files. It follows the actor's
+ * snapshots: logs state changes, saves `state.json` at every phase boundary and writes the final files when
+ * the run stops. What the server shows of it is built from the host events it causes (`RunMirror`).
  */
-export class LiveRun implements RunEntry {
+export class LiveRun {
   readonly runId: string;
   readonly config: RunConfig;
   readonly finished: Promise<RunSummary>;
+  /** Its results files (kept by the host after the run is dropped, so late writes can still be awaited). */
+  readonly files: RunFiles;
   private readonly actor: Actor<RunMachine>;
   private readonly meter: UsageMeter;
   /** `state.json` checkpoints and the final files. */
@@ -107,7 +98,9 @@ export class LiveRun implements RunEntry {
   private phase: string | null = null;
   /** The children keys of `snapshot` (the steps in flight), sorted and joined. */
   private stepsKey = '';
-  /** Bumped whenever an agent's messages grow, so `view()` can tell its contents are unchanged. */
+  /** Bumped whenever the usage meter records a call, so the host sends usage only when it changed. */
+  private usageCount = 0;
+  /** Bumped whenever an agent's messages grow, so `contents()` can tell its contents are unchanged. */
   private messagesVersion = 0;
   private contentsMemo: { context: RunContextLike; messagesVersion: number; contents: Record<string, string> } | null = null;
   private runStatus: RunStatus = 'pending';
@@ -131,6 +124,7 @@ export class LiveRun implements RunEntry {
     this.runId = o.runId;
     this.config = o.config;
     this.updatedAt = o.createdAt;
+    this.files = o.files;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     this.meter = new UsageMeter(o.priceOf, o.restore?.usage);
     this.persistence = new RunPersistence(o.files, {
@@ -148,6 +142,7 @@ export class LiveRun implements RunEntry {
             restored: this.lessonsUsed,
             onUsed: (lessons: Lesson[]) => {
               this.lessonsUsed = lessons;
+              o.onLessons?.(lessons);
               o.files.writeLessons(lessons, renderLessonsMarkdown(lessons, o.config.trade_date));
               this.touch();
             },
@@ -160,7 +155,10 @@ export class LiveRun implements RunEntry {
       ...(o.onInspect ? { onRecord: o.onInspect } : {}),
       initialState: (restoredValue as MachineStateValue | undefined) ?? null,
     });
-    const provider = meteredProvider(o.provider, this.meter, () => this.touch());
+    const provider = meteredProvider(o.provider, this.meter, () => {
+      this.usageCount++;
+      this.touch();
+    });
     const machine = provideRun(runMachineFor(o.now), {
       runId: o.runId,
       config: o.config,
@@ -192,7 +190,7 @@ export class LiveRun implements RunEntry {
       input: { config: o.config },
       id: o.runId,
       inspect,
-      ...(o.restore ? { snapshot: o.restore.snapshot } : {}),
+      ...(o.restore ? { snapshot: o.restore.snapshot as Snapshot<unknown> } : {}),
     });
     this.snapshot = this.actor.getSnapshot();
     this.runStatus = runStatusOf(this.snapshot.value);
@@ -288,27 +286,40 @@ export class LiveRun implements RunEntry {
     };
   }
 
-  view(): RunView {
-    const { context } = this.snapshot;
-    return {
-      summary: this.summary(),
-      config: this.config,
-      tree: this.tree,
-      contents: this.contents(context),
-      decision: context.decision,
-      error: context.error,
-      usage: this.meter.snapshot(),
-      dataSources: this.dataSources(),
-    };
+  /** The run's tree: never mutated, a change makes a new one. */
+  currentTree(): ExecutionTree {
+    return this.tree;
+  }
+
+  decision(): RunContextLike['decision'] {
+    return this.snapshot.context.decision;
+  }
+
+  error(): string | null {
+    return this.snapshot.context.error;
+  }
+
+  usage(): RunUsage {
+    return this.meter.snapshot();
+  }
+
+  /** Counts the model calls metered so far (usage changed when it grew). */
+  usageVersion(): number {
+    return this.usageCount;
+  }
+
+  /** The text of every report / messages node by node id (shared with later calls: do not mutate). */
+  currentContents(): Record<string, string> {
+    return this.contents(this.snapshot.context);
   }
 
   /** The derived contents; derived again only when a text they are made of (or a message) changed. */
   private contents(context: RunContextLike): Record<string, string> {
     const memo = this.contentsMemo;
-    if (memo && memo.messagesVersion === this.messagesVersion && sameTexts(memo.context, context)) return { ...memo.contents };
+    if (memo && memo.messagesVersion === this.messagesVersion && sameTexts(memo.context, context)) return memo.contents;
     const contents = deriveContents(context, this.messages);
     this.contentsMemo = { context, messagesVersion: this.messagesVersion, contents };
-    return { ...contents };
+    return contents;
   }
 
   private setTree(tree: ExecutionTree): void {
@@ -318,7 +329,7 @@ export class LiveRun implements RunEntry {
   }
 
   /** Vendor name by data kind: what a fallback chain really used so far, or the one vendor for every kind. */
-  private dataSources(): Record<string, string> {
+  dataSources(): Record<string, string> {
     const { vendor } = this.o;
     if (isVendorChain(vendor)) return { ...vendor.servedBy() };
     return Object.fromEntries(DATA_KINDS.map((kind) => [kind, vendor.name]));
@@ -327,31 +338,6 @@ export class LiveRun implements RunEntry {
   /** The lessons of the reflection memory the run's managers were shown; null before they are chosen or with memory off. */
   lessons(): Lesson[] | null {
     return this.lessonsUsed;
-  }
-
-  logs() {
-    return { entries: this.o.log.entries(), last_seq: this.o.log.lastSeq };
-  }
-
-  inspectionRecords(): InspectionRecord[] {
-    return this.inspection.list();
-  }
-
-  inspectionPage(afterSeq: number, limit?: number): InspectionPage {
-    return this.inspection.page(afterSeq, limit);
-  }
-
-  phaseTree(): ExecutionTree {
-    return this.view().tree;
-  }
-
-  /** A live run is never resumed: it runs. */
-  interrupted(): null {
-    return null;
-  }
-
-  evict(cache: DiskViewCache): RunEntry {
-    return evictedCopy(this, cache);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { errorMessage, type LogEntry, type RunConfig } from '@tradingfloor/shared';
+import { errorMessage, type ChangedNode, type Lesson, type LogEntry } from '@tradingfloor/shared';
 import type { InspectionEvent } from 'xstate';
 import { RunLog } from '../logs/run-log.js';
 import type { InspectionRecord } from '../machine/inspection-buffer.js';
@@ -7,35 +7,33 @@ import type { LessonStore } from '../memory/lesson-store.js';
 import { withCassette } from '../providers/cassette/cassette-provider.js';
 import type { LlmProvider } from '../providers/provider.js';
 import { RunFiles } from '../results/run-files.js';
-import { LiveRun, type RunRestore } from './live-run.js';
-import type { EngineDeps, RunEvent } from './run-manager-api.js';
+import type { HostRunSpec } from '../host/host-protocol.js';
+import { LiveRun } from './live-run.js';
+import type { EngineDeps } from './run-manager-api.js';
 
 /** What every live run of one RunManager is wired to. */
 export interface LiveRunWiring {
   deps: EngineDeps;
   steps: RunSteps;
   logBufferMaxLines: number;
-  /** Send `log` events (entries are buffered and written either way). */
-  streamLogs: boolean;
   now: () => number;
   lessonStore: LessonStore;
   inspect?: (event: InspectionEvent) => void;
   inspectionMax?: number;
-  /** The manager's event fan-out. */
-  emit(event: RunEvent): void;
-  /** Called after the run's `finished` event (eviction counts it). */
+  /** Every log entry of the run (also appended to its `run.log`). */
+  onLog(runId: string, entry: LogEntry): void;
+  /** A change of status, tree, contents or usage, with the tree's changes since the previous call. */
+  onChange(run: LiveRun, treeChanges: ChangedNode[]): void;
+  /** Called once, after the final files are written. */
   onFinish(run: LiveRun): void;
   onInspect(runId: string, record: InspectionRecord, session: string): void;
+  onLessons(runId: string, lessons: Lesson[]): void;
 }
 
 /** One run to open: a new one in its fresh directory, or (`resume`) an interrupted one in its own. */
-export interface LiveRunSpec {
-  runId: string;
-  config: RunConfig;
-  dir: string;
+export interface LiveRunSpec extends HostRunSpec {
+  /** The run's raw provider (`EngineDeps.providerFor`), before the limiter, retries and cassette. */
   rawProvider: LlmProvider;
-  createdAt: number;
-  resume?: { restore: RunRestore; logs: LogEntry[] };
 }
 
 /**
@@ -59,7 +57,7 @@ export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<
     now: w.now,
     onEntry: (entry) => {
       if (entry.source !== 'results') files.appendLog(entry);
-      if (w.streamLogs) w.emit({ type: 'log', run_id: runId, entry });
+      w.onLog(runId, entry);
     },
   });
   // A resumed run's log continues its numbering after what run.log holds.
@@ -80,12 +78,10 @@ export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<
     steps: w.steps,
     ...(deps.priceOf ? { priceOf: (model: string) => deps.priceOf!(model) } : {}),
     now: w.now,
-    onChange: (r, treeChanges) => w.emit({ type: 'changed', run_id: r.runId, summary: r.summary(), tree_changes: treeChanges }),
-    onFinish: (r) => {
-      w.emit({ type: 'finished', run_id: r.runId, summary: r.summary() });
-      w.onFinish(r);
-    },
+    onChange: (r, treeChanges) => w.onChange(r, treeChanges),
+    onFinish: (r) => w.onFinish(r),
     onInspect: (record, session) => w.onInspect(runId, record, session),
+    onLessons: (lessons) => w.onLessons(runId, lessons),
     ...(w.inspect ? { inspect: w.inspect } : {}),
     ...(w.inspectionMax !== undefined ? { inspectionMax: w.inspectionMax } : {}),
     ...(resume ? { restore: resume.restore } : {}),

@@ -22,7 +22,6 @@ import {
 } from '@tradingfloor/shared';
 import type { InspectionEvent } from 'xstate';
 import type { DataCoverage } from '../data/vendor.js';
-import type { LlmProvider } from '../providers/provider.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { sweepTempFiles } from '../results/sweep-temp-files.js';
 import { readResultsHistory } from '../results/read-history.js';
@@ -30,7 +29,9 @@ import { createRunDirectory } from '../results/results-dir.js';
 import { RUN_FILES } from '../results/run-files.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import type { InspectionPage, InspectionRecord } from '../machine/inspection-buffer.js';
-import { LiveRun, type RunRestore } from './live-run.js';
+import type { EngineHost, HostEvent, HostRunSpec, RunRestore } from '../host/host-protocol.js';
+import { InProcessHost } from './in-process-host.js';
+import { RunMirror } from './run-mirror.js';
 import { checkResumable, stateFileProblem } from './resume-check.js';
 import { readAgentMessages } from '../results/read-messages.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -38,7 +39,6 @@ import type { RunSteps } from '../machine/provide-run.js';
 import type { RunEntry } from './run-entry.js';
 import { StoredRunEntry } from './stored-run.js';
 import { RunEviction } from './run-eviction.js';
-import { openLiveRun } from './open-live-run.js';
 import { resolveRunConfigs } from './validate-requests.js';
 import { buildChartData } from '../data/chart-data.js';
 import { discardLog } from '../logs/log-sink.js';
@@ -71,6 +71,11 @@ export interface RunManagerOptions {
   enableLogStream?: boolean;
   /** The agent functions, data tools and decision parser; the real ones by default. Tests inject fakes. */
   steps?: RunSteps;
+  /**
+   * The engine host that executes the runs (`openRunManager` picks it from `ENGINE_THREADS`); default: an
+   * in-process host over `deps` and `steps`. The manager closes it at the end of `shutdown()`.
+   */
+  host?: EngineHost;
   /** An extra inspection observer for every run actor, e.g. the Stately inspector (`connectStatelyInspector`). */
   inspect?: (event: InspectionEvent) => void;
   /** Inspection records kept in memory per run (default `DEFAULT_INSPECTION_MAX`). */
@@ -118,6 +123,10 @@ export class RunManager implements RunManagerApi {
   private readonly eviction: RunEviction;
   /** The reflection memory of this results directory (`<results>/memory/`). */
   private readonly lessonStore: LessonStore;
+  /** Executes the runs; every live run's entry is a mirror of its events. */
+  private readonly host: EngineHost;
+  /** What a run's mirror starts with besides its `created` event (a resumed run's log and lessons). */
+  private readonly seeds = new Map<string, { logs?: LogEntry[]; lessons?: Lesson[] | null }>();
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -132,6 +141,18 @@ export class RunManager implements RunManagerApi {
     this.now = options.deps.now ?? Date.now;
     this.eviction = new RunEviction(this.entries, this.runsInMemory, this.logBufferMaxLines);
     this.lessonStore = new LessonStore(options.resultsDir);
+    this.host =
+      options.host ??
+      new InProcessHost({
+        deps: options.deps,
+        steps: options.steps ?? AGENT_STEPS,
+        logBufferMaxLines: this.logBufferMaxLines,
+        now: this.now,
+        lessonStore: this.lessonStore,
+        ...(options.inspect ? { inspect: options.inspect } : {}),
+        ...(options.inspectionMax !== undefined ? { inspectionMax: options.inspectionMax } : {}),
+      });
+    this.host.subscribe((event) => this.onHostEvent(event));
   }
 
   start(requests: RunRequest[]): Promise<RunSummary[]> {
@@ -149,7 +170,8 @@ export class RunManager implements RunManagerApi {
     const configs = deps.dataSourceFor
       ? await Promise.all(batched.map(async (config) => ({ ...config, data_source: await deps.dataSourceFor!(config) })))
       : batched;
-    const providers = providersFor(configs, (config) => this.options.deps.providerFor(config));
+    // Only checked here: the host builds each run's provider itself.
+    providersFor(configs, (config) => this.options.deps.providerFor(config));
     const active = this.activeCount() + this.reserved;
     if (active + configs.length > this.maxParallelRuns) {
       throw new TooManyRunsError(
@@ -158,14 +180,12 @@ export class RunManager implements RunManagerApi {
     }
     this.reserved += configs.length;
     try {
-      const runs = await this.createRuns(configs, providers);
-      for (const run of runs) {
-        this.entries.set(run.runId, run);
-        this.emit({ type: 'created', run_id: run.runId, summary: run.summary() });
-      }
-      // Runs start after start() has returned, so a caller can still cancel one before its first step.
-      setImmediate(() => runs.forEach((run) => run.begin()));
-      return runs.map((run) => run.summary());
+      const specs = await this.createRunDirectories(configs);
+      // The host opens them all at once; each is announced (`created`) and begins as soon as it is open.
+      const results = await this.host.start(specs);
+      const failed = results.filter((r) => !r.ok);
+      if (failed.length > 0) await this.undoStart(specs, failed);
+      return specs.map((spec) => this.entries.get(spec.runId)!.summary());
     } finally {
       this.reserved -= configs.length;
     }
@@ -270,7 +290,8 @@ export class RunManager implements RunManagerApi {
     }
     await Promise.all(stopping);
     await Promise.all(entries.map((e) => e.finished));
-    await Promise.all(entries.map((e) => e.flush()));
+    await this.host.flush();
+    await this.host.close();
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -333,16 +354,14 @@ export class RunManager implements RunManagerApi {
     this.reserved += 1;
     this.resuming.add(runId);
     let config: RunConfig;
-    let provider: LlmProvider | undefined;
     try {
       config = await resumedConfig(stored.config, overrides);
-      [provider] = providersFor([config], (c) => this.options.deps.providerFor(c));
+      providersFor([config], (c) => this.options.deps.providerFor(c));
     } catch (error) {
       this.reserved -= 1;
       this.resuming.delete(runId);
       throw error;
     }
-    let run: LiveRun;
     try {
       const restore: RunRestore = { snapshot: check.snapshot, messages: await readAgentMessages(stored.dir) };
       if (stored.state?.usage) restore.usage = stored.state.usage;
@@ -350,8 +369,12 @@ export class RunManager implements RunManagerApi {
       if (lessons) restore.lessons = lessons;
       // The resumed run's config.json says what it now runs with (memory, cassette).
       if (config !== stored.config) await writeFileAtomic(join(stored.dir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
-      run = await this.createRun(runId, config, stored.dir, provider!, stored.createdAt, { restore, logs: stored.logs });
+      this.seeds.set(runId, { logs: stored.logs, lessons: restore.lessons ?? null });
+      const spec: HostRunSpec = { runId, config, dir: stored.dir, createdAt: stored.createdAt, resume: { restore, logs: stored.logs } };
+      const [result] = await this.host.start([spec]);
+      if (!result!.ok) throw new Error(result!.error);
     } catch (error) {
+      this.seeds.delete(runId);
       const reason = `cannot resume: the saved snapshot does not fit the run machine: ${errorMessage(error)}`;
       await this.markUnresumable(entry, reason);
       throw new ConflictError(reason);
@@ -359,11 +382,8 @@ export class RunManager implements RunManagerApi {
       this.reserved -= 1;
       this.resuming.delete(runId);
     }
-    this.entries.set(runId, run);
-    this.emit({ type: 'changed', run_id: runId, summary: run.summary() });
-    // A run saved while still pending has not been started yet.
-    setImmediate(() => run.begin());
-    return run.summary();
+    // Its mirror replaced the stored entry when the host announced it.
+    return this.entries.get(runId)!.summary();
   }
 
   /** Every lesson of the reflection memory stored for `ticker`, in the order they were settled. */
@@ -399,11 +419,12 @@ export class RunManager implements RunManagerApi {
 
   /** Resolves once every file write asked for so far, by every live run, is done. */
   async idle(): Promise<void> {
-    await Promise.all([...this.entries.values()].map((e) => e.flush()));
+    await this.host.flush();
   }
 
+  /** The limiter's layers across every thread or worker the host runs on. */
   limiterSnapshot(): LimiterLayer[] {
-    return this.options.deps.limiterSnapshot?.() ?? [];
+    return this.host.limiterSnapshot();
   }
 
   async chart(runId: string): Promise<ChartData> {
@@ -492,51 +513,81 @@ export class RunManager implements RunManagerApi {
     return entry;
   }
 
-  /** Makes every run's directory and first files; if one fails, the ones made are removed and nothing starts. */
-  private async createRuns(configs: RunConfig[], providers: LlmProvider[]): Promise<LiveRun[]> {
-    const made: string[] = [];
+  /** Makes every run's directory (one by one: names of one second get `_2`, `_3`); on a failure removes the ones made. */
+  private async createRunDirectories(configs: RunConfig[]): Promise<HostRunSpec[]> {
+    const specs: HostRunSpec[] = [];
     try {
-      const runs: LiveRun[] = [];
-      for (const [i, config] of configs.entries()) {
+      for (const config of configs) {
         const started = new Date(this.now());
         const dir = await createRunDirectory(this.options.resultsDir, config.ticker, started);
-        made.push(dir);
         const runId = formatRunId(config.ticker, started, randomBytes(3).toString('hex'));
-        runs.push(await this.createRun(runId, config, dir, providers[i]!, started.getTime()));
+        specs.push({ runId, config, dir, createdAt: started.getTime() });
       }
-      return runs;
+      return specs;
     } catch (error) {
-      await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+      await Promise.all(specs.map((spec) => rm(spec.dir, { recursive: true, force: true })));
       throw error;
     }
   }
 
-  /** Builds and opens a run's files, log and actor; `resume` rebuilds an interrupted one in its existing directory. */
-  private createRun(
-    runId: string,
-    config: RunConfig,
-    dir: string,
-    rawProvider: LlmProvider,
-    createdAt: number,
-    resume?: { restore: RunRestore; logs: LogEntry[] },
-  ): Promise<LiveRun> {
-    const { inspect, inspectionMax } = this.options;
-    return openLiveRun(
-      {
-        deps: this.options.deps,
-        steps: this.options.steps ?? AGENT_STEPS,
+  /**
+   * Some runs of a batch could not be opened (their first files could not be written): the batch is refused.
+   * The ones that could are canceled (they stay listed, canceled), the directories of the others removed.
+   */
+  private async undoStart(specs: HostRunSpec[], failed: Array<{ run_id: string; ok: false; error: string } | { ok: true }>): Promise<never> {
+    const failedIds = new Set(failed.map((f) => ('run_id' in f ? f.run_id : '')));
+    for (const spec of specs) {
+      if (failedIds.has(spec.runId)) await rm(spec.dir, { recursive: true, force: true });
+      else {
+        try {
+          this.entries.get(spec.runId)?.cancel();
+        } catch {
+          // Already ended: nothing to undo.
+        }
+      }
+    }
+    const reasons = failed.map((f) => ('error' in f ? `${f.run_id}: ${f.error}` : '')).join('; ');
+    throw new Error(`could not start the runs: ${reasons}`);
+  }
+
+  /** One event of the engine host: the run's mirror takes it, then the manager's subscribers hear of it. */
+  private onHostEvent(event: HostEvent): void {
+    if (event.type === 'created') {
+      const seed = this.seeds.get(event.run_id);
+      this.seeds.delete(event.run_id);
+      const resumed = this.entries.has(event.run_id);
+      const mirror = new RunMirror(this.host, event, {
         logBufferMaxLines: this.logBufferMaxLines,
-        streamLogs: this.options.enableLogStream ?? true,
-        now: this.now,
-        lessonStore: this.lessonStore,
-        ...(inspect ? { inspect } : {}),
-        ...(inspectionMax !== undefined ? { inspectionMax } : {}),
-        emit: (event) => this.emit(event),
-        onFinish: (run) => this.eviction.keptWhole(run),
-        onInspect: (id, record, session) => this.emitInspection(id, record, session),
-      },
-      { runId, config, dir, rawProvider, createdAt, ...(resume ? { resume } : {}) },
-    );
+        ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),
+        ...(seed?.logs ? { logs: seed.logs } : {}),
+        ...(seed?.lessons ? { lessons: seed.lessons } : {}),
+      });
+      this.entries.set(event.run_id, mirror);
+      this.emit(resumed ? { type: 'changed', run_id: event.run_id, summary: event.summary } : { type: 'created', run_id: event.run_id, summary: event.summary });
+      return;
+    }
+    const mirror = this.entries.get(event.run_id);
+    if (!(mirror instanceof RunMirror)) return;
+    const finished = mirror.apply(event);
+    switch (event.type) {
+      case 'changed':
+        this.emit({ type: 'changed', run_id: event.run_id, summary: event.summary, tree_changes: event.tree_changes });
+        break;
+      case 'log':
+        if (this.options.enableLogStream ?? true) this.emit({ type: 'log', run_id: event.run_id, entry: event.entry });
+        break;
+      case 'inspection':
+        this.emitInspection(event.run_id, event.record, event.session);
+        break;
+      case 'finished':
+        if (finished) {
+          this.emit({ type: 'finished', run_id: event.run_id, summary: event.summary });
+          this.eviction.keptWhole(mirror);
+        }
+        break;
+      case 'lessons':
+        break;
+    }
   }
 
   private emitInspection(runId: string, record: InspectionRecord, session: string): void {

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunManager } from '../../src/runs/run-manager.js';
 import { EvictedRunEntry } from '../../src/runs/evicted-run.js';
-import { LiveRun } from '../../src/runs/live-run.js';
+import { RunMirror } from '../../src/runs/run-mirror.js';
 import { StoredRunEntry } from '../../src/runs/stored-run.js';
 import type { RunEntry } from '../../src/runs/run-entry.js';
 import { fakeDeps, fakeSteps, tempDir } from './support.js';
@@ -20,7 +20,7 @@ function kinds(m: RunManager): Record<string, number> {
   const entries = (m as unknown as { entries: Map<string, RunEntry> }).entries;
   const count = { live: 0, stored: 0, evicted: 0 };
   for (const e of entries.values()) {
-    if (e instanceof LiveRun) count.live++;
+    if (e instanceof RunMirror) count.live++;
     else if (e instanceof StoredRunEntry) count.stored++;
     else if (e instanceof EvictedRunEntry) count.evicted++;
   }

@@ -1,0 +1,187 @@
+import { diffContents, errorMessage, NotFoundError, type ChangedNode, type RunUsage } from '@tradingfloor/shared';
+import type { InspectionEvent } from 'xstate';
+import type { HostEvent, HostRunSpec, HostStartResult } from '../host/host-protocol.js';
+import type { RunSteps } from '../machine/provide-run.js';
+import type { LessonStore } from '../memory/lesson-store.js';
+import type { RunFiles } from '../results/run-files.js';
+import type { LiveRun } from './live-run.js';
+import { openLiveRun, type LiveRunWiring } from './open-live-run.js';
+import type { EngineDeps } from './run-manager-api.js';
+import { providersFor } from './run-providers.js';
+
+/** What the runs of one executor are built from. Each thread (or process) has its own. */
+export interface RunExecutorOptions {
+  deps: EngineDeps;
+  steps: RunSteps;
+  logBufferMaxLines: number;
+  now: () => number;
+  lessonStore: LessonStore;
+  inspect?: (event: InspectionEvent) => void;
+  inspectionMax?: number;
+}
+
+/** What was last reported of a run, so a `changed` event carries only what changed since. */
+interface Reported {
+  run: LiveRun;
+  contents: Record<string, string>;
+  usageVersion: number;
+  decision: unknown;
+  error: string | null;
+  dataSources: string;
+  /** Events the run caused before its `created` event (log lines, inspection records of its first state). */
+  early: HostEvent[] | null;
+}
+
+/** Finished runs whose files may still receive late log lines, kept so `flush` can wait for them. */
+const SETTLING_MAX = 1000;
+
+/**
+ * The execution side of the engine host boundary: opens and runs `LiveRun`s and turns what they do into
+ * {@link HostEvent}s. The in-process host and every engine worker thread hold one. A finished run is dropped
+ * at once (only its small file queue is kept a while): the server's mirror holds what is shown of it.
+ */
+export class RunExecutor {
+  private readonly runs = new Map<string, Reported>();
+  private readonly settling = new Map<string, RunFiles>();
+  private readonly wiring: LiveRunWiring;
+
+  constructor(
+    private readonly o: RunExecutorOptions,
+    private readonly emit: (event: HostEvent) => void,
+  ) {
+    this.wiring = {
+      deps: o.deps,
+      steps: o.steps,
+      logBufferMaxLines: o.logBufferMaxLines,
+      now: o.now,
+      lessonStore: o.lessonStore,
+      ...(o.inspect ? { inspect: o.inspect } : {}),
+      ...(o.inspectionMax !== undefined ? { inspectionMax: o.inspectionMax } : {}),
+      onLog: (runId, entry) => this.send(runId, { type: 'log', run_id: runId, entry }),
+      onChange: (run, treeChanges) => this.changed(run, treeChanges),
+      onFinish: (run) => void this.finished(run),
+      onInspect: (runId, record, session) => this.send(runId, { type: 'inspection', run_id: runId, record, session }),
+      onLessons: (runId, lessons) => this.send(runId, { type: 'lessons', run_id: runId, lessons }),
+    };
+  }
+
+  /** Opens every run concurrently; each begins as soon as it is open and announced. */
+  start(specs: HostRunSpec[]): Promise<HostStartResult[]> {
+    return Promise.all(specs.map((spec) => this.open(spec)));
+  }
+
+  private async open(spec: HostRunSpec): Promise<HostStartResult> {
+    let run: LiveRun;
+    // Events of the run while it opens wait for its `created` event.
+    const pending: Reported = { run: null!, contents: {}, usageVersion: 0, decision: null, error: null, dataSources: '', early: [] };
+    this.runs.set(spec.runId, pending);
+    try {
+      const [rawProvider] = providersFor([spec.config], (config) => this.o.deps.providerFor(config));
+      run = await openLiveRun(this.wiring, { ...spec, rawProvider: rawProvider! });
+    } catch (error) {
+      this.runs.delete(spec.runId);
+      return { run_id: spec.runId, ok: false, error: errorMessage(error) };
+    }
+    pending.run = run;
+    const contents = run.currentContents();
+    const dataSources = run.dataSources();
+    Object.assign(pending, { contents, usageVersion: run.usageVersion(), decision: run.decision(), error: run.error(), dataSources: JSON.stringify(dataSources) });
+    const early = pending.early ?? [];
+    pending.early = null;
+    this.emit({
+      type: 'created',
+      run_id: run.runId,
+      summary: run.summary(),
+      config: run.config,
+      tree: run.currentTree(),
+      contents,
+      usage: run.usage(),
+      data_sources: dataSources,
+    });
+    for (const event of early) this.emit(event);
+    // Begins after the current turn, so a command sent right after `start` resolves (a cancel) comes first.
+    setImmediate(() => run.begin());
+    return { run_id: run.runId, ok: true };
+  }
+
+  cancel(runId: string): void {
+    const reported = this.runs.get(runId);
+    if (!reported?.run) throw new NotFoundError(`no run with id "${runId}" is executing here`);
+    reported.run.cancel();
+  }
+
+  /** Stops a run for a resume; resolves once its files are written (and its `finished` event sent). */
+  async interrupt(runId: string, reason: string): Promise<void> {
+    const reported = this.runs.get(runId);
+    if (!reported?.run) return;
+    await reported.run.interrupt(reason);
+    await reported.run.finished;
+  }
+
+  /** Resolves once every file write asked for so far, of `runId` or of every run, is done. */
+  async flush(runId?: string): Promise<void> {
+    const files = (id: string) => this.runs.get(id)?.run?.files ?? this.settling.get(id);
+    const all = runId === undefined ? [...[...this.runs.values()].map((r) => r.run?.files), ...this.settling.values()] : [files(runId)];
+    await Promise.all(all.map((f) => f?.idle()));
+  }
+
+  /** The ids of the runs executing here (not yet finished). */
+  runIds(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  private send(runId: string, event: HostEvent): void {
+    const reported = this.runs.get(runId);
+    if (reported?.early) reported.early.push(event);
+    else this.emit(event);
+  }
+
+  private changed(run: LiveRun, treeChanges: ChangedNode[]): void {
+    const reported = this.runs.get(run.runId);
+    // Not announced yet (opening is quiet) or already dropped: the `created` / `finished` events carry it all.
+    if (!reported || reported.early || reported.run !== run) return;
+    const contents = run.currentContents();
+    const event: Extract<HostEvent, { type: 'changed' }> = {
+      type: 'changed',
+      run_id: run.runId,
+      summary: run.summary(),
+      tree_changes: treeChanges,
+      contents: contents === reported.contents ? [] : diffContents(reported.contents, contents),
+    };
+    reported.contents = contents;
+    const usageVersion = run.usageVersion();
+    if (usageVersion !== reported.usageVersion) {
+      reported.usageVersion = usageVersion;
+      event.usage = run.usage();
+    }
+    const decision = run.decision();
+    if (decision !== reported.decision) event.decision = reported.decision = decision;
+    const error = run.error();
+    if (error !== reported.error) event.error = reported.error = error;
+    const dataSources = run.dataSources();
+    const key = JSON.stringify(dataSources);
+    if (key !== reported.dataSources) {
+      reported.dataSources = key;
+      event.data_sources = dataSources;
+    }
+    this.emit(event);
+  }
+
+  /** Reports the end once the run's files are written, then drops the run. */
+  private async finished(run: LiveRun): Promise<void> {
+    const summary = await run.finished;
+    this.runs.delete(run.runId);
+    this.settling.set(run.runId, run.files);
+    if (this.settling.size > SETTLING_MAX) this.settling.delete(this.settling.keys().next().value!);
+    const usage: RunUsage = run.usage();
+    this.emit({
+      type: 'finished',
+      run_id: run.runId,
+      summary,
+      decision: run.decision(),
+      error: run.error(),
+      usage,
+      data_sources: run.dataSources(),
+    });
+  }
+}
