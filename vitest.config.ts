@@ -9,6 +9,9 @@ const alias = {
   '@tradingfloor/engine': src('engine'),
 };
 
+/** The black-box integration files that also run against the thread host (project `integration-threads`). */
+const ENGINE_THREADS_FILES = ['rest-api', 'multi-run-streaming', 'cancel-race', 'inspector', 'durable-runs', 'memory-api', 'history'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -29,6 +32,20 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The key black-box files again with the runs in engine worker threads (the harnesses read
+        // ENGINE_THREADS; the `integration` project runs them in-process): REST and WebSocket must not differ.
+        resolve: { alias },
+        test: {
+          name: 'integration-threads',
+          root: 'tests',
+          include: ENGINE_THREADS_FILES.map((f) => `integration/${f}.test.ts`),
+          environment: 'node',
+          env: { ENGINE_THREADS: '2' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -37,7 +37,13 @@ afterEach(async () => {
 });
 
 /** The server's whole environment: the openai provider pointed at the fake server, nothing from the shell. */
-const env = () => ({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-fake-test', LLM_MAX_CONCURRENCY: '16' });
+const env = () => ({
+  OPENAI_BASE_URL: fake.openaiBaseURL,
+  OPENAI_API_KEY: 'sk-fake-test',
+  LLM_MAX_CONCURRENCY: '16',
+  // In-process, or engine threads in the `integration-threads` project (the CLI `resume` below too).
+  ENGINE_THREADS: process.env.ENGINE_THREADS ?? '0',
+});
 
 /** Test code reads arbitrary JSON bodies; each assertion states the shape it expects. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

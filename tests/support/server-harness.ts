@@ -55,8 +55,9 @@ export async function startHarness(
   const ownDir = options.resultsDir === undefined;
   const resultsDir = options.resultsDir ?? (await tempResultsDir());
   const logs: string[] = [];
-  // Only what the test says: the developer's shell (API keys, PORT, DATA_DIR…) must not leak in.
-  const env: NodeJS.ProcessEnv = { LLM_MAX_CONCURRENCY: '16', ...options.env };
+  // Only what the test says: the developer's shell (API keys, PORT, DATA_DIR…) must not leak in. The engine
+  // host is the one exception: the `integration-threads` project runs the same files with ENGINE_THREADS=2.
+  const env: NodeJS.ProcessEnv = { LLM_MAX_CONCURRENCY: '16', ENGINE_THREADS: process.env.ENGINE_THREADS ?? '0', ...options.env };
   const server = await startServer(env, {
     port: 0,
     host: '127.0.0.1',

@@ -41,7 +41,8 @@ export async function spawnServer(args: string[], env: Record<string, string>): 
   requireBuiltCli();
   const child = spawn(process.execPath, [builtCli, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    // ENGINE_THREADS from the test project (`integration-threads` sets 2), unless the test says otherwise.
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ENGINE_THREADS: process.env.ENGINE_THREADS ?? '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

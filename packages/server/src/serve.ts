@@ -75,6 +75,8 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
           log(`Stately inspector: run actors report to ${url} (start its relay there; see "Debugging a run with the inspector" in the README)`),
       },
       loadHistory: true,
+      onThreadExit: ({ threadId, reason, runs }) =>
+        log(`engine thread ${threadId} stopped (${reason}); ${runs.length} run(s) on it ended as error; a new thread replaces it`),
     });
     const { manager: built, deps } = opened;
     closeEngine = opened.close;

@@ -1,5 +1,5 @@
 import { ProviderError } from '@tradingfloor/shared';
-import type { ConcurrencyLimiter, LimiterLease } from '../limiter/concurrency-limiter.js';
+import type { PermitLease, PermitLimiter, RateLimitOutcome } from '../limiter/permit-limiter.js';
 import type { LogSink } from '../logs/log-sink.js';
 import type { Sleep } from '../retry/backoff.js';
 import { withRetries } from '../retry/with-retries.js';
@@ -7,7 +7,8 @@ import { ProviderCallError } from './provider-call-error.js';
 import type { ChatRequest, LlmProvider } from './provider.js';
 
 export interface RetryOptions {
-  limiter: ConcurrencyLimiter;
+  /** The process's `ConcurrencyLimiter`, or an engine worker thread's `RemoteLimiter` that asks it. */
+  limiter: PermitLimiter;
   /** The run's log: every retry is written here with severity WARN and source `retry`. */
   log: LogSink;
   /** Attempts in total, the first included (default 4). */
@@ -43,7 +44,7 @@ export function wrapWithLimiterAndRetries(inner: LlmProvider, opts: RetryOptions
     maxDelayMs: opts.maxDelayMs ?? 20_000,
     maxRetryAfterMs: opts.maxRetryAfterMs ?? 60_000,
   };
-  const attemptAll = (request: ChatRequest, signal: AbortSignal, lease: LimiterLease) =>
+  const attemptAll = (request: ChatRequest, signal: AbortSignal, lease: PermitLease) =>
     withRetries(
       async () => {
         const response = await inner.chat(request, signal);
@@ -59,15 +60,19 @@ export function wrapWithLimiterAndRetries(inner: LlmProvider, opts: RetryOptions
         retryable: (err) => {
           if (!(err instanceof ProviderCallError)) return null;
           if (err.kind === 'rate_limit') {
-            const { lowered, effectiveLimit } = lease.rateLimited();
-            if (lowered) {
+            const logLowered = ({ lowered, effectiveLimit }: RateLimitOutcome) => {
+              if (!lowered) return;
               opts.log({
                 severity: 'WARN',
                 source: 'limiter',
                 agent_id: request.meta.agentId,
                 message: `${inner.name} answered 429: concurrency limit lowered to ${effectiveLimit ?? 'unlimited'} until calls succeed again`,
               });
-            }
+            };
+            const outcome = lease.rateLimited();
+            // A limiter on another thread answers later: the line is logged when it does.
+            if (outcome instanceof Promise) void outcome.then(logLowered, () => {});
+            else logLowered(outcome);
           }
           return err.retryable ? { error: err, retryAfterMs: err.retryAfterMs } : null;
         },
@@ -100,7 +105,7 @@ function describe(err: ProviderCallError): string {
  * with the one shared limiter and retries that log to that run's log.
  */
 export function makeWrapProvider(
-  limiter: ConcurrencyLimiter,
+  limiter: PermitLimiter,
   opts: Omit<RetryOptions, 'limiter' | 'log'> = {},
 ): (inner: LlmProvider, run: { runId: string; log: LogSink }) => LlmProvider {
   return (inner, run) => wrapWithLimiterAndRetries(inner, { ...opts, limiter, log: run.log });

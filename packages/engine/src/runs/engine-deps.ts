@@ -4,6 +4,8 @@ import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
 import { createOfflineProvider } from '../providers/offline/offline-provider.js';
 import { createProviderRegistry } from '../providers/provider-registry.js';
 import { makeWrapProvider } from '../providers/retrying-provider.js';
+import type { LimiterLayer } from '@tradingfloor/shared';
+import type { PermitLimiter } from '../limiter/permit-limiter.js';
 import type { EngineDeps } from './run-manager-api.js';
 import { priceTableFromEnv } from '../usage/price-table.js';
 
@@ -11,15 +13,20 @@ import { priceTableFromEnv } from '../usage/price-table.js';
  * Builds the engine's dependencies from the environment, once per process: market data (`DATA_DIR` csv
  * first, then the demo market; the `DATA_VENDORS` chains when set, per run `data_vendors`), the providers (offline always; openai / anthropic when their keys are
  * set), one shared concurrency limiter with retries around every run's provider, the answer limits
- * (`LLM_MAX_ANSWER_CHARS`, `LLM_MAX_TOOL_CALLS`, `LLM_MAX_TOOL_TURNS`), and the price table.
+ * (`LLM_MAX_ANSWER_CHARS`, `LLM_MAX_TOOL_CALLS`, `LLM_MAX_TOOL_TURNS`), and the price table. `options.limiter`
+ * replaces the limiter built from `LLM_MAX_CONCURRENCY` / `LLM_PROVIDER_LIMITS` (the one shared by every thread).
  * Throws `ConfigError` on malformed settings (limits, price file, `DATA_DIR`).
  */
-export function createEngineDepsFromEnv(env: NodeJS.ProcessEnv = process.env): EngineDeps {
+export function createEngineDepsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { limiter?: PermitLimiter & { snapshot?(): LimiterLayer[] } } = {},
+): EngineDeps {
   const data = createMarketDataSetup(env);
   // Provider seam: the registry decides which raw provider a run gets. A new provider (or a different
   // wiring of openai / anthropic) plugs in here.
   const registry = createProviderRegistry(env, { offline: (latencyMs) => createOfflineProvider({ latencyMs }) });
-  const limiter = ConcurrencyLimiter.fromEnv(env);
+  // One limiter per process: an engine worker thread passes its `RemoteLimiter`, which asks the server thread's.
+  const limiter = options.limiter ?? ConcurrencyLimiter.fromEnv(env);
   const prices = priceTableFromEnv(env);
   const limits = answerLimitsFromEnv(env);
   const wrap = makeWrapProvider(limiter);
@@ -34,7 +41,7 @@ export function createEngineDepsFromEnv(env: NodeJS.ProcessEnv = process.env): E
     wrapProvider: (inner, run) => withAnswerLimits(wrap(inner, run), limits),
     maxToolTurns: limits.maxToolTurns,
     priceOf: (model) => prices.priceOf(model),
-    limiterSnapshot: () => limiter.snapshot(),
+    ...(limiter.snapshot ? { limiterSnapshot: () => limiter.snapshot!() } : {}),
     now: Date.now,
   };
 }

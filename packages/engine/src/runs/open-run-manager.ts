@@ -1,7 +1,12 @@
+import { engineThreadsFromEnv } from '../host/engine-threads.js';
+import type { EngineHost } from '../host/host-protocol.js';
+import { ThreadHost } from '../host/thread-host.js';
+import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
 import type { StatelyInspector } from '../machine/stately-inspector.js';
 import { connectStatelyInspector, statelySettingFromEnv } from '../machine/stately-inspector.js';
 import { createEngineDepsFromEnv } from './engine-deps.js';
 import type { EngineDeps } from './run-manager-api.js';
+import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { RunManager, type RunManagerOptions } from './run-manager.js';
 
 /** How `serve`, `run`, `resume` and `backtest` want their RunManager. */
@@ -15,6 +20,8 @@ export interface OpenRunManagerOptions extends Omit<RunManagerOptions, 'deps' | 
   stately?: { force: boolean; onConnect?: (url: string) => void };
   /** Read the results directory's history before returning (`serve`, `resume`); default false. */
   loadHistory?: boolean;
+  /** Told when an engine thread died and was replaced (its runs ended as `error`). */
+  onThreadExit?(info: { threadId: number; reason: string; runs: string[] }): void;
 }
 
 /** A RunManager built from the environment, with what it was built from. */
@@ -22,6 +29,8 @@ export interface OpenedRunManager {
   manager: RunManager;
   /** The deps it runs on (a BacktestManager shares the market data vendor). */
   deps: EngineDeps;
+  /** Where its runs execute: `in-process` (`ENGINE_THREADS=0`, or the Stately inspector) or `threads`. */
+  host: { kind: string; threads: number };
   /** Run directories `loadHistory` could not read, with the reason (empty when history was not loaded). */
   skipped: Array<{ dir: string; reason: string }>;
   /** Closes what the manager holds outside itself (the Stately inspector's socket). */
@@ -30,19 +39,47 @@ export interface OpenedRunManager {
 
 /**
  * The one way the CLI and the server build a RunManager: deps from the environment
- * (`createEngineDepsFromEnv`), the Stately inspector when asked for, and the history when asked for.
- * Throws `ConfigError` on a malformed setting before anything is connected.
+ * (`createEngineDepsFromEnv`), the engine host (`ENGINE_THREADS` worker threads, or in-process), the Stately
+ * inspector when asked for, and the history when asked for. The Stately inspector needs the run actors on
+ * this thread, so with it runs execute in-process. Throws `ConfigError` on a malformed setting before
+ * anything is connected or started.
  */
 export async function openRunManager(options: OpenRunManagerOptions): Promise<OpenedRunManager> {
-  const { env, stately: statelyWish, loadHistory, ...managerOptions } = options;
+  const { env, stately: statelyWish, loadHistory, onThreadExit, ...managerOptions } = options;
   const setting = statelyWish ? statelySettingFromEnv(env, statelyWish.force) : null;
-  const deps = createEngineDepsFromEnv(env);
+  const threads = setting ? 0 : engineThreadsFromEnv(env.ENGINE_THREADS);
+  // One limiter for the process: the deps' provider wrapping (in-process runs) and every engine thread's permits.
+  const limiter = ConcurrencyLimiter.fromEnv(env);
+  const deps = createEngineDepsFromEnv(env, { limiter });
   let stately: StatelyInspector | null = null;
   if (setting) {
     stately = await connectStatelyInspector(setting);
     statelyWish?.onConnect?.(setting.url);
   }
-  const manager = new RunManager({ ...managerOptions, deps, ...(stately ? { inspect: stately.inspect } : {}) });
+  let host: EngineHost | undefined;
+  if (threads > 0) {
+    const threadHost = new ThreadHost({
+      threads,
+      entry: new URL(`./engine-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+      workerData: {
+        // A plain copy: `process.env` itself does not cross to a thread.
+        env: { ...env },
+        resultsDir: managerOptions.resultsDir,
+        logBufferMaxLines: managerOptions.logBufferMaxLines ?? DEFAULT_LOG_BUFFER_MAX_LINES,
+        ...(managerOptions.inspectionMax !== undefined ? { inspectionMax: managerOptions.inspectionMax } : {}),
+      },
+      limiter,
+      ...(onThreadExit ? { onThreadExit } : {}),
+    });
+    try {
+      await threadHost.ready();
+    } catch (error) {
+      await threadHost.close();
+      throw error;
+    }
+    host = threadHost;
+  }
+  const manager = new RunManager({ ...managerOptions, deps, ...(host ? { host } : {}), ...(stately ? { inspect: stately.inspect } : {}) });
   const skipped = loadHistory ? await manager.loadHistory() : [];
-  return { manager, deps, skipped, close: () => stately?.stop() };
+  return { manager, deps, host: { kind: host?.kind ?? 'in-process', threads }, skipped, close: () => stately?.stop() };
 }

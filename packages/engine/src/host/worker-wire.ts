@@ -1,0 +1,48 @@
+import type { LimiterKey } from '../limiter/concurrency-limiter.js';
+import type { RateLimitOutcome } from '../limiter/permit-limiter.js';
+import type { HostEvent, HostRunSpec } from './host-protocol.js';
+
+/**
+ * The messages between the server thread and one engine worker thread (`worker_threads`, structured clone).
+ * Run commands and the worker's replies and events share one ordered port, so a `start` reply always comes
+ * after the `created` events of its runs. Permits of the shared LLM limiter travel on the same port.
+ */
+
+/** What the worker is started with (`workerData`). */
+export interface EngineWorkerData {
+  /** The environment the worker builds its providers, market data, prices and answer limits from. */
+  env: Record<string, string | undefined>;
+  resultsDir: string;
+  logBufferMaxLines: number;
+  inspectionMax?: number;
+  /** Set when the worker runs from TypeScript sources (tests): the module the boot file imports. */
+  entry?: string;
+}
+
+/** A command with a reply. */
+export type WorkerCall =
+  | { method: 'start'; runs: HostRunSpec[] }
+  | { method: 'interrupt'; runId: string; reason: string }
+  | { method: 'flush'; runId?: string };
+
+/** Server thread → worker. */
+export type ToWorker =
+  | { kind: 'call'; id: number; call: WorkerCall }
+  | { kind: 'cancel'; runId: string }
+  /** The permits of acquisition `id` are held for the worker. */
+  | { kind: 'granted'; id: number }
+  | { kind: 'rate_limited'; id: number; ask: number; outcome: RateLimitOutcome }
+  /** Tests: throw an uncaught error in the worker, as a fault would. */
+  | { kind: 'crash' };
+
+/** Worker → server thread. */
+export type FromWorker =
+  | { kind: 'ready' }
+  | { kind: 'events'; events: HostEvent[] }
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: string }
+  /** Wants the permits of `key`; `release` ends the wait or gives them back. */
+  | { kind: 'acquire'; id: number; key: LimiterKey }
+  | { kind: 'release'; id: number }
+  | { kind: 'succeeded'; id: number }
+  | { kind: 'rate_limited'; id: number; ask: number };

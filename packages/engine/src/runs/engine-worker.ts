@@ -1,0 +1,88 @@
+// The entry of an engine worker thread (`ThreadHost`): builds this thread's engine from the environment it is
+// given, executes the runs the server thread sends and reports their events back (host/worker-wire.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '@tradingfloor/shared';
+import type { HostEvent } from '../host/host-protocol.js';
+import { RemoteLimiter } from '../host/remote-limiter.js';
+import type { EngineWorkerData, FromWorker, ToWorker, WorkerCall } from '../host/worker-wire.js';
+import { AGENT_STEPS } from '../machine/agent-steps.js';
+import { LessonStore } from '../memory/lesson-store.js';
+import { createEngineDepsFromEnv } from './engine-deps.js';
+import { RunExecutor } from './run-executor.js';
+
+const port = parentPort!;
+const data = workerData as EngineWorkerData;
+const post = (message: FromWorker) => port.postMessage(message);
+
+/**
+ * Events leave in batches, one message per turn of this thread's event loop (a run makes several per step);
+ * a reply first sends the events before it, so the server sees a run's `created` before its `start` returns.
+ */
+let batch: HostEvent[] = [];
+let flushScheduled = false;
+function sendEvents(): void {
+  flushScheduled = false;
+  if (batch.length === 0) return;
+  const events = batch;
+  batch = [];
+  post({ kind: 'events', events });
+}
+function queue(event: HostEvent): void {
+  batch.push(event);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(sendEvents);
+  }
+}
+
+const limiter = new RemoteLimiter(post);
+const executor = new RunExecutor(
+  {
+    deps: createEngineDepsFromEnv(data.env, { limiter }),
+    steps: AGENT_STEPS,
+    logBufferMaxLines: data.logBufferMaxLines,
+    now: Date.now,
+    lessonStore: new LessonStore(data.resultsDir),
+    ...(data.inspectionMax !== undefined ? { inspectionMax: data.inspectionMax } : {}),
+  },
+  queue,
+);
+
+async function answer(id: number, call: WorkerCall): Promise<void> {
+  try {
+    let value: unknown;
+    if (call.method === 'start') value = await executor.start(call.runs);
+    else if (call.method === 'interrupt') value = await executor.interrupt(call.runId, call.reason);
+    else value = await executor.flush(call.runId);
+    sendEvents();
+    post({ kind: 'reply', id, ok: true, value: value ?? null });
+  } catch (error) {
+    sendEvents();
+    post({ kind: 'reply', id, ok: false, error: errorMessage(error) });
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (limiter.receive(message)) return;
+  switch (message.kind) {
+    case 'call':
+      void answer(message.id, message.call);
+      break;
+    case 'cancel':
+      try {
+        executor.cancel(message.runId);
+      } catch {
+        // Ended meanwhile (or never opened here): a cancel that comes too late changes nothing.
+      }
+      break;
+    case 'crash':
+      setImmediate(() => {
+        throw new Error('engine thread crash requested');
+      });
+      break;
+    default:
+      break;
+  }
+});
+
+post({ kind: 'ready' });
