@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostEvent } from '../../src/host/host-protocol.js';
+import { ThreadHost } from '../../src/host/thread-host.js';
+import { ConcurrencyLimiter, type LimiterKey, type LimiterLease } from '../../src/limiter/concurrency-limiter.js';
+import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { RunManager } from '../../src/runs/run-manager.js';
+import { tempDir } from '../runs/support.js';
+
+/** The server thread's limiter, counting how many calls hold permits at once, whichever thread made them. */
+class CountingLimiter extends ConcurrencyLimiter {
+  active = 0;
+  max = 0;
+  acquired = 0;
+  private readonly watchers = new Set<() => void>();
+
+  override run<T>(key: LimiterKey, fn: (lease: LimiterLease) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return super.run(
+      key,
+      async (lease) => {
+        this.active++;
+        this.acquired++;
+        this.max = Math.max(this.max, this.active);
+        this.notify();
+        try {
+          return await fn(lease);
+        } finally {
+          this.active--;
+          this.notify();
+        }
+      },
+      signal,
+    );
+  }
+
+  /** Resolves once `check` holds (checked at every acquisition and release). */
+  when(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const watcher = () => {
+        if (!check()) return;
+        this.watchers.delete(watcher);
+        resolve();
+      };
+      this.watchers.add(watcher);
+    });
+  }
+
+  private notify(): void {
+    for (const watcher of [...this.watchers]) watcher();
+  }
+}
+
+let results: Awaited<ReturnType<typeof tempDir>>;
+let limiter: CountingLimiter;
+let host: ThreadHost;
+let manager: RunManager;
+const events: HostEvent[] = [];
+const exits: Array<{ threadId: number; reason: string; runs: string[] }> = [];
+
+beforeAll(async () => {
+  results = await tempDir();
+  // One permit in the whole process: two threads' runs must take turns for every model call.
+  limiter = new CountingLimiter({ global: 1 });
+  host = new ThreadHost({
+    threads: 2,
+    // The engine worker from the sources (booted through tsx), as the CLI runs the built one.
+    entry: new URL('../../src/runs/engine-worker.ts', import.meta.url),
+    workerData: { env: {}, resultsDir: results.dir, logBufferMaxLines: 250 },
+    limiter,
+    onThreadExit: (info) => exits.push(info),
+  });
+  await host.ready();
+  host.subscribe((event) => events.push(event));
+  manager = new RunManager({ deps: createEngineDepsFromEnv({}, { limiter }), resultsDir: results.dir, host, maxParallelRuns: 4 });
+}, 180_000);
+
+afterAll(async () => {
+  await manager?.shutdown();
+  await results?.cleanup();
+});
+
+describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () => {
+  it('spreads runs over the threads, holds the limiter across them, and reports plain ordered events', async () => {
+    const runs = await manager.start([
+      { ticker: 'ACME', options: { analysts: ['market'], offline_latency_ms: 20 } },
+      { ticker: 'GLOBEX', options: { analysts: ['market'], offline_latency_ms: 20 } },
+    ]);
+    expect(host.threads().map((t) => t.runs)).toEqual([1, 1]);
+    const done = await Promise.all(runs.map((r) => manager.whenFinished(r.run_id)));
+    expect(done.map((s) => s.status)).toEqual(['completed', 'completed']);
+    // Every model call of both threads took the one permit; never two at once.
+    expect(limiter.acquired).toBeGreaterThanOrEqual(2 * 8);
+    expect(limiter.max).toBe(1);
+    expect(limiter.snapshot()[0]).toMatchObject({ key: 'global', in_use: 0, waiting: 0 });
+    for (const run of runs) {
+      const own = events.filter((e) => e.run_id === run.run_id);
+      expect(own[0]!.type).toBe('created');
+      expect(own.at(-1)!.type).toBe('finished');
+      const view = manager.get(run.run_id)!;
+      expect(view.decision).toEqual(JSON.parse(await readFile(join(view.summary.results_path, 'decision.json'), 'utf8')));
+      const report = await readFile(join(view.summary.results_path, 'reports', 'market_report.md'), 'utf8');
+      expect(view.contents['analysts.market.report']!.trimEnd()).toBe(report.trimEnd());
+      expect(manager.logs(run.run_id)!.entries.at(-1)!.message).toMatch(/^run completed: /);
+    }
+  });
+
+  it('a cancel reaches the worker at once: the model call in flight is aborted and its permit given back', async () => {
+    const [run] = await manager.start([{ ticker: 'ACME', options: { analysts: ['market'], offline_latency_ms: 60_000 } }]);
+    await limiter.when(() => limiter.active === 1);
+    manager.cancel(run!.run_id);
+    const done = await manager.whenFinished(run!.run_id);
+    expect(done.status).toBe('canceled');
+    await limiter.when(() => limiter.active === 0);
+    expect(limiter.snapshot()[0]).toMatchObject({ in_use: 0, waiting: 0 });
+  });
+
+  it('a crashed thread ends its runs as error with the reason, gives back its permits and is replaced', async () => {
+    const [run] = await manager.start([{ ticker: 'GLOBEX', options: { analysts: ['market'], offline_latency_ms: 60_000 } }]);
+    await limiter.when(() => limiter.active === 1);
+    const before = host.threads();
+    const victim = before.find((t) => t.runs === 1)!.threadId;
+    host.crashThread(victim);
+    const done = await manager.whenFinished(run!.run_id);
+    expect(done.status).toBe('error');
+    expect(done.error).toMatch(/engine thread running this run stopped \(engine thread crash requested\)/);
+    expect(await readFile(join(done.results_path, 'error.log'), 'utf8')).toContain('engine thread running this run stopped');
+    expect(manager.logs(run!.run_id)!.entries.at(-1)).toMatchObject({ severity: 'ERROR', message: done.error });
+    expect(exits).toEqual([{ threadId: victim, reason: 'engine thread crash requested', runs: [run!.run_id] }]);
+    await limiter.when(() => limiter.active === 0);
+    const after = host.threads();
+    expect(after).toHaveLength(2);
+    expect(after.map((t) => t.threadId)).not.toContain(victim);
+    // The replacement works: a new batch runs on both threads and completes.
+    await host.ready();
+    const again = await manager.start([
+      { ticker: 'ACME', options: { analysts: ['market'] } },
+      { ticker: 'GLOBEX', options: { analysts: ['market'] } },
+    ]);
+    const ended = await Promise.all(again.map((r) => manager.whenFinished(r.run_id)));
+    expect(ended.map((s) => s.status)).toEqual(['completed', 'completed']);
+    expect(existsSync(join(ended[0]!.results_path, 'decision.json'))).toBe(true);
+  });
+});
