@@ -40,7 +40,8 @@ export async function startAppServer(
   await assertWebDist();
   const resultsDir = options.resultsDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tf-e2e-results-')));
   const server = await startServer(
-    { LLM_MAX_CONCURRENCY: '16', ...env },
+    // In-process unless ENGINE_THREADS says otherwise, as the integration harness (the SPA cannot tell the modes apart).
+    { LLM_MAX_CONCURRENCY: '16', ENGINE_THREADS: process.env.ENGINE_THREADS ?? '0', ...env },
     { port: options.port ?? 0, host: '127.0.0.1', resultsDir, webDist: WEB_DIST, log: () => {} },
   );
   return {
