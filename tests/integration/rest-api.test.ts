@@ -105,7 +105,7 @@ describe('starting runs', () => {
 describe('reading runs', () => {
   it('serves list, filter, status, tree, decision (404 until ready) and cancel codes', async () => {
     h = await startHarness();
-    const slow = await h.api('POST', '/start-multi', { json: { company_symbols: 'HOOLI', offline_latency_ms: 40 } });
+    const slow = await h.api('POST', '/start-multi', { json: { company_symbols: 'HOOLI', offline_latency_ms: 10_000 } });
     const slowId = runIdsOf(slow)[0]!;
     const early = await h.api('GET', `/runs/${slowId}/decision`);
     expect(early.status).toBe(404);

@@ -335,11 +335,6 @@ export class LiveRun {
     return Object.fromEntries(DATA_KINDS.map((kind) => [kind, vendor.name]));
   }
 
-  /** The lessons of the reflection memory the run's managers were shown; null before they are chosen or with memory off. */
-  lessons(): Lesson[] | null {
-    return this.lessonsUsed;
-  }
-
   /**
    * Stops the run for a later resume (a graceful stop of the server): its reports and snapshot, with the
    * steps in flight, are saved, then the actor is stopped, which aborts those steps' calls. The run is listed
