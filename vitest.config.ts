@@ -44,8 +44,9 @@ export default defineConfig({
           include: ENGINE_THREADS_FILES.map((f) => `integration/${f}.test.ts`),
           environment: 'node',
           env: { ENGINE_THREADS: '2' },
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Every server start boots two engine threads (from sources, through tsx): slow on a busy machine.
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
         },
       },
       {
