@@ -5,8 +5,18 @@ export interface BenchOptions {
   latencyMs: number;
   /** Repeats of the single-run measurements (the median is reported). */
   repeats: number;
-  /** Simultaneous runs of the concurrent-scale figures. */
+  /** Simultaneous runs of the concurrent-scale figures (at L, for information). */
   scaleN: number[];
+  /**
+   * Issue 13: the latency "where users live" (real models answer in seconds) and the simultaneous runs
+   * measured at it (the `users` group: engine-thread CPU, wall / one run, peak RSS, start spread).
+   */
+  userLatencyMs: number;
+  userScaleN: number[];
+  /** Latencies the server-load group runs at, each in a fresh process (issue 13: L = 1 s and L = 100 ms). */
+  serverLoadLatenciesMs: number[];
+  /** Offline-model runs (no latency) started at once for the runs-per-second figure. */
+  offlineRuns: number;
   /** `LLM_MAX_CONCURRENCY` of the limiter figure, and how many runs keep it busy. */
   limiterK: number;
   limiterRuns: number;
@@ -34,6 +44,10 @@ const FULL: Omit<BenchOptions, 'only' | 'out'> = {
   latencyMs: 100,
   repeats: 3,
   scaleN: [1, 10, 100, 1000],
+  userLatencyMs: 1000,
+  userScaleN: [1, 100, 1000],
+  serverLoadLatenciesMs: [1000, 100],
+  offlineRuns: 200,
   limiterK: 8,
   limiterRuns: 24,
   loadRuns: 100,
@@ -52,6 +66,10 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
   latencyMs: 5,
   repeats: 1,
   scaleN: [1, 4],
+  userLatencyMs: 20,
+  userScaleN: [1, 4],
+  serverLoadLatenciesMs: [5],
+  offlineRuns: 10,
   limiterK: 2,
   limiterRuns: 3,
   loadRuns: 4,
@@ -64,10 +82,11 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
   boardLiveRuns: 10,
 };
 
-export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000] [--out=path]
-groups: critical-path, scale, limiter, server-load, patch-efficiency, api, board-api, board-ui`;
+export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000]
+  [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--offline-runs=N] [--out=path]
+groups: critical-path, scale, users, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui`;
 
-const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale'];
+const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--offline-runs'];
 
 /** Parses the command line; throws with the usage text on anything it does not know. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -83,6 +102,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else if (key === '--out') options.out = value;
     else if (key === '--latency-ms') options.latencyMs = positiveInt(arg, value);
     else if (key === '--scale') options.scaleN = value.split(',').map((v) => positiveInt(arg, v));
+    else if (key === '--user-latency-ms') options.userLatencyMs = positiveInt(arg, value);
+    else if (key === '--user-scale') options.userScaleN = value.split(',').map((v) => positiveInt(arg, v));
+    else if (key === '--server-load-latency-ms') options.serverLoadLatenciesMs = value.split(',').map((v) => positiveInt(arg, v));
+    else if (key === '--offline-runs') options.offlineRuns = positiveInt(arg, value);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return options;

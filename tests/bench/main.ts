@@ -30,9 +30,37 @@ const PLAN: Array<{ name: string; run(options: BenchOptions): Promise<Figure[]> 
       return scaleFigures(results);
     },
   },
+  {
+    // Issue 13's targets, at the latency of real models (L = 1 s by default).
+    name: 'users',
+    async run(o) {
+      const results: ScaleResult[] = [];
+      for (const n of o.userScaleN) {
+        log(`  users N=${n}, L=${o.userLatencyMs} ms…`);
+        results.push(await inWorker<ScaleResult>('scale', o, { n, latencyMs: o.userLatencyMs }));
+      }
+      return scaleFigures(results, {
+        ratio: { 100: 1.15, 1000: 2.0 },
+        peakRssMiB: { 1000: 1024 },
+        engineCpuMs: { 100: 15 },
+        startSpreadMs: { 1000: 500 },
+      });
+    },
+  },
   { name: 'limiter', run: (o) => inWorker('limiter', o) },
-  { name: 'server-load', run: (o) => inWorker('server-load', o) },
+  {
+    name: 'server-load',
+    async run(o) {
+      const figures: Figure[] = [];
+      for (const latencyMs of o.serverLoadLatenciesMs) {
+        log(`  server-load L=${latencyMs} ms…`);
+        figures.push(...(await inWorker<Figure[]>('server-load', o, { latencyMs })));
+      }
+      return figures;
+    },
+  },
   { name: 'patch-efficiency', run: (o) => inWorker('patch-efficiency', o) },
+  { name: 'offline', run: (o) => inWorker('offline', o) },
   { name: 'api', run: (o) => inWorker('api', o) },
   { name: 'backtest', run: (o) => inWorker('backtest', o) },
   { name: 'board-api', run: (o) => inWorker('board-api', o) },
