@@ -138,6 +138,8 @@ export class LiveRun implements RunEntry {
       now: () => o.now(),
       persistedSnapshot: () => this.actor.getPersistedSnapshot(),
       usage: () => this.meter.snapshot(),
+      current: () =>
+        this.finishing || this.interrupting ? undefined : { context: this.snapshot.context, status: runStatusOf(this.snapshot.value) },
     });
     this.messages = Object.assign(Object.create(null) as Record<string, string>, o.restore?.messages);
     this.lessonsUsed = o.restore?.lessons ?? null;
@@ -259,6 +261,7 @@ export class LiveRun implements RunEntry {
 
   /** Resolves once every file write asked for so far is done (late log lines of stopped steps included). */
   flush(): Promise<void> {
+    this.persistence.flushCheckpoint();
     return this.o.files.idle();
   }
 
@@ -429,15 +432,15 @@ export class LiveRun implements RunEntry {
         phase.children.forEach((agent, a) => this.logChange(agent, was?.children[a]));
       });
     }
-    // A step started or finished (an agent, a debate turn) or a phase changed: save, so that a resume redoes
-    // at most the steps in flight.
+    // A step started or finished (an agent, a debate turn) or a phase changed: save (a step at most every
+    // CHECKPOINT_INTERVAL_MS), so that a resume redoes the steps in flight and those ended since the save.
     let stepBoundary = false;
     if (snap.children !== before.children) {
       const stepsKey = stepsKeyOf(snap.children);
       stepBoundary = stepsKey !== this.stepsKey;
       this.stepsKey = stepsKey;
     }
-    if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.checkpoint();
+    if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.persistence.requestCheckpoint(phaseBoundary);
     this.touch();
   }
 
