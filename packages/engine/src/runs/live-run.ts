@@ -31,7 +31,7 @@ import { boardFields } from './board-fields.js';
 import { InspectionBuffer, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
 import type { DiskViewCache } from './disk-view-cache.js';
 import { evictedCopy } from './evicted-run.js';
-import { provideRun, type RunSteps } from '../machine/provide-run.js';
+import { attachRunEnvironment, runMachineWithSteps, type RunEnvironment, type RunSteps } from '../machine/provide-run.js';
 import type { RunEntry } from './run-entry.js';
 import { runMachineFor, type RunMachine } from '../machine/run-machine.js';
 import { RunPersistence } from './run-persistence.js';
@@ -163,7 +163,7 @@ export class LiveRun implements RunEntry {
       initialState: (restoredValue as MachineStateValue | undefined) ?? null,
     });
     const provider = meteredProvider(o.provider, this.meter, () => this.touch());
-    const machine = provideRun(runMachineFor(o.now), {
+    const environment: RunEnvironment = {
       runId: o.runId,
       config: o.config,
       vendor: o.vendor,
@@ -180,7 +180,7 @@ export class LiveRun implements RunEntry {
       steps: o.steps,
       ...(memory ? { memory } : {}),
       ...(o.maxToolTurns !== undefined ? { maxToolTurns: o.maxToolTurns } : {}),
-    });
+    };
     const extra = o.inspect;
     const inspect = extra
       ? (event: InspectionEvent) => {
@@ -190,12 +190,14 @@ export class LiveRun implements RunEntry {
       : this.inspection.inspect;
     // A restored actor comes back in its saved state with its in-flight steps, which start again on start().
     // A snapshot that does not fit the machine throws here, before anything runs.
-    this.actor = createActor(machine, {
+    this.actor = createActor(runMachineWithSteps(runMachineFor(o.now)), {
       input: { config: o.config },
       id: o.runId,
       inspect,
       ...(o.restore ? { snapshot: o.restore.snapshot } : {}),
     });
+    // Before the actor starts: its steps find this run's environment by its actor system.
+    attachRunEnvironment(this.actor, environment);
     this.snapshot = this.actor.getSnapshot();
     this.runStatus = runStatusOf(this.snapshot.value);
     this.setTree(deriveTree(this.snapshot));
