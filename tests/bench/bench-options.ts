@@ -1,3 +1,11 @@
+/**
+ * The V8 heap flags the launch scripts ship with (root package.json `start` / `serve` / `cli` / `dev` and the
+ * `tradingfloor` bin's shebang; `tests/integration/bench-smoke.test.ts` checks they agree): a 32 MiB
+ * semi-space (fewer scavenges, less short-lived run garbage promoted) and a 768 MiB old-space cap (GC works
+ * harder before the heap grows past it, so 1000 runs in flight stay under 1 GiB of RSS).
+ */
+export const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=768'];
+
 /** What one benchmark run measures and how hard it pushes. */
 export interface BenchOptions {
   mode: 'full' | 'smoke';
@@ -33,13 +41,15 @@ export interface BenchOptions {
   boardStoredRuns: number;
   /** Runs live at once in the browser board figures (offline model with latency). */
   boardLiveRuns: number;
+  /** Node flags of the measured processes: the shipped heap flags unless `--node-flags=none|<flags>`. */
+  nodeFlags: string[];
   /** Only these groups (all when empty). */
   only: string[];
   /** Where results.json goes. */
   out: string;
 }
 
-const FULL: Omit<BenchOptions, 'only' | 'out'> = {
+const FULL: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
   mode: 'full',
   latencyMs: 100,
   repeats: 3,
@@ -61,7 +71,7 @@ const FULL: Omit<BenchOptions, 'only' | 'out'> = {
 };
 
 /** Small and fast: proves the harness works end to end (CI), the figures mean little. */
-const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
+const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
   mode: 'smoke',
   latencyMs: 5,
   repeats: 1,
@@ -83,18 +93,26 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
 };
 
 export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000]
-  [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--offline-runs=N] [--out=path]
+  [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--offline-runs=N]
+  [--node-flags=none|"--flag --flag"] [--out=path]
 groups: critical-path, scale, users, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui`;
 
-const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--offline-runs'];
+const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--offline-runs', '--node-flags'];
 
 /** Parses the command line; throws with the usage text on anything it does not know. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
   const base = smoke ? SMOKE : FULL;
-  const options: BenchOptions = { ...base, only: [], out: smoke ? 'bench/results-smoke.json' : 'bench/results.json' };
+  const options: BenchOptions = {
+    ...base,
+    nodeFlags: SHIPPED_NODE_FLAGS,
+    only: [],
+    out: smoke ? 'bench/results-smoke.json' : 'bench/results.json',
+  };
   for (const arg of argv) {
-    const [key, value] = arg.split('=', 2) as [string, string | undefined];
+    const eq = arg.indexOf('=');
+    const key = eq < 0 ? arg : arg.slice(0, eq);
+    const value = eq < 0 ? undefined : arg.slice(eq + 1);
     if (key === '--smoke') continue;
     if (!VALUE_OPTIONS.includes(key)) throw new Error(`unknown option ${arg}\n${USAGE}`);
     if (value === undefined || value === '') throw new Error(`${arg}: expected ${key}=value\n${USAGE}`);
@@ -106,6 +124,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else if (key === '--user-scale') options.userScaleN = value.split(',').map((v) => positiveInt(arg, v));
     else if (key === '--server-load-latency-ms') options.serverLoadLatenciesMs = value.split(',').map((v) => positiveInt(arg, v));
     else if (key === '--offline-runs') options.offlineRuns = positiveInt(arg, value);
+    else if (key === '--node-flags') options.nodeFlags = value === 'none' ? [] : value.split(/\s+/).filter(Boolean);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return options;

@@ -8,7 +8,8 @@ import { REPO_ROOT, startWorker } from './worker-rpc.js';
 
 /** Runs one group in a fresh worker process and returns what it measured. */
 async function inWorker<T>(group: string, options: BenchOptions, args?: unknown): Promise<T> {
-  const worker = await startWorker('group-worker.ts');
+  // The measured process runs with the heap flags the launch scripts ship with (or `--node-flags`).
+  const worker = await startWorker('group-worker.ts', { execArgv: options.nodeFlags });
   try {
     return await worker.call<T>('run', { group, options, args });
   } finally {
@@ -85,9 +86,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const machine = machineInfo(options.mode, options.latencyMs);
+  machine.node_flags = options.nodeFlags;
+  if (process.env.ENGINE_THREADS !== undefined) machine.engine_threads = process.env.ENGINE_THREADS;
   const t0 = performance.now();
   const figures: Figure[] = [];
-  log(`TradingFloor bench (${options.mode}, L=${options.latencyMs} ms) on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_avg_at_start.join(' ')}`);
+  log(`TradingFloor bench (${options.mode}, L=${options.latencyMs} ms, node flags: ${options.nodeFlags.join(' ') || 'none'}) on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_avg_at_start.join(' ')}`);
   for (const group of PLAN) {
     if (options.only.length > 0 && !options.only.includes(group.name)) continue;
     log(`- ${group.name}`);
