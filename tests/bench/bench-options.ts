@@ -1,3 +1,11 @@
+/**
+ * The V8 heap flags the launch scripts ship with (root package.json `start` / `serve` / `cli` / `dev` and the
+ * `tradingfloor` bin's shebang; `tests/integration/bench-smoke.test.ts` checks they agree): a 32 MiB
+ * semi-space (fewer scavenges, less short-lived run garbage promoted) and a 768 MiB old-space cap (GC works
+ * harder before the heap grows past it, so 1000 runs in flight stay under 1 GiB of RSS).
+ */
+export const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=768'];
+
 /** What one benchmark run measures and how hard it pushes. */
 export interface BenchOptions {
   mode: 'full' | 'smoke';
@@ -5,8 +13,18 @@ export interface BenchOptions {
   latencyMs: number;
   /** Repeats of the single-run measurements (the median is reported). */
   repeats: number;
-  /** Simultaneous runs of the concurrent-scale figures. */
+  /** Simultaneous runs of the concurrent-scale figures (at L, for information). */
   scaleN: number[];
+  /**
+   * Issue 13: the latency "where users live" (real models answer in seconds) and the simultaneous runs
+   * measured at it (the `users` group: engine-thread CPU, wall / one run, peak RSS, start spread).
+   */
+  userLatencyMs: number;
+  userScaleN: number[];
+  /** Latencies the server-load group runs at, each in a fresh process (issue 13: L = 1 s and L = 100 ms). */
+  serverLoadLatenciesMs: number[];
+  /** Offline-model runs (no latency) started at once for the runs-per-second figure. */
+  offlineRuns: number;
   /** `LLM_MAX_CONCURRENCY` of the limiter figure, and how many runs keep it busy. */
   limiterK: number;
   limiterRuns: number;
@@ -23,17 +41,23 @@ export interface BenchOptions {
   boardStoredRuns: number;
   /** Runs live at once in the browser board figures (offline model with latency). */
   boardLiveRuns: number;
+  /** Node flags of the measured processes: the shipped heap flags unless `--node-flags=none|<flags>`. */
+  nodeFlags: string[];
   /** Only these groups (all when empty). */
   only: string[];
   /** Where results.json goes. */
   out: string;
 }
 
-const FULL: Omit<BenchOptions, 'only' | 'out'> = {
+const FULL: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
   mode: 'full',
   latencyMs: 100,
   repeats: 3,
   scaleN: [1, 10, 100, 1000],
+  userLatencyMs: 1000,
+  userScaleN: [1, 100, 1000],
+  serverLoadLatenciesMs: [1000, 100],
+  offlineRuns: 200,
   limiterK: 8,
   limiterRuns: 24,
   loadRuns: 100,
@@ -47,11 +71,15 @@ const FULL: Omit<BenchOptions, 'only' | 'out'> = {
 };
 
 /** Small and fast: proves the harness works end to end (CI), the figures mean little. */
-const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
+const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
   mode: 'smoke',
   latencyMs: 5,
   repeats: 1,
   scaleN: [1, 4],
+  userLatencyMs: 20,
+  userScaleN: [1, 4],
+  serverLoadLatenciesMs: [5],
+  offlineRuns: 10,
   limiterK: 2,
   limiterRuns: 3,
   loadRuns: 4,
@@ -64,18 +92,27 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out'> = {
   boardLiveRuns: 10,
 };
 
-export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000] [--out=path]
-groups: critical-path, scale, limiter, server-load, patch-efficiency, api, board-api, board-ui`;
+export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000]
+  [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--offline-runs=N]
+  [--node-flags=none|"--flag --flag"] [--out=path]
+groups: critical-path, scale, users, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui`;
 
-const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale'];
+const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--offline-runs', '--node-flags'];
 
 /** Parses the command line; throws with the usage text on anything it does not know. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
   const base = smoke ? SMOKE : FULL;
-  const options: BenchOptions = { ...base, only: [], out: smoke ? 'bench/results-smoke.json' : 'bench/results.json' };
+  const options: BenchOptions = {
+    ...base,
+    nodeFlags: SHIPPED_NODE_FLAGS,
+    only: [],
+    out: smoke ? 'bench/results-smoke.json' : 'bench/results.json',
+  };
   for (const arg of argv) {
-    const [key, value] = arg.split('=', 2) as [string, string | undefined];
+    const eq = arg.indexOf('=');
+    const key = eq < 0 ? arg : arg.slice(0, eq);
+    const value = eq < 0 ? undefined : arg.slice(eq + 1);
     if (key === '--smoke') continue;
     if (!VALUE_OPTIONS.includes(key)) throw new Error(`unknown option ${arg}\n${USAGE}`);
     if (value === undefined || value === '') throw new Error(`${arg}: expected ${key}=value\n${USAGE}`);
@@ -83,6 +120,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else if (key === '--out') options.out = value;
     else if (key === '--latency-ms') options.latencyMs = positiveInt(arg, value);
     else if (key === '--scale') options.scaleN = value.split(',').map((v) => positiveInt(arg, v));
+    else if (key === '--user-latency-ms') options.userLatencyMs = positiveInt(arg, value);
+    else if (key === '--user-scale') options.userScaleN = value.split(',').map((v) => positiveInt(arg, v));
+    else if (key === '--server-load-latency-ms') options.serverLoadLatenciesMs = value.split(',').map((v) => positiveInt(arg, v));
+    else if (key === '--offline-runs') options.offlineRuns = positiveInt(arg, value);
+    else if (key === '--node-flags') options.nodeFlags = value === 'none' ? [] : value.split(/\s+/).filter(Boolean);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return options;

@@ -1,11 +1,13 @@
 import type { BenchOptions } from './bench-options.js';
 import { createBenchManager, fakeProviderEnv, runBatch, startFakeLlm, warmUp } from './engine-fixture.js';
-import { atMost, figure, type Figure } from './figures.js';
+import { atMost, figure, type Figure, type Target } from './figures.js';
 import { collectGarbage, lifetimePeakRss, median, MIB, RssSampler } from './stats.js';
+import { threadCpuMs } from './thread-cpu.js';
 
 /** What one process measured for N simultaneous runs. */
 export interface ScaleResult {
   n: number;
+  latencyMs: number;
   wallMs: number;
   /** Peak RSS of the process during the batch, bytes (sampled), and the kernel's lifetime peak. */
   peakRss: number;
@@ -14,16 +16,24 @@ export interface ScaleResult {
   rssBefore: number;
   /** CPU time of the whole process (all threads) per run, ms. */
   cpuMsPerRun: number;
+  /** CPU time of the thread that executes the runs, per run, ms (see `threadCpuMs`). */
+  engineCpuMsPerRun: number;
+  /** Whether `engineCpuMsPerRun` is one thread's (Linux) or the whole process's (fallback). */
+  enginePerThread: boolean;
+  /** First run that reached `in_progress` → last one, ms (one batch). */
+  startSpreadMs: number;
   maxLlmInFlight: number;
 }
 
 /**
- * N runs started at once with no LLM limit, in a fresh process. N = 1 is measured `repeats` times (median)
- * and is the baseline of the ratios. One warm-up run first in every process.
+ * N runs started at once with no LLM limit, in a fresh process, each LLM call taking `latencyMs` (default:
+ * the bench's L). N = 1 is measured `repeats` times (median) and is the baseline of the ratios. One warm-up
+ * run per demo instrument first in every process. The RunManager runs in this process, so "engine thread"
+ * is this thread.
  */
 export async function measureScale(options: BenchOptions, args: unknown): Promise<ScaleResult> {
-  const { n } = args as { n: number };
-  const fake = await startFakeLlm(options.latencyMs);
+  const { n, latencyMs = options.latencyMs } = args as { n: number; latencyMs?: number };
+  const fake = await startFakeLlm(latencyMs);
   // No LLM_MAX_CONCURRENCY: every run's calls go straight out.
   const bench = await createBenchManager(fakeProviderEnv(fake), Math.max(n, 10));
   try {
@@ -33,19 +43,36 @@ export async function measureScale(options: BenchOptions, args: unknown): Promis
     const rssBefore = process.memoryUsage.rss();
     const repeats = n === 1 ? options.repeats : 1;
     const walls: number[] = [];
+    const started: number[] = [];
+    const seen = new Set<string>();
+    const unsubscribe = bench.manager.subscribe((event) => {
+      if (event.type === 'changed' && event.summary.status === 'in_progress' && !seen.has(event.run_id)) {
+        seen.add(event.run_id);
+        started.push(performance.now());
+      }
+    });
     const rss = new RssSampler();
     const cpu0 = process.cpuUsage();
+    const thread0 = threadCpuMs();
     for (let i = 0; i < repeats; i++) walls.push((await runBatch(bench.manager, n)).wallMs);
+    const thread = threadCpuMs();
     const cpu = process.cpuUsage(cpu0);
     const peakRss = rss.stop();
+    unsubscribe();
     const { maxInFlight } = await fake.summary();
+    // The spread of the last batch (the only one when n > 1).
+    const last = started.slice(-n);
     return {
       n,
+      latencyMs,
       wallMs: median(walls),
       peakRss,
       lifetimePeakRss: lifetimePeakRss(),
       rssBefore,
       cpuMsPerRun: (cpu.user + cpu.system) / 1000 / (n * repeats),
+      engineCpuMsPerRun: (thread.ms - thread0.ms) / (n * repeats),
+      enginePerThread: thread.perThread,
+      startSpreadMs: last.length > 0 ? Math.max(...last) - Math.min(...last) : Number.NaN,
       maxLlmInFlight: maxInFlight,
     };
   } finally {
@@ -54,24 +81,40 @@ export async function measureScale(options: BenchOptions, args: unknown): Promis
   }
 }
 
-const RATIO_TARGETS: Record<number, number> = { 100: 1.25, 1000: 1.5 };
+/** Targets of one set of scale figures, by N (absent: reported for information). */
+export interface ScaleTargets {
+  ratio?: Record<number, number>;
+  peakRssMiB?: Record<number, number>;
+  engineCpuMs?: Record<number, number>;
+  startSpreadMs?: Record<number, number>;
+}
 
-/** The concurrent-scale figures: wall-time ratios against N = 1, peak RSS, CPU per run. */
-export function scaleFigures(results: readonly ScaleResult[]): Figure[] {
+const pick = (table: Record<number, number> | undefined, n: number): Target | undefined =>
+  table?.[n] !== undefined ? atMost(table[n]) : undefined;
+
+/**
+ * The concurrent-scale figures: wall-time ratios against N = 1, CPU per run (process and engine thread),
+ * peak RSS, and the spread of the runs' start times.
+ */
+export function scaleFigures(results: readonly ScaleResult[], targets: ScaleTargets = {}): Figure[] {
   const single = results.find((r) => r.n === 1);
   const figures: Figure[] = [];
   for (const r of results) {
+    const at = `scale N=${r.n}, L=${r.latencyMs} ms`;
     if (r.n === 1) {
-      figures.push(figure('scale N=1: wall time', r.wallMs, 'ms'));
+      figures.push(figure(`${at}: wall time`, r.wallMs, 'ms'));
     } else if (single) {
-      const target = RATIO_TARGETS[r.n];
-      figures.push(figure(`scale N=${r.n}: wall / single-run wall`, r.wallMs / single.wallMs, 'ratio', target ? atMost(target) : undefined));
+      figures.push(figure(`${at}: wall / single-run wall`, r.wallMs / single.wallMs, 'ratio', pick(targets.ratio, r.n)));
     }
-    figures.push(figure(`scale N=${r.n}: CPU per run`, r.cpuMsPerRun, 'ms'));
-    const bigN = r.n === Math.max(...results.map((x) => x.n));
+    figures.push(figure(`${at}: CPU per run, whole process`, r.cpuMsPerRun, 'ms'));
+    const engineName = r.enginePerThread ? 'engine-thread CPU per run' : 'engine CPU per run (process-wide fallback)';
+    figures.push(figure(`${at}: ${engineName}`, r.engineCpuMsPerRun, 'ms', pick(targets.engineCpuMs, r.n)));
     const peak = Math.max(r.peakRss, r.lifetimePeakRss);
-    figures.push(figure(`scale N=${r.n}: peak RSS`, peak / MIB, 'MiB', bigN && r.n >= 1000 ? atMost(1024) : undefined));
-    if (bigN) figures.push(figure(`scale N=${r.n}: peak RSS over the idle warmed-up process, per run`, (peak - r.rssBefore) / r.n / 1024, 'KiB'));
+    figures.push(figure(`${at}: peak RSS`, peak / MIB, 'MiB', pick(targets.peakRssMiB, r.n)));
+    if (r.n >= 100) {
+      figures.push(figure(`${at}: peak RSS over the idle warmed-up process, per run`, (peak - r.rssBefore) / r.n / 1024, 'KiB'));
+      figures.push(figure(`${at}: first run started → last started`, r.startSpreadMs, 'ms', pick(targets.startSpreadMs, r.n)));
+    }
   }
   return figures;
 }

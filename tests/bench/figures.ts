@@ -39,6 +39,9 @@ export interface MachineInfo {
   mode: 'full' | 'smoke';
   /** Fixed latency of every fake LLM call, ms. */
   latency_ms: number;
+  /** Node flags of the measured processes; ENGINE_THREADS when set. */
+  node_flags?: string[];
+  engine_threads?: string;
   started_at: string;
   duration_s?: number;
 }

@@ -6,6 +6,7 @@ import { measureBacktest } from './backtest-throughput.js';
 import { measureBoardApi } from './board-api.js';
 import { measureBoardUi } from './board-ui.js';
 import { measureLimiter } from './limiter-throughput.js';
+import { measureOfflineThroughput } from './offline-throughput.js';
 import { measurePatchEfficiency } from './patch-efficiency.js';
 import { measureServerLoad } from './server-load.js';
 
@@ -16,6 +17,7 @@ export const BENCH_GROUPS: Record<string, (options: BenchOptions, args: unknown)
   limiter: measureLimiter,
   'server-load': measureServerLoad,
   'patch-efficiency': measurePatchEfficiency,
+  offline: measureOfflineThroughput,
   api: measureApi,
   backtest: measureBacktest,
   'board-api': measureBoardApi,

@@ -8,7 +8,8 @@ import { REPO_ROOT, startWorker } from './worker-rpc.js';
 
 /** Runs one group in a fresh worker process and returns what it measured. */
 async function inWorker<T>(group: string, options: BenchOptions, args?: unknown): Promise<T> {
-  const worker = await startWorker('group-worker.ts');
+  // The measured process runs with the heap flags the launch scripts ship with (or `--node-flags`).
+  const worker = await startWorker('group-worker.ts', { execArgv: options.nodeFlags });
   try {
     return await worker.call<T>('run', { group, options, args });
   } finally {
@@ -30,9 +31,37 @@ const PLAN: Array<{ name: string; run(options: BenchOptions): Promise<Figure[]> 
       return scaleFigures(results);
     },
   },
+  {
+    // Issue 13's targets, at the latency of real models (L = 1 s by default).
+    name: 'users',
+    async run(o) {
+      const results: ScaleResult[] = [];
+      for (const n of o.userScaleN) {
+        log(`  users N=${n}, L=${o.userLatencyMs} ms…`);
+        results.push(await inWorker<ScaleResult>('scale', o, { n, latencyMs: o.userLatencyMs }));
+      }
+      return scaleFigures(results, {
+        ratio: { 100: 1.15, 1000: 2.0 },
+        peakRssMiB: { 1000: 1024 },
+        engineCpuMs: { 100: 15 },
+        startSpreadMs: { 1000: 500 },
+      });
+    },
+  },
   { name: 'limiter', run: (o) => inWorker('limiter', o) },
-  { name: 'server-load', run: (o) => inWorker('server-load', o) },
+  {
+    name: 'server-load',
+    async run(o) {
+      const figures: Figure[] = [];
+      for (const latencyMs of o.serverLoadLatenciesMs) {
+        log(`  server-load L=${latencyMs} ms…`);
+        figures.push(...(await inWorker<Figure[]>('server-load', o, { latencyMs })));
+      }
+      return figures;
+    },
+  },
   { name: 'patch-efficiency', run: (o) => inWorker('patch-efficiency', o) },
+  { name: 'offline', run: (o) => inWorker('offline', o) },
   { name: 'api', run: (o) => inWorker('api', o) },
   { name: 'backtest', run: (o) => inWorker('backtest', o) },
   { name: 'board-api', run: (o) => inWorker('board-api', o) },
@@ -57,9 +86,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const machine = machineInfo(options.mode, options.latencyMs);
+  machine.node_flags = options.nodeFlags;
+  if (process.env.ENGINE_THREADS !== undefined) machine.engine_threads = process.env.ENGINE_THREADS;
   const t0 = performance.now();
   const figures: Figure[] = [];
-  log(`TradingFloor bench (${options.mode}, L=${options.latencyMs} ms) on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_avg_at_start.join(' ')}`);
+  log(`TradingFloor bench (${options.mode}, L=${options.latencyMs} ms, node flags: ${options.nodeFlags.join(' ') || 'none'}) on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_avg_at_start.join(' ')}`);
   for (const group of PLAN) {
     if (options.only.length > 0 && !options.only.includes(group.name)) continue;
     log(`- ${group.name}`);

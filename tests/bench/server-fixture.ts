@@ -45,10 +45,15 @@ export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['req
     });
 }
 
+function pick(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+}
+
 export async function startBenchServer(env: NodeJS.ProcessEnv, options: { resultsDir?: string } = {}): Promise<BenchServer> {
   const resultsDir = options.resultsDir ?? (await tempDir('tf-bench-server-'));
   const server = await startServer(
-    { MAX_PARALLEL_RUNS: '1000', MAX_TICKERS_PER_REQUEST: '1000', ...env },
+    // ENGINE_THREADS passes through, so the same figures measure either engine host (issue 13).
+    { MAX_PARALLEL_RUNS: '1000', MAX_TICKERS_PER_REQUEST: '1000', ...pick(process.env, ['ENGINE_THREADS']), ...env },
     { port: 0, host: '127.0.0.1', resultsDir, webDist: path.join(resultsDir, 'no-web-dist'), log: () => {} },
   );
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createEngineDepsFromEnv, RunManager } from '@tradingfloor/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBenchArgs } from '../bench/bench-options.js';
+import { parseBenchArgs, SHIPPED_NODE_FLAGS } from '../bench/bench-options.js';
+import { scaleFigures, type ScaleResult } from '../bench/concurrent-scale.js';
+import { threadCpuMs } from '../bench/thread-cpu.js';
 import { atLeast, atMost, figure, formatMarkdown, formatTable } from '../bench/figures.js';
 import { criticalPathOf, saturatedThroughput, toCallRecord, type LlmCallRecord } from '../bench/llm-calls.js';
 import { percentile } from '../bench/stats.js';
@@ -130,5 +133,56 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--latency-ms=0'])).toThrow(/whole number ≥ 1, got "0"/);
     expect(() => parseBenchArgs(['--scale=10,x'])).toThrow(/got "x"/);
     expect(() => parseBenchArgs(['--out'])).toThrow(/--out: expected --out=value/);
+  });
+});
+
+describe('issue 13 figures', () => {
+  it('parses the user-latency, server-load, offline and node-flag options', () => {
+    const full = parseBenchArgs([]);
+    expect(full).toMatchObject({ userLatencyMs: 1000, userScaleN: [1, 100, 1000], serverLoadLatenciesMs: [1000, 100], nodeFlags: SHIPPED_NODE_FLAGS });
+    const custom = parseBenchArgs(['--user-scale=1,50', '--server-load-latency-ms=100', '--offline-runs=7', '--node-flags=none']);
+    expect(custom).toMatchObject({ userScaleN: [1, 50], serverLoadLatenciesMs: [100], offlineRuns: 7, nodeFlags: [] });
+    expect(parseBenchArgs(['--node-flags=--max-semi-space-size=64']).nodeFlags).toEqual(['--max-semi-space-size=64']);
+  });
+
+  it('measures with the heap flags the launch scripts ship with', () => {
+    const root = new URL('../../', import.meta.url);
+    const scripts = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const flags = SHIPPED_NODE_FLAGS.join(' ');
+    for (const name of ['start', 'serve', 'dev', 'cli']) expect(scripts[name]).toContain(`node ${flags} packages/server/dist/cli.js`);
+    const shebang = readFileSync(new URL('packages/server/src/cli.ts', root), 'utf8').split('\n')[0];
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags}`);
+  });
+
+  it("counts the calling thread's CPU time, which grows with work done in it", () => {
+    const before = threadCpuMs();
+    let x = 0;
+    const until = performance.now() + 60;
+    while (performance.now() < until) x += Math.sqrt(x + 1);
+    const after = threadCpuMs();
+    expect(after.perThread).toBe(process.platform === 'linux');
+    expect(after.ms).toBeGreaterThan(before.ms);
+    expect(x).toBeGreaterThan(0);
+  });
+
+  it('gives the scale figures their issue-13 targets by N', () => {
+    const result = (n: number, wallMs: number): ScaleResult => ({
+      n,
+      latencyMs: 1000,
+      wallMs,
+      peakRss: 900 * 2 ** 20,
+      lifetimePeakRss: 0,
+      rssBefore: 100 * 2 ** 20,
+      cpuMsPerRun: 20,
+      engineCpuMsPerRun: 12,
+      enginePerThread: true,
+      startSpreadMs: 300,
+      maxLlmInFlight: n,
+    });
+    const figures = scaleFigures([result(1, 10_000), result(100, 11_000)], { ratio: { 100: 1.15 }, engineCpuMs: { 100: 15 } });
+    const byName = Object.fromEntries(figures.map((f) => [f.name, f]));
+    expect(byName['scale N=100, L=1000 ms: wall / single-run wall']).toMatchObject({ value: 1.1, target: '<= 1.15', pass: true });
+    expect(byName['scale N=100, L=1000 ms: engine-thread CPU per run']).toMatchObject({ value: 12, target: '<= 15', pass: true });
+    expect(byName['scale N=100, L=1000 ms: first run started → last started']).toMatchObject({ value: 300, target: null });
   });
 });

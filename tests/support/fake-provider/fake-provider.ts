@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createDefaultScript } from './default-script.js';
 import { renderReply, type FakeReply } from './fake-reply.js';
 import { fromAnthropicBody, fromOpenAiBody, type FakeRequest, type WireFormat } from './fake-request.js';
+import { sendStream } from './fake-stream.js';
 
 /** Decides the answer to one request; may wait (e.g. on a test's deferred promise) before deciding. */
 export type FakeScript = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
@@ -28,6 +29,8 @@ export interface FakeProvider {
   readonly inFlight: number;
   /** The most requests ever in flight at once (since start or `reset`). */
   readonly maxInFlight: number;
+  /** TCP connections accepted since start or `reset` (keep-alive clients reuse theirs). */
+  readonly connections: number;
   /** Replaces the script for the next requests. */
   setScript(script: FakeScript): void;
   /** Forgets recorded requests; `maxInFlight` restarts from the current in-flight count. */
@@ -49,6 +52,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const requests: FakeRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
+  let connections = 0;
   let seq = 0;
   const watchers = new Set<() => void>();
   const notify = () => {
@@ -109,6 +113,23 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       req.socket.destroy();
       return;
     }
+    if (reply.kind === 'stream') return sendStream(res, reply, request);
+    if (reply.kind === 'partial') {
+      const whole = renderReply({ kind: 'text', text: 'a partial answer '.repeat(64) }, request);
+      res.writeHead(200, { ...whole.headers, 'content-length': String(Buffer.byteLength(whole.body)) });
+      // Once the first half is out, `drop` cuts the connection; `hang` holds it until the client gives up.
+      res.write(whole.body.slice(0, whole.body.length >> 1), () => {
+        if (reply.then === 'drop') req.socket.destroy();
+      });
+      return;
+    }
+    if (reply.kind === 'text' && reply.chunked) {
+      const whole = renderReply(reply, request);
+      res.writeHead(whole.status, whole.headers);
+      for (let i = 0; i < whole.body.length && !res.destroyed; i += 1024) res.write(whole.body.slice(i, i + 1024));
+      res.end();
+      return;
+    }
     send(res, renderReply(reply, request));
   };
 
@@ -123,6 +144,9 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
         });
       }
     });
+  });
+  server.on('connection', () => {
+    connections += 1;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -140,12 +164,16 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     get maxInFlight() {
       return maxInFlight;
     },
+    get connections() {
+      return connections;
+    },
     setScript(next) {
       script = next;
     },
     reset() {
       requests.length = 0;
       maxInFlight = inFlight;
+      connections = 0;
     },
     waitUntil(predicate) {
       return new Promise<void>((resolve) => {

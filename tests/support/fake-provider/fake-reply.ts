@@ -18,7 +18,15 @@ export interface FakeToolCall {
  * `latencyMs`) before the answer is sent.
  */
 export type FakeReply = { delayMs?: number } & (
-  | { kind: 'text'; text: string; usage?: FakeUsage; model?: string }
+  /** `chunked: true` sends the body without a Content-Length, in 1 KiB writes. */
+  | { kind: 'text'; text: string; usage?: FakeUsage; model?: string; chunked?: boolean }
+  /**
+   * Server-sent events of a streamed answer (`stream: true` requests): one text delta per chunk, `gapMs`
+   * apart; with `stallAfter`, the server stops after that many chunks and holds the connection open.
+   */
+  | { kind: 'stream'; chunks: string[]; gapMs?: number; stallAfter?: number }
+  /** A 200 JSON answer of which only the first half is sent; then the server hangs or drops the socket. */
+  | { kind: 'partial'; then: 'hang' | 'drop' }
   /** `thinking` (Anthropic only) adds a signed thinking block first, as thinking Claude models send. */
   | { kind: 'tool_calls'; calls: FakeToolCall[]; text?: string; thinking?: string; usage?: FakeUsage }
   /** HTTP 429; `retryAfterSeconds` → `retry-after`, `retryAfterMs` → `retry-after-ms`. */
@@ -62,8 +70,8 @@ function errorBody(format: WireFormat, type: string, message: string): unknown {
   return format === 'openai' ? { error: { message, type, code: null } } : { type: 'error', error: { type, message } };
 }
 
-/** Renders a reply in the request's wire format. `hang` and `drop` are handled by the server, not here. */
-export function renderReply(reply: Exclude<FakeReply, { kind: 'hang' | 'drop' }>, req: FakeRequest): RenderedReply {
+/** Renders a reply in the request's wire format. `hang`, `drop`, `stream` and `partial` are the server's. */
+export function renderReply(reply: Exclude<FakeReply, { kind: 'hang' | 'drop' | 'stream' | 'partial' }>, req: FakeRequest): RenderedReply {
   const { format } = req;
   switch (reply.kind) {
     case 'rate_limit': {

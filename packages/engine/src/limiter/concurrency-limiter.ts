@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LimiterLayer } from '@tradingfloor/shared';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { CountingGate } from './counting-gate.js';
@@ -37,10 +36,12 @@ const GLOBAL = 'global';
  * per provider:model. A call acquires its layers in one fixed order (provider:model → provider → global, narrowest first)
  * and releases them in `finally`, so no two calls can each hold what the other waits for.
  *
- * No nested acquisition: `run` marks the async context it runs `fn` in (AsyncLocalStorage) and refuses a
- * `run` from inside it — a nested call would wait for permits its own caller holds. In practice the
- * retrying provider wrapper is the only caller, and all retry attempts of a call happen inside its one
- * acquisition.
+ * No nested acquisition — a nested call would wait for permits its own caller holds. The guard costs
+ * nothing per call (issue 13: the AsyncLocalStorage it replaced turned on promise hooks for the whole
+ * process, ~1.5 ms of CPU a run): a `run` made while `fn` is being called (its synchronous part) is
+ * refused, and so is one that names a lease still held as its `parent`, which is how code holding a lease
+ * across an `await` says where it runs. In practice the retrying provider wrapper is the only caller, and
+ * all retry attempts of a call happen inside its one acquisition.
  */
 export class ConcurrencyLimiter {
   readonly #global: CountingGate;
@@ -49,7 +50,10 @@ export class ConcurrencyLimiter {
   readonly #models = new Map<string, { gate: CountingGate; limit: number }>();
   readonly #limits: Map<string, number>;
   readonly #recoverAfter: number;
-  readonly #holding = new AsyncLocalStorage<true>();
+  /** > 0 while some `fn` is being called: any `run` then comes from inside it. */
+  #callingFn = 0;
+  /** Leases whose permits are held. */
+  readonly #held = new WeakSet<LimiterLease>();
 
   constructor(options: ConcurrencyLimiterOptions) {
     this.#globalLimit = options.global;
@@ -73,10 +77,10 @@ export class ConcurrencyLimiter {
   /**
    * Runs `fn` while holding a permit of every layer of `key`. Waits in FIFO order per layer; if `signal`
    * aborts while waiting, rejects with its reason at once and holds nothing. Permits are released when
-   * `fn` settles, whatever the outcome.
+   * `fn` settles, whatever the outcome. `parent`: the lease the caller holds, if any (refused while held).
    */
-  async run<T>(key: LimiterKey, fn: (lease: LimiterLease) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.#holding.getStore()) {
+  async run<T>(key: LimiterKey, fn: (lease: LimiterLease) => Promise<T>, signal?: AbortSignal, parent?: LimiterLease): Promise<T> {
+    if (this.#callingFn > 0 || (parent !== undefined && this.#held.has(parent))) {
       throw new Error(`nested limiter acquisition for ${key.provider}:${key.model}: the caller already holds LLM permits`);
     }
     const provider = this.#provider(key.provider);
@@ -85,10 +89,11 @@ export class ConcurrencyLimiter {
     // permit, so it cannot starve other providers. Any one fixed order rules out deadlock.
     const gates = [...(model ? [model.gate] : []), provider.gate, this.#global];
     const releases: Array<() => void> = [];
+    let lease: LimiterLease | undefined;
     try {
       for (const gate of gates) releases.push(await gate.acquire(signal));
       const admittedAt = provider.adaptive.generation;
-      const lease: LimiterLease = {
+      lease = {
         rateLimited: () => {
           const lowered = provider.adaptive.rateLimited(admittedAt, provider.gate.inUse);
           if (lowered) provider.gate.setLimit(provider.adaptive.effective);
@@ -98,8 +103,17 @@ export class ConcurrencyLimiter {
           if (provider.adaptive.succeeded()) provider.gate.setLimit(provider.adaptive.effective);
         },
       };
-      return await this.#holding.run(true, () => fn(lease));
+      this.#held.add(lease);
+      let pending: Promise<T>;
+      this.#callingFn += 1;
+      try {
+        pending = fn(lease);
+      } finally {
+        this.#callingFn -= 1;
+      }
+      return await pending;
     } finally {
+      if (lease) this.#held.delete(lease);
       for (const release of releases.reverse()) release();
     }
   }

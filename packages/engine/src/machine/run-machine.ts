@@ -25,10 +25,10 @@ export const RUN_MACHINE_VERSION = 1;
 /** Epoch milliseconds. Injected so the machine stays pure and tests control time. */
 export type RunClock = () => number;
 
-// Placeholders: the definition only declares each step's input/output; `provideRun` binds the real agents
+// Placeholders: the definition only declares each step's input/output; `runMachineWithSteps` binds the real agents
 // and tests bind fakes with `.provide()`.
 const unbound = <TOutput, TInput>(step: string) =>
-  fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`run step "${step}" has no implementation (bind it with provideRun)`)));
+  fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`run step "${step}" has no implementation (bind it with runMachineWithSteps)`)));
 
 type Debater = ResearcherStepInput['side'] | RiskStepInput['stance'];
 const DEBATER_NODE: Record<Debater, string> = {
@@ -342,7 +342,7 @@ const machines = new WeakMap<RunClock, RunMachine>();
 /**
  * The run statechart for `clock`, built once per clock and shared: building it (setup, then parsing the
  * state tree) is a few ms, and every run of a RunManager uses the manager's one clock. Runs bind their own
- * steps with `provideRun`, which leaves the shared definition untouched.
+ * steps with `runMachineWithSteps` + `attachRunEnvironment`, which leave the shared definition untouched.
  */
 export function runMachineFor(clock: RunClock): RunMachine {
   let machine = machines.get(clock);

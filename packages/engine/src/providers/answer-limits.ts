@@ -72,7 +72,7 @@ export function withAnswerLimits(inner: LlmProvider, limits: Pick<AnswerLimits, 
     async chat(request, signal) {
       const role = ROLE_LABELS[request.meta.agentRole] ?? request.meta.agentRole;
       const response = await inner.chat(request, signal).catch((error: unknown) => {
-        // Refused by size while it arrived (see `sizeLimitedFetch`): name the role like the checks below do.
+        // Refused by size while it arrived (see `createKeepAliveFetch`): name the role like the checks below do.
         if (error instanceof ProviderCallError && error.kind === 'answer_too_large')
           throw new ProviderError(`${role}: ${error.message}`, inner.name);
         throw error;

@@ -5,7 +5,7 @@ import { OFFLINE_MODEL } from './offline/offline-provider.js';
 import { createOpenAiProvider } from './openai-provider.js';
 import { resolveAnthropicSettings, resolveOpenAiSettings } from './presets.js';
 import type { LlmProvider } from './provider.js';
-import { maxResponseBytesFor } from './size-limited-fetch.js';
+import { maxResponseBytesFor } from './answer-size-limit.js';
 
 /** One entry of `GET /config/providers` (the shape of `ProviderInfoSchema`). */
 export type ProviderInfo = ProvidersResponse['providers'][number];

@@ -1,7 +1,8 @@
 import { ValidationError } from '@tradingfloor/shared';
 import { classifyFailure, type SdkErrorClasses } from './classify-failure.js';
 import { withRequestDeadline } from './request-deadline.js';
-import { sizeLimitedFetch } from './size-limited-fetch.js';
+import { answerTooLarge } from './answer-size-limit.js';
+import { createKeepAliveFetch } from './keep-alive-fetch.js';
 
 /** Default per-request timeout when neither the options nor `LLM_TIMEOUT_MS` name one: 2 minutes. */
 export const DEFAULT_LLM_TIMEOUT_MS = 120_000;
@@ -16,7 +17,7 @@ export interface SdkProviderOptions {
   timeoutMs?: number;
   /** What a user sees, e.g. "Ollama at localhost:11434 (OpenAI-compatible)". */
   label?: string;
-  /** Largest HTTP answer read, in bytes (see `sizeLimitedFetch`); unset = no limit. */
+  /** Largest HTTP answer read, in bytes (see `answerTooLarge`); unset = no limit. */
   maxResponseBytes?: number;
 }
 
@@ -28,13 +29,15 @@ export interface SdkConnection {
   label: string;
   timeoutMs: number;
   /** Options for the SDK client: credentials passed explicitly, the SDK's own retries off. */
-  clientOptions: { apiKey: string; baseURL: string; maxRetries: 0; timeout: number; fetch?: typeof fetch };
+  clientOptions: { apiKey: string; baseURL: string; maxRetries: 0; timeout: number; fetch: typeof fetch };
 }
 
 /**
  * Resolves an SDK provider's options: the base URL (must parse; `envName` names the variable in the error),
  * the per-request timeout, the label (`defaultLabel(host)` unless one is given) and the client options.
  * The SDKs' own retries are off (`maxRetries: 0`): the retry layer decides, inside one limiter acquisition.
+ * The SDKs talk HTTP through `createKeepAliveFetch` (pooled `node:http` connections, answers over
+ * `maxResponseBytes` refused while they arrive) rather than the global fetch.
  */
 export function resolveSdkConnection(
   opts: SdkProviderOptions,
@@ -60,9 +63,11 @@ export function resolveSdkConnection(
       baseURL,
       maxRetries: 0,
       timeout: timeoutMs,
-      ...(opts.maxResponseBytes !== undefined
-        ? { fetch: sizeLimitedFetch(opts.maxResponseBytes, { provider: defaults.provider, label }) }
-        : {}),
+      fetch: createKeepAliveFetch(
+        opts.maxResponseBytes !== undefined
+          ? { maxBodyBytes: opts.maxResponseBytes, tooLarge: answerTooLarge(opts.maxResponseBytes, { provider: defaults.provider, label }) }
+          : {},
+      ).fetch,
     },
   };
 }

@@ -28,7 +28,7 @@ import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
 import { computeProgress, currentPhase } from '../tree/progress.js';
 import { boardFields } from './board-fields.js';
 import { InspectionBuffer, type InspectionRecord } from '../machine/inspection-buffer.js';
-import { provideRun, type RunSteps } from '../machine/provide-run.js';
+import { attachRunEnvironment, runMachineWithSteps, type RunEnvironment, type RunSteps } from '../machine/provide-run.js';
 import type { RunRestore } from '../host/host-protocol.js';
 import { runMachineFor, type RunMachine } from '../machine/run-machine.js';
 import { RunPersistence } from './run-persistence.js';
@@ -132,6 +132,8 @@ export class LiveRun {
       now: () => o.now(),
       persistedSnapshot: () => this.actor.getPersistedSnapshot(),
       usage: () => this.meter.snapshot(),
+      current: () =>
+        this.finishing || this.interrupting ? undefined : { context: this.snapshot.context, status: runStatusOf(this.snapshot.value) },
     });
     this.messages = Object.assign(Object.create(null) as Record<string, string>, o.restore?.messages);
     this.lessonsUsed = o.restore?.lessons ?? null;
@@ -159,7 +161,7 @@ export class LiveRun {
       this.usageCount++;
       this.touch();
     });
-    const machine = provideRun(runMachineFor(o.now), {
+    const environment: RunEnvironment = {
       runId: o.runId,
       config: o.config,
       vendor: o.vendor,
@@ -176,7 +178,7 @@ export class LiveRun {
       steps: o.steps,
       ...(memory ? { memory } : {}),
       ...(o.maxToolTurns !== undefined ? { maxToolTurns: o.maxToolTurns } : {}),
-    });
+    };
     const extra = o.inspect;
     const inspect = extra
       ? (event: InspectionEvent) => {
@@ -186,12 +188,14 @@ export class LiveRun {
       : this.inspection.inspect;
     // A restored actor comes back in its saved state with its in-flight steps, which start again on start().
     // A snapshot that does not fit the machine throws here, before anything runs.
-    this.actor = createActor(machine, {
+    this.actor = createActor(runMachineWithSteps(runMachineFor(o.now)), {
       input: { config: o.config },
       id: o.runId,
       inspect,
       ...(o.restore ? { snapshot: o.restore.snapshot as Snapshot<unknown> } : {}),
     });
+    // Before the actor starts: its steps find this run's environment by its actor system.
+    attachRunEnvironment(this.actor, environment);
     this.snapshot = this.actor.getSnapshot();
     this.runStatus = runStatusOf(this.snapshot.value);
     this.setTree(deriveTree(this.snapshot));
@@ -257,6 +261,7 @@ export class LiveRun {
 
   /** Resolves once every file write asked for so far is done (late log lines of stopped steps included). */
   flush(): Promise<void> {
+    this.persistence.flushCheckpoint();
     return this.o.files.idle();
   }
 
@@ -410,15 +415,15 @@ export class LiveRun {
         phase.children.forEach((agent, a) => this.logChange(agent, was?.children[a]));
       });
     }
-    // A step started or finished (an agent, a debate turn) or a phase changed: save, so that a resume redoes
-    // at most the steps in flight.
+    // A step started or finished (an agent, a debate turn) or a phase changed: save (a step at most every
+    // CHECKPOINT_INTERVAL_MS), so that a resume redoes the steps in flight and those ended since the save.
     let stepBoundary = false;
     if (snap.children !== before.children) {
       const stepsKey = stepsKeyOf(snap.children);
       stepBoundary = stepsKey !== this.stepsKey;
       this.stepsKey = stepsKey;
     }
-    if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.checkpoint();
+    if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.persistence.requestCheckpoint(phaseBoundary);
     this.touch();
   }
 

@@ -5,6 +5,7 @@ import type { RunContext } from '../machine/run-context.js';
 import { RUN_MACHINE_VERSION } from '../machine/run-machine.js';
 import { RUN_FILES, type RunFiles } from '../results/run-files.js';
 import { reportsOf } from '../tree/derive-reports.js';
+import { CheckpointPacer, type PacerClock } from './checkpoint-pacer.js';
 
 /** What a run's persistence reads from the run at each save (the actor's snapshot and usage of that moment). */
 export interface PersistenceSource {
@@ -13,18 +14,52 @@ export interface PersistenceSource {
   /** The actor's `getPersistedSnapshot()`. */
   persistedSnapshot(): unknown;
   usage(): RunUsage;
+  /** What a paced checkpoint saves when its time comes; undefined once the run is ending or interrupted. */
+  current(): { context: RunContext; status: Exclude<RunStatus, 'interrupted'> } | undefined;
+}
+
+/** How often a run's step checkpoints may be written (see `CheckpointPacer`). */
+export interface CheckpointPacing {
+  intervalMs?: number;
+  clock?: PacerClock;
 }
 
 /**
  * A run's checkpoints and final files (docs/architecture.md, "Durable runs"): `state.json` tagged with the
- * machine version, the reports at every phase or step boundary, and the end written in the order a crash at
- * any moment can rely on. Writes go through the run's `RunFiles` (ordered, atomic).
+ * machine version, the reports at every phase boundary and at step boundaries at most every
+ * `CHECKPOINT_INTERVAL_MS`, and the end written in the order a crash at any moment can rely on. Writes go
+ * through the run's `RunFiles` (ordered, atomic).
  */
 export class RunPersistence {
+  private readonly pacer: CheckpointPacer;
+
   constructor(
     private readonly files: RunFiles,
     private readonly source: PersistenceSource,
-  ) {}
+    pacing: CheckpointPacing = {},
+  ) {
+    this.pacer = new CheckpointPacer(
+      () => {
+        const current = this.source.current();
+        if (current) this.write(current.context, current.status);
+      },
+      pacing.intervalMs,
+      pacing.clock,
+    );
+  }
+
+  /**
+   * A phase (`urgent`) or step boundary: checkpoints now, or — when the last checkpoint is younger than the
+   * interval — once at its end, with the run as it is then.
+   */
+  requestCheckpoint(urgent: boolean): void {
+    this.pacer.request(urgent);
+  }
+
+  /** Writes a checkpoint the pacer holds back, now (before someone waits for the run's files). */
+  flushCheckpoint(): void {
+    this.pacer.flush();
+  }
 
   /** Persists the actor's snapshot with `status`. */
   saveState(status: Exclude<RunStatus, 'interrupted'>): void {
@@ -38,8 +73,13 @@ export class RunPersistence {
     });
   }
 
-  /** At a phase or step boundary: the reports so far and the persisted snapshot. */
+  /** A checkpoint now, whatever the pacing (an interrupt): the reports so far and the persisted snapshot. */
   checkpoint(context: RunContext, status: Exclude<RunStatus, 'interrupted'>): void {
+    this.pacer.saved();
+    this.write(context, status);
+  }
+
+  private write(context: RunContext, status: Exclude<RunStatus, 'interrupted'>): void {
     this.files.writeReports(reportsOf(context));
     this.saveState(status);
   }
@@ -51,6 +91,7 @@ export class RunPersistence {
    */
   async writeFinal(context: RunContext, status: Exclude<RunStatus, 'interrupted'>, failure?: unknown): Promise<void> {
     const { files } = this;
+    this.pacer.cancel();
     files.durable = true;
     files.writeReports(reportsOf(context));
     if (context.decision) files.writeJson(RUN_FILES.decision, context.decision);

@@ -205,6 +205,20 @@ describe('ConcurrencyLimiter', () => {
     expect(layer(limiter, 'global')).toMatchObject({ in_use: 0 });
   });
 
+  it('refuses a nested acquisition made after an await when the caller names the lease it holds', async () => {
+    const limiter = new ConcurrencyLimiter({ global: 2 });
+    let held: LimiterLease | undefined;
+    const outcome = limiter.run(OPENAI, async (lease) => {
+      held = lease;
+      await Promise.resolve();
+      return limiter.run(CLAUDE, async () => 'inner', undefined, lease);
+    });
+    await expect(outcome).rejects.toThrow(/nested limiter acquisition for anthropic:/);
+    // Once released, the lease no longer blocks anything; a run after fn's synchronous part is not nested.
+    await expect(limiter.run(CLAUDE, async () => 'after', undefined, held)).resolves.toBe('after');
+    expect(layer(limiter, 'global')).toMatchObject({ in_use: 0 });
+  });
+
   it('builds its layers from the environment', () => {
     const limiter = ConcurrencyLimiter.fromEnv({ LLM_MAX_CONCURRENCY: '4', LLM_PROVIDER_LIMITS: 'openai:6,anthropic:3,openai:gpt-4o:2' });
     expect(limiter.snapshot().map((l) => [l.key, l.limit])).toEqual([

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initialRunContext, type RunContext } from '../../src/machine/run-context.js';
 import { RUN_MACHINE_VERSION } from '../../src/machine/run-machine.js';
 import { RUN_FILES, RunFiles, type StateFile } from '../../src/results/run-files.js';
+import type { PacerClock } from '../../src/runs/checkpoint-pacer.js';
 import { RunPersistence } from '../../src/runs/run-persistence.js';
 import { fakeDecision, testConfig } from '../machine/support.js';
 
@@ -36,23 +37,59 @@ let dir: string;
 let files: RecordingFiles;
 let persistence: RunPersistence;
 let snapshotNo: number;
+/** What a paced checkpoint reads when it fires (the run "as it is then"). */
+let current: RunContext | undefined;
+/** A hand-driven clock: `advance` runs the timers that come due. */
+let clock: PacerClock & { advance(ms: number): void; timers: number };
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tf-persistence-'));
   files = new RecordingFiles(dir);
   await files.writeInitial('ACME-1', testConfig());
   snapshotNo = 0;
-  persistence = new RunPersistence(files, {
-    runId: 'ACME-1',
-    now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
-    persistedSnapshot: () => ({ no: ++snapshotNo }),
-    usage: () => usage,
-  });
+  current = undefined;
+  clock = manualClock();
+  persistence = new RunPersistence(
+    files,
+    {
+      runId: 'ACME-1',
+      now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+      persistedSnapshot: () => ({ no: ++snapshotNo }),
+      usage: () => usage,
+      current: () => (current ? { context: current, status: 'in_progress' } : undefined),
+    },
+    { intervalMs: 300, clock },
+  );
 });
 
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+function manualClock() {
+  let now = 1_000;
+  let timers: Array<{ at: number; fn: () => void }> = [];
+  return {
+    now: () => now,
+    setTimeout: (fn: () => void, ms: number) => {
+      const timer = { at: now + ms, fn };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (handle: unknown) => {
+      timers = timers.filter((t) => t !== handle);
+    },
+    advance(ms: number) {
+      now += ms;
+      const due = timers.filter((t) => t.at <= now);
+      timers = timers.filter((t) => t.at > now);
+      for (const t of due) t.fn();
+    },
+    get timers() {
+      return timers.length;
+    },
+  };
+}
 
 const readState = async (): Promise<StateFile> => JSON.parse(await readFile(join(dir, RUN_FILES.state), 'utf8')) as StateFile;
 
@@ -80,6 +117,50 @@ describe('RunPersistence', () => {
     expect(files.order).toEqual(['reports/market_report', `${RUN_FILES.state}:in_progress`]);
     expect(await readFile(join(dir, RUN_FILES.reports, 'market_report.md'), 'utf8')).toContain('Market text.');
     expect((await readState()).status).toBe('in_progress');
+  });
+
+  it('paces step checkpoints: the first at once, the next ones at most one per interval with the run as it is then', async () => {
+    const market = (text: string) => contextWith({ reports: { ...initialRunContext(testConfig()).reports, market: text } });
+    current = market('one');
+    persistence.requestCheckpoint(false);
+    expect(files.order).toEqual(['reports/market_report', `${RUN_FILES.state}:in_progress`]);
+    // Two more steps end within the interval: nothing written yet, one save waits for the interval's end.
+    clock.advance(100);
+    current = market('two');
+    persistence.requestCheckpoint(false);
+    current = market('three');
+    persistence.requestCheckpoint(false);
+    expect(files.order).toHaveLength(2);
+    expect(clock.timers).toBe(1);
+    clock.advance(200);
+    expect(files.order).toHaveLength(4);
+    await files.idle();
+    expect(await readFile(join(dir, RUN_FILES.reports, 'market_report.md'), 'utf8')).toBe('three\n');
+    expect(await readState()).toMatchObject({ snapshot: { no: 2 } });
+  });
+
+  it('writes a phase boundary at once, and a held-back checkpoint when flushed; an ending run drops it', async () => {
+    current = contextWith({});
+    persistence.requestCheckpoint(false);
+    clock.advance(10);
+    persistence.requestCheckpoint(true);
+    expect(files.order.filter((f) => f.startsWith(RUN_FILES.state))).toHaveLength(2);
+    clock.advance(10);
+    persistence.requestCheckpoint(false);
+    persistence.flushCheckpoint();
+    expect(files.order.filter((f) => f.startsWith(RUN_FILES.state))).toHaveLength(3);
+    expect(clock.timers).toBe(0);
+    // Held back, then the run ends: the final files replace it, the timer is gone.
+    clock.advance(10);
+    persistence.requestCheckpoint(false);
+    await persistence.writeFinal(contextWith({}), 'canceled');
+    expect(clock.timers).toBe(0);
+    expect(files.order.at(-1)).toBe(`${RUN_FILES.state}:canceled`);
+    // A run that is ending or interrupted has nothing to checkpoint when the timer fires.
+    current = undefined;
+    clock.advance(1_000);
+    persistence.requestCheckpoint(false);
+    expect(files.order.at(-1)).toBe(`${RUN_FILES.state}:canceled`);
   });
 
   it('writes a completed end with the final state.json last, after the decision and usage are on disk', async () => {

@@ -1,0 +1,221 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { answerTooLarge } from '../../packages/engine/src/providers/answer-size-limit.js';
+import { createKeepAliveFetch, type KeepAliveFetch } from '../../packages/engine/src/providers/keep-alive-fetch.js';
+import { createOpenAiProvider } from '../../packages/engine/src/providers/openai-provider.js';
+import type { ChatRequest } from '../../packages/engine/src/providers/provider.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+
+// The keep-alive fetch (issue 13) under the real openai and Anthropic SDK clients, against the fake
+// provider server: answers, streams, aborts, timeouts and broken connections must look to the SDKs as they
+// do through the global fetch.
+
+let fake: FakeProvider;
+let transport: KeepAliveFetch;
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  transport?.destroy();
+  await fake.close();
+});
+beforeEach(() => {
+  transport?.destroy();
+  transport = createKeepAliveFetch();
+  fake.reset();
+  fake.setScript(() => ({ kind: 'text', text: 'fine' }));
+});
+
+const openai = (options: { baseURL?: string; timeout?: number } = {}) =>
+  new OpenAI({ apiKey: 'k', baseURL: fake.openaiBaseURL, maxRetries: 0, fetch: transport.fetch, ...options });
+const anthropic = (options: { timeout?: number } = {}) =>
+  new Anthropic({ apiKey: 'k', baseURL: fake.anthropicBaseURL, maxRetries: 0, fetch: transport.fetch, ...options });
+const ask = (client: OpenAI, signal?: AbortSignal) =>
+  client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { signal });
+const askClaude = (client: Anthropic, signal?: AbortSignal) =>
+  client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { signal });
+
+/** A port nothing listens on: bound once, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('answers', () => {
+  it('carries a chat completion through the openai SDK, with the request as sent', async () => {
+    const completion = await ask(openai());
+    expect(completion.choices[0]?.message.content).toBe('fine');
+    expect(completion._request_id).toBeNull();
+    expect(fake.requests[0]).toMatchObject({ format: 'openai', model: 'm', messages: [{ role: 'user', text: 'hi' }] });
+    expect(fake.requests[0]?.headers.authorization).toBe('Bearer k');
+  });
+
+  it('carries a message through the Anthropic SDK', async () => {
+    const message = await askClaude(anthropic());
+    expect(message.content).toEqual([{ type: 'text', text: 'fine' }]);
+    expect(fake.requests[0]?.headers).toMatchObject({ authorization: 'Bearer k', 'anthropic-version': expect.any(String) as unknown });
+  });
+
+  it('hands HTTP errors to the SDK with status, headers and body', async () => {
+    fake.setScript(() => ({ kind: 'rate_limit', retryAfterMs: 1234 }));
+    const error = await ask(openai()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error).toMatchObject({ status: 429, message: expect.stringMatching(/Rate limit reached \(fake\)/) as unknown });
+    expect((error as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after-ms')).toBe('1234');
+  });
+
+  it('reads a chunked answer (no Content-Length)', async () => {
+    fake.setScript(() => ({ kind: 'text', text: 'w'.repeat(50_000), chunked: true }));
+    const completion = await ask(openai());
+    expect(completion.choices[0]?.message.content).toHaveLength(50_000);
+  });
+
+  it('reuses one connection for requests in a row (keep-alive)', async () => {
+    const client = openai();
+    for (let i = 0; i < 5; i++) await ask(client);
+    await askClaude(anthropic());
+    expect(fake.requests).toHaveLength(6);
+    expect(fake.connections).toBe(1);
+  });
+
+  it('opens a connection per request in flight at once, and keeps them for the next ones', async () => {
+    const client = openai();
+    await Promise.all([ask(client), ask(client), ask(client)]);
+    await Promise.all([ask(client), ask(client), ask(client)]);
+    expect(fake.connections).toBe(3);
+  });
+});
+
+describe('streams', () => {
+  it('streams an openai completion chunk by chunk', async () => {
+    fake.setScript(() => ({ kind: 'stream', chunks: ['Buy ', 'low, ', 'sell ', 'high.'], gapMs: 5 }));
+    const stream = await openai().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const deltas: string[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) deltas.push(chunk.choices[0].delta.content);
+    expect(deltas).toEqual(['Buy ', 'low, ', 'sell ', 'high.']);
+  });
+
+  it('streams an Anthropic message and assembles it', async () => {
+    fake.setScript(() => ({ kind: 'stream', chunks: ['Hold ', 'steady.'] }));
+    const stream = anthropic().messages.stream({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    const texts: string[] = [];
+    stream.on('text', (text) => texts.push(text));
+    const message = await stream.finalMessage();
+    expect(texts).toEqual(['Hold ', 'steady.']);
+    expect(message.content).toEqual([{ type: 'text', text: 'Hold steady.' }]);
+  });
+});
+
+describe('abort and timeout', () => {
+  it('aborts a request waiting for its answer (user abort)', async () => {
+    fake.setScript(() => ({ kind: 'hang' }));
+    const controller = new AbortController();
+    const pending = ask(openai(), controller.signal).catch((e: unknown) => e);
+    await fake.waitUntil((f) => f.inFlight === 1);
+    controller.abort();
+    expect(await pending).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await fake.waitUntil((f) => f.inFlight === 0);
+  });
+
+  it('aborts an answer whose body is half read', async () => {
+    fake.setScript(() => ({ kind: 'partial', then: 'hang' }));
+    const controller = new AbortController();
+    const pending = askClaude(anthropic(), controller.signal).catch((e: unknown) => e);
+    await fake.waitUntil((f) => f.inFlight === 1);
+    controller.abort();
+    expect(await pending).toBeInstanceOf(Anthropic.APIUserAbortError);
+    await fake.waitUntil((f) => f.inFlight === 0);
+  });
+
+  it('aborts a stream mid-body: the iteration ends quietly (as the SDK does on abort), the connection closes', async () => {
+    fake.setScript(() => ({ kind: 'stream', chunks: ['one ', 'two ', 'three'], stallAfter: 1 }));
+    const controller = new AbortController();
+    const stream = await openai().chat.completions.create(
+      { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true },
+      { signal: controller.signal },
+    );
+    const deltas: string[] = [];
+    for await (const chunk of stream) {
+      deltas.push(chunk.choices[0]?.delta.content ?? '');
+      controller.abort();
+    }
+    expect(deltas).toEqual(['one ']);
+    expect(stream.controller.signal.aborted).toBe(true);
+    await fake.waitUntil((f) => f.inFlight === 0);
+  });
+
+  it('honours the SDK timeout while waiting for the answer and while its body stalls', async () => {
+    fake.setScript(() => ({ kind: 'hang' }));
+    expect(await ask(openai({ timeout: 50 })).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    fake.setScript(() => ({ kind: 'partial', then: 'hang' }));
+    expect(await askClaude(anthropic({ timeout: 50 })).catch((e: unknown) => e)).toBeInstanceOf(Anthropic.APIConnectionTimeoutError);
+    await fake.waitUntil((f) => f.inFlight === 0);
+  });
+
+  it('does not send a request whose signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(await ask(openai(), controller.signal).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIUserAbortError);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('broken connections', () => {
+  it('maps a refused connection to the SDK connection error, keeping the socket code', async () => {
+    const error = await ask(openai({ baseURL: `http://127.0.0.1:${await closedPort()}/v1` })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(error).not.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    const cause = (error as Error).cause as Error & { cause?: Error & { code?: string } };
+    expect(cause).toBeInstanceOf(TypeError);
+    expect(cause.message).toBe('fetch failed');
+    expect(cause.cause?.code).toBe('ECONNREFUSED');
+  });
+
+  it('maps a socket dropped before the answer and one dropped mid-body to connection errors', async () => {
+    fake.setScript(() => ({ kind: 'drop' }));
+    expect(await ask(openai()).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIConnectionError);
+    fake.setScript(() => ({ kind: 'partial', then: 'drop' }));
+    const error = await askClaude(anthropic()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.APIConnectionError);
+    expect(((error as Error).cause as Error).message).toBe('terminated');
+  });
+
+  it('lets the provider classify them as retryable network failures and timeouts', async () => {
+    const request: ChatRequest = { model: 'm', tier: 'quick', messages: [{ role: 'user', content: 'hi' }], meta: { runId: 'r', agentRole: 'trader', agentId: 't' } };
+    const refused = createOpenAiProvider({ baseURL: `http://127.0.0.1:${await closedPort()}/v1`, apiKey: 'k' });
+    await expect(refused.chat(request, new AbortController().signal)).rejects.toMatchObject({ kind: 'network', retryable: true });
+    fake.setScript(() => ({ kind: 'partial', then: 'drop' }));
+    const provider = createOpenAiProvider({ baseURL: fake.openaiBaseURL, apiKey: 'k', timeoutMs: 100 });
+    await expect(provider.chat(request, new AbortController().signal)).rejects.toMatchObject({ kind: 'network', retryable: true });
+    fake.setScript(() => ({ kind: 'partial', then: 'hang' }));
+    await expect(provider.chat(request, new AbortController().signal)).rejects.toMatchObject({ kind: 'timeout', retryable: true });
+  });
+});
+
+describe('size limit', () => {
+  const limited = (maxBodyBytes: number) =>
+    createKeepAliveFetch({ maxBodyBytes, tooLarge: answerTooLarge(maxBodyBytes, { provider: 'openai', label: 'fake' }) });
+
+  it('refuses an answer by its Content-Length, and a chunked one as soon as it passes the limit', async () => {
+    const small = limited(10_000);
+    try {
+      const client = new OpenAI({ apiKey: 'k', baseURL: fake.openaiBaseURL, maxRetries: 0, fetch: small.fetch });
+      fake.setScript(() => ({ kind: 'text', text: 'x'.repeat(20_000) }));
+      const declared = await ask(client).catch((e: unknown) => e);
+      expect(((declared as Error).cause as Error).message).toMatch(/^fake: the answer is larger .* \(\d+ bytes, at most 10000 bytes\)$/);
+      fake.setScript(() => ({ kind: 'text', text: 'x'.repeat(20_000), chunked: true }));
+      const chunked = await ask(client).catch((e: unknown) => e);
+      expect(((chunked as Error).cause as Error).message).toMatch(/\(more than 10000 bytes, at most 10000 bytes\)$/);
+      fake.setScript(() => ({ kind: 'text', text: 'x'.repeat(5_000), chunked: true }));
+      expect((await ask(client)).choices[0]?.message.content).toHaveLength(5_000);
+    } finally {
+      small.destroy();
+    }
+  });
+});
