@@ -1,13 +1,14 @@
 import type { StatelyInspector } from '../machine/stately-inspector.js';
 import { connectStatelyInspector, statelySettingFromEnv } from '../machine/stately-inspector.js';
-import { createEngineDepsFromEnv } from './engine-deps.js';
+import type { EngineEnv } from '../config/engine-env.js';
+import { createEngineDeps } from './engine-deps.js';
 import type { EngineDeps } from './run-manager-api.js';
 import { RunManager, type RunManagerOptions } from './run-manager.js';
 
 /** How `serve`, `run`, `resume` and `backtest` want their RunManager. */
 export interface OpenRunManagerOptions extends Omit<RunManagerOptions, 'deps' | 'inspect'> {
-  /** The process environment: market data, providers, limits, prices, `INSPECT`. */
-  env: Record<string, string | undefined>;
+  /** The engine's environment, parsed once by `parseEngineEnv`: market data, providers, limits, prices, `INSPECT`. */
+  env: EngineEnv;
   /**
    * Connect the Stately inspector when `INSPECT=stately` asks for it (`force` = the `--inspect` flag turns it
    * on anyway). Left out: no inspector, whatever `INSPECT` says (`run`, `backtest`).
@@ -29,14 +30,14 @@ export interface OpenedRunManager {
 }
 
 /**
- * The one way the CLI and the server build a RunManager: deps from the environment
- * (`createEngineDepsFromEnv`), the Stately inspector when asked for, and the history when asked for.
+ * The one way the CLI and the server build a RunManager: deps from the parsed environment
+ * (`createEngineDeps`), the Stately inspector when asked for, and the history when asked for.
  * Throws `ConfigError` on a malformed setting before anything is connected.
  */
 export async function openRunManager(options: OpenRunManagerOptions): Promise<OpenedRunManager> {
   const { env, stately: statelyWish, loadHistory, ...managerOptions } = options;
   const setting = statelyWish ? statelySettingFromEnv(env, statelyWish.force) : null;
-  const deps = createEngineDepsFromEnv(env);
+  const deps = createEngineDeps(env);
   let stately: StatelyInspector | null = null;
   if (setting) {
     stately = await connectStatelyInspector(setting);
