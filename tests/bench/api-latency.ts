@@ -2,7 +2,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createEngineDepsFromEnv, RunManager } from '@tradingfloor/engine';
+import { createEngineDeps, parseEngineEnv, RunManager } from '@tradingfloor/engine';
 import { createApp, loadServerConfig } from '@tradingfloor/server';
 import { formatRunId, formatRunTimestamp } from '@tradingfloor/shared';
 import type { BenchOptions } from './bench-options.js';
@@ -17,7 +17,7 @@ import { percentile } from './stats.js';
  */
 export async function seedStoredRuns(count: number): Promise<string> {
   const resultsDir = await tempDir('tf-bench-stored-');
-  const manager = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir, maxParallelRuns: DEMO_TICKERS.length });
+  const manager = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir, maxParallelRuns: DEMO_TICKERS.length });
   const real = await manager.start(DEMO_TICKERS.slice(0, count).map((ticker) => ({ ticker, options: { llm_provider: 'offline' } })));
   const done = await Promise.all(real.map((r) => manager.whenFinished(r.run_id)));
   await manager.shutdown();
@@ -47,7 +47,7 @@ export async function seedStoredRuns(count: number): Promise<string> {
  */
 export async function serveHistory(resultsDir: string) {
   const config = loadServerConfig({}, { port: 0, host: '127.0.0.1', resultsDir, webDist: path.join(resultsDir, 'no-web-dist') });
-  const manager = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir, maxParallelRuns: config.maxParallelRuns });
+  const manager = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir, maxParallelRuns: config.maxParallelRuns });
   await manager.loadHistory();
   const app = createApp({ manager, config, providers: () => [] });
   const handle = app.app.callback();

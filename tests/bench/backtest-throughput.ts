@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BacktestManager, createEngineDepsFromEnv, RunManager } from '@tradingfloor/engine';
+import { BacktestManager, createEngineDeps, parseEngineEnv, RunManager } from '@tradingfloor/engine';
 import type { BenchOptions } from './bench-options.js';
 import { atLeast, atMost, figure, type Figure } from './figures.js';
 import { tempDir } from './engine-fixture.js';
@@ -21,7 +21,7 @@ export async function measureBacktest(options: BenchOptions): Promise<Figure[]> 
   const env: NodeJS.ProcessEnv = real ? { DATA_DIR: REAL_DATA } : {};
   const tickers = real ? ['AAPL', 'GOOGL', 'AMZN'] : ['ACME', 'GLOBEX', 'INITECH'];
   const dir = await tempDir('tf-bench-backtest-');
-  const deps = createEngineDepsFromEnv(env);
+  const deps = createEngineDeps(parseEngineEnv(env));
   const runs = new RunManager({ deps, resultsDir: dir, maxParallelRuns: 4, enableLogStream: false });
   const backtests = new BacktestManager({ runs, vendor: deps.vendor, resultsDir: dir });
   try {

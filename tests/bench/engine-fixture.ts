@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngineDepsFromEnv, RunManager } from '@tradingfloor/engine';
+import { createEngineDeps, parseEngineEnv, RunManager } from '@tradingfloor/engine';
 import type { RunOptionsInput, RunSummary } from '@tradingfloor/shared';
 import type { LlmCallRecord } from './llm-calls.js';
 import { startWorker, type Worker } from './worker-rpc.js';
@@ -49,7 +49,7 @@ export function tempDir(prefix: string): Promise<string> {
 /** A RunManager wired from `env` exactly as the server wires it, writing results into a temp folder. */
 export async function createBenchManager(env: NodeJS.ProcessEnv, maxParallelRuns: number) {
   const resultsDir = await tempDir('tf-bench-results-');
-  const manager = new RunManager({ deps: createEngineDepsFromEnv(env), resultsDir, maxParallelRuns });
+  const manager = new RunManager({ deps: createEngineDeps(parseEngineEnv(env)), resultsDir, maxParallelRuns });
   return {
     manager,
     resultsDir,

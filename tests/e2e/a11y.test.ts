@@ -1,23 +1,13 @@
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { AppServer } from './support/app-server.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { watchConsole } from './support/console-watch.js';
 import { KNOWN_CONSOLE_NOISE, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const e2e = useE2eSession();
+let app: AppServer;
 
 type AxeWindow = {
   axe?: {
@@ -77,8 +67,8 @@ async function expandTree(page: Page): Promise<void> {
 
 describe('accessibility audit (axe-core) in light and dark theme, and keyboard reach', () => {
   it('a run mid-run, then finished (tree expanded, report, logs, decision), its inspector, compare, metrics and the shortcuts dialog', async () => {
-    app = await startAppServer();
-    const page = await browser.newPage({ width: 1280, height: 900 });
+    app = await e2e.startApp();
+    const page = await e2e.browser.newPage({ width: 1280, height: 900 });
     const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
     await page.goto(app.url);
     await page.getByText('No runs yet — enter tickers above').waitFor();
@@ -168,8 +158,8 @@ describe('accessibility audit (axe-core) in light and dark theme, and keyboard r
   }, 300_000);
 
   it('the Backtests view with a finished small backtest; its grid cells are reached with Tab and opened with Enter', async () => {
-    app = await startAppServer();
-    const page = await browser.newPage({ width: 1280, height: 900 });
+    app = await e2e.startApp();
+    const page = await e2e.browser.newPage({ width: 1280, height: 900 });
     const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Backtests' }).click();

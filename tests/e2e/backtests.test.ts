@@ -1,21 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { AppServer } from './support/app-server.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { watchConsole } from './support/console-watch.js';
 import { fitsWidth, KNOWN_CONSOLE_NOISE, snap } from './support/spa-page.js';
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const e2e = useE2eSession();
+let app: AppServer;
 
 /** The statuses of the grid's cells, by `TICKER|date`. */
 const cellStatuses = (page: import('playwright-core').Page) =>
@@ -27,8 +17,8 @@ const cellStatuses = (page: import('playwright-core').Page) =>
 
 describe('the Backtests view against the real server (demo market, offline model)', () => {
   it('refuses a bad window with the server’s reason, then runs a backtest: the grid fills, results appear, a cell opens its run', async () => {
-    app = await startAppServer();
-    const page = await browser.newPage({ width: 1280, height: 800 });
+    app = await e2e.startApp();
+    const page = await e2e.browser.newPage({ width: 1280, height: 800 });
     // The refused POST is logged by Chromium as a failed resource load; that one 400 is the point of the first step.
     const console = watchConsole(page, [...KNOWN_CONSOLE_NOISE, /status of 400 \(Bad Request\)/]);
     await page.goto(app.url);
@@ -121,8 +111,8 @@ describe('the Backtests view against the real server (demo market, offline model
   });
 
   it('cancels a running backtest from its header and resumes it to completion', async () => {
-    app = await startAppServer();
-    const page = await browser.newPage({ width: 1280, height: 800 });
+    app = await e2e.startApp();
+    const page = await e2e.browser.newPage({ width: 1280, height: 800 });
     const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Backtests' }).click();

@@ -2,29 +2,19 @@ import { readFile } from 'node:fs/promises';
 import type { RunSummary } from '@tradingfloor/shared';
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { AppServer } from './support/app-server.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { watchConsole } from './support/console-watch.js';
 import { fitsWidth, KNOWN_CONSOLE_NOISE, snap, startRunsFromForm } from './support/spa-page.js';
 
 const DEMO = ['ACME', 'GLOBEX', 'INITECH', 'UMBRELLA', 'STARK', 'WAYNE', 'HOOLI'];
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const e2e = useE2eSession();
+let app: AppServer;
 
 async function listRuns(): Promise<RunSummary[]> {
-  return ((await (await fetch(`${app!.url}/runs`)).json()) as { runs: RunSummary[] }).runs;
+  return ((await (await fetch(`${app.url}/runs`)).json()) as { runs: RunSummary[] }).runs;
 }
 
 const rows = (page: Page) => page.locator('[role="row"][data-run-id]');
@@ -57,8 +47,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 describe('the board', () => {
   it('walks 20 runs: sort by confidence, filter SELL, compare two, cancel one, export CSV; keyboard and axe audit', async () => {
-    app = await startAppServer({ MAX_PARALLEL_RUNS: '40', MAX_TICKERS_PER_REQUEST: '20' });
-    const page = await browser.newPage({ width: 1280, height: 1500 });
+    app = await e2e.startApp({ MAX_PARALLEL_RUNS: '40', MAX_TICKERS_PER_REQUEST: '20' });
+    const page = await e2e.browser.newPage({ width: 1280, height: 1500 });
     const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
     await page.goto(app.url);
     await page.getByText('No runs yet — enter tickers above').waitFor();
@@ -99,9 +89,7 @@ describe('the board', () => {
     await expect.poll(async () => await page.locator('[data-status="completed"]').count(), { timeout: 20_000 }).toBe(19);
 
     // Confidence comes with the runs list, which the board reloads at most once a second: wait for that reload.
-    await expect
-      .poll(async () => (await column(page, 'confidence')).filter((t) => t !== '–').length, { timeout: 20_000 })
-      .toBe(19);
+    await expect.poll(async () => (await column(page, 'confidence')).filter((t) => t !== '–').length, { timeout: 20_000 }).toBe(19);
 
     // Sort by confidence: the header button, aria-sort, and the column descending (runs without one last).
     await page.locator('button[data-sort="confidence"]').click();

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDataDir, ohlcvCsv } from '../../packages/engine/test/data/support/temp-data-dir.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import type { AppServer } from './support/app-server.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { watchConsole } from './support/console-watch.js';
 import { KNOWN_CONSOLE_NOISE, tabOf, waitForTabStatuses } from './support/spa-page.js';
 
@@ -14,26 +14,20 @@ function sessions(last: string, count: number): Array<[string, number]> {
   return out.map(([date], i) => [date, Math.round((40 + i * 0.05 + Math.sin(i / 5)) * 100) / 100]);
 }
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
+const e2e = useE2eSession();
+let app: AppServer;
 let data: Awaited<ReturnType<typeof makeDataDir>>;
 beforeAll(async () => {
-  browser = await launchBrowser();
   // A DATA_DIR of one real-looking instrument next to the demo market: the mix a user with csv files has.
   data = await makeDataDir({ 'ohlcv/ZETA.csv': ohlcvCsv(sessions('2024-03-28', 320)) });
 });
 afterAll(async () => {
-  await browser?.close();
   await data?.cleanup();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
 });
 
 async function openApp(env: NodeJS.ProcessEnv) {
-  app = await startAppServer(env);
-  const page = await browser.newPage({ width: 1280, height: 800 });
+  app = await e2e.startApp(env);
+  const page = await e2e.browser.newPage({ width: 1280, height: 800 });
   const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
   await page.goto(app.url);
   return { page, console };
@@ -55,7 +49,9 @@ describe('the run form and a run’s data, against the real server', () => {
     await expect.poll(() => page.locator('#trade-date').inputValue()).toBe('2024-03-28');
 
     await page.fill('#tickers', 'ZETA, NOPE');
-    await expect.poll(() => page.locator('[data-test="ticker-error"]').allTextContents()).toEqual(['NOPE: the server has no market data for it']);
+    await expect
+      .poll(() => page.locator('[data-test="ticker-error"]').allTextContents())
+      .toEqual(['NOPE: the server has no market data for it']);
     await page.locator('#run-form-body button[type=submit]').click();
     expect(await page.locator('[role="tab"][data-run-id]').count()).toBe(0);
 

@@ -2,25 +2,12 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { useE2eSession } from './support/e2e-session.js';
 import { watchConsole } from './support/console-watch.js';
 import { KNOWN_CONSOLE_NOISE, openFromBoard, snap, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
 
-let browser: E2eBrowser;
-const apps: AppServer[] = [];
-const dirs: string[] = [];
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((a) => a.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+const e2e = useE2eSession();
 
 /** The ids of the states the diagram shows as active. */
 function activeStates(page: Page): Promise<string[]> {
@@ -29,9 +16,8 @@ function activeStates(page: Page): Promise<string[]> {
 
 describe('the inspector and resume in the browser', () => {
   it('draws the statechart of a running run, highlights its live state, and shows past states from the timeline', async () => {
-    const app = await startAppServer();
-    apps.push(app);
-    const page = await browser.newPage({ width: 1280, height: 800 });
+    const app = await e2e.startApp();
+    const page = await e2e.browser.newPage({ width: 1280, height: 800 });
     const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
     await page.goto(app.url);
     await startRunsFromForm(page, 'ACME', { latencyMs: 1500 });
@@ -41,7 +27,9 @@ describe('the inspector and resume in the browser', () => {
     // Live: some step of the run is active while it runs.
     await expect.poll(() => activeStates(page), { timeout: 30_000 }).toContain('run.in_progress');
     const states = await page.$$eval('[data-test="statechart"] .state', (els) => els.map((e) => e.getAttribute('data-state-id')));
-    expect(states).toEqual(expect.arrayContaining(['run', 'run.in_progress.analysts.market.running', 'run.in_progress.risk_debate.neutral']));
+    expect(states).toEqual(
+      expect.arrayContaining(['run', 'run.in_progress.analysts.market.running', 'run.in_progress.risk_debate.neutral']),
+    );
     expect(await page.locator('[data-test="statechart"] .edge').count()).toBeGreaterThan(20);
     await page.waitForFunction(() => document.querySelectorAll('.timeline .row').length > 5, undefined, { timeout: 30_000 });
     await expect.poll(() => activeStates(page), { timeout: 30_000 }).toContain('run.in_progress.research_debate');
@@ -58,21 +46,25 @@ describe('the inspector and resume in the browser', () => {
   });
 
   it('lists a run left unfinished by a stopped server as interrupted and resumes it from the page', async () => {
-    const first = await startAppServer();
-    apps.push(first);
-    const page = await browser.newPage({ width: 1280, height: 800 });
+    const first = await e2e.startApp();
+    const page = await e2e.browser.newPage({ width: 1280, height: 800 });
     await page.goto(first.url);
     await startRunsFromForm(page, 'GLOBEX', { latencyMs: 300 });
     await expect.poll(() => tabOf(page, 'GLOBEX').count()).toBe(1);
-    await page.waitForFunction(() => document.querySelector('[role="treeitem"][data-node-id^="research"] [role="img"]')?.getAttribute('aria-label') === 'In progress', undefined, { timeout: 60_000, polling: 100 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[role="treeitem"][data-node-id^="research"] [role="img"]')?.getAttribute('aria-label') === 'In progress',
+      undefined,
+      { timeout: 60_000, polling: 100 },
+    );
     // What a crash leaves behind: the results directory as it is mid-run (state.json written at each step).
     const copy = await mkdtemp(path.join(os.tmpdir(), 'tf-e2e-interrupted-'));
-    dirs.push(copy);
+    e2e.afterTest(() => rm(copy, { recursive: true, force: true }));
     await cp(first.resultsDir, copy, { recursive: true });
     await page.close();
 
-    const second = await startAppServer({}, { resultsDir: copy });
-    const again = await browser.newPage({ width: 1280, height: 800 });
+    const second = await e2e.startApp({}, { resultsDir: copy });
+    const again = await e2e.browser.newPage({ width: 1280, height: 800 });
     const console = watchConsole(again, KNOWN_CONSOLE_NOISE);
     await again.goto(second.url);
     // A fresh page has no tabs: the interrupted run is found on the board and opened from there.

@@ -1,21 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { AppServer } from './support/app-server.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { watchConsole } from './support/console-watch.js';
 import { fitsWidth, KNOWN_CONSOLE_NOISE, openFromBoard } from './support/spa-page.js';
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const e2e = useE2eSession();
+let app: AppServer;
 
 /** Starts one run over REST (as another client would) and returns its id. */
 async function startRun(url: string, body: Record<string, unknown>): Promise<string> {
@@ -33,11 +23,11 @@ describe('the run view shows the lessons a run used', () => {
     'a memory run lists the lesson of the earlier decision it was shown; a run without memory shows no card',
     { timeout: 90_000 },
     async () => {
-      app = await startAppServer();
+      app = await e2e.startApp();
       const first = await startRun(app.url, { company_symbols: 'ACME', trade_date: '2024-03-01', memory: true });
       expect((await app.server.manager.whenFinished(first)).status).toBe('completed');
 
-      const page = await browser.newPage({ width: 1280, height: 800 });
+      const page = await e2e.browser.newPage({ width: 1280, height: 800 });
       const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
       await page.goto(app.url);
       // Runs started through the API are on the board; a user opens the one to look at.

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDefaultScript, startFakeProvider, type FakeProvider, type FakeScript } from '../support/fake-provider/index.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import type { AppServer } from './support/app-server.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { watchConsole } from './support/console-watch.js';
 import { KNOWN_CONSOLE_NOISE, snap, startRunsFromForm, waitForTabStatuses } from './support/spa-page.js';
 
@@ -14,26 +14,16 @@ const PAYLOAD = [
   '<a href="#" onclick="window.pwned=5">x</a>',
 ].join(' ');
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
-let fake: FakeProvider | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  await fake?.close();
-  app = fake = undefined;
-});
+const e2e = useE2eSession();
+let app: AppServer;
+let fake: FakeProvider;
 
 /** The real server using the OpenAI provider, pointed at the fake model server with the given script. */
 async function openWithModel(script: FakeScript) {
   fake = await startFakeProvider({ script });
-  app = await startAppServer({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'test-key' });
-  const page = await browser.newPage();
+  e2e.afterTest(() => fake.close());
+  app = await e2e.startApp({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'test-key' });
+  const page = await e2e.browser.newPage();
   const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {

@@ -1,7 +1,7 @@
 import type { TreeNode } from '@tradingfloor/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { AppServer } from './support/app-server.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { watchConsole } from './support/console-watch.js';
 import {
   fitsWidth,
@@ -14,22 +14,12 @@ import {
   waitForTabStatuses,
 } from './support/spa-page.js';
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const e2e = useE2eSession();
+let app: AppServer;
 
 async function openApp(viewport = { width: 1280, height: 800 }) {
-  app = await startAppServer();
-  const page = await browser.newPage(viewport);
+  app = await e2e.startApp();
+  const page = await e2e.browser.newPage(viewport);
   const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
   await page.goto(app.url);
   return { page, console };
@@ -105,7 +95,7 @@ describe('the SPA against the real server', () => {
     await waitForTabStatuses(page, ['GLOBEX'], 'Canceled');
     expect(await page.locator('[data-test="run-status"]').textContent()).toContain('Canceled');
     expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
-    const res = await fetch(`${app!.url}/runs`);
+    const res = await fetch(`${app.url}/runs`);
     expect(((await res.json()) as { runs: Array<{ status: string }> }).runs.map((r) => r.status)).toEqual(['canceled']);
     await snap(page, 'canceled-1280');
     expect(console.errors).toEqual([]);
@@ -160,7 +150,7 @@ describe('the SPA against the real server', () => {
     for (const id of completedBefore) expect(after[id], id).toBe('Completed');
     // The page shows what the server has, whatever happened while it was away.
     await waitForTabStatuses(page, ['INITECH', 'ACME'], 'Completed');
-    const serverTree = (await (await fetch(`${app!.url}/runs/${runId}/tree`)).json()) as { execution_tree: TreeNode[] };
+    const serverTree = (await (await fetch(`${app.url}/runs/${runId}/tree`)).json()) as { execution_tree: TreeNode[] };
     const flat: Record<string, string> = {};
     const walk = (nodes: TreeNode[]) => nodes.forEach((n) => ((flat[n.id] = n.status), walk(n.children)));
     walk(serverTree.execution_tree);
@@ -187,8 +177,8 @@ describe('the SPA against the real server', () => {
   });
 
   it('shows the disconnected banner with a countdown while the server is away, and recovers when it is back', async () => {
-    app = await startAppServer();
-    const page = await browser.newPage();
+    app = await e2e.startApp();
+    const page = await e2e.browser.newPage();
     // While the server is down the browser logs each refused WebSocket attempt; those, and only those, are expected.
     const console = watchConsole(page, [...KNOWN_CONSOLE_NOISE, /WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws.*' failed/]);
     await page.goto(app.url);
@@ -204,7 +194,7 @@ describe('the SPA against the real server', () => {
     expect(await page.locator('header').innerText()).toMatch(/Offline|Connecting/);
     await snap(page, 'disconnected-1280');
 
-    app = await startAppServer({}, { port, resultsDir });
+    app = await e2e.startApp({}, { port, resultsDir });
     await banner.waitFor({ state: 'hidden', timeout: 30_000 });
     expect(await page.locator('header').innerText()).toContain('Live');
     expect(await tabStatus(page, 'WAYNE')).toBe('Completed'); // the finished run is still there, from the history on disk

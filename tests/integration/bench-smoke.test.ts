@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createEngineDepsFromEnv, RunManager } from '@tradingfloor/engine';
+import { createEngineDeps, parseEngineEnv, RunManager } from '@tradingfloor/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBenchArgs, SHIPPED_NODE_FLAGS } from '../bench/bench-options.js';
 import { scaleFigures, type ScaleResult } from '../bench/concurrent-scale.js';
@@ -51,7 +51,7 @@ describe('critical-path counting', () => {
 
     it('counts 2 analyst calls + 8 sequential calls out of 16 for the default run, and 16 in a row when sequential', async () => {
       const manager = new RunManager({
-        deps: createEngineDepsFromEnv({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'bench-key' }),
+        deps: createEngineDeps(parseEngineEnv({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'bench-key' })),
         resultsDir,
         maxParallelRuns: 2,
       });

@@ -12,6 +12,7 @@ import { makeWrapProvider } from '../../packages/engine/src/providers/retrying-p
 import type { EngineDeps } from '../../packages/engine/src/runs/run-manager-api.js';
 import { RunManager } from '../../packages/engine/src/runs/run-manager.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+import { parseEngineEnv } from '../../packages/engine/src/config/engine-env.js';
 
 let fake: FakeProvider;
 let root: string;
@@ -28,9 +29,9 @@ afterEach(async () => {
 });
 
 /** A RunManager wired as the server wires it (limiter, retries), both real SDK providers pointed at the fake server. */
-function manager(resultsDir: string, limiter = ConcurrencyLimiter.fromEnv({ LLM_MAX_CONCURRENCY: '4' })): RunManager {
+function manager(resultsDir: string, limiter = ConcurrencyLimiter.fromEnv(parseEngineEnv({ LLM_MAX_CONCURRENCY: '4' }))): RunManager {
   const registry = createProviderRegistry(
-    { OPENAI_BASE_URL: fake.openaiBaseURL, ANTHROPIC_BASE_URL: fake.anthropicBaseURL, ANTHROPIC_API_KEY: 'sk-ant-test' },
+    parseEngineEnv({ OPENAI_BASE_URL: fake.openaiBaseURL, ANTHROPIC_BASE_URL: fake.anthropicBaseURL, ANTHROPIC_API_KEY: 'sk-ant-test' }),
     { offline: (latencyMs) => createOfflineProvider({ latencyMs }) },
   );
   const deps: EngineDeps = {
@@ -77,7 +78,7 @@ describe.each<{ provider: ProviderName }>([{ provider: 'openai' }, { provider: '
       expect(entries.every((n) => /^[0-9a-f]{64}\.json$/.test(n))).toBe(true);
 
       await fake.close(); // the model server is gone
-      const limiter = ConcurrencyLimiter.fromEnv({ LLM_MAX_CONCURRENCY: '4' });
+      const limiter = ConcurrencyLimiter.fromEnv(parseEngineEnv({ LLM_MAX_CONCURRENCY: '4' }));
       // Count acquisitions of the real limiter (observation only: each call still goes through).
       let acquisitions = 0;
       const run = limiter.run.bind(limiter);

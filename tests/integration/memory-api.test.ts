@@ -91,5 +91,12 @@ describe('POST /runs/:id/resume with memory and cassette overrides', () => {
     const good = await h.api('POST', `/runs/${runId}/resume`, { json: { memory: true, cassette: null } });
     expect(good.status).toBe(409);
     expect(good.json.error).toMatch(/only an interrupted run can be resumed/);
+    // The route declares its body optional: none at all is `{}` and reaches the resume too; a JSON array is still refused.
+    const none = await h.api('POST', `/runs/${runId}/resume`);
+    expect(none.status).toBe(409);
+    expect(none.json.error).toMatch(/only an interrupted run can be resumed/);
+    const list = await h.api('POST', `/runs/${runId}/resume`, { json: [true] });
+    expect(list.status).toBe(400);
+    expect(list.json.error).toMatch(/send a JSON object or a form-encoded body/);
   });
 });

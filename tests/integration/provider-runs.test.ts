@@ -12,6 +12,7 @@ import type { EngineDeps } from '../../packages/engine/src/runs/run-manager-api.
 import { RunManager } from '../../packages/engine/src/runs/run-manager.js';
 import { loadPriceTable } from '../../packages/engine/src/usage/price-table.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+import { parseEngineEnv } from '../../packages/engine/src/config/engine-env.js';
 
 let fake: FakeProvider;
 let resultsDir: string;
@@ -34,9 +35,14 @@ afterEach(async () => {
 
 /** A RunManager wired as the server wires it, with both real providers pointed at the fake server. */
 function manager(env: NodeJS.ProcessEnv = {}): { manager: RunManager; limiter: ConcurrencyLimiter } {
-  const limiter = ConcurrencyLimiter.fromEnv(env);
+  const limiter = ConcurrencyLimiter.fromEnv(parseEngineEnv(env));
   const registry = createProviderRegistry(
-    { OPENAI_BASE_URL: fake.openaiBaseURL, ANTHROPIC_BASE_URL: fake.anthropicBaseURL, ANTHROPIC_API_KEY: 'sk-ant-test', ...env },
+    parseEngineEnv({
+      OPENAI_BASE_URL: fake.openaiBaseURL,
+      ANTHROPIC_BASE_URL: fake.anthropicBaseURL,
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ...env,
+    }),
     { offline: (latencyMs) => createOfflineProvider({ latencyMs }) },
   );
   const prices = loadPriceTable();

@@ -1,7 +1,7 @@
 import { deferred, ProviderError } from '@tradingfloor/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../../packages/engine/src/limiter/concurrency-limiter.js';
-import { parseProviderLimits } from '../../packages/engine/src/limiter/parse-provider-limits.js';
+import { parseProviderLimits } from '../../packages/engine/src/config/parse-provider-limits.js';
 import type { LogInput } from '../../packages/engine/src/logs/log-sink.js';
 import { createAnthropicProvider } from '../../packages/engine/src/providers/anthropic-provider.js';
 import { createOpenAiProvider } from '../../packages/engine/src/providers/openai-provider.js';

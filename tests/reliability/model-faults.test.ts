@@ -10,7 +10,7 @@ import { deferred, type RunSummary } from '@tradingfloor/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoVendor } from '../../packages/engine/src/data/demo/demo-vendor.js';
 import { ConcurrencyLimiter } from '../../packages/engine/src/limiter/concurrency-limiter.js';
-import { answerLimitsFromEnv, withAnswerLimits } from '../../packages/engine/src/providers/answer-limits.js';
+import { withAnswerLimits } from '../../packages/engine/src/providers/answer-limits.js';
 import { createOfflineProvider } from '../../packages/engine/src/providers/offline/offline-provider.js';
 import { createProviderRegistry } from '../../packages/engine/src/providers/provider-registry.js';
 import { makeWrapProvider } from '../../packages/engine/src/providers/retrying-provider.js';
@@ -22,7 +22,7 @@ import {
   type FakeReply,
   type FakeRequest,
 } from '../support/fake-provider/index.js';
-
+import { parseEngineEnv } from '../../packages/engine/src/config/engine-env.js';
 
 type Status = RunSummary['status'];
 
@@ -69,16 +69,16 @@ beforeAll(async () => {
   fake = await startFakeProvider();
   resultsDir = await mkdtemp(path.join(tmpdir(), 'tf-model-faults-'));
   const env = { OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '1500', LLM_MAX_CONCURRENCY: '4' };
-  limiter = ConcurrencyLimiter.fromEnv(env);
-  const registry = createProviderRegistry(env, { offline: (latencyMs) => createOfflineProvider({ latencyMs }) });
+  limiter = ConcurrencyLimiter.fromEnv(parseEngineEnv(env));
+  const registry = createProviderRegistry(parseEngineEnv(env), { offline: (latencyMs) => createOfflineProvider({ latencyMs }) });
   const wrap = makeWrapProvider(limiter, { baseDelayMs: 5, maxDelayMs: 20 });
-  const limits = answerLimitsFromEnv(env);
+  const limits = parseEngineEnv(env).answerLimits;
   manager = new RunManager({
     deps: {
       vendor: createDemoVendor(),
       providerFor: (config) => registry.providerFor(config),
       defaultModels: (name) => registry.defaultModels(name),
-      // As createEngineDepsFromEnv wires it, with short backoffs so the matrix stays fast.
+      // As createEngineDeps wires it, with short backoffs so the matrix stays fast.
       wrapProvider: (inner, run) => withAnswerLimits(wrap(inner, run), limits),
       limiterSnapshot: () => limiter.snapshot(),
     },

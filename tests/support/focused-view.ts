@@ -2,6 +2,7 @@ import {
   initialFocusedRun,
   isTerminalStatus,
   reduceFocusedRun,
+  type Decision,
   type ExecutionTree,
   type FocusedRunState,
   type LogEntry,
@@ -51,8 +52,8 @@ export class FocusedView {
   get progress(): number {
     return this.state.progress;
   }
-  get decisionHtml(): string | null {
-    return this.state.decisionHtml;
+  get decision(): Decision | null {
+    return this.state.decision;
   }
 
   /** Resolves once this client's view of the run is terminal (from a patch, an update or its init). */

@@ -4,8 +4,10 @@
 // RunManager and its contract
 export { RunManager, type ResumeOverrides } from './runs/run-manager.js';
 export type { RunEvent, RunManagerApi, RunRequest, RunView } from './runs/run-manager-api.js';
-export { createEngineDepsFromEnv } from './runs/engine-deps.js';
-// The one builder of a RunManager from the environment (serve, run, resume, backtest)
+export { createEngineDeps } from './runs/engine-deps.js';
+// The engine's environment, parsed once with its defaults (serve, run, resume, backtest, data fetch)
+export { parseEngineEnv, type EngineEnv } from './config/engine-env.js';
+// The one builder of a RunManager from the parsed environment (serve, run, resume, backtest)
 export { openRunManager } from './runs/open-run-manager.js';
 
 // The run statechart: its definition for GET /machine, and the Stately inspector for INSPECT=stately

@@ -51,7 +51,7 @@ export interface TradingFloorApp {
 export function createApp(deps: AppDeps): TradingFloorApp {
   const { manager, config } = deps;
   const now = deps.now ?? Date.now;
-  // Rendered only when a message or response carries it, and once per run's decision.
+  // Only `GET /runs/:id/decision` carries the decision as HTML (the SPA renders the markdown itself); once per decision.
   const renderDecision = cachedDecisionRenderer();
   const hub = new WsHub({
     manager,
@@ -60,7 +60,6 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     bindHost: config.host,
     maxBufferedBytes: config.wsMaxBufferedBytes,
     snapshotBudget: { burst: config.wsResyncBurst, perSecond: config.wsResyncPerMinute / 60 },
-    renderDecision,
     ...(deps.backtests ? { backtests: deps.backtests } : {}),
     ...deps.ws,
   });

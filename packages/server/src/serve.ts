@@ -1,15 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  BacktestManager,
-  openRunManager,
-  type BacktestManagerApi,
-  type RunManagerApi,
-} from '@tradingfloor/engine';
+import { BacktestManager, openRunManager, parseEngineEnv, type BacktestManagerApi, type RunManagerApi } from '@tradingfloor/engine';
 import { errorMessage } from '@tradingfloor/shared';
 import { createApp, type AppDeps } from './app.js';
 import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
-import { describeDataVendorsFromEnv, describeProvidersFromEnv } from './providers.js';
+import { describeDataVendors, describeProviders } from './providers.js';
 import { startRetention } from './retention.js';
 import type { ProviderInfo } from './routes/route-deps.js';
 
@@ -53,6 +48,8 @@ export interface RunningServer {
 export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServerOverrides = {}): Promise<RunningServer> {
   const log = overrides.log ?? ((line: string) => console.log(line));
   const config = loadServerConfig(env, overrides);
+  // The engine's variables, parsed once: the manager, /config/providers and its data vendors all read these.
+  const engineEnv = parseEngineEnv(env);
   const ownsManager = overrides.manager === undefined;
   let manager = overrides.manager;
   let backtests = overrides.backtests;
@@ -62,7 +59,7 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
   if (manager === undefined) {
     // INSPECT=stately (or --inspect): every run actor also reports to the Stately inspector's relay.
     const opened = await openRunManager({
-      env,
+      env: engineEnv,
       resultsDir: config.resultsDir,
       // Single-run mode is also enforced by the manager itself: one active run at a time.
       maxParallelRuns: config.enableMultiRun ? config.maxParallelRuns : 1,
@@ -72,7 +69,9 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       stately: {
         force: overrides.inspect === true,
         onConnect: (url) =>
-          log(`Stately inspector: run actors report to ${url} (start its relay there; see "Debugging a run with the inspector" in the README)`),
+          log(
+            `Stately inspector: run actors report to ${url} (start its relay there; see "Debugging a run with the inspector" in the README)`,
+          ),
       },
       loadHistory: true,
       onThreadExit: ({ threadId, reason, runs }) =>
@@ -89,7 +88,14 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
     backtests = ownBacktests;
   }
   const engine = manager;
-  const app = createApp({ manager: engine, ...(backtests ? { backtests } : {}), config, providers: providers ?? describeProvidersFromEnv(env), dataVendors: describeDataVendorsFromEnv(env), ws: overrides.ws });
+  const app = createApp({
+    manager: engine,
+    ...(backtests ? { backtests } : {}),
+    config,
+    providers: providers ?? describeProviders(engineEnv),
+    dataVendors: describeDataVendors(engineEnv),
+    ws: overrides.ws,
+  });
   const handle = app.app.callback();
   // Koa settles every request itself (failures go through its error handling), so nothing awaits this promise.
   const server = createServer((req, res) => void handle(req, res));

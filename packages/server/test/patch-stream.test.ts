@@ -48,7 +48,7 @@ describe('focused patch streams', () => {
     const { run_id } = t.manager.create('ACME');
     const sent: ServerMessage[] = [];
     const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string) => sent.push(JSON.parse(json) as ServerMessage) };
-    const stream = new RunPatchStream(run_id, t.manager, { flushDelayMs: 1000, maxPendingLogs: 200, renderDecision: () => '' });
+    const stream = new RunPatchStream(run_id, t.manager, { flushDelayMs: 1000, maxPendingLogs: 200 });
     stream.subscribe(client as unknown as HubClient);
     const changes: ChangedNode[] = [];
     const carry = t.manager.subscribe((e) => {
@@ -129,15 +129,14 @@ describe('focused patch streams', () => {
     await ws.close();
   });
 
-  it('sends the terminal status_update_run once with the decision and sanitized html', async () => {
+  it('sends the terminal status_update_run once with the decision and no HTML (the SPA renders its markdown)', async () => {
     const { run_id } = t.manager.create('ACME');
     const ws = await focused(run_id);
     await ws.next('init_run');
     t.manager.finish(run_id, 'completed', fakeDecision('ACME', '**BUY** <img src=x onerror=alert(1)>'));
     const done = await ws.next('status_update_run');
     expect(done).toMatchObject({ status: 'completed', overall_progress: 100, final_decision: { action: 'BUY' } });
-    expect(done.decision_html).toContain('<strong>BUY</strong>');
-    expect(done.decision_html).not.toMatch(/<img/);
+    expect(done).not.toHaveProperty('decision_html');
     // The status patch for the progress comes first, then the terminal update takes the next number.
     expect(ws.ofType('status_patch_run').at(-1)!.seq + 1).toBe(done.seq);
 
@@ -147,8 +146,8 @@ describe('focused patch streams', () => {
       status: 'completed',
       seq: done.seq,
       final_decision: { action: 'BUY' },
-      decision_html: done.decision_html,
     });
+    expect(init).not.toHaveProperty('decision_html');
     await Promise.all([ws.close(), late.close()]);
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useInspectorStore } from '../src/stores/inspector-store.js';
+import { useRunStreamStore } from '../src/stores/run-stream-store.js';
 import { startFakeServer, type FakeServer, type Peer } from './support/fake-server.js';
 import { initRun, RUN_ID } from './support/fixtures.js';
 import { BULL, MACHINE, record, runRecords } from './support/inspection-fixtures.js';
@@ -19,18 +20,27 @@ const append = (seq: number, session: string, records: ReturnType<typeof runReco
   records,
 });
 
-/** Focuses the run, lets the REST page land, then opens the stream at inspect seq 4. */
+/** Focuses the run, lets the REST page land, then answers the store's `inspect_start` at inspect seq 4. */
 async function connected(): Promise<Peer> {
   store.focus(RUN_ID);
   const peer = await server.nextPeer();
-  expect(peer.url.searchParams.get('inspect')).toBe('1');
+  // The run's own focused socket (no `inspect=1`): the store subscribes on it once it is open.
+  expect(peer.url.searchParams.has('inspect')).toBe(false);
+  expect(await peer.nextMessage()).toEqual({ action: 'inspect_start' });
+  peer.send(initRun());
   await until(() => !store.loading);
-  peer.send(initRun({ inspect_seq: 4 }));
-  // The page answered before the stream began, so records in between may be missing: the store asks.
-  expect(await peer.nextMessage()).toEqual({ action: 'inspect_dump' });
+  expect(store.ready).toBe(false); // the run's init_run says nothing about the inspection stream
   peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 4, session: page.session, records: page.records });
   await until(() => store.ready && !store.dumpPending);
   return peer;
+}
+
+/** The next message the client sends with this action, skipping the run stream's own (`log_dump`, …). */
+async function nextAction(peer: Peer, action: string): Promise<unknown> {
+  for (;;) {
+    const msg = await peer.nextMessage();
+    if ((msg as { action?: string }).action === action) return msg;
+  }
 }
 
 beforeEach(async () => {
@@ -39,7 +49,14 @@ beforeEach(async () => {
     'GET /machine': () => ({ status: 200, body: MACHINE }),
     [`GET /runs/${RUN_ID}/inspect`]: () => ({
       status: 200,
-      body: { run_id: RUN_ID, ...page, returned: page.records.length, last_seq: page.records.length, total_seq: page.records.length, first_seq: 1 },
+      body: {
+        run_id: RUN_ID,
+        ...page,
+        returned: page.records.length,
+        last_seq: page.records.length,
+        total_seq: page.records.length,
+        first_seq: 1,
+      },
     }),
   });
   freshStores(server);
@@ -74,7 +91,12 @@ describe('inspector store', () => {
     peer.send(append(7, 'aaaa0001', [record(11, '@xstate.event', { event: 'LATE' })])); // 5 and 6 were missed
     expect(await peer.nextMessage()).toEqual({ action: 'inspect_dump' });
     expect(store.dumpPending).toBe(true);
-    const all = [...runRecords(), record(9, '@xstate.event', { event: 'A' }), record(10, '@xstate.snapshot'), record(11, '@xstate.event', { event: 'LATE' })];
+    const all = [
+      ...runRecords(),
+      record(9, '@xstate.event', { event: 'A' }),
+      record(10, '@xstate.snapshot'),
+      record(11, '@xstate.event', { event: 'LATE' }),
+    ];
     peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 7, session: 'aaaa0001', records: all });
     await until(() => !store.dumpPending);
     expect(store.inspectSeq).toBe(7);
@@ -107,13 +129,51 @@ describe('inspector store', () => {
     page = { session: null, records: [] };
     store.focus(RUN_ID);
     const peer = await server.nextPeer();
+    expect(await peer.nextMessage()).toEqual({ action: 'inspect_start' });
     await until(() => !store.loading);
-    peer.send(initRun({ inspect_seq: 0 }));
-    expect(await peer.nextMessage()).toEqual({ action: 'inspect_dump' });
     peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 0, session: null, records: [] });
     await until(() => store.ready && !store.dumpPending);
     expect(store.session).toBeNull();
     expect(store.timeline).toEqual([]);
     expect(store.shownState).toBeNull();
+  });
+
+  it('shares the run stream’s socket: one connection, inspect_start on it, inspect_stop when the inspector leaves', async () => {
+    const runStream = useRunStreamStore();
+    runStream.focus(RUN_ID);
+    const peer = await server.nextPeer();
+    peer.send(initRun());
+    await until(() => runStream.ready);
+    store.focus(RUN_ID);
+    expect(await nextAction(peer, 'inspect_start')).toEqual({ action: 'inspect_start' });
+    peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 4, session: page.session, records: page.records });
+    await until(() => store.ready && !store.loading);
+    // The records ride on the run's socket and the run stream ignores them (no resync, no error).
+    peer.send(append(5, 'aaaa0001', [record(9, '@xstate.event', { event: 'CANCEL', state: BULL })]));
+    await until(() => store.inspectSeq === 5);
+    expect([runStream.resyncCount, runStream.protocolErrors]).toEqual([0, []]);
+    store.focus(null);
+    expect(await nextAction(peer, 'inspect_stop')).toEqual({ action: 'inspect_stop' });
+    expect(runStream.connection.state).toBe('open'); // still the run stream's
+    expect(peer.socket.readyState).toBe(peer.socket.OPEN);
+    runStream.focus(null);
+  });
+
+  it('subscribes again on every reconnect (a new connection has forgotten inspect_start)', async () => {
+    const first = await connected();
+    first.socket.terminate();
+    const second = await server.nextPeer();
+    expect(await second.nextMessage()).toEqual({ action: 'inspect_start' });
+    expect(store.ready).toBe(false);
+    second.send({
+      type: 'inspect_snapshot_run',
+      run_id: RUN_ID,
+      seq: 6,
+      session: 'aaaa0001',
+      records: [...runRecords(), record(9, '@xstate.event', { event: 'A' })],
+    });
+    await until(() => store.ready && store.inspectSeq === 6);
+    second.send(append(7, 'aaaa0001', [record(10, '@xstate.snapshot', { state: 'canceled' })]));
+    await until(() => store.records.at(-1)?.seq === 10);
   });
 });

@@ -57,7 +57,12 @@ describe('StatechartDiagram', () => {
     const [px, py, pw, ph] = box('run.in_progress.research_debate');
     const [cx, cy, cw, ch] = box('run.in_progress.research_debate.bear');
     expect(cx! >= px! && cy! >= py! && cx! + cw! <= px! + pw! && cy! + ch! <= py! + ph!).toBe(true);
-    expect(activeIn(wrapper!)).toEqual(['run', 'run.in_progress', 'run.in_progress.research_debate', 'run.in_progress.research_debate.bear']);
+    expect(activeIn(wrapper!)).toEqual([
+      'run',
+      'run.in_progress',
+      'run.in_progress.research_debate',
+      'run.in_progress.research_debate.bear',
+    ]);
     expect(wrapper!.find('[data-test="active-states"]').text()).toContain('in_progress.research_debate.bear');
     // Labelled transitions are drawn as paths; the parallel analysts' regions are dashed containers.
     expect(wrapper!.findAll('.edge path').length).toBeGreaterThan(20);
@@ -71,8 +76,11 @@ describe('InspectorView', () => {
     const drawn = deferred();
     wrapper = mount({ render: () => h(InspectorView, { runId: RUN_ID, onDiagramReady: () => drawn.resolve() }) });
     const peer = await server.nextPeer();
-    expect(peer.url.searchParams.get('inspect')).toBe('1');
-    peer.send(initRun({ inspect_seq: 0 }));
+    // The run's own focused socket: the inspector subscribes on it once it is open.
+    expect(peer.url.searchParams.has('inspect')).toBe(false);
+    peer.send(initRun());
+    expect(await peer.nextMessage()).toEqual({ action: 'inspect_start' });
+    peer.send({ type: 'inspect_snapshot_run', run_id: RUN_ID, seq: 0, session: 'aaaa0001', records: runRecords() });
     const store = useInspectorStore();
     await until(() => store.ready && !store.loading);
     await drawn.promise;
@@ -81,7 +89,11 @@ describe('InspectorView', () => {
     expect(leafIds(wrapper!).length).toBeGreaterThan(30);
 
     const rows = wrapper!.findAll('.timeline .row');
-    expect(rows.map((r) => r.find('.event').text())).toEqual(['xstate.init', 'START', 'xstate.done.actor.0.run.in_progress.analysts.market.running']);
+    expect(rows.map((r) => r.find('.event').text())).toEqual([
+      'xstate.init',
+      'START',
+      'xstate.done.actor.0.run.in_progress.analysts.market.running',
+    ]);
     expect(rows[2]!.find('.target').text()).toBe('→ run');
     await rows[1]!.trigger('click');
     expect(activeIn(wrapper!)).toEqual(
@@ -98,12 +110,17 @@ describe('InspectorView', () => {
       run_id: RUN_ID,
       seq: 1,
       session: 'aaaa0001',
-      records: [{ seq: 9, ts: 1_700_000_009_000, type: '@xstate.snapshot', actor: 'x:0', state: { in_progress: { research_debate: 'bear' } } }],
+      records: [
+        { seq: 9, ts: 1_700_000_009_000, type: '@xstate.snapshot', actor: 'x:0', state: { in_progress: { research_debate: 'bear' } } },
+      ],
     });
     await until(() => store.records.length === 9);
     await nextTick();
     expect(activeIn(wrapper!)).toEqual(['run', 'run.pending']);
-    await wrapper!.findAll('button').find((b) => b.text() === 'Follow live')!.trigger('click');
+    await wrapper!
+      .findAll('button')
+      .find((b) => b.text() === 'Follow live')!
+      .trigger('click');
     expect(activeIn(wrapper!)).toContain('run.in_progress.research_debate.bear');
   });
 });

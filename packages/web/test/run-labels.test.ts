@@ -69,9 +69,19 @@ describe('a run’s data label', () => {
 
 describe('the decision panel', () => {
   it('shows the position size when the decision states one', () => {
-    const w = mount(DecisionPanel, { props: { decision: { ...DECISION, position_size: 0.67 }, decisionHtml: null } });
+    const w = mount(DecisionPanel, { props: { decision: { ...DECISION, position_size: 0.67 } } });
     expect(w.get('[data-test="position-size"]').text()).toBe('Size 67% of full');
-    const none = mount(DecisionPanel, { props: { decision: { ...DECISION, position_size: null }, decisionHtml: null } });
+    const none = mount(DecisionPanel, { props: { decision: { ...DECISION, position_size: null } } });
     expect(none.find('[data-test="position-size"]').exists()).toBe(false);
+  });
+
+  it('renders the raw decision text as sanitized markdown itself (the live stream carries no HTML)', () => {
+    const raw_text = 'FINAL: **BUY** <img src=x onerror="alert(1)"> [go](javascript:alert(2))';
+    const w = mount(DecisionPanel, { props: { decision: { ...DECISION, raw_text } } });
+    const html = w.get('details.raw').html();
+    expect(html).toContain('<strong>BUY</strong>');
+    expect(html).not.toMatch(/<img\b/i);
+    expect(html).not.toMatch(/<[^>]*\son\w+\s*=/i);
+    expect(html).not.toMatch(/href\s*=\s*["']?\s*javascript:/i);
   });
 });

@@ -81,7 +81,6 @@ describe('run stream store', () => {
       overall_progress: 100,
       seq: 3,
       final_decision: DECISION,
-      decision_html: '<p>BUY</p>',
     });
     await until(() => store.status === 'completed');
 
@@ -89,7 +88,6 @@ describe('run stream store', () => {
     expect(store.tree[0]!.children.map((c) => c.id)).toEqual(['analysts.market', 'analysts.news']);
     expect(store.contents['analysts.market.report']).toBe('# Market\nUptrend.');
     expect(store.decision?.action).toBe('BUY');
-    expect(store.decisionHtml).toBe('<p>BUY</p>');
     expect([store.seq, store.contentSeq, store.progress]).toEqual([3, 2, 100]);
     expect(store.resyncCount).toBe(0);
   });

@@ -12,7 +12,7 @@ export interface AppServer {
   url: string;
   server: RunningServer;
   resultsDir: string;
-  /** Stops the server but keeps the results directory (to start again on it). */
+  /** Stops the server but keeps the results directory (to start again on it); later calls wait for the first. */
   stop(): Promise<void>;
   /** Stops the server and removes the results directory. */
   close(): Promise<void>;
@@ -44,13 +44,16 @@ export async function startAppServer(
     { LLM_MAX_CONCURRENCY: '16', ENGINE_THREADS: process.env.ENGINE_THREADS ?? '0', ...env },
     { port: options.port ?? 0, host: '127.0.0.1', resultsDir, webDist: WEB_DIST, log: () => {} },
   );
+  // Once only: a test may stop a server itself (to restart on its port) before the session closes it.
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= server.close());
   return {
     url: server.url,
     server,
     resultsDir,
-    stop: () => server.close(),
+    stop,
     async close() {
-      await server.close();
+      await stop();
       await rm(resultsDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import {
-  ConfigError,
   DataUnavailableError,
   parseDataVendorSpec,
   ValidationError,
@@ -9,6 +8,7 @@ import {
   type RunConfig,
   type RunDataSource,
 } from '@tradingfloor/shared';
+import { parseEngineEnv, type EngineEnv } from '../config/engine-env.js';
 import type { LogSink } from '../logs/log-sink.js';
 import { createRoutingVendor, resolveVendor } from './routing-vendor.js';
 import { dataSourceOf, planOf, vendorForDataSource } from './run-data-source.js';
@@ -44,22 +44,17 @@ export function createMarketDataFromEnv(
   env: Record<string, string | undefined> = process.env,
   now?: Date | (() => Date),
 ): MarketDataVendor {
-  return createMarketDataSetup(env, now === undefined ? {} : { now: typeof now === 'function' ? now : () => now }).vendor;
+  return createMarketDataSetup(parseEngineEnv(env).data, now === undefined ? {} : { now: typeof now === 'function' ? now : () => now })
+    .vendor;
 }
 
-/** `createMarketDataFromEnv` with the registry and per-run vendors (what `createEngineDepsFromEnv` uses). */
-export function createMarketDataSetup(
-  env: Record<string, string | undefined> = process.env,
-  options: VendorRegistryOptions = {},
-): MarketDataSetup {
+/** The market data of the parsed environment (`parseEngineEnv(...).data`), with the registry and per-run vendors. */
+export function createMarketDataSetup(env: EngineEnv['data'], options: VendorRegistryOptions = {}): MarketDataSetup {
   const registry = createVendorRegistry(env, options);
-  const dataDir = env.DATA_DIR?.trim() || undefined;
-  const spec = env.DATA_VENDORS?.trim();
+  const { dataDir } = env;
   let vendor: MarketDataVendor;
-  if (spec) {
-    const parsed = parseDataVendorSpec(spec);
-    if (!parsed.ok) throw new ConfigError(`DATA_VENDORS "${spec}": ${parsed.reason}`);
-    vendor = createVendorChain(parsed.plan, (name) => registry.get(name));
+  if (env.vendors) {
+    vendor = createVendorChain(env.vendors, (name) => registry.get(name));
   } else {
     // The default, unchanged: no network, the demo market (and csv files when DATA_DIR is set). The registry's
     // instances are used, so a run reading one of them directly shares its loaded files.
@@ -98,7 +93,7 @@ export function createMarketDataSetup(
  * is gone gives a csv vendor that says so at every call, so the run fails with that reason.
  */
 function recordedVendors(
-  env: Record<string, string | undefined>,
+  env: EngineEnv['data'],
   options: VendorRegistryOptions,
   registry: VendorRegistry,
   dataDir: string | undefined,
@@ -108,7 +103,7 @@ function recordedVendors(
   return (recordedDir) => {
     if (recordedDir === null || recordedDir === current) return (name) => registry.get(name);
     let other = others.get(recordedDir);
-    if (!other) others.set(recordedDir, (other = createVendorRegistry({ ...env, DATA_DIR: recordedDir }, options)));
+    if (!other) others.set(recordedDir, (other = createVendorRegistry({ ...env, dataDir: recordedDir }, options)));
     const registryOf = other;
     return (name) => {
       try {

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { ConfigError, DATA_VENDOR_NAMES, type DataVendorName } from '@tradingfloor/shared';
+import { DATA_VENDOR_NAMES, type DataVendorName } from '@tradingfloor/shared';
+import type { EngineEnv } from '../config/engine-env.js';
 import { createAlphaVantageSource } from './alphavantage/alphavantage-source.js';
 import { DiskCache } from './cache/disk-cache.js';
-import { DEFAULT_CACHE_TTL_MS } from './cache/freshness.js';
 import { createCsvVendor } from './csv/csv-vendor.js';
 import { createDemoVendor } from './demo/demo-vendor.js';
 import { createNotConfiguredVendor } from './not-configured-vendor.js';
@@ -38,47 +38,22 @@ export interface VendorRegistryOptions {
   gate?: Omit<RequestGateOptions, 'vendor'>;
 }
 
-/** `DATA_CACHE_DIR`, else `.cache/tradingfloor` under `RESULTS_DIR`, else under the working directory. */
-function dataCacheDir(env: Record<string, string | undefined>): string {
-  const explicit = env.DATA_CACHE_DIR?.trim();
-  if (explicit) return path.resolve(explicit);
-  return path.resolve(env.RESULTS_DIR?.trim() || '.', '.cache', 'tradingfloor');
-}
-
-/** `<VENDOR>_MIN_INTERVAL_MS`: least ms between two requests to that vendor (a premium key may go faster). */
-function pacing(env: Record<string, string | undefined>, variable: string): { minIntervalMs?: number } {
-  const raw = env[variable]?.trim();
-  if (!raw) return {};
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) throw new ConfigError(`${variable} must be a whole number of milliseconds ≥ 0, got "${raw}"`);
-  return { minIntervalMs: ms };
-}
-
-function cacheTtlMs(env: Record<string, string | undefined>): number {
-  const raw = env.DATA_CACHE_TTL_HOURS?.trim();
-  if (!raw) return DEFAULT_CACHE_TTL_MS;
-  const hours = Number(raw);
-  if (!Number.isFinite(hours) || hours < 0) throw new ConfigError(`DATA_CACHE_TTL_HOURS must be a number of hours ≥ 0, got "${raw}"`);
-  return hours * 3_600_000;
-}
-
 /**
- * The vendors from the environment: `demo` always; `csv` with `DATA_DIR`; `alphavantage` with
- * `ALPHAVANTAGE_API_KEY` (`ALPHAVANTAGE_BASE_URL` to point elsewhere); `yahoo` always (no key;
- * `YAHOO_BASE_URL` stands in for every Yahoo host; `<VENDOR>_MIN_INTERVAL_MS` paces each). Online answers are cached in `dataCacheDir(env)` with
- * `DATA_CACHE_TTL_HOURS` (default 12) for recent data. Nothing touches the network until a chain asks.
+ * The vendors of the parsed environment (`parseEngineEnv(...).data`): `demo` always; `csv` with `DATA_DIR`;
+ * `alphavantage` with `ALPHAVANTAGE_API_KEY` (`ALPHAVANTAGE_BASE_URL` to point elsewhere); `yahoo` always (no
+ * key; `YAHOO_BASE_URL` stands in for every Yahoo host; `<VENDOR>_MIN_INTERVAL_MS` paces each). Online answers
+ * are cached in `env.cacheDir` with `DATA_CACHE_TTL_HOURS` for recent data. Nothing touches the network until a chain asks.
  */
-export function createVendorRegistry(env: Record<string, string | undefined>, options: VendorRegistryOptions = {}): VendorRegistry {
-  const cacheDir = dataCacheDir(env);
-  const ttlMs = cacheTtlMs(env);
+export function createVendorRegistry(env: EngineEnv['data'], options: VendorRegistryOptions = {}): VendorRegistry {
+  const { cacheDir, cacheTtlMs: ttlMs, yahoo, alphavantage } = env;
   const now = () => (options.now ? options.now().getTime() : Date.now());
   const online = { cache: new DiskCache(cacheDir), ttlMs, now };
-  const extra = (variable: string) => ({
+  const extra = (minIntervalMs: number | undefined) => ({
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    gate: { ...pacing(env, variable), ...options.gate },
+    gate: { ...(minIntervalMs !== undefined ? { minIntervalMs } : {}), ...options.gate },
   });
-  const dataDir = env.DATA_DIR?.trim();
-  const apiKey = env.ALPHAVANTAGE_API_KEY?.trim() || undefined;
+  const { dataDir } = env;
+  const { apiKey } = alphavantage;
 
   const builders: Record<DataVendorName, () => MarketDataVendor> = {
     demo: () => createDemoVendor(options.now ? { now: options.now } : {}),
@@ -86,7 +61,7 @@ export function createVendorRegistry(env: Record<string, string | undefined>, op
       dataDir ? createCsvVendor({ dir: path.resolve(dataDir) }) : createNotConfiguredVendor('csv', 'set DATA_DIR to a folder of csv files'),
     yahoo: () =>
       createOnlineVendor(
-        createYahooSource({ ...(env.YAHOO_BASE_URL ? { baseUrl: env.YAHOO_BASE_URL } : {}), ...extra('YAHOO_MIN_INTERVAL_MS') }),
+        createYahooSource({ ...(yahoo.baseUrl ? { baseUrl: yahoo.baseUrl } : {}), ...extra(yahoo.minIntervalMs) }),
         online,
       ),
     alphavantage: () =>
@@ -94,8 +69,8 @@ export function createVendorRegistry(env: Record<string, string | undefined>, op
         ? createOnlineVendor(
             createAlphaVantageSource({
               apiKey,
-              ...(env.ALPHAVANTAGE_BASE_URL ? { baseUrl: env.ALPHAVANTAGE_BASE_URL } : {}),
-              ...extra('ALPHAVANTAGE_MIN_INTERVAL_MS'),
+              ...(alphavantage.baseUrl ? { baseUrl: alphavantage.baseUrl } : {}),
+              ...extra(alphavantage.minIntervalMs),
             }),
             online,
           )
@@ -135,7 +110,7 @@ export function createVendorRegistry(env: Record<string, string | undefined>, op
               name,
               label: 'real market data (Yahoo Finance)',
               configured: true,
-              detail: env.YAHOO_BASE_URL ? `via ${env.YAHOO_BASE_URL}` : 'no key needed; needs network access',
+              detail: yahoo.baseUrl ? `via ${yahoo.baseUrl}` : 'no key needed; needs network access',
             };
           case 'alphavantage':
             return {

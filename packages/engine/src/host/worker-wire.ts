@@ -1,3 +1,4 @@
+import type { EngineEnv } from '../config/engine-env.js';
 import type { LimiterKey } from '../limiter/concurrency-limiter.js';
 import type { RateLimitOutcome } from '../limiter/permit-limiter.js';
 import type { HostEvent, HostRunSpec } from './host-protocol.js';
@@ -10,8 +11,8 @@ import type { HostEvent, HostRunSpec } from './host-protocol.js';
 
 /** What the worker is started with (`workerData`). */
 export interface EngineWorkerData {
-  /** The environment the worker builds its providers, market data, prices and answer limits from. */
-  env: Record<string, string | undefined>;
+  /** The parsed environment the worker builds its providers, market data, prices and answer limits from. */
+  env: EngineEnv;
   resultsDir: string;
   logBufferMaxLines: number;
   inspectionMax?: number;

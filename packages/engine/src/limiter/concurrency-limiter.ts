@@ -1,7 +1,7 @@
 import type { LimiterLayer } from '@tradingfloor/shared';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { CountingGate } from './counting-gate.js';
-import { parseGlobalLimit, parseProviderLimits } from './parse-provider-limits.js';
+import type { EngineEnv } from '../config/engine-env.js';
 
 /** Which layers a call goes through: its provider and the model it asks for. */
 export interface LimiterKey {
@@ -66,12 +66,9 @@ export class ConcurrencyLimiter {
     }
   }
 
-  /** Builds the limiter from `LLM_MAX_CONCURRENCY` and `LLM_PROVIDER_LIMITS`; throws `ConfigError` on bad values. */
-  static fromEnv(env: NodeJS.ProcessEnv): ConcurrencyLimiter {
-    return new ConcurrencyLimiter({
-      global: parseGlobalLimit(env.LLM_MAX_CONCURRENCY),
-      limits: parseProviderLimits(env.LLM_PROVIDER_LIMITS),
-    });
+  /** Builds the limiter from the parsed `LLM_MAX_CONCURRENCY` and `LLM_PROVIDER_LIMITS` (`parseEngineEnv`). */
+  static fromEnv(env: Pick<EngineEnv, 'limiter'>): ConcurrencyLimiter {
+    return new ConcurrencyLimiter({ global: env.limiter.global, limits: new Map(Object.entries(env.limiter.providerLimits)) });
   }
 
   /**

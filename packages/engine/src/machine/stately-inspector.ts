@@ -1,8 +1,6 @@
 import { ConfigError } from '@tradingfloor/shared';
 import type { InspectionEvent } from 'xstate';
-
-/** Where the Stately inspector relay listens by default (`createInspectorServer()` of `@statelyai/inspect/server`). */
-const DEFAULT_STATELY_URL = 'ws://localhost:8080';
+import type { EngineEnv } from '../config/engine-env.js';
 
 /** What `INSPECT` / `INSPECT_URL` (or `--inspect`) ask for: null = no Stately inspector. */
 export interface StatelySetting {
@@ -18,24 +16,22 @@ export interface StatelyInspector {
 }
 
 /**
- * Reads `INSPECT` (`stately` turns it on; unset, empty, `off` or `0` leave it off) and `INSPECT_URL`
- * (a ws:// or wss:// URL, default {@link DEFAULT_STATELY_URL}). `force` (the `--inspect` flag) turns it on
- * whatever `INSPECT` says. Throws `ConfigError` on any other value, so a typo stops the process at start-up.
+ * Whether to connect the Stately inspector, from the parsed `INSPECT` (`stately` turns it on) and `INSPECT_URL`
+ * (default `ws://localhost:8080`, where `createInspectorServer()` of `@statelyai/inspect/server` listens).
+ * `force` (the `--inspect` flag) turns it on whatever `INSPECT` says. The URL is checked only when the
+ * inspector is on: `ConfigError` unless it is a ws:// or wss:// URL.
  */
-export function statelySettingFromEnv(env: Record<string, string | undefined>, force = false): StatelySetting | null {
-  const raw = (env.INSPECT ?? '').trim().toLowerCase();
-  if (!['', 'off', '0', 'false', 'stately'].includes(raw)) {
-    throw new ConfigError(`INSPECT must be "stately" (or unset), got "${env.INSPECT}"`);
-  }
-  if (raw !== 'stately' && !force) return null;
-  const url = (env.INSPECT_URL ?? '').trim() || DEFAULT_STATELY_URL;
+export function statelySettingFromEnv(env: Pick<EngineEnv, 'stately'>, force = false): StatelySetting | null {
+  if (!env.stately.enabled && !force) return null;
+  const url = env.stately.url;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new ConfigError(`INSPECT_URL must be a ws:// or wss:// URL, got "${url}"`);
   }
-  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new ConfigError(`INSPECT_URL must be a ws:// or wss:// URL, got "${url}"`);
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
+    throw new ConfigError(`INSPECT_URL must be a ws:// or wss:// URL, got "${url}"`);
   return { url };
 }
 

@@ -1,4 +1,5 @@
-import { ConfigError, ProviderError, ROLE_LABELS } from '@tradingfloor/shared';
+import { ProviderError, ROLE_LABELS } from '@tradingfloor/shared';
+import { ENGINE_ENV_DEFAULTS } from '../config/engine-env.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from './provider.js';
 import { ProviderCallError } from './provider-call-error.js';
 
@@ -15,33 +16,12 @@ export interface AnswerLimits {
   maxToolTurns: number;
 }
 
-/**
- * Defaults: 200 000 characters is ~50 000 tokens, three times the longest answer our output budgets allow;
- * 64 tool calls is ten times what an analyst needs (each tool answers once per topic); 6 tool turns leave an
- * analyst room to fetch, correct a refused call and fetch again.
- */
-export const DEFAULT_ANSWER_LIMITS: AnswerLimits = { maxAnswerChars: 200_000, maxToolCallsPerTurn: 64, maxToolTurns: 6 };
-
-/**
- * Reads `LLM_MAX_ANSWER_CHARS`, `LLM_MAX_TOOL_CALLS` and `LLM_MAX_TOOL_TURNS`; a malformed value is a
- * `ConfigError` naming it.
- */
-export function answerLimitsFromEnv(env: NodeJS.ProcessEnv): AnswerLimits {
-  return {
-    maxAnswerChars: readLimit(env, 'LLM_MAX_ANSWER_CHARS', DEFAULT_ANSWER_LIMITS.maxAnswerChars),
-    maxToolCallsPerTurn: readLimit(env, 'LLM_MAX_TOOL_CALLS', DEFAULT_ANSWER_LIMITS.maxToolCallsPerTurn),
-    maxToolTurns: readLimit(env, 'LLM_MAX_TOOL_TURNS', DEFAULT_ANSWER_LIMITS.maxToolTurns),
-  };
-}
-
-function readLimit(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) {
-    throw new ConfigError(`${name} must be a whole number of at least 1, got "${env[name]}"`);
-  }
-  return Number(raw);
-}
+/** The defaults of {@link AnswerLimits} (stated, with their reasons, in `ENGINE_ENV_DEFAULTS`). */
+export const DEFAULT_ANSWER_LIMITS: AnswerLimits = {
+  maxAnswerChars: ENGINE_ENV_DEFAULTS.maxAnswerChars,
+  maxToolCallsPerTurn: ENGINE_ENV_DEFAULTS.maxToolCallsPerTurn,
+  maxToolTurns: ENGINE_ENV_DEFAULTS.maxToolTurns,
+};
 
 /** Characters an answer carries; stops counting once past `cap` (a huge answer is not measured to the end). */
 function answerChars(response: ChatResponse, cap: number): number {

@@ -1,5 +1,5 @@
 import { ValidationError, type ProviderName, type ProvidersResponse, type RunConfig } from '@tradingfloor/shared';
-import { answerLimitsFromEnv } from './answer-limits.js';
+import type { EngineEnv } from '../config/engine-env.js';
 import { createAnthropicProvider } from './anthropic-provider.js';
 import { OFFLINE_MODEL } from './offline/offline-provider.js';
 import { createOpenAiProvider } from './openai-provider.js';
@@ -28,16 +28,19 @@ export interface ProviderRegistry {
 }
 
 /**
- * Builds the registry from the environment (see `resolveOpenAiSettings` / `resolveAnthropicSettings` for
- * the variables). Settings are read once, here: a malformed value is a `ConfigError` at start-up, while a
+ * Builds the registry from the parsed environment (`parseEngineEnv`; see `resolveOpenAiSettings` /
+ * `resolveAnthropicSettings` for the variables). A malformed value was a `ConfigError` at start-up, while a
  * provider that is merely not configured fails only the runs that ask for it. The OpenAI and Anthropic
  * clients are created on first use and shared by all runs (one connection pool each).
  */
-export function createProviderRegistry(env: NodeJS.ProcessEnv, opts: ProviderRegistryOptions): ProviderRegistry {
+export function createProviderRegistry(
+  env: Pick<EngineEnv, 'openai' | 'anthropic' | 'llmTimeoutMs' | 'answerLimits'>,
+  opts: ProviderRegistryOptions,
+): ProviderRegistry {
   const openai = resolveOpenAiSettings(env);
   const anthropic = resolveAnthropicSettings(env);
   // Answers too large for the answer limits are refused while they arrive, before they are parsed.
-  const maxResponseBytes = maxResponseBytesFor(answerLimitsFromEnv(env).maxAnswerChars);
+  const maxResponseBytes = maxResponseBytesFor(env.answerLimits.maxAnswerChars);
   const offlineModels = opts.offlineModels ?? { quick: OFFLINE_MODEL, deep: OFFLINE_MODEL };
   let openaiProvider: LlmProvider | undefined;
   let anthropicProvider: LlmProvider | undefined;

@@ -1,11 +1,12 @@
 import { ValidationError } from '@tradingfloor/shared';
+import { ENGINE_ENV_DEFAULTS } from '../config/engine-env.js';
 import { classifyFailure, type SdkErrorClasses } from './classify-failure.js';
 import { withRequestDeadline } from './request-deadline.js';
 import { answerTooLarge } from './answer-size-limit.js';
 import { createKeepAliveFetch } from './keep-alive-fetch.js';
 
-/** Default per-request timeout when neither the options nor `LLM_TIMEOUT_MS` name one: 2 minutes. */
-export const DEFAULT_LLM_TIMEOUT_MS = 120_000;
+/** Default per-request timeout when neither the options nor `LLM_TIMEOUT_MS` name one. */
+const DEFAULT_LLM_TIMEOUT_MS = ENGINE_ENV_DEFAULTS.llmTimeoutMs;
 
 /** What every SDK-backed provider (`openai`, `anthropic`) is created with. */
 export interface SdkProviderOptions {

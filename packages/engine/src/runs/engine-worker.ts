@@ -7,7 +7,7 @@ import { RemoteLimiter } from '../host/remote-limiter.js';
 import type { EngineWorkerData, FromWorker, ToWorker, WorkerCall } from '../host/worker-wire.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import { LessonStore } from '../memory/lesson-store.js';
-import { createEngineDepsFromEnv } from './engine-deps.js';
+import { createEngineDeps } from './engine-deps.js';
 import { RunExecutor } from './run-executor.js';
 
 const port = parentPort!;
@@ -38,7 +38,7 @@ function queue(event: HostEvent): void {
 const limiter = new RemoteLimiter(post);
 const executor = new RunExecutor(
   {
-    deps: createEngineDepsFromEnv(data.env, { limiter }),
+    deps: createEngineDeps(data.env, { limiter }),
     steps: AGENT_STEPS,
     logBufferMaxLines: data.logBufferMaxLines,
     now: Date.now,

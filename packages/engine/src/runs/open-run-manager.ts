@@ -1,18 +1,18 @@
-import { engineThreadsFromEnv } from '../host/engine-threads.js';
 import type { EngineHost } from '../host/host-protocol.js';
 import { ThreadHost } from '../host/thread-host.js';
 import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
 import type { StatelyInspector } from '../machine/stately-inspector.js';
 import { connectStatelyInspector, statelySettingFromEnv } from '../machine/stately-inspector.js';
-import { createEngineDepsFromEnv } from './engine-deps.js';
+import type { EngineEnv } from '../config/engine-env.js';
+import { createEngineDeps } from './engine-deps.js';
 import type { EngineDeps } from './run-manager-api.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { RunManager, type RunManagerOptions } from './run-manager.js';
 
 /** How `serve`, `run`, `resume` and `backtest` want their RunManager. */
 export interface OpenRunManagerOptions extends Omit<RunManagerOptions, 'deps' | 'inspect'> {
-  /** The process environment: market data, providers, limits, prices, `INSPECT`. */
-  env: Record<string, string | undefined>;
+  /** The engine's environment, parsed once by `parseEngineEnv`: market data, providers, limits, prices, `INSPECT`. */
+  env: EngineEnv;
   /**
    * Connect the Stately inspector when `INSPECT=stately` asks for it (`force` = the `--inspect` flag turns it
    * on anyway). Left out: no inspector, whatever `INSPECT` says (`run`, `backtest`).
@@ -38,8 +38,8 @@ export interface OpenedRunManager {
 }
 
 /**
- * The one way the CLI and the server build a RunManager: deps from the environment
- * (`createEngineDepsFromEnv`), the engine host (`ENGINE_THREADS` worker threads, or in-process), the Stately
+ * The one way the CLI and the server build a RunManager: deps from the parsed environment
+ * (`createEngineDeps`), the engine host (`ENGINE_THREADS` worker threads, or in-process), the Stately
  * inspector when asked for, and the history when asked for. The Stately inspector needs the run actors on
  * this thread, so with it runs execute in-process. Throws `ConfigError` on a malformed setting before
  * anything is connected or started.
@@ -47,10 +47,10 @@ export interface OpenedRunManager {
 export async function openRunManager(options: OpenRunManagerOptions): Promise<OpenedRunManager> {
   const { env, stately: statelyWish, loadHistory, onThreadExit, ...managerOptions } = options;
   const setting = statelyWish ? statelySettingFromEnv(env, statelyWish.force) : null;
-  const threads = setting ? 0 : engineThreadsFromEnv(env.ENGINE_THREADS);
+  const threads = setting ? 0 : env.engineThreads;
   // One limiter for the process: the deps' provider wrapping (in-process runs) and every engine thread's permits.
   const limiter = ConcurrencyLimiter.fromEnv(env);
-  const deps = createEngineDepsFromEnv(env, { limiter });
+  const deps = createEngineDeps(env, { limiter });
   let stately: StatelyInspector | null = null;
   if (setting) {
     stately = await connectStatelyInspector(setting);
@@ -62,8 +62,8 @@ export async function openRunManager(options: OpenRunManagerOptions): Promise<Op
       threads,
       entry: new URL(`./engine-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
       workerData: {
-        // A plain copy: `process.env` itself does not cross to a thread.
-        env: { ...env },
+        // The parsed environment is plain data: it crosses to a thread as it is.
+        env,
         resultsDir: managerOptions.resultsDir,
         logBufferMaxLines: managerOptions.logBufferMaxLines ?? DEFAULT_LOG_BUFFER_MAX_LINES,
         ...(managerOptions.inspectionMax !== undefined ? { inspectionMax: managerOptions.inspectionMax } : {}),

@@ -119,7 +119,7 @@ type InspectionRecord = import('@tradingfloor/shared').InspectionRecord;
 
 /**
  * What a RunManager is built from. The server and CLI build these from the environment
- * (`createEngineDepsFromEnv`); tests inject fakes.
+ * (`createEngineDeps`); tests inject fakes.
  */
 export interface EngineDeps {
   vendor: import('../data/vendor.js').MarketDataVendor;

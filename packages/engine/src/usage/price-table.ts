@@ -81,12 +81,6 @@ export function loadPriceTable(file: string = defaultPricesFile()): PriceTable {
   };
 }
 
-/** `LLM_PRICES_FILE` when set, else the default file. */
-export function priceTableFromEnv(env: NodeJS.ProcessEnv): PriceTable {
-  const file = env.LLM_PRICES_FILE?.trim();
-  return loadPriceTable(file ? file : undefined);
-}
-
 /**
  * Names to try, most specific first: as given; without a router prefix (`openai/gpt-4o`); without a date
  * or `-latest` suffix (`gpt-4o-2024-08-06`, `claude-sonnet-4-5-20250929`).

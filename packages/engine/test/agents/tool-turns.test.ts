@@ -2,12 +2,12 @@ import { ProviderError } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAnalyst } from '../../src/agents/analyst.js';
 import type { DataTool } from '../../src/data/data-tool.js';
-import { answerLimitsFromEnv } from '../../src/providers/answer-limits.js';
 import type { LlmProvider } from '../../src/providers/provider.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import { makeContext } from '../offline/fake-data.js';
 import { fakeDeps, fakeSteps, tempDir } from '../runs/support.js';
 import { scriptedProvider } from './scripted-provider.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 const tool: DataTool = { spec: { name: 'get_indicators', description: '', parameters: { type: 'object' } }, run: async () => '{}' };
 const toolCall = (id: string) => ({ id, name: 'get_indicators', arguments: {} });
@@ -22,7 +22,9 @@ const toolHungry = () => scriptedProvider((_request, n) => ({ toolCalls: [toolCa
 
 describe('tool turns per analyst (LLM_MAX_TOOL_TURNS)', () => {
   it('offers tools for as many turns as the context allows, then asks for the report without tools', async () => {
-    const { provider, requests } = scriptedProvider((request, n) => (request.tools ? { toolCalls: [toolCall(`c${n}`)] } : { text: 'report' }));
+    const { provider, requests } = scriptedProvider((request, n) =>
+      request.tools ? { toolCalls: [toolCall(`c${n}`)] } : { text: 'report' },
+    );
     const { ctx } = contextWith({ provider, maxToolTurns: 2 });
     await expect(runAnalyst('market', ctx)).resolves.toEqual({ text: 'report' });
     expect(requests.map((r) => r.tools?.length ?? 0)).toEqual([1, 1, 0]);
@@ -51,10 +53,12 @@ describe('tool turns per analyst (LLM_MAX_TOOL_TURNS)', () => {
   });
 
   it('reads LLM_MAX_TOOL_TURNS (default 6), refusing nonsense', () => {
-    expect(answerLimitsFromEnv({}).maxToolTurns).toBe(6);
-    expect(answerLimitsFromEnv({ LLM_MAX_TOOL_TURNS: ' 9 ' }).maxToolTurns).toBe(9);
+    expect(parseEngineEnv({}).answerLimits.maxToolTurns).toBe(6);
+    expect(parseEngineEnv({ LLM_MAX_TOOL_TURNS: ' 9 ' }).answerLimits.maxToolTurns).toBe(9);
     for (const bad of ['0', '-2', '2.5', 'many']) {
-      expect(() => answerLimitsFromEnv({ LLM_MAX_TOOL_TURNS: bad })).toThrow(`LLM_MAX_TOOL_TURNS must be a whole number of at least 1, got "${bad}"`);
+      expect(() => parseEngineEnv({ LLM_MAX_TOOL_TURNS: bad })).toThrow(
+        `LLM_MAX_TOOL_TURNS must be a whole number of at least 1, got "${bad}"`,
+      );
     }
   });
 });
@@ -73,7 +77,11 @@ describe('LLM_MAX_TOOL_TURNS in a whole run', () => {
     const model = toolHungry();
     const steps = { ...fakeSteps(), analyst: runAnalyst, tools: () => [tool] };
     const m = new RunManager({
-      deps: { ...deps, providerFor: () => model.provider, maxToolTurns: answerLimitsFromEnv({ LLM_MAX_TOOL_TURNS: '2' }).maxToolTurns },
+      deps: {
+        ...deps,
+        providerFor: () => model.provider,
+        maxToolTurns: parseEngineEnv({ LLM_MAX_TOOL_TURNS: '2' }).answerLimits.maxToolTurns,
+      },
       resultsDir: results.dir,
       steps,
     });

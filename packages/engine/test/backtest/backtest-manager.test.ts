@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BacktestManager } from '../../src/backtest/backtest-manager.js';
 import { positionContext } from '../../src/backtest/cell-request.js';
 import { simulate } from '../../src/backtest/simulator.js';
-import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { createEngineDeps } from '../../src/runs/engine-deps.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import { tempDir } from '../runs/support.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {
@@ -20,7 +21,7 @@ afterEach(async () => {
 
 /** A RunManager and a BacktestManager over the demo market and the offline model. */
 function managers(maxParallelRuns = 4) {
-  const deps = createEngineDepsFromEnv({});
+  const deps = createEngineDeps(parseEngineEnv({}));
   const runs = new RunManager({ deps, resultsDir: results.dir, maxParallelRuns });
   const backtests = new BacktestManager({ runs, vendor: deps.vendor, resultsDir: results.dir });
   return { deps, runs, backtests };

@@ -1,8 +1,9 @@
 import { deferred, type Deferred } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter, type LimiterKey, type LimiterLease } from '../../src/limiter/concurrency-limiter.js';
-import { parseProviderLimits } from '../../src/limiter/parse-provider-limits.js';
+import { parseProviderLimits } from '../../src/config/parse-provider-limits.js';
 import { flush } from '../../../../tests/support/flush.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 const OPENAI: LimiterKey = { provider: 'openai', model: 'gpt-4o-mini' };
 const GPT4O: LimiterKey = { provider: 'openai', model: 'gpt-4o' };
@@ -220,15 +221,17 @@ describe('ConcurrencyLimiter', () => {
   });
 
   it('builds its layers from the environment', () => {
-    const limiter = ConcurrencyLimiter.fromEnv({ LLM_MAX_CONCURRENCY: '4', LLM_PROVIDER_LIMITS: 'openai:6,anthropic:3,openai:gpt-4o:2' });
+    const limiter = ConcurrencyLimiter.fromEnv(
+      parseEngineEnv({ LLM_MAX_CONCURRENCY: '4', LLM_PROVIDER_LIMITS: 'openai:6,anthropic:3,openai:gpt-4o:2' }),
+    );
     expect(limiter.snapshot().map((l) => [l.key, l.limit])).toEqual([
       ['global', 4],
       ['anthropic', 3],
       ['openai', 6],
       ['openai:gpt-4o', 2],
     ]);
-    expect(() => ConcurrencyLimiter.fromEnv({ LLM_PROVIDER_LIMITS: 'openai=6' })).toThrow(/bad entry "openai=6"/);
-    expect(() => ConcurrencyLimiter.fromEnv({ LLM_MAX_CONCURRENCY: 'many' })).toThrow(/LLM_MAX_CONCURRENCY/);
+    expect(() => ConcurrencyLimiter.fromEnv(parseEngineEnv({ LLM_PROVIDER_LIMITS: 'openai=6' }))).toThrow(/bad entry "openai=6"/);
+    expect(() => ConcurrencyLimiter.fromEnv(parseEngineEnv({ LLM_MAX_CONCURRENCY: 'many' }))).toThrow(/LLM_MAX_CONCURRENCY/);
   });
 });
 

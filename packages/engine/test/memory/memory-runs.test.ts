@@ -3,12 +3,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LessonSchema, type Lesson } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { createEngineDeps } from '../../src/runs/engine-deps.js';
 import type { ChatRequest, LlmProvider } from '../../src/providers/provider.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import type { EngineDeps } from '../../src/runs/run-manager-api.js';
 import { tempDir } from '../runs/support.js';
 import { fileURLToPath } from 'node:url';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const dataDir = process.env.DATA_DIR ?? join(repoRoot, '../shared/data');
@@ -32,7 +33,7 @@ afterEach(async () => {
 
 /** The real engine deps (demo market, offline model) with every request the provider receives captured. */
 function capturingDeps(env: NodeJS.ProcessEnv = {}): { deps: EngineDeps; requests: ChatRequest[] } {
-  const base = createEngineDepsFromEnv(env);
+  const base = createEngineDeps(parseEngineEnv(env));
   const requests: ChatRequest[] = [];
   const deps: EngineDeps = {
     ...base,

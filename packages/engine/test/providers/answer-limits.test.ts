@@ -1,8 +1,9 @@
 import { ConfigError, ProviderError } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
-import { answerLimitsFromEnv, DEFAULT_ANSWER_LIMITS, withAnswerLimits } from '../../src/providers/answer-limits.js';
+import { DEFAULT_ANSWER_LIMITS, withAnswerLimits } from '../../src/providers/answer-limits.js';
 import type { ChatMessage, ChatRequest } from '../../src/providers/provider.js';
 import { scriptedProvider, type Scripted } from '../agents/scripted-provider.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 const request = (messages: ChatMessage[] = [{ role: 'user', content: 'go' }]): ChatRequest => ({
   model: 'm',
@@ -53,15 +54,15 @@ describe('answer limits', () => {
   });
 
   it('reads LLM_MAX_ANSWER_CHARS and LLM_MAX_TOOL_CALLS, refusing nonsense', () => {
-    expect(answerLimitsFromEnv({})).toEqual(DEFAULT_ANSWER_LIMITS);
-    expect(answerLimitsFromEnv({ LLM_MAX_ANSWER_CHARS: '5000', LLM_MAX_TOOL_CALLS: ' 12 ' })).toEqual({
+    expect(parseEngineEnv({}).answerLimits).toEqual(DEFAULT_ANSWER_LIMITS);
+    expect(parseEngineEnv({ LLM_MAX_ANSWER_CHARS: '5000', LLM_MAX_TOOL_CALLS: ' 12 ' }).answerLimits).toEqual({
       maxAnswerChars: 5_000,
       maxToolCallsPerTurn: 12,
       maxToolTurns: 6,
     });
     for (const bad of ['0', '-1', '1.5', 'lots', '1e9']) {
-      expect(() => answerLimitsFromEnv({ LLM_MAX_ANSWER_CHARS: bad })).toThrow(ConfigError);
+      expect(() => parseEngineEnv({ LLM_MAX_ANSWER_CHARS: bad })).toThrow(ConfigError);
     }
-    expect(() => answerLimitsFromEnv({ LLM_MAX_TOOL_CALLS: 'x' })).toThrow(/LLM_MAX_TOOL_CALLS must be a whole number/);
+    expect(() => parseEngineEnv({ LLM_MAX_TOOL_CALLS: 'x' })).toThrow(/LLM_MAX_TOOL_CALLS must be a whole number/);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveOpenAiSettings } from '../../src/providers/presets.js';
 import type { LlmProvider } from '../../src/providers/provider.js';
 import { createProviderRegistry } from '../../src/providers/provider-registry.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 const offline = (latencyMs: number): LlmProvider => ({
   name: 'offline',
@@ -22,7 +23,7 @@ const config = (llm_provider: ProviderName, offline_latency_ms = 0) =>
 
 describe('OpenAI presets', () => {
   it('defaults to OpenAI itself, which needs a key', () => {
-    const s = resolveOpenAiSettings({});
+    const s = resolveOpenAiSettings(parseEngineEnv({}));
     expect(s).toMatchObject({
       preset: 'openai',
       baseURL: 'https://api.openai.com/v1',
@@ -30,11 +31,11 @@ describe('OpenAI presets', () => {
       models: { quick: 'gpt-5.4-mini', deep: 'gpt-5.4' },
     });
     expect(s.missing).toBe('OPENAI_API_KEY is not set (or set OPENAI_PRESET=ollama / OPENAI_BASE_URL for an OpenAI-compatible server)');
-    expect(resolveOpenAiSettings({ OPENAI_API_KEY: 'sk-test' }).missing).toBeNull();
+    expect(resolveOpenAiSettings(parseEngineEnv({ OPENAI_API_KEY: 'sk-test' })).missing).toBeNull();
   });
 
   it('knows Ollama on localhost without a key', () => {
-    expect(resolveOpenAiSettings({ OPENAI_PRESET: 'ollama' })).toMatchObject({
+    expect(resolveOpenAiSettings(parseEngineEnv({ OPENAI_PRESET: 'ollama' }))).toMatchObject({
       preset: 'ollama',
       baseURL: 'http://localhost:11434/v1',
       apiKey: undefined,
@@ -44,8 +45,8 @@ describe('OpenAI presets', () => {
   });
 
   it('knows OpenRouter with its own key variable', () => {
-    expect(resolveOpenAiSettings({ OPENAI_PRESET: 'openrouter' }).missing).toBe('OPENROUTER_API_KEY is not set');
-    expect(resolveOpenAiSettings({ OPENAI_PRESET: 'OpenRouter', OPENROUTER_API_KEY: 'or-key' })).toMatchObject({
+    expect(resolveOpenAiSettings(parseEngineEnv({ OPENAI_PRESET: 'openrouter' })).missing).toBe('OPENROUTER_API_KEY is not set');
+    expect(resolveOpenAiSettings(parseEngineEnv({ OPENAI_PRESET: 'OpenRouter', OPENROUTER_API_KEY: 'or-key' }))).toMatchObject({
       baseURL: 'https://openrouter.ai/api/v1',
       apiKey: 'or-key',
       missing: null,
@@ -53,25 +54,27 @@ describe('OpenAI presets', () => {
   });
 
   it('treats a bare OPENAI_BASE_URL as a custom server, and lets it override any preset URL', () => {
-    expect(resolveOpenAiSettings({ OPENAI_BASE_URL: 'http://gpu-box:8000/v1' })).toMatchObject({
+    expect(resolveOpenAiSettings(parseEngineEnv({ OPENAI_BASE_URL: 'http://gpu-box:8000/v1' }))).toMatchObject({
       preset: 'custom',
       baseURL: 'http://gpu-box:8000/v1',
       label: 'OpenAI-compatible server at gpu-box:8000',
       missing: null,
     });
-    expect(resolveOpenAiSettings({ OPENAI_PRESET: 'ollama', OPENAI_BASE_URL: 'http://10.0.0.5:11434/v1' }).baseURL).toBe(
+    expect(resolveOpenAiSettings(parseEngineEnv({ OPENAI_PRESET: 'ollama', OPENAI_BASE_URL: 'http://10.0.0.5:11434/v1' })).baseURL).toBe(
       'http://10.0.0.5:11434/v1',
     );
-    expect(resolveOpenAiSettings({ OPENAI_PRESET: 'custom' }).missing).toMatch(/needs OPENAI_BASE_URL/);
+    expect(resolveOpenAiSettings(parseEngineEnv({ OPENAI_PRESET: 'custom' })).missing).toMatch(/needs OPENAI_BASE_URL/);
   });
 
   it('takes model overrides and the timeout from the environment', () => {
-    const s = resolveOpenAiSettings({
-      OPENAI_PRESET: 'ollama',
-      QUICK_THINK_LLM: 'qwen2.5',
-      DEEP_THINK_LLM: 'llama3.3',
-      LLM_TIMEOUT_MS: '30000',
-    });
+    const s = resolveOpenAiSettings(
+      parseEngineEnv({
+        OPENAI_PRESET: 'ollama',
+        QUICK_THINK_LLM: 'qwen2.5',
+        DEEP_THINK_LLM: 'llama3.3',
+        LLM_TIMEOUT_MS: '30000',
+      }),
+    );
     expect(s.models).toEqual({ quick: 'qwen2.5', deep: 'llama3.3' });
     expect(s.quickModels[0]).toBe('qwen2.5');
     expect(s.timeoutMs).toBe(30_000);
@@ -82,19 +85,19 @@ describe('OpenAI presets', () => {
     [{ OPENAI_BASE_URL: 'localhost:11434' }, /OPENAI_BASE_URL must be an http\(s\) URL/],
     [{ LLM_TIMEOUT_MS: '2s' }, /LLM_TIMEOUT_MS must be a whole number/],
   ])('refuses malformed settings at start-up (%o)', (env, message) => {
-    expect(() => resolveOpenAiSettings(env)).toThrow(ConfigError);
-    expect(() => resolveOpenAiSettings(env)).toThrow(message);
+    expect(() => resolveOpenAiSettings(parseEngineEnv(env))).toThrow(ConfigError);
+    expect(() => resolveOpenAiSettings(parseEngineEnv(env))).toThrow(message);
   });
 });
 
 describe('createProviderRegistry', () => {
   it('gives the offline model the run latency', () => {
-    const registry = createProviderRegistry({}, { offline });
+    const registry = createProviderRegistry(parseEngineEnv({}), { offline });
     expect(registry.providerFor(config('offline', 250)).label).toContain('250 ms');
   });
 
   it('refuses an unconfigured provider with a ValidationError naming the missing setting', () => {
-    const registry = createProviderRegistry({}, { offline });
+    const registry = createProviderRegistry(parseEngineEnv({}), { offline });
     expect(() => registry.providerFor(config('openai'))).toThrow(ValidationError);
     expect(() => registry.providerFor(config('openai'))).toThrow(
       /"openai" is not configured: OPENAI_API_KEY is not set \(or set OPENAI_PRESET=ollama/,
@@ -103,7 +106,7 @@ describe('createProviderRegistry', () => {
   });
 
   it('builds each real provider once and shares it between runs', () => {
-    const registry = createProviderRegistry({ OPENAI_PRESET: 'ollama', ANTHROPIC_API_KEY: 'sk-ant-test' }, { offline });
+    const registry = createProviderRegistry(parseEngineEnv({ OPENAI_PRESET: 'ollama', ANTHROPIC_API_KEY: 'sk-ant-test' }), { offline });
     const a = registry.providerFor(config('openai'));
     expect(a.name).toBe('openai');
     expect(a.label).toBe('Ollama (local, OpenAI-compatible) at localhost:11434');
@@ -113,14 +116,14 @@ describe('createProviderRegistry', () => {
   });
 
   it('knows every provider default models, env overrides included', () => {
-    const registry = createProviderRegistry({ ANTHROPIC_DEEP_THINK_LLM: 'claude-opus-4-5' }, { offline });
+    const registry = createProviderRegistry(parseEngineEnv({ ANTHROPIC_DEEP_THINK_LLM: 'claude-opus-4-5' }), { offline });
     expect(registry.defaultModels('openai')).toEqual({ quick: 'gpt-5.4-mini', deep: 'gpt-5.4' });
     expect(registry.defaultModels('anthropic')).toEqual({ quick: 'claude-haiku-5-5', deep: 'claude-opus-4-5' });
     expect(registry.defaultModels('offline')).toEqual({ quick: 'offline-rules-v1', deep: 'offline-rules-v1' });
   });
 
   it('describes every provider for GET /config/providers; offline is always configured', () => {
-    const registry = createProviderRegistry({ ANTHROPIC_API_KEY: 'k' }, { offline });
+    const registry = createProviderRegistry(parseEngineEnv({ ANTHROPIC_API_KEY: 'k' }), { offline });
     expect(registry.describe().map((p) => [p.name, p.configured, p.default_quick, p.default_deep])).toEqual([
       ['offline', true, 'offline-rules-v1', 'offline-rules-v1'],
       ['openai', false, 'gpt-5.4-mini', 'gpt-5.4'],
@@ -130,7 +133,7 @@ describe('createProviderRegistry', () => {
   });
 
   it('refuses malformed settings when it is built', () => {
-    expect(() => createProviderRegistry({ ANTHROPIC_BASE_URL: 'nope' }, { offline })).toThrow(
+    expect(() => createProviderRegistry(parseEngineEnv({ ANTHROPIC_BASE_URL: 'nope' }), { offline })).toThrow(
       /ANTHROPIC_BASE_URL must be an http\(s\) URL/,
     );
   });

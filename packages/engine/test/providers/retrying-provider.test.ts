@@ -1,7 +1,7 @@
 import { deferred, ProviderError } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../../src/limiter/concurrency-limiter.js';
-import { parseProviderLimits } from '../../src/limiter/parse-provider-limits.js';
+import { parseProviderLimits } from '../../src/config/parse-provider-limits.js';
 import type { LogInput } from '../../src/logs/log-sink.js';
 import { abortableSleep } from '../../src/retry/backoff.js';
 import { ProviderCallError } from '../../src/providers/provider-call-error.js';

@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunConfigSchema } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { createEngineDeps } from '../../src/runs/engine-deps.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import type { EngineDeps, RunView } from '../../src/runs/run-manager-api.js';
 import { makeDataDir, ohlcvCsv } from '../data/support/temp-data-dir.js';
 import { controlledProvider, fakeSteps, tempDir } from './support.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 /** Sessions of the two test folders: the same dates, different prices (A closes at 50, B at 900). */
 const DATES = ['2024-03-25', '2024-03-26', '2024-03-27', '2024-03-28'];
@@ -27,7 +28,11 @@ afterEach(async () => {
 /** The real deps of an environment, with a provider the test drives (the steps are the fakes of support.ts). */
 function managerFor(env: Record<string, string>, mode: 'auto' | 'manual') {
   const controlled = controlledProvider(mode);
-  const deps: EngineDeps = { ...createEngineDepsFromEnv(env), providerFor: () => controlled.provider, now: () => Date.UTC(2024, 3, 2, 12) };
+  const deps: EngineDeps = {
+    ...createEngineDeps(parseEngineEnv(env)),
+    providerFor: () => controlled.provider,
+    now: () => Date.UTC(2024, 3, 2, 12),
+  };
   return { m: new RunManager({ deps, resultsDir: results.dir, steps: fakeSteps() }), calls: controlled };
 }
 

@@ -11,10 +11,11 @@ import {
   type ExecutionTree,
 } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { createEngineDeps } from '../../src/runs/engine-deps.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import { hasRealData, REAL_DATA_DIR } from '../../../../tests/support/real-data.js';
 import { expectCompleteResultsDir, tempDir } from './support.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 const hasData = hasRealData('the RunManager run of AAPL on real csv data');
 const dataDir = REAL_DATA_DIR;
@@ -30,7 +31,7 @@ afterEach(async () => {
 describe('a whole run on the offline model and the demo market', () => {
   it('completes ACME end to end: complete results directory, parsed decision, patches that replay exactly', async () => {
     // No DATA_DIR and no keys: the embedded defaults (demo market, offline model at zero latency).
-    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    const m = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir: results.dir });
     let tree: ExecutionTree = [];
     let contents: Record<string, string> = {};
     const mismatches: string[] = [];
@@ -91,16 +92,19 @@ describe('a whole run on the offline model and the demo market', () => {
   });
 
   it('refuses a ticker the data does not have before creating anything, naming it', async () => {
-    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
-    await expect(m.start([{ ticker: 'ACME', options: {} }, { ticker: 'ZZZZ', options: {} }])).rejects.toThrow(
-      /^no market data for ZZZZ; the data has ACME, GLOBEX/,
-    );
+    const m = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir: results.dir });
+    await expect(
+      m.start([
+        { ticker: 'ACME', options: {} },
+        { ticker: 'ZZZZ', options: {} },
+      ]),
+    ).rejects.toThrow(/^no market data for ZZZZ; the data has ACME, GLOBEX/);
     expect(m.list()).toEqual([]);
     expect(await readdir(results.dir)).toEqual([]);
   });
 
   it('refuses a provider that is not configured before creating anything', async () => {
-    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    const m = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir: results.dir });
     await expect(m.start([{ ticker: 'ACME', options: { llm_provider: 'openai' } }])).rejects.toThrow(
       /ACME: provider not available: .*not configured/,
     );
@@ -108,7 +112,7 @@ describe('a whole run on the offline model and the demo market', () => {
   });
 
   it.skipIf(!hasData)('runs AAPL on real csv data (DATA_DIR) for 2024-03-28', async () => {
-    const m = new RunManager({ deps: createEngineDepsFromEnv({ DATA_DIR: dataDir }), resultsDir: results.dir });
+    const m = new RunManager({ deps: createEngineDeps(parseEngineEnv({ DATA_DIR: dataDir })), resultsDir: results.dir });
     const [run] = await m.start([{ ticker: 'AAPL', options: { trade_date: '2024-03-28', analysts: ['market', 'fundamentals'] } }]);
     const done = await m.whenFinished(run!.run_id);
     expect(done.error).toBeNull();
@@ -118,7 +122,10 @@ describe('a whole run on the offline model and the demo market', () => {
     // The results say where the data came from: the csv files, from this absolute folder.
     const config = JSON.parse(await readFile(join(done.results_path, 'config.json'), 'utf8'));
     const csv = ['csv'];
-    expect(config.data_source).toEqual({ vendors: { prices: csv, fundamentals: csv, news: csv, instrument: csv }, data_dir: resolve(dataDir) });
+    expect(config.data_source).toEqual({
+      vendors: { prices: csv, fundamentals: csv, news: csv, instrument: csv },
+      data_dir: resolve(dataDir),
+    });
     expect(m.get(run!.run_id)!.dataSources).toEqual({ prices: 'csv', fundamentals: 'csv', news: 'csv', instrument: 'csv' });
     // Flat position: the entry price is the real close on the trade date, read from the csv.
     const row = (await readFile(join(dataDir, 'ohlcv', 'AAPL.csv'), 'utf8')).split('\n').find((l) => l.startsWith('2024-03-28,'));

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ToolCallReporter } from '../../src/agents/agent-context.js';
 import { runToolLoop, summariseAnswer } from '../../src/agents/tool-loop.js';
 import type { DataTool } from '../../src/data/data-tool.js';
-import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { createEngineDeps } from '../../src/runs/engine-deps.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import { AGENT_STEPS } from '../../src/machine/agent-steps.js';
 import type { RunSteps } from '../../src/machine/provide-run.js';
@@ -23,6 +23,7 @@ import { scriptedProvider } from '../agents/scripted-provider.js';
 import { makeContext } from '../offline/fake-data.js';
 import { fakeDeps, fakeSteps, tempDir } from '../runs/support.js';
 import { testConfig } from '../machine/support.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 const toolCallsOf = (tree: ExecutionTree, agentId: string): TreeNode[] =>
   findNode(tree, agentId)!.children.filter((c) => c.node_type === 'tool_call');
@@ -37,7 +38,7 @@ describe('tool-call nodes of a whole offline run', () => {
   });
 
   it('appear live under each analyst with vendor, duration and summary, replay from the patches, and survive a stored-run reload', async () => {
-    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    const m = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir: results.dir });
     let carried: ExecutionTree = [];
     /** Tool-call node ids in the order they first showed in the carried tree, and whether any showed in progress. */
     const seen: string[] = [];
@@ -77,7 +78,7 @@ describe('tool-call nodes of a whole offline run', () => {
     expect(toolCallsOf(view.tree, 'trader.trader')).toEqual([]); // no tools
 
     // A second manager on the same directory serves the run from state.json: the same tree, tool calls included.
-    const again = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    const again = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir: results.dir });
     await again.loadHistory();
     expect(again.get(run!.run_id)!.tree).toEqual(view.tree);
   });
@@ -100,7 +101,7 @@ describe('tool-call nodes of a whole offline run', () => {
           return t;
         }),
     };
-    const m = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir, steps });
+    const m = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir: results.dir, steps });
     const [run] = await m.start([{ ticker: 'ACME', options: { analysts: ['market', 'fundamentals'], sequential_analysts: true } }]);
     const done = await m.whenFinished(run!.run_id);
     expect(done.status).toBe('error');
@@ -116,7 +117,7 @@ describe('tool-call nodes of a whole offline run', () => {
     expect(fundamentals[0]).toMatchObject({ name: 'get_fundamentals', status: 'error', error: 'filings store unreadable' });
     expect(findNode(tree, 'analysts.fundamentals')).toMatchObject({ status: 'error' });
     // Read back from disk: the same error nodes.
-    const again = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: results.dir });
+    const again = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir: results.dir });
     await again.loadHistory();
     expect(again.get(run!.run_id)!.tree).toEqual(tree);
   });
@@ -186,7 +187,12 @@ describe('the tool loop reports its calls', () => {
       throw new Error('disk on fire');
     });
     const { provider } = scriptedProvider([
-      { toolCalls: [{ id: 'a', name: 'get_price_history', arguments: { lookback_days: 30 } }, { id: 'b', name: 'get_fundamentals', arguments: {} }] },
+      {
+        toolCalls: [
+          { id: 'a', name: 'get_price_history', arguments: { lookback_days: 30 } },
+          { id: 'b', name: 'get_fundamentals', arguments: {} },
+        ],
+      },
       { toolCalls: [{ id: 'c', name: 'get_company_news', arguments: {} }] },
     ]);
     const { ctx } = makeContext({ provider, role: 'market_analyst', tools: [ok, missing, broken] });
@@ -221,7 +227,13 @@ describe('tool-call records and their nodes', () => {
     const context = { ...initialRunContext(testConfig()), toolCalls: records };
     const calls = toolCallsOf(deriveTree({ value: 'pending', context }), agent);
     expect(calls).toHaveLength(TOOL_CALLS_MAX_PER_AGENT + 1);
-    expect(calls[0]).toMatchObject({ id: `${agent}.tools.1`, status: 'completed', duration_ms: 40, vendor: 'csv', summary: 'bars: 30 · 2.1 kB' });
+    expect(calls[0]).toMatchObject({
+      id: `${agent}.tools.1`,
+      status: 'completed',
+      duration_ms: 40,
+      vendor: 'csv',
+      summary: 'bars: 30 · 2.1 kB',
+    });
     expect(calls[0]!.args).toHaveLength(TOOL_ARGS_MAX_CHARS);
     expect(calls[0]!.args!.endsWith('…')).toBe(true);
     expect(calls[1]).toMatchObject({ status: 'error', error: 'DATA UNAVAILABLE: none', duration_ms: 5 });

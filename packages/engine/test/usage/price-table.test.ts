@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadPriceTable, priceTableFromEnv } from '../../src/usage/price-table.js';
+import { loadPriceTable } from '../../src/usage/price-table.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
 
 describe('the default price table', () => {
   const table = loadPriceTable();
@@ -59,7 +60,7 @@ describe('a price file of your own', () => {
   it('replaces the default table when LLM_PRICES_FILE names it', async () => {
     const file = path.join(dir, 'prices.json');
     await writeFile(file, JSON.stringify({ models: { 'my-model': { input: 1, output: 2 } }, aliases: { mine: 'my-model' } }));
-    const table = priceTableFromEnv({ LLM_PRICES_FILE: file });
+    const table = loadPriceTable(parseEngineEnv({ LLM_PRICES_FILE: file }).pricesFile);
     expect(table.source).toBe(file);
     expect(table.priceOf('MY-MODEL')).toEqual({ input: 1, output: 2 });
     expect(table.priceOf('mine')).toEqual({ input: 1, output: 2 });

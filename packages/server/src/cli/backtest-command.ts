@@ -19,7 +19,12 @@ export type OpenBacktestEngine = (settings: { env: CliIo['env']; resultsDir: str
 /** The engine from the environment (DATA_DIR, keys, limits); loaded lazily so bad flags answer at once. */
 const openEngine: OpenBacktestEngine = async ({ env, resultsDir, maxParallelRuns }) => {
   const engine = await import('@tradingfloor/engine');
-  const { manager: runs, deps } = await engine.openRunManager({ env, resultsDir, maxParallelRuns, enableLogStream: false });
+  const { manager: runs, deps } = await engine.openRunManager({
+    env: engine.parseEngineEnv(env),
+    resultsDir,
+    maxParallelRuns,
+    enableLogStream: false,
+  });
   return { runs, backtests: new engine.BacktestManager({ runs, vendor: deps.vendor, resultsDir }) };
 };
 

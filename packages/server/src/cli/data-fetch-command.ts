@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { parseDataVendorSpec, parseTickerList, TradingFloorError, errorMessage } from '@tradingfloor/shared';
-import { createMarketDataSetup, fetchDataset, type TickerFetchResult } from '@tradingfloor/engine';
+import { createMarketDataSetup, fetchDataset, parseEngineEnv, type TickerFetchResult } from '@tradingfloor/engine';
 import { EXIT, writeLine, type CliIo } from './cli-io.js';
 
 /** Flags of `tradingfloor data fetch`, as commander hands them over. */
@@ -58,7 +58,7 @@ async function dataFetchCommand(flags: RawDataFetchFlags, io: CliIo): Promise<nu
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
   try {
-    const { vendor } = createMarketDataSetup({ ...io.env, DATA_VENDORS: spec });
+    const { vendor } = createMarketDataSetup(parseEngineEnv({ ...io.env, DATA_VENDORS: spec }).data);
     writeLine(io.stderr, `fetching ${tickers.join(', ')} from ${flags.from} to ${flags.to} (${spec}) into ${out}`);
     const results = await fetchDataset({
       vendor,

@@ -18,5 +18,5 @@ export type CreateManager = (settings: ManagerSettings) => Promise<RunManagerApi
  */
 export const createEngineManager: CreateManager = async ({ env, resultsDir, maxParallelRuns }) => {
   const engine = await import('@tradingfloor/engine');
-  return (await engine.openRunManager({ env, resultsDir, maxParallelRuns })).manager;
+  return (await engine.openRunManager({ env: engine.parseEngineEnv(env), resultsDir, maxParallelRuns })).manager;
 };

@@ -22,7 +22,13 @@ type OpenResumeManager = (settings: { env: CliIo['env']; resultsDir: string; ins
 /** The engine's RunManager with deps from the environment; loaded lazily so `--help` never loads the engine. */
 const openEngineManager: OpenResumeManager = async ({ env, resultsDir, inspect }) => {
   const engine = await import('@tradingfloor/engine');
-  const { manager, close } = await engine.openRunManager({ env, resultsDir, maxParallelRuns: 1, stately: { force: inspect }, loadHistory: true });
+  const { manager, close } = await engine.openRunManager({
+    env: engine.parseEngineEnv(env),
+    resultsDir,
+    maxParallelRuns: 1,
+    stately: { force: inspect },
+    loadHistory: true,
+  });
   return { manager, close };
 };
 
@@ -50,7 +56,12 @@ export function addResumeCommand(program: Command, io: CliIo, onResult: (code: n
  * `tradingfloor resume <run_id>`: finds the run under the results directory, resumes it, prints one line
  * per phase change and the summary. Ctrl-C cancels the run (twice: quit at once).
  */
-async function resumeCommand(rawId: string, flags: RawResumeFlags, io: CliIo, open: OpenResumeManager = openEngineManager): Promise<number> {
+async function resumeCommand(
+  rawId: string,
+  flags: RawResumeFlags,
+  io: CliIo,
+  open: OpenResumeManager = openEngineManager,
+): Promise<number> {
   const parsed = RunIdSchema.safeParse(rawId.trim());
   if (!parsed.success) {
     writeLine(io.stderr, `tradingfloor resume: ${parsed.error.issues[0]?.message ?? 'invalid run id'}`);
@@ -143,6 +154,9 @@ function isUserError(err: unknown): boolean {
 
 function fail(io: CliIo, err: unknown, user: boolean): number {
   const message = errorMessage(err);
-  writeLine(io.stderr, `tradingfloor resume: ${user ? message : `unexpected failure: ${err instanceof Error ? (err.stack ?? message) : message}`}`);
+  writeLine(
+    io.stderr,
+    `tradingfloor resume: ${user ? message : `unexpected failure: ${err instanceof Error ? (err.stack ?? message) : message}`}`,
+  );
   return user ? EXIT.usage : EXIT.failed;
 }

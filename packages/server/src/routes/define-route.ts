@@ -5,7 +5,8 @@ import { describeZodError } from '../middleware/error-handler.js';
 
 /**
  * What a handler gets: the route's params, query and body, each parsed with the route table's schema when
- * first read (a bad one throws `ValidationError`, 400), so a handler decides the order of its checks.
+ * first read (a bad one throws `ValidationError`, 400), so a handler decides the order of its checks. A
+ * route with `bodyOptional` reads a missing body as `{}`; a body that is not a JSON object or form is refused.
  */
 export interface RouteInput<R extends RouteSpec> {
   readonly params: RouteParams<R>;
@@ -44,7 +45,9 @@ export function defineRoute<R extends RouteSpec>(
       },
       get body() {
         if (route.body === undefined) return undefined;
-        const body: unknown = ctx.request.body;
+        let body: unknown = ctx.request.body;
+        // An optional body left out is the empty object, so the schema's defaults and checks still apply.
+        if (route.bodyOptional === true && (body === undefined || body === null)) body = {};
         if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
           throw new ValidationError(
             'send a JSON object or a form-encoded body (Content-Type application/json or application/x-www-form-urlencoded)',

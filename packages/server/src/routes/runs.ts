@@ -1,6 +1,5 @@
 import Router from '@koa/router';
-import { API_ROUTES, ConflictError, NotFoundError, ResumeBodySchema, ValidationError, type Cassette } from '@tradingfloor/shared';
-import { describeZodError } from '../middleware/error-handler.js';
+import { API_ROUTES, ConflictError, NotFoundError, type Cassette } from '@tradingfloor/shared';
 import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { requireRun } from './run-param.js';
@@ -59,15 +58,12 @@ export function runRoutes(deps: RouteDeps): Router {
     return { run_id: run.runId, status: manager.get(run.runId)?.summary.status ?? run.summary.status };
   });
 
-  defineRoute(router, API_ROUTES.resumeRun, async ({ params, ctx }) => {
+  defineRoute(router, API_ROUTES.resumeRun, async ({ params, body }) => {
     const run = requireRun(manager, params.id);
     if (!manager.resume) throw new ConflictError('this server cannot resume runs');
-    const body = ctx.request.body === undefined || ctx.request.body === null ? {} : (ctx.request.body as unknown);
-    const parsed = ResumeBodySchema.safeParse(body);
-    if (!parsed.success) throw new ValidationError(describeZodError(parsed.error, 'body'));
     const overrides: { memory?: boolean; cassette?: Cassette | null } = {};
-    if (parsed.data.memory !== undefined) overrides.memory = parsed.data.memory;
-    if (parsed.data.cassette !== undefined) overrides.cassette = parsed.data.cassette;
+    if (body.memory !== undefined) overrides.memory = body.memory;
+    if (body.cassette !== undefined) overrides.cassette = body.cassette;
     const summary = await manager.resume(run.runId, overrides);
     return { run_id: summary.run_id, status: summary.status };
   });

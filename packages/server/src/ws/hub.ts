@@ -28,7 +28,6 @@ export interface WsHubOptions {
   aggregateIntervalMs?: number;
   /** Ping interval; a client that has not answered the previous ping is dropped (default 30 s, 0 = off). */
   heartbeatMs?: number;
-  renderDecision(decision: Decision): string;
   /** Budget of `resync` / `log_dump` requests per connection (default `DEFAULT_SNAPSHOT_BUDGET`). */
   snapshotBudget?: TokenBucketOptions;
   /** Called when a slow client is dropped (for logs and metrics). */
@@ -184,7 +183,7 @@ export class WsHub {
     const existing = this.streams.get(runId);
     if (existing) return existing;
     if (this.options.manager.get(runId) === undefined) return undefined;
-    const options = { flushDelayMs: this.options.flushDelayMs ?? 30, maxPendingLogs: 200, renderDecision: this.options.renderDecision };
+    const options = { flushDelayMs: this.options.flushDelayMs ?? 30, maxPendingLogs: 200 };
     const stream = new RunPatchStream(runId, this.options.manager, options, this.settledSeqs.get(runId));
     this.settledSeqs.delete(runId);
     this.streams.set(runId, stream);

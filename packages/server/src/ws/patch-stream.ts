@@ -27,7 +27,6 @@ export interface PatchStreamOptions {
   flushDelayMs: number;
   /** Pending log entries that force a flush before the window ends, so the queue stays bounded. */
   maxPendingLogs: number;
-  renderDecision(decision: Decision): string;
 }
 
 type Snapshot = Omit<ServerMessageOf<'init_run'>, 'type'>;
@@ -78,8 +77,6 @@ export class RunPatchStream {
   private sentLogSeq: number;
   private pendingLogs: LogEntry[] = [];
   private terminalSent = false;
-  /** The decision the terminal update announced; its HTML is rendered only when a message carries it. */
-  private terminalDecision: Decision | null = null;
   /** `data_sources` as last sent (JSON), so a vendor serving a new data kind rides on the next status patch. */
   private dataSourcesJson = '';
   private dirty = false;
@@ -106,7 +103,7 @@ export class RunPatchStream {
     this.dataSourcesJson = JSON.stringify(view.dataSources ?? {});
     this.sentLogSeq = source.logs(runId)?.last_seq ?? 0;
     // A run that is already over when first watched has nothing more to announce: init_run carries its end.
-    if (isTerminalStatus(this.status)) this.markTerminalSent(view.decision);
+    if (isTerminalStatus(this.status)) this.terminalSent = true;
   }
 
   /**
@@ -201,7 +198,6 @@ export class RunPatchStream {
       log_seq: this.logSeq,
       error: view?.error ?? null,
       final_decision: view?.decision ?? null,
-      decision_html: this.decisionHtml(),
       ...(current?.dataSources ? { data_sources: current.dataSources } : {}),
     };
   }
@@ -258,7 +254,7 @@ export class RunPatchStream {
       for (const client of this.inspectors) client.sendRaw(json);
     }
     if (isTerminalStatus(status) && !this.terminalSent) {
-      this.markTerminalSent(view.decision);
+      this.terminalSent = true;
       this.broadcast({
         type: 'status_update_run',
         run_id: this.runId,
@@ -268,7 +264,6 @@ export class RunPatchStream {
         seq: ++this.seq,
         error: view.error,
         final_decision: view.decision,
-        decision_html: this.decisionHtml(),
       });
     }
   }
@@ -284,16 +279,6 @@ export class RunPatchStream {
     this.timer = null;
     this.pendingLogs = [];
     this.pendingRecords = [];
-  }
-
-  private markTerminalSent(decision: Decision | null): void {
-    this.terminalSent = true;
-    this.terminalDecision = decision;
-  }
-
-  /** `decision_html` of the terminal update and later snapshots; null before the run ended or without a decision. */
-  private decisionHtml(): string | null {
-    return this.terminalDecision === null ? null : this.options.renderDecision(this.terminalDecision);
   }
 
   private schedule(): void {

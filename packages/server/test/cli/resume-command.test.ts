@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngineDepsFromEnv, RunManager, type LlmProvider, type RunView } from '@tradingfloor/engine';
+import { createEngineDeps, RunManager, type LlmProvider, type RunView, parseEngineEnv } from '@tradingfloor/engine';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIo } from './support/capture.js';
@@ -31,7 +31,7 @@ function debateHangs(inner: LlmProvider): LlmProvider {
  * analyst report, the bull turn hangs, and the manager is abandoned once its files are on disk.
  */
 async function interruptedRun(): Promise<string> {
-  const deps = createEngineDepsFromEnv({});
+  const deps = createEngineDeps(parseEngineEnv({}));
   const manager = new RunManager({ deps: { ...deps, providerFor: (config) => debateHangs(deps.providerFor(config)) }, resultsDir: dir });
   const [run] = await manager.start([{ ticker: 'ACME', options: { analysts: ['market', 'news'] } }]);
   const inDebate = (view: RunView | undefined) => view?.tree.find((p) => p.id === 'research_debate')?.status === 'in_progress';

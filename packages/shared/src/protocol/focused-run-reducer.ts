@@ -27,7 +27,6 @@ export interface FocusedRunState {
   readonly logSeq: number;
   readonly error: string | null;
   readonly decision: Decision | null;
-  readonly decisionHtml: string | null;
   /** Which market data vendor served each data kind so far; empty when unknown. */
   readonly dataSources: Record<string, string>;
   /** A `resync` was asked for: status and content messages are ignored until the snapshot arrives. */
@@ -78,7 +77,6 @@ export function initialFocusedRun(runId: string): FocusedRunState {
     logSeq: 0,
     error: null,
     decision: null,
-    decisionHtml: null,
     dataSources: {},
     resyncPending: false,
     logDumpPending: false,
@@ -126,7 +124,6 @@ function fromSnapshot(state: FocusedRunState, msg: ServerMessageOf<'init_run'> |
     contentSeq: msg.content_seq,
     error: msg.error !== undefined ? msg.error : state.error,
     decision: msg.final_decision !== undefined ? msg.final_decision : state.decision,
-    decisionHtml: msg.decision_html !== undefined ? msg.decision_html : state.decisionHtml,
     dataSources: msg.data_sources ?? {},
     resyncPending: false,
   };
@@ -175,7 +172,6 @@ export function reduceFocusedRun(state: FocusedRunState, msg: ServerMessage, opt
           progress: msg.overall_progress,
           error: msg.error !== undefined ? msg.error : state.error,
           decision: msg.final_decision !== undefined ? msg.final_decision : state.decision,
-          decisionHtml: msg.decision_html !== undefined ? msg.decision_html : state.decisionHtml,
         },
         applied: true,
         requests: [],

@@ -98,6 +98,11 @@ export interface RouteSpec {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * True when a request may leave the body out: a missing body is parsed as `{}` by `body`'s schema (so its
+   * defaults apply), and callers may omit it. A body that is sent is checked exactly like a required one.
+   */
+  bodyOptional?: boolean;
   status: number;
   response: z.ZodType;
   /** For text answers (default JSON). */
@@ -151,6 +156,7 @@ export const API_ROUTES = {
     summary: 'Resume an interrupted run, optionally changing its memory or cassette',
     params: RunIdParamsSchema,
     body: ResumeBodySchema,
+    bodyOptional: true,
     status: 202,
     response: ResumeResponseSchema,
   },
@@ -267,7 +273,11 @@ type OutputOf<S> = S extends z.ZodType ? z.output<S> : never;
 /** What a caller gives a route: its path params, query and body, each only when the route has one. */
 export type RouteInput<R extends RouteSpec> = (R extends { params: z.ZodType } ? { params: InputOf<R['params']> } : { params?: never }) &
   (R extends { query: z.ZodType } ? { query?: Record<string, string | number | undefined> } : { query?: never }) &
-  (R extends { body: z.ZodType } ? { body: InputOf<R['body']> } : { body?: never });
+  (R extends { body: z.ZodType }
+    ? R extends { bodyOptional: true }
+      ? { body?: InputOf<R['body']> }
+      : { body: InputOf<R['body']> }
+    : { body?: never });
 /** What a route answers on success (the parsed response body). */
 export type RouteResponse<R extends RouteSpec> = OutputOf<R['response']>;
 /** The parsed params / query / body a route handler gets. */

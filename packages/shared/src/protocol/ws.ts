@@ -44,7 +44,6 @@ const RunSnapshotFields = {
   inspect_seq: z.number().int().optional(),
   error: z.string().nullable().optional(),
   final_decision: DecisionSchema.nullable().optional(),
-  decision_html: z.string().nullable().optional(),
   /**
    * Which market data vendor served each data kind so far (`{ prices: "yahoo", news: "demo" }`); for a run read
    * from disk its recorded source (a fallback chain as `yahoo → csv`); absent for runs that recorded none.
@@ -126,7 +125,6 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     seq: z.number().int(),
     error: z.string().nullable().optional(),
     final_decision: DecisionSchema.nullable().optional(),
-    decision_html: z.string().nullable().optional(),
   }),
   /** To aggregate clients: a backtest started, progressed (a cell started or finished) or ended. */
   z.object({ type: z.literal('backtest_update'), backtest: BacktestSummarySchema }),

@@ -78,7 +78,7 @@ export class HttpClient {
 
   /** `POST /runs/:id/resume` (202); 409 when the run is not interrupted, 429 when no run slot is free. */
   resumeRun(runId: string): Promise<ResumeResponse> {
-    return this.call('resumeRun', { params: { id: runId }, body: {} });
+    return this.call('resumeRun', { params: { id: runId } });
   }
 
   /** `GET /machine`: the run statechart's definition, for the inspector's diagram. */

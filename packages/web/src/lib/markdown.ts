@@ -41,9 +41,3 @@ export function renderMarkdown(source: string): string {
   addLinkHook();
   return DOMPurify.sanitize(markdownToHtml(source), PURIFY);
 }
-
-/** Sanitizes HTML that came from the server (e.g. `decision_html`), trusting nothing about it. */
-export function sanitizeHtml(html: string): string {
-  addLinkHook();
-  return DOMPurify.sanitize(html, PURIFY);
-}

@@ -14,14 +14,14 @@ import {
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { timelineRows } from '../lib/inspect-timeline.js';
-import type { SocketClient } from '../api/socket-client.js';
+import { acquireRunSocket, type RunSocketLease } from './run-sockets.js';
 import { useTransport } from './transport-context.js';
-
 
 /**
  * The inspector of one run: the statechart definition (`GET /machine`, loaded once), the run actor's
- * inspection records (first page from `GET /runs/:id/inspect`, then live from a focused socket opened with
- * `&inspect=1`) and which record the user selected. How the stream is applied is the shared `reduceInspectStream`: a gap asks for an `inspect_dump`,
+ * inspection records (first page from `GET /runs/:id/inspect`, then live on the run's focused socket, shared
+ * with the run stream: `inspect_start` subscribes it on every (re)connect, `inspect_stop` leaves) and which
+ * record the user selected. How the stream is applied is the shared `reduceInspectStream`: a gap asks for an `inspect_dump`,
  * a new `session` (the run was resumed, records count from 1 again) starts over, and a hole in the records'
  * own seqs (the REST page and the stream did not meet) also asks for a dump.
  */
@@ -32,7 +32,7 @@ export const useInspectorStore = defineStore('inspector', () => {
   const stream = shallowRef<InspectStreamState>(initialInspectStream(''));
   const session = computed(() => stream.value.session);
   const records = computed<InspectionRecord[]>(() => stream.value.records);
-  /** Current seq of the inspection stream (`inspect_seq` of `init_run`, then each `inspect_append_run`). */
+  /** Current seq of the inspection stream (from the `inspect_snapshot_run` answering `inspect_start`, then each append). */
   const inspectSeq = computed(() => stream.value.inspectSeq);
   const ready = computed(() => stream.value.ready);
   const dumpPending = computed(() => stream.value.dumpPending);
@@ -44,7 +44,7 @@ export const useInspectorStore = defineStore('inspector', () => {
   const dumpCount = ref(0);
   /** seq of the record selected in the timeline; null follows the live state. */
   const selectedSeq = ref<number | null>(null);
-  let client: SocketClient | null = null;
+  let lease: RunSocketLease | null = null;
   let detach: Array<() => void> = [];
   let machineLoad: Promise<void> | null = null;
 
@@ -90,34 +90,51 @@ export const useInspectorStore = defineStore('inspector', () => {
     if (step.requestDump) send('inspect_dump');
   }
 
-  function send(action: 'inspect_dump'): void {
+  function send(action: 'inspect_dump' | 'inspect_start'): void {
     dumpCount.value += 1;
-    client?.send({ action });
+    lease?.client.send({ action });
+  }
+
+  /**
+   * Subscribes this connection to the inspection stream. A new connection (a reconnect) has forgotten the
+   * last `inspect_start`, so this runs on every open; the answer (`inspect_snapshot_run`) gives the records
+   * so far and the stream's seq, and until it arrives appends are not applied.
+   */
+  function start(): void {
+    const step = askDump({ ...stream.value, ready: false, dumpPending: false });
+    stream.value = step.state;
+    send('inspect_start');
   }
 
   function release(): void {
     for (const off of detach) off();
     detach = [];
-    client?.close();
-    client = null;
+    // The run stream may keep the socket open: stop the records it would otherwise go on carrying.
+    lease?.client.send({ action: 'inspect_stop' });
+    lease?.release();
+    lease = null;
   }
 
-  /** Inspects another run (or none): closes the previous socket, loads the first page, opens the stream. */
+  /** Inspects another run (or none): leaves the previous socket, loads the first page, subscribes on the run's socket. */
   function focus(id: string | null): void {
-    if (id === runId.value && (client !== null || id === null)) return;
+    if (id === runId.value && (lease !== null || id === null)) return;
     release();
     reset(id);
     if (id === null) return;
     void loadMachine();
     void loadPage(id);
-    const socket = useTransport().socket(id, { inspect: true });
-    client = socket;
+    const current = acquireRunSocket(id);
+    lease = current;
     detach = [
-      socket.onMessage((msg) => {
-        if (client === socket) handle(msg);
+      current.client.onMessage((msg) => {
+        if (lease === current) handle(msg);
+      }),
+      current.client.onStatus((s) => {
+        if (lease === current && s.state === 'open') start();
       }),
     ];
-    socket.open();
+    if (current.client.current.state === 'open') start();
+    current.client.open();
   }
 
   async function loadPage(id: string): Promise<void> {
@@ -125,7 +142,8 @@ export const useInspectorStore = defineStore('inspector', () => {
       const page = await useTransport().http.inspect(id);
       if (runId.value !== id) return;
       // A dump that already answered is at least as new as this page.
-      if (page.session !== null || stream.value.records.length === 0) take(acceptInspectRecords(stream.value, page.session, page.records), false);
+      if (page.session !== null || stream.value.records.length === 0)
+        take(acceptInspectRecords(stream.value, page.session, page.records), false);
       loadError.value = null;
     } catch (err) {
       if (runId.value === id) loadError.value = errorMessage(err);

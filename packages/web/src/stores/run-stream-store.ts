@@ -33,7 +33,6 @@ export const useRunStreamStore = defineStore('run-stream', () => {
   const logSeq = computed(() => state.value.logSeq);
   const error = computed(() => state.value.error);
   const decision = computed(() => state.value.decision);
-  const decisionHtml = computed(() => state.value.decisionHtml);
   /** Which market data vendor served each data kind so far (`prices` → `yahoo`); empty when unknown. */
   const dataSources = computed(() => state.value.dataSources);
   /** True once `init_run` has arrived for the focused run. */
@@ -201,7 +200,6 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     logSeq,
     error,
     decision,
-    decisionHtml,
     dataSources,
     ready,
     notFound,

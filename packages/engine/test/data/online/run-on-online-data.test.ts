@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngineDepsFromEnv } from '../../../src/runs/engine-deps.js';
+import { createEngineDeps } from '../../../src/runs/engine-deps.js';
 import { RunManager } from '../../../src/runs/run-manager.js';
 import { startFixtureServer, type FixtureServer } from '../../../../../tests/support/vendor-fixtures/fixture-server.js';
 import { yahooHandler } from '../../../../../tests/support/vendor-fixtures/yahoo-fixtures.js';
+import { parseEngineEnv } from '../../../src/config/engine-env.js';
 
 let work: string;
 let yahoo: FixtureServer;
@@ -28,7 +29,7 @@ describe('runs on online data (DATA_VENDORS, fixture Yahoo)', () => {
       DATA_CACHE_DIR: path.join(work, 'cache'),
     };
     const runOnce = async () => {
-      const manager = new RunManager({ deps: createEngineDepsFromEnv(env), resultsDir: path.join(work, 'results') });
+      const manager = new RunManager({ deps: createEngineDeps(parseEngineEnv(env)), resultsDir: path.join(work, 'results') });
       const [run] = await manager.start([{ ticker: 'AAPL', options: { trade_date: '2024-01-08', analysts: ['market', 'news'] } }]);
       const done = await manager.whenFinished(run!.run_id);
       return { done, log: manager.logs(run!.run_id)!.entries };

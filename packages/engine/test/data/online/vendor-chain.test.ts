@@ -9,6 +9,7 @@ import type { LogInput } from '../../../src/logs/log-sink.js';
 import { startFixtureServer, type FixtureServer } from '../../../../../tests/support/vendor-fixtures/fixture-server.js';
 import { alphaVantageHandler } from '../../../../../tests/support/vendor-fixtures/alphavantage-fixtures.js';
 import { yahooHandler } from '../../../../../tests/support/vendor-fixtures/yahoo-fixtures.js';
+import { parseEngineEnv } from '../../../src/config/engine-env.js';
 
 const now = () => new Date(2024, 0, 10, 12);
 const fastGate = { backoffMs: 1, maxBackoffMs: 2, minIntervalMs: 0, retries: 0 };
@@ -35,7 +36,7 @@ async function setup(spec: string, yahooScenario = {}, extraEnv: Record<string, 
     DATA_CACHE_DIR: cacheDir,
     ...extraEnv,
   };
-  const data = createMarketDataSetup(env, { now, gate: fastGate });
+  const data = createMarketDataSetup(parseEngineEnv(env).data, { now, gate: fastGate });
   const log: LogInput[] = [];
   const config = { ticker: 'AAPL', trade_date: '2024-01-05' } as Parameters<typeof data.vendorForRun>[0];
   return { data, yahoo, av, log, run: data.vendorForRun(config, (e) => log.push(e)) };
@@ -60,7 +61,7 @@ describe('parseDataVendorSpec', () => {
     });
     expect(parseDataVendorSpec('quotes:yahoo')).toMatchObject({ ok: false, reason: expect.stringContaining('unknown data kind "quotes"') });
     expect(parseDataVendorSpec('news:yahoo')).toMatchObject({ ok: false, reason: expect.stringContaining('no vendor chain for prices') });
-    expect(() => createMarketDataSetup({ DATA_VENDORS: 'prices:' })).toThrow(ConfigError);
+    expect(() => createMarketDataSetup(parseEngineEnv({ DATA_VENDORS: 'prices:' }).data)).toThrow(ConfigError);
   });
 });
 
@@ -112,7 +113,7 @@ describe('vendor chains from DATA_VENDORS', () => {
   });
 
   it('keeps the offline default when DATA_VENDORS is not set', () => {
-    const { vendor, registry } = createMarketDataSetup({}, { now });
+    const { vendor, registry } = createMarketDataSetup(parseEngineEnv({}).data, { now });
     expect(vendor.name).toBe('demo');
     expect(registry.describe().map((v) => `${v.name}:${v.configured}`)).toEqual([
       'yahoo:true',

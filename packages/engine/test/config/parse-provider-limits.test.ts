@@ -1,6 +1,6 @@
 import { ConfigError } from '@tradingfloor/shared';
 import { describe, expect, it } from 'vitest';
-import { parseGlobalLimit, parseProviderLimits } from '../../src/limiter/parse-provider-limits.js';
+import { parseGlobalLimit, parseProviderLimits } from '../../src/config/parse-provider-limits.js';
 
 describe('parseProviderLimits', () => {
   it('reads provider and provider:model limits, ignoring spaces and empty entries', () => {
