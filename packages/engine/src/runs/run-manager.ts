@@ -50,6 +50,7 @@ import { resolveCassettes, resumedConfig, type ResumeOverrides } from './run-cas
 import { readUsedLessons } from './run-lessons.js';
 import { writeErrorLog } from './run-persistence.js';
 import { providersFor } from './run-providers.js';
+import { beginWhenFree, MultitaskGate, type ActiveRunRef } from './multitask.js';
 
 export type { ResumeOverrides };
 
@@ -118,6 +119,8 @@ export class RunManager implements RunManagerApi {
   private readonly eviction: RunEviction;
   /** The reflection memory of this results directory (`<results>/memory/`). */
   private readonly lessonStore: LessonStore;
+  /** The `multitask` rule of start requests: same ticker and trade date as an active run. */
+  private readonly multitask = new MultitaskGate();
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -156,6 +159,10 @@ export class RunManager implements RunManagerApi {
         `starting ${configs.length} run(s) would exceed MAX_PARALLEL_RUNS=${this.maxParallelRuns} (${active} already active); wait for some to finish`,
       );
     }
+    const admission = this.multitask.admit(
+      configs.map((c, i) => ({ ticker: c.ticker, tradeDate: c.trade_date, multitask: requests[i]?.multitask ?? 'allow' })),
+      this.activeRuns(),
+    );
     this.reserved += configs.length;
     try {
       const runs = await this.createRuns(configs, providers);
@@ -163,9 +170,14 @@ export class RunManager implements RunManagerApi {
         this.entries.set(run.runId, run);
         this.emit({ type: 'created', run_id: run.runId, summary: run.summary() });
       }
-      // Runs start after start() has returned, so a caller can still cancel one before its first step.
-      setImmediate(() => runs.forEach((run) => run.begin()));
+      admission.created(runs.map((run) => run.finished));
+      // Runs start after start() has returned, so a caller can still cancel one before its first step; an
+      // enqueued run stays pending until the active runs of its ticker and date have finished.
+      setImmediate(() => runs.forEach((run, i) => beginWhenFree(run, admission.waits[i] ?? [])));
       return runs.map((run) => run.summary());
+    } catch (error) {
+      admission.abandoned();
+      throw error;
     } finally {
       this.reserved -= configs.length;
     }
@@ -478,6 +490,17 @@ export class RunManager implements RunManagerApi {
       const entry = this.entries.get(summary.run_id)!;
       return { status: summary.status, tree: entry.phaseTree() };
     });
+  }
+
+  /** Every active run with its ticker and trade date, for the `multitask` rule. */
+  private activeRuns(): ActiveRunRef[] {
+    const active: ActiveRunRef[] = [];
+    for (const entry of this.entries.values()) {
+      if (!isActiveStatus(entry.status())) continue;
+      const { ticker, trade_date } = entry.summary();
+      active.push({ runId: entry.runId, ticker, tradeDate: trade_date, finished: entry.finished });
+    }
+    return active;
   }
 
   private activeCount(): number {
