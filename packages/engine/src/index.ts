@@ -7,6 +7,8 @@ export type { RunEvent, RunManagerApi, RunRequest, RunView } from './runs/run-ma
 export { createEngineDepsFromEnv } from './runs/engine-deps.js';
 // The one builder of a RunManager from the environment (serve, run, resume, backtest)
 export { openRunManager } from './runs/open-run-manager.js';
+// One run read from its results directory without a RunManager (`tradingfloor export`)
+export { chartOfRun, readStoredRunView } from './runs/read-stored-run.js';
 
 // The run statechart: its definition for GET /machine, and the Stately inspector for INSPECT=stately
 export { describeRunMachine } from './machine/machine-definition.js';
