@@ -3,14 +3,14 @@ import type { RunView } from '@tradingfloor/engine';
 import { provenanceOf, type ProvenanceRow } from './provenance.js';
 
 /** One report of the document: a title and the model's markdown, untrusted, as the run wrote it. */
-export interface ReportSection {
+interface ReportSection {
   id: string;
   title: string;
   markdown: string;
 }
 
 /** A part of the document: the reports of one phase, in pipeline order (a debate: round by round). */
-export interface ReportPart {
+interface ReportPart {
   id: RunPhase;
   title: string;
   sections: ReportSection[];
