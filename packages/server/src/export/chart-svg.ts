@@ -75,7 +75,8 @@ export function renderChartSvg(chart: ChartData, risk: RiskMetrics | null): stri
     lastMonth = month;
     if (shown++ % (bars.length > 160 ? 2 : 1) !== 0) return;
     out.push(`<line x1="${px(x(i))}" x2="${px(x(i))}" y1="${PRICE_TOP}" y2="${RSI_TOP + RSI_HEIGHT}" stroke="#eaeef2" stroke-width="0.5"/>`);
-    out.push(`<text x="${px(x(i))}" y="${HEIGHT - 10}" fill="#57606a" text-anchor="middle">${escapeHtml(month)}</text>`);
+    const anchor = x(i) < LEFT + 24 ? 'start' : 'middle';
+    out.push(`<text x="${px(x(i))}" y="${HEIGHT - 10}" fill="#57606a" text-anchor="${anchor}">${escapeHtml(month)}</text>`);
   });
   // Candles: wick, then body; an up day is hollow, a down day filled.
   const body = Math.max(1, step * 0.6);
@@ -103,7 +104,8 @@ export function renderChartSvg(chart: ChartData, risk: RiskMetrics | null): stri
   polyline(chart.indicators.sma_200, LINES.sma_200, y);
   for (const level of levels) {
     out.push(`<line x1="${LEFT}" x2="${LEFT + PLOT_WIDTH}" y1="${px(y(level.value))}" y2="${px(y(level.value))}" stroke="${level.colour}" stroke-width="1" stroke-dasharray="6 3"/>`);
-    out.push(`<text x="${LEFT + 4}" y="${px(y(level.value) - 3)}" fill="${level.colour}">${level.name} ${fmt(level.value)}</text>`);
+    // Labelled at the right end, clear of the legend at the top left.
+    out.push(`<text x="${LEFT + PLOT_WIDTH - 4}" y="${px(y(level.value) - 3)}" fill="${level.colour}" text-anchor="end">${level.name} ${fmt(level.value)}</text>`);
   }
   // Legend.
   const legend: Array<[string, string]> = [['SMA 50', LINES.sma_50], ['SMA 200', LINES.sma_200], ['Bollinger (20, 2)', LINES.boll]];
