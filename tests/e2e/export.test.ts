@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, type E2eBrowser } from './support/browser.js';
 import { watchConsole } from './support/console-watch.js';
-import { KNOWN_CONSOLE_NOISE, openFromBoard } from './support/spa-page.js';
+import { fitsWidth, KNOWN_CONSOLE_NOISE, openFromBoard } from './support/spa-page.js';
 
 let browser: E2eBrowser;
 let app: AppServer | undefined;
@@ -54,6 +54,11 @@ describe('the run view offers the report for download', () => {
     const text = await readFile(saved, 'utf8');
     expect(text).toMatch(/^<!doctype html>/);
     expect(text).toContain(runId);
+
+    // On a phone the links wrap instead of pushing the page sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => fitsWidth(page)).toBe(true);
+    expect(await md.isVisible()).toBe(true);
     expect(console.errors).toEqual([]);
   });
 });

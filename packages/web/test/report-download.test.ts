@@ -13,12 +13,13 @@ describe('report download', () => {
     );
   });
 
-  it('renders two labelled download links', () => {
+  it('renders two download links in a group named for the run', () => {
     const w = mount(ReportDownload, { props: { ticker: 'ACME', mdUrl: '/r.md', htmlUrl: '/r.html' } });
+    expect(w.get('[role="group"]').attributes('aria-label')).toBe('Download the ACME report');
     const links = w.findAll('a');
-    expect(links.map((a) => [a.attributes('href'), a.attributes('download'), a.attributes('aria-label')])).toEqual([
-      ['/r.md', '', 'Download the ACME report as Markdown'],
-      ['/r.html', '', 'Download the ACME report as HTML'],
+    expect(links.map((a) => [a.attributes('href'), a.attributes('download'), a.text()])).toEqual([
+      ['/r.md', '', 'Download report (.md)'],
+      ['/r.html', '', 'Download report (.html)'],
     ]);
   });
 });
