@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import axe from 'axe-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, type E2eBrowser } from './support/browser.js';
@@ -39,6 +40,18 @@ describe('the run view offers the report for download', () => {
     await md.waitFor();
     expect(await md.getAttribute('href')).toBe(`/runs/${encodeURIComponent(runId)}/report.md`);
     expect(await html.getAttribute('href')).toBe(`/runs/${encodeURIComponent(runId)}/report.html`);
+
+    // axe-core finds nothing serious in the links (contrast, names), in light and in dark theme.
+    await page.addScriptTag({ content: axe.source });
+    for (let i = 0; i < 2; i++) {
+      const violations = await page.evaluate(async () => {
+        const w = window as unknown as { axe: { run(ctx: object, o: object): Promise<{ violations: Array<{ id: string; impact: string | null }> }> } };
+        const result = await w.axe.run({ include: [['[data-test="report-download"]']] }, { resultTypes: ['violations'] });
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+      });
+      expect(violations).toEqual([]);
+      await page.locator('[data-test="theme-toggle"]').click();
+    }
 
     // From the run view's Inspector button, Tab reaches the two links in order.
     await page.getByRole('button', { name: 'Inspector' }).focus();
