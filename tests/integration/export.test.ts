@@ -38,7 +38,8 @@ const sampleLine = (text: string) =>
     .map((l) => l.trim().replace(/^([-*+]|\d+\.)\s+/, ''))
     .find((l) => l.length > 20 && /^[A-Za-z][^*_`#|<>[\]&"']*$/.test(l));
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../packages/server/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(new URL('../../packages/server/package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 const SECTIONS = [
   'Decision',
@@ -94,7 +95,12 @@ describe('GET /runs/:id/report.md and report.html', () => {
       expect(line, `${id}: ${text}`).toBeDefined();
       expect(md.text, id).toContain(line);
     }
-    for (const fact of [`| Run id | ${runId} |`, '| Trade date | 2024-03-28 |', '| Model provider | offline rule-based model (no LLM) |', `| TradingFloor version | ${VERSION} |`])
+    for (const fact of [
+      `| Run id | ${runId} |`,
+      '| Trade date | 2024-03-28 |',
+      '| Model provider | offline rule-based model (no LLM) |',
+      `| TradingFloor version | ${VERSION} |`,
+    ])
       expect(md.text).toContain(fact);
     expect(md.text).toMatch(/\| Usage \| [\d,]+ tokens/);
     expect(md.text).toMatch(/\| Market data \| .*demo/i);
@@ -142,7 +148,8 @@ describe('GET /runs/:id/report.md and report.html', () => {
   });
 
   it('neutralises hostile model text: no script, no event handler, no javascript: link survives', async () => {
-    const payload = '<script>window.pwned=1</script> <img src=x onerror="alert(1)"> [go](javascript:alert(2)) <a href="#" onclick="alert(3)">x</a>';
+    const payload =
+      '<script>window.pwned=1</script> <img src=x onerror="alert(1)"> [go](javascript:alert(2)) <a href="#" onclick="alert(3)">x</a>';
     const base = createDefaultScript({ action: 'BUY' });
     fake = await startFakeProvider({
       script: (req) => {

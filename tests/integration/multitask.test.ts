@@ -56,7 +56,13 @@ describe('multitask on POST /start-multi', () => {
     expect(refused.json.error).toMatch(/multitask "reject"/);
     expect(h!.manager.list().map((s) => s.run_id)).toEqual([first]);
     // The legacy single-run route takes the same field.
-    expect((await h!.api('POST', '/start-process', { form: { company_symbol: 'ACME', llm_provider: 'openai', analysts: 'market', trade_date: '2024-03-28', multitask: 'reject' } })).status).toBe(409);
+    expect(
+      (
+        await h!.api('POST', '/start-process', {
+          form: { company_symbol: 'ACME', llm_provider: 'openai', analysts: 'market', trade_date: '2024-03-28', multitask: 'reject' },
+        })
+      ).status,
+    ).toBe(409);
 
     const otherDate = await h!.api('POST', '/start-multi', { json: { ...ACME, trade_date: '2024-03-27', multitask: 'reject' } });
     expect(otherDate.status).toBe(202);

@@ -21,7 +21,9 @@ describe('model text inside the exported document', () => {
   });
 
   it('neutralises raw HTML outside fenced code', () => {
-    expect(neutraliseHtml('<script>x</script> <img onerror=y>\n```\na < b\n```')).toBe('&lt;script>x&lt;/script> &lt;img onerror=y>\n```\na < b\n```');
+    expect(neutraliseHtml('<script>x</script> <img onerror=y>\n```\na < b\n```')).toBe(
+      '&lt;script>x&lt;/script> &lt;img onerror=y>\n```\na < b\n```',
+    );
   });
 });
 
@@ -32,10 +34,15 @@ describe('renderChartSvg', () => {
       trade_date: '2024-03-24',
       data_label: '<script>alert(1)</script> demo',
       bars,
-      indicators: { sma_50: bars.map((b) => ({ date: b.date, value: b.close - 1 })), rsi: bars.map((b, i) => ({ date: b.date, value: 40 + i })) },
+      indicators: {
+        sma_50: bars.map((b) => ({ date: b.date, value: b.close - 1 })),
+        rsi: bars.map((b, i) => ({ date: b.date, value: 40 + i })),
+      },
     };
     const svg = renderChartSvg(chart, { entry_price: 105, stop_loss: 99, take_profit: 114, reward_risk: 1.5 });
-    expect(svg.match(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#(ffffff|cf222e)" stroke/g)).toHaveLength(bars.length);
+    expect(svg.match(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#(ffffff|cf222e)" stroke/g)).toHaveLength(
+      bars.length,
+    );
     expect(svg.match(/<polyline /g)).toHaveLength(2);
     for (const level of ['entry 105.00', 'stop 99.00', 'target 114.00']) expect(svg).toContain(level);
     expect(svg).not.toContain('<script');

@@ -57,8 +57,12 @@ export class MultitaskGate {
     for (const request of requests) {
       const holders = [
         ...active.filter((run) => sameKey(run, request)).map((run) => ({ what: `run ${run.runId}`, finished: run.finished })),
-        ...[...this.claims].filter((claim) => sameKey(claim, request)).map((claim) => ({ what: 'a run another request is starting', finished: claim.finished })),
-        ...mine.filter((claim) => sameKey(claim, request)).map((claim) => ({ what: 'an earlier run of this request', finished: claim.finished })),
+        ...[...this.claims]
+          .filter((claim) => sameKey(claim, request))
+          .map((claim) => ({ what: 'a run another request is starting', finished: claim.finished })),
+        ...mine
+          .filter((claim) => sameKey(claim, request))
+          .map((claim) => ({ what: 'an earlier run of this request', finished: claim.finished })),
       ];
       if (request.multitask === 'reject' && holders.length > 0) {
         throw new ConflictError(
@@ -87,7 +91,12 @@ export class MultitaskGate {
 function newClaim(request: MultitaskRequest): Claim {
   const { promise, resolve } = deferred<unknown>();
   // A claim's run may end in error: waiting for it only means waiting until it is over.
-  return { ticker: request.ticker, tradeDate: request.tradeDate, finished: promise, settle: (finished) => resolve(finished.catch(() => undefined)) };
+  return {
+    ticker: request.ticker,
+    tradeDate: request.tradeDate,
+    finished: promise,
+    settle: (finished) => resolve(finished.catch(() => undefined)),
+  };
 }
 
 /**

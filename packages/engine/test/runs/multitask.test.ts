@@ -7,7 +7,9 @@ const acme = (multitask: 'reject' | 'enqueue' | 'allow', tradeDate = '2024-03-28
 describe('MultitaskGate', () => {
   it('reject names the active run; nothing is claimed when it refuses', () => {
     const gate = new MultitaskGate();
-    const active: ActiveRunRef[] = [{ runId: 'ACME--2026-12-06_20.00.00--a1b2c3', ticker: 'ACME', tradeDate: '2024-03-28', finished: new Promise(() => {}) }];
+    const active: ActiveRunRef[] = [
+      { runId: 'ACME--2026-12-06_20.00.00--a1b2c3', ticker: 'ACME', tradeDate: '2024-03-28', finished: new Promise(() => {}) },
+    ];
     expect(() => gate.admit([acme('reject')], active)).toThrowError(ConflictError);
     expect(() => gate.admit([acme('reject')], active)).toThrowError(/ACME--2026-12-06_20\.00\.00--a1b2c3/);
     // Another date is another run; and the refused requests left no claim behind.

@@ -41,7 +41,12 @@ export function renderChartSvg(chart: ChartData, risk: RiskMetrics | null): stri
     { name: 'stop', value: risk?.stop_loss ?? null, colour: DOWN },
     { name: 'target', value: risk?.take_profit ?? null, colour: UP },
   ].filter((l): l is { name: string; value: number; colour: string } => l.value !== null && Number.isFinite(l.value));
-  const values = [...bars.flatMap((b) => [b.low, b.high]), ...(chart.indicators.boll_upper ?? []).map((p) => p.value), ...(chart.indicators.boll_lower ?? []).map((p) => p.value), ...levels.map((l) => l.value)];
+  const values = [
+    ...bars.flatMap((b) => [b.low, b.high]),
+    ...(chart.indicators.boll_upper ?? []).map((p) => p.value),
+    ...(chart.indicators.boll_lower ?? []).map((p) => p.value),
+    ...levels.map((l) => l.value),
+  ];
   let lo = Math.min(...values);
   let hi = Math.max(...values);
   if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
@@ -74,7 +79,9 @@ export function renderChartSvg(chart: ChartData, risk: RiskMetrics | null): stri
     if (month === lastMonth) return;
     lastMonth = month;
     if (shown++ % (bars.length > 160 ? 2 : 1) !== 0) return;
-    out.push(`<line x1="${px(x(i))}" x2="${px(x(i))}" y1="${PRICE_TOP}" y2="${RSI_TOP + RSI_HEIGHT}" stroke="#eaeef2" stroke-width="0.5"/>`);
+    out.push(
+      `<line x1="${px(x(i))}" x2="${px(x(i))}" y1="${PRICE_TOP}" y2="${RSI_TOP + RSI_HEIGHT}" stroke="#eaeef2" stroke-width="0.5"/>`,
+    );
     const anchor = x(i) < LEFT + 24 ? 'start' : 'middle';
     out.push(`<text x="${px(x(i))}" y="${HEIGHT - 10}" fill="#57606a" text-anchor="${anchor}">${escapeHtml(month)}</text>`);
   });
@@ -85,7 +92,9 @@ export function renderChartSvg(chart: ChartData, risk: RiskMetrics | null): stri
     const colour = up ? UP : DOWN;
     const top = y(Math.max(bar.open, bar.close));
     const height = Math.max(0.8, Math.abs(y(bar.open) - y(bar.close)));
-    out.push(`<line x1="${px(x(i))}" x2="${px(x(i))}" y1="${px(y(bar.high))}" y2="${px(y(bar.low))}" stroke="${colour}" stroke-width="0.8"/>`);
+    out.push(
+      `<line x1="${px(x(i))}" x2="${px(x(i))}" y1="${px(y(bar.high))}" y2="${px(y(bar.low))}" stroke="${colour}" stroke-width="0.8"/>`,
+    );
     out.push(
       `<rect x="${px(x(i) - body / 2)}" y="${px(top)}" width="${px(body)}" height="${px(height)}" fill="${up ? '#ffffff' : colour}" stroke="${colour}" stroke-width="0.6"/>`,
     );
@@ -96,27 +105,43 @@ export function renderChartSvg(chart: ChartData, risk: RiskMetrics | null): stri
       return i === undefined ? [] : [`${px(x(i))},${px(toY(p.value))}`];
     });
     if (coords.length > 1)
-      out.push(`<polyline points="${coords.join(' ')}" fill="none" stroke="${colour}" stroke-width="1.2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
+      out.push(
+        `<polyline points="${coords.join(' ')}" fill="none" stroke="${colour}" stroke-width="1.2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
+      );
   };
   polyline(chart.indicators.boll_upper, LINES.boll, y, '3 2');
   polyline(chart.indicators.boll_lower, LINES.boll, y, '3 2');
   polyline(chart.indicators.sma_50, LINES.sma_50, y);
   polyline(chart.indicators.sma_200, LINES.sma_200, y);
   for (const level of levels) {
-    out.push(`<line x1="${LEFT}" x2="${LEFT + PLOT_WIDTH}" y1="${px(y(level.value))}" y2="${px(y(level.value))}" stroke="${level.colour}" stroke-width="1" stroke-dasharray="6 3"/>`);
+    out.push(
+      `<line x1="${LEFT}" x2="${LEFT + PLOT_WIDTH}" y1="${px(y(level.value))}" y2="${px(y(level.value))}" stroke="${level.colour}" stroke-width="1" stroke-dasharray="6 3"/>`,
+    );
     // Labelled at the right end, clear of the legend at the top left.
-    out.push(`<text x="${LEFT + PLOT_WIDTH - 4}" y="${px(y(level.value) - 3)}" fill="${level.colour}" text-anchor="end">${level.name} ${fmt(level.value)}</text>`);
+    out.push(
+      `<text x="${LEFT + PLOT_WIDTH - 4}" y="${px(y(level.value) - 3)}" fill="${level.colour}" text-anchor="end">${level.name} ${fmt(level.value)}</text>`,
+    );
   }
   // Legend.
-  const legend: Array<[string, string]> = [['SMA 50', LINES.sma_50], ['SMA 200', LINES.sma_200], ['Bollinger (20, 2)', LINES.boll]];
+  const legend: Array<[string, string]> = [
+    ['SMA 50', LINES.sma_50],
+    ['SMA 200', LINES.sma_200],
+    ['Bollinger (20, 2)', LINES.boll],
+  ];
   legend.forEach(([name, colour], i) => {
-    out.push(`<line x1="${LEFT + 10 + i * 130}" x2="${LEFT + 34 + i * 130}" y1="${PRICE_TOP + 8}" y2="${PRICE_TOP + 8}" stroke="${colour}" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${LEFT + 10 + i * 130}" x2="${LEFT + 34 + i * 130}" y1="${PRICE_TOP + 8}" y2="${PRICE_TOP + 8}" stroke="${colour}" stroke-width="2"/>`,
+    );
     out.push(`<text x="${LEFT + 40 + i * 130}" y="${PRICE_TOP + 12}" fill="#24292f">${name}</text>`);
   });
   // RSI panel with its 30 / 70 lines.
-  out.push(`<rect x="${LEFT}" y="${RSI_TOP}" width="${PLOT_WIDTH}" height="${RSI_HEIGHT}" fill="none" stroke="#d0d7de" stroke-width="0.5"/>`);
+  out.push(
+    `<rect x="${LEFT}" y="${RSI_TOP}" width="${PLOT_WIDTH}" height="${RSI_HEIGHT}" fill="none" stroke="#d0d7de" stroke-width="0.5"/>`,
+  );
   for (const v of [30, 70]) {
-    out.push(`<line x1="${LEFT}" x2="${LEFT + PLOT_WIDTH}" y1="${px(yRsi(v))}" y2="${px(yRsi(v))}" stroke="#d0d7de" stroke-dasharray="2 2"/>`);
+    out.push(
+      `<line x1="${LEFT}" x2="${LEFT + PLOT_WIDTH}" y1="${px(yRsi(v))}" y2="${px(yRsi(v))}" stroke="#d0d7de" stroke-dasharray="2 2"/>`,
+    );
     out.push(`<text x="${LEFT + PLOT_WIDTH + 6}" y="${px(yRsi(v) + 4)}" fill="#57606a">${v}</text>`);
   }
   out.push(`<text x="${LEFT + 4}" y="${RSI_TOP - 6}" fill="#24292f">RSI (14)</text>`);

@@ -31,7 +31,9 @@ export async function exportRunReport(
 ): Promise<ExportedReport> {
   const { summary } = view;
   if (isActiveStatus(summary.status)) {
-    throw new ConflictError(`run ${summary.run_id} is ${summary.status.replace('_', ' ')}; its report can be exported once it has finished`);
+    throw new ConflictError(
+      `run ${summary.run_id} is ${summary.status.replace('_', ' ')}; its report can be exported once it has finished`,
+    );
   }
   let chartInput: { data: ChartData } | { unavailable: string };
   try {

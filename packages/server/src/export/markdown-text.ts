@@ -31,7 +31,9 @@ export function demoteHeadings(markdown: string, minLevel: number): string {
   });
   const shift = Math.max(0, minLevel - top);
   if (shift === 0) return markdown;
-  return outsideFences(markdown, (line) => line.replace(HEADING, (_, indent: string, hashes: string) => `${indent}${'#'.repeat(Math.min(6, hashes.length + shift))}`));
+  return outsideFences(markdown, (line) =>
+    line.replace(HEADING, (_, indent: string, hashes: string) => `${indent}${'#'.repeat(Math.min(6, hashes.length + shift))}`),
+  );
 }
 
 /** Escapes `<` outside fenced code so that no raw HTML (a `<script>`, an `onerror=` attribute) survives as markup. */

@@ -42,10 +42,18 @@ export function provenanceOf(view: RunView, chart: ChartData | null, version: st
   if (chart) rows.push({ label: 'Market data', value: chart.data_label });
   const sources = view.dataSources ?? {};
   if (Object.keys(sources).length > 0)
-    rows.push({ label: 'Data sources', value: Object.entries(sources).map(([kind, vendor]) => `${kind}: ${vendor}`).join('; ') });
+    rows.push({
+      label: 'Data sources',
+      value: Object.entries(sources)
+        .map(([kind, vendor]) => `${kind}: ${vendor}`)
+        .join('; '),
+    });
   if (config.data_source?.data_dir) rows.push({ label: 'Data directory', value: config.data_source.data_dir });
   rows.push({ label: 'Usage', value: tokens(usage.total) }, { label: 'Cost', value: cost(usage.total) });
-  rows.push({ label: 'Reflection memory', value: config.memory ? `on (horizon ${config.memory_horizon ?? DEFAULT_MEMORY_HORIZON} trading days)` : 'off' });
+  rows.push({
+    label: 'Reflection memory',
+    value: config.memory ? `on (horizon ${config.memory_horizon ?? DEFAULT_MEMORY_HORIZON} trading days)` : 'off',
+  });
   if (config.cassette) rows.push({ label: 'Cassette', value: `${config.cassette.mode} ${config.cassette.dir}` });
   if (config.batch_id) rows.push({ label: 'Batch', value: config.batch_id });
   if (config.backtest_id) rows.push({ label: 'Backtest', value: config.backtest_id });

@@ -90,12 +90,19 @@ export function renderReportHtml(report: RunReport): string {
     `<p class="meta">TradingFloor run report · run <code>${escapeHtml(report.runId)}</code> · status ${escapeHtml(report.status)} · generated ${escapeHtml(report.generatedAt)}</p>`,
     '<p class="disclaimer">Not investment advice. Written by TradingFloor agents; the provenance at the end names the model and the data.</p></header>',
   );
-  if (report.banner) body.push(`<div class="banner" role="note"><strong>Incomplete report (${escapeHtml(report.status)}).</strong> ${escapeHtml(report.banner)}</div>`);
-  body.push(`<nav aria-label="Contents"><ol>${toc.map(([id, name]) => `<li><a href="#${id}">${escapeHtml(name!)}</a></li>`).join('')}</ol></nav>`);
+  if (report.banner)
+    body.push(
+      `<div class="banner" role="note"><strong>Incomplete report (${escapeHtml(report.status)}).</strong> ${escapeHtml(report.banner)}</div>`,
+    );
+  body.push(
+    `<nav aria-label="Contents"><ol>${toc.map(([id, name]) => `<li><a href="#${id}">${escapeHtml(name!)}</a></li>`).join('')}</ol></nav>`,
+  );
   body.push(`<section id="decision"><h2>Decision</h2>${decisionHtml(report)}</section>`);
   body.push(`<section id="chart"><h2>Price chart</h2>${chartHtml(report)}</section>`);
   for (const part of report.parts) {
-    const sections = part.sections.map((s) => `<article><h3>${escapeHtml(s.title)}</h3><div class="report">${modelHtml(s.markdown, 3)}</div></article>`);
+    const sections = part.sections.map(
+      (s) => `<article><h3>${escapeHtml(s.title)}</h3><div class="report">${modelHtml(s.markdown, 3)}</div></article>`,
+    );
     body.push(`<section id="${part.id}" class="part"><h2>${escapeHtml(part.title)}</h2>${sections.join('\n')}</section>`);
   }
   const rows = report.provenance.map((r) => `<tr><th scope="row">${escapeHtml(r.label)}</th><td>${escapeHtml(r.value)}</td></tr>`).join('');

@@ -42,7 +42,9 @@ export function renderReportMarkdown(report: RunReport): string {
   if (report.chart) {
     const svg = Buffer.from(renderChartSvg(report.chart, d?.risk_metrics ?? null), 'utf8').toString('base64');
     out.push(`![${report.ticker} daily prices up to ${report.tradeDate}](data:image/svg+xml;base64,${svg})`);
-    out.push(`*${tableCell(report.chart.data_label)}: ${report.chart.bars.length} sessions up to ${report.tradeDate}, SMA 50 / 200, Bollinger bands, RSI.*`);
+    out.push(
+      `*${tableCell(report.chart.data_label)}: ${report.chart.bars.length} sessions up to ${report.tradeDate}, SMA 50 / 200, Bollinger bands, RSI.*`,
+    );
   } else {
     out.push(`No chart: ${tableCell(report.chartNote ?? 'no prices')}.`);
   }
@@ -56,6 +58,8 @@ export function renderReportMarkdown(report: RunReport): string {
   }
 
   out.push('## Provenance');
-  out.push(['| | |', '| --- | --- |', ...report.provenance.map((row) => `| ${tableCell(row.label)} | ${tableCell(row.value)} |`)].join('\n'));
+  out.push(
+    ['| | |', '| --- | --- |', ...report.provenance.map((row) => `| ${tableCell(row.label)} | ${tableCell(row.value)} |`)].join('\n'),
+  );
   return `${out.join('\n\n')}\n`;
 }

@@ -62,7 +62,11 @@ export function buildRunReport(view: RunView, inputs: ReportInputs): RunReport {
   const { summary } = view;
   const chart = 'data' in inputs.chart && inputs.chart.data.bars.length > 0 ? inputs.chart.data : null;
   const chartNote =
-    chart !== null ? null : 'unavailable' in inputs.chart ? inputs.chart.unavailable : (inputs.chart.data.unavailable ?? 'the data has no prices for this run');
+    chart !== null
+      ? null
+      : 'unavailable' in inputs.chart
+        ? inputs.chart.unavailable
+        : (inputs.chart.data.unavailable ?? 'the data has no prices for this run');
   return {
     runId: summary.run_id,
     ticker: summary.ticker,
@@ -128,7 +132,11 @@ function debateSections(speakers: Array<{ id: string; name: string; text: string
     }
     for (let i = 1; i + 1 < pieces.length; i += 2) {
       const round = Number(pieces[i]);
-      turns.push({ round, order, section: { id: `${speaker.id}.round${round}`, title: `Round ${round} — ${speaker.name}`, markdown: pieces[i + 1]!.trim() } });
+      turns.push({
+        round,
+        order,
+        section: { id: `${speaker.id}.round${round}`, title: `Round ${round} — ${speaker.name}`, markdown: pieces[i + 1]!.trim() },
+      });
     }
   });
   return turns.sort((a, b) => a.round - b.round || a.order - b.order).map((t) => t.section);

@@ -15,16 +15,22 @@ export function exportRoutes(deps: RouteDeps): Router {
   const router = new Router();
   const { manager } = deps;
 
-  const handler = (format: ReportFormat) => async ({ params, query, ctx }: { params: { id: string }; query: { inline: boolean }; ctx: import('koa').Context }) => {
-    const run = requireRun(manager, params.id);
-    const exported = await exportRunReport(run, () => manager.chart(run.runId), format, { version: tradingfloorVersion(), now: new Date(deps.now()) });
-    ctx.set('Content-Disposition', `${query.inline ? 'inline' : 'attachment'}; filename="${exported.fileName}"`);
-    // The HTML is self-contained: a browser showing it inline may run no script and load nothing.
-    if (format === 'html') ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.type = exported.contentType;
-    return exported.body;
-  };
+  const handler =
+    (format: ReportFormat) =>
+    async ({ params, query, ctx }: { params: { id: string }; query: { inline: boolean }; ctx: import('koa').Context }) => {
+      const run = requireRun(manager, params.id);
+      const exported = await exportRunReport(run, () => manager.chart(run.runId), format, {
+        version: tradingfloorVersion(),
+        now: new Date(deps.now()),
+      });
+      ctx.set('Content-Disposition', `${query.inline ? 'inline' : 'attachment'}; filename="${exported.fileName}"`);
+      // The HTML is self-contained: a browser showing it inline may run no script and load nothing.
+      if (format === 'html')
+        ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.type = exported.contentType;
+      return exported.body;
+    };
   defineRoute(router, API_ROUTES.runReportMarkdown, handler('md'));
   defineRoute(router, API_ROUTES.runReportHtml, handler('html'));
   return router;

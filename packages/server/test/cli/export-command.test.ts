@@ -28,12 +28,24 @@ describe('tradingfloor export', () => {
     const { io, stdout, stderr } = captureIo({ cwd: dir });
     expect(await main(['export', runId, '--results-dir', dir], io)).toBe(0);
     expect(stderr.text).toBe('');
-    for (const part of ['## Decision', '## Price chart', '## Analyst reports', '### Market Analyst', '### Fundamentals Analyst', '## Research debate', '## Risk debate', '## Provenance'])
+    for (const part of [
+      '## Decision',
+      '## Price chart',
+      '## Analyst reports',
+      '### Market Analyst',
+      '### Fundamentals Analyst',
+      '## Research debate',
+      '## Risk debate',
+      '## Provenance',
+    ])
       expect(stdout.text).toContain(`\n${part}\n`);
     expect(stdout.text).toContain(`| Run id | ${runId} |`);
     expect(stdout.text).toContain('data:image/svg+xml;base64,');
     // The decision on disk is the one in the document.
-    const decision = JSON.parse(await readFile(path.join(await findRunDir(), 'decision.json'), 'utf8')) as { action: string; rating: string };
+    const decision = JSON.parse(await readFile(path.join(await findRunDir(), 'decision.json'), 'utf8')) as {
+      action: string;
+      rating: string;
+    };
     expect(stdout.text).toContain(`| ${decision.action} | ${decision.rating} |`);
   });
 
