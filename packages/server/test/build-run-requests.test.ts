@@ -23,6 +23,15 @@ describe('buildRunRequests', () => {
     ]);
   });
 
+  it('gives every run the request\'s multitask rule, and refuses an unknown one', () => {
+    expect(buildRunRequests(body({ company_symbols: 'ACME,GLOBEX', multitask: 'enqueue' }), limits).map((r) => r.multitask)).toEqual([
+      'enqueue',
+      'enqueue',
+    ]);
+    expect(buildRunRequests(body({ company_symbols: 'ACME' }), limits)[0]).not.toHaveProperty('multitask');
+    expect(StartRunsBodySchema.safeParse({ company_symbols: 'ACME', multitask: 'queue' }).error?.issues[0]?.path).toEqual(['multitask']);
+  });
+
   it('names every bad ticker at once', () => {
     const attempt = () => buildRunRequests(body({ company_symbols: 'ACME,../etc,A$B' }), limits);
     expect(attempt).toThrowError(ValidationError);

@@ -240,7 +240,10 @@ export {
   type RouteSpec,
   type RunDecisionResponse,
   type RunTreeResponse,
+  ReportQuerySchema,
+  type ReportQuery,
 } from './protocol/routes.js';
+export { MULTITASK_MODES, MultitaskSchema, type Multitask } from './schemas/multitask.js';
 export { diffTree } from './protocol/diff-tree.js';
 export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
 export { diffContents } from './protocol/diff-contents.js';

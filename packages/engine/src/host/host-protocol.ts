@@ -42,6 +42,11 @@ export interface HostRunSpec {
   createdAt: number;
   /** Resume an interrupted run from its snapshot instead of starting afresh; `logs` continue its numbering. */
   resume?: { restore: RunRestore; logs: LogEntry[] };
+  /**
+   * Open and announce the run but leave it `pending` until `release(runId)` (a `multitask: "enqueue"` run
+   * waiting for an active run of its ticker and date). A cancel while it waits ends it `canceled`.
+   */
+  hold?: boolean;
 }
 
 /** How opening one run of a `start` went. A failed one was never announced (no `created` event). */
@@ -114,6 +119,8 @@ export interface EngineHost {
    * `ConflictError` for a run that already ended otherwise; a remote host ignores a cancel that comes too late.
    */
   cancel(runId: string): void;
+  /** Lets a run opened with `hold` begin; nothing for a run that is not held (or has ended meanwhile). */
+  release(runId: string): void;
   /**
    * Stops a run for a later resume (a graceful stop): its snapshot is saved and its calls aborted. Resolves
    * once its files are written (its `finished` event, status `interrupted`, has been reported).

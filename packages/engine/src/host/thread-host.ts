@@ -112,6 +112,11 @@ export class ThreadHost implements EngineHost {
     if (tracked && !tracked.slot.gone) this.post(tracked.slot, { kind: 'cancel', runId });
   }
 
+  release(runId: string): void {
+    const tracked = this.runs.get(runId);
+    if (tracked && !tracked.slot.gone) this.post(tracked.slot, { kind: 'release', runId });
+  }
+
   async interrupt(runId: string, reason: string): Promise<void> {
     const tracked = this.runs.get(runId);
     if (!tracked) return;

@@ -30,6 +30,7 @@ export type WorkerCall =
 export type ToWorker =
   | { kind: 'call'; id: number; call: WorkerCall }
   | { kind: 'cancel'; runId: string }
+  | { kind: 'release'; runId: string }
   /** The permits of acquisition `id` are held for the worker. */
   | { kind: 'granted'; id: number }
   | { kind: 'rate_limited'; id: number; ask: number; outcome: RateLimitOutcome }

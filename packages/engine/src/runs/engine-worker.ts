@@ -75,6 +75,9 @@ port.on('message', (message: ToWorker) => {
         // Ended meanwhile (or never opened here): a cancel that comes too late changes nothing.
       }
       break;
+    case 'release':
+      executor.release(message.runId);
+      break;
     case 'crash':
       setImmediate(() => {
         throw new Error('engine thread crash requested');

@@ -32,6 +32,10 @@ export class InProcessHost implements EngineHost {
     this.executor.cancel(runId);
   }
 
+  release(runId: string): void {
+    this.executor.release(runId);
+  }
+
   interrupt(runId: string, reason: string): Promise<void> {
     return this.executor.interrupt(runId, reason);
   }

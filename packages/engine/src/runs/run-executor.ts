@@ -42,6 +42,8 @@ const SETTLING_MAX = 1000;
  */
 export class RunExecutor {
   private readonly runs = new Map<string, Reported>();
+  /** Runs opened with `hold`, waiting for `release`. */
+  private readonly held = new Set<string>();
   private readonly settling = new Map<string, RunFiles>();
   private readonly wiring: LiveRunWiring;
 
@@ -100,8 +102,15 @@ export class RunExecutor {
     });
     for (const event of early) this.emit(event);
     // Begins after the current turn, so a command sent right after `start` resolves (a cancel) comes first.
-    setImmediate(() => run.begin());
+    if (spec.hold) this.held.add(run.runId);
+    else setImmediate(() => run.begin());
     return { run_id: run.runId, ok: true };
+  }
+
+  /** Begins a run opened with `hold`; a run canceled while it waited stays as it is (`begin` leaves it alone). */
+  release(runId: string): void {
+    if (!this.held.delete(runId)) return;
+    this.runs.get(runId)?.run?.begin();
   }
 
   cancel(runId: string): void {

@@ -4,6 +4,7 @@ import type {
   ExecutionTree,
   LimiterLayer,
   LogEntry,
+  Multitask,
   Position,
   RunConfig,
   RunOptionsInput,
@@ -53,6 +54,8 @@ export interface RunRequest {
   ticker: string;
   options: RunOptionsInput;
   position?: Position;
+  /** When a run of the same ticker and trade date is active: refuse, wait for it, or start alongside (default). See `runs/multitask.ts`. */
+  multitask?: Multitask;
 }
 
 /** The RunManager's public surface, used by the server and the CLI. */
@@ -61,7 +64,9 @@ export interface RunManagerApi {
    * Starts runs, all or nothing: validates every request (ticker syntax, a ticker the data has, trade date a
    * real past date within the data coverage, provider known) and the `MAX_PARALLEL_RUNS` limit before
    * creating any run; records where each run's data comes from in its config (`data_source`). Throws
-   * `ValidationError` / `TooManyRunsError`. Returns the new runs' summaries (status `pending`).
+   * `ValidationError` / `TooManyRunsError`; `ConflictError` when a request with `multitask: 'reject'` meets an
+   * active run of its ticker and trade date. Returns the new runs' summaries (status `pending`); an `enqueue`d
+   * run stays `pending` until the active runs of its ticker and date have finished.
    */
   start(requests: RunRequest[]): Promise<RunSummary[]>;
   /** Validates requests as `start()` would, creating nothing; returns the resolved configs. Optional. */

@@ -50,6 +50,7 @@ import { resolveCassettes, resumedConfig, type ResumeOverrides } from './run-cas
 import { readUsedLessons } from './run-lessons.js';
 import { writeErrorLog } from './run-persistence.js';
 import { providersFor } from './run-providers.js';
+import { beginWhenFree, MultitaskGate, type ActiveRunRef } from './multitask.js';
 
 export type { ResumeOverrides };
 
@@ -127,6 +128,8 @@ export class RunManager implements RunManagerApi {
   private readonly host: EngineHost;
   /** What a run's mirror starts with besides its `created` event (a resumed run's log and lessons). */
   private readonly seeds = new Map<string, { logs?: LogEntry[]; lessons?: Lesson[] | null }>();
+  /** The `multitask` rule of start requests: same ticker and trade date as an active run. */
+  private readonly multitask = new MultitaskGate();
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -178,14 +181,28 @@ export class RunManager implements RunManagerApi {
         `starting ${configs.length} run(s) would exceed MAX_PARALLEL_RUNS=${this.maxParallelRuns} (${active} already active); wait for some to finish`,
       );
     }
+    const admission = this.multitask.admit(
+      configs.map((c, i) => ({ ticker: c.ticker, tradeDate: c.trade_date, multitask: requests[i]?.multitask ?? 'allow' })),
+      this.activeRuns(),
+    );
     this.reserved += configs.length;
     try {
       const specs = await this.createRunDirectories(configs);
+      // An enqueued run is opened and listed at once but held `pending` until the active runs of its ticker
+      // and date have finished.
+      const held = specs.map((_, i) => (admission.waits[i]?.length ?? 0) > 0);
       // The host opens them all at once; each is announced (`created`) and begins as soon as it is open.
-      const results = await this.host.start(specs);
+      const results = await this.host.start(specs.map((spec, i) => (held[i] ? { ...spec, hold: true } : spec)));
       const failed = results.filter((r) => !r.ok);
       if (failed.length > 0) await this.undoStart(specs, failed);
+      admission.created(specs.map((spec) => this.entries.get(spec.runId)?.finished ?? Promise.resolve()));
+      specs.forEach((spec, i) => {
+        if (held[i]) beginWhenFree({ begin: () => this.host.release(spec.runId) }, admission.waits[i] ?? []);
+      });
       return specs.map((spec) => this.entries.get(spec.runId)!.summary());
+    } catch (error) {
+      admission.abandoned();
+      throw error;
     } finally {
       this.reserved -= configs.length;
     }
@@ -499,6 +516,17 @@ export class RunManager implements RunManagerApi {
       const entry = this.entries.get(summary.run_id)!;
       return { status: summary.status, tree: entry.phaseTree() };
     });
+  }
+
+  /** Every active run with its ticker and trade date, for the `multitask` rule. */
+  private activeRuns(): ActiveRunRef[] {
+    const active: ActiveRunRef[] = [];
+    for (const entry of this.entries.values()) {
+      if (!isActiveStatus(entry.status())) continue;
+      const { ticker, trade_date } = entry.summary();
+      active.push({ runId: entry.runId, ticker, tradeDate: trade_date, finished: entry.finished });
+    }
+    return active;
   }
 
   private activeCount(): number {

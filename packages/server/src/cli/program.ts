@@ -1,28 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { addBacktestCommand } from './backtest-command.js';
 import { addDataCommands } from './data-fetch-command.js';
+import { addExportCommand } from './export-command.js';
 import { RUN_ENV_HELP, SERVE_ENV_HELP } from './help-text.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL, type RawRunFlags } from './parse-options.js';
 import { addMemoryCassetteOptions } from './memory-cassette-flags.js';
 import { addResumeCommand } from './resume-command.js';
 import type { RawServeFlags } from './serve-command.js';
+import { tradingfloorVersion } from '../version.js';
 
 /** What the commands do once their flags are parsed; `main` binds them to the real implementations. */
 export interface CommandHandlers {
   run(flags: RawRunFlags): Promise<number>;
   serve(flags: RawServeFlags): Promise<number>;
-}
-
-/** The package version, from `packages/server/package.json` (same relative path from src/ and dist/). */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 /**
@@ -33,7 +24,7 @@ function packageVersion(): string {
 export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (code: number) => void): Command {
   const program = new Command('tradingfloor')
     .description('Runs a team of LLM agents over stock tickers and turns their work into BUY / SELL / HOLD decisions.')
-    .version(packageVersion(), '-v, --version')
+    .version(tradingfloorVersion(), '-v, --version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
@@ -80,5 +71,6 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
   addDataCommands(program, io, onResult);
   addResumeCommand(program, io, onResult);
   addBacktestCommand(program, io, onResult);
+  addExportCommand(program, io, onResult);
   return program;
 }

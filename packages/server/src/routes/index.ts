@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { backtestRoutes } from './backtests.js';
+import { exportRoutes } from './export.js';
 import { inspectRoutes } from './inspect.js';
 import { logRoutes } from './logs.js';
 import { machineRoutes } from './machine.js';
@@ -16,6 +17,7 @@ export function buildRouter(deps: RouteDeps): Router {
     startRoutes(deps),
     runRoutes(deps),
     logRoutes(deps),
+    exportRoutes(deps),
     inspectRoutes(deps),
     machineRoutes(),
     metaRoutes(deps),

@@ -84,6 +84,9 @@ export function buildRunRequests(body: StartRunsBody, limits: StartLimits): RunR
   const positions = positionsOf(body, tickers);
   return tickers.map((ticker) => {
     const position = positions.get(ticker);
-    return position === undefined ? { ticker, options: { ...options } } : { ticker, options: { ...options }, position };
+    const request: RunRequest = { ticker, options: { ...options } };
+    if (position !== undefined) request.position = position;
+    if (body.multitask !== undefined) request.multitask = body.multitask;
+    return request;
   });
 }

@@ -87,6 +87,20 @@ export const LogsDownloadQuerySchema = z.preprocess((query) => {
 }, LogsQuerySchema);
 
 /**
+ * Query of `GET /runs/:id/report.md|html`: by default the report is an attachment (a download); `inline=1`
+ * shows it in the browser instead (to read or print the HTML).
+ */
+export const ReportQuerySchema = z
+  .object({
+    inline: z
+      .enum(['0', '1', 'true', 'false'], { message: 'inline is 1 (show in the browser) or 0 (download, the default)' })
+      .optional()
+      .transform((v) => v === '1' || v === 'true'),
+  })
+  .strict();
+export type ReportQuery = z.output<typeof ReportQuerySchema>;
+
+/**
  * One REST route: method, path (`:name` marks a path parameter), the zod schemas of its params, query and
  * body, its success status and the schema of its success body. `response` is `z.string()` with a
  * `contentType` for the routes that answer text. Errors are always `ErrorBodySchema` with 400 / 404 / 409 / 429.
@@ -246,6 +260,26 @@ export const API_ROUTES = {
     status: 200,
     response: z.string(),
     contentType: 'text/plain',
+  },
+  runReportMarkdown: {
+    method: 'GET',
+    path: '/runs/:id/report.md',
+    summary: 'A finished run’s whole report as one Markdown document (decision, reports, debates, chart, provenance); 409 while it runs',
+    params: RunIdParamsSchema,
+    query: ReportQuerySchema,
+    status: 200,
+    response: z.string(),
+    contentType: 'text/markdown',
+  },
+  runReportHtml: {
+    method: 'GET',
+    path: '/runs/:id/report.html',
+    summary: 'A finished run’s whole report as one self-contained, printable HTML page (no scripts, no external resources); 409 while it runs',
+    params: RunIdParamsSchema,
+    query: ReportQuerySchema,
+    status: 200,
+    response: z.string(),
+    contentType: 'text/html',
   },
   runInspect: {
     method: 'GET',

@@ -130,6 +130,14 @@ export class HttpClient {
     return `${this.base}/runs/${encodeURIComponent(runId)}/logs/download${token}`;
   }
 
+  /** Link for a run's whole report (`GET /runs/:id/report.md|html`), which the server sends as an attachment. */
+  reportDownloadUrl(runId: string, format: 'md' | 'html'): string {
+    const route = format === 'md' ? API_ROUTES.runReportMarkdown : API_ROUTES.runReportHtml;
+    // A link cannot send the bearer header: GETs take the token as a query parameter.
+    const token = this.token ? `?token=${encodeURIComponent(this.token)}` : '';
+    return `${this.base}${routePath(route, { id: runId })}${token}`;
+  }
+
   private async request(method: 'GET' | 'POST', path: string, schema: RouteSpec['response'], body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -52,6 +52,13 @@ export const useRunStreamStore = defineStore('run-stream', () => {
   let detach: Array<() => void> = [];
   /** Where the log export of the focused run downloads from. */
   const logsDownloadUrl = computed(() => (runId.value ? useTransport().http.logsDownloadUrl(runId.value) : ''));
+  /** Where the focused run's exported report downloads from, per format. */
+  const reportUrls = computed(() => {
+    const id = runId.value;
+    if (!id) return { md: '', html: '' };
+    const { http } = useTransport();
+    return { md: http.reportDownloadUrl(id, 'md'), html: http.reportDownloadUrl(id, 'html') };
+  });
 
   function reset(id: string | null): void {
     runId.value = id;
@@ -211,6 +218,7 @@ export const useRunStreamStore = defineStore('run-stream', () => {
     connection,
     protocolErrors,
     logsDownloadUrl,
+    reportUrls,
     focus,
     retryNow,
     requestResync,
