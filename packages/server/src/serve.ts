@@ -27,6 +27,8 @@ export interface StartServerOverrides extends ServerConfigOverrides {
   log?: (line: string) => void;
   /** `--inspect`: connect every run actor to the Stately inspector, whatever `INSPECT` says. */
   inspect?: boolean;
+  /** The webhooks' clock (tests drive backoff and timeouts by hand); default the real one. */
+  webhookClock?: AppDeps['webhookClock'];
 }
 
 /** A listening server. */
@@ -87,7 +89,7 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
     backtests = ownBacktests;
   }
   const engine = manager;
-  const app = createApp({ manager: engine, ...(backtests ? { backtests } : {}), config, providers: providers ?? describeProvidersFromEnv(env), dataVendors: describeDataVendorsFromEnv(env), ws: overrides.ws });
+  const app = createApp({ manager: engine, ...(backtests ? { backtests } : {}), config, providers: providers ?? describeProvidersFromEnv(env), dataVendors: describeDataVendorsFromEnv(env), ws: overrides.ws, ...(overrides.webhookClock ? { webhookClock: overrides.webhookClock } : {}) });
   const handle = app.app.callback();
   // Koa settles every request itself (failures go through its error handling), so nothing awaits this promise.
   const server = createServer((req, res) => void handle(req, res));
@@ -119,6 +121,9 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
 
   const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostInUrl}:${port}`;
+  // Pending deliveries are resumed before the server says it listens, so a client never sees them missing.
+  const pendingWebhooks = await app.webhooks.start();
+  if (pendingWebhooks > 0) log(`webhooks: resumed ${pendingWebhooks} pending deliver${pendingWebhooks === 1 ? 'y' : 'ies'}`);
   log(`TradingFloor listening on ${url}`);
   if (config.resumeInterrupted) await resumeInterrupted(engine, log);
 

@@ -7,6 +7,7 @@ import { RunStatusSchema } from '../schemas/run-status.js';
 import { InspectionRecordSchema } from '../schemas/inspection.js';
 import { LessonSchema } from '../schemas/lesson.js';
 import { TickerSchema } from '../schemas/ticker.js';
+import { WebhookSubscriptionSchema } from '../schemas/webhook.js';
 
 /** Every error body: `{ "error": "<message>" }`. */
 export const ErrorBodySchema = z.object({ error: z.string() });
@@ -69,12 +70,18 @@ const StartRunsBodyObject = z
     analysis_date: z.preprocess(emptyToUndefined, RunOptionsSchema.shape.trade_date),
     /** Positions keyed by symbol; a JSON string in form posts. */
     instrument_positions: z.preprocess(jsonString, ownRecord(PositionSchema).optional()),
+    /** Where to POST when each run ends (signed, retried; docs/webhooks.md); a JSON string in form posts. */
+    webhook: z.preprocess(jsonString, WebhookSubscriptionSchema.optional()),
   })
   .strict();
 export type StartRunsBody = z.output<typeof StartRunsBodyObject>;
 
 /** What a JSON client (the SPA) posts to `/start-multi`: the symbols and any run option, by its `RunOptionsSchema` name. */
-export type StartRunsRequest = { company_symbols: string | string[]; instrument_positions?: Record<string, Position> } & Partial<RunOptions>;
+export type StartRunsRequest = {
+  company_symbols: string | string[];
+  instrument_positions?: Record<string, Position>;
+  webhook?: z.input<typeof WebhookSubscriptionSchema>;
+} & Partial<RunOptions>;
 
 /**
  * The start body schema, typed with the JSON client's input (`StartRunsRequest`; a form post sends strings,
