@@ -27,7 +27,7 @@ export interface WebhookSubject {
  * The `webhook-id` of one event for one target: derived from the subject, event and target, so creating
  * the same delivery twice (a repeated event, a recovery pass after a restart) finds the one that exists.
  */
-export function deliveryId(subjectId: string, event: WebhookEvent, target: string): string {
+function deliveryId(subjectId: string, event: WebhookEvent, target: string): string {
   return `msg_${createHash('sha256').update(`${subjectId}\n${event}\n${target}`).digest('hex').slice(0, 32)}`;
 }
 

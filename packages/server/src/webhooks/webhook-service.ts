@@ -159,13 +159,25 @@ export class WebhookService {
   }
 }
 
-/** 400 when a host name resolves to a private address. A name that does not resolve now is left to delivery. */
+/** How long a start request waits for the target's DNS answer before leaving the check to delivery. */
+const LOOKUP_WAIT_MS = 3_000;
+
+/**
+ * 400 when a host name resolves to a private address. A name that does not resolve now (or not within
+ * `LOOKUP_WAIT_MS`) is left to delivery, which resolves it again and refuses a private answer there.
+ */
 async function refusePrivateName(hostname: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<Array<{ address: string }>>((resolve) => {
+    timer = setTimeout(() => resolve([]), LOOKUP_WAIT_MS);
+  });
   let addresses: Array<{ address: string }>;
   try {
-    addresses = await lookup(hostname.replace(/^\[|\]$/g, ''), { all: true });
+    addresses = await Promise.race([lookup(hostname.replace(/^\[|\]$/g, ''), { all: true }), gaveUp]);
   } catch {
     return;
+  } finally {
+    clearTimeout(timer);
   }
   const blocked = addresses.find((a) => isPrivateAddress(a.address));
   if (blocked) {

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import os from 'node:os';
 import { deferred, type WebhookDelivery } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../../tests/support/manual-clock.js';
 import { startWebhookReceiver, type Responder, type WebhookReceiver } from '../../../../tests/support/webhook-receiver.js';
+import { isPrivateAddress } from '../../src/webhooks/private-address.js';
 import { fakeDecision } from '../support/fake-run-manager.js';
 import { startTestApp, type TestApp } from '../support/start-app.js';
 
@@ -236,6 +239,17 @@ describe('webhooks over the run events', () => {
       expect(res.status, url).toBe(400);
       expect(res.json.error).toMatch(/loopback or private address; set WEBHOOK_ALLOW_PRIVATE=1/);
     }
+    expect(t.manager.started).toEqual([]);
+  });
+
+  it('without WEBHOOK_ALLOW_PRIVATE a host name that resolves to a private address is a 400', async () => {
+    const answers = await lookup(os.hostname(), { all: true }).catch(() => []);
+    // Our machines resolve their own name to a loopback or container address; elsewhere there is nothing to refuse.
+    if (!answers.some((a) => isPrivateAddress(a.address))) return;
+    const { t } = await setup({ WEBHOOK_ALLOW_PRIVATE: '0' });
+    const res = await post('/start-multi', { company_symbols: 'ACME', webhook: { url: `http://${os.hostname()}:9/hook` } });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatch(new RegExp(`^webhook url host ${os.hostname()} resolves to .*, a loopback or private address`));
     expect(t.manager.started).toEqual([]);
   });
 
