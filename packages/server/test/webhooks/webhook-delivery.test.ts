@@ -5,6 +5,7 @@ import { deferred, type WebhookDelivery } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../../tests/support/manual-clock.js';
 import { startWebhookReceiver, type Responder, type WebhookReceiver } from '../../../../tests/support/webhook-receiver.js';
+import { sendWebhook } from '../../src/webhooks/send-webhook.js';
 import { isPrivateAddress } from '../../src/webhooks/private-address.js';
 import { fakeDecision } from '../support/fake-run-manager.js';
 import { startTestApp, type TestApp } from '../support/start-app.js';
@@ -184,6 +185,43 @@ describe('webhooks over the run events', () => {
     const done = await untilAttempts(acme!, 2);
     expect(done).toMatchObject({ outcome: 'delivered', attempts: [{ error: 'timed out after 5000 ms' }, { status_code: 200 }] });
     expect(receiver.received.map((r) => r.id)).toEqual([done.id, done.id]);
+  });
+
+  it('retries a target that refuses the connection (a network error, no status code)', async () => {
+    const { t, receiver } = await setup();
+    const gone = receiver.url;
+    await receiver.close(); // nothing listens on that port any more
+    const [acme] = await startRuns('ACME', { url: gone });
+    t.manager.finish(acme!, 'completed', fakeDecision('ACME', 'Buy.'));
+    const first = await untilAttempts(acme!, 1);
+    expect(first).toMatchObject({ outcome: 'pending', attempts: [{ status_code: null, error: expect.stringMatching(/ECONNREFUSED/) }] });
+    expect(clock.pending).toBe(1);
+  });
+
+  it('a send to a name that resolves to a private address is refused before connecting, for good', async () => {
+    const { receiver } = await setup();
+    const url = receiver.url.replace('127.0.0.1', 'localhost');
+    const result = await sendWebhook(url, '{}', {
+      headers: {},
+      timeoutMs: 5000,
+      allowPrivate: false,
+      clock,
+      signal: new AbortController().signal,
+    });
+    expect(result).toMatchObject({
+      kind: 'failed',
+      permanent: true,
+      error: expect.stringMatching(/^refused: localhost resolves to .*, a loopback or private address/),
+    });
+    expect(receiver.received).toEqual([]);
+    const allowed = await sendWebhook(url, '{}', {
+      headers: {},
+      timeoutMs: 5000,
+      allowPrivate: true,
+      clock,
+      signal: new AbortController().signal,
+    });
+    expect(allowed).toMatchObject({ kind: 'answered', statusCode: 200 });
   });
 
   it('WEBHOOK_URLS hears every run; the same URL given per request is still one delivery', async () => {
