@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { WebhookDelivery } from '@tradingfloor/shared';
+import { API_ROUTES, type WebhookDelivery } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../packages/server/src/serve.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -45,8 +45,11 @@ async function api<T>(method: string, urlPath: string, json?: unknown): Promise<
   return { status: res.status, json: (await res.json()) as T };
 }
 
-const deliveriesOf = async (runId: string) =>
-  (await api<{ deliveries: WebhookDelivery[] }>('GET', `/runs/${runId}/webhooks`)).json.deliveries;
+/** A run's deliveries, checked against the route table's response schema. */
+async function deliveriesOf(runId: string): Promise<WebhookDelivery[]> {
+  const res = await api<unknown>('GET', `/runs/${runId}/webhooks`);
+  return API_ROUTES.runWebhooks.response.parse(res.json).deliveries;
+}
 
 describe('webhooks from the real server', () => {
   it('a receiver gets exactly one verified delivery per event across a server restart', async () => {
@@ -173,6 +176,7 @@ describe('webhooks from the real server', () => {
     });
     const listed = await api<{ deliveries: WebhookDelivery[] }>('GET', `/backtests/${id}/webhooks`);
     expect(listed.json.deliveries).toMatchObject([{ id: hook!.id, event: 'backtest.completed', outcome: 'delivered' }]);
+    expect(API_ROUTES.backtestWebhooks.response.safeParse(listed.json).success).toBe(true);
     const cells = (await api<{ cells: Array<{ run_id: string }> }>('GET', `/backtests/${id}/decisions`)).json.cells;
     expect(cells.length).toBeGreaterThan(0);
     for (const cell of cells) expect(await deliveriesOf(cell.run_id)).toEqual([]);
