@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { API_ROUTES, type WebhookDelivery } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -118,6 +119,38 @@ describe('webhooks from the real server', () => {
     const completedPayload = accepted.find((r) => r.payload!.type === 'run.completed')!.payload!;
     expect(completedPayload.data).toMatchObject({ run: { run_id: completed, status: 'completed' }, decision: { ticker: 'ACME' } });
     expect(receiver.received).toHaveLength(4);
+  });
+
+  it('a subscribed run that ended while no delivery was written is reported at the next start, once', async () => {
+    resultsDir = await tempResultsDir();
+    receiver = await startWebhookReceiver(SECRET);
+    await start(new ManualClock());
+    const res = await api<{ runs: Array<{ run_id: string }> }>('POST', '/start-multi', { company_symbols: 'ACME' });
+    const runId = res.json.runs[0]!.run_id;
+    await server!.manager.whenFinished(runId);
+    await server!.close();
+    server = undefined;
+    // As a stop between writing the subscription and writing the event's delivery leaves it.
+    await mkdir(path.join(resultsDir, 'webhooks'), { recursive: true });
+    const record = {
+      version: 1,
+      kind: 'run',
+      subject_id: runId,
+      subscriptions: [{ url: receiver.url, events: ['run.completed'] }],
+      deliveries: [],
+    };
+    await writeFile(path.join(resultsDir, 'webhooks', `${runId}.json`), JSON.stringify(record));
+
+    await start(new ManualClock());
+    await receiver.waitFor((r) => r.length === 1);
+    expect(receiver.received[0]).toMatchObject({ verified: true, payload: { type: 'run.completed', data: { run: { run_id: runId } } } });
+    await vi.waitFor(async () => expect((await deliveriesOf(runId))[0]?.outcome).toBe('delivered'));
+    await server!.close();
+    server = undefined;
+    const third = await start(new ManualClock());
+    expect(third.logs.some((l) => l.startsWith('webhooks: resumed'))).toBe(false);
+    expect(await deliveriesOf(runId)).toHaveLength(1);
+    expect(receiver.received).toHaveLength(1);
   });
 
   it('a pending delivery to a private target is refused at delivery once WEBHOOK_ALLOW_PRIVATE is off', async () => {

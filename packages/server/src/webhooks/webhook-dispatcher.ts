@@ -84,12 +84,12 @@ export class WebhookDispatcher {
     return this.loaded;
   }
 
-  /** The subjects that have per-request targets, for a recovery pass after a restart. */
-  async subscribed(): Promise<Array<WebhookSubject & { events: WebhookEvent[] }>> {
+  /** The subjects that have per-request targets and the events that already made deliveries, for a recovery pass. */
+  async subscribed(): Promise<Array<WebhookSubject & { fired: WebhookEvent[] }>> {
     await this.start();
     return [...this.records.values()]
       .filter((r) => r.subscriptions.length > 0)
-      .map((r) => ({ kind: r.kind, id: r.subject_id, events: [...new Set(r.subscriptions.flatMap((s) => s.events))] }));
+      .map((r) => ({ kind: r.kind, id: r.subject_id, fired: [...new Set(r.deliveries.map((d) => d.event))] }));
   }
 
   /** Remembers a per-request target of a subject (a repeated URL adds its events). Written before it resolves. */

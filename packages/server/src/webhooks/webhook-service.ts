@@ -80,11 +80,13 @@ export class WebhookService {
 
   private async resume(): Promise<number> {
     const pending = await this.dispatcher.start();
+    // Only events that made no delivery at all: an event seen before keeps exactly the deliveries it made.
     for (const subject of await this.dispatcher.subscribed()) {
       if (subject.kind === 'run') {
         const status = this.deps.manager.get(subject.id)?.summary.status;
-        if (status !== undefined) this.fireRun(subject.id, status);
-      } else if (this.deps.backtests?.get(subject.id)?.summary.status === 'completed') {
+        const event = status === undefined ? undefined : RUN_EVENT_OF[status];
+        if (event !== undefined && !subject.fired.includes(event)) this.fireRun(subject.id, status!);
+      } else if (!subject.fired.includes('backtest.completed') && this.deps.backtests?.get(subject.id)?.summary.status === 'completed') {
         this.fireBacktest(subject.id);
       }
     }
