@@ -15,6 +15,8 @@ import { buildRouter } from './routes/index.js';
 import type { ProviderInfo, RouteDeps } from './routes/route-deps.js';
 import { WsHub, type WsHubOptions } from './ws/hub.js';
 import { RunIndex } from './runs/run-index.js';
+import type { WebhookClock } from './webhooks/webhook-clock.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 
 /** What the app is built from. */
 export interface AppDeps {
@@ -31,6 +33,8 @@ export interface AppDeps {
   /** Where unexpected errors (500s, hub faults) are reported; default console.error. */
   onError?: (err: unknown) => void;
   now?: () => number;
+  /** The webhooks' clock (backoff, attempt timeouts, timestamps); default the real one. Tests drive it by hand. */
+  webhookClock?: WebhookClock;
 }
 
 /** An unlistened TradingFloor app: Koa for REST plus the WebSocket hub waiting for an http.Server. */
@@ -38,6 +42,8 @@ export interface TradingFloorApp {
   app: Koa;
   hub: WsHub;
   metrics: ServerMetrics;
+  /** Signed webhooks; `webhooks.start()` (memoised) resolves once pending deliveries are resumed. */
+  webhooks: WebhookService;
   /** Routes `/ws` upgrades of `server` to the hub; returns a detach function. */
   attachWebSocket(server: Server): () => void;
   /** Closes every WebSocket client and stops listening to the manager (the manager itself is the caller's). */
@@ -65,6 +71,16 @@ export function createApp(deps: AppDeps): TradingFloorApp {
   });
   const metrics = createServerMetrics(manager, () => hub.clientCounts());
   const runIndex = new RunIndex(manager);
+  const reportError = deps.onError ?? ((err: unknown) => console.error(err));
+  const webhooks = new WebhookService({
+    manager,
+    ...(deps.backtests ? { backtests: deps.backtests } : {}),
+    config: config.webhooks,
+    resultsDir: config.resultsDir,
+    ...(deps.webhookClock ? { clock: deps.webhookClock } : {}),
+    onError: reportError,
+  });
+  webhooks.start().catch(reportError);
   const router = buildRouter({
     manager,
     ...(deps.backtests ? { backtests: deps.backtests } : {}),
@@ -75,6 +91,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     renderDecision,
     now,
     runIndex,
+    webhooks,
   });
 
   const app = new Koa();
@@ -98,10 +115,12 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     app,
     hub,
     metrics,
+    webhooks,
     attachWebSocket: (server) => hub.attach(server),
     async close() {
       metrics.dispose();
       runIndex.dispose();
+      await webhooks.close();
       await hub.close();
     },
   };

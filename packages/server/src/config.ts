@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@tradingfloor/shared';
 import { z } from 'zod';
+import { webhookConfigFrom, type WebhookConfig } from './webhooks/webhook-config.js';
 
 /** Where the built SPA lives by default: `packages/web/dist`, found from this package (src/ and dist/ sit at the same depth). */
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -95,6 +96,14 @@ const EnvSchema = z.object({
   RESUME_INTERRUPTED: flag(false),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
   RUNS_IN_MEMORY: int(100, 1, 1_000_000),
+  WEBHOOK_URLS: text,
+  // Not trimmed: a secret is taken exactly as given (only an empty one counts as unset).
+  WEBHOOK_SECRET: z.string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
+  WEBHOOK_ALLOW_PRIVATE: flag(false),
+  WEBHOOK_MAX_ATTEMPTS: int(undefined, 1, 50),
+  WEBHOOK_TIMEOUT_MS: int(undefined, 100, 600_000),
+  WEBHOOK_BACKOFF_BASE_MS: int(undefined, 1, 3_600_000),
+  WEBHOOK_BACKOFF_MAX_MS: int(undefined, 1, 24 * 3_600_000),
 });
 
 /** The server's settings, parsed once from the environment at start-up. */
@@ -134,6 +143,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** Finished runs whose full state stays in memory; older ones keep a summary and are read from disk on demand. */
   runsInMemory: number;
+  /** Signed webhooks: server-wide targets, secret, private-address policy, retries (`WEBHOOK_*`). */
+  webhooks: WebhookConfig;
 }
 
 /** Overrides that win over the environment (CLI flags, tests). */
@@ -197,5 +208,6 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, overrides: ServerConfig
     wsResyncPerMinute: e.WS_RESYNC_PER_MINUTE ?? 30,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     runsInMemory: e.RUNS_IN_MEMORY ?? 100,
+    webhooks: webhookConfigFrom(e),
   };
 }

@@ -22,6 +22,8 @@ export interface StartServerOverrides extends ServerConfigOverrides {
   log?: (line: string) => void;
   /** `--inspect`: connect every run actor to the Stately inspector, whatever `INSPECT` says. */
   inspect?: boolean;
+  /** The webhooks' clock (tests drive backoff and timeouts by hand); default the real one. */
+  webhookClock?: AppDeps['webhookClock'];
 }
 
 /** A listening server. */
@@ -95,6 +97,7 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
     providers: providers ?? describeProviders(engineEnv),
     dataVendors: describeDataVendors(engineEnv),
     ws: overrides.ws,
+    ...(overrides.webhookClock ? { webhookClock: overrides.webhookClock } : {}),
   });
   const handle = app.app.callback();
   // Koa settles every request itself (failures go through its error handling), so nothing awaits this promise.
@@ -127,6 +130,9 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
 
   const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostInUrl}:${port}`;
+  // Pending deliveries are resumed before the server says it listens, so a client never sees them missing.
+  const pendingWebhooks = await app.webhooks.start();
+  if (pendingWebhooks > 0) log(`webhooks: resumed ${pendingWebhooks} pending deliver${pendingWebhooks === 1 ? 'y' : 'ies'}`);
   log(`TradingFloor listening on ${url}`);
   if (config.resumeInterrupted) await resumeInterrupted(engine, log);
 

@@ -118,6 +118,24 @@ export {
   type StrategyMetrics,
   type TradeRow,
 } from './schemas/backtest.js';
+export {
+  BacktestWebhooksResponseSchema,
+  RUN_WEBHOOK_EVENTS,
+  RunWebhooksResponseSchema,
+  WEBHOOK_EVENTS,
+  WEBHOOK_OUTCOMES,
+  WebhookAttemptSchema,
+  WebhookDeliverySchema,
+  WebhookEventSchema,
+  WebhookOutcomeSchema,
+  WebhookSubscriptionSchema,
+  WebhookUrlSchema,
+  type WebhookAttempt,
+  type WebhookDelivery,
+  type WebhookEvent,
+  type WebhookOutcome,
+  type WebhookSubscription,
+} from './schemas/webhook.js';
 export { LogEntrySchema, SEVERITIES, SeveritySchema, severityRank, type LogEntry, type Severity } from './schemas/log-entry.js';
 export { EMPTY_USAGE, RunUsageSchema, UsageSchema, type RunUsage, type Usage } from './schemas/usage.js';
 export { RunBoardFieldsSchema, RunSummarySchema, type RunBoardFields, type RunSummary } from './schemas/run-summary.js';
@@ -222,6 +240,7 @@ export {
   API_ROUTES,
   CancelResponseSchema,
   HealthResponseSchema,
+  BacktestStartBodySchema,
   LogsDownloadQuerySchema,
   routePath,
   RunDecisionResponseSchema,

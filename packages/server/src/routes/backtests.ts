@@ -1,6 +1,7 @@
 import Router from '@koa/router';
-import { API_ROUTES, NotFoundError, ValidationError, type BacktestRowsQuery, type BacktestView, type EquityRow, type TradeRow } from '@tradingfloor/shared';
+import { API_ROUTES, NotFoundError, ValidationError, WebhookSubscriptionSchema, type BacktestRowsQuery, type BacktestView, type EquityRow, type TradeRow } from '@tradingfloor/shared';
 import type { BacktestManagerApi } from '@tradingfloor/engine';
+import { describeZodError } from '../middleware/error-handler.js';
 import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -41,8 +42,22 @@ export function backtestRoutes(deps: RouteDeps): Router {
         : 0;
     if (count > deps.config.maxTickersPerRequest)
       throw new ValidationError(`${count} tickers is more than MAX_TICKERS_PER_REQUEST=${deps.config.maxTickersPerRequest}`);
-    const summary = await backtestsOf().start(body);
+    // `webhook` is ours, not the coordinator's: checked here, remembered beside the backtest, never in its config.
+    const { webhook, ...request } = body as { webhook?: unknown };
+    let checked = null;
+    if (webhook !== undefined) {
+      const parsed = WebhookSubscriptionSchema.safeParse(webhook);
+      if (!parsed.success) throw new ValidationError(describeZodError(parsed.error, 'webhook'));
+      checked = await deps.webhooks.check(parsed.data, 'backtest');
+    }
+    const summary = await backtestsOf().start(request);
+    if (checked) await deps.webhooks.subscribeBacktest(summary.backtest_id, checked);
     return { backtest_id: summary.backtest_id, status: summary.status };
+  });
+
+  defineRoute(router, API_ROUTES.backtestWebhooks, async ({ params }) => {
+    const id = requireBacktest(params.id).summary.backtest_id;
+    return { backtest_id: id, deliveries: await deps.webhooks.deliveries(id) };
   });
 
   defineRoute(router, API_ROUTES.listBacktests, () => ({ backtests: backtestsOf().list() }));

@@ -3,6 +3,7 @@ import type { BacktestManagerApi, DataVendorInfo, ProviderInfo, RunManagerApi } 
 import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics/prometheus.js';
 import type { RunIndex } from '../runs/run-index.js';
+import type { WebhookService } from '../webhooks/webhook-service.js';
 
 export type { ProviderInfo };
 
@@ -20,4 +21,6 @@ export interface RouteDeps {
   now(): number;
   /** The sorted index behind paged `GET /runs`; built from `manager` when absent. */
   runIndex?: RunIndex;
+  /** Signed webhooks: checks and remembers a start request's `webhook`, lists deliveries. */
+  webhooks: WebhookService;
 }

@@ -50,6 +50,11 @@ export function runRoutes(deps: RouteDeps): Router {
     };
   });
 
+  defineRoute(router, API_ROUTES.runWebhooks, async ({ params }) => {
+    const run = requireRun(manager, params.id);
+    return { run_id: run.runId, deliveries: await deps.webhooks.deliveries(run.runId) };
+  });
+
   defineRoute(router, API_ROUTES.runChart, async ({ params }) => manager.chart(requireRun(manager, params.id).runId));
 
   defineRoute(router, API_ROUTES.cancelRun, ({ params }) => {

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { API_ROUTES, isActiveStatus, TooManyRunsError, ValidationError, type StartRunsResponse } from '@tradingfloor/shared';
+import { API_ROUTES, isActiveStatus, TooManyRunsError, ValidationError, type StartRunsBody, type StartRunsResponse } from '@tradingfloor/shared';
 import type { RunRequest } from '@tradingfloor/engine';
 import { buildRunRequests } from '../runs/build-run-requests.js';
 import { defineRoute } from './define-route.js';
@@ -32,15 +32,23 @@ export function startRoutes(deps: RouteDeps): Router {
     return { runs: summaries.map((s) => ({ run_id: s.run_id, ticker: s.ticker })), count: summaries.length };
   };
 
+  /** Starts the runs, then remembers their webhook before answering (checked first: a bad one starts nothing). */
+  const startWithWebhook = async (requests: RunRequest[], webhook: StartRunsBody['webhook']): Promise<StartRunsResponse> => {
+    const checked = await deps.webhooks.check(webhook, 'run');
+    const result = await start(requests);
+    if (checked) await deps.webhooks.subscribeRuns(result.runs.map((r) => r.run_id), checked);
+    return result;
+  };
+
   defineRoute(router, API_ROUTES.startMulti, ({ body }) =>
-    start(buildRunRequests(body, { maxTickers: config.maxTickersPerRequest, multiRun: config.enableMultiRun })),
+    startWithWebhook(buildRunRequests(body, { maxTickers: config.maxTickersPerRequest, multiRun: config.enableMultiRun }), body.webhook),
   );
 
   defineRoute(router, API_ROUTES.startProcess, async ({ body }) => {
     const requests = buildRunRequests(body, { maxTickers: config.maxTickersPerRequest, multiRun: true });
     if (requests.length !== 1)
       throw new ValidationError(`/start-process starts one run: got ${requests.length} tickers; use /start-multi for several`);
-    const result = await start(requests);
+    const result = await startWithWebhook(requests, body.webhook);
     // Legacy clients read the single run's id at the top level.
     return { ...result, run_id: result.runs[0]?.run_id };
   });

@@ -8,6 +8,7 @@ import { InspectionRecordSchema } from '../schemas/inspection.js';
 import { LessonSchema } from '../schemas/lesson.js';
 import { TickerSchema } from '../schemas/ticker.js';
 import { MultitaskSchema, type Multitask } from '../schemas/multitask.js';
+import { WebhookSubscriptionSchema } from '../schemas/webhook.js';
 
 /** Every error body: `{ "error": "<message>" }`. */
 export const ErrorBodySchema = z.object({ error: z.string() });
@@ -72,6 +73,8 @@ const StartRunsBodyObject = z
     instrument_positions: z.preprocess(jsonString, ownRecord(PositionSchema).optional()),
     /** When a run of the same ticker and trade date is active: `reject` (409), `enqueue` or `allow` (default). */
     multitask: z.preprocess(emptyToUndefined, MultitaskSchema.optional()),
+    /** Where to POST when each run ends (signed, retried; docs/webhooks.md); a JSON string in form posts. */
+    webhook: z.preprocess(jsonString, WebhookSubscriptionSchema.optional()),
   })
   .strict();
 export type StartRunsBody = z.output<typeof StartRunsBodyObject>;
@@ -81,6 +84,7 @@ export type StartRunsRequest = {
   company_symbols: string | string[];
   instrument_positions?: Record<string, Position>;
   multitask?: Multitask;
+  webhook?: z.input<typeof WebhookSubscriptionSchema>;
 } & Partial<RunOptions>;
 
 /**

@@ -31,11 +31,15 @@ import {
   EquityRowSchema,
   TradeRowSchema,
 } from '../schemas/backtest.js';
+import { BacktestWebhooksResponseSchema, RunWebhooksResponseSchema, WebhookSubscriptionSchema } from '../schemas/webhook.js';
 import { MemoryQuerySchema, MemoryResponseSchema, ResumeBodySchema, RunLessonsResponseSchema } from './rest.js';
 
 /** The path parameter of every `/backtests/:id/…` route: a valid backtest id. */
 const BacktestIdParamsSchema = z.object({ id: BacktestIdSchema });
 const backtestRows = <T extends z.ZodType>(row: T) => z.object({ backtest_id: z.string(), status: BacktestStatusSchema, rows: z.array(row) });
+
+/** `POST /backtests`: the backtest request plus an optional `webhook` for `backtest.completed`. */
+export const BacktestStartBodySchema = BacktestRequestSchema.extend({ webhook: WebhookSubscriptionSchema.optional() });
 
 /** The path parameter of every `/runs/:id/…` route: a valid run id. */
 export const RunIdParamsSchema = z.object({ id: RunIdSchema });
@@ -182,12 +186,28 @@ export const API_ROUTES = {
     status: 200,
     response: RunLessonsResponseSchema,
   },
+  runWebhooks: {
+    method: 'GET',
+    path: '/runs/:id/webhooks',
+    summary: 'Every webhook delivery of a run: target, event, attempts and outcome',
+    params: RunIdParamsSchema,
+    status: 200,
+    response: RunWebhooksResponseSchema,
+  },
+  backtestWebhooks: {
+    method: 'GET',
+    path: '/backtests/:id/webhooks',
+    summary: 'Every webhook delivery of a backtest',
+    params: BacktestIdParamsSchema,
+    status: 200,
+    response: BacktestWebhooksResponseSchema,
+  },
   memory: { method: 'GET', path: '/memory', summary: 'Every lesson stored for a ticker', query: MemoryQuerySchema, status: 200, response: MemoryResponseSchema },
   startBacktest: {
     method: 'POST',
     path: '/backtests',
     summary: 'Start a backtest over a ticker × date grid',
-    body: BacktestRequestSchema,
+    body: BacktestStartBodySchema,
     status: 202,
     response: BacktestStartResponseSchema,
   },
