@@ -15,12 +15,15 @@ import { buildRouter } from './routes/index.js';
 import type { ProviderInfo, RouteDeps } from './routes/route-deps.js';
 import { WsHub, type WsHubOptions } from './ws/hub.js';
 import { RunIndex } from './runs/run-index.js';
+import type { Scheduler } from './schedules/scheduler.js';
 
 /** What the app is built from. */
 export interface AppDeps {
   manager: RunManagerApi;
   /** Backtests over the same manager (issue 14); absent = `/backtests` answers 404. */
   backtests?: BacktestManagerApi;
+  /** Schedules over the same manager (issue 16); absent = `/schedules` answers 404. */
+  scheduler?: Scheduler;
   config: ServerConfig;
   /** The providers offered by `GET /config/providers`. */
   providers: () => ProviderInfo[] | Promise<ProviderInfo[]>;
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
   const router = buildRouter({
     manager,
     ...(deps.backtests ? { backtests: deps.backtests } : {}),
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     config,
     providers: deps.providers,
     ...(deps.dataVendors ? { dataVendors: deps.dataVendors } : {}),
@@ -89,7 +93,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
   app.use(
     router.allowedMethods({
       throw: true,
-      notImplemented: () => new MethodNotAllowedError('method not allowed: this server answers GET, HEAD, POST and OPTIONS'),
+      notImplemented: () => new MethodNotAllowedError('method not allowed: this server answers GET, HEAD, POST, DELETE and OPTIONS'),
       methodNotAllowed: () => new MethodNotAllowedError('method not allowed for this path'),
     }),
   );

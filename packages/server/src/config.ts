@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@tradingfloor/shared';
+import { ConfigError, MISSED_POLICIES, type MissedPolicy } from '@tradingfloor/shared';
 import { z } from 'zod';
 
 /** Where the built SPA lives by default: `packages/web/dist`, found from this package (src/ and dist/ sit at the same depth). */
@@ -95,6 +95,10 @@ const EnvSchema = z.object({
   RESUME_INTERRUPTED: flag(false),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
   RUNS_IN_MEMORY: int(100, 1, 1_000_000),
+  SCHEDULE_MISSED: text.refine(
+    (v) => v === undefined || (MISSED_POLICIES as readonly string[]).includes(v),
+    `must be ${MISSED_POLICIES.join(' or ')}`,
+  ),
 });
 
 /** The server's settings, parsed once from the environment at start-up. */
@@ -134,6 +138,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** Finished runs whose full state stays in memory; older ones keep a summary and are read from disk on demand. */
   runsInMemory: number;
+  /** What a schedule created without `missed` does about fires missed while the server was down (`SCHEDULE_MISSED`). */
+  scheduleMissed: MissedPolicy;
 }
 
 /** Overrides that win over the environment (CLI flags, tests). */
@@ -197,5 +203,6 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, overrides: ServerConfig
     wsResyncPerMinute: e.WS_RESYNC_PER_MINUTE ?? 30,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     runsInMemory: e.RUNS_IN_MEMORY ?? 100,
+    scheduleMissed: (e.SCHEDULE_MISSED as MissedPolicy | undefined) ?? 'run_once',
   };
 }
