@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { API_ROUTES, NotFoundError } from '@tradingfloor/shared';
-import { fireTime, parseCron } from '../schedules/cron-times.js';
 import { refuseStartOnlyFields, scheduleDraft } from '../schedules/schedule-draft.js';
 import type { Scheduler } from '../schedules/scheduler.js';
 import { defineRoute } from './define-route.js';
@@ -17,10 +16,11 @@ export function scheduleRoutes(deps: RouteDeps): Router {
     return deps.scheduler;
   };
 
-  defineRoute(router, API_ROUTES.createSchedule, async ({ body, ctx }) => {
-    refuseStartOnlyFields(ctx.request.body);
+  defineRoute(router, API_ROUTES.createSchedule, async (input) => {
+    // Before the body is parsed (reading `input.body` parses it), so a start-only field gets its own reason.
+    refuseStartOnlyFields(input.ctx.request.body);
     const { config } = deps;
-    const draft = scheduleDraft(body, {
+    const draft = scheduleDraft(input.body, {
       maxTickers: config.maxTickersPerRequest,
       multiRun: config.enableMultiRun,
       maxParallelRuns: config.enableMultiRun ? config.maxParallelRuns : 1,
@@ -31,11 +31,7 @@ export function scheduleRoutes(deps: RouteDeps): Router {
   defineRoute(router, API_ROUTES.listSchedules, () => ({ schedules: schedulerOf().list() }));
 
   // Before `/schedules/:id`, which would read "preview" as a (malformed) id.
-  defineRoute(router, API_ROUTES.previewSchedule, ({ query }) => {
-    const times = parseCron(query.cron, query.timezone);
-    const next = times.upcoming(deps.now(), query.count).map((t) => fireTime(t, times.timezone));
-    return { cron: times.cron, timezone: times.timezone, next_fires: next };
-  });
+  defineRoute(router, API_ROUTES.previewSchedule, ({ query }) => schedulerOf().preview(query.cron, query.timezone, query.count));
 
   defineRoute(router, API_ROUTES.schedule, ({ params }) => {
     const schedule = schedulerOf().get(params.id);

@@ -8,6 +8,7 @@ import {
   type RunOptionsInput,
   type Schedule,
   type ScheduleFire,
+  type SchedulePreviewResponse,
   type ScheduleRecord,
 } from '@tradingfloor/shared';
 import { fireTime, parseCron, type CronTimes } from './cron-times.js';
@@ -162,6 +163,13 @@ export class Scheduler {
     this.entries.delete(id);
     await this.persist();
     return true;
+  }
+
+  /** Checks an expression and zone (`ValidationError` naming the problem) and lists their next `count` fire times from now. */
+  preview(cron: string, timezone: string, count: number): SchedulePreviewResponse {
+    const times = parseCron(cron, timezone);
+    const next = times.upcoming(this.clock.now(), count).map((t) => fireTime(t, times.timezone));
+    return { cron: times.cron, timezone: times.timezone, next_fires: next };
   }
 
   /** Listens to every recorded fire; returns the unsubscribe function. */
