@@ -7,6 +7,7 @@ import { RUN_ENV_HELP, SERVE_ENV_HELP } from './help-text.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL, type RawRunFlags } from './parse-options.js';
 import { addMemoryCassetteOptions } from './memory-cassette-flags.js';
 import { addResumeCommand } from './resume-command.js';
+import { addScheduleCommand } from './schedule-command.js';
 import type { RawServeFlags } from './serve-command.js';
 
 /** What the commands do once their flags are parsed; `main` binds them to the real implementations. */
@@ -80,5 +81,6 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
   addDataCommands(program, io, onResult);
   addResumeCommand(program, io, onResult);
   addBacktestCommand(program, io, onResult);
+  addScheduleCommand(program, io, onResult);
   return program;
 }
