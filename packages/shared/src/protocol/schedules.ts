@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunOptionsSchema, type RunOptionsInput } from '../schemas/run-config.js';
+import { RunOptionsSchema, type RunOptions, type RunOptionsInput } from '../schemas/run-config.js';
 import { StartRunOptionsBodySchema } from './rest.js';
 
 /** A schedule id: `sch-` and 10 lower-case hex digits, safe in a path. */
@@ -22,15 +22,32 @@ export type MissedPolicy = z.infer<typeof MissedPolicySchema>;
  * the start body schema, so a new run option is accepted here too), except the trade date: each fire
  * analyses the data's latest day. The cron expression and time zone are checked by the server.
  */
-export const CreateScheduleBodySchema = StartRunOptionsBodySchema.extend({
+const CreateScheduleBodyObject = StartRunOptionsBodySchema.extend({
   tickers: z.union([z.string().max(2000), z.array(z.string().max(50)).max(1000)]),
   cron: z.string().trim().min(1, 'cron is empty: give an expression such as "0 9 * * 1-5"').max(200),
   timezone: z.string().trim().min(1, 'timezone is empty: give an IANA name such as "America/New_York"').max(100),
   name: z.string().trim().min(1).max(100).optional(),
   missed: MissedPolicySchema.optional(),
 });
-export type CreateScheduleBody = z.output<typeof CreateScheduleBodySchema>;
-export type CreateScheduleRequest = z.input<typeof CreateScheduleBodySchema>;
+export type CreateScheduleBody = z.output<typeof CreateScheduleBodyObject>;
+
+/** What a JSON client posts to `/schedules`: the tickers, when, and any run option by its `RunOptionsSchema` name. */
+export type CreateScheduleRequest = {
+  tickers: string | string[];
+  cron: string;
+  timezone: string;
+  name?: string;
+  missed?: MissedPolicy;
+} & Partial<Omit<RunOptions, 'trade_date' | 'backtest_id'>>;
+
+/**
+ * The create body schema, typed with the JSON client's input (the run options' form coercions make zod's own
+ * input type `unknown`), so a typed client derived from the route table posts exactly `CreateScheduleRequest`.
+ */
+export const CreateScheduleBodySchema: z.ZodType<CreateScheduleBody, CreateScheduleRequest> = CreateScheduleBodyObject as unknown as z.ZodType<
+  CreateScheduleBody,
+  CreateScheduleRequest
+>;
 
 /** One fire time: the instant (UTC ISO), the same instant with the schedule's offset, and a readable label. */
 export const FireTimeSchema = z.object({
