@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { AppServer } from './support/app-server.js';
 import { useE2eSession } from './support/e2e-session.js';
+import { ManualClock } from '../../packages/server/test/support/manual-clock.js';
 import { watchConsole } from './support/console-watch.js';
 import { KNOWN_CONSOLE_NOISE, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
 
@@ -192,4 +193,37 @@ describe('accessibility audit (axe-core) in light and dark theme, and keyboard r
     expect(found).toEqual([]);
     expect(console.errors).toEqual([]);
   }, 300_000);
+
+  it('the Schedules view with a schedule that has fired; Delete is reached with Tab and asks before deleting', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-07T13:59:00.000Z'));
+    app = await e2e.startApp({}, { scheduleClock: clock });
+    const created = await fetch(`${app.url}/schedules`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tickers: 'ACME', cron: '0 9 * * 1-5', timezone: 'America/New_York', name: 'Weekday open', offline_latency_ms: 0 }),
+    });
+    expect(created.status).toBe(201);
+    clock.advanceTo(Date.parse('2026-12-07T14:00:00.000Z'));
+    await app.server.scheduler.idle();
+    const page = await e2e.browser.newPage({ width: 1280, height: 900 });
+    const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Schedules', exact: true }).click();
+    await page.locator('[data-test="schedule-preview"] li').first().waitFor();
+    const row = page.locator('[data-test="schedule-list"] tbody tr');
+    await expect.poll(() => row.textContent()).toMatch(/Weekday open.*started 1 run/);
+    const found = await auditBothThemes(page, 'schedules');
+
+    await page.locator('#schedule-cron').focus();
+    expect(await tabTo(page, '[data-test="schedule-delete"]', 80)).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Delete Weekday open?');
+    found.push(...(await seriousViolations(page)).map((v) => `schedules, delete asked: ${v}`));
+    await page.keyboard.press('Escape');
+    expect(app.server.scheduler.list()).toHaveLength(1);
+
+    await Promise.all(app.server.manager.list().map((r) => app!.server.manager.whenFinished(r.run_id)));
+    expect(found).toEqual([]);
+    expect(console.errors).toEqual([]);
+  }, 180_000);
 });

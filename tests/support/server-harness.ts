@@ -50,7 +50,14 @@ export function removeDir(dir: string): Promise<void> {
  * one is given, and no SPA. Clients opened through `ws()` are closed by `close()`.
  */
 export async function startHarness(
-  options: { env?: NodeJS.ProcessEnv; resultsDir?: string; manager?: RunManagerApi; ws?: StartServerOverrides['ws'] } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    resultsDir?: string;
+    manager?: RunManagerApi;
+    ws?: StartServerOverrides['ws'];
+    /** The clock schedules fire on (a test moves it by hand). */
+    scheduleClock?: StartServerOverrides['scheduleClock'];
+  } = {},
 ): Promise<Harness> {
   const ownDir = options.resultsDir === undefined;
   const resultsDir = options.resultsDir ?? (await tempResultsDir());
@@ -66,6 +73,7 @@ export async function startHarness(
     log: (line) => logs.push(line),
     ws: { flushDelayMs: 10, heartbeatMs: 0, ...options.ws },
     ...(options.manager ? { manager: options.manager } : {}),
+    ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
   });
   const clients = new Set<WsRecorder>();
   const wsUrl = `${server.url.replace('http', 'ws')}/ws`;

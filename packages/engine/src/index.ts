@@ -31,3 +31,6 @@ export { writeFileAtomic } from './fs/atomic-write.js';
 
 // Backtests (issue 14): the coordinator the server and `tradingfloor backtest` drive
 export { BacktestManager, type BacktestManagerApi } from './backtest/backtest-manager.js';
+
+// Atomic file writes (temp file + rename) for the server's own state files (schedules.json)
+export { writeFileAtomic } from './fs/atomic-write.js';

@@ -17,12 +17,15 @@ import { WsHub, type WsHubOptions } from './ws/hub.js';
 import { RunIndex } from './runs/run-index.js';
 import type { WebhookClock } from './webhooks/webhook-clock.js';
 import { WebhookService } from './webhooks/webhook-service.js';
+import type { Scheduler } from './schedules/scheduler.js';
 
 /** What the app is built from. */
 export interface AppDeps {
   manager: RunManagerApi;
   /** Backtests over the same manager (issue 14); absent = `/backtests` answers 404. */
   backtests?: BacktestManagerApi;
+  /** Schedules over the same manager (issue 16); absent = `/schedules` answers 404. */
+  scheduler?: Scheduler;
   config: ServerConfig;
   /** The providers offered by `GET /config/providers`. */
   providers: () => ProviderInfo[] | Promise<ProviderInfo[]>;
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
   const router = buildRouter({
     manager,
     ...(deps.backtests ? { backtests: deps.backtests } : {}),
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     config,
     providers: deps.providers,
     ...(deps.dataVendors ? { dataVendors: deps.dataVendors } : {}),
@@ -105,7 +109,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
   app.use(
     router.allowedMethods({
       throw: true,
-      notImplemented: () => new MethodNotAllowedError('method not allowed: this server answers GET, HEAD, POST and OPTIONS'),
+      notImplemented: () => new MethodNotAllowedError('method not allowed: this server answers GET, HEAD, POST, DELETE and OPTIONS'),
       methodNotAllowed: () => new MethodNotAllowedError('method not allowed for this path'),
     }),
   );

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@tradingfloor/shared';
+import { ConfigError, MISSED_POLICIES, type MissedPolicy } from '@tradingfloor/shared';
 import { z } from 'zod';
 import { webhookConfigFrom, type WebhookConfig } from './webhooks/webhook-config.js';
 
@@ -104,6 +104,10 @@ const EnvSchema = z.object({
   WEBHOOK_TIMEOUT_MS: int(undefined, 100, 600_000),
   WEBHOOK_BACKOFF_BASE_MS: int(undefined, 1, 3_600_000),
   WEBHOOK_BACKOFF_MAX_MS: int(undefined, 1, 24 * 3_600_000),
+  SCHEDULE_MISSED: text.refine(
+    (v) => v === undefined || (MISSED_POLICIES as readonly string[]).includes(v),
+    `must be ${MISSED_POLICIES.join(' or ')}`,
+  ),
 });
 
 /** The server's settings, parsed once from the environment at start-up. */
@@ -145,6 +149,8 @@ export interface ServerConfig {
   runsInMemory: number;
   /** Signed webhooks: server-wide targets, secret, private-address policy, retries (`WEBHOOK_*`). */
   webhooks: WebhookConfig;
+  /** What a schedule created without `missed` does about fires missed while the server was down (`SCHEDULE_MISSED`). */
+  scheduleMissed: MissedPolicy;
 }
 
 /** Overrides that win over the environment (CLI flags, tests). */
@@ -209,5 +215,6 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, overrides: ServerConfig
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     runsInMemory: e.RUNS_IN_MEMORY ?? 100,
     webhooks: webhookConfigFrom(e),
+    scheduleMissed: (e.SCHEDULE_MISSED as MissedPolicy | undefined) ?? 'run_once',
   };
 }

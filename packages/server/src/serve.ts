@@ -7,6 +7,9 @@ import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from 
 import { describeDataVendors, describeProviders } from './providers.js';
 import { startRetention } from './retention.js';
 import type { ProviderInfo } from './routes/route-deps.js';
+import type { SchedulerClock } from './schedules/scheduler-clock.js';
+import { Scheduler } from './schedules/scheduler.js';
+import { ScheduleStore } from './schedules/schedule-store.js';
 
 /** What `startServer` may be told besides the environment. */
 export interface StartServerOverrides extends ServerConfigOverrides {
@@ -24,6 +27,8 @@ export interface StartServerOverrides extends ServerConfigOverrides {
   inspect?: boolean;
   /** The webhooks' clock (tests drive backoff and timeouts by hand); default the real one. */
   webhookClock?: AppDeps['webhookClock'];
+  /** The clock schedules fire on (tests move it by hand); default the system clock. */
+  scheduleClock?: SchedulerClock;
 }
 
 /** A listening server. */
@@ -33,8 +38,10 @@ export interface RunningServer {
   host: string;
   config: ServerConfig;
   manager: RunManagerApi;
+  /** The schedules of this server (`/schedules`). */
+  scheduler: Scheduler;
   /**
-   * A graceful stop. If it built the manager: new starts and resumes are refused at once (503), in-flight
+   * A graceful stop. Schedules stop firing first. If it built the manager: new starts and resumes are refused at once (503), in-flight
    * calls are aborted and every active run is saved and left `interrupted` (resumed by `RESUME_INTERRUPTED=1`
    * or the Resume button). Then retention stops, WebSocket clients (which saw the runs' last status) are
    * dropped and the port is closed.
@@ -90,9 +97,19 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
     backtests = ownBacktests;
   }
   const engine = manager;
+  // Schedules live in RESULTS_DIR/schedules.json; they are listed from now on and fire once the server is up.
+  const scheduler = new Scheduler({
+    runs: engine,
+    store: new ScheduleStore(config.resultsDir, log),
+    missedDefault: config.scheduleMissed,
+    log,
+    ...(overrides.scheduleClock ? { clock: overrides.scheduleClock } : {}),
+  });
+  await scheduler.load();
   const app = createApp({
     manager: engine,
     ...(backtests ? { backtests } : {}),
+    scheduler,
     config,
     providers: providers ?? describeProviders(engineEnv),
     dataVendors: describeDataVendors(engineEnv),
@@ -135,6 +152,8 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
   if (pendingWebhooks > 0) log(`webhooks: resumed ${pendingWebhooks} pending deliver${pendingWebhooks === 1 ? 'y' : 'ies'}`);
   log(`TradingFloor listening on ${url}`);
   if (config.resumeInterrupted) await resumeInterrupted(engine, log);
+  // After the resumes, so a schedule whose last batch was resumed sees it running; missed fires start here.
+  await scheduler.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -143,13 +162,17 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
     host: config.host,
     config,
     manager: engine,
+    scheduler,
     close() {
       closing ??= (async () => {
+        // A tick from now on does nothing; a fire already starting its batch is recorded.
+        const schedulesStopped = scheduler.stop();
         // First, synchronously: the manager refuses new work while the port still answers (503, not a reset).
         const stopping = ownsManager ? engine.shutdown({ interrupt: true }) : Promise.resolve();
         // Running backtests stop scheduling cells and are left interrupted (resumable) with their cells.
         const backtestsStopped = ownBacktests?.interruptAll();
         await retention.stop();
+        await schedulesStopped;
         await stopping;
         await backtestsStopped;
         detach();

@@ -10,9 +10,13 @@ afterEach(async () => {
 });
 
 /** A body for the routes that take one. */
-const BODIES: Partial<Record<ApiRouteName, unknown>> = { startMulti: { company_symbols: 'ACME,GLOBEX' }, startProcess: { company_symbols: 'WAYNE' } };
+const BODIES: Partial<Record<ApiRouteName, unknown>> = {
+  startMulti: { company_symbols: 'ACME,GLOBEX' },
+  startProcess: { company_symbols: 'WAYNE' },
+  createSchedule: { tickers: 'ACME', cron: '0 9 * * 1-5', timezone: 'America/New_York' },
+};
 /** A query for the routes that need one. */
-const QUERIES: Partial<Record<ApiRouteName, string>> = { memory: '?ticker=ACME' };
+const QUERIES: Partial<Record<ApiRouteName, string>> = { memory: '?ticker=ACME', previewSchedule: '?cron=*/15+*+*+*+*&timezone=UTC' };
 /** Routes the fake app does not serve: the backtests need the real coordinator (`tests/integration/backtests.test.ts` checks them against this table). */
 const isBacktestRoute = (path: string) => path.startsWith('/backtests');
 
@@ -23,11 +27,14 @@ describe('the shared route table', () => {
     t.manager.log(run_id, 'hello');
     t.manager.finish(run_id, 'completed', fakeDecision('ACME', 'Buy it.'));
     const checked: string[] = [];
+    // `/schedules/:id` routes take the id of the schedule `createSchedule` made (it comes first in the table).
+    let scheduleId = '';
     for (const [name, route] of Object.entries(API_ROUTES) as Array<[ApiRouteName, (typeof API_ROUTES)[ApiRouteName]]>) {
       // The fake manager cannot resume: that route's contract is checked against the real one in tests/integration.
       if (name === 'resumeRun' || name === 'cancelRun' || isBacktestRoute(route.path)) continue;
       const body = BODIES[name];
-      const res = await fetch(`${t.url}${routePath(route, { id: run_id })}${QUERIES[name] ?? ''}`, {
+      const id = route.path.startsWith('/schedules') ? scheduleId : run_id;
+      const res = await fetch(`${t.url}${routePath(route, { id })}${QUERIES[name] ?? ''}`, {
         method: route.method,
         ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       });
@@ -36,6 +43,7 @@ describe('the shared route table', () => {
       const payload: unknown = 'contentType' in route ? text : JSON.parse(text);
       const parsed = route.response.safeParse(payload);
       expect(parsed.success, `${name}: ${parsed.error?.message ?? ''}`).toBe(true);
+      if (name === 'createSchedule') scheduleId = (payload as { schedule_id: string }).schedule_id;
       checked.push(name);
     }
     const backtestRoutes = Object.values(API_ROUTES).filter((route) => isBacktestRoute(route.path)).length;

@@ -264,6 +264,32 @@ export {
 } from './protocol/routes.js';
 export { MULTITASK_MODES, MultitaskSchema, type Multitask } from './schemas/multitask.js';
 export { diffTree } from './protocol/diff-tree.js';
+export {
+  CreateScheduleBodySchema,
+  DeleteScheduleResponseSchema,
+  FireTimeSchema,
+  MISSED_POLICIES,
+  MissedPolicySchema,
+  ScheduleFireSchema,
+  ScheduleIdSchema,
+  ScheduleListResponseSchema,
+  SchedulePreviewQuerySchema,
+  SchedulePreviewResponseSchema,
+  ScheduleRecordSchema,
+  ScheduleSchema,
+  type CreateScheduleBody,
+  type CreateScheduleRequest,
+  type DeleteScheduleResponse,
+  type FireOutcome,
+  type FireTime,
+  type MissedPolicy,
+  type Schedule,
+  type ScheduleFire,
+  type ScheduleListResponse,
+  type SchedulePreviewQuery,
+  type SchedulePreviewResponse,
+  type ScheduleRecord,
+} from './protocol/schedules.js';
 export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
 export { diffContents } from './protocol/diff-contents.js';
 export { isFinalCloseCode, isRunGoneCloseCode, WS_CLOSE_CODES, WS_CLOSE_REASONS, type WsCloseCode } from './protocol/close-codes.js';

@@ -120,7 +120,7 @@ describe('RunForm', () => {
     const options = () => w.findAll('[data-test="ticker-option"]').map((o) => o.text());
     expect(options()).toHaveLength(14);
     expect(w.text()).toContain('Available (14)');
-    expect(options().filter((o) => o.endsWith('demo'))).toEqual(['+ ACMEdemo', '+ GLOBEXdemo', '+ INITECHdemo']);
+    expect(options().filter((o) => o.endsWith('demo'))).toEqual(['+ ACME demo', '+ GLOBEX demo', '+ INITECH demo']);
     await w.get('#ticker-search').setValue('ts');
     expect(options()).toEqual(['+ TSLA']);
     await w.get('[data-test="ticker-option"]').trigger('click');

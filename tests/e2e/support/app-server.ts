@@ -2,7 +2,7 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, type RunningServer } from '../../../packages/server/src/serve.js';
+import { startServer, type RunningServer, type StartServerOverrides } from '../../../packages/server/src/serve.js';
 
 /** The SPA the e2e tests drive: the production build, served by the real server. */
 export const WEB_DIST = fileURLToPath(new URL('../../../packages/web/dist', import.meta.url));
@@ -35,14 +35,21 @@ export async function assertWebDist(): Promise<void> {
  */
 export async function startAppServer(
   env: NodeJS.ProcessEnv = {},
-  options: { port?: number; resultsDir?: string } = {},
+  options: { port?: number; resultsDir?: string; scheduleClock?: StartServerOverrides['scheduleClock'] } = {},
 ): Promise<AppServer> {
   await assertWebDist();
   const resultsDir = options.resultsDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tf-e2e-results-')));
   const server = await startServer(
     // In-process unless ENGINE_THREADS says otherwise, as the integration harness (the SPA cannot tell the modes apart).
     { LLM_MAX_CONCURRENCY: '16', ENGINE_THREADS: process.env.ENGINE_THREADS ?? '0', ...env },
-    { port: options.port ?? 0, host: '127.0.0.1', resultsDir, webDist: WEB_DIST, log: () => {} },
+    {
+      port: options.port ?? 0,
+      host: '127.0.0.1',
+      resultsDir,
+      webDist: WEB_DIST,
+      log: () => {},
+      ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
+    },
   );
   // Once only: a test may stop a server itself (to restart on its port) before the session closes it.
   let stopped: Promise<void> | undefined;

@@ -7,6 +7,7 @@ import { RUN_ENV_HELP, SERVE_ENV_HELP } from './help-text.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL, type RawRunFlags } from './parse-options.js';
 import { addMemoryCassetteOptions } from './memory-cassette-flags.js';
 import { addResumeCommand } from './resume-command.js';
+import { addScheduleCommand } from './schedule-command.js';
 import type { RawServeFlags } from './serve-command.js';
 import { tradingfloorVersion } from '../version.js';
 
@@ -72,5 +73,6 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
   addResumeCommand(program, io, onResult);
   addBacktestCommand(program, io, onResult);
   addExportCommand(program, io, onResult);
+  addScheduleCommand(program, io, onResult);
   return program;
 }

@@ -32,7 +32,7 @@ export function defineRoute<R extends RouteSpec>(
   route: R,
   handler: (input: RouteInput<R>) => RouteResponse<R> | Promise<RouteResponse<R>>,
 ): void {
-  const method = route.method === 'GET' ? 'get' : 'post';
+  const method = route.method === 'GET' ? 'get' : route.method === 'DELETE' ? 'delete' : 'post';
   router[method](route.path, async (ctx) => {
     const input = {
       ctx,

@@ -8,6 +8,7 @@ import { memoryRoutes } from './memory.js';
 import { metaRoutes } from './meta.js';
 import type { RouteDeps } from './route-deps.js';
 import { runRoutes } from './runs.js';
+import { scheduleRoutes } from './schedules.js';
 import { startRoutes } from './start.js';
 
 /** The whole REST API: one router per resource, mounted in one place. */
@@ -23,6 +24,7 @@ export function buildRouter(deps: RouteDeps): Router {
     metaRoutes(deps),
     backtestRoutes(deps),
     memoryRoutes(deps),
+    scheduleRoutes(deps),
   ]) {
     router.use(part.routes());
   }

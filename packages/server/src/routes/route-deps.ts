@@ -4,6 +4,7 @@ import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics/prometheus.js';
 import type { RunIndex } from '../runs/run-index.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
+import type { Scheduler } from '../schedules/scheduler.js';
 
 export type { ProviderInfo };
 
@@ -12,6 +13,8 @@ export interface RouteDeps {
   manager: RunManagerApi;
   /** Backtests (issue 14); absent = `/backtests` answers 404. */
   backtests?: BacktestManagerApi;
+  /** Schedules (issue 16); absent = `/schedules` answers 404. */
+  scheduler?: Scheduler;
   config: ServerConfig;
   providers: () => ProviderInfo[] | Promise<ProviderInfo[]>;
   /** Market data vendors for `GET /config/providers`; absent = not listed. */

@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type AppDeps, type TradingFloorApp } from '../../src/app.js';
 import { loadServerConfig, type ServerConfig } from '../../src/config.js';
+import { Scheduler } from '../../src/schedules/scheduler.js';
+import { ScheduleStore } from '../../src/schedules/schedule-store.js';
 import { FakeRunManager } from './fake-run-manager.js';
+import { ManualClock } from './manual-clock.js';
 
 export interface TestApp {
   url: string;
@@ -13,6 +16,9 @@ export interface TestApp {
   manager: FakeRunManager;
   config: ServerConfig;
   app: TradingFloorApp;
+  /** Schedules over the fake manager, on a clock that moves only when the test moves it. */
+  scheduler: Scheduler;
+  scheduleClock: ManualClock;
   server: Server;
   tmp: string;
   close(): Promise<void>;
@@ -29,8 +35,11 @@ export async function startTestApp(
     webDist: options.webDist ?? path.join(tmp, 'no-web'),
   });
   const manager = options.manager ?? new FakeRunManager({ maxParallelRuns: config.maxParallelRuns });
+  const scheduleClock = new ManualClock(Date.UTC(2024, 0, 5, 12, 0, 0));
+  const scheduler = new Scheduler({ runs: manager, store: new ScheduleStore(config.resultsDir), clock: scheduleClock });
   const app = createApp({
     manager,
+    scheduler,
     config,
     providers: () => [
       {
@@ -58,9 +67,12 @@ export async function startTestApp(
     manager,
     config,
     app,
+    scheduler,
+    scheduleClock,
     server,
     tmp,
     async close() {
+      await scheduler.stop();
       await app.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

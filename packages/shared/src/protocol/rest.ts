@@ -79,6 +79,21 @@ const StartRunsBodyObject = z
   .strict();
 export type StartRunsBody = z.output<typeof StartRunsBodyObject>;
 
+/**
+ * The run options of a start body without its symbols, positions, date and backtest: what a schedule
+ * (`POST /schedules`) repeats at every fire. Each fire analyses the data's latest day, so `trade_date` is
+ * not among them (a fixed date would rerun the same day each time).
+ */
+export const StartRunOptionsBodySchema = StartRunsBodyObject.omit({
+  company_symbols: true,
+  company_symbol: true,
+  ticker: true,
+  analysis_date: true,
+  trade_date: true,
+  backtest_id: true,
+  instrument_positions: true,
+});
+
 /** What a JSON client (the SPA) posts to `/start-multi`: the symbols and any run option, by its `RunOptionsSchema` name. */
 export type StartRunsRequest = {
   company_symbols: string | string[];

@@ -33,6 +33,15 @@ import {
 } from '../schemas/backtest.js';
 import { BacktestWebhooksResponseSchema, RunWebhooksResponseSchema, WebhookSubscriptionSchema } from '../schemas/webhook.js';
 import { MemoryQuerySchema, MemoryResponseSchema, ResumeBodySchema, RunLessonsResponseSchema } from './rest.js';
+import {
+  CreateScheduleBodySchema,
+  DeleteScheduleResponseSchema,
+  ScheduleIdParamsSchema,
+  ScheduleListResponseSchema,
+  SchedulePreviewQuerySchema,
+  SchedulePreviewResponseSchema,
+  ScheduleSchema,
+} from './schedules.js';
 
 /** The path parameter of every `/backtests/:id/…` route: a valid backtest id. */
 const BacktestIdParamsSchema = z.object({ id: BacktestIdSchema });
@@ -110,7 +119,7 @@ export type ReportQuery = z.output<typeof ReportQuerySchema>;
  * `contentType` for the routes that answer text. Errors are always `ErrorBodySchema` with 400 / 404 / 409 / 429.
  */
 export interface RouteSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   summary: string;
   params?: z.ZodType;
@@ -261,6 +270,32 @@ export const API_ROUTES = {
     params: BacktestIdParamsSchema,
     status: 202,
     response: BacktestStartResponseSchema,
+  },
+  createSchedule: {
+    method: 'POST',
+    path: '/schedules',
+    summary: 'Create a schedule: a watchlist started as one batch on a cron expression in a time zone',
+    body: CreateScheduleBodySchema,
+    status: 201,
+    response: ScheduleSchema,
+  },
+  listSchedules: { method: 'GET', path: '/schedules', summary: 'Every schedule with its last and next fires', status: 200, response: ScheduleListResponseSchema },
+  previewSchedule: {
+    method: 'GET',
+    path: '/schedules/preview',
+    summary: 'Check a cron expression and time zone and list their next fire times',
+    query: SchedulePreviewQuerySchema,
+    status: 200,
+    response: SchedulePreviewResponseSchema,
+  },
+  schedule: { method: 'GET', path: '/schedules/:id', summary: 'One schedule', params: ScheduleIdParamsSchema, status: 200, response: ScheduleSchema },
+  deleteSchedule: {
+    method: 'DELETE',
+    path: '/schedules/:id',
+    summary: 'Delete a schedule (runs it started are kept)',
+    params: ScheduleIdParamsSchema,
+    status: 200,
+    response: DeleteScheduleResponseSchema,
   },
   runLogs: {
     method: 'GET',

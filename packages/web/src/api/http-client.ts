@@ -138,7 +138,7 @@ export class HttpClient {
     return `${this.base}${routePath(route, { id: runId })}${token}`;
   }
 
-  private async request(method: 'GET' | 'POST', path: string, schema: RouteSpec['response'], body?: unknown): Promise<unknown> {
+  private async request(method: RouteSpec['method'], path: string, schema: RouteSpec['response'], body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;

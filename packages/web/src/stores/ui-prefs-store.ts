@@ -14,7 +14,7 @@ export const MAX_OPEN_TABS = 12;
 /** Tabs that can be pinned (kept open whatever else is opened). */
 export const MAX_PINNED_TABS = 5;
 
-export type MainView = 'runs' | 'board' | 'metrics' | 'backtests';
+export type MainView = 'runs' | 'board' | 'metrics' | 'backtests' | 'schedules';
 
 interface StoredPrefs {
   formCollapsed: boolean;
@@ -87,7 +87,7 @@ const StoredPrefsSchema = objectOf({
     hiddenSources: listOf(z.string()),
     query: z.string().catch(''),
   }),
-  view: z.enum(['runs', 'board', 'metrics', 'backtests']).catch('runs'),
+  view: z.enum(['runs', 'board', 'metrics', 'backtests', 'schedules']).catch('runs'),
 });
 
 /** Reads what was stored, keeping each field that is well-formed and defaulting the rest. */
