@@ -241,6 +241,9 @@ export {
   type RunDecisionResponse,
   type RunTreeResponse,
 } from './protocol/routes.js';
+export { buildOpenApiDocument, type OpenApiDocument } from './protocol/openapi/document.js';
+export { openApiPath } from './protocol/openapi/operation.js';
+export { describedAs } from './schemas/json-stand-in.js';
 export { diffTree } from './protocol/diff-tree.js';
 export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
 export { diffContents } from './protocol/diff-contents.js';

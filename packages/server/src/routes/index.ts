@@ -5,6 +5,7 @@ import { logRoutes } from './logs.js';
 import { machineRoutes } from './machine.js';
 import { memoryRoutes } from './memory.js';
 import { metaRoutes } from './meta.js';
+import { openApiRoutes } from './openapi.js';
 import type { RouteDeps } from './route-deps.js';
 import { runRoutes } from './runs.js';
 import { startRoutes } from './start.js';
@@ -18,6 +19,7 @@ export function buildRouter(deps: RouteDeps): Router {
     logRoutes(deps),
     inspectRoutes(deps),
     machineRoutes(),
+    openApiRoutes(),
     metaRoutes(deps),
     backtestRoutes(deps),
     memoryRoutes(deps),
