@@ -1018,101 +1018,6 @@ export interface components {
             runs: number;
             active_runs: number;
         };
-        StartMultiBody: {
-            trade_date?: string;
-            /**
-             * @default [
-             *       "market",
-             *       "social",
-             *       "news",
-             *       "fundamentals"
-             *     ]
-             */
-            analysts: ("market" | "social" | "news" | "fundamentals")[];
-            max_debate_rounds?: number;
-            max_risk_discuss_rounds?: number;
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            llm_provider: "offline" | "openai" | "anthropic";
-            quick_think_llm?: string;
-            deep_think_llm?: string;
-            offline_latency_ms?: number;
-            /** @default false */
-            sequential_analysts: boolean;
-            cost_per_trade?: number;
-            data_vendors?: string;
-            /** @default false */
-            memory: boolean;
-            memory_horizon?: number;
-            cassette?: {
-                /** @enum {string} */
-                mode: "record" | "replay" | "replay_or_record";
-                dir: string;
-            };
-            backtest_id?: string;
-            company_symbols?: string | string[];
-            company_symbol?: string;
-            ticker?: string;
-            analysis_date?: string;
-            instrument_positions?: {
-                [key: string]: {
-                    /**
-                     * @default none
-                     * @enum {string}
-                     */
-                    side: "none" | "long" | "short";
-                    entry_price?: number;
-                    quantity?: number;
-                    stop_loss?: number;
-                    take_profit?: number;
-                };
-            };
-        };
-        ResumeRunBody: {
-            /** @default false */
-            memory: boolean;
-            cassette?: {
-                /** @enum {string} */
-                mode: "record" | "replay" | "replay_or_record";
-                dir: string;
-            } | null;
-        };
-        StartBacktestBody: {
-            tickers: string[];
-            from: string;
-            to: string;
-            every?: number;
-            /**
-             * @default signal
-             * @enum {string}
-             */
-            mode: "signal" | "portfolio";
-            parallel?: number;
-            /**
-             * @default offline
-             * @enum {string}
-             */
-            llm_provider: "offline" | "openai" | "anthropic";
-            quick_think_llm?: string;
-            deep_think_llm?: string;
-            offline_latency_ms?: number;
-            /** @default false */
-            memory: boolean;
-            horizon?: number;
-            capital?: number;
-            cost_per_trade?: number;
-            slippage_bps?: number;
-            /** @default false */
-            allow_short: boolean;
-            risk_free_rate?: number;
-            cassette?: {
-                /** @enum {string} */
-                mode: "record" | "replay" | "replay_or_record";
-                dir: string;
-            };
-        };
     };
     responses: {
         /** @description Invalid input: a malformed path parameter, an unknown or bad query or body field, a ticker the data does not have. The message names every problem (the first ten and a count). */
@@ -1189,7 +1094,115 @@ export interface components {
         };
     };
     parameters: never;
-    requestBodies: never;
+    requestBodies: {
+        StartMultiBody: {
+            content: {
+                "application/json": {
+                    trade_date?: string;
+                    /**
+                     * @default [
+                     *       "market",
+                     *       "social",
+                     *       "news",
+                     *       "fundamentals"
+                     *     ]
+                     */
+                    analysts?: ("market" | "social" | "news" | "fundamentals")[];
+                    max_debate_rounds?: number;
+                    max_risk_discuss_rounds?: number;
+                    /**
+                     * @default offline
+                     * @enum {string}
+                     */
+                    llm_provider?: "offline" | "openai" | "anthropic";
+                    quick_think_llm?: string;
+                    deep_think_llm?: string;
+                    offline_latency_ms?: number;
+                    /** @default false */
+                    sequential_analysts?: boolean;
+                    cost_per_trade?: number;
+                    data_vendors?: string;
+                    /** @default false */
+                    memory?: boolean;
+                    memory_horizon?: number;
+                    cassette?: {
+                        /** @enum {string} */
+                        mode: "record" | "replay" | "replay_or_record";
+                        dir: string;
+                    };
+                    backtest_id?: string;
+                    company_symbols?: string | string[];
+                    company_symbol?: string;
+                    ticker?: string;
+                    analysis_date?: string;
+                    instrument_positions?: {
+                        [key: string]: {
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            side?: "none" | "long" | "short";
+                            entry_price?: number;
+                            quantity?: number;
+                            stop_loss?: number;
+                            take_profit?: number;
+                        };
+                    };
+                };
+            };
+        };
+        ResumeRunBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    memory?: boolean;
+                    cassette?: {
+                        /** @enum {string} */
+                        mode: "record" | "replay" | "replay_or_record";
+                        dir: string;
+                    } | null;
+                };
+            };
+        };
+        StartBacktestBody: {
+            content: {
+                "application/json": {
+                    tickers: string[];
+                    from: string;
+                    to: string;
+                    every?: number;
+                    /**
+                     * @default signal
+                     * @enum {string}
+                     */
+                    mode?: "signal" | "portfolio";
+                    parallel?: number;
+                    /**
+                     * @default offline
+                     * @enum {string}
+                     */
+                    llm_provider?: "offline" | "openai" | "anthropic";
+                    quick_think_llm?: string;
+                    deep_think_llm?: string;
+                    offline_latency_ms?: number;
+                    /** @default false */
+                    memory?: boolean;
+                    horizon?: number;
+                    capital?: number;
+                    cost_per_trade?: number;
+                    slippage_bps?: number;
+                    /** @default false */
+                    allow_short?: boolean;
+                    risk_free_rate?: number;
+                    cassette?: {
+                        /** @enum {string} */
+                        mode: "record" | "replay" | "replay_or_record";
+                        dir: string;
+                    };
+                };
+            };
+        };
+    };
     headers: never;
     pathItems: never;
 }
@@ -1202,11 +1215,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StartMultiBody"];
-            };
-        };
+        requestBody: components["requestBodies"]["StartMultiBody"];
         responses: {
             /** @description Start one run per symbol, all or nothing */
             202: {
@@ -1232,11 +1241,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StartMultiBody"];
-            };
-        };
+        requestBody: components["requestBodies"]["StartMultiBody"];
         responses: {
             /** @description Start one run (legacy) */
             202: {
@@ -1429,11 +1434,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["ResumeRunBody"];
-            };
-        };
+        requestBody?: components["requestBodies"]["ResumeRunBody"];
         responses: {
             /** @description Resume an interrupted run, optionally changing its memory or cassette */
             202: {
@@ -1535,11 +1536,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StartBacktestBody"];
-            };
-        };
+        requestBody: components["requestBodies"]["StartBacktestBody"];
         responses: {
             /** @description Start a backtest over a ticker × date grid */
             202: {

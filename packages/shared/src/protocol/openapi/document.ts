@@ -13,6 +13,7 @@ export type OpenApiDocument = {
   paths: Record<string, Record<string, unknown>>;
   components: {
     schemas: Record<string, JsonSchema>;
+    requestBodies: Record<string, unknown>;
     responses: Record<string, unknown>;
     securitySchemes: Record<string, unknown>;
   };
@@ -56,6 +57,18 @@ export function buildOpenApiDocument(routes: Readonly<Record<string, RouteSpec>>
     ...entries.filter(([, r]) => r.contentType === undefined).map(([name, r]) => [`${pascal(name)}Response`, r.response] as const),
   ]);
   const bodyIds = nameSchemas(entries.flatMap(([name, r]) => (r.body ? [[`${pascal(name)}Body`, r.body] as const] : [])));
+  // Bodies are request-body components, not schemas: generators then know a field with a default may be left
+  // out (openapi-typescript makes a defaulted property required everywhere else, as responses always carry it).
+  const bodySchemas = convertComponents(invert(bodyIds), 'input');
+  const requestBodies = Object.fromEntries(
+    [...bodyIds].map(([schema, id]) => [
+      id,
+      {
+        required: !entries.some(([, r]) => r.body === schema && r.optionalBody === true),
+        content: { 'application/json': { schema: bodySchemas[id] } },
+      },
+    ]),
+  );
   const refs = {
     responseId: (schema: z.ZodType) => responseIds.get(schema)!,
     bodyId: (schema: z.ZodType) => bodyIds.get(schema)!,
@@ -80,8 +93,9 @@ export function buildOpenApiDocument(routes: Readonly<Record<string, RouteSpec>>
     tags,
     paths,
     components: {
-      // Two conversions: what the server sends and what a client sends differ (defaults, coercions).
-      schemas: { ...convertComponents(invert(responseIds), 'output'), ...convertComponents(invert(bodyIds), 'input') },
+      // What the server sends is zod's output side; bodies (above) the input side, where defaulted fields are optional.
+      schemas: convertComponents(invert(responseIds), 'output'),
+      requestBodies,
       responses,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'The server’s `TRADINGFLOOR_TOKEN`.' },

@@ -93,14 +93,7 @@ export function operation(name: string, route: RouteSpec, refs: OperationRefs): 
     ...(route.description !== undefined ? { description: route.description } : {}),
     tags: [tagOf(route)],
     ...(params.length > 0 ? { parameters: params } : {}),
-    ...(route.body !== undefined
-      ? {
-          requestBody: {
-            required: route.optionalBody !== true,
-            content: { 'application/json': { schema: { $ref: componentRef(refs.bodyId(route.body)) } } },
-          },
-        }
-      : {}),
+    ...(route.body !== undefined ? { requestBody: { $ref: `#/components/requestBodies/${refs.bodyId(route.body)}` } } : {}),
     responses,
     security: security(route),
   };
