@@ -1,5 +1,6 @@
 import { openApiPath, type OpenApiDocument } from '@tradingfloor/shared';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 
 /** One HTTP answer to check: what `Harness.api` returns. */
 export interface CheckedResponse {
@@ -22,6 +23,8 @@ export class ResponseChecker {
   readonly checked = new Map<string, Set<number>>();
 
   constructor(private readonly doc: OpenApiDocument) {
+    // zod writes `format` for e-mails, URLs, dates and the like: check them too.
+    addFormats.default(this.ajv);
     // Only the components: the refs inside schemas all point there.
     this.ajv.addSchema({ $id: 'doc', components: { schemas: doc.components.schemas } });
   }

@@ -80,7 +80,7 @@ export const HealthResponseSchema = z.object({
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
 /** `GET /openapi.json`: the OpenAPI 3.1 document of this table (checked loosely here; its own tests check it whole). */
-export const OpenApiDocumentSchema = z.looseObject({
+const OpenApiDocumentSchema = z.looseObject({
   openapi: z.string(),
   info: z.looseObject({ title: z.string(), version: z.string() }),
   paths: z.record(z.string(), z.record(z.string(), z.unknown())),

@@ -36,7 +36,7 @@ export function tagOf(route: RouteSpec): string {
  * The error statuses a route can answer: 400 when it reads any input, 404 for a path id, 413 for a body, 401
  * unless it is public, 403 always (the Host / Origin guard), plus the route's own `errors`. Sorted.
  */
-export function errorStatuses(route: RouteSpec): number[] {
+function errorStatuses(route: RouteSpec): number[] {
   const statuses = new Set<number>([403, ...(route.errors ?? [])]);
   if (route.params !== undefined || route.query !== undefined || route.body !== undefined) statuses.add(400);
   if (route.params !== undefined) statuses.add(404);
