@@ -9,6 +9,7 @@ import { guard } from './middleware/guard.js';
 import { notFound } from './middleware/not-found.js';
 import { parseBody } from './middleware/parse-body.js';
 import { serveSpa } from './middleware/spa.js';
+import { serveDocsAssets } from './docs/docs-assets.js';
 import { cachedDecisionRenderer } from './render/decision-html.js';
 import { isPublicPath } from './routes/api-paths.js';
 import { buildRouter } from './routes/index.js';
@@ -55,7 +56,8 @@ export interface TradingFloorApp {
 
 /**
  * Builds the Koa app. Middleware order matters: errors first (everything below becomes `{ error }`), then
- * the JSON 404 wrapper, the Origin/token guard, the body parser, the API router and finally the SPA.
+ * the JSON 404 wrapper, the Origin/token guard, the body parser, the reference page's files, the API router and
+ * finally the SPA.
  */
 export function createApp(deps: AppDeps): TradingFloorApp {
   const { manager, config } = deps;
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
   app.use(notFound());
   app.use(guard({ token: config.token, allowedOrigins: config.allowedOrigins, isPublic: isPublicPath, bindHost: config.host }));
   app.use(parseBody(config.bodyLimitBytes));
+  app.use(serveDocsAssets());
   app.use(router.routes());
   // A method no route knows (TRACE, PROPFIND, …) is refused like a known one on the wrong path: 405, not
   // the router's default 501, which the error handler would report as a server fault.

@@ -263,6 +263,9 @@ export {
   type ReportQuery,
 } from './protocol/routes.js';
 export { MULTITASK_MODES, MultitaskSchema, type Multitask } from './schemas/multitask.js';
+export { buildOpenApiDocument, type OpenApiDocument } from './protocol/openapi/document.js';
+export { openApiPath } from './protocol/openapi/operation.js';
+export { describedAs } from './schemas/json-stand-in.js';
 export { diffTree } from './protocol/diff-tree.js';
 export {
   CreateScheduleBodySchema,

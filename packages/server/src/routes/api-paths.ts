@@ -1,4 +1,5 @@
 import { API_ROUTES } from '@tradingfloor/shared';
+import { DOCS_ASSETS_PREFIX } from '../docs/docs-page.js';
 
 /** First path segments that belong to the API (every route of the shared table, and the WebSocket); everything else may be the SPA. */
 const API_ROOTS: readonly string[] = [...new Set([...Object.values(API_ROUTES).map((route) => route.path.split('/')[1]!), 'ws'])];
@@ -10,7 +11,10 @@ export function isApiPath(path: string): boolean {
   return API_ROOTS.includes(first);
 }
 
-/** Paths readable without the API token: the health probe and the SPA's own files. */
+/** The paths of the routes the table marks `public` (the health probe, `/openapi.json`, `/docs`). */
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(Object.values(API_ROUTES).flatMap((route) => ('public' in route && route.public ? [route.path] : [])));
+
+/** Paths readable without the API token: the public routes, the reference page's files and the SPA's own files. */
 export function isPublicPath(path: string): boolean {
-  return path === '/healthz' || !isApiPath(path);
+  return PUBLIC_PATHS.has(path) || path.startsWith(DOCS_ASSETS_PREFIX) || !isApiPath(path);
 }

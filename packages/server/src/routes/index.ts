@@ -6,6 +6,7 @@ import { logRoutes } from './logs.js';
 import { machineRoutes } from './machine.js';
 import { memoryRoutes } from './memory.js';
 import { metaRoutes } from './meta.js';
+import { openApiRoutes } from './openapi.js';
 import type { RouteDeps } from './route-deps.js';
 import { runRoutes } from './runs.js';
 import { scheduleRoutes } from './schedules.js';
@@ -21,6 +22,7 @@ export function buildRouter(deps: RouteDeps): Router {
     exportRoutes(deps),
     inspectRoutes(deps),
     machineRoutes(),
+    openApiRoutes(),
     metaRoutes(deps),
     backtestRoutes(deps),
     memoryRoutes(deps),

@@ -92,6 +92,13 @@ export const HealthResponseSchema = z.object({
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
+/** `GET /openapi.json`: the OpenAPI 3.1 document of this table (checked loosely here; its own tests check it whole). */
+const OpenApiDocumentSchema = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
 /** `GET /runs/:id/logs/download`: the same filters as `/logs`, but every severity and no page limit by default. */
 export const LogsDownloadQuerySchema = z.preprocess((query) => {
   if (typeof query !== 'object' || query === null) return query;
@@ -116,7 +123,9 @@ export type ReportQuery = z.output<typeof ReportQuerySchema>;
 /**
  * One REST route: method, path (`:name` marks a path parameter), the zod schemas of its params, query and
  * body, its success status and the schema of its success body. `response` is `z.string()` with a
- * `contentType` for the routes that answer text. Errors are always `ErrorBodySchema` with 400 / 404 / 409 / 429.
+ * `contentType` for the routes that answer text. Errors are always `ErrorBodySchema`; the OpenAPI document
+ * lists the statuses a route's shape implies (400 for input, 404 for a path id, 413 for a body, 401 / 403 from
+ * the guard) plus its `errors`.
  */
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'DELETE';
@@ -134,6 +143,12 @@ export interface RouteSpec {
   response: z.ZodType;
   /** For text answers (default JSON). */
   contentType?: string;
+  /** Error statuses besides those the route's shape implies, e.g. 409 / 429 / 503 (OpenAPI document). */
+  errors?: readonly number[];
+  /** Readable without the API token: the health probe and the API's own document and reference page. */
+  public?: boolean;
+  /** Longer text for the reference page (markdown); `summary` is its one line. */
+  description?: string;
 }
 
 /**
@@ -148,6 +163,7 @@ export const API_ROUTES = {
     body: StartRunsBodySchema,
     status: 202,
     response: StartRunsResponseSchema,
+    errors: [429, 503],
   },
   startProcess: {
     method: 'POST',
@@ -156,6 +172,7 @@ export const API_ROUTES = {
     body: StartRunsBodySchema,
     status: 202,
     response: StartProcessResponseSchema,
+    errors: [429, 503],
   },
   listRuns: {
     method: 'GET',
@@ -176,7 +193,15 @@ export const API_ROUTES = {
     response: RunDecisionResponseSchema,
   },
   runChart: { method: 'GET', path: '/runs/:id/chart', summary: 'Price chart up to the trade date', params: RunIdParamsSchema, status: 200, response: ChartDataSchema },
-  cancelRun: { method: 'POST', path: '/runs/:id/cancel', summary: 'Cancel a run', params: RunIdParamsSchema, status: 202, response: CancelResponseSchema },
+  cancelRun: {
+    method: 'POST',
+    path: '/runs/:id/cancel',
+    summary: 'Cancel a run',
+    params: RunIdParamsSchema,
+    status: 202,
+    response: CancelResponseSchema,
+    errors: [409],
+  },
   resumeRun: {
     method: 'POST',
     path: '/runs/:id/resume',
@@ -186,6 +211,7 @@ export const API_ROUTES = {
     bodyOptional: true,
     status: 202,
     response: ResumeResponseSchema,
+    errors: [409, 429, 503],
   },
   runLessons: {
     method: 'GET',
@@ -219,8 +245,9 @@ export const API_ROUTES = {
     body: BacktestStartBodySchema,
     status: 202,
     response: BacktestStartResponseSchema,
+    errors: [404],
   },
-  listBacktests: { method: 'GET', path: '/backtests', summary: 'Every backtest', status: 200, response: BacktestListResponseSchema },
+  listBacktests: { method: 'GET', path: '/backtests', summary: 'Every backtest', status: 200, response: BacktestListResponseSchema, errors: [404] },
   backtest: {
     method: 'GET',
     path: '/backtests/:id',
@@ -262,6 +289,7 @@ export const API_ROUTES = {
     params: BacktestIdParamsSchema,
     status: 202,
     response: BacktestStartResponseSchema,
+    errors: [409],
   },
   resumeBacktest: {
     method: 'POST',
@@ -270,6 +298,7 @@ export const API_ROUTES = {
     params: BacktestIdParamsSchema,
     status: 202,
     response: BacktestStartResponseSchema,
+    errors: [409],
   },
   createSchedule: {
     method: 'POST',
@@ -346,11 +375,13 @@ export const API_ROUTES = {
     response: InspectResponseSchema,
   },
   machine: { method: 'GET', path: '/machine', summary: 'The run statechart’s definition', status: 200, response: MachineDefinitionSchema },
+  openapi: { method: 'GET', path: '/openapi.json', summary: 'This API as an OpenAPI 3.1 document', status: 200, response: OpenApiDocumentSchema, public: true },
+  docs: { method: 'GET', path: '/docs', summary: 'The API reference page', status: 200, response: z.string(), contentType: 'text/html', public: true },
   providers: { method: 'GET', path: '/config/providers', summary: 'Providers, data vendors, data coverage', status: 200, response: ProvidersResponseSchema },
   concurrency: { method: 'GET', path: '/metrics/concurrency', summary: 'The LLM limiter’s layers', status: 200, response: ConcurrencyMetricsSchema },
   phaseMetrics: { method: 'GET', path: '/metrics/phases', summary: 'Phase durations over finished runs', status: 200, response: PhaseMetricsSchema },
   metrics: { method: 'GET', path: '/metrics', summary: 'Prometheus metrics', status: 200, response: z.string(), contentType: 'text/plain' },
-  healthz: { method: 'GET', path: '/healthz', summary: 'Liveness', status: 200, response: HealthResponseSchema },
+  healthz: { method: 'GET', path: '/healthz', summary: 'Liveness', status: 200, response: HealthResponseSchema, public: true },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ApiRoutes = typeof API_ROUTES;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describedAs } from './json-stand-in.js';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -9,7 +10,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * which a `__proto__` key is silently dropped (or would set the prototype) instead of kept as data.
  */
 export function ownRecord<V extends z.ZodType>(value: V) {
-  return z.custom<Record<string, unknown>>(isPlainObject, { message: 'expected an object' }).transform((raw, ctx) => {
+  const parsed = z.custom<Record<string, unknown>>(isPlainObject, { message: 'expected an object' }).transform((raw, ctx) => {
     const out = Object.create(null) as Record<string, z.output<V>>;
     for (const key of Object.keys(raw)) {
       const parsed = value.safeParse(raw[key]);
@@ -21,4 +22,6 @@ export function ownRecord<V extends z.ZodType>(value: V) {
     }
     return out;
   });
+  // On the wire it is a plain JSON object of values.
+  return describedAs(parsed, z.record(z.string(), value));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { echoInput } from '../text/problem-list.js';
+import { describedAs } from './json-stand-in.js';
 
 /** Longest base symbol we accept (exchange symbols are at most 5–6 characters; 10 leaves room for ETFs and ADRs). */
 const MAX_BASE_LENGTH = 10;
@@ -38,14 +39,17 @@ export function checkTicker(raw: string): TickerCheck {
 }
 
 /** A validated, upper-case ticker symbol. Parsing trims and upper-cases. */
-export const TickerSchema = z.string().transform((raw, ctx) => {
-  const check = checkTicker(raw);
-  if (!check.ok) {
-    ctx.addIssue({ code: 'custom', message: check.reason });
-    return z.NEVER;
-  }
-  return check.ticker;
-});
+export const TickerSchema = describedAs(
+  z.string().transform((raw, ctx) => {
+    const check = checkTicker(raw);
+    if (!check.ok) {
+      ctx.addIssue({ code: 'custom', message: check.reason });
+      return z.NEVER;
+    }
+    return check.ticker;
+  }),
+  z.string(),
+);
 export type Ticker = z.output<typeof TickerSchema>;
 
 /** Splits a comma- or whitespace-separated list of tickers, checking each one; duplicates are merged in order. */
