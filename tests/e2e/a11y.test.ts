@@ -158,7 +158,7 @@ describe('accessibility audit (axe-core) in light and dark theme, and keyboard r
     expect(console.errors).toEqual([]);
   }, 300_000);
 
-  it('the Backtests view with a finished small backtest; its grid cells are reached with Tab and opened with Enter', async () => {
+  it('the Backtests view with a finished small backtest; its grid is one Tab stop, arrows move between cells, Enter opens', async () => {
     app = await e2e.startApp();
     const page = await e2e.browser.newPage({ width: 1280, height: 900 });
     const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
@@ -181,9 +181,22 @@ describe('accessibility audit (axe-core) in light and dark theme, and keyboard r
     expect(cells).toBeLessThanOrEqual(7);
     const found = await auditBothThemes(page, 'backtests');
 
-    // Keyboard: Tab reaches a grid cell, Enter opens its run as the active tab.
+    // Keyboard (ARIA grid): Tab reaches a grid cell; arrows, Home and End move; the grid is one Tab stop that
+    // remembers its cell; Enter opens the cell's run as the active tab.
     await page.locator('#bt-tickers').focus();
     expect(await tabTo(page, '[data-cell]', 80)).toBe(true);
+    const activeCell = () => page.evaluate(() => document.activeElement?.getAttribute('data-cell') ?? null);
+    const dates = await page.locator('[data-cell]').evaluateAll((els) => els.map((e) => e.getAttribute('data-cell')));
+    expect(await activeCell()).toBe(dates[0]);
+    await page.keyboard.press('End');
+    expect(await activeCell()).toBe(dates.at(-1));
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    expect(await activeCell()).toBe(dates[1]);
+    await page.keyboard.press('Tab');
+    expect(await activeCell()).toBeNull();
+    await page.keyboard.press('Shift+Tab');
+    expect(await activeCell()).toBe(dates[1]);
     const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
     expect(label).toMatch(/^ACME /);
     await page.keyboard.press('Enter');

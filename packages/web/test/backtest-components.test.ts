@@ -136,9 +136,54 @@ describe('BacktestGrid', () => {
     expect(w.get(`[data-cell="ACME|${DATES[1]}"]`).classes()).toContain('status-in_progress');
     const failed = w.get(`[data-cell="GLOBEX|${DATES[1]}"]`);
     expect(failed.attributes('aria-label')).toBe(`GLOBEX ${DATES[1]}: error — boom`);
-    expect(failed.attributes('disabled')).toBeDefined(); // no run to open
+    expect(failed.attributes('aria-disabled')).toBe('true'); // no run to open
+    await failed.trigger('click');
+    expect(w.emitted('open')).toBeUndefined();
     await buy.trigger('click');
     expect(w.emitted('open')).toEqual([[cells[0]!.run_id]]);
+  });
+
+  it('is one Tab stop; the arrows, Home and End move the focus between cells, Enter opens the focused run', async () => {
+    const cells = [
+      decided('ACME', DATES[0]!, 'BUY'),
+      decided('ACME', DATES[1]!, 'HOLD'),
+      decided('ACME', DATES[2]!, 'SELL'),
+      decided('GLOBEX', DATES[0]!, 'SELL'),
+      cell('GLOBEX', DATES[2]!, { status: 'queued' }),
+    ];
+    const w = mount(BacktestGrid, { props: { cells, tickers: ['ACME', 'GLOBEX'] }, attachTo: document.body });
+    const stops = () => w.findAll('[data-cell]').filter((c) => c.attributes('tabindex') === '0').map((c) => c.attributes('data-cell'));
+    const focused = () => (document.activeElement as HTMLElement | null)?.dataset.cell;
+    const press = async (key: string, init: KeyboardEventInit = {}) => {
+      (document.activeElement as HTMLElement).dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
+      await w.vm.$nextTick();
+      await w.vm.$nextTick();
+    };
+    expect(w.get('table').attributes('role')).toBe('grid');
+    expect(stops()).toEqual([`ACME|${DATES[0]}`]);
+    (w.get(`[data-cell="ACME|${DATES[0]}"]`).element as HTMLElement).focus();
+    await press('ArrowRight');
+    expect(focused()).toBe(`ACME|${DATES[1]}`);
+    expect(stops()).toEqual([`ACME|${DATES[1]}`]);
+    await press('End');
+    expect(focused()).toBe(`ACME|${DATES[2]}`);
+    // Down to a queued cell (no run yet): focusable, not openable.
+    await press('ArrowDown');
+    expect(focused()).toBe(`GLOBEX|${DATES[2]}`);
+    // GLOBEX has no cell on the middle date: Left passes over the hole.
+    await press('ArrowLeft');
+    expect(focused()).toBe(`GLOBEX|${DATES[0]}`);
+    await press('Home', { ctrlKey: true });
+    expect(focused()).toBe(`ACME|${DATES[0]}`);
+    await press('ArrowDown');
+    expect(stops()).toEqual([`GLOBEX|${DATES[0]}`]);
+    // Enter on a button is its click: the focused cell's run opens.
+    (document.activeElement as HTMLElement).click();
+    expect(w.emitted('open')).toEqual([[cells[3]!.run_id]]);
+    // A live update keeps the Tab stop where it was.
+    await w.setProps({ cells: [...cells, decided('ACME', '2025-01-30', 'BUY')] });
+    expect(stops()).toEqual([`GLOBEX|${DATES[0]}`]);
+    w.unmount();
   });
 });
 

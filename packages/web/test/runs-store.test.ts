@@ -63,7 +63,7 @@ describe('runs store', () => {
     prefs.openRun(gone.run_id);
     prefs.openRun(kept.run_id);
     const started = summary('NEW', 'pending', 3);
-    runs.runs[started.run_id] = started;
+    runs.runs = { ...runs.runs, [started.run_id]: started };
     listed = [kept];
     await runs.refresh();
     expect(prefs.openRunIds).toEqual([kept.run_id]);
@@ -155,7 +155,7 @@ describe('runs store', () => {
     await runs.refresh();
     expect(runs.runs[done.run_id]?.status).toBe('in_progress');
     listed = [{ ...done, status: 'pending', updated_at: Date.UTC(2025, 0, 31, 10, 6) }];
-    runs.runs[done.run_id] = { ...done, status: 'canceled', updated_at: Date.UTC(2025, 0, 31, 10, 7) };
+    runs.runs = { ...runs.runs, [done.run_id]: { ...done, status: 'canceled', updated_at: Date.UTC(2025, 0, 31, 10, 7) } };
     await runs.refresh();
     expect(runs.runs[done.run_id]?.status).toBe('canceled');
   });
@@ -217,5 +217,19 @@ describe('runs store', () => {
     expect(server.requests.filter((r) => r.method === 'POST').at(-1)).toMatchObject({ method: 'POST', path: `/runs/${id}/cancel` });
     expect(runs.cancelErrors[id]).toBe('The run had already finished.');
     expect(runs.canceling[id]).toBe(false);
+  });
+
+  it('keeps the object of a run a reload did not change, so its board row does not re-render', async () => {
+    const same = summary('SAME', 'completed', 1);
+    const moved = summary('MOVED', 'in_progress', 2);
+    listed = [same, moved];
+    const runs = useRunsStore();
+    await runs.refresh();
+    const before = runs.runs;
+    listed = [{ ...same }, { ...moved, overall_progress: 40 }];
+    await runs.refresh();
+    expect(runs.runs[same.run_id]).toBe(before[same.run_id]);
+    expect(runs.runs[moved.run_id]).not.toBe(before[moved.run_id]);
+    expect(runs.runs[moved.run_id]?.overall_progress).toBe(40);
   });
 });

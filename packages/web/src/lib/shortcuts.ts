@@ -40,6 +40,15 @@ export const SHORTCUTS: ReadonlyArray<{ area: string; items: Shortcut[] }> = [
       { keys: 'Enter', what: 'Show the node’s report or messages' },
     ],
   },
+  {
+    area: 'Backtest grid',
+    items: [
+      { keys: '← → ↑ ↓', what: 'Move between cells' },
+      { keys: 'Home End', what: 'First / last cell of the row (Ctrl: of the grid)' },
+      { keys: 'PgUp PgDn', what: 'Up / down five tickers' },
+      { keys: 'Enter', what: 'Open the cell’s run in a tab' },
+    ],
+  },
 ];
 
 /** True when a key press belongs to a text field (global shortcuts then stay out of the way). */

@@ -1,8 +1,9 @@
 import { errorMessage, isActiveStatus, placeholderSummary, reduceAggregate, type RunSummary, type ServerMessage } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
-import { computed, onScopeDispose, ref } from 'vue';
+import { computed, onScopeDispose, ref, shallowRef } from 'vue';
 import { ApiError } from '../api/api-error.js';
 import type { StartRunsRequest } from '../api/http-client.js';
+import { AggregateBatch, type AggregateMessage } from '../lib/aggregate-batch.js';
 import { createThrottledRefresh } from '../lib/throttled-refresh.js';
 import { useTransport } from './transport-context.js';
 import { useUiPrefsStore } from './ui-prefs-store.js';
@@ -19,13 +20,24 @@ export const HISTORY_TAB = '#history';
  */
 const STREAM_REFRESH_MIN_MS = 1_000;
 
+/** True when two summaries hold the same values (their fields are all primitives). */
+function sameFields(a: RunSummary, b: RunSummary): boolean {
+  const keys = Object.keys(a) as Array<keyof RunSummary>;
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 /**
  * Every run the server knows (live from the aggregate stream, filled in from `GET /runs`), and the REST actions
  * on them: start a batch, cancel one. Also decides which runs get a tab.
  */
 export const useRunsStore = defineStore('runs', () => {
   const prefs = useUiPrefsStore();
-  const runs = ref<Record<string, RunSummary>>({});
+  /**
+   * Shallow on purpose (issue 17): with hundreds of live runs, deep proxies made every sort, filter and merge
+   * read each field through a proxy and track it. Every write replaces the map (and a changed run's object),
+   * which is all the board, tabs and history react to.
+   */
+  const runs = shallowRef<Readonly<Record<string, RunSummary>>>({});
   const loaded = ref(false);
   const loadError = ref<string | null>(null);
   const starting = ref(false);
@@ -40,6 +52,9 @@ export const useRunsStore = defineStore('runs', () => {
   /** The stream's asks for a reload: with hundreds of runs finishing, one reload per second, not one per run. */
   const streamRefresh = createThrottledRefresh(() => void refresh(), { minIntervalMs: STREAM_REFRESH_MIN_MS });
   onScopeDispose(streamRefresh.dispose);
+  /** Aggregate messages wait for the next frame and are applied merged, once per frame. */
+  const aggregate = new AggregateBatch(applyNow);
+  onScopeDispose(() => aggregate.dispose());
 
   /** Runs with a tab: only those a user opened (or started a few of), oldest first; the board shows the rest. */
   const tabRuns = computed(() =>
@@ -51,6 +66,7 @@ export const useRunsStore = defineStore('runs', () => {
   const historyRuns = computed(() => Object.values(runs.value).sort((a, b) => b.created_at - a.created_at));
 
   function upsert(summary: RunSummary): void {
+    aggregate.flush();
     runs.value = { ...runs.value, [summary.run_id]: summary };
   }
 
@@ -61,14 +77,18 @@ export const useRunsStore = defineStore('runs', () => {
   function fromList(r: RunSummary): RunSummary {
     const known = runs.value[r.run_id];
     if (known && !isActiveStatus(known.status) && isActiveStatus(r.status) && r.updated_at <= known.updated_at) return known;
-    return r;
+    // An unchanged run keeps its object, so its board row and tab do not re-render on every reload.
+    return known && sameFields(known, r) ? known : r;
   }
 
   async function load(): Promise<void> {
     // This request will see whatever the stream asked to refresh for so far.
     streamRefresh.started();
     try {
-      const list = (await useTransport().http.listRuns()).map(fromList);
+      const listed = await useTransport().http.listRuns();
+      // Stream messages that came before the answer go first, as they would have without batching.
+      aggregate.flush();
+      const list = listed.map(fromList);
       const next: Record<string, RunSummary> = {};
       // A run just started here may be missing from a list requested a moment before it existed; the server
       // never prunes an active run, so keeping active ones it did not list is safe.
@@ -103,8 +123,15 @@ export const useRunsStore = defineStore('runs', () => {
     return queued;
   }
 
-  /** Applies an aggregate-stream message (`init_all`, `status_update_aggregate`, see the shared `reduceAggregate`); other types are ignored. */
+  /**
+   * Takes an aggregate-stream message (`init_all`, `status_update_aggregate`, see the shared `reduceAggregate`);
+   * other types are ignored. It is applied at the next frame, merged with whatever else came meanwhile.
+   */
   function applyAggregate(msg: ServerMessage): void {
+    if (msg.type === 'init_all' || msg.type === 'status_update_aggregate') aggregate.push(msg);
+  }
+
+  function applyNow(msg: AggregateMessage): void {
     const step = reduceAggregate(runs.value, msg, Date.now());
     if (!step.applied) return;
     runs.value = step.runs;
@@ -114,6 +141,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Updates a run from its focused stream, which may be ahead of the aggregate one. */
   function patchRun(runId: string, fields: Partial<Pick<RunSummary, 'status' | 'overall_progress' | 'error' | 'action'>>): void {
+    aggregate.flush();
     const known = runs.value[runId];
     if (known) upsert({ ...known, ...fields });
   }
