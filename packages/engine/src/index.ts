@@ -26,11 +26,8 @@ export { createVendorRegistry, type DataVendorInfo } from './data/vendor-registr
 export { createCsvVendor } from './data/csv/csv-vendor.js';
 export { fetchDataset, type TickerFetchResult } from './data/snapshot/fetch-dataset.js';
 
-// Atomic (temp file + rename) writes, for the server's own files (webhook deliveries)
+// Atomic (temp file + rename) writes, for the server's own files (webhook deliveries, schedules.json)
 export { writeFileAtomic } from './fs/atomic-write.js';
 
 // Backtests (issue 14): the coordinator the server and `tradingfloor backtest` drive
 export { BacktestManager, type BacktestManagerApi } from './backtest/backtest-manager.js';
-
-// Atomic file writes (temp file + rename) for the server's own state files (schedules.json)
-export { writeFileAtomic } from './fs/atomic-write.js';

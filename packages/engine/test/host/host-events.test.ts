@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../src/host/host-protocol.js';
 import { AGENT_STEPS } from '../../src/machine/agent-steps.js';
 import { LessonStore } from '../../src/memory/lesson-store.js';
-import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
+import { createEngineDeps } from '../../src/runs/engine-deps.js';
 import { InProcessHost } from '../../src/runs/in-process-host.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import { readViewFromDisk } from '../../src/runs/view-from-disk.js';
@@ -22,7 +23,7 @@ afterEach(async () => {
 
 /** A RunManager over an in-process host whose every event the test records. */
 function recordedManager() {
-  const deps = createEngineDepsFromEnv({});
+  const deps = createEngineDeps(parseEngineEnv({}));
   const host = new InProcessHost({ deps, steps: AGENT_STEPS, logBufferMaxLines: 250, now: Date.now, lessonStore: new LessonStore(results.dir) });
   const events: HostEvent[] = [];
   host.subscribe((event) => events.push(event));

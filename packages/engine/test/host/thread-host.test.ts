@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../src/host/host-protocol.js';
 import { ThreadHost } from '../../src/host/thread-host.js';
 import { ConcurrencyLimiter, type LimiterKey, type LimiterLease } from '../../src/limiter/concurrency-limiter.js';
-import { createEngineDepsFromEnv } from '../../src/runs/engine-deps.js';
+import { parseEngineEnv } from '../../src/config/engine-env.js';
+import { createEngineDeps } from '../../src/runs/engine-deps.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import { tempDir } from '../runs/support.js';
 
@@ -68,13 +69,13 @@ beforeAll(async () => {
     threads: 2,
     // The engine worker from the sources (booted through tsx), as the CLI runs the built one.
     entry: new URL('../../src/runs/engine-worker.ts', import.meta.url),
-    workerData: { env: {}, resultsDir: results.dir, logBufferMaxLines: 250 },
+    workerData: { env: parseEngineEnv({}), resultsDir: results.dir, logBufferMaxLines: 250 },
     limiter,
     onThreadExit: (info) => exits.push(info),
   });
   await host.ready();
   host.subscribe((event) => events.push(event));
-  manager = new RunManager({ deps: createEngineDepsFromEnv({}, { limiter }), resultsDir: results.dir, host, maxParallelRuns: 4 });
+  manager = new RunManager({ deps: createEngineDeps(parseEngineEnv({}), { limiter }), resultsDir: results.dir, host, maxParallelRuns: 4 });
 }, 180_000);
 
 afterAll(async () => {

@@ -49,7 +49,7 @@ async function exportCommand(rawId: string, flags: RawExportFlags, io: CliIo): P
     const view = await engine.readStoredRunView(resultsDir, parsed.data);
     if (view === undefined) return usage(`no run ${parsed.data} under ${resultsDir}`);
     // The chart's market data comes from the environment only when the run recorded no source of its own.
-    const chart = () => engine.chartOfRun(engine.createEngineDepsFromEnv(io.env), view.config);
+    const chart = () => engine.chartOfRun(engine.createEngineDeps(engine.parseEngineEnv(io.env)), view.config);
     const now = new Date(io.now?.() ?? Date.now());
     const exported = await exportRunReport(view, chart, format as ReportFormat, { version: tradingfloorVersion(), now });
     if (flags.out === undefined) {

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngineDepsFromEnv, RunManager } from '@tradingfloor/engine';
+import { createEngineDeps, parseEngineEnv, RunManager } from '@tradingfloor/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIo } from './support/capture.js';
@@ -13,7 +13,7 @@ let dir: string;
 let runId: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'tf-export-cli-'));
-  const manager = new RunManager({ deps: createEngineDepsFromEnv({}), resultsDir: dir });
+  const manager = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir: dir });
   const [run] = await manager.start([{ ticker: 'WAYNE', options: { trade_date: '2024-03-28', analysts: ['market', 'fundamentals'] } }]);
   runId = run!.run_id;
   expect((await manager.whenFinished(runId)).status).toBe('completed');
