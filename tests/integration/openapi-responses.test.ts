@@ -9,7 +9,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** A query for the GET routes that need one. */
+/** A query for the GET routes that need one (a new GET route with a required query gets its entry here). */
 const QUERIES: Partial<Record<ApiRouteName, string>> = { memory: '?ticker=ACME' };
 /** The write routes this test drives; every GET route of the table is driven as well, whatever it is. */
 const WRITES: ApiRouteName[] = ['startMulti', 'startProcess', 'cancelRun', 'resumeRun', 'startBacktest', 'cancelBacktest', 'resumeBacktest'];
