@@ -4,7 +4,18 @@ import { defineConfig } from 'vite';
 
 /** Where the dev server forwards API and WebSocket calls; the Koa host listens on 3000 by default. */
 const api = process.env.TRADINGFLOOR_API ?? 'http://127.0.0.1:3000';
-const proxied = ['/start-multi', '/start-process', '/runs', '/config', '/metrics', '/healthz', '/machine', '/backtests'];
+const proxied = [
+  '/start-multi',
+  '/start-process',
+  '/runs',
+  '/config',
+  '/metrics',
+  '/healthz',
+  '/machine',
+  '/backtests',
+  '/openapi.json',
+  '/docs',
+];
 
 export default defineConfig({
   plugins: [vue()],

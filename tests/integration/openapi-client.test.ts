@@ -36,7 +36,9 @@ describe('a client generated from /openapi.json (openapi-typescript + openapi-fe
     const statuses = new Set<string>();
     await vi.waitUntil(
       async () => {
-        const logs = await client.GET('/runs/{id}/logs', { params: { path: { id: runId }, query: { after_seq: afterSeq, severity: 'TRACE' } } });
+        const logs = await client.GET('/runs/{id}/logs', {
+          params: { path: { id: runId }, query: { after_seq: afterSeq, severity: 'TRACE' } },
+        });
         expect(logs.error).toBeUndefined();
         seqs.push(...logs.data!.entries.map((entry) => entry.seq));
         afterSeq = logs.data!.last_seq;

@@ -9,10 +9,18 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** A query for the GET routes that need one. */
+/** A query for the GET routes that need one (a new GET route with a required query gets its entry here). */
 const QUERIES: Partial<Record<ApiRouteName, string>> = { memory: '?ticker=ACME' };
 /** The write routes this test drives; every GET route of the table is driven as well, whatever it is. */
-const WRITES: ApiRouteName[] = ['startMulti', 'startProcess', 'cancelRun', 'resumeRun', 'startBacktest', 'cancelBacktest', 'resumeBacktest'];
+const WRITES: ApiRouteName[] = [
+  'startMulti',
+  'startProcess',
+  'cancelRun',
+  'resumeRun',
+  'startBacktest',
+  'cancelBacktest',
+  'resumeBacktest',
+];
 const BACKTEST = { tickers: ['ACME'], from: '2024-03-01', to: '2024-03-08', every: 3, parallel: 2, capital: 10_000 };
 
 describe('real answers against GET /openapi.json', () => {

@@ -13,7 +13,9 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** `METHOD /openapi/{path}` of every route the app's Koa router registered (HEAD comes with GET and is left out). */
 function registeredRoutes(app: TestApp): string[] {
-  const dispatch = app.app.app.middleware.find((m) => 'router' in m) as unknown as { router: { stack: Array<{ path: string; methods: string[] }> } };
+  const dispatch = app.app.app.middleware.find((m) => 'router' in m) as unknown as {
+    router: { stack: Array<{ path: string; methods: string[] }> };
+  };
   return dispatch.router.stack.flatMap((layer) =>
     layer.methods.filter((m) => m !== 'HEAD').map((method) => `${method} ${openApiPath(layer.path)}`),
   );
@@ -66,7 +68,11 @@ describe('GET /openapi.json', () => {
     const ajv = new Ajv2020({ strict: true });
     ajv.addKeyword('components'); // the container the refs point into, not a schema keyword
     const names = Object.keys(doc.components.schemas);
-    const all = { type: 'object', properties: Object.fromEntries(names.map((n) => [n, { $ref: `#/components/schemas/${n}` }])), components: { schemas: doc.components.schemas } };
+    const all = {
+      type: 'object',
+      properties: Object.fromEntries(names.map((n) => [n, { $ref: `#/components/schemas/${n}` }])),
+      components: { schemas: doc.components.schemas },
+    };
     expect(() => ajv.compile(all)).not.toThrow();
   }, 30_000);
 
@@ -134,7 +140,12 @@ describe('GET /docs', () => {
 
   it('serves none of the package’s other files and stays inside it', async () => {
     t = await startTestApp();
-    for (const path of ['/docs/assets/package.json', '/docs/assets/index.html', '/docs/assets/..%2Fpackage.json', '/docs/assets/%2e%2e/%2e%2e/package.json']) {
+    for (const path of [
+      '/docs/assets/package.json',
+      '/docs/assets/index.html',
+      '/docs/assets/..%2Fpackage.json',
+      '/docs/assets/%2e%2e/%2e%2e/package.json',
+    ]) {
       const res = await fetch(`${t.url}${path}`);
       expect(res.status, path).toBe(404);
       expect(await res.json()).toEqual({ error: expect.any(String) });

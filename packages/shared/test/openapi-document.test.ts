@@ -24,19 +24,29 @@ describe('buildOpenApiDocument', () => {
     expect(op(doc, '/openapi.json', 'get').security).toEqual([]);
     expect(op(doc, '/start-multi', 'post').security).toEqual([{ bearerAuth: [] }]);
     expect(op(doc, '/runs/{id}/logs/download', 'get').security).toEqual([{ bearerAuth: [] }, { tokenQuery: [] }]);
-    expect(op(doc, '/runs/{id}/logs/download', 'get').responses).toMatchObject({ 200: { content: { 'text/plain': { schema: { type: 'string' } } } } });
+    expect(op(doc, '/runs/{id}/logs/download', 'get').responses).toMatchObject({
+      200: { content: { 'text/plain': { schema: { type: 'string' } } } },
+    });
   });
 
   it('reads parameters from the input side: lists as comma lists, defaulted fields optional, path ids required', () => {
     const doc = build(API_ROUTES);
     const params = op(doc, '/runs', 'get').parameters as Array<Record<string, unknown>>;
-    expect(params.find((p) => p.name === 'status')).toMatchObject({ in: 'query', required: false, style: 'form', explode: false, schema: { type: 'array' } });
+    expect(params.find((p) => p.name === 'status')).toMatchObject({
+      in: 'query',
+      required: false,
+      style: 'form',
+      explode: false,
+      schema: { type: 'array' },
+    });
     const logs = op(doc, '/runs/{id}/logs', 'get').parameters as Array<Record<string, unknown>>;
     expect(logs.find((p) => p.name === 'id')).toMatchObject({ in: 'path', required: true });
-    expect(logs.find((p) => p.name === 'limit')).toMatchObject({ required: false, schema: { type: 'integer', default: 200, maximum: 500 } });
-    const body = (doc.components.requestBodies.StartMultiBody as { content: { 'application/json': { schema: { required?: string[] } } } }).content[
-      'application/json'
-    ].schema;
+    expect(logs.find((p) => p.name === 'limit')).toMatchObject({
+      required: false,
+      schema: { type: 'integer', default: 200, maximum: 500 },
+    });
+    const body = (doc.components.requestBodies.StartMultiBody as { content: { 'application/json': { schema: { required?: string[] } } } })
+      .content['application/json'].schema;
     expect(body.required ?? []).not.toContain('analysts');
     expect((doc.components.requestBodies.ResumeRunBody as { required: boolean }).required).toBe(false);
   });
@@ -51,9 +61,23 @@ describe('buildOpenApiDocument', () => {
   });
 
   it('refuses what it cannot describe: a schema JSON Schema cannot express without a stand-in, an error status it does not know', () => {
-    const opaque: RouteSpec = { method: 'GET', path: '/opaque', summary: 'x', status: 200, response: z.object({ when: z.custom<Date>(() => true) }) };
+    const opaque: RouteSpec = {
+      method: 'GET',
+      path: '/opaque',
+      summary: 'x',
+      status: 200,
+      response: z.object({ when: z.custom<Date>(() => true) }),
+    };
     expect(() => build({ opaque })).toThrow(/Custom types cannot be represented.*when.*describedAs/);
-    const described: RouteSpec = { ...opaque, response: z.object({ when: describedAs(z.custom<Date>(() => true), z.string()) }) };
+    const described: RouteSpec = {
+      ...opaque,
+      response: z.object({
+        when: describedAs(
+          z.custom<Date>(() => true),
+          z.string(),
+        ),
+      }),
+    };
     expect(build({ described }).components.schemas.DescribedResponse).toMatchObject({ properties: { when: { type: 'string' } } });
     const teapot: RouteSpec = { ...described, errors: [418] };
     expect(() => build({ teapot })).toThrow(/error status 418/);

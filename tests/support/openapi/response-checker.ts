@@ -32,14 +32,16 @@ export class ResponseChecker {
   /** Problems with `res` as the answer of `method koaPath` (empty when it conforms). */
   problems(method: string, koaPath: string, res: CheckedResponse): string[] {
     const where = `${method} ${koaPath} → ${res.status}`;
-    const operation = this.doc.paths[openApiPath(koaPath)]?.[method.toLowerCase()] as { operationId: string; responses: Record<string, ResponseObject> } | undefined;
+    const operation = this.doc.paths[openApiPath(koaPath)]?.[method.toLowerCase()] as
+      { operationId: string; responses: Record<string, ResponseObject> } | undefined;
     if (operation === undefined) return [`${where}: no such operation in the document`];
     let response = operation.responses[String(res.status)];
     if (response === undefined) return [`${where}: status not documented (documented: ${Object.keys(operation.responses).join(', ')})`];
     if (response.$ref !== undefined) response = this.resolve(response.$ref) as ResponseObject;
     const contentType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const media = response.content?.[contentType];
-    if (media === undefined) return [`${where}: content type ${contentType} not documented (${Object.keys(response.content ?? {}).join(', ')})`];
+    if (media === undefined)
+      return [`${where}: content type ${contentType} not documented (${Object.keys(response.content ?? {}).join(', ')})`];
     let seen = this.checked.get(operation.operationId);
     if (!seen) this.checked.set(operation.operationId, (seen = new Set()));
     seen.add(res.status);
@@ -65,6 +67,9 @@ export class ResponseChecker {
     return ref
       .slice(2)
       .split('/')
-      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], this.doc);
+      .reduce<unknown>(
+        (node, key) => (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')],
+        this.doc,
+      );
   }
 }

@@ -12,7 +12,9 @@ export function isApiPath(path: string): boolean {
 }
 
 /** The paths of the routes the table marks `public` (the health probe, `/openapi.json`, `/docs`). */
-const PUBLIC_PATHS: ReadonlySet<string> = new Set(Object.values(API_ROUTES).flatMap((route) => ('public' in route && route.public ? [route.path] : [])));
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(
+  Object.values(API_ROUTES).flatMap((route) => ('public' in route && route.public ? [route.path] : [])),
+);
 
 /** Paths readable without the API token: the public routes, the reference page's files and the SPA's own files. */
 export function isPublicPath(path: string): boolean {

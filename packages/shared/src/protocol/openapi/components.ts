@@ -37,11 +37,26 @@ export const NAMED_RESPONSE_PARTS: ReadonlyArray<readonly [string, z.ZodType]> =
 
 /** The shared `{ "error": message }` answer of each error status, with what causes it. */
 export const ERROR_RESPONSES: Readonly<Record<number, { name: string; description: string }>> = {
-  400: { name: 'BadRequest', description: 'Invalid input: a malformed path parameter, an unknown or bad query or body field, a ticker the data does not have. The message names every problem (the first ten and a count).' },
+  400: {
+    name: 'BadRequest',
+    description:
+      'Invalid input: a malformed path parameter, an unknown or bad query or body field, a ticker the data does not have. The message names every problem (the first ten and a count).',
+  },
   401: { name: 'Unauthorized', description: 'The server has an API token (`TRADINGFLOOR_TOKEN`) and the request did not carry it.' },
-  403: { name: 'Forbidden', description: 'A `Host` that does not name this server (DNS rebinding guard on a loopback server), or a state-changing request from a foreign `Origin`.' },
-  404: { name: 'NotFound', description: 'No such run or backtest, or it has nothing of this kind yet (e.g. no decision before the run ends).' },
-  409: { name: 'Conflict', description: 'The request conflicts with the current state, e.g. canceling a run that already ended or resuming one that is not interrupted.' },
+  403: {
+    name: 'Forbidden',
+    description:
+      'A `Host` that does not name this server (DNS rebinding guard on a loopback server), or a state-changing request from a foreign `Origin`.',
+  },
+  404: {
+    name: 'NotFound',
+    description: 'No such run or backtest, or it has nothing of this kind yet (e.g. no decision before the run ends).',
+  },
+  409: {
+    name: 'Conflict',
+    description:
+      'The request conflicts with the current state, e.g. canceling a run that already ended or resuming one that is not interrupted.',
+  },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than `BODY_LIMIT`.' },
   429: { name: 'TooManyRuns', description: '`MAX_PARALLEL_RUNS` runs are already active.' },
   503: { name: 'ShuttingDown', description: 'The server is shutting down and starts nothing new.' },

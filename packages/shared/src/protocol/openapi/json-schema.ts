@@ -27,7 +27,11 @@ function standInHandler(io: SchemaIo) {
 
 /** One schema as JSON Schema, everything inline (no `$schema` key: it sits inside a document). */
 export function convertSchema(schema: z.ZodType, io: SchemaIo): JsonSchema {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: standInHandler(io) }) as JsonSchema;
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: standInHandler(io),
+  }) as JsonSchema;
   return json;
 }
 
