@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Schedule } from '@tradingfloor/shared';
+import { API_ROUTES, type Schedule } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../packages/server/test/support/manual-clock.js';
 import { removeDir, startHarness, tempResultsDir, type Harness } from '../support/server-harness.js';
@@ -61,11 +61,15 @@ describe('/schedules through the real server', () => {
 
     const list = await h.api<{ schedules: Schedule[] }>('GET', '/schedules');
     expect(list.json.schedules.map((s) => s.schedule_id)).toEqual([id]);
+    // The answers are what the route table (and so the OpenAPI document and the SPA's client) says they are.
+    expect(API_ROUTES.createSchedule.response.safeParse(created.json).success).toBe(true);
+    expect(API_ROUTES.listSchedules.response.safeParse(list.json).success).toBe(true);
     expect((await h.api<Schedule>('GET', `/schedules/${id}`)).json).toEqual(created.json);
 
     const preview = await h.api('GET', `/schedules/preview?cron=${encodeURIComponent('30 8 * * *')}&timezone=Asia/Tokyo&count=2`);
     expect(preview.status).toBe(200);
     expect(preview.json.next_fires.map((f: { local: string }) => f.local)).toEqual(['2026-12-08T08:30:00+09:00', '2026-12-09T08:30:00+09:00']);
+    expect(API_ROUTES.previewSchedule.response.safeParse(preview.json).success).toBe(true);
     expect((await h.api('GET', '/schedules/preview?cron=nope&timezone=UTC')).status).toBe(400);
 
     expect((await h.api('DELETE', `/schedules/${id}`)).json).toEqual({ schedule_id: id, deleted: true });

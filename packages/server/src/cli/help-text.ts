@@ -41,6 +41,8 @@ Environment (flags win over them):
   SHUTDOWN_TIMEOUT_MS   bound of the graceful stop on Ctrl-C / SIGTERM, which saves active runs as
                         interrupted (default 10000)
   RUNS_IN_MEMORY        finished runs kept whole in memory; older ones are read from disk (default 100)
+  SCHEDULE_MISSED       run_once (default) or skip: what schedules ($RESULTS_DIR/schedules.json) do about
+                        fires missed while the server was down
   INSPECT, INSPECT_URL  INSPECT=stately sends run actors to the Stately inspector relay at INSPECT_URL
                         (default ws://localhost:8080); same as --inspect
   DATA_DIR, OPENAI_API_KEY, ANTHROPIC_API_KEY, LLM_MAX_CONCURRENCY, LLM_PROVIDER_LIMITS:

@@ -16,7 +16,7 @@ export interface CronTimes {
 }
 
 /** Throws `ValidationError` unless `timezone` is an IANA zone name this runtime knows (or `UTC`). */
-export function checkTimezone(timezone: string): string {
+function checkTimezone(timezone: string): string {
   try {
     // The runtime's own zone database decides; it also canonicalises the case ("europe/paris" → "Europe/Paris").
     return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 const ScheduleFileSchema = z.object({ version: z.literal(1), schedules: z.array(ScheduleRecordSchema) });
 
 /** Name of the schedules file under the results directory. */
-export const SCHEDULES_FILE = 'schedules.json';
+const SCHEDULES_FILE = 'schedules.json';
 
 /**
  * The schedules of one results directory, kept in `<RESULTS_DIR>/schedules.json`. Every save writes the

@@ -10,7 +10,7 @@ export interface SchedulerClock {
 }
 
 /** setTimeout's largest delay (about 24.8 days); a longer wait is re-armed when it ends. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The real clock: `Date.now` and an unref'd `setTimeout` (a pending fire never keeps the process alive). */
 export const systemClock: SchedulerClock = {

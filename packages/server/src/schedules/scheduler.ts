@@ -16,14 +16,14 @@ import { systemClock, type SchedulerClock } from './scheduler-clock.js';
 import type { ScheduleStore } from './schedule-store.js';
 
 /** Fires kept per schedule (newest first); older ones are dropped from `schedules.json`. */
-export const MAX_FIRES_KEPT = 20;
+const MAX_FIRES_KEPT = 20;
 /** Fire times listed in a schedule's `next_fires`. */
 const UPCOMING = 5;
 /** Why a fire started nothing because the schedule's previous batch is still active. */
 export const SKIPPED_RUNNING = 'skipped: previous batch still running';
 
 /** The part of the RunManager a scheduler drives: it starts batches and watches them end, nothing else. */
-export type SchedulerRuns = Pick<RunManagerApi, 'start' | 'check' | 'list' | 'whenFinished'>;
+type SchedulerRuns = Pick<RunManagerApi, 'start' | 'check' | 'list' | 'whenFinished'>;
 
 /** A checked schedule to create: tickers and options as `/start-multi` accepts them, a parsed cron expression. */
 export interface ScheduleDraft {
@@ -43,12 +43,6 @@ export interface SchedulerOptions {
   /** What a schedule created without `missed` does about fires missed while the server was down. */
   missedDefault?: MissedPolicy;
   log?: (line: string) => void;
-}
-
-/** One fire as it is recorded, for listeners (tests, logs). */
-export interface ScheduleFireEvent {
-  schedule_id: string;
-  fire: ScheduleFire;
 }
 
 interface Entry {
@@ -75,7 +69,6 @@ export class Scheduler {
   private readonly entries = new Map<string, Entry>();
   private readonly clock: SchedulerClock;
   private readonly log: (line: string) => void;
-  private readonly listeners = new Set<(event: ScheduleFireEvent) => void>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping = false;
 
@@ -172,12 +165,6 @@ export class Scheduler {
     return { cron: times.cron, timezone: times.timezone, next_fires: next };
   }
 
-  /** Listens to every recorded fire; returns the unsubscribe function. */
-  subscribe(listener: (event: ScheduleFireEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /** Resolves when every fire under way has been recorded and saved. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -268,7 +255,6 @@ export class Scheduler {
     } catch (err) {
       this.log(`schedule ${id}: the fire could not be saved: ${errorMessage(err)}`);
     }
-    for (const listener of this.listeners) listener({ schedule_id: id, fire });
   }
 
   private persist(): Promise<void> {

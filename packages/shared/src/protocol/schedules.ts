@@ -61,7 +61,7 @@ export const FireTimeSchema = z.object({
 export type FireTime = z.infer<typeof FireTimeSchema>;
 
 /** What one fire did: started a batch, skipped (previous batch still running, or a missed fire skipped) or failed to start. */
-export const FireOutcomeSchema = z.enum(['started', 'skipped', 'failed']);
+const FireOutcomeSchema = z.enum(['started', 'skipped', 'failed']);
 export type FireOutcome = z.infer<typeof FireOutcomeSchema>;
 
 /** One fire of a schedule, as recorded. */

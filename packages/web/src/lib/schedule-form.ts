@@ -10,7 +10,7 @@ export interface ScheduleFormDraft extends Omit<RunFormDraft, 'trade_date'> {
 }
 
 /** The browser's own time zone (UTC when it cannot say). */
-export function browserTimezone(): string {
+function browserTimezone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
