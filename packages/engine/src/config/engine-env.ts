@@ -19,7 +19,7 @@ export const ENGINE_ENV_DEFAULTS = {
 } as const;
 
 /** Named setups of the `openai` provider; every one speaks the OpenAI chat-completions API. */
-export const OPENAI_PRESET_NAMES = ['openai', 'ollama', 'openrouter', 'custom'] as const;
+const OPENAI_PRESET_NAMES = ['openai', 'ollama', 'openrouter', 'custom'] as const;
 export type OpenAiPresetName = (typeof OPENAI_PRESET_NAMES)[number];
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { RunIdSchema, WS_CLOSE_CODES, type Decision } from '@tradingfloor/shared';
+import { RunIdSchema, WS_CLOSE_CODES } from '@tradingfloor/shared';
 import type { BacktestManagerApi, RunEvent, RunManagerApi } from '@tradingfloor/engine';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isAllowedHost, isAllowedOrigin } from '../security/origin.js';

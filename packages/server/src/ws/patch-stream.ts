@@ -4,7 +4,6 @@ import {
   isTerminalStatus,
   mergeTreeChanges,
   type ChangedNode,
-  type Decision,
   type ExecutionTree,
   type InspectionRecord,
   type LogEntry,
