@@ -198,6 +198,28 @@ describe('broken connections', () => {
   });
 });
 
+describe('a pooled connection the server closed', () => {
+  it('is retried once on a fresh connection, without failing the call', async () => {
+    // Request 2 reuses request 1's connection, which the server drops unanswered (as one whose keep-alive
+    // timeout passed while it sat in the pool); request 3 is the retry, on a new connection.
+    let n = 0;
+    fake.setScript(() => (++n === 2 ? { kind: 'drop' } : { kind: 'text', text: `answer ${n}` }));
+    const client = openai();
+    await ask(client);
+    const second = await ask(client);
+    expect(second.choices[0]?.message.content).toBe('answer 3');
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.connections).toBe(2);
+  });
+
+  it('is not retried when the failing connection was a fresh one', async () => {
+    let n = 0;
+    fake.setScript(() => (++n <= 2 ? { kind: 'drop' } : { kind: 'text', text: 'late' }));
+    expect(await ask(openai()).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
 describe('size limit', () => {
   const limited = (maxBodyBytes: number) =>
     createKeepAliveFetch({ maxBodyBytes, tooLarge: answerTooLarge(maxBodyBytes, { provider: 'openai', label: 'fake' }) });

@@ -55,7 +55,8 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
     const body = init.body ?? undefined;
     const payload = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
     const headers = headerRecord(init.headers);
-    if (payload !== undefined) headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
+    if (payload !== undefined)
+      headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
 
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
@@ -74,69 +75,82 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
       };
       const done = () => signal?.removeEventListener('abort', onAbort);
 
-      const req = (secure ? https : http).request(
-        {
-          protocol: url.protocol,
-          hostname: url.hostname.replace(/^\[|\]$/g, ''),
-          port: url.port || undefined,
-          path: `${url.pathname}${url.search}`,
-          method: (init.method ?? 'GET').toUpperCase(),
-          headers,
-          agent: secure ? agents.https : agents.http,
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          const responseInit = { status, statusText: res.statusMessage ?? '', headers: toHeaders(res.rawHeaders) };
-          const declared = Number(res.headers['content-length'] ?? Number.NaN);
-          if (Number.isFinite(declared) && declared > maxBytes) {
-            fail(tooLarge(`${declared} bytes`));
-            req.destroy();
-            done();
-            return;
-          }
-          const source = decoded(res);
-          let seen = 0;
-          const count = (chunk: Buffer): boolean => {
-            seen += chunk.byteLength;
-            if (seen <= maxBytes) return true;
-            fail(tooLarge(`more than ${maxBytes} bytes`));
-            req.destroy();
-            done();
-            return false;
-          };
-          const cutOff = (cause: unknown) => {
-            fail(new TypeError('terminated', { cause }));
-            done();
-          };
-          // A connection closed before the body's end is a cut-off answer, not a clean end.
-          res.once('aborted', () => cutOff(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' })));
-          source.once('error', cutOff);
-
-          if (status === 204 || status === 304 || responseInit.headers.get('content-type')?.includes('text/event-stream') !== true) {
-            const chunks: Buffer[] = [];
-            source.on('data', (chunk: Buffer) => {
-              if (count(chunk)) chunks.push(chunk);
-            });
-            source.once('end', () => {
+      const send = (agent: http.Agent | false, retryStale: boolean) => {
+        let responded = false;
+        req = (secure ? https : http).request(
+          {
+            protocol: url.protocol,
+            hostname: url.hostname.replace(/^\[|\]$/g, ''),
+            port: url.port || undefined,
+            path: `${url.pathname}${url.search}`,
+            method: (init.method ?? 'GET').toUpperCase(),
+            headers,
+            agent,
+          },
+          (res) => {
+            responded = true;
+            const status = res.statusCode ?? 0;
+            const responseInit = { status, statusText: res.statusMessage ?? '', headers: toHeaders(res.rawHeaders) };
+            const declared = Number(res.headers['content-length'] ?? Number.NaN);
+            if (Number.isFinite(declared) && declared > maxBytes) {
+              fail(tooLarge(`${declared} bytes`));
+              req.destroy();
               done();
-              if (settled) return;
-              settled = true;
-              resolve(new BufferedResponse(Buffer.concat(chunks), responseInit, url.href));
-            });
+              return;
+            }
+            const source = decoded(res);
+            let seen = 0;
+            const count = (chunk: Buffer): boolean => {
+              seen += chunk.byteLength;
+              if (seen <= maxBytes) return true;
+              fail(tooLarge(`more than ${maxBytes} bytes`));
+              req.destroy();
+              done();
+              return false;
+            };
+            const cutOff = (cause: unknown) => {
+              fail(new TypeError('terminated', { cause }));
+              done();
+            };
+            // A connection closed before the body's end is a cut-off answer, not a clean end.
+            res.once('aborted', () => cutOff(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' })));
+            source.once('error', cutOff);
+
+            if (status === 204 || status === 304 || responseInit.headers.get('content-type')?.includes('text/event-stream') !== true) {
+              const chunks: Buffer[] = [];
+              source.on('data', (chunk: Buffer) => {
+                if (count(chunk)) chunks.push(chunk);
+              });
+              source.once('end', () => {
+                done();
+                if (settled) return;
+                settled = true;
+                resolve(new BufferedResponse(Buffer.concat(chunks), responseInit, url.href));
+              });
+              return;
+            }
+            settled = true;
+            resolve(streamingResponse(source, responseInit, count, done, req, (f) => (failBody = f)));
+          },
+        );
+        req.once('error', (cause) => {
+          // After an abort the socket error is ours; the abort reason was already given.
+          if (signal?.aborted) return;
+          // A pooled connection the server closed while it sat idle (its keep-alive timeout passed as we
+          // reused it): sent again once on a fresh connection, as Node's docs advise. The request may have
+          // reached the server; the retry layer would send it again anyway, this costs none of its attempts.
+          if (retryStale && !responded && req.reusedSocket && isStaleConnectionError(cause)) {
+            send(false, false);
             return;
           }
-          settled = true;
-          resolve(streamingResponse(source, responseInit, count, done, req, (f) => (failBody = f)));
-        },
-      );
-      req.once('error', (cause) => {
-        // After an abort the socket error is ours; the abort reason was already given.
-        if (signal?.aborted) return;
-        fail(settled ? new TypeError('terminated', { cause }) : new TypeError('fetch failed', { cause }));
-        done();
-      });
+          fail(settled ? new TypeError('terminated', { cause }) : new TypeError('fetch failed', { cause }));
+          done();
+        });
+        req.end(payload);
+      };
+      let req!: http.ClientRequest;
+      send(secure ? agents.https : agents.http, true);
       signal?.addEventListener('abort', onAbort, { once: true });
-      req.end(payload);
     });
   };
 
@@ -190,7 +204,9 @@ function streamingResponse(
 
 /** The body as sent, or decompressed when the server compressed it anyway. */
 function decoded(res: http.IncomingMessage): Readable {
-  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
       ? zlib.createGunzip()
@@ -204,11 +220,16 @@ function decoded(res: http.IncomingMessage): Readable {
   return res.pipe(decoder);
 }
 
+/** The errors of a reused socket the server had already closed: a reset, or a hang-up before any answer. */
+function isStaleConnectionError(error: Error & { code?: string }): boolean {
+  return error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.message === 'socket hang up';
+}
+
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-function headerRecord(init: RequestInit["headers"]): Record<string, string> {
+function headerRecord(init: RequestInit['headers']): Record<string, string> {
   const record: Record<string, string> = {};
   if (init === undefined) return record;
   new Headers(init).forEach((value, name) => {
