@@ -46,7 +46,8 @@ describe('cancel over REST', () => {
 
   it('races cancels against streaming runs; each client still ends equal to the server', async () => {
     h = await startHarness();
-    const res = await h.api('POST', '/start-multi', { json: { company_symbols: 'ACME,GLOBEX,INITECH,STARK', offline_latency_ms: 20 } });
+    // 60 ms a model call, about 20 calls: each run takes over a second even on an idle machine.
+    const res = await h.api('POST', '/start-multi', { json: { company_symbols: 'ACME,GLOBEX,INITECH,STARK', offline_latency_ms: 60 } });
     const runIds: string[] = res.json.runs.map((r: { run_id: string }) => r.run_id);
     // The first run is canceled at once (each run takes well over a second at this latency).
     const first = h.api('POST', `/runs/${runIds[0]}/cancel`);

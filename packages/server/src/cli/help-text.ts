@@ -37,6 +37,8 @@ Environment (flags win over them):
   TRADINGFLOOR_TOKEN    API token, required when HOST is not a loopback address
   RESULTS_DIR           where runs are written (default ./results)
   MAX_PARALLEL_RUNS     active runs allowed at once
+  ENGINE_THREADS        engine worker threads executing the runs (default: cores − 1, at least 1;
+                        0 = on the serving thread)
   RESUME_INTERRUPTED    1 = resume every run left interrupted by a previous process at start-up
   SHUTDOWN_TIMEOUT_MS   bound of the graceful stop on Ctrl-C / SIGTERM, which saves active runs as
                         interrupted (default 10000)

@@ -39,7 +39,9 @@ export function captureIo(options: { tty?: boolean; env?: Record<string, string 
   const io: CliIo = {
     stdout,
     stderr,
-    env: options.env ?? {},
+    // Runs execute in-process unless the test (or ENGINE_THREADS of the test run) says otherwise: these tests are
+    // about the CLI; the engine threads have their own tests (packages/engine/test/host, integration-threads).
+    env: { ENGINE_THREADS: process.env.ENGINE_THREADS ?? '0', ...options.env },
     signals: signals as unknown as CliIo['signals'],
     cwd: options.cwd ?? '/tmp',
     exit: (code) => void exits.push(code),
