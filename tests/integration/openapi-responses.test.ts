@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 /** A query for the GET routes that need one (a new GET route with a required query gets its entry here). */
-const QUERIES: Partial<Record<ApiRouteName, string>> = { memory: '?ticker=ACME' };
+const QUERIES: Partial<Record<ApiRouteName, string>> = { memory: '?ticker=ACME', previewSchedule: '?cron=0%209%20*%20*%201-5&timezone=UTC' };
 /** The write routes this test drives; every GET route of the table is driven as well, whatever it is. */
 const WRITES: ApiRouteName[] = [
   'startMulti',
@@ -20,6 +20,8 @@ const WRITES: ApiRouteName[] = [
   'startBacktest',
   'cancelBacktest',
   'resumeBacktest',
+  'createSchedule',
+  'deleteSchedule',
 ];
 const BACKTEST = { tickers: ['ACME'], from: '2024-03-01', to: '2024-03-08', every: 3, parallel: 2, capital: 10_000 };
 
@@ -53,10 +55,15 @@ describe('real answers against GET /openapi.json', () => {
         (m) => m.type === 'backtest_update' && m.backtest.backtest_id === backtestId && m.backtest.status === 'completed',
       );
 
-      // Every GET route of the table, on that run or that backtest.
+      // A schedule (its next fire is far off), so its GET route has something to answer.
+      const schedule = await call('createSchedule', '/schedules', { tickers: 'ACME', cron: '0 9 1 1 *', timezone: 'UTC' });
+      expect(schedule.status).toBe(201);
+      const scheduleId: string = schedule.json.schedule_id;
+
+      // Every GET route of the table, on that run, that backtest or that schedule.
       for (const [name, route] of Object.entries(API_ROUTES) as Array<[ApiRouteName, (typeof API_ROUTES)[ApiRouteName]]>) {
         if (route.method !== 'GET') continue;
-        const id = route.path.startsWith('/backtests/') ? backtestId : runId;
+        const id = route.path.startsWith('/backtests/') ? backtestId : route.path.startsWith('/schedules/') ? scheduleId : runId;
         const res = await call(name, routePath(route, { id }) + (QUERIES[name] ?? ''));
         expect(res.status, `${name}: ${res.text.slice(0, 200)}`).toBe(route.status);
       }
@@ -69,6 +76,7 @@ describe('real answers against GET /openapi.json', () => {
       expect((await call('startMulti', '/start-multi', { company_symbols: 'ACME', colour: 'red' })).status).toBe(400);
       expect((await call('cancelRun', runPath('cancelRun', runId))).status).toBe(409);
       expect((await call('resumeRun', runPath('resumeRun', runId))).status).toBe(409);
+      expect((await call('deleteSchedule', routePath(API_ROUTES.deleteSchedule, { id: scheduleId }))).status).toBe(200);
       expect((await call('cancelBacktest', `/backtests/${backtestId}/cancel`)).status).toBe(409);
       expect((await call('resumeBacktest', `/backtests/${backtestId}/resume`)).status).toBe(409);
 

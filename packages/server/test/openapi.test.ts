@@ -80,7 +80,7 @@ describe('GET /openapi.json', () => {
     t = await startTestApp();
     const doc = await getDocument(t);
     const op = (path: string, method: string) => doc.paths[path]![method] as { responses: Record<string, { $ref?: string }> };
-    expect(Object.keys(op('/start-multi', 'post').responses)).toEqual(['202', '400', '401', '403', '413', '429', '503']);
+    expect(Object.keys(op('/start-multi', 'post').responses)).toEqual(['202', '400', '401', '403', '409', '413', '429', '503']);
     expect(Object.keys(op('/runs/{id}/cancel', 'post').responses)).toEqual(['202', '400', '401', '403', '404', '409']);
     expect(Object.keys(op('/healthz', 'get').responses)).toEqual(['200', '403']);
     expect(doc.components.responses.NotFound).toEqual({

@@ -170,6 +170,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/runs/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook delivery of a run: target, event, attempts and outcome */
+        get: operations["runWebhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/backtests/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook delivery of a backtest */
+        get: operations["backtestWebhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/memory": {
         parameters: {
             query?: never;
@@ -307,6 +341,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every schedule with its last and next fires */
+        get: operations["listSchedules"];
+        put?: never;
+        /** Create a schedule: a watchlist started as one batch on a cron expression in a time zone */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check a cron expression and time zone and list their next fire times */
+        get: operations["previewSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule */
+        get: operations["schedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule (runs it started are kept) */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/runs/{id}/logs": {
         parameters: {
             query?: never;
@@ -333,6 +420,40 @@ export interface paths {
         };
         /** A run’s log as a text attachment */
         get: operations["runLogsDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/report.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A finished run’s whole report as one Markdown document (decision, reports, debates, chart, provenance); 409 while it runs */
+        get: operations["runReportMarkdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A finished run’s whole report as one self-contained, printable HTML page (no scripts, no external resources); 409 while it runs */
+        get: operations["runReportHtml"];
         put?: never;
         post?: never;
         delete?: never;
@@ -772,6 +893,44 @@ export interface components {
             memory: boolean;
             lessons: components["schemas"]["Lesson"][];
         };
+        RunWebhooksResponse: {
+            run_id: string;
+            deliveries: {
+                id: string;
+                /** @enum {string} */
+                event: "run.completed" | "run.failed" | "run.canceled" | "backtest.completed";
+                target: string;
+                /** @enum {string} */
+                outcome: "pending" | "delivered" | "failed";
+                attempts: {
+                    at: string;
+                    status_code: number | null;
+                    error: string | null;
+                    duration_ms: number;
+                }[];
+                next_attempt_at: string | null;
+                created_at: string;
+            }[];
+        };
+        BacktestWebhooksResponse: {
+            backtest_id: string;
+            deliveries: {
+                id: string;
+                /** @enum {string} */
+                event: "run.completed" | "run.failed" | "run.canceled" | "backtest.completed";
+                target: string;
+                /** @enum {string} */
+                outcome: "pending" | "delivered" | "failed";
+                attempts: {
+                    at: string;
+                    status_code: number | null;
+                    error: string | null;
+                    duration_ms: number;
+                }[];
+                next_attempt_at: string | null;
+                created_at: string;
+            }[];
+        };
         MemoryResponse: {
             ticker: string;
             lessons: components["schemas"]["Lesson"][];
@@ -921,6 +1080,88 @@ export interface components {
             /** @enum {string} */
             status: "running" | "completed" | "error" | "canceled" | "interrupted";
             cells: components["schemas"]["BacktestCell"][];
+        };
+        CreateScheduleResponse: {
+            schedule_id: string;
+            name: string | null;
+            tickers: string[];
+            cron: string;
+            timezone: string;
+            /** @enum {string} */
+            missed: "run_once" | "skip";
+            options: {
+                trade_date?: string;
+                analysts?: ("market" | "social" | "news" | "fundamentals")[];
+                max_debate_rounds?: number;
+                max_risk_discuss_rounds?: number;
+                /** @enum {string} */
+                llm_provider?: "offline" | "openai" | "anthropic";
+                quick_think_llm?: string;
+                deep_think_llm?: string;
+                offline_latency_ms?: number;
+                sequential_analysts?: boolean;
+                cost_per_trade?: number;
+                data_vendors?: string;
+                memory?: boolean;
+                memory_horizon?: number;
+                cassette?: {
+                    /** @enum {string} */
+                    mode: "record" | "replay" | "replay_or_record";
+                    dir: string;
+                };
+                backtest_id?: string;
+            };
+            created_at: string;
+            fires: {
+                scheduled_for: string;
+                fired_at: string;
+                /** @enum {string} */
+                trigger: "cron" | "missed";
+                /** @enum {string} */
+                outcome: "started" | "skipped" | "failed";
+                reason: string | null;
+                batch_id: string | null;
+                run_ids: string[];
+            }[];
+            next_fire: {
+                at: string;
+                local: string;
+                label: string;
+            } | null;
+            next_fires: {
+                at: string;
+                local: string;
+                label: string;
+            }[];
+            last_fire: {
+                scheduled_for: string;
+                fired_at: string;
+                /** @enum {string} */
+                trigger: "cron" | "missed";
+                /** @enum {string} */
+                outcome: "started" | "skipped" | "failed";
+                reason: string | null;
+                batch_id: string | null;
+                run_ids: string[];
+            } | null;
+            running: boolean;
+        };
+        ListSchedulesResponse: {
+            schedules: components["schemas"]["CreateScheduleResponse"][];
+        };
+        PreviewScheduleResponse: {
+            cron: string;
+            timezone: string;
+            next_fires: {
+                at: string;
+                local: string;
+                label: string;
+            }[];
+        };
+        DeleteScheduleResponse: {
+            schedule_id: string;
+            /** @constant */
+            deleted: true;
         };
         RunLogsResponse: {
             run_id: string;
@@ -1148,6 +1389,12 @@ export interface components {
                             take_profit?: number;
                         };
                     };
+                    /** @enum {string} */
+                    multitask?: "reject" | "enqueue" | "allow";
+                    webhook?: {
+                        url: string;
+                        events?: ("run.completed" | "run.failed" | "run.canceled" | "backtest.completed")[];
+                    };
                 };
             };
         };
@@ -1199,6 +1446,59 @@ export interface components {
                         mode: "record" | "replay" | "replay_or_record";
                         dir: string;
                     };
+                    webhook?: {
+                        url: string;
+                        events?: ("run.completed" | "run.failed" | "run.canceled" | "backtest.completed")[];
+                    };
+                };
+            };
+        };
+        CreateScheduleBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default [
+                     *       "market",
+                     *       "social",
+                     *       "news",
+                     *       "fundamentals"
+                     *     ]
+                     */
+                    analysts?: ("market" | "social" | "news" | "fundamentals")[];
+                    max_debate_rounds?: number;
+                    max_risk_discuss_rounds?: number;
+                    /**
+                     * @default offline
+                     * @enum {string}
+                     */
+                    llm_provider?: "offline" | "openai" | "anthropic";
+                    quick_think_llm?: string;
+                    deep_think_llm?: string;
+                    offline_latency_ms?: number;
+                    /** @default false */
+                    sequential_analysts?: boolean;
+                    cost_per_trade?: number;
+                    data_vendors?: string;
+                    /** @default false */
+                    memory?: boolean;
+                    memory_horizon?: number;
+                    cassette?: {
+                        /** @enum {string} */
+                        mode: "record" | "replay" | "replay_or_record";
+                        dir: string;
+                    };
+                    /** @enum {string} */
+                    multitask?: "reject" | "enqueue" | "allow";
+                    webhook?: {
+                        url: string;
+                        events?: ("run.completed" | "run.failed" | "run.canceled" | "backtest.completed")[];
+                    };
+                    tickers: string | string[];
+                    cron: string;
+                    timezone: string;
+                    name?: string;
+                    /** @enum {string} */
+                    missed?: "run_once" | "skip";
                 };
             };
         };
@@ -1229,6 +1529,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRuns"];
             503: components["responses"]["ShuttingDown"];
@@ -1255,6 +1556,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRuns"];
             503: components["responses"]["ShuttingDown"];
@@ -1473,6 +1775,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunLessonsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    runWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every webhook delivery of a run: target, event, attempts and outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunWebhooksResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    backtestWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every webhook delivery of a backtest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestWebhooksResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1718,6 +2072,131 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every schedule with its last and next fires */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSchedulesResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["CreateScheduleBody"];
+        responses: {
+            /** @description Create a schedule: a watchlist started as one batch on a cron expression in a time zone */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateScheduleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+        };
+    };
+    previewSchedule: {
+        parameters: {
+            query: {
+                cron: string;
+                timezone: string;
+                count?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Check a cron expression and time zone and list their next fire times */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewScheduleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateScheduleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delete a schedule (runs it started are kept) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteScheduleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     runLogs: {
         parameters: {
             query?: {
@@ -1774,6 +2253,62 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    runReportMarkdown: {
+        parameters: {
+            query?: {
+                inline?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A finished run’s whole report as one Markdown document (decision, reports, debates, chart, provenance); 409 while it runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    runReportHtml: {
+        parameters: {
+            query?: {
+                inline?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A finished run’s whole report as one self-contained, printable HTML page (no scripts, no external resources); 409 while it runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             400: components["responses"]["BadRequest"];

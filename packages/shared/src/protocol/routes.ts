@@ -163,7 +163,7 @@ export const API_ROUTES = {
     body: StartRunsBodySchema,
     status: 202,
     response: StartRunsResponseSchema,
-    errors: [429, 503],
+    errors: [409, 429, 503],
   },
   startProcess: {
     method: 'POST',
@@ -172,7 +172,7 @@ export const API_ROUTES = {
     body: StartRunsBodySchema,
     status: 202,
     response: StartProcessResponseSchema,
-    errors: [429, 503],
+    errors: [409, 429, 503],
   },
   listRuns: {
     method: 'GET',
