@@ -75,7 +75,8 @@ describe('accessibility audit (axe-core) in light and dark theme, and keyboard r
     await page.getByText('No runs yet — enter tickers above').waitFor();
     const found: string[] = [];
 
-    await startRunsFromForm(page, 'ACME, GLOBEX', { latencyMs: 400 });
+    // Slow enough that the run is still going when its tab opens, even on a loaded machine.
+    await startRunsFromForm(page, 'ACME, GLOBEX', { latencyMs: 1500 });
     await expect.poll(() => tabOf(page, 'ACME').count(), { timeout: 20_000 }).toBe(1);
     await tabOf(page, 'ACME').click();
     // Mid-run: some node of the tree is running and log lines are on screen.
