@@ -20,7 +20,9 @@ describe('the inspector and resume in the browser', () => {
     const page = await e2e.browser.newPage({ width: 1280, height: 800 });
     const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
     await page.goto(app.url);
-    await startRunsFromForm(page, 'ACME', { latencyMs: 1500 });
+    // 4 s per model call keeps the research debate on screen for ~8 s: on a loaded machine drawing the diagram
+    // took longer than the whole 3 s debate of 1.5 s calls, so the live check below saw it already over.
+    await startRunsFromForm(page, 'ACME', { latencyMs: 4000 });
     await expect.poll(() => tabOf(page, 'ACME').count()).toBe(1);
     await page.locator('[data-test="open-inspector"]').click();
     await page.locator('[data-test="statechart"]').waitFor({ timeout: 30_000 });
