@@ -8,6 +8,9 @@ import type { EngineHost, HostEvent, HostRunSpec, HostStartResult } from './host
 import { PermitServer } from './permit-server.js';
 import type { EngineWorkerData, FromWorker, ToWorker, WorkerCall } from './worker-wire.js';
 
+/** Threads in a row that may die before they are ready before the host stops replacing them. */
+const MAX_EARLY_DEATHS = 3;
+
 export interface ThreadHostOptions {
   /** Engine worker threads (`ENGINE_THREADS` ≥ 1). */
   threads: number;
@@ -38,8 +41,8 @@ interface Slot {
   threadId: number;
   permits: PermitServer;
   runs: Set<string>;
-  /** Tickers of its runs with memory on: later runs of one ticker go to the same thread (one lesson lock). */
-  memoryTickers: Map<string, number>;
+  /** The ticker of each of its runs with memory on: later ones of a ticker go to the same thread (one lesson lock). */
+  memoryRuns: Map<string, string>;
   calls: Map<number, { resolve(value: unknown): void; reject(error: Error): void }>;
   ready: Promise<void>;
   gone: boolean;
@@ -63,6 +66,8 @@ export class ThreadHost implements EngineHost {
   private readonly listeners = new Set<(event: HostEvent) => void>();
   private nextCall = 0;
   private closing = false;
+  /** Threads in a row that died before they were ready: beyond a few, no more are started (it would only loop). */
+  private earlyDeaths = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: ThreadHostOptions) {
@@ -86,7 +91,7 @@ export class ThreadHost implements EngineHost {
     for (const spec of specs) {
       const slot = this.place(spec);
       slot.runs.add(spec.runId);
-      if (spec.config.memory) slot.memoryTickers.set(spec.config.ticker, (slot.memoryTickers.get(spec.config.ticker) ?? 0) + 1);
+      if (spec.config.memory) slot.memoryRuns.set(spec.runId, spec.config.ticker);
       placed.set(slot, [...(placed.get(slot) ?? []), spec]);
     }
     const byId = new Map<string, HostStartResult>();
@@ -153,7 +158,7 @@ export class ThreadHost implements EngineHost {
   private place(spec: HostRunSpec): Slot {
     const live = this.slots.filter((s) => !s.gone);
     if (spec.config.memory) {
-      const same = live.find((s) => (s.memoryTickers.get(spec.config.ticker) ?? 0) > 0);
+      const same = live.find((s) => [...s.memoryRuns.values()].includes(spec.config.ticker));
       if (same) return same;
     }
     return live.reduce((best, s) => (s.runs.size < best.runs.size ? s : best), live[0] ?? this.slots[0]!);
@@ -172,7 +177,7 @@ export class ThreadHost implements EngineHost {
       threadId: worker.threadId,
       permits: new PermitServer(this.options.limiter, (message) => this.post(slot, message)),
       runs: new Set(),
-      memoryTickers: new Map(),
+      memoryRuns: new Map(),
       calls: new Map(),
       ready: ready.promise,
       gone: false,
@@ -180,12 +185,17 @@ export class ThreadHost implements EngineHost {
     // Awaited by `ready()`; a worker that cannot start also ends through the exit handler below.
     ready.promise.catch(() => {});
     let fault: unknown = null;
+    let isReady = false;
     worker.on('message', (message: FromWorker) => {
-      if (message.kind === 'ready') ready.resolve();
-      else this.receive(slot, message);
+      if (message.kind === 'ready') {
+        isReady = true;
+        this.earlyDeaths = 0;
+        ready.resolve();
+      } else this.receive(slot, message);
     });
     worker.on('error', (error) => (fault = error));
     worker.on('exit', (code) => {
+      if (!isReady) this.earlyDeaths++;
       ready.reject(new Error(`engine thread ${slot.threadId} exited (code ${code}) before it was ready: ${fault === null ? 'no error' : errorMessage(fault)}`));
       this.lost(slot, fault === null ? `it exited with code ${code}` : errorMessage(fault));
     });
@@ -242,6 +252,7 @@ export class ThreadHost implements EngineHost {
   private forget(runId: string, slot: Slot): void {
     this.runs.delete(runId);
     slot.runs.delete(runId);
+    slot.memoryRuns.delete(runId);
   }
 
   /** A worker died: its runs end as `error`, its permits and calls are released, and a new thread takes its place. */
@@ -256,7 +267,7 @@ export class ThreadHost implements EngineHost {
     const ended = [...this.runs].filter(([, t]) => t.slot === slot);
     for (const [runId, tracked] of ended) this.endLost(runId, tracked, reason);
     const at = this.slots.indexOf(slot);
-    if (at >= 0) this.slots[at] = this.spawn();
+    if (at >= 0 && this.earlyDeaths < MAX_EARLY_DEATHS) this.slots[at] = this.spawn();
     this.options.onThreadExit?.({ threadId: slot.threadId, reason: cause, runs: ended.map(([id]) => id) });
   }
 
