@@ -77,7 +77,8 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
   repeats: 1,
   scaleN: [1, 4],
   userLatencyMs: 20,
-  userScaleN: [1, 4],
+  // The users group measures through the same code as scale: the smoke run skips it to stay short.
+  userScaleN: [],
   serverLoadLatenciesMs: [5],
   offlineRuns: 10,
   limiterK: 2,

@@ -139,7 +139,12 @@ describe('bench options', () => {
 describe('issue 13 figures', () => {
   it('parses the user-latency, server-load, offline and node-flag options', () => {
     const full = parseBenchArgs([]);
-    expect(full).toMatchObject({ userLatencyMs: 1000, userScaleN: [1, 100, 1000], serverLoadLatenciesMs: [1000, 100], nodeFlags: SHIPPED_NODE_FLAGS });
+    expect(full).toMatchObject({
+      userLatencyMs: 1000,
+      userScaleN: [1, 100, 1000],
+      serverLoadLatenciesMs: [1000, 100],
+      nodeFlags: SHIPPED_NODE_FLAGS,
+    });
     const custom = parseBenchArgs(['--user-scale=1,50', '--server-load-latency-ms=100', '--offline-runs=7', '--node-flags=none']);
     expect(custom).toMatchObject({ userScaleN: [1, 50], serverLoadLatenciesMs: [100], offlineRuns: 7, nodeFlags: [] });
     expect(parseBenchArgs(['--node-flags=--max-semi-space-size=64']).nodeFlags).toEqual(['--max-semi-space-size=64']);

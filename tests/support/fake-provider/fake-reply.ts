@@ -17,33 +17,34 @@ export interface FakeToolCall {
  * What the fake server answers to one request. Every kind may carry `delayMs` (overrides the server's
  * `latencyMs`) before the answer is sent.
  */
-export type FakeReply = { delayMs?: number } & (
+export type FakeReply = { delayMs?: number } &
   /** `chunked: true` sends the body without a Content-Length, in 1 KiB writes. */
-  | { kind: 'text'; text: string; usage?: FakeUsage; model?: string; chunked?: boolean }
-  /**
-   * Server-sent events of a streamed answer (`stream: true` requests): one text delta per chunk, `gapMs`
-   * apart; with `stallAfter`, the server stops after that many chunks and holds the connection open.
-   */
-  | { kind: 'stream'; chunks: string[]; gapMs?: number; stallAfter?: number }
-  /** A 200 JSON answer of which only the first half is sent; then the server hangs or drops the socket. */
-  | { kind: 'partial'; then: 'hang' | 'drop' }
-  /** `thinking` (Anthropic only) adds a signed thinking block first, as thinking Claude models send. */
-  | { kind: 'tool_calls'; calls: FakeToolCall[]; text?: string; thinking?: string; usage?: FakeUsage }
-  /** HTTP 429; `retryAfterSeconds` → `retry-after`, `retryAfterMs` → `retry-after-ms`. */
-  | { kind: 'rate_limit'; retryAfterSeconds?: number; retryAfterMs?: number }
-  /** HTTP 5xx (default 500). */
-  | { kind: 'server_error'; status?: number; message?: string }
-  /** Any other HTTP error status, e.g. 400 unknown model or 401 bad key. */
-  | { kind: 'client_error'; status: number; message: string }
-  /** Never answers, until the client aborts or the server closes. */
-  | { kind: 'hang' }
-  /** Destroys the socket without answering. */
-  | { kind: 'drop' }
-  /** HTTP 200, `application/json`, a body that is not JSON. */
-  | { kind: 'malformed_json' }
-  /** HTTP 200 with an empty choice list (OpenAI) or empty content (Anthropic). */
-  | { kind: 'empty_choices' }
-);
+  (
+    | { kind: 'text'; text: string; usage?: FakeUsage; model?: string; chunked?: boolean }
+    /**
+     * Server-sent events of a streamed answer (`stream: true` requests): one text delta per chunk, `gapMs`
+     * apart; with `stallAfter`, the server stops after that many chunks and holds the connection open.
+     */
+    | { kind: 'stream'; chunks: string[]; gapMs?: number; stallAfter?: number }
+    /** A 200 JSON answer of which only the first half is sent; then the server hangs or drops the socket. */
+    | { kind: 'partial'; then: 'hang' | 'drop' }
+    /** `thinking` (Anthropic only) adds a signed thinking block first, as thinking Claude models send. */
+    | { kind: 'tool_calls'; calls: FakeToolCall[]; text?: string; thinking?: string; usage?: FakeUsage }
+    /** HTTP 429; `retryAfterSeconds` → `retry-after`, `retryAfterMs` → `retry-after-ms`. */
+    | { kind: 'rate_limit'; retryAfterSeconds?: number; retryAfterMs?: number }
+    /** HTTP 5xx (default 500). */
+    | { kind: 'server_error'; status?: number; message?: string }
+    /** Any other HTTP error status, e.g. 400 unknown model or 401 bad key. */
+    | { kind: 'client_error'; status: number; message: string }
+    /** Never answers, until the client aborts or the server closes. */
+    | { kind: 'hang' }
+    /** Destroys the socket without answering. */
+    | { kind: 'drop' }
+    /** HTTP 200, `application/json`, a body that is not JSON. */
+    | { kind: 'malformed_json' }
+    /** HTTP 200 with an empty choice list (OpenAI) or empty content (Anthropic). */
+    | { kind: 'empty_choices' }
+  );
 
 /** An HTTP answer ready to send. */
 export interface RenderedReply {

@@ -5,7 +5,7 @@
  * the steps in between share it. What a crash can lose is bounded by it: the steps that ended since the last
  * checkpoint written (at most this long ago), which a resume asks again.
  */
-export const CHECKPOINT_INTERVAL_MS = 300;
+const CHECKPOINT_INTERVAL_MS = 300;
 
 /** The clock and timer of a pacer (real ones by default; tests hand in their own). */
 export interface PacerClock {

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerTooLarge } from '../../packages/engine/src/providers/answer-size-limit.js';
-import { createKeepAliveFetch, type KeepAliveFetch } from '../../packages/engine/src/providers/keep-alive-fetch.js';
-import { createOpenAiProvider } from '../../packages/engine/src/providers/openai-provider.js';
-import type { ChatRequest } from '../../packages/engine/src/providers/provider.js';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+import { answerTooLarge } from '../../src/providers/answer-size-limit.js';
+import { createKeepAliveFetch, type KeepAliveFetch } from '../../src/providers/keep-alive-fetch.js';
+import { createOpenAiProvider } from '../../src/providers/openai-provider.js';
+import type { ChatRequest } from '../../src/providers/provider.js';
+import { startFakeProvider, type FakeProvider } from '../../../../tests/support/fake-provider/index.js';
 
 // The keep-alive fetch (issue 13) under the real openai and Anthropic SDK clients, against the fake
 // provider server: answers, streams, aborts, timeouts and broken connections must look to the SDKs as they
@@ -187,7 +187,12 @@ describe('broken connections', () => {
   });
 
   it('lets the provider classify them as retryable network failures and timeouts', async () => {
-    const request: ChatRequest = { model: 'm', tier: 'quick', messages: [{ role: 'user', content: 'hi' }], meta: { runId: 'r', agentRole: 'trader', agentId: 't' } };
+    const request: ChatRequest = {
+      model: 'm',
+      tier: 'quick',
+      messages: [{ role: 'user', content: 'hi' }],
+      meta: { runId: 'r', agentRole: 'trader', agentId: 't' },
+    };
     const refused = createOpenAiProvider({ baseURL: `http://127.0.0.1:${await closedPort()}/v1`, apiKey: 'k' });
     await expect(refused.chat(request, new AbortController().signal)).rejects.toMatchObject({ kind: 'network', retryable: true });
     fake.setScript(() => ({ kind: 'partial', then: 'drop' }));
