@@ -1,30 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import axe from 'axe-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
 import { watchConsole } from './support/console-watch.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { fitsWidth, KNOWN_CONSOLE_NOISE, openFromBoard } from './support/spa-page.js';
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const e2e = useE2eSession();
 
 describe('the run view offers the report for download', () => {
   it(
     'a finished run has keyboard-reachable Markdown and HTML links to its export endpoints; they download',
     { timeout: 90_000 },
     async () => {
-      app = await startAppServer();
+      const app = await e2e.startApp();
       const res = await fetch(`${app.url}/start-multi`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -33,7 +21,7 @@ describe('the run view offers the report for download', () => {
       const runId = ((await res.json()) as { runs: Array<{ run_id: string }> }).runs[0]!.run_id;
       expect((await app.server.manager.whenFinished(runId)).status).toBe('completed');
 
-      const page = await browser.newPage({ width: 1280, height: 800 });
+      const page = await e2e.browser.newPage({ width: 1280, height: 800 });
       const console = watchConsole(page, KNOWN_CONSOLE_NOISE);
       await page.goto(app.url);
       await openFromBoard(page, runId);

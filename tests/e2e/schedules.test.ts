@@ -1,29 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../packages/server/test/support/manual-clock.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, type E2eBrowser } from './support/browser.js';
 import { watchConsole } from './support/console-watch.js';
+import { useE2eSession } from './support/e2e-session.js';
 import { KNOWN_CONSOLE_NOISE } from './support/spa-page.js';
 
-let browser: E2eBrowser;
-let app: AppServer | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const e2e = useE2eSession();
 
 describe('the Schedules view in Chromium', () => {
   it('adds a schedule from the form with the server’s preview, shows its fired batch on the board, deletes it after confirming', async () => {
     // Monday 7 Dec 2026, 08:59 in Paris: the schedule's clock moves only when the test moves it.
     const clock = new ManualClock(Date.parse('2026-12-07T07:59:00.000Z'));
-    app = await startAppServer({}, { scheduleClock: clock });
-    const page = await browser.newPage({ width: 1280, height: 900 });
+    const app = await e2e.startApp({}, { scheduleClock: clock });
+    const page = await e2e.browser.newPage({ width: 1280, height: 900 });
     // The browser logs every 4xx answer; the preview's 400 for the invalid expression typed below is expected.
     const console = watchConsole(page, [...KNOWN_CONSOLE_NOISE, /status of 400 \(Bad Request\) @ \S+\/schedules\/preview\?cron=0\+9\+\*\+\*&/]);
     await page.goto(app.url);
@@ -76,7 +64,7 @@ describe('the Schedules view in Chromium', () => {
     await page.getByText('No schedules yet — add one above.').waitFor();
     expect(app.server.scheduler.list()).toEqual([]);
 
-    await Promise.all(batchOfRuns.map((r) => app!.server.manager.whenFinished(r.run_id)));
+    await Promise.all(batchOfRuns.map((r) => app.server.manager.whenFinished(r.run_id)));
     expect(console.errors).toEqual([]);
   }, 180_000);
 });

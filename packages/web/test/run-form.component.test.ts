@@ -47,14 +47,17 @@ const PROVIDERS = {
 let server: FakeServer;
 let pinia: ReturnType<typeof freshStores>;
 let posted: unknown[];
+/** What `POST /start-multi` answers; a test may swap in a refusal. */
+let startAnswer: { status: number; body: unknown };
 
 beforeEach(async () => {
   posted = [];
+  startAnswer = { status: 202, body: { runs: [{ run_id: 'ACME--2025-01-31_10.00.00--000001', ticker: 'ACME' }], count: 1 } };
   server = await startFakeServer({
     'GET /config/providers': () => ({ status: 200, body: PROVIDERS }),
     'POST /start-multi': (_req, body) => {
       posted.push(JSON.parse(body));
-      return { status: 202, body: { runs: [{ run_id: 'ACME--2025-01-31_10.00.00--000001', ticker: 'ACME' }], count: 1 } };
+      return startAnswer;
     },
     'GET /runs': () => ({ status: 200, body: { runs: [] } }),
   });
@@ -109,6 +112,8 @@ describe('RunForm', () => {
         offline_latency_ms: 200,
       }),
     ]);
+    // The default multitask mode is the server's too: it is not sent.
+    expect(posted[0]).not.toHaveProperty('multitask');
     await w.vm.$nextTick();
     expect(w.get('#run-form-body').attributes('style')).toContain('display: none');
     expect(w.get('button[aria-controls="run-form-body"]').attributes('aria-expanded')).toBe('false');
@@ -152,5 +157,29 @@ describe('RunForm', () => {
     expect(w.findAll('[data-test="ticker-error"]').map((e) => e.text())).toEqual(['ZZZZ: the server has no market data for it']);
     await w.get('form').trigger('submit');
     expect(posted).toEqual([]);
+  });
+
+  it('sends the chosen multitask mode, and shows the server’s 409 for a refused duplicate as the form’s error', async () => {
+    const refusal = 'ACME on 2025-01-31 is already being analysed by run ACME--2025-01-31_09.00.00--000001; multitask "reject" refuses a second run';
+    startAnswer = { status: 409, body: { error: refusal } };
+    const w = mountForm();
+    const select = w.get('#multitask');
+    expect(w.get('label[for="multitask"]').text()).toBe('If already being analysed');
+    expect((select.element as HTMLSelectElement).value).toBe('allow');
+    expect(select.findAll('option').map((o) => o.attributes('value'))).toEqual(['allow', 'reject', 'enqueue']);
+    await select.setValue('reject');
+    await w.get('#tickers').setValue('ACME');
+    await w.get('form').trigger('submit');
+    const runs = useRunsStore();
+    await new Promise<void>((resolve) => {
+      if (runs.startError) resolve();
+      else runs.$subscribe(() => runs.startError && resolve());
+    });
+    expect(posted).toEqual([expect.objectContaining({ company_symbols: 'ACME', multitask: 'reject' })]);
+    await w.vm.$nextTick();
+    expect(w.get('.form-actions [role="alert"]').text()).toBe(refusal);
+    // Refused: nothing started, the form stays open to change the choice.
+    expect(useUiPrefsStore().formCollapsed).toBe(false);
+    expect(runs.tabRuns).toEqual([]);
   });
 });

@@ -39,6 +39,12 @@ describe('checkRunForm', () => {
     expect(check.request).toBeNull();
   });
 
+  it('adds multitask to the body only when it is not the default "allow"', () => {
+    expect(checkRunForm(draft({ tickers: 'ACME' })).request).not.toHaveProperty('multitask');
+    expect(checkRunForm(draft({ tickers: 'ACME', multitask: 'enqueue' })).request).toMatchObject({ company_symbols: 'ACME', multitask: 'enqueue' });
+    expect(checkRunForm(draft({ tickers: 'ACME', multitask: 'reject' })).request?.multitask).toBe('reject');
+  });
+
   it('asks for at least one ticker', () => {
     expect(checkRunForm(draft({ tickers: ' , ' })).tickersError).toMatch(/at least one ticker/);
   });

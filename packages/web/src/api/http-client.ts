@@ -18,6 +18,7 @@ import {
   type RunSummary,
   type StartRunsRequest,
   type StartRunsResponse,
+  type WebhookDelivery,
 } from '@tradingfloor/shared';
 import { ApiError } from './api-error.js';
 import type { ChartData } from './chart-data.js';
@@ -120,6 +121,16 @@ export class HttpClient {
       return await this.call('runLessons', { params: { id: runId } });
     } catch (err) {
       if (err instanceof ApiError && err.isNotFound) return null;
+      throw err;
+    }
+  }
+
+  /** `GET /runs/:id/webhooks`: the run's webhook deliveries; none when the server does not know the run (404). */
+  async runWebhooks(runId: string): Promise<WebhookDelivery[]> {
+    try {
+      return (await this.call('runWebhooks', { params: { id: runId } })).deliveries;
+    } catch (err) {
+      if (err instanceof ApiError && err.isNotFound) return [];
       throw err;
     }
   }

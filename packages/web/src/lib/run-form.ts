@@ -1,4 +1,4 @@
-import { ANALYST_KINDS, parseTickerList, RunOptionsSchema, type AnalystKind, type InstrumentInfo } from '@tradingfloor/shared';
+import { ANALYST_KINDS, parseTickerList, RunOptionsSchema, type AnalystKind, type InstrumentInfo, type Multitask } from '@tradingfloor/shared';
 import type { StartRunsRequest } from '../api/http-client.js';
 
 /** What the run form holds; persisted as typed so a reload brings it back. */
@@ -14,6 +14,8 @@ export interface RunFormDraft {
   quick_think_llm: string;
   deep_think_llm: string;
   offline_latency_ms: number;
+  /** What to do when the same ticker and date is already being analysed (docs/export.md); `allow` is the server's default. */
+  multitask: Multitask;
 }
 
 export const DEFAULT_RUN_FORM: RunFormDraft = {
@@ -26,6 +28,7 @@ export const DEFAULT_RUN_FORM: RunFormDraft = {
   quick_think_llm: '',
   deep_think_llm: '',
   offline_latency_ms: 200,
+  multitask: 'allow',
 };
 
 export type RunFormField = Exclude<keyof RunFormDraft, 'tickers'>;
@@ -115,6 +118,8 @@ export function checkRunForm(draft: RunFormDraft, range?: DataRange | null, inst
     ...(o.quick_think_llm ? { quick_think_llm: o.quick_think_llm } : {}),
     ...(o.deep_think_llm ? { deep_think_llm: o.deep_think_llm } : {}),
     ...(o.llm_provider === 'offline' ? { offline_latency_ms: o.offline_latency_ms } : {}),
+    // Sent only when not the default, so a request reads as it did before the field existed.
+    ...(draft.multitask !== 'allow' ? { multitask: draft.multitask } : {}),
   };
   return { tickers, tickerErrors, tickersError, fieldErrors, request };
 }

@@ -1,4 +1,4 @@
-import { ANALYST_KINDS, SEVERITIES } from '@tradingfloor/shared';
+import { ANALYST_KINDS, MultitaskSchema, SEVERITIES } from '@tradingfloor/shared';
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { z } from 'zod';
@@ -76,6 +76,7 @@ const StoredPrefsSchema = objectOf({
     quick_think_llm: z.string().catch(''),
     deep_think_llm: z.string().catch(''),
     offline_latency_ms: z.number().catch(DEFAULT_RUN_FORM.offline_latency_ms),
+    multitask: MultitaskSchema.catch(DEFAULT_RUN_FORM.multitask),
   }),
   activeRunId: z.string().nullable().catch(null),
   openRunIds: listOf(z.string()),
