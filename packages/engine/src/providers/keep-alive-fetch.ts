@@ -12,7 +12,17 @@ export interface KeepAliveFetchOptions {
   tooLarge?: (size: string) => Error;
   /** Free sockets kept open per host (default 64). */
   maxFreeSockets?: number;
+  /**
+   * A pooled connection that fails at once after sitting idle at least this long (ms, default 1000) is taken
+   * for one the server closed for idleness and the request is sent again on a fresh one. Connections idle
+   * for less were not closed for idleness (servers keep them for seconds): their failure is the call's.
+   */
+  staleAfterIdleMs?: number;
 }
+
+/** When a pooled socket was last handed back to its agent (performance.now()). */
+const IDLE_SINCE = Symbol('idleSince');
+type PooledSocket = { [IDLE_SINCE]?: number };
 
 /** A `fetch` with its own connection pool; `destroy()` closes the pooled sockets. */
 export interface KeepAliveFetch {
@@ -43,6 +53,12 @@ const isPlainBody = (body: unknown): body is PlainBody =>
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepAliveFetch {
   const agentOptions = { keepAlive: true, maxFreeSockets: options.maxFreeSockets ?? 64, scheduling: 'lifo' as const };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  for (const agent of [agents.http, agents.https]) {
+    agent.on('free', (socket: PooledSocket) => {
+      socket[IDLE_SINCE] = performance.now();
+    });
+  }
+  const staleAfterIdleMs = options.staleAfterIdleMs ?? 1000;
   const tooLarge = options.tooLarge ?? ((size: string) => new Error(`answer too large (${size})`));
   const maxBytes = options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
 
@@ -77,6 +93,7 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
 
       const send = (agent: http.Agent | false, retryStale: boolean) => {
         let responded = false;
+        let idleFor = 0;
         req = (secure ? https : http).request(
           {
             protocol: url.protocol,
@@ -133,13 +150,17 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
             resolve(streamingResponse(source, responseInit, count, done, req, (f) => (failBody = f)));
           },
         );
+        req.once('socket', (socket: PooledSocket) => {
+          const since = socket[IDLE_SINCE];
+          if (since !== undefined) idleFor = performance.now() - since;
+        });
         req.once('error', (cause) => {
           // After an abort the socket error is ours; the abort reason was already given.
           if (signal?.aborted) return;
           // A pooled connection the server closed while it sat idle (its keep-alive timeout passed as we
           // reused it): sent again once on a fresh connection, as Node's docs advise. The request may have
           // reached the server; the retry layer would send it again anyway, this costs none of its attempts.
-          if (retryStale && !responded && req.reusedSocket && isStaleConnectionError(cause)) {
+          if (retryStale && !responded && req.reusedSocket && idleFor >= staleAfterIdleMs && isStaleConnectionError(cause)) {
             send(false, false);
             return;
           }

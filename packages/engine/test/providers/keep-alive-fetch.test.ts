@@ -204,9 +204,12 @@ describe('broken connections', () => {
 });
 
 describe('a pooled connection the server closed', () => {
-  it('is retried once on a fresh connection, without failing the call', async () => {
+  it('is retried once on a fresh connection after sitting idle, without failing the call', async () => {
     // Request 2 reuses request 1's connection, which the server drops unanswered (as one whose keep-alive
-    // timeout passed while it sat in the pool); request 3 is the retry, on a new connection.
+    // timeout passed while it sat in the pool); request 3 is the retry, on a new connection. Any idle time
+    // counts here (staleAfterIdleMs: 0), so the test needs no wait.
+    transport.destroy();
+    transport = createKeepAliveFetch({ staleAfterIdleMs: 0 });
     let n = 0;
     fake.setScript(() => (++n === 2 ? { kind: 'drop' } : { kind: 'text', text: `answer ${n}` }));
     const client = openai();
@@ -217,11 +220,18 @@ describe('a pooled connection the server closed', () => {
     expect(fake.connections).toBe(2);
   });
 
-  it('is not retried when the failing connection was a fresh one', async () => {
+  it('is not retried when the failing connection was a fresh one, or idle for less than staleAfterIdleMs', async () => {
     let n = 0;
-    fake.setScript(() => (++n <= 2 ? { kind: 'drop' } : { kind: 'text', text: 'late' }));
+    fake.setScript(() => (++n <= 3 ? { kind: 'drop' } : { kind: 'text', text: 'late' }));
     expect(await ask(openai()).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIConnectionError);
     expect(fake.requests).toHaveLength(1);
+    // A connection just used (default: 1 s of idleness before a drop counts as stale) fails the call.
+    n = 10;
+    const client = openai();
+    await ask(client);
+    n = 0;
+    expect(await ask(client).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(fake.requests).toHaveLength(3);
   });
 });
 
