@@ -127,11 +127,17 @@ export class RunExecutor {
     await reported.run.finished;
   }
 
-  /** Resolves once every file write asked for so far, of `runId` or of every run, is done. */
+  /**
+   * Resolves once every file write asked for so far, of `runId` or of every run, is done; a live run's
+   * checkpoint held back by the pacer is written first.
+   */
   async flush(runId?: string): Promise<void> {
-    const files = (id: string) => this.runs.get(id)?.run?.files ?? this.settling.get(id);
-    const all = runId === undefined ? [...[...this.runs.values()].map((r) => r.run?.files), ...this.settling.values()] : [files(runId)];
-    await Promise.all(all.map((f) => f?.idle()));
+    const one = (id: string) => {
+      const run = this.runs.get(id)?.run;
+      return run ? run.flush() : this.settling.get(id)?.idle();
+    };
+    const ids = runId === undefined ? [...this.runs.keys(), ...this.settling.keys()] : [runId];
+    await Promise.all(ids.map(one));
   }
 
   /** The ids of the runs executing here (not yet finished). */

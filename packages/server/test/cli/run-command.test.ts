@@ -38,7 +38,7 @@ describe('runCommand', () => {
       manager,
     );
     expect(await done).toBe(0);
-    expect(settings).toEqual([{ env: {}, resultsDir: '/results-parent/out', maxParallelRuns: 2 }]);
+    expect(settings).toEqual([{ env: { ENGINE_THREADS: process.env.ENGINE_THREADS ?? '0' }, resultsDir: '/results-parent/out', maxParallelRuns: 2 }]);
     const doc = JSON.parse(stdout.text) as { runs: Array<Record<string, unknown>> };
     expect(doc.runs.map((r) => [r.ticker, r.status])).toEqual([
       ['ACME', 'completed'],
