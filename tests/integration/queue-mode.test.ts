@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunSummary } from '@tradingfloor/shared';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultScript, startFakeProvider, type FakeProvider, type FakeRequest } from '../support/fake-provider/index.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-server.js';
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
@@ -12,7 +12,7 @@ import { WsRecorder } from '../support/ws-recorder.js';
 // Queue mode (issue 15) end to end: a real redis-server, a real `tradingfloor serve` with REDIS_URL and real
 // `tradingfloor worker` child processes (the built CLI: `npm run build:node` first). Nothing mocks Redis.
 
-const REPORTS = ['market_report.md', 'sentiment_report.md', 'news_report.md', 'fundamentals_report.md', 'investment_plan.md', 'trader_investment_plan.md', 'final_trade_decision.md'];
+const REPORTS = ['market_report.md', 'sentiment_report.md', 'news_report.md', 'fundamentals_report.md'];
 const isResearcher = (req: FakeRequest) => /in a structured research debate/.test(req.system);
 
 /** Test code reads arbitrary JSON bodies; each assertion states the shape it expects. */
@@ -133,6 +133,42 @@ describe.skipIf(redisSkipReason !== null)(`queue mode with a real redis-server a
     const status = (await api(server, 'GET', `/runs/${runId}/status`)).json as RunSummary;
     expect(status.status).toBe('canceled');
     expect(JSON.parse(await readFile(path.join(status.results_path, 'state.json'), 'utf8')).status).toBe('canceled');
+  });
+
+  it('a SIGKILLed worker: another worker takes the run over after the lock expires and resumes it from state.json', async () => {
+    const isAnalyst = (req: FakeRequest) => /on the research team of a trading desk/.test(req.system);
+    const answer = createDefaultScript();
+    let holdDebate = true;
+    fake.setScript((req) => (holdDebate && isResearcher(req) ? { kind: 'hang' } : answer(req)));
+    const lockEnv = { ...workerEnv(), QUEUE_LOCK_MS: '1000' };
+    const first = await spawnWorker([], lockEnv);
+    workers.push(first);
+    const server = await spawnServer([], queueServerEnv());
+    servers.push(server);
+
+    const { runId, watch } = await startRun(server, 'INITECH');
+    // Every analyst is done and saved; the first debate turn hangs on the first worker.
+    await fake.waitUntil((f) => f.requests.some(isResearcher));
+    const dir = ((await api(server, 'GET', `/runs/${runId}/status`)).json as RunSummary).results_path;
+    // The checkpoint taken when the bull turn began is on disk (polled: written by another process).
+    await vi.waitFor(
+      async () => expect(JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')).snapshot.value).toEqual({ in_progress: { research_debate: 'bull' } }),
+      { timeout: 20_000, interval: 25 },
+    );
+    const analystCalls = fake.requests.filter(isAnalyst).length;
+    const before = await Promise.all(REPORTS.map((name) => readFile(path.join(dir, 'reports', name))));
+    await first.kill();
+
+    holdDebate = false;
+    const second = await spawnWorker([], lockEnv);
+    workers.push(second);
+    await ended(watch, 'completed');
+    expect(second.output()).toMatch(new RegExp(`took over run ${runId}`));
+    // Finished steps were not asked again; the analyst reports are byte-identical.
+    expect(fake.requests.filter(isAnalyst).length).toBe(analystCalls);
+    const after = await Promise.all(REPORTS.map((name) => readFile(path.join(dir, 'reports', name))));
+    expect(after).toEqual(before);
+    expect((await api(server, 'GET', `/runs/${runId}/decision`)).json.status).toBe('completed');
   });
 
   it('a worker refuses to start (exit 2, a clear message) without a queue or with a results dir it cannot write', async () => {

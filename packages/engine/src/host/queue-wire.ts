@@ -19,6 +19,8 @@ export const EVENT_FIELD = 'e';
 export interface RunJobData {
   spec: HostRunSpec;
   stream: string;
+  /** Set by the first worker that takes the job: a later one (after a stall) resumes the run instead. */
+  taken?: boolean;
 }
 
 /** An event on a server's stream: a run event, or a run that a worker could not open (never announced). */

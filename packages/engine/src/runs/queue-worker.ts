@@ -11,6 +11,7 @@ import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import { LessonStore } from '../memory/lesson-store.js';
 import { createEngineDeps } from './engine-deps.js';
+import { takeoverSpec } from './queue-takeover.js';
 import { RunExecutor } from './run-executor.js';
 
 export interface QueueWorkerOptions {
@@ -21,7 +22,7 @@ export interface QueueWorkerOptions {
   /** The shared results directory (its lessons; each run's own directory comes with its job). */
   resultsDir: string;
   logBufferMaxLines?: number;
-  /** BullMQ's job lock: a job whose worker stops renewing it is handed to another worker after this. */
+  /** BullMQ's job lock (and stalled-job check interval): a job whose worker stops renewing it is handed to another worker after about this. */
   lockDurationMs?: number;
   log?: (line: string) => void;
 }
@@ -111,8 +112,23 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const worker = new Worker<RunJobData>(
     RUN_QUEUE,
     async (job) => {
-      const { spec, stream } = job.data;
+      const { stream } = job.data;
+      let spec = job.data.spec;
       streams.set(spec.runId, stream);
+      if (job.data.taken) {
+        // Another worker had this run and stopped renewing its lock (killed): resume it from its state.json.
+        try {
+          spec = await takeoverSpec(spec);
+        } catch (error) {
+          log(`worker: cannot take over run ${spec.runId}: ${errorMessage(error)}`);
+          publish(stream, { type: 'open_failed', run_id: spec.runId, error: errorMessage(error) });
+          return;
+        }
+        log(`worker: took over run ${spec.runId} from a worker that stopped; resuming it from state.json`);
+      } else {
+        // Marked before the run opens, so a worker that takes the job over after this one dies resumes it.
+        await job.updateData({ ...job.data, taken: true });
+      }
       if (streams.size > STREAMS_KEPT) streams.delete(streams.keys().next().value!);
       const end = deferred<void>();
       ends.set(spec.runId, end);

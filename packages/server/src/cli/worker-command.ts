@@ -23,7 +23,8 @@ export function addWorkerCommand(program: Command, io: CliIo, onResult: (code: n
     .option('--results-dir <dir>', 'the results directory the servers use, shared storage across machines (default: $RESULTS_DIR, else ./results)')
     .addHelpText(
       'after',
-      '\nThe worker builds its engine from the same environment as `serve` (providers, data, LLM limits; the limits\n' +
+      '\nQUEUE_LOCK_MS (default 30000): how long a killed worker keeps its runs before another worker takes them over.\n' +
+        'The worker builds its engine from the same environment as `serve` (providers, data, LLM limits; the limits\n' +
         'hold per worker process). SIGINT / SIGTERM: stop taking runs, save the runs under way as interrupted, exit 0.\n' +
         'Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad flags, no Redis, or a results directory it cannot write.\n',
     )
@@ -50,6 +51,11 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
   if (typeof concurrency === 'string') return fail(concurrency);
   const redisUrl = (flags.queue ?? io.env.REDIS_URL ?? '').trim();
   if (redisUrl === '') return fail('no queue: pass --queue redis://host:port or set REDIS_URL');
+  const lockRaw = io.env.QUEUE_LOCK_MS?.trim();
+  const lockDurationMs = lockRaw ? Number(lockRaw) : undefined;
+  if (lockDurationMs !== undefined && !(Number.isInteger(lockDurationMs) && lockDurationMs >= 500)) {
+    return fail(`QUEUE_LOCK_MS must be a whole number of milliseconds, at least 500, got ${JSON.stringify(lockRaw)}`);
+  }
   const resultsDir = path.resolve(io.cwd ?? process.cwd(), flags.resultsDir ?? io.env.RESULTS_DIR ?? './results');
 
   const engine = await import('@tradingfloor/engine');
@@ -65,7 +71,14 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
   let worker;
   try {
     worker = await withTimeout(
-      engine.startQueueWorker({ redisUrl, concurrency, env, resultsDir, log: (line) => writeLine(io.stderr, line) }),
+      engine.startQueueWorker({
+        redisUrl,
+        concurrency,
+        env,
+        resultsDir,
+        ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
+        log: (line) => writeLine(io.stderr, line),
+      }),
       10_000,
       `Redis at ${redisUrl} does not answer`,
     );
