@@ -24,6 +24,8 @@ export interface QueueHostOptions {
 }
 
 const DEFAULT_OPEN_TIMEOUT_MS = 60_000;
+/** How long `open` waits for Redis to answer before the server refuses to start. */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** How long one XREAD blocks; `close` disconnects, so this bounds nothing but a quiet loop's turns. */
 const READ_BLOCK_MS = 5_000;
 
@@ -66,12 +68,19 @@ export class QueueHost implements EngineHost {
   static async open(options: QueueHostOptions): Promise<QueueHost> {
     const reader = openRedis(options.redisUrl);
     const commands = openRedis(options.redisUrl);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.all([reader.ping(), commands.ping()]);
+      // ioredis retries a Redis that is down for ever (which BullMQ wants later); the start must not hang on it.
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+      });
+      await Promise.race([Promise.all([reader.ping(), commands.ping()]), timeout]);
     } catch (error) {
       reader.disconnect();
       commands.disconnect();
-      throw new Error(`queue mode: Redis at ${options.redisUrl} does not answer: ${errorMessage(error)}`);
+      throw new Error(`queue mode: Redis at ${options.redisUrl} does not answer: ${errorMessage(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
     const queue = new Queue<RunJobData>(RUN_QUEUE, { connection: commands });
     return new QueueHost(queue, reader, commands, options.hostId ?? randomUUID(), options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS);
