@@ -43,6 +43,8 @@ Environment (flags win over them):
   RUNS_IN_MEMORY        finished runs kept whole in memory; older ones are read from disk (default 100)
   INSPECT, INSPECT_URL  INSPECT=stately sends run actors to the Stately inspector relay at INSPECT_URL
                         (default ws://localhost:8080); same as --inspect
+  REDIS_URL             queue mode: runs execute on \`tradingfloor worker\` processes (same as --queue;
+                        docs/scale-out.md)
   DATA_DIR, OPENAI_API_KEY, ANTHROPIC_API_KEY, LLM_MAX_CONCURRENCY, LLM_PROVIDER_LIMITS:
                         as for \`run\`
   See the README's configuration table for every variable.
