@@ -45,6 +45,8 @@ export class QueueHost implements EngineHost {
   private readonly listeners = new Set<(event: HostEvent) => void>();
   /** Runs queued and not yet opened by a worker. */
   private readonly opening = new Map<string, Deferred<HostStartResult>>();
+  /** Runs `start` gave up on (no worker in time): a worker that opens one later is told to cancel it, its events dropped. */
+  private readonly abandoned = new Set<string>();
   /** Runs opened and not yet finished: resolved by their `finished` event. */
   private readonly live = new Map<string, Deferred<void>>();
   private readonly stream: string;
@@ -112,7 +114,8 @@ export class QueueHost implements EngineHost {
   private async opened(runId: string, wait: Deferred<HostStartResult>): Promise<HostStartResult> {
     const timer = setTimeout(() => {
       if (!this.opening.delete(runId)) return;
-      // Still waiting means no worker took it (or it is being opened right now and will report failed here).
+      // No worker took it in time; one may be opening it right now, so its `created` is refused below.
+      this.abandoned.add(runId);
       void this.queue.remove(runId).catch(() => 0);
       wait.resolve({ run_id: runId, ok: false, error: `no queue worker opened the run within ${this.openTimeoutMs} ms (is a "tradingfloor worker" running against this Redis?)` });
     }, this.openTimeoutMs);
@@ -191,6 +194,12 @@ export class QueueHost implements EngineHost {
   }
 
   private receive(event: StreamEvent): void {
+    if (this.abandoned.has(event.run_id)) {
+      // Reported failed to the RunManager already: never announced here, and stopped where it runs.
+      if (event.type === 'created') this.control({ kind: 'cancel', runId: event.run_id });
+      if (event.type === 'finished' || event.type === 'open_failed') this.abandoned.delete(event.run_id);
+      return;
+    }
     if (event.type === 'open_failed') {
       this.opening.get(event.run_id)?.resolve({ run_id: event.run_id, ok: false, error: event.error });
       this.opening.delete(event.run_id);
