@@ -169,7 +169,7 @@ describe.skipIf(redisSkipReason !== null)(`queue mode with a real redis-server a
     const after = await Promise.all(REPORTS.map((name) => readFile(path.join(dir, 'reports', name))));
     expect(after).toEqual(before);
     expect((await api(server, 'GET', `/runs/${runId}/decision`)).json.status).toBe('completed');
-  });
+  }, 120_000);
 
   it('a SIGTERMed worker saves its run as interrupted and exits 0; a restarted server resumes it on another worker', async () => {
     const answer = createDefaultScript();
@@ -201,7 +201,7 @@ describe.skipIf(redisSkipReason !== null)(`queue mode with a real redis-server a
     clients.push(again);
     await ended(again, 'completed');
     expect((await api(next, 'GET', `/runs/${runId}/decision`)).json.status).toBe('completed');
-  });
+  }, 120_000);
 
   it('a worker refuses to start (exit 2, a clear message) without a queue or with a results dir it cannot write', async () => {
     const noQueue = await runWorkerToEnd([], { RESULTS_DIR: results });
