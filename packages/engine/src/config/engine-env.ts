@@ -67,6 +67,8 @@ export interface EngineEnv {
   stately: { enabled: boolean; url: string };
   /** `ENGINE_THREADS`: engine worker threads (default cores − 1, at least 1; 0 = in-process). */
   engineThreads: number;
+  /** `REDIS_URL` (`redis://` or `rediss://`): queue mode, runs execute on `tradingfloor worker` processes; undefined = embedded. */
+  redisUrl: string | undefined;
 }
 
 /** Trimmed text; unset or blank = undefined. */
@@ -172,6 +174,9 @@ const EngineEnvSchema = z
       }),
     INSPECT_URL: text,
     ENGINE_THREADS: viaParser(engineThreadsFromEnv),
+    REDIS_URL: text.refine((v) => v === undefined || /^rediss?:\/\/\S+$/.test(v), {
+      message: 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+    }),
   })
   .transform((e, ctx): EngineEnv => {
     const presetText = e.OPENAI_PRESET?.toLowerCase() ?? (e.OPENAI_BASE_URL !== undefined ? 'custom' : 'openai');
@@ -218,6 +223,7 @@ const EngineEnvSchema = z
       pricesFile: e.LLM_PRICES_FILE,
       stately: { enabled: e.INSPECT, url: e.INSPECT_URL ?? ENGINE_ENV_DEFAULTS.statelyUrl },
       engineThreads: e.ENGINE_THREADS,
+      redisUrl: e.REDIS_URL,
     };
   });
 

@@ -1,4 +1,5 @@
 import type { EngineHost } from '../host/host-protocol.js';
+import { QueueHost } from '../host/queue-host.js';
 import { ThreadHost } from '../host/thread-host.js';
 import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
 import type { StatelyInspector } from '../machine/stately-inspector.js';
@@ -29,7 +30,7 @@ export interface OpenedRunManager {
   manager: RunManager;
   /** The deps it runs on (a BacktestManager shares the market data vendor). */
   deps: EngineDeps;
-  /** Where its runs execute: `in-process` (`ENGINE_THREADS=0`, or the Stately inspector) or `threads`. */
+  /** Where its runs execute: `in-process` (`ENGINE_THREADS=0`, or the Stately inspector), `threads` or `queue` (`REDIS_URL`). */
   host: { kind: string; threads: number };
   /** Run directories `loadHistory` could not read, with the reason (empty when history was not loaded). */
   skipped: Array<{ dir: string; reason: string }>;
@@ -39,7 +40,7 @@ export interface OpenedRunManager {
 
 /**
  * The one way the CLI and the server build a RunManager: deps from the parsed environment
- * (`createEngineDeps`), the engine host (`ENGINE_THREADS` worker threads, or in-process), the Stately
+ * (`createEngineDeps`), the engine host (`REDIS_URL`: queue workers; else `ENGINE_THREADS` worker threads, or in-process), the Stately
  * inspector when asked for, and the history when asked for. The Stately inspector needs the run actors on
  * this thread, so with it runs execute in-process. Throws `ConfigError` on a malformed setting before
  * anything is connected or started.
@@ -57,7 +58,10 @@ export async function openRunManager(options: OpenRunManagerOptions): Promise<Op
     statelyWish?.onConnect?.(setting.url);
   }
   let host: EngineHost | undefined;
-  if (threads > 0) {
+  if (env.redisUrl !== undefined && !setting) {
+    // Queue mode: runs execute on `tradingfloor worker` processes; this process only serves.
+    host = await QueueHost.open({ redisUrl: env.redisUrl });
+  } else if (threads > 0) {
     const threadHost = new ThreadHost({
       threads,
       entry: new URL(`./engine-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
@@ -81,5 +85,5 @@ export async function openRunManager(options: OpenRunManagerOptions): Promise<Op
   }
   const manager = new RunManager({ ...managerOptions, deps, ...(host ? { host } : {}), ...(stately ? { inspect: stately.inspect } : {}) });
   const skipped = loadHistory ? await manager.loadHistory() : [];
-  return { manager, deps, host: { kind: host?.kind ?? 'in-process', threads }, skipped, close: () => stately?.stop() };
+  return { manager, deps, host: { kind: host?.kind ?? 'in-process', threads: host?.kind === 'queue' ? 0 : threads }, skipped, close: () => stately?.stop() };
 }

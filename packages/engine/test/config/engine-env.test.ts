@@ -84,4 +84,12 @@ describe('parseEngineEnv', () => {
     expect(() => parseEngineEnv({ ANTHROPIC_BASE_URL: 'ftp://x' })).toThrow(/ANTHROPIC_BASE_URL must be an http\(s\) URL, got "ftp:\/\/x"/);
     expect(() => parseEngineEnv({ DATA_VENDORS: 'prices:' })).toThrow(/^DATA_VENDORS "prices:": /);
   });
+
+  it('reads REDIS_URL (queue mode) and refuses one that is not a redis:// or rediss:// URL', () => {
+    expect(parseEngineEnv({}).redisUrl).toBeUndefined();
+    expect(parseEngineEnv({ REDIS_URL: '  ' }).redisUrl).toBeUndefined();
+    expect(parseEngineEnv({ REDIS_URL: ' redis://10.0.0.1:6379 ' }).redisUrl).toBe('redis://10.0.0.1:6379');
+    expect(parseEngineEnv({ REDIS_URL: 'rediss://user:pw@cache.example:6380/2' }).redisUrl).toBe('rediss://user:pw@cache.example:6380/2');
+    expect(() => parseEngineEnv({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+  });
 });

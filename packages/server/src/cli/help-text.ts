@@ -47,6 +47,8 @@ Environment (flags win over them):
                         fires missed while the server was down
   INSPECT, INSPECT_URL  INSPECT=stately sends run actors to the Stately inspector relay at INSPECT_URL
                         (default ws://localhost:8080); same as --inspect
+  REDIS_URL             queue mode: runs execute on \`tradingfloor worker\` processes (same as --queue;
+                        docs/scale-out.md)
   DATA_DIR, OPENAI_API_KEY, ANTHROPIC_API_KEY, LLM_MAX_CONCURRENCY, LLM_PROVIDER_LIMITS:
                         as for \`run\`
   See the README's configuration table for every variable.

@@ -9,6 +9,7 @@ import { addMemoryCassetteOptions } from './memory-cassette-flags.js';
 import { addResumeCommand } from './resume-command.js';
 import { addScheduleCommand } from './schedule-command.js';
 import type { RawServeFlags } from './serve-command.js';
+import { addWorkerCommand } from './worker-command.js';
 import { tradingfloorVersion } from '../version.js';
 
 /** What the commands do once their flags are parsed; `main` binds them to the real implementations. */
@@ -66,6 +67,7 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
     .option('--host <host>', 'address to bind (default: $HOST, else 127.0.0.1)')
     .option('--results-dir <dir>', 'where results are written (default: $RESULTS_DIR, else ./results)')
     .option('--inspect', 'also send every run actor to the Stately inspector (as INSPECT=stately; see INSPECT_URL)')
+    .option('--queue <url>', 'queue mode: runs execute on `tradingfloor worker` processes via this Redis (as REDIS_URL)')
     .addHelpText('after', SERVE_ENV_HELP)
     .action(async (flags: RawServeFlags) => onResult(await handlers.serve(flags)));
 
@@ -74,5 +76,6 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, onResult: (co
   addBacktestCommand(program, io, onResult);
   addExportCommand(program, io, onResult);
   addScheduleCommand(program, io, onResult);
+  addWorkerCommand(program, io, onResult);
   return program;
 }

@@ -7,6 +7,8 @@ export interface RawServeFlags {
   host?: string;
   resultsDir?: string;
   inspect?: boolean;
+  /** `--queue redis://…`: queue mode, as `REDIS_URL`. */
+  queue?: string;
 }
 
 /** What `serve` needs from the server: `startServer` of `../serve.ts`, injectable for tests. */
@@ -90,7 +92,8 @@ export async function serveCommand(flags: RawServeFlags, io: CliIo, start: Start
   try {
     let server: Awaited<ReturnType<StartServer>>;
     try {
-      server = await start(io.env, overrides);
+      // `--queue` is `REDIS_URL` for this server (the engine's environment reads it).
+      server = await start(flags.queue !== undefined ? { ...io.env, REDIS_URL: flags.queue } : io.env, overrides);
     } catch (err) {
       const userError = err instanceof TradingFloorError && (err.status === 400 || err.code === 'config');
       writeLine(io.stderr, `tradingfloor serve: ${describeStartFailure(err, overrides.port)}`);
