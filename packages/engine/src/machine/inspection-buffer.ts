@@ -64,15 +64,7 @@ export class InspectionBuffer {
 
   /** Records after `afterSeq`, oldest first, at most `limit`. */
   page(afterSeq = 0, limit = this.max): InspectionPage {
-    const records = this.records.filter((r) => r.seq > afterSeq).slice(0, limit);
-    return {
-      session: this.session,
-      records,
-      returned: records.length,
-      last_seq: records.at(-1)?.seq ?? afterSeq,
-      total_seq: this.seq,
-      first_seq: this.records[0]?.seq ?? this.seq + 1,
-    };
+    return inspectionPage(this.records, { session: this.session, seq: this.seq }, afterSeq, limit);
   }
 
   /** The highest seq so far (0 before the first record). */
@@ -142,4 +134,25 @@ function actionSummary(type: string, params: unknown): string | undefined {
   if (typeof p.sessionId === 'string') return `actor ${p.sessionId}`;
   if (type.startsWith('xstate.')) return undefined;
   return summarizePayload(params as Record<string, unknown>, []);
+}
+
+/**
+ * A page of `kept` (a session's newest records, oldest first, the highest seq made being `seq`): the records
+ * after `afterSeq`, at most `limit`. One reading for the live buffer and the server's mirror of it.
+ */
+export function inspectionPage(
+  kept: readonly InspectionRecord[],
+  at: { session: string; seq: number },
+  afterSeq: number,
+  limit: number,
+): InspectionPage {
+  const records = kept.filter((r) => r.seq > afterSeq).slice(0, limit);
+  return {
+    session: at.session,
+    records,
+    returned: records.length,
+    last_seq: records.at(-1)?.seq ?? afterSeq,
+    total_seq: at.seq,
+    first_seq: kept[0]?.seq ?? at.seq + 1,
+  };
 }

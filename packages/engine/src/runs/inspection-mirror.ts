@@ -1,4 +1,4 @@
-import { DEFAULT_INSPECTION_MAX, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
+import { DEFAULT_INSPECTION_MAX, inspectionPage, type InspectionPage, type InspectionRecord } from '../machine/inspection-buffer.js';
 
 /**
  * The server's copy of a run actor's inspection records, fed by the engine host's `inspection` events and paged
@@ -29,14 +29,6 @@ export class InspectionMirror {
 
   /** Records after `afterSeq`, oldest first, at most `limit` (as `InspectionBuffer.page`). */
   page(afterSeq = 0, limit = this.max): InspectionPage {
-    const records = this.records.filter((r) => r.seq > afterSeq).slice(0, limit);
-    return {
-      session: this.session,
-      records,
-      returned: records.length,
-      last_seq: records.at(-1)?.seq ?? afterSeq,
-      total_seq: this.seq,
-      first_seq: this.records[0]?.seq ?? this.seq + 1,
-    };
+    return inspectionPage(this.records, { session: this.session, seq: this.seq }, afterSeq, limit);
   }
 }
