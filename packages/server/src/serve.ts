@@ -87,11 +87,11 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
         log(`engine thread ${threadId} stopped (${reason}); ${runs.length} run(s) on it ended as error; a new thread replaces it`),
     });
     const { manager: built, deps } = opened;
-    log(
-      opened.host.kind === 'threads'
-        ? `engine: runs execute in ${opened.host.threads} worker thread(s) (ENGINE_THREADS)`
-        : 'engine: runs execute on the serving thread (ENGINE_THREADS=0)',
-    );
+    const where: Record<string, string> = {
+      threads: `engine: runs execute in ${opened.host.threads} worker thread(s) (ENGINE_THREADS)`,
+      queue: 'engine: runs go on the Redis queue (REDIS_URL); `tradingfloor worker` processes execute them',
+    };
+    log(where[opened.host.kind] ?? 'engine: runs execute on the serving thread (ENGINE_THREADS=0)');
     closeEngine = opened.close;
     // A run directory that cannot be read at all is named and left out; it never stops the start.
     for (const { dir, reason } of opened.skipped) log(`results: ${dir} left out: ${reason}`);

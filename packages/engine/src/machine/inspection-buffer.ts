@@ -142,7 +142,7 @@ function actionSummary(type: string, params: unknown): string | undefined {
  */
 export function inspectionPage(
   kept: readonly InspectionRecord[],
-  at: { session: string; seq: number },
+  at: { session: InspectionPage['session']; seq: number },
   afterSeq: number,
   limit: number,
 ): InspectionPage {
