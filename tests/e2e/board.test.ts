@@ -62,6 +62,8 @@ describe('the board', () => {
       // The last batch is slow, so one of its runs is surely still running when it is canceled.
       await startRunsFromForm(page, DEMO.slice(0, i === 2 ? 6 : 7).join(', '), { latencyMs: i === 2 ? 2500 : 300 });
       await expect.poll(async () => (await listRuns()).length, { timeout: 20_000 }).toBe(i === 2 ? 20 : 7 * (i + 1));
+      // The SPA folds the form once it has the start's answer, which may come after the server lists the runs.
+      await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
     }
     // A batch of more than a few runs opens the board, not twenty tabs.
     await page.locator('[data-test="board"]').waitFor();
