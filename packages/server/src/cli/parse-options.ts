@@ -13,11 +13,8 @@ import {
 } from '@tradingfloor/shared';
 import { parseMemoryCassetteFlags, type RawMemoryCassetteFlags } from './memory-cassette-flags.js';
 
-/** The `run` command's flags as commander hands them over: strings and booleans, unchecked. */
-export interface RawRunFlags extends RawMemoryCassetteFlags {
-  tickers?: string;
-  parallel?: string;
-  date?: string;
+/** The run-option flags `run` and `schedule add` share, as commander hands them over. */
+export interface RawRunOptionFlags {
   analysts?: string;
   rounds?: string;
   riskRounds?: string;
@@ -27,6 +24,13 @@ export interface RawRunFlags extends RawMemoryCassetteFlags {
   offlineLatency?: string;
   sequentialAnalysts?: boolean;
   dataVendors?: string;
+}
+
+/** The `run` command's flags as commander hands them over: strings and booleans, unchecked. */
+export interface RawRunFlags extends RawMemoryCassetteFlags, RawRunOptionFlags {
+  tickers?: string;
+  parallel?: string;
+  date?: string;
   resultsDir?: string;
   json?: boolean;
   onInterrupt?: string;

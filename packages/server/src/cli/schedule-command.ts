@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import type { RawRunOptionFlags } from './parse-options.js';
 import type { Command } from 'commander';
 import { MISSED_POLICIES, ScheduleIdSchema, type Schedule } from '@tradingfloor/shared';
 import { callServer, serverTarget, ServerCallError, type ServerTarget } from './api-client.js';
@@ -12,21 +13,12 @@ interface ServerFlags {
 }
 
 /** Flags of `tradingfloor schedule add`, as commander hands them over. */
-interface RawAddFlags extends ServerFlags {
+interface RawAddFlags extends ServerFlags, RawRunOptionFlags {
   tickers: string;
   cron: string;
   timezone?: string;
   name?: string;
   missed?: string;
-  analysts?: string;
-  rounds?: string;
-  riskRounds?: string;
-  provider?: string;
-  quickModel?: string;
-  deepModel?: string;
-  offlineLatency?: string;
-  sequentialAnalysts?: boolean;
-  dataVendors?: string;
   memory?: string;
   horizon?: string;
 }
