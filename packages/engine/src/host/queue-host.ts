@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deferred, errorMessage, type Deferred, type LimiterLayer } from '@tradingfloor/shared';
+import { ClusterLimiterView } from '../limiter/cluster-limiter-view.js';
 import type { EngineHost, HostEvent, HostRunSpec, HostStartResult } from './host-protocol.js';
 import {
   CONTROL_CHANNEL,
@@ -53,6 +54,8 @@ export class QueueHost implements EngineHost {
   private readonly openTimeoutMs: number;
   private closed = false;
   private readonly reading: Promise<void>;
+  /** The workers' cluster-wide LLM limiter as kept in Redis, read every half second. */
+  private readonly limits: ClusterLimiterView;
 
   private constructor(
     private readonly queue: Queue<RunJobData>,
@@ -64,6 +67,7 @@ export class QueueHost implements EngineHost {
     this.stream = eventStreamKey(hostId);
     this.openTimeoutMs = openTimeoutMs;
     this.reading = this.readEvents();
+    this.limits = new ClusterLimiterView(commands);
   }
 
   /** Connects to Redis (rejects with a clear message when it does not answer) and starts reading events. */
@@ -149,9 +153,9 @@ export class QueueHost implements EngineHost {
     return () => this.listeners.delete(listener);
   }
 
-  /** Empty: the limiters live in the worker processes (one per worker, not aggregated here yet). */
+  /** The cluster-wide limiter layers the workers keep in Redis (as last read, at most ~0.5 s old). */
   limiterSnapshot(): LimiterLayer[] {
-    return [];
+    return this.limits.snapshot();
   }
 
   async close(): Promise<void> {
@@ -159,6 +163,7 @@ export class QueueHost implements EngineHost {
     this.closed = true;
     for (const [runId, wait] of this.opening) wait.resolve({ run_id: runId, ok: false, error: 'the server is shutting down' });
     this.opening.clear();
+    await this.limits.stop();
     // Ends the blocking XREAD at once.
     this.reader.disconnect();
     await this.reading;

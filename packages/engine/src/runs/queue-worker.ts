@@ -6,7 +6,7 @@ import type { EngineEnv } from '../config/engine-env.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { HostEvent } from '../host/host-protocol.js';
 import { CONTROL_CHANNEL, EVENT_FIELD, EVENT_STREAM_MAXLEN, openRedis, RUN_QUEUE, type ControlMessage, type RunJobData, type StreamEvent } from '../host/queue-wire.js';
-import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
+import { RedisLimiter } from '../limiter/redis-limiter.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import { LessonStore } from '../memory/lesson-store.js';
@@ -24,6 +24,8 @@ export interface QueueWorkerOptions {
   logBufferMaxLines?: number;
   /** BullMQ's job lock (and stalled-job check interval): a job whose worker stops renewing it is handed to another worker after about this. */
   lockDurationMs?: number;
+  /** How long an LLM permit outlives a worker that stopped refreshing it (killed); default 10 s. */
+  permitLeaseMs?: number;
   log?: (line: string) => void;
 }
 
@@ -56,7 +58,7 @@ export async function checkResultsDirWritable(dir: string): Promise<string | nul
  * `HostRunSpec` runs through the same {@link RunExecutor} the engine threads use; its events go to the
  * stream named in the job, in order (one connection, commands pipelined in order). Commands from the servers
  * arrive on the control channel and reach the executor, so a cancel aborts in-flight model calls as locally.
- * The job ends when the run's `finished` event is out; the LLM limiter is this process's own.
+ * The job ends when the run's `finished` event is out; the LLM limiter is the cluster-wide `RedisLimiter`.
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const log = options.log ?? (() => {});
@@ -78,9 +80,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
 
   const env = options.env;
+  // LLM_MAX_CONCURRENCY / LLM_PROVIDER_LIMITS hold across every worker: permits and the adaptive 429 limit live in Redis.
+  const limits = openRedis(options.redisUrl);
+  const limiter = RedisLimiter.fromEnv(limits, env, { log, ...(options.permitLeaseMs !== undefined ? { leaseMs: options.permitLeaseMs } : {}) });
   const executor = new RunExecutor(
     {
-      deps: createEngineDeps(env, { limiter: ConcurrencyLimiter.fromEnv(env) }),
+      deps: createEngineDeps(env, { limiter }),
       steps: AGENT_STEPS,
       logBufferMaxLines: options.logBufferMaxLines ?? DEFAULT_LOG_BUFFER_MAX_LINES,
       now: Date.now,
@@ -160,6 +165,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       await Promise.all(executor.runIds().map((runId) => executor.interrupt(runId, reason)));
       await closing;
       await executor.flush();
+      await limiter.close();
+      await limits.quit().catch(() => 'OK');
       await events.quit().catch(() => 'OK');
       await control.quit().catch(() => 'OK');
       await blocking.quit().catch(() => 'OK');

@@ -24,8 +24,9 @@ export function addWorkerCommand(program: Command, io: CliIo, onResult: (code: n
     .addHelpText(
       'after',
       '\nQUEUE_LOCK_MS (default 30000): how long a killed worker keeps its runs before another worker takes them over.\n' +
+        'QUEUE_PERMIT_LEASE_MS (default 10000): how long a killed worker keeps its LLM permits.\n' +
         'The worker builds its engine from the same environment as `serve` (providers, data, LLM limits; the limits\n' +
-        'hold per worker process). SIGINT / SIGTERM: stop taking runs, save the runs under way as interrupted, exit 0.\n' +
+        'hold across all workers, kept in Redis). SIGINT / SIGTERM: stop taking runs, save the runs under way as interrupted, exit 0.\n' +
         'Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad flags, no Redis, or a results directory it cannot write.\n',
     )
     .action(async (flags: RawWorkerFlags) => onResult(await workerCommand(flags, io)));
@@ -56,6 +57,11 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
   if (lockDurationMs !== undefined && !(Number.isInteger(lockDurationMs) && lockDurationMs >= 500)) {
     return fail(`QUEUE_LOCK_MS must be a whole number of milliseconds, at least 500, got ${JSON.stringify(lockRaw)}`);
   }
+  const leaseRaw = io.env.QUEUE_PERMIT_LEASE_MS?.trim();
+  const permitLeaseMs = leaseRaw ? Number(leaseRaw) : undefined;
+  if (permitLeaseMs !== undefined && !(Number.isInteger(permitLeaseMs) && permitLeaseMs >= 500)) {
+    return fail(`QUEUE_PERMIT_LEASE_MS must be a whole number of milliseconds, at least 500, got ${JSON.stringify(leaseRaw)}`);
+  }
   const resultsDir = path.resolve(io.cwd ?? process.cwd(), flags.resultsDir ?? io.env.RESULTS_DIR ?? './results');
 
   const engine = await import('@tradingfloor/engine');
@@ -77,6 +83,7 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
         env,
         resultsDir,
         ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
+        ...(permitLeaseMs !== undefined ? { permitLeaseMs } : {}),
         log: (line) => writeLine(io.stderr, line),
       }),
       10_000,
