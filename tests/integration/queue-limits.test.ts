@@ -92,7 +92,7 @@ describe.skipIf(redisSkipReason !== null)(`cluster-wide LLM limits in queue mode
     await rm(results, { recursive: true, force: true });
   });
 
-  it.each([
+  it.each<{ name: string; limits: Record<string, string>; layer: string; limit: number }>([
     { name: 'LLM_MAX_CONCURRENCY=2', limits: { LLM_MAX_CONCURRENCY: '2' }, layer: 'global', limit: 2 },
     { name: 'LLM_PROVIDER_LIMITS=openai:1', limits: { LLM_MAX_CONCURRENCY: '16', LLM_PROVIDER_LIMITS: 'openai:1' }, layer: 'openai', limit: 1 },
   ])('$name holds across two workers: the provider never sees more in flight, and it does see that many', async ({ limits, layer, limit }) => {
