@@ -72,6 +72,8 @@ export class RedisLimiter implements PermitLimiter {
   private refreshTimer: NodeJS.Timeout | null = null;
   /** Releases sent and not yet answered: `close` waits for them. */
   private readonly releasing = new Set<Promise<unknown>>();
+  /** Permits held now: `close` stops their refreshing, which must not outlive the connection. */
+  private readonly holding = new Set<Semaphore>();
   private closed = false;
 
   constructor(options: RedisLimiterOptions) {
@@ -117,11 +119,15 @@ export class RedisLimiter implements PermitLimiter {
     }
   }
 
-  /** Stops refreshing waiters and waits for the releases under way; the connection stays the caller's. */
+  /**
+   * Stops refreshing waiters and permits still held, and waits for the releases under way; the connection
+   * stays the caller's (a refresh on a closed connection would reject where nobody can catch it).
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
+    for (const semaphore of this.holding) semaphore.stopRefresh();
     await Promise.all(this.releasing);
   }
 
@@ -132,7 +138,9 @@ export class RedisLimiter implements PermitLimiter {
       const releaseLocal = await layer.local.acquire(signal);
       try {
         const semaphore = await this.admit(layer, id, signal);
+        this.holding.add(semaphore);
         return () => {
+          this.holding.delete(semaphore);
           releaseLocal();
           this.track(semaphore.release()).catch((error: unknown) => this.log(`limiter: could not release a permit of ${layer.name}: ${errorMessage(error)}`));
         };
