@@ -130,6 +130,12 @@ export interface EngineHost {
   flush(runId?: string): Promise<void>;
   /** Every event of every run, in order per run. Listeners must not throw or block. */
   subscribe(listener: (event: HostEvent) => void): () => void;
+  /**
+   * Queue hosts only: the runs accepted and still waiting for a worker. A host that has it limits the runs
+   * executing at once itself (`MAX_PARALLEL_RUNS` cluster-wide), and the RunManager caps this count with
+   * `MAX_QUEUED_RUNS` instead of refusing starts beyond `MAX_PARALLEL_RUNS`.
+   */
+  waitingRuns?(): number;
   /** The LLM concurrency limiter's layers, across everything this host runs (`/metrics/concurrency`). */
   limiterSnapshot(): LimiterLayer[];
   /** Releases what the host holds (worker threads) once its runs have ended. */
