@@ -209,4 +209,30 @@ describe.skipIf(redisSkipReason !== null)(`queue mode: pending runs, queue posit
     expect(worker.output()).not.toContain(acme);
     await vi.waitFor(async () => expect(JSON.parse(await readFile(path.join(canceled.results_path, 'state.json'), 'utf8')).status).toBe('canceled'));
   }, 120_000);
+
+  it('a server stopped with runs still waiting saves them as interrupted (no hang); a restarted server resumes them on a worker', async () => {
+    const server = await spawnServer([], serverEnv({}));
+    servers.push(server);
+    const started = await start(server, 'ACME');
+    expect(started.status).toBe(202);
+    const runId = (started.json.runs as Array<{ run_id: string }>)[0]!.run_id;
+    expect((await summaryOf(server, runId)).queue_position).toBe(1);
+    // SIGTERM: the graceful stop takes the job back off the queue and saves the run for a resume.
+    expect(await server.stop()).toBe(0);
+    const keys = new Redis(redis.url);
+    try {
+      expect(await keys.exists(`bull:tradingfloor-runs:${runId}`)).toBe(0);
+    } finally {
+      keys.disconnect();
+    }
+
+    const next = await spawnServer([], serverEnv({}));
+    servers.push(next);
+    expect((await summaryOf(next, runId)).status).toBe('interrupted');
+    workers.push(await spawnWorker([], workerEnv()));
+    expect((await api(next, 'POST', `/runs/${runId}/resume`)).status).toBe(202);
+    const board = await Board.open(next);
+    await board.until((r) => r[runId]?.status === 'completed');
+    expect((await api(next, 'GET', `/runs/${runId}/decision`)).json.status).toBe('completed');
+  }, 120_000);
 });
