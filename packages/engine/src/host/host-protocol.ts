@@ -111,7 +111,9 @@ export interface EngineHost {
   readonly kind: string;
   /**
    * Opens every run at once (concurrently); each begins as soon as it is opened, after its `created` event.
-   * Resolves with how each went, in request order, once all are opened.
+   * Resolves with how each went, in request order, once all are opened. A queue host resolves once they are
+   * queued, each announced by a `created` of its own (`pending`, `queue_position`); the worker that opens a run
+   * later sends a second `created` for it, which replaces the announced state.
    */
   start(runs: HostRunSpec[]): Promise<HostStartResult[]>;
   /**

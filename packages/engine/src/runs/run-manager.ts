@@ -67,7 +67,7 @@ export interface RunManagerOptions {
   deps: EngineDeps;
   /** Root of `results/<TICKER>/<timestamp>/`. */
   resultsDir: string;
-  /** Active (pending + running) runs allowed at once; default 5. */
+  /** Active (pending + running) runs allowed at once; default 5. A queue host keeps it as the runs executing on all its workers instead. */
   maxParallelRuns?: number;
   /** Queue mode: runs allowed to wait on the queue for a worker (`MAX_QUEUED_RUNS`); default 1000. */
   maxQueuedRuns?: number;
