@@ -78,6 +78,7 @@ const EnvSchema = z.object({
   TRADINGFLOOR_TOKEN: text.refine((t) => t === undefined || t.length >= 8, 'must be at least 8 characters long'),
   ALLOWED_ORIGINS: text,
   MAX_PARALLEL_RUNS: int(5, 1, 1000),
+  MAX_QUEUED_RUNS: int(1000, 1, 1_000_000),
   MAX_TICKERS_PER_REQUEST: int(10, 1, 1000),
   LOG_BUFFER_MAX_LINES: int(250, 1, 1_000_000),
   ENABLE_LOG_STREAM: flag(true),
@@ -119,6 +120,8 @@ export interface ServerConfig {
   /** Origins besides the server's own that may open the WebSocket or POST (e.g. a dev server). */
   allowedOrigins: string[];
   maxParallelRuns: number;
+  /** Queue mode: runs allowed to wait on the queue for a worker; a start beyond them is refused (429). */
+  maxQueuedRuns: number;
   maxTickersPerRequest: number;
   logBufferMaxLines: number;
   enableLogStream: boolean;
@@ -197,6 +200,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, overrides: ServerConfig
       .map((o) => o.trim())
       .filter((o) => o !== ''),
     maxParallelRuns: e.MAX_PARALLEL_RUNS ?? 5,
+    maxQueuedRuns: e.MAX_QUEUED_RUNS ?? 1000,
     maxTickersPerRequest: e.MAX_TICKERS_PER_REQUEST ?? 10,
     logBufferMaxLines: e.LOG_BUFFER_MAX_LINES ?? 250,
     enableLogStream: e.ENABLE_LOG_STREAM,

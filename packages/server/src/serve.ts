@@ -72,6 +72,9 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       resultsDir: config.resultsDir,
       // Single-run mode is also enforced by the manager itself: one active run at a time.
       maxParallelRuns: config.enableMultiRun ? config.maxParallelRuns : 1,
+      // Queue mode: MAX_PARALLEL_RUNS is the runs executing on all workers, MAX_QUEUED_RUNS the runs waiting.
+      maxQueuedRuns: config.maxQueuedRuns,
+      queueConcurrency: true,
       logBufferMaxLines: config.logBufferMaxLines,
       enableLogStream: config.enableLogStream,
       runsInMemory: config.runsInMemory,

@@ -82,6 +82,21 @@ describe('AggregateBatch', () => {
     expect(frames.scheduled).toBe(2);
   });
 
+  it('drops a queue position that a later entry of the same frame no longer carries (queue mode: the run was taken)', () => {
+    const frames = manualFrames();
+    const applied: AggregateMessage[] = [];
+    const batch = new AggregateBatch((m) => applied.push(m), frames.schedule);
+    batch.push({ type: 'status_update_aggregate', runs: { A: { ticker: 'A', status: 'pending', overall_progress: 0, queue_position: 2 }, B: { ticker: 'B', status: 'pending', overall_progress: 0, queue_position: 3 } } });
+    batch.push({ type: 'status_update_aggregate', runs: { A: { ticker: 'A', status: 'in_progress', overall_progress: 0 }, B: { ticker: 'B', status: 'pending', overall_progress: 0, queue_position: 1 } } });
+    frames.fire();
+    expect(applied).toEqual([
+      {
+        type: 'status_update_aggregate',
+        runs: { A: { ticker: 'A', status: 'in_progress', overall_progress: 0 }, B: { ticker: 'B', status: 'pending', overall_progress: 0, queue_position: 1 } },
+      },
+    ]);
+  });
+
   it('lets an init_all drop what came before it, and applies the updates after it on top', () => {
     const frames = manualFrames();
     const applied: AggregateMessage[] = [];

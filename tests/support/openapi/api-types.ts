@@ -637,6 +637,7 @@ export interface components {
             error: string | null;
             action: ("BUY" | "SELL" | "HOLD") | null;
             results_path: string;
+            queue_position?: number;
             batch_id?: string | null;
             backtest_id?: string | null;
             rating?: ("Buy" | "Overweight" | "Hold" | "Underweight" | "Sell") | null;

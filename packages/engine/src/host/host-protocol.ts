@@ -111,7 +111,9 @@ export interface EngineHost {
   readonly kind: string;
   /**
    * Opens every run at once (concurrently); each begins as soon as it is opened, after its `created` event.
-   * Resolves with how each went, in request order, once all are opened.
+   * Resolves with how each went, in request order, once all are opened. A queue host resolves once they are
+   * queued, each announced by a `created` of its own (`pending`, `queue_position`); the worker that opens a run
+   * later sends a second `created` for it, which replaces the announced state.
    */
   start(runs: HostRunSpec[]): Promise<HostStartResult[]>;
   /**
@@ -130,6 +132,12 @@ export interface EngineHost {
   flush(runId?: string): Promise<void>;
   /** Every event of every run, in order per run. Listeners must not throw or block. */
   subscribe(listener: (event: HostEvent) => void): () => void;
+  /**
+   * Queue hosts only: the runs accepted and still waiting for a worker. A host that has it limits the runs
+   * executing at once itself (`MAX_PARALLEL_RUNS` cluster-wide), and the RunManager caps this count with
+   * `MAX_QUEUED_RUNS` instead of refusing starts beyond `MAX_PARALLEL_RUNS`.
+   */
+  waitingRuns?(): number;
   /** The LLM concurrency limiter's layers, across everything this host runs (`/metrics/concurrency`). */
   limiterSnapshot(): LimiterLayer[];
   /** Releases what the host holds (worker threads) once its runs have ended. */

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deferred, errorMessage, type Deferred, type LimiterLayer } from '@tradingfloor/shared';
+import { deferred, errorMessage, type Deferred, type LimiterLayer, type RunConfig, type RunSummary, type RunUsage } from '@tradingfloor/shared';
 import { ClusterLimiterView } from '../limiter/cluster-limiter-view.js';
+import { discardLog } from '../logs/log-sink.js';
+import { queuedRunCreated } from '../runs/queued-run.js';
+import { RunExecutor, type RunExecutorOptions } from '../runs/run-executor.js';
+import { writeErrorLog } from '../runs/run-persistence.js';
 import type { EngineHost, HostEvent, HostRunSpec, HostStartResult } from './host-protocol.js';
 import {
   CONTROL_CHANNEL,
@@ -20,15 +24,42 @@ export interface QueueHostOptions {
   redisUrl: string;
   /** Names this server's event stream; default a fresh id per process. */
   hostId?: string;
-  /** How long `start` waits for a worker to open a run before it reports the run as failed (default 60 s). */
-  openTimeoutMs?: number;
+  /**
+   * `MAX_PARALLEL_RUNS` of a server: set as the queue's global concurrency (runs executing at once across every
+   * worker). Left out (the `run` / `backtest` commands) the queue's setting is left as the server made it.
+   */
+  maxParallelRuns?: number;
+  /**
+   * What the server executes a run with when it ends one still waiting on the queue (a cancel or a stop of the
+   * server): the run is opened held on this process, never begun, and canceled or interrupted, so its files
+   * are written exactly as an executing host writes them.
+   */
+  local: RunExecutorOptions;
 }
 
-const DEFAULT_OPEN_TIMEOUT_MS = 60_000;
 /** How long `open` waits for Redis to answer before the server refuses to start. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** How long one XREAD blocks; `close` disconnects, so this bounds nothing but a quiet loop's turns. */
 const READ_BLOCK_MS = 5_000;
+/** Runs ended here while their job may still be queued (Redis did not answer the removal): kept a while to stop them. */
+const ABANDONED_KEPT = 10_000;
+
+/** A run this host put on the queue, until its `finished` event. */
+interface QueuedRun {
+  spec: HostRunSpec;
+  /** Its last summary (the announced one while it waits). */
+  summary: RunSummary | null;
+  usage: RunUsage | null;
+  /** A worker opened it (or this process did, to end it): it is no longer waiting. */
+  taken: boolean;
+  /** Opened on this process to end it while it waited (cancel, server stop). */
+  local: boolean;
+  /** Its job's removal from the queue is under way. */
+  removing: boolean;
+  /** Commands that came while it waited: sent to the worker that opens it. */
+  asked: { cancel?: true; release?: true; interrupt?: string };
+  end: Deferred<void>;
+}
 
 /**
  * The engine host of queue mode (`REDIS_URL`): each run becomes a BullMQ job (job id = run id) that a
@@ -37,21 +68,26 @@ const READ_BLOCK_MS = 5_000;
  * blocking XREAD on its own connection and passes on in order; cancel, release and interrupt go to every
  * worker over a pub/sub channel and the one executing the run acts on it.
  *
- * `start` resolves once a worker has opened each run (its `created` event came back), so a run is listed
- * as soon as `POST /runs` answers, as in the embedded modes; a run no worker opens within `openTimeoutMs`
- * is taken off the queue and reported as failed.
+ * `start` resolves once the runs are on the queue: each is announced at once as `pending` with its
+ * `queue_position` (1 = taken next) and stays so, with no worker, until one takes it; the positions of the
+ * runs behind are pushed as `changed` events as runs are taken. `MAX_PARALLEL_RUNS` is the queue's global
+ * concurrency: the runs executing at once on all workers. A run canceled (or interrupted) while it waits is
+ * taken off the queue and ended here.
  */
 export class QueueHost implements EngineHost {
   readonly kind = 'queue';
   private readonly listeners = new Set<(event: HostEvent) => void>();
-  /** Runs queued and not yet opened by a worker. */
-  private readonly opening = new Map<string, Deferred<HostStartResult>>();
-  /** Runs `start` gave up on (no worker in time): a worker that opens one later is told to cancel it, its events dropped. */
+  /** Every run started here and not yet finished. */
+  private readonly runs = new Map<string, QueuedRun>();
+  /** The runs still waiting for a worker, in queue order. */
+  private readonly waiting = new Map<string, QueuedRun>();
+  /** Runs ended here although their job may still be queued: a worker that opens one is told to cancel it, its events dropped. */
   private readonly abandoned = new Set<string>();
-  /** Runs opened and not yet finished: resolved by their `finished` event. */
-  private readonly live = new Map<string, Deferred<void>>();
+  /** Ends runs that were still waiting (opened held, then canceled or interrupted). */
+  private readonly local: RunExecutor;
+  private readonly dataSourceOf: (config: RunConfig) => string | null;
+  private positionsTimer: NodeJS.Immediate | null = null;
   private readonly stream: string;
-  private readonly openTimeoutMs: number;
   private closed = false;
   private readonly reading: Promise<void>;
   /** The workers' cluster-wide LLM limiter as kept in Redis, read every half second. */
@@ -62,10 +98,13 @@ export class QueueHost implements EngineHost {
     private readonly reader: Redis,
     private readonly commands: Redis,
     hostId: string,
-    openTimeoutMs: number,
+    local: RunExecutorOptions,
   ) {
     this.stream = eventStreamKey(hostId);
-    this.openTimeoutMs = openTimeoutMs;
+    this.local = new RunExecutor(local, (event) => this.receive(event));
+    const { deps } = local;
+    // As the run's LiveRun names it on the worker (same environment), for the board while it waits.
+    this.dataSourceOf = (config) => (deps.vendorForRun ? deps.vendorForRun(config, discardLog) : deps.vendor).name;
     this.reading = this.readEvents();
     this.limits = new ClusterLimiterView(commands);
   }
@@ -89,14 +128,18 @@ export class QueueHost implements EngineHost {
       clearTimeout(timer);
     }
     const queue = new Queue<RunJobData>(RUN_QUEUE, { connection: commands });
-    return new QueueHost(queue, reader, commands, options.hostId ?? randomUUID(), options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS);
+    // Workers take no job beyond it: MAX_PARALLEL_RUNS counts the runs executing on every worker.
+    if (options.maxParallelRuns !== undefined) await queue.setGlobalConcurrency(options.maxParallelRuns);
+    return new QueueHost(queue, reader, commands, options.hostId ?? randomUUID(), options.local);
   }
 
+  /** Queues every run and announces each at once as `pending` with its queue position; fails them all when Redis refuses the jobs. */
   async start(specs: HostRunSpec[]): Promise<HostStartResult[]> {
-    const waits = specs.map((spec) => {
-      const wait = deferred<HostStartResult>();
-      this.opening.set(spec.runId, wait);
-      return wait;
+    const added = specs.map((spec) => {
+      const run: QueuedRun = { spec, summary: null, usage: null, taken: false, local: false, removing: false, asked: {}, end: deferred<void>() };
+      this.runs.set(spec.runId, run);
+      this.waiting.set(spec.runId, run);
+      return run;
     });
     try {
       await this.queue.addBulk(
@@ -108,41 +151,52 @@ export class QueueHost implements EngineHost {
         })),
       );
     } catch (error) {
-      for (const spec of specs) this.opening.delete(spec.runId);
+      for (const spec of specs) {
+        this.runs.delete(spec.runId);
+        this.waiting.delete(spec.runId);
+      }
       return specs.map((spec) => ({ run_id: spec.runId, ok: false, error: `could not queue the run: ${errorMessage(error)}` }));
     }
-    return Promise.all(specs.map((spec, i) => this.opened(spec.runId, waits[i]!)));
+    const positions = this.positions();
+    for (const run of added) {
+      // A worker may have opened it already (its own `created` announced it).
+      if (run.taken) continue;
+      const created = queuedRunCreated(run.spec, positions.get(run.spec.runId)!, this.dataSourceOf(run.spec.config));
+      run.summary = created.summary;
+      run.usage = created.usage;
+      this.emit(created);
+    }
+    return specs.map((spec) => ({ run_id: spec.runId, ok: true }));
   }
 
-  /** Waits for a worker to open the run, or takes it off the queue when none does in time. */
-  private async opened(runId: string, wait: Deferred<HostStartResult>): Promise<HostStartResult> {
-    const timer = setTimeout(() => {
-      if (!this.opening.delete(runId)) return;
-      // No worker took it in time; one may be opening it right now, so its `created` is refused below.
-      this.abandoned.add(runId);
-      void this.queue.remove(runId).catch(() => 0);
-      wait.resolve({ run_id: runId, ok: false, error: `no queue worker opened the run within ${this.openTimeoutMs} ms (is a "tradingfloor worker" running against this Redis?)` });
-    }, this.openTimeoutMs);
-    try {
-      return await wait.promise;
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Runs waiting for a worker: the queue's length as `MAX_QUEUED_RUNS` counts it. */
+  waitingRuns(): number {
+    return this.waiting.size;
   }
 
   cancel(runId: string): void {
-    this.control({ kind: 'cancel', runId });
+    const run = this.runs.get(runId);
+    if (run && !run.taken) {
+      run.asked.cancel = true;
+      this.takeBack(run);
+    } else this.control({ kind: 'cancel', runId });
   }
 
   release(runId: string): void {
-    this.control({ kind: 'release', runId });
+    const run = this.runs.get(runId);
+    // Not opened yet: the worker that opens it (held) is told with its `created`.
+    if (run && !run.taken) run.asked.release = true;
+    else this.control({ kind: 'release', runId });
   }
 
   async interrupt(runId: string, reason: string): Promise<void> {
-    const end = this.live.get(runId);
-    if (!end) return;
-    this.control({ kind: 'interrupt', runId, reason });
-    await end.promise;
+    const run = this.runs.get(runId);
+    if (!run) return;
+    if (!run.taken) {
+      run.asked.interrupt = reason;
+      this.takeBack(run);
+    } else this.control({ kind: 'interrupt', runId, reason });
+    await run.end.promise;
   }
 
   /** Resolves at once: a worker writes a run's files before it reports the run's `finished` event. */
@@ -161,8 +215,7 @@ export class QueueHost implements EngineHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const [runId, wait] of this.opening) wait.resolve({ run_id: runId, ok: false, error: 'the server is shutting down' });
-    this.opening.clear();
+    if (this.positionsTimer !== null) clearImmediate(this.positionsTimer);
     await this.limits.stop();
     // Ends the blocking XREAD at once.
     this.reader.disconnect();
@@ -200,29 +253,125 @@ export class QueueHost implements EngineHost {
 
   private receive(event: StreamEvent): void {
     if (this.abandoned.has(event.run_id)) {
-      // Reported failed to the RunManager already: never announced here, and stopped where it runs.
+      // Ended here already: never shown again, and stopped where it runs.
       if (event.type === 'created') this.control({ kind: 'cancel', runId: event.run_id });
       if (event.type === 'finished' || event.type === 'open_failed') this.abandoned.delete(event.run_id);
       return;
     }
+    let run = this.runs.get(event.run_id);
     if (event.type === 'open_failed') {
-      this.opening.get(event.run_id)?.resolve({ run_id: event.run_id, ok: false, error: event.error });
-      this.opening.delete(event.run_id);
+      if (run) this.fail(run, event.error);
       return;
     }
     if (event.type === 'created') {
-      if (!this.live.has(event.run_id)) this.live.set(event.run_id, deferred<void>());
-      // Announced first, so the run is listed before `start` resolves.
-      this.emit(event);
-      this.opening.get(event.run_id)?.resolve({ run_id: event.run_id, ok: true });
-      this.opening.delete(event.run_id);
-      return;
+      if (!run) {
+        // Not started by this process (a run a worker took over): tracked from here on.
+        run = { spec: { runId: event.run_id, config: event.config, dir: event.summary.results_path, createdAt: event.summary.created_at }, summary: null, usage: null, taken: true, local: false, removing: false, asked: {}, end: deferred<void>() };
+        this.runs.set(event.run_id, run);
+      }
+      this.taken(run);
+    }
+    if (run && (event.type === 'created' || event.type === 'changed' || event.type === 'finished')) {
+      run.summary = event.summary;
+      if (event.usage) run.usage = event.usage;
     }
     this.emit(event);
-    if (event.type === 'finished') {
-      this.live.get(event.run_id)?.resolve();
-      this.live.delete(event.run_id);
+    if (event.type === 'created' && run && !run.local) this.sendAsked(run);
+    if (event.type === 'finished' && run) {
+      this.runs.delete(event.run_id);
+      run.end.resolve();
     }
+  }
+
+  /** The run left the queue (a worker opened it, or this process is ending it): the runs behind it move up. */
+  private taken(run: QueuedRun): void {
+    run.taken = true;
+    if (this.waiting.delete(run.spec.runId)) this.schedulePositions();
+  }
+
+  /** What was asked of the run while it waited, sent to the worker that has now opened it. */
+  private sendAsked(run: QueuedRun): void {
+    const { asked } = run;
+    run.asked = {};
+    const runId = run.spec.runId;
+    if (asked.cancel) this.control({ kind: 'cancel', runId });
+    else if (asked.interrupt !== undefined) this.control({ kind: 'interrupt', runId, reason: asked.interrupt });
+    else if (asked.release) this.control({ kind: 'release', runId });
+  }
+
+  /**
+   * Takes a waiting run's job off the queue and ends the run here. When a worker has taken the job meanwhile
+   * (BullMQ refuses to remove a locked job), the command goes to that worker with the run's `created`.
+   */
+  private takeBack(run: QueuedRun): void {
+    if (run.removing) return;
+    run.removing = true;
+    this.queue.remove(run.spec.runId).then(
+      (removed) => {
+        run.removing = false;
+        if (removed === 1 && !run.taken) void this.endHere(run);
+      },
+      () => {
+        run.removing = false;
+        if (run.taken) return;
+        // Redis did not answer: the run ends here all the same (a cancel or a stop must not hang), and should a
+        // worker take its job later it is told to cancel it.
+        this.abandonLater(run.spec.runId);
+        void this.endHere(run);
+      },
+    );
+  }
+
+  /** Opens a run that never left the queue on this process, held, and cancels or interrupts it there (its files as a host writes them). */
+  private async endHere(run: QueuedRun): Promise<void> {
+    run.local = true;
+    this.taken(run);
+    const { asked } = run;
+    run.asked = {};
+    const runId = run.spec.runId;
+    const [result] = await this.local.start([{ ...run.spec, hold: true }]);
+    if (!result!.ok) {
+      this.fail(run, 'error' in result! ? result.error : 'could not open the run');
+      return;
+    }
+    if (asked.interrupt !== undefined && !asked.cancel) await this.local.interrupt(runId, asked.interrupt);
+    else this.local.cancel(runId);
+  }
+
+  /** Ends a run that could not be opened (by a worker, or here) as `error`, with the reason in its `error.log`. */
+  private fail(run: QueuedRun, error: string): void {
+    this.taken(run);
+    const { queue_position: _, ...summary } = run.summary ?? queuedRunCreated(run.spec, 1, null).summary;
+    const usage = run.usage ?? queuedRunCreated(run.spec, 1, null).usage;
+    void writeErrorLog(run.spec.dir, error);
+    this.receive({ type: 'finished', run_id: run.spec.runId, summary: { ...summary, status: 'error', error, updated_at: Date.now() }, decision: null, error, usage, data_sources: {} });
+  }
+
+  private abandonLater(runId: string): void {
+    this.abandoned.add(runId);
+    if (this.abandoned.size > ABANDONED_KEPT) this.abandoned.delete(this.abandoned.keys().next().value!);
+  }
+
+  /** Each waiting run's queue position (1 = taken next). */
+  private positions(): Map<string, number> {
+    const positions = new Map<string, number>();
+    let position = 0;
+    for (const runId of this.waiting.keys()) positions.set(runId, ++position);
+    return positions;
+  }
+
+  /** Pushes the new positions of the waiting runs once the current burst of takes is handled. */
+  private schedulePositions(): void {
+    if (this.positionsTimer !== null || this.closed) return;
+    this.positionsTimer = setImmediate(() => {
+      this.positionsTimer = null;
+      for (const [runId, position] of this.positions()) {
+        const run = this.waiting.get(runId)!;
+        if (!run.summary || run.summary.queue_position === position) continue;
+        run.summary = { ...run.summary, queue_position: position };
+        this.emit({ type: 'changed', run_id: runId, summary: run.summary, tree_changes: [], contents: [] });
+      }
+    });
   }
 
   private emit(event: HostEvent): void {

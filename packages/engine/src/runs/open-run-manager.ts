@@ -8,7 +8,9 @@ import type { EngineEnv } from '../config/engine-env.js';
 import { createEngineDeps } from './engine-deps.js';
 import type { EngineDeps } from './run-manager-api.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
-import { RunManager, type RunManagerOptions } from './run-manager.js';
+import { AGENT_STEPS } from '../machine/agent-steps.js';
+import { LessonStore } from '../memory/lesson-store.js';
+import { DEFAULT_MAX_PARALLEL_RUNS, RunManager, type RunManagerOptions } from './run-manager.js';
 
 /** How `serve`, `run`, `resume` and `backtest` want their RunManager. */
 export interface OpenRunManagerOptions extends Omit<RunManagerOptions, 'deps' | 'inspect'> {
@@ -21,6 +23,11 @@ export interface OpenRunManagerOptions extends Omit<RunManagerOptions, 'deps' | 
   stately?: { force: boolean; onConnect?: (url: string) => void };
   /** Read the results directory's history before returning (`serve`, `resume`); default false. */
   loadHistory?: boolean;
+  /**
+   * Queue mode: make `maxParallelRuns` the queue's global concurrency, the runs executing at once on every
+   * worker (`serve`). Off (the default), the queue's setting is left as a server made it.
+   */
+  queueConcurrency?: boolean;
   /** Told when an engine thread died and was replaced (its runs ended as `error`). */
   onThreadExit?(info: { threadId: number; reason: string; runs: string[] }): void;
 }
@@ -46,7 +53,7 @@ export interface OpenedRunManager {
  * anything is connected or started.
  */
 export async function openRunManager(options: OpenRunManagerOptions): Promise<OpenedRunManager> {
-  const { env, stately: statelyWish, loadHistory, onThreadExit, ...managerOptions } = options;
+  const { env, stately: statelyWish, loadHistory, onThreadExit, queueConcurrency, ...managerOptions } = options;
   const setting = statelyWish ? statelySettingFromEnv(env, statelyWish.force) : null;
   const threads = setting ? 0 : env.engineThreads;
   // One limiter for the process: the deps' provider wrapping (in-process runs) and every engine thread's permits.
@@ -60,7 +67,18 @@ export async function openRunManager(options: OpenRunManagerOptions): Promise<Op
   let host: EngineHost | undefined;
   if (env.redisUrl !== undefined && !setting) {
     // Queue mode: runs execute on `tradingfloor worker` processes; this process only serves.
-    host = await QueueHost.open({ redisUrl: env.redisUrl });
+    host = await QueueHost.open({
+      redisUrl: env.redisUrl,
+      // Only a server sets the cluster's MAX_PARALLEL_RUNS; `run` / `backtest` use the queue as it is.
+      ...(queueConcurrency ? { maxParallelRuns: managerOptions.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS } : {}),
+      local: {
+        deps,
+        steps: AGENT_STEPS,
+        logBufferMaxLines: managerOptions.logBufferMaxLines ?? DEFAULT_LOG_BUFFER_MAX_LINES,
+        now: Date.now,
+        lessonStore: new LessonStore(managerOptions.resultsDir),
+      },
+    });
   } else if (threads > 0) {
     const threadHost = new ThreadHost({
       threads,

@@ -58,14 +58,19 @@ export type { ResumeOverrides };
 const DEFAULT_RUNS_IN_MEMORY = 100;
 
 /** Default `MAX_PARALLEL_RUNS`. */
-const DEFAULT_MAX_PARALLEL_RUNS = 5;
+export const DEFAULT_MAX_PARALLEL_RUNS = 5;
+
+/** Default `MAX_QUEUED_RUNS` (queue mode). */
+export const DEFAULT_MAX_QUEUED_RUNS = 1000;
 
 export interface RunManagerOptions {
   deps: EngineDeps;
   /** Root of `results/<TICKER>/<timestamp>/`. */
   resultsDir: string;
-  /** Active (pending + running) runs allowed at once; default 5. */
+  /** Active (pending + running) runs allowed at once; default 5. A queue host keeps it as the runs executing on all its workers instead. */
   maxParallelRuns?: number;
+  /** Queue mode: runs allowed to wait on the queue for a worker (`MAX_QUEUED_RUNS`); default 1000. */
+  maxQueuedRuns?: number;
   /** Log entries kept in memory per run; default 250. */
   logBufferMaxLines?: number;
   /** Send `log` events to subscribers; default true (entries are buffered and written either way). */
@@ -112,6 +117,7 @@ export class RunManager implements RunManagerApi {
   /** Runs whose resume is under way (reading files, restoring the actor). */
   private readonly resuming = new Set<string>();
   private readonly maxParallelRuns: number;
+  private readonly maxQueuedRuns: number;
   private readonly logBufferMaxLines: number;
   private readonly now: () => number;
   /** Slots held by `start()` calls still creating their runs, so concurrent calls cannot overshoot the limit. */
@@ -133,9 +139,12 @@ export class RunManager implements RunManagerApi {
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
+    this.maxQueuedRuns = options.maxQueuedRuns ?? DEFAULT_MAX_QUEUED_RUNS;
     this.logBufferMaxLines = options.logBufferMaxLines ?? DEFAULT_LOG_BUFFER_MAX_LINES;
     if (!Number.isInteger(this.maxParallelRuns) || this.maxParallelRuns < 1)
       throw new ConfigError(`MAX_PARALLEL_RUNS must be a whole number ≥ 1, got ${this.maxParallelRuns}`);
+    if (!Number.isInteger(this.maxQueuedRuns) || this.maxQueuedRuns < 1)
+      throw new ConfigError(`MAX_QUEUED_RUNS must be a whole number ≥ 1, got ${this.maxQueuedRuns}`);
     if (!Number.isInteger(this.logBufferMaxLines) || this.logBufferMaxLines < 1)
       throw new ConfigError(`LOG_BUFFER_MAX_LINES must be a whole number ≥ 1, got ${this.logBufferMaxLines}`);
     this.runsInMemory = options.runsInMemory ?? DEFAULT_RUNS_IN_MEMORY;
@@ -175,12 +184,7 @@ export class RunManager implements RunManagerApi {
       : batched;
     // Only checked here: the host builds each run's provider itself.
     providersFor(configs, (config) => this.options.deps.providerFor(config));
-    const active = this.activeCount() + this.reserved;
-    if (active + configs.length > this.maxParallelRuns) {
-      throw new TooManyRunsError(
-        `starting ${configs.length} run(s) would exceed MAX_PARALLEL_RUNS=${this.maxParallelRuns} (${active} already active); wait for some to finish`,
-      );
-    }
+    this.checkRoom(configs.length, 'starting');
     const admission = this.multitask.admit(
       configs.map((c, i) => ({ ticker: c.ticker, tradeDate: c.trade_date, multitask: requests[i]?.multitask ?? 'allow' })),
       this.activeRuns(),
@@ -357,10 +361,7 @@ export class RunManager implements RunManagerApi {
       const status = this.resuming.has(runId) ? 'being resumed' : found.status();
       throw new ConflictError(`run ${runId} is ${status}; only an interrupted run can be resumed`);
     }
-    const active = this.activeCount() + this.reserved;
-    if (active + 1 > this.maxParallelRuns) {
-      throw new TooManyRunsError(`resuming would exceed MAX_PARALLEL_RUNS=${this.maxParallelRuns} (${active} already active); wait for some to finish`);
-    }
+    this.checkRoom(1, 'resuming');
     const { stored } = entry;
     const check = checkResumable(stored);
     if (!check.ok) {
@@ -529,6 +530,24 @@ export class RunManager implements RunManagerApi {
     return active;
   }
 
+  /**
+   * Refuses (`TooManyRunsError`, 429) runs beyond the limit, before anything is created. Locally
+   * `MAX_PARALLEL_RUNS` caps the active runs; a queue host runs at most that many at once on its workers
+   * itself, and `MAX_QUEUED_RUNS` caps the runs waiting on its queue instead.
+   */
+  private checkRoom(count: number, doing: 'starting' | 'resuming'): void {
+    const what = doing === 'starting' ? `starting ${count} run(s)` : 'resuming';
+    if (this.host.waitingRuns) {
+      const waiting = this.host.waitingRuns() + this.reserved;
+      if (waiting + count > this.maxQueuedRuns)
+        throw new TooManyRunsError(`${what} would exceed MAX_QUEUED_RUNS=${this.maxQueuedRuns} (${waiting} already queued); wait for the queue to shorten`);
+      return;
+    }
+    const active = this.activeCount() + this.reserved;
+    if (active + count > this.maxParallelRuns)
+      throw new TooManyRunsError(`${what} would exceed MAX_PARALLEL_RUNS=${this.maxParallelRuns} (${active} already active); wait for some to finish`);
+  }
+
   private activeCount(): number {
     let n = 0;
     for (const entry of this.entries.values()) if (isActiveStatus(entry.status())) n++;
@@ -581,6 +600,13 @@ export class RunManager implements RunManagerApi {
   /** One event of the engine host: the run's mirror takes it, then the manager's subscribers hear of it. */
   private onHostEvent(event: HostEvent): void {
     if (event.type === 'created') {
+      const known = this.entries.get(event.run_id);
+      if (known instanceof RunMirror && !known.isFinished()) {
+        // Queue mode: a worker opened a run announced while it waited on the queue (or took over a run).
+        known.apply(event);
+        this.emit({ type: 'changed', run_id: event.run_id, summary: event.summary });
+        return;
+      }
       const seed = this.seeds.get(event.run_id);
       this.seeds.delete(event.run_id);
       const resumed = this.entries.has(event.run_id);

@@ -94,6 +94,10 @@ export class RunMirror implements RunEntry {
         this.resolveFinished(event.summary);
         return true;
       case 'created':
+        // Queue mode: the worker that took a run announced `pending` on the queue opens it; its state replaces
+        // the announced one, and the log and inspection records so far stay.
+        if (this.done) return false;
+        Object.assign(this, { lastSummary: event.summary, tree: event.tree, contents: event.contents, usage: event.usage, dataSources: event.data_sources });
         return false;
     }
   }

@@ -36,7 +36,8 @@ Environment (flags win over them):
   PORT, HOST            where to listen (default 3000 on 127.0.0.1)
   TRADINGFLOOR_TOKEN    API token, required when HOST is not a loopback address
   RESULTS_DIR           where runs are written (default ./results)
-  MAX_PARALLEL_RUNS     active runs allowed at once
+  MAX_PARALLEL_RUNS     active runs allowed at once (queue mode: runs executing on all workers)
+  MAX_QUEUED_RUNS       queue mode: runs allowed to wait for a worker; more → 429 (default 1000)
   ENGINE_THREADS        engine worker threads executing the runs (default: cores − 1, at least 1;
                         0 = on the serving thread)
   RESUME_INTERRUPTED    1 = resume every run left interrupted by a previous process at start-up

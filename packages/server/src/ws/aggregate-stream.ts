@@ -57,8 +57,10 @@ export class AggregateStream {
     const runs: AggregateRuns = {};
     for (const runId of this.dirty) {
       const summary = this.source.get(runId)?.summary;
-      if (summary)
-        runs[runId] = { ticker: summary.ticker, status: summary.status, overall_progress: summary.overall_progress, current_phase: summary.current_phase };
+      if (!summary) continue;
+      runs[runId] = { ticker: summary.ticker, status: summary.status, overall_progress: summary.overall_progress, current_phase: summary.current_phase };
+      // Queue mode: the place of a run waiting for a worker (absent once taken, and in the other modes).
+      if (summary.queue_position !== undefined) runs[runId].queue_position = summary.queue_position;
     }
     this.dirty.clear();
     if (Object.keys(runs).length === 0) return;

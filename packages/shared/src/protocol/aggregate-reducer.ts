@@ -54,7 +54,14 @@ export function reduceAggregate(runs: AggregateState, msg: ServerMessage, now: n
     const known = runs[runId];
     if (!known) needsRefresh = true;
     else if (known.status !== fields.status && !isActiveStatus(fields.status)) needsRefresh = true;
-    next[runId] = known ? { ...known, ...fields, updated_at: now } : placeholderSummary(runId, fields, now);
+    // Each entry carries the run's whole aggregate fields: a queue position it no longer has is absent.
+    next[runId] = known ? { ...withoutQueuePosition(known), ...fields, updated_at: now } : placeholderSummary(runId, fields, now);
   }
   return { runs: next, applied: true, needsRefresh, touched: Object.keys(msg.runs) };
+}
+
+function withoutQueuePosition(summary: RunSummary): RunSummary {
+  if (summary.queue_position === undefined) return summary;
+  const { queue_position: _, ...rest } = summary;
+  return rest;
 }

@@ -80,6 +80,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
         overall_progress: z.number(),
         /** The deepest running phase node (absent from older servers). */
         current_phase: z.string().nullable().optional(),
+        /** Queue mode: the run's place in the queue while it waits for a worker; absent once taken (or in other modes). */
+        queue_position: z.number().int().positive().optional(),
       }),
     ),
   }),

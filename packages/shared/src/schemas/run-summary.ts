@@ -45,6 +45,11 @@ export const RunSummarySchema = z.object({
   error: z.string().nullable(),
   action: ActionSchema.nullable(),
   results_path: z.string(),
+  /**
+   * Queue mode only: the run's place among the runs waiting for a queue worker (1 = taken next), while it is
+   * `pending` and not yet taken. Absent otherwise.
+   */
+  queue_position: z.number().int().positive().optional(),
   ...RunBoardFieldsSchema.shape,
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;

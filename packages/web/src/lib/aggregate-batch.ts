@@ -58,7 +58,11 @@ export class AggregateBatch {
       this.update = null;
     } else {
       this.update ??= {};
-      for (const [runId, fields] of Object.entries(msg.runs)) this.update[runId] = { ...this.update[runId], ...fields };
+      for (const [runId, fields] of Object.entries(msg.runs)) {
+        // A queue position a later entry no longer carries is gone (the run was taken by a worker).
+        const { queue_position: _, ...before } = this.update[runId] ?? {};
+        this.update[runId] = { ...before, ...fields } as (typeof msg.runs)[string];
+      }
     }
     this.cancel ??= this.schedule(() => {
       this.cancel = null;
