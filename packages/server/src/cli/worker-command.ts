@@ -24,6 +24,8 @@ export function addWorkerCommand(program: Command, io: CliIo, onResult: (code: n
     .addHelpText(
       'after',
       '\nQUEUE_LOCK_MS (default 30000): how long a killed worker keeps its runs before another worker takes them over.\n' +
+        'QUEUE_HEARTBEAT_MS (default 5000): how often the worker renews its record in Redis (listed by /metrics); a killed\n' +
+        'worker drops out of the list 3 intervals after its last heartbeat.\n' +
         'The worker builds its engine from the same environment as `serve` (providers, data, LLM limits; the limits\n' +
         'hold per worker process). SIGINT / SIGTERM: stop taking runs, save the runs under way as interrupted, exit 0.\n' +
         'Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad flags, no Redis, or a results directory it cannot write.\n',
@@ -56,6 +58,11 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
   if (lockDurationMs !== undefined && !(Number.isInteger(lockDurationMs) && lockDurationMs >= 500)) {
     return fail(`QUEUE_LOCK_MS must be a whole number of milliseconds, at least 500, got ${JSON.stringify(lockRaw)}`);
   }
+  const heartbeatRaw = io.env.QUEUE_HEARTBEAT_MS?.trim();
+  const heartbeatMs = heartbeatRaw ? Number(heartbeatRaw) : undefined;
+  if (heartbeatMs !== undefined && !(Number.isInteger(heartbeatMs) && heartbeatMs >= 50)) {
+    return fail(`QUEUE_HEARTBEAT_MS must be a whole number of milliseconds, at least 50, got ${JSON.stringify(heartbeatRaw)}`);
+  }
   const resultsDir = path.resolve(io.cwd ?? process.cwd(), flags.resultsDir ?? io.env.RESULTS_DIR ?? './results');
 
   const engine = await import('@tradingfloor/engine');
@@ -77,6 +84,7 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
         env,
         resultsDir,
         ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
+        ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
         log: (line) => writeLine(io.stderr, line),
       }),
       10_000,
