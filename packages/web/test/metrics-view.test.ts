@@ -16,7 +16,15 @@ const QUEUE: QueueSnapshot = {
   queue: 'tradingfloor-runs',
   counts: { waiting: 3, active: 2, delayed: 0, prioritized: 1, failed: 0 },
   workers: [
-    { id: 'box-a:101:aa11', host: 'box-a', pid: 101, concurrency: 2, runs: ['run-one', 'run-two'], started_at: NOW - 60_000, last_seen: NOW - 1_500 },
+    {
+      id: 'box-a:101:aa11',
+      host: 'box-a',
+      pid: 101,
+      concurrency: 2,
+      runs: ['run-one', 'run-two'],
+      started_at: NOW - 60_000,
+      last_seen: NOW - 1_500,
+    },
     { id: 'box-b:202:bb22', host: 'box-b', pid: 202, concurrency: 4, runs: [], started_at: NOW - 30_000, last_seen: NOW - 40_000 },
   ],
 };
@@ -65,11 +73,19 @@ describe('MetricsView', () => {
     expect(rows[0]![4]).toMatch(/^\d+\.\d s ago$/);
     expect(rows[1]!.slice(0, 4)).toEqual(['box-b:202:bb22', 'box-b', 'idle', '0 / 4']);
     expect(rows[1]![4]).toMatch(/^4\d s ago$/);
-    expect(section.findAll('[data-test="worker-row"]')[0]!.findAll('li').map((li) => li.text())).toEqual(['run-one', 'run-two']);
+    expect(
+      section
+        .findAll('[data-test="worker-row"]')[0]!
+        .findAll('li')
+        .map((li) => li.text()),
+    ).toEqual(['run-one', 'run-two']);
   });
 
   it('a queue-mode server whose Redis is down: says so, with no counts and no workers', async () => {
-    const w = await mountWith({ layers: LAYERS, queue: { queue: 'tradingfloor-runs', counts: null, workers: [], error: 'Redis does not answer (connection reconnecting)' } });
+    const w = await mountWith({
+      layers: LAYERS,
+      queue: { queue: 'tradingfloor-runs', counts: null, workers: [], error: 'Redis does not answer (connection reconnecting)' },
+    });
     const section = w.get('[data-test="workers-section"]');
     expect(section.get('[role="alert"]').text()).toBe('The queue’s Redis does not answer: Redis does not answer (connection reconnecting)');
     expect(section.find('[data-test="queue-waiting"]').exists()).toBe(false);

@@ -70,7 +70,8 @@ export function createServerMetrics(manager: RunManagerApi, wsClients: () => { a
     },
   });
   const queueSnapshot = manager.queueSnapshot?.bind(manager);
-  if (queueSnapshot) registerQueueGauges(registry, { queueSnapshot, ...(manager.hostHealth ? { hostHealth: manager.hostHealth.bind(manager) } : {}) });
+  if (queueSnapshot)
+    registerQueueGauges(registry, { queueSnapshot, ...(manager.hostHealth ? { hostHealth: manager.hostHealth.bind(manager) } : {}) });
 
   // Only runs started by this process feed the histogram; history loaded from disk would skew it.
   const live = new Set<string>();
