@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ConcurrencyMetrics, QueueWorkerInfo } from '@tradingfloor/shared';
+import { ConcurrencyMetricsSchema, HealthResponseSchema, type QueueWorkerInfo } from '@tradingfloor/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultScript, startFakeProvider, type FakeProvider, type FakeRequest } from '../support/fake-provider/index.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-server.js';
@@ -30,7 +30,8 @@ async function get(server: SpawnedServer, urlPath: string): Promise<{ status: nu
 const queueOf = async (server: SpawnedServer) => {
   const { status, text } = await get(server, '/metrics/concurrency');
   expect(status).toBe(200);
-  const queue = (JSON.parse(text) as ConcurrencyMetrics).queue;
+  // Checked against the shared schema the OpenAPI document is built from.
+  const queue = ConcurrencyMetricsSchema.strict().parse(JSON.parse(text)).queue;
   expect(queue).toBeDefined();
   return queue!;
 };
@@ -153,14 +154,14 @@ describe.skipIf(redisSkipReason !== null)(
       expect(await stopped.stop()).toBe(0);
       expect((await queueOf(server)).workers.map((w) => w.pid)).toEqual([staying.child.pid]);
       expect(await get(server, '/metrics').then((r) => r.text)).toContain('tradingfloor_queue_workers 1');
-    }, 60_000);
+    }, 120_000);
 
     it('/healthz reports Redis, and answers 503 with the reason once Redis is gone', async () => {
       const server = await spawnServer([], serverEnv());
       servers.push(server);
       const ok = await get(server, '/healthz');
       expect(ok.status).toBe(200);
-      const body = JSON.parse(ok.text) as { status: string; redis?: { status: string; rtt_ms: number } };
+      const body = HealthResponseSchema.strict().parse(JSON.parse(ok.text));
       expect(body.status).toBe('ok');
       expect(body.redis?.status).toBe('ok');
       expect(body.redis?.rtt_ms).toBeGreaterThanOrEqual(0);
@@ -177,6 +178,6 @@ describe.skipIf(redisSkipReason !== null)(
       expect(queue.error).toMatch(/Redis does not answer/);
       expect((await get(server, '/metrics')).text).toContain('tradingfloor_redis_up 0');
       expect(server.child.exitCode).toBeNull();
-    }, 60_000);
+    }, 120_000);
   },
 );
