@@ -4,7 +4,7 @@ import type { AppServer } from './support/app-server.js';
 import { useE2eSession } from './support/e2e-session.js';
 import { ManualClock } from '../../packages/server/test/support/manual-clock.js';
 import { watchConsole } from './support/console-watch.js';
-import { auditBothThemes, theme } from './support/axe-audit.js';
+import { auditBothThemes, seriousViolations, theme } from './support/axe-audit.js';
 import { KNOWN_CONSOLE_NOISE, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
 
 const e2e = useE2eSession();
