@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createDefaultScript, startFakeProvider, type FakeProvider, type FakeRequest } from '../support/fake-provider/index.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-server.js';
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
-import { spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
+import { runWorkerToEnd, spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
 
 // Queue mode's operations (issue 15): workers announce themselves in Redis, `/metrics` and `/metrics/concurrency`
 // show the queue's depth and the workers alive with their runs, `/healthz` reports Redis. A real redis-server
@@ -155,6 +155,14 @@ describe.skipIf(redisSkipReason !== null)(
       expect((await queueOf(server)).workers.map((w) => w.pid)).toEqual([staying.child.pid]);
       expect(await get(server, '/metrics').then((r) => r.text)).toContain('tradingfloor_queue_workers 1');
     }, 120_000);
+
+    it('a worker refuses a heartbeat interval that is not a whole number of at least 50 ms (exit 2, saying why)', async () => {
+      for (const bad of ['10', 'soon']) {
+        const { code, output } = await runWorkerToEnd([], { ...workerEnv(), QUEUE_HEARTBEAT_MS: bad });
+        expect(code).toBe(2);
+        expect(output).toContain(`QUEUE_HEARTBEAT_MS must be a whole number of milliseconds, at least 50, got "${bad}"`);
+      }
+    });
 
     it('/healthz reports Redis, and answers 503 with the reason once Redis is gone', async () => {
       const server = await spawnServer([], serverEnv());
