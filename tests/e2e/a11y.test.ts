@@ -1,55 +1,14 @@
-import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { AppServer } from './support/app-server.js';
 import { useE2eSession } from './support/e2e-session.js';
 import { ManualClock } from '../../packages/server/test/support/manual-clock.js';
 import { watchConsole } from './support/console-watch.js';
+import { auditBothThemes, seriousViolations, theme } from './support/axe-audit.js';
 import { KNOWN_CONSOLE_NOISE, startRunsFromForm, tabOf, waitForTabStatuses } from './support/spa-page.js';
 
 const e2e = useE2eSession();
 let app: AppServer;
-
-type AxeWindow = {
-  axe?: {
-    run(
-      ctx: Document,
-      o: object,
-    ): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }>;
-  };
-};
-
-/** Serious and critical axe-core violations on the page as it is now: `id target` of every failing node. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // axe-core's own bundle, as @axe-core/playwright injects it (once per document).
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
-  const found = await page.evaluate(async () => {
-    const result = await (window as unknown as AxeWindow).axe!.run(document, { resultTypes: ['violations'] });
-    return result.violations.flatMap((v) => v.nodes.map((n) => ({ id: v.id, impact: v.impact, target: JSON.stringify(n.target) })));
-  });
-  // One line per rule and kind of node (list items differ only by :nth-child and Vue's scope attribute).
-  const lines = found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} ${v.target.replace(/:nth-child\(\d+\)|\[data-v-\w+(=\\"\\")?\]/g, '')}`);
-  return [...new Set(lines)];
-}
-
-const theme = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme);
-
-/**
- * Audits the page as it is in light and in dark theme (the header's toggle, as a user switches) and returns
- * every serious finding, each prefixed with where it was found; the page is left in the theme it had.
- */
-async function auditBothThemes(page: Page, where: string): Promise<string[]> {
-  const found: string[] = [];
-  for (let i = 0; i < 2; i++) {
-    const now = await theme(page);
-    found.push(...(await seriousViolations(page)).map((v) => `${where} (${now}): ${v}`));
-    await page.locator('[data-test="theme-toggle"]').click();
-    await expect.poll(() => theme(page)).not.toBe(now);
-  }
-  return found;
-}
 
 /** Presses Tab until the focused element matches `selector` (at most `limit` presses); true when it got there. */
 async function tabTo(page: Page, selector: string, limit = 60): Promise<boolean> {
@@ -214,7 +173,13 @@ describe('accessibility audit (axe-core) in light and dark theme, and keyboard r
     const created = await fetch(`${app.url}/schedules`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tickers: 'ACME', cron: '0 9 * * 1-5', timezone: 'America/New_York', name: 'Weekday open', offline_latency_ms: 0 }),
+      body: JSON.stringify({
+        tickers: 'ACME',
+        cron: '0 9 * * 1-5',
+        timezone: 'America/New_York',
+        name: 'Weekday open',
+        offline_latency_ms: 0,
+      }),
     });
     expect(created.status).toBe(201);
     clock.advanceTo(Date.parse('2026-12-07T14:00:00.000Z'));

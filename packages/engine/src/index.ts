@@ -4,6 +4,7 @@
 // RunManager and its contract
 export { RunManager, type ResumeOverrides } from './runs/run-manager.js';
 export type { RunEvent, RunManagerApi, RunRequest, RunView } from './runs/run-manager-api.js';
+export type { HostHealth } from './host/host-protocol.js';
 export { createEngineDeps } from './runs/engine-deps.js';
 // The engine's environment, parsed once with its defaults (serve, run, resume, backtest, data fetch)
 export { parseEngineEnv, type EngineEnv } from './config/engine-env.js';

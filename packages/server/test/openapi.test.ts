@@ -82,7 +82,8 @@ describe('GET /openapi.json', () => {
     const op = (path: string, method: string) => doc.paths[path]![method] as { responses: Record<string, { $ref?: string }> };
     expect(Object.keys(op('/start-multi', 'post').responses)).toEqual(['202', '400', '401', '403', '409', '413', '429', '503']);
     expect(Object.keys(op('/runs/{id}/cancel', 'post').responses)).toEqual(['202', '400', '401', '403', '404', '409']);
-    expect(Object.keys(op('/healthz', 'get').responses)).toEqual(['200', '403']);
+    // Public (no 401); 503 when a queue-mode server's Redis does not answer.
+    expect(Object.keys(op('/healthz', 'get').responses)).toEqual(['200', '403', '503']);
     expect(doc.components.responses.NotFound).toEqual({
       description: expect.any(String),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },

@@ -261,7 +261,11 @@ describe('metadata, metrics and health', () => {
     expect(prom.text).toContain('tradingfloor_phase_duration_seconds_count{phase="trader",status="completed"} 1');
     expect(prom.text).toContain('tradingfloor_llm_limiter_waiting{key="global"} 2');
     expect(prom.text).toContain('tradingfloor_ws_clients{mode="focused"} 0');
-    expect((await call('GET', '/healthz')).json).toMatchObject({ status: 'ok', runs: 2, active_runs: 1 });
+    // Embedded mode: no queue gauges, no Redis in the health answer (queue mode: tests/integration/queue-ops.test.ts).
+    expect(prom.text).not.toMatch(/tradingfloor_queue_|tradingfloor_redis_/);
+    const health = (await call('GET', '/healthz')).json;
+    expect(health).toMatchObject({ status: 'ok', runs: 2, active_runs: 1 });
+    expect(health).not.toHaveProperty('redis');
   });
 });
 

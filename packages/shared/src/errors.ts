@@ -75,6 +75,12 @@ export class ShuttingDownError extends TradingFloorError {
     super('shutting_down', 503, message);
   }
 }
+/** A queue-mode server's Redis does not answer (`GET /healthz` answers 503 with why). */
+export class QueueUnavailableError extends TradingFloorError {
+  constructor(message: string) {
+    super('queue_unavailable', 503, message);
+  }
+}
 /** Configuration read at start-up is wrong (env variables, limits). */
 export class ConfigError extends TradingFloorError {
   constructor(message: string) {

@@ -228,6 +228,7 @@ export {
   NotFoundError,
   PayloadTooLargeError,
   ProviderError,
+  QueueUnavailableError,
   RunCanceledError,
   ShuttingDownError,
   TooManyRunsError,
@@ -262,6 +263,16 @@ export {
   ReportQuerySchema,
   type ReportQuery,
 } from './protocol/routes.js';
+export {
+  QueueJobCountsSchema,
+  QueueSnapshotSchema,
+  QueueWorkerInfoSchema,
+  RedisHealthSchema,
+  type QueueJobCounts,
+  type QueueSnapshot,
+  type QueueWorkerInfo,
+  type RedisHealth,
+} from './protocol/queue-metrics.js';
 export { MULTITASK_MODES, MultitaskSchema, type Multitask } from './schemas/multitask.js';
 export { buildOpenApiDocument, type OpenApiDocument } from './protocol/openapi/document.js';
 export { openApiPath } from './protocol/openapi/operation.js';

@@ -554,7 +554,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The LLM limiter’s layers */
+        /** The LLM limiter’s layers; in queue mode the queue’s job counts and workers */
         get: operations["concurrency"];
         put?: never;
         post?: never;
@@ -605,7 +605,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /** Liveness (and Redis, in queue mode) */
         get: operations["healthz"];
         put?: never;
         post?: never;
@@ -1239,6 +1239,26 @@ export interface components {
                 in_use: number;
                 waiting: number;
             }[];
+            queue?: {
+                queue: string;
+                counts: {
+                    waiting: number;
+                    active: number;
+                    delayed: number;
+                    prioritized: number;
+                    failed: number;
+                } | null;
+                workers: {
+                    id: string;
+                    host: string;
+                    pid: number;
+                    concurrency: number;
+                    runs: string[];
+                    started_at: number;
+                    last_seen: number;
+                }[];
+                error?: string;
+            };
         };
         PhaseMetricsResponse: {
             runs: number;
@@ -1259,6 +1279,11 @@ export interface components {
             uptime_s: number;
             runs: number;
             active_runs: number;
+            redis?: {
+                /** @constant */
+                status: "ok";
+                rtt_ms: number;
+            };
         };
     };
     responses: {
@@ -1325,7 +1350,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description The server is shutting down and starts nothing new. */
+        /** @description The server is shutting down and starts nothing new; on `GET /healthz` of a queue-mode server: Redis does not answer. */
         ShuttingDown: {
             headers: {
                 [name: string]: unknown;
@@ -2442,7 +2467,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The LLM limiter’s layers */
+            /** @description The LLM limiter’s layers; in queue mode the queue’s job counts and workers */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2508,7 +2533,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Liveness */
+            /** @description Liveness (and Redis, in queue mode) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2518,6 +2543,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ShuttingDown"];
         };
     };
 }

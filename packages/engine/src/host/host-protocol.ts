@@ -7,6 +7,7 @@ import type {
   Lesson,
   LimiterLayer,
   LogEntry,
+  QueueSnapshot,
   RunConfig,
   RunSummary,
   RunUsage,
@@ -142,4 +143,11 @@ export interface EngineHost {
   limiterSnapshot(): LimiterLayer[];
   /** Releases what the host holds (worker threads) once its runs have ended. */
   close(): Promise<void>;
+  /** Queue mode only: the queue's job counts and the workers alive (`/metrics`). Resolves even when Redis is down (`error` says so). */
+  queueSnapshot?(): Promise<QueueSnapshot>;
+  /** Hosts with a service behind them (queue mode: Redis) only: whether it answers, and how fast. Never rejects. */
+  health?(): Promise<HostHealth>;
 }
+
+/** How the service behind a host answers: one round trip's time, or why it does not. */
+export type HostHealth = { ok: true; rtt_ms: number } | { ok: false; error: string };

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deferred, errorMessage, type Deferred, type LimiterLayer, type RunConfig, type RunSummary, type RunUsage } from '@tradingfloor/shared';
+import { deferred, errorMessage, type Deferred, type LimiterLayer, type QueueSnapshot, type RunConfig, type RunSummary, type RunUsage } from '@tradingfloor/shared';
 import { ClusterLimiterView } from '../limiter/cluster-limiter-view.js';
 import { discardLog } from '../logs/log-sink.js';
 import { queuedRunCreated } from '../runs/queued-run.js';
 import { RunExecutor, type RunExecutorOptions } from '../runs/run-executor.js';
 import { writeErrorLog } from '../runs/run-persistence.js';
-import type { EngineHost, HostEvent, HostRunSpec, HostStartResult } from './host-protocol.js';
+import type { EngineHost, HostEvent, HostHealth, HostRunSpec, HostStartResult } from './host-protocol.js';
 import {
   CONTROL_CHANNEL,
   EVENT_FIELD,
@@ -18,6 +18,7 @@ import {
   type RunJobData,
   type StreamEvent,
 } from './queue-wire.js';
+import { listWorkers } from './worker-registry.js';
 
 export interface QueueHostOptions {
   /** `REDIS_URL`. */
@@ -39,6 +40,8 @@ export interface QueueHostOptions {
 
 /** How long `open` waits for Redis to answer before the server refuses to start. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** How long `/metrics` and `/healthz` wait for Redis before they say it does not answer. */
+const PROBE_TIMEOUT_MS = 2_000;
 /** How long one XREAD blocks; `close` disconnects, so this bounds nothing but a quiet loop's turns. */
 const READ_BLOCK_MS = 5_000;
 /** Runs ended here while their job may still be queued (Redis did not answer the removal): kept a while to stop them. */
@@ -210,6 +213,56 @@ export class QueueHost implements EngineHost {
   /** The cluster-wide limiter layers the workers keep in Redis (as last read, at most ~0.5 s old). */
   limiterSnapshot(): LimiterLayer[] {
     return this.limits.snapshot();
+  }
+
+  /** The queue's job counts and the workers alive; `counts: null` with the reason when Redis does not answer. */
+  async queueSnapshot(): Promise<QueueSnapshot> {
+    try {
+      const [counts, workers] = await this.probe(() =>
+        Promise.all([this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'), listWorkers(this.commands)]),
+      );
+      return {
+        queue: RUN_QUEUE,
+        counts: {
+          waiting: counts.waiting ?? 0,
+          active: counts.active ?? 0,
+          delayed: counts.delayed ?? 0,
+          prioritized: counts.prioritized ?? 0,
+          failed: counts.failed ?? 0,
+        },
+        workers,
+      };
+    } catch (error) {
+      return { queue: RUN_QUEUE, counts: null, workers: [], error: errorMessage(error) };
+    }
+  }
+
+  /** One PING's round trip, or why Redis does not answer (for `/healthz`). */
+  async health(): Promise<HostHealth> {
+    const started = performance.now();
+    try {
+      await this.probe(() => this.commands.ping());
+      return { ok: true, rtt_ms: Math.round((performance.now() - started) * 100) / 100 };
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
+  /**
+   * Runs a few commands on the command connection, failing fast instead of waiting: with Redis gone ioredis
+   * queues commands until it reconnects (the queue wants that), which would hang a health check.
+   */
+  private async probe<T>(commands: () => Promise<T>): Promise<T> {
+    if (this.commands.status !== 'ready') throw new Error(`Redis does not answer (connection ${this.commands.status})`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([commands(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {

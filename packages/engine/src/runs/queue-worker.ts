@@ -6,6 +6,7 @@ import type { EngineEnv } from '../config/engine-env.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { HostEvent } from '../host/host-protocol.js';
 import { CONTROL_CHANNEL, EVENT_FIELD, EVENT_STREAM_MAXLEN, openRedis, RUN_QUEUE, type ControlMessage, type RunJobData, type StreamEvent } from '../host/queue-wire.js';
+import { startWorkerHeartbeat } from '../host/worker-registry.js';
 import { RedisLimiter } from '../limiter/redis-limiter.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
@@ -27,6 +28,8 @@ export interface QueueWorkerOptions {
   /** How long an LLM permit outlives a worker that stopped refreshing it (killed); default 10 s. */
   permitLeaseMs?: number;
   log?: (line: string) => void;
+  /** How often the worker renews its record in the Redis worker registry (`QUEUE_HEARTBEAT_MS`, default 5 s; it expires after 3). */
+  heartbeatMs?: number;
 }
 
 /** A running queue worker. */
@@ -156,6 +159,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   );
   worker.on('error', (error) => log(`worker: ${errorMessage(error)}`));
   await worker.waitUntilReady();
+  // Listed by the servers' /metrics from here on; the record goes with `close`, or expires if the process dies.
+  const heartbeat = await startWorkerHeartbeat(events, {
+    concurrency: options.concurrency,
+    runs: () => executor.runIds(),
+    ...(options.heartbeatMs !== undefined ? { intervalMs: options.heartbeatMs } : {}),
+    log,
+  });
 
   return {
     runIds: () => executor.runIds(),
@@ -167,6 +177,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       await executor.flush();
       await limiter.close();
       await limits.quit().catch(() => 'OK');
+      await heartbeat.stop().catch((error: unknown) => log(`worker: heartbeat record not removed: ${errorMessage(error)}`));
       await events.quit().catch(() => 'OK');
       await control.quit().catch(() => 'OK');
       await blocking.quit().catch(() => 'OK');

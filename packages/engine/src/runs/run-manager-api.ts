@@ -6,6 +6,7 @@ import type {
   LogEntry,
   Multitask,
   Position,
+  QueueSnapshot,
   RunConfig,
   RunOptionsInput,
   RunStatus,
@@ -13,6 +14,7 @@ import type {
   RunUsage,
 } from '@tradingfloor/shared';
 import type { DataCoverage } from '../data/vendor.js';
+import type { HostHealth } from '../host/host-protocol.js';
 import type { InspectionPage } from '../machine/inspection-buffer.js';
 
 /** Everything known about one run, as the server and CLI read it. */
@@ -88,6 +90,10 @@ export interface RunManagerApi {
    */
   shutdown(options?: { interrupt?: boolean }): Promise<void>;
   limiterSnapshot(): LimiterLayer[];
+  /** Queue mode only (absent otherwise): the queue's job counts and the workers alive, for `/metrics`. */
+  queueSnapshot?(): Promise<QueueSnapshot>;
+  /** Queue mode only (absent otherwise): whether Redis answers, for `/healthz`. */
+  hostHealth?(): Promise<HostHealth>;
   dataCoverage(): Promise<DataCoverage & { vendor: string; label: string }>;
   /** Every instrument with its own date range (offline data only; null for online chains). Optional. */
   instruments?(): Promise<import('@tradingfloor/shared').InstrumentInfo[] | null>;

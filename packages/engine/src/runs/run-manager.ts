@@ -15,6 +15,7 @@ import {
   type InstrumentInfo,
   type Lesson,
   type LimiterLayer,
+  type QueueSnapshot,
   type LogEntry,
   type RunConfig,
   type RunStatus,
@@ -29,7 +30,7 @@ import { createRunDirectory } from '../results/results-dir.js';
 import { RUN_FILES } from '../results/run-files.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import type { InspectionPage, InspectionRecord } from '../machine/inspection-buffer.js';
-import type { EngineHost, HostEvent, HostRunSpec, RunRestore } from '../host/host-protocol.js';
+import type { EngineHost, HostEvent, HostHealth, HostRunSpec, RunRestore } from '../host/host-protocol.js';
 import { InProcessHost } from './in-process-host.js';
 import { RunMirror } from './run-mirror.js';
 import { checkResumable, stateFileProblem } from './resume-check.js';
@@ -136,6 +137,10 @@ export class RunManager implements RunManagerApi {
   private readonly seeds = new Map<string, { logs?: LogEntry[]; lessons?: Lesson[] | null }>();
   /** The `multitask` rule of start requests: same ticker and trade date as an active run. */
   private readonly multitask = new MultitaskGate();
+  /** The host's queue and its workers; set only when the host has a queue (queue mode), else absent. */
+  readonly queueSnapshot?: () => Promise<QueueSnapshot>;
+  /** Whether the service behind the host (queue mode: Redis) answers; absent for embedded hosts. */
+  readonly hostHealth?: () => Promise<HostHealth>;
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -165,6 +170,10 @@ export class RunManager implements RunManagerApi {
         ...(options.inspectionMax !== undefined ? { inspectionMax: options.inspectionMax } : {}),
       });
     this.host.subscribe((event) => this.onHostEvent(event));
+    // Left absent for embedded hosts, so `/metrics` and `/healthz` keep their embedded shape there.
+    const host = this.host;
+    if (host.queueSnapshot) this.queueSnapshot = () => host.queueSnapshot!();
+    if (host.health) this.hostHealth = () => host.health!();
   }
 
   start(requests: RunRequest[]): Promise<RunSummary[]> {

@@ -25,6 +25,8 @@ export function addWorkerCommand(program: Command, io: CliIo, onResult: (code: n
       'after',
       '\nQUEUE_LOCK_MS (default 30000): how long a killed worker keeps its runs before another worker takes them over.\n' +
         'QUEUE_PERMIT_LEASE_MS (default 10000): how long a killed worker keeps its LLM permits.\n' +
+        'QUEUE_HEARTBEAT_MS (default 5000): how often the worker renews its record in Redis (listed by /metrics); a killed\n' +
+        'worker drops out of the list 3 intervals after its last heartbeat.\n' +
         'The worker builds its engine from the same environment as `serve` (providers, data, LLM limits; the limits\n' +
         'hold across all workers, kept in Redis). SIGINT / SIGTERM: stop taking runs, save the runs under way as interrupted, exit 0.\n' +
         'Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad flags, no Redis, or a results directory it cannot write.\n',
@@ -36,6 +38,14 @@ function parseConcurrency(raw: string | undefined): number | string {
   if (raw === undefined) return DEFAULT_CONCURRENCY;
   const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   return Number.isInteger(n) && n >= 1 && n <= MAX_CONCURRENCY ? n : `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${JSON.stringify(raw)}`;
+}
+
+/** An optional duration variable of the worker: its value, `undefined` when unset, or the message for a bad one. */
+function parseMillis(env: CliIo['env'], name: string, min: number): number | undefined | string {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const ms = Number(raw);
+  return Number.isInteger(ms) && ms >= min ? ms : `${name} must be a whole number of milliseconds, at least ${min}, got ${JSON.stringify(raw)}`;
 }
 
 /**
@@ -52,16 +62,12 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
   if (typeof concurrency === 'string') return fail(concurrency);
   const redisUrl = (flags.queue ?? io.env.REDIS_URL ?? '').trim();
   if (redisUrl === '') return fail('no queue: pass --queue redis://host:port or set REDIS_URL');
-  const lockRaw = io.env.QUEUE_LOCK_MS?.trim();
-  const lockDurationMs = lockRaw ? Number(lockRaw) : undefined;
-  if (lockDurationMs !== undefined && !(Number.isInteger(lockDurationMs) && lockDurationMs >= 500)) {
-    return fail(`QUEUE_LOCK_MS must be a whole number of milliseconds, at least 500, got ${JSON.stringify(lockRaw)}`);
-  }
-  const leaseRaw = io.env.QUEUE_PERMIT_LEASE_MS?.trim();
-  const permitLeaseMs = leaseRaw ? Number(leaseRaw) : undefined;
-  if (permitLeaseMs !== undefined && !(Number.isInteger(permitLeaseMs) && permitLeaseMs >= 500)) {
-    return fail(`QUEUE_PERMIT_LEASE_MS must be a whole number of milliseconds, at least 500, got ${JSON.stringify(leaseRaw)}`);
-  }
+  const lockDurationMs = parseMillis(io.env, 'QUEUE_LOCK_MS', 500);
+  if (typeof lockDurationMs === 'string') return fail(lockDurationMs);
+  const permitLeaseMs = parseMillis(io.env, 'QUEUE_PERMIT_LEASE_MS', 500);
+  if (typeof permitLeaseMs === 'string') return fail(permitLeaseMs);
+  const heartbeatMs = parseMillis(io.env, 'QUEUE_HEARTBEAT_MS', 50);
+  if (typeof heartbeatMs === 'string') return fail(heartbeatMs);
   const resultsDir = path.resolve(io.cwd ?? process.cwd(), flags.resultsDir ?? io.env.RESULTS_DIR ?? './results');
 
   const engine = await import('@tradingfloor/engine');
@@ -84,6 +90,7 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
         resultsDir,
         ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
         ...(permitLeaseMs !== undefined ? { permitLeaseMs } : {}),
+        ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
         log: (line) => writeLine(io.stderr, line),
       }),
       10_000,

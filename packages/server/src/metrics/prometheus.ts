@@ -2,6 +2,7 @@ import { RUN_STATUSES } from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { phaseNodes } from './phase-metrics.js';
+import { registerQueueGauges } from './queue-gauges.js';
 
 /** The server's Prometheus metrics, in a registry of their own (several apps can live in one process). */
 export interface ServerMetrics {
@@ -12,7 +13,8 @@ export interface ServerMetrics {
 
 /**
  * Builds the `/metrics` registry: runs by status, runs started, phase durations of runs finished in this
- * process, the LLM limiter layers and connected WebSocket clients. Gauges are read at scrape time.
+ * process, the LLM limiter layers and connected WebSocket clients; in queue mode also the queue's jobs, its
+ * workers and Redis. Gauges are read at scrape time.
  */
 export function createServerMetrics(manager: RunManagerApi, wsClients: () => { aggregate: number; focused: number }): ServerMetrics {
   const registry = new Registry();
@@ -67,6 +69,9 @@ export function createServerMetrics(manager: RunManagerApi, wsClients: () => { a
       this.set({ mode: 'focused' }, counts.focused);
     },
   });
+  const queueSnapshot = manager.queueSnapshot?.bind(manager);
+  if (queueSnapshot)
+    registerQueueGauges(registry, { queueSnapshot, ...(manager.hostHealth ? { hostHealth: manager.hostHealth.bind(manager) } : {}) });
 
   // Only runs started by this process feed the histogram; history loaded from disk would skew it.
   const live = new Set<string>();

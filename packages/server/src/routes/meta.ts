@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { API_ROUTES, isActiveStatus } from '@tradingfloor/shared';
+import { API_ROUTES, isActiveStatus, QueueUnavailableError } from '@tradingfloor/shared';
 import { computePhaseMetrics } from '../metrics/phase-metrics.js';
 import { defineRoute } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
@@ -26,7 +26,11 @@ export function metaRoutes(deps: RouteDeps): Router {
     };
   });
 
-  defineRoute(router, API_ROUTES.concurrency, () => ({ layers: manager.limiterSnapshot() }));
+  defineRoute(router, API_ROUTES.concurrency, async () => {
+    // Queue mode only: the queue's depth and its workers (embedded servers answer the layers alone).
+    const queue = await manager.queueSnapshot?.();
+    return { layers: manager.limiterSnapshot(), ...(queue ? { queue } : {}) };
+  });
 
   defineRoute(router, API_ROUTES.phaseMetrics, () => {
     const samples =
@@ -39,14 +43,19 @@ export function metaRoutes(deps: RouteDeps): Router {
     return deps.metrics.registry.metrics();
   });
 
-  defineRoute(router, API_ROUTES.healthz, () => {
+  defineRoute(router, API_ROUTES.healthz, async () => {
     const runs = manager.list();
-    return {
+    const health = {
       status: 'ok' as const,
       uptime_s: Math.round((deps.now() - startedAt) / 1000),
       runs: runs.length,
       active_runs: runs.filter((r) => isActiveStatus(r.status)).length,
     };
+    if (!manager.hostHealth) return health;
+    // Queue mode: without Redis no run starts or reports back, so the server is not healthy (503 with why).
+    const redis = await manager.hostHealth();
+    if (!redis.ok) throw new QueueUnavailableError(`queue mode: ${redis.error}`);
+    return { ...health, redis: { status: 'ok' as const, rtt_ms: redis.rtt_ms } };
   });
 
   return router;

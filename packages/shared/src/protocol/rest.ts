@@ -3,6 +3,7 @@ import { PositionSchema, type Position } from '../schemas/position.js';
 import { ownRecord } from '../schemas/own-record.js';
 import { RunOptionsSchema, type RunOptions } from '../schemas/run-config.js';
 import { LogEntrySchema, SeveritySchema } from '../schemas/log-entry.js';
+import { QueueSnapshotSchema } from './queue-metrics.js';
 import { RunStatusSchema } from '../schemas/run-status.js';
 import { InspectionRecordSchema } from '../schemas/inspection.js';
 import { LessonSchema } from '../schemas/lesson.js';
@@ -207,7 +208,8 @@ export const LimiterLayerSchema = z.object({
   in_use: z.number().int(),
   waiting: z.number().int(),
 });
-export const ConcurrencyMetricsSchema = z.object({ layers: z.array(LimiterLayerSchema) });
+/** `GET /metrics/concurrency`: the limiter's layers and, on a queue-mode server only, the queue and its workers. */
+export const ConcurrencyMetricsSchema = z.object({ layers: z.array(LimiterLayerSchema), queue: QueueSnapshotSchema.optional() });
 export type ConcurrencyMetrics = z.infer<typeof ConcurrencyMetricsSchema>;
 export type LimiterLayer = z.infer<typeof LimiterLayerSchema>;
 

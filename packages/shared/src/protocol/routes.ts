@@ -19,6 +19,7 @@ import {
   StartRunsBodySchema,
   StartRunsResponseSchema,
 } from './rest.js';
+import { RedisHealthSchema } from './queue-metrics.js';
 import { RunListQuerySchema, RunListResponseSchema, RunPageResponseSchema } from './run-query.js';
 import {
   BacktestCellSchema,
@@ -83,12 +84,13 @@ export type CancelResponse = z.infer<typeof CancelResponseSchema>;
 /** `POST /start-process` (202): as `/start-multi`, plus the one run's id at the top level for legacy clients. */
 export const StartProcessResponseSchema = StartRunsResponseSchema.extend({ run_id: z.string().optional() });
 
-/** `GET /healthz`: liveness and a count of runs. */
+/** `GET /healthz`: liveness and a count of runs; a queue-mode server adds its Redis (503 when Redis does not answer). */
 export const HealthResponseSchema = z.object({
   status: z.literal('ok'),
   uptime_s: z.number().int(),
   runs: z.number().int(),
   active_runs: z.number().int(),
+  redis: RedisHealthSchema.optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
@@ -378,10 +380,10 @@ export const API_ROUTES = {
   openapi: { method: 'GET', path: '/openapi.json', summary: 'This API as an OpenAPI 3.1 document', status: 200, response: OpenApiDocumentSchema, public: true },
   docs: { method: 'GET', path: '/docs', summary: 'The API reference page', status: 200, response: z.string(), contentType: 'text/html', public: true },
   providers: { method: 'GET', path: '/config/providers', summary: 'Providers, data vendors, data coverage', status: 200, response: ProvidersResponseSchema },
-  concurrency: { method: 'GET', path: '/metrics/concurrency', summary: 'The LLM limiter’s layers', status: 200, response: ConcurrencyMetricsSchema },
+  concurrency: { method: 'GET', path: '/metrics/concurrency', summary: 'The LLM limiter’s layers; in queue mode the queue’s job counts and workers', status: 200, response: ConcurrencyMetricsSchema },
   phaseMetrics: { method: 'GET', path: '/metrics/phases', summary: 'Phase durations over finished runs', status: 200, response: PhaseMetricsSchema },
   metrics: { method: 'GET', path: '/metrics', summary: 'Prometheus metrics', status: 200, response: z.string(), contentType: 'text/plain' },
-  healthz: { method: 'GET', path: '/healthz', summary: 'Liveness', status: 200, response: HealthResponseSchema, public: true },
+  healthz: { method: 'GET', path: '/healthz', summary: 'Liveness (and Redis, in queue mode)', status: 200, response: HealthResponseSchema, public: true, errors: [503] },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ApiRoutes = typeof API_ROUTES;

@@ -59,5 +59,8 @@ export const ERROR_RESPONSES: Readonly<Record<number, { name: string; descriptio
   },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than `BODY_LIMIT`.' },
   429: { name: 'TooManyRuns', description: '`MAX_PARALLEL_RUNS` runs are already active.' },
-  503: { name: 'ShuttingDown', description: 'The server is shutting down and starts nothing new.' },
+  503: {
+    name: 'ShuttingDown',
+    description: 'The server is shutting down and starts nothing new; on `GET /healthz` of a queue-mode server: Redis does not answer.',
+  },
 };
