@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BacktestManager, openRunManager, parseEngineEnv, type BacktestManagerApi, type RunManagerApi } from '@tradingfloor/engine';
+import { BacktestManager, openRunManager, parseEngineEnv, queueServerId, type BacktestManagerApi, type RunManagerApi } from '@tradingfloor/engine';
 import { errorMessage } from '@tradingfloor/shared';
 import { createApp, type AppDeps } from './app.js';
 import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
@@ -83,6 +83,8 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
           ),
       },
       loadHistory: true,
+      // Queue mode: the stream this server's runs report on survives its restart (SERVER_ID, else its results dir).
+      queueServerId: queueServerId(config.resultsDir, env.SERVER_ID),
       onThreadExit: ({ threadId, reason, runs }) =>
         log(`engine thread ${threadId} stopped (${reason}); ${runs.length} run(s) on it ended as error; a new thread replaces it`),
     });
