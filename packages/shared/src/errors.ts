@@ -75,6 +75,12 @@ export class ShuttingDownError extends TradingFloorError {
     super('shutting_down', 503, message);
   }
 }
+/** The engine could not open runs it was given (queue mode: no worker opened them in time, or their jobs were lost). */
+export class EngineUnavailableError extends TradingFloorError {
+  constructor(message: string) {
+    super('engine_unavailable', 503, message);
+  }
+}
 /** Configuration read at start-up is wrong (env variables, limits). */
 export class ConfigError extends TradingFloorError {
   constructor(message: string) {

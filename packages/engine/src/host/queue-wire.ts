@@ -68,5 +68,9 @@ export function queueServerId(resultsDir: string, explicit?: string): string {
  * block on; the same setting keeps a blocking XREAD waiting instead of failing while Redis reconnects.
  */
 export function openRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  // A lost connection is ioredis's to re-establish (commands wait for it); without a listener each failed
+  // attempt would be printed as an unhandled error event while Redis restarts.
+  redis.on('error', () => {});
+  return redis;
 }

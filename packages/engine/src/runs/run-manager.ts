@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   ConfigError,
   ConflictError,
+  EngineUnavailableError,
   formatRunId,
   isActiveStatus,
   NotFoundError,
@@ -598,7 +599,7 @@ export class RunManager implements RunManagerApi {
       }
     }
     const reasons = failed.map((f) => ('error' in f ? `${f.run_id}: ${f.error}` : '')).join('; ');
-    throw new Error(`could not start the runs: ${reasons}`);
+    throw new EngineUnavailableError(`could not start the runs: ${reasons}`);
   }
 
   /** One event of the engine host: the run's mirror takes it, then the manager's subscribers hear of it. */
