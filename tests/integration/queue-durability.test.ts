@@ -127,7 +127,7 @@ describe.skipIf(redisSkipReason !== null)(`queue-mode durability${redisSkipReaso
     const globexNow = (await api(second, 'GET', `/runs/${globex}/status`)).json as RunSummary;
     expect(globexNow.status).toBe('in_progress');
     const logs = (await api(second, 'GET', `/runs/${globex}/logs`)).json;
-    const lines = ((logs.logs ?? logs.entries ?? logs) as Array<{ seq: number; message: string }>);
+    const lines = (logs.logs ?? logs.entries ?? logs) as Array<{ seq: number; message: string }>;
     expect(lines.length).toBeGreaterThan(0);
     expect(lines[0]!.seq).toBe(1);
 

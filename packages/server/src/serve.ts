@@ -1,6 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BacktestManager, openRunManager, parseEngineEnv, queueServerId, type BacktestManagerApi, type RunManagerApi } from '@tradingfloor/engine';
+import {
+  BacktestManager,
+  openRunManager,
+  parseEngineEnv,
+  queueServerId,
+  type BacktestManagerApi,
+  type RunManagerApi,
+} from '@tradingfloor/engine';
 import { errorMessage } from '@tradingfloor/shared';
 import { createApp, type AppDeps } from './app.js';
 import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
