@@ -50,7 +50,8 @@ export interface RunningServer {
   /**
    * A graceful stop. Schedules stop firing first. If it built the manager: new starts and resumes are refused at once (503), in-flight
    * calls are aborted and every active run is saved and left `interrupted` (resumed by `RESUME_INTERRUPTED=1`
-   * or the Resume button). Then retention stops, WebSocket clients (which saw the runs' last status) are
+   * or the Resume button); in queue mode the runs go on executing on the workers instead, and the server
+   * started again re-attaches them (docs/scale-out.md, "Server restarts"). Then retention stops, WebSocket clients (which saw the runs' last status) are
    * dropped and the port is closed.
    */
   close(): Promise<void>;

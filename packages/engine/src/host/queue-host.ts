@@ -324,6 +324,13 @@ export class QueueHost implements EngineHost {
       this.queued.delete(event.run_id);
       this.opening.get(event.run_id)?.resolve({ run_id: event.run_id, ok: false, error: event.error });
       this.opening.delete(event.run_id);
+      // A run under way that a worker could not take over (its state.json cannot be resumed) ends here, with why.
+      const run = this.live.get(event.run_id);
+      if (run) {
+        const error = `could not be resumed on another worker: ${event.error}`;
+        const summary: RunSummary = { ...run.summary, status: 'error', error, updated_at: Math.max(Date.now(), run.summary.updated_at) };
+        this.receiveRun({ type: 'finished', run_id: event.run_id, summary, decision: null, error, usage: run.usage, data_sources: run.dataSources });
+      }
       return;
     }
     this.receiveRun(event);
