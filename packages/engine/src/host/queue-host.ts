@@ -63,6 +63,10 @@ const READ_BLOCK_MS = 5_000;
  * `start` resolves once a worker has opened each run (its `created` event came back), so a run is listed
  * as soon as `POST /runs` answers, as in the embedded modes; a run no worker opens within `openTimeoutMs`
  * is taken off the queue and reported as failed.
+ *
+ * Durability (docs/scale-out.md): with a `serverId` the stream and a cursor into it outlive the process and
+ * `reattach` brings back the runs still executing; a {@link JobWatch} ends clearly the runs whose job
+ * vanished (a Redis restart) and that no worker executes.
  */
 export class QueueHost implements EngineHost {
   readonly kind = 'queue';
@@ -298,9 +302,7 @@ export class QueueHost implements EngineHost {
     if (!run) return;
     this.lost.add(runId);
     this.control({ kind: 'interrupt', runId, reason: 'its queue job vanished' });
-    const at = Date.now();
-    const summary: RunSummary = { ...run.summary, status: 'interrupted', error: LOST_RUN, updated_at: Math.max(at, run.summary.updated_at) };
-    this.receiveRun({ type: 'finished', run_id: runId, summary, decision: null, error: LOST_RUN, usage: run.usage, data_sources: run.dataSources });
+    this.receiveRun(endOf(runId, run, 'interrupted', LOST_RUN));
   }
 
   private receive(event: StreamEvent): void {
@@ -326,11 +328,7 @@ export class QueueHost implements EngineHost {
       this.opening.delete(event.run_id);
       // A run under way that a worker could not take over (its state.json cannot be resumed) ends here, with why.
       const run = this.live.get(event.run_id);
-      if (run) {
-        const error = `could not be resumed on another worker: ${event.error}`;
-        const summary: RunSummary = { ...run.summary, status: 'error', error, updated_at: Math.max(Date.now(), run.summary.updated_at) };
-        this.receiveRun({ type: 'finished', run_id: event.run_id, summary, decision: null, error, usage: run.usage, data_sources: run.dataSources });
-      }
+      if (run) this.receiveRun(endOf(event.run_id, run, 'error', `could not be resumed on another worker: ${event.error}`));
       return;
     }
     this.receiveRun(event);
@@ -373,4 +371,10 @@ export class QueueHost implements EngineHost {
       }
     }
   }
+}
+
+/** The `finished` event the host reports itself for a run no worker will end: its last known state, `status`, and why. */
+function endOf(runId: string, run: LiveRunState, status: 'error' | 'interrupted', error: string): HostEvent {
+  const summary: RunSummary = { ...run.summary, status, error, updated_at: Math.max(Date.now(), run.summary.updated_at) };
+  return { type: 'finished', run_id: runId, summary, decision: null, error, usage: run.usage, data_sources: run.dataSources };
 }
