@@ -418,7 +418,10 @@ export class RunManager implements RunManagerApi {
     const dir = found.summary().results_path;
     try {
       const entry = new StoredRunEntry(readRunDirectorySync(dir, found.config.ticker, this.logBufferMaxLines), this.logBufferMaxLines);
-      return entry.interrupted();
+      if (entry.interrupted() === null) return null;
+      // The live view is swapped for the stored one, as a restart would list it (an unusable snapshot is then marked there).
+      this.entries.set(found.runId, entry);
+      return entry;
     } catch {
       return null;
     }
