@@ -210,27 +210,28 @@ describe.skipIf(redisSkipReason !== null)(`queue mode: pending runs, queue posit
     await vi.waitFor(async () => expect(JSON.parse(await readFile(path.join(canceled.results_path, 'state.json'), 'utf8')).status).toBe('canceled'));
   }, 120_000);
 
-  it('a server stopped with runs still waiting saves them as interrupted (no hang); a restarted server resumes them on a worker', async () => {
+  it('a server stopped with runs still waiting leaves them on the queue (no hang); the restarted server lists them pending and a worker runs them', async () => {
     const server = await spawnServer([], serverEnv({}));
     servers.push(server);
     const started = await start(server, 'ACME');
     expect(started.status).toBe(202);
     const runId = (started.json.runs as Array<{ run_id: string }>)[0]!.run_id;
     expect((await summaryOf(server, runId)).queue_position).toBe(1);
-    // SIGTERM: the graceful stop takes the job back off the queue and saves the run for a resume.
+    // SIGTERM: the graceful stop of a server with a stable identity leaves the job on the queue for its restart.
     expect(await server.stop()).toBe(0);
     const keys = new Redis(redis.url);
     try {
-      expect(await keys.exists(`bull:tradingfloor-runs:${runId}`)).toBe(0);
+      expect(await keys.exists(`bull:tradingfloor-runs:${runId}`)).toBe(1);
     } finally {
       keys.disconnect();
     }
 
     const next = await spawnServer([], serverEnv({}));
     servers.push(next);
-    expect((await summaryOf(next, runId)).status).toBe('interrupted');
+    const again = await summaryOf(next, runId);
+    expect(again.status).toBe('pending');
+    expect(again.queue_position).toBe(1);
     workers.push(await spawnWorker([], workerEnv()));
-    expect((await api(next, 'POST', `/runs/${runId}/resume`)).status).toBe(202);
     const board = await Board.open(next);
     await board.until((r) => r[runId]?.status === 'completed');
     expect((await api(next, 'GET', `/runs/${runId}/decision`)).json.status).toBe('completed');

@@ -15,9 +15,15 @@ export const redisSkipReason: string | null = existsSync(REDIS_SERVER_BIN)
 export interface TestRedis {
   url: string;
   port: number;
-  child: ChildProcess;
+  /** The current process (a new one after `restart`). */
+  readonly child: ChildProcess;
   /** Stops it (SIGTERM, then waits for the process to be gone). */
   stop(): Promise<void>;
+  /**
+   * Stops it and starts a new `redis-server` on the same port, resolving once that one is ready. Persistence
+   * is off, so the new one starts empty: every queued job, lock and stream is gone, as after a real crash.
+   */
+  restart(): Promise<void>;
 }
 
 /** A port the kernel says is free now (a listener on :0, closed again). */
@@ -29,13 +35,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * Starts `redis-server --port <free> --save '' --appendonly no` and resolves once it logs "Ready to accept
- * connections" (its own readiness line: no sleeps); rejects with its output when it exits before that.
- */
-export async function startRedis(): Promise<TestRedis> {
-  if (redisSkipReason) throw new Error(redisSkipReason);
-  const port = await freePort();
+/** One `redis-server` process on `port`, once it logs "Ready to accept connections" (its own readiness line). */
+async function spawnRedis(port: number): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
   const child = spawn(REDIS_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,13 +51,32 @@ export async function startRedis(): Promise<TestRedis> {
   child.stderr!.setEncoding('utf8').on('data', onData);
   void exited.then((code) => ready.reject(new Error(`redis-server exited (${code}) before it was ready:\n${out}`)));
   await ready.promise;
+  return { child, exited };
+}
+
+/**
+ * Starts `redis-server --port <free> --save '' --appendonly no` and resolves once it is ready (no sleeps);
+ * rejects with its output when it exits before that.
+ */
+export async function startRedis(): Promise<TestRedis> {
+  if (redisSkipReason) throw new Error(redisSkipReason);
+  const port = await freePort();
+  let current = await spawnRedis(port);
+  const stop = async () => {
+    const { child, exited } = current;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
+    get child() {
+      return current.child;
+    },
+    stop,
+    async restart() {
+      await stop();
+      current = await spawnRedis(port);
     },
   };
 }

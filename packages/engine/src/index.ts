@@ -12,6 +12,7 @@ export { parseEngineEnv, type EngineEnv } from './config/engine-env.js';
 export { openRunManager } from './runs/open-run-manager.js';
 // Queue mode (REDIS_URL): the process behind `tradingfloor worker`
 export { checkResultsDirWritable, startQueueWorker } from './runs/queue-worker.js';
+export { queueServerId } from './host/queue-wire.js';
 // One run read from its results directory without a RunManager (`tradingfloor export`)
 export { chartOfRun, readStoredRunView } from './runs/read-stored-run.js';
 

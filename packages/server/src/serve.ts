@@ -1,6 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BacktestManager, openRunManager, parseEngineEnv, type BacktestManagerApi, type RunManagerApi } from '@tradingfloor/engine';
+import {
+  BacktestManager,
+  openRunManager,
+  parseEngineEnv,
+  queueServerId,
+  type BacktestManagerApi,
+  type RunManagerApi,
+} from '@tradingfloor/engine';
 import { errorMessage } from '@tradingfloor/shared';
 import { createApp, type AppDeps } from './app.js';
 import { loadServerConfig, type ServerConfig, type ServerConfigOverrides } from './config.js';
@@ -43,7 +50,8 @@ export interface RunningServer {
   /**
    * A graceful stop. Schedules stop firing first. If it built the manager: new starts and resumes are refused at once (503), in-flight
    * calls are aborted and every active run is saved and left `interrupted` (resumed by `RESUME_INTERRUPTED=1`
-   * or the Resume button). Then retention stops, WebSocket clients (which saw the runs' last status) are
+   * or the Resume button); in queue mode the runs go on executing on the workers instead, and the server
+   * started again re-attaches them (docs/scale-out.md, "Server restarts"). Then retention stops, WebSocket clients (which saw the runs' last status) are
    * dropped and the port is closed.
    */
   close(): Promise<void>;
@@ -86,6 +94,8 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
           ),
       },
       loadHistory: true,
+      // Queue mode: the stream this server's runs report on survives its restart (SERVER_ID, else its results dir).
+      queueServerId: queueServerId(config.resultsDir, env.SERVER_ID),
       onThreadExit: ({ threadId, reason, runs }) =>
         log(`engine thread ${threadId} stopped (${reason}); ${runs.length} run(s) on it ended as error; a new thread replaces it`),
     });

@@ -81,6 +81,12 @@ export class QueueUnavailableError extends TradingFloorError {
     super('queue_unavailable', 503, message);
   }
 }
+/** The engine could not open runs it was given (queue mode: Redis refused their jobs). */
+export class EngineUnavailableError extends TradingFloorError {
+  constructor(message: string) {
+    super('engine_unavailable', 503, message);
+  }
+}
 /** Configuration read at start-up is wrong (env variables, limits). */
 export class ConfigError extends TradingFloorError {
   constructor(message: string) {

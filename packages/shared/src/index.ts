@@ -223,6 +223,7 @@ export {
   ConfigError,
   ConflictError,
   DataUnavailableError,
+  EngineUnavailableError,
   ForbiddenError,
   MethodNotAllowedError,
   NotFoundError,

@@ -69,6 +69,11 @@ export type HostEvent =
       contents: Record<string, string>;
       usage: RunUsage;
       data_sources: Record<string, string>;
+      /**
+       * The run's buffered log, when it is announced again while executing (a queue-mode server re-attaching,
+       * a takeover or a resume): the mirror starts from it instead of an empty log.
+       */
+      logs?: LogEntry[];
     }
   /**
    * Status, progress, tree, contents or usage changed. `tree_changes` and `contents` are what changed since the
@@ -141,6 +146,19 @@ export interface EngineHost {
   waitingRuns?(): number;
   /** The LLM concurrency limiter's layers, across everything this host runs (`/metrics/concurrency`). */
   limiterSnapshot(): LimiterLayer[];
+  /**
+   * True when runs execute outside this process and go on when it stops (a queue-mode server with a stable
+   * identity): a graceful stop leaves them running instead of interrupting them, and the next start re-attaches
+   * them (`reattach`).
+   */
+  readonly outlivesServer?: boolean;
+  /**
+   * Announces again (a fresh `created` event each, with its log) the runs still executing for this server from
+   * before it started, and resolves once they have been (or a bound passed) with the ids of the runs the host
+   * still holds but did not announce (queued and not opened yet, or not answered in time): those must not be
+   * listed from disk as `interrupted`. Called by `RunManager.loadHistory` before it reads the results directory.
+   */
+  reattach?(): Promise<string[]>;
   /** Releases what the host holds (worker threads) once its runs have ended. */
   close(): Promise<void>;
   /** Queue mode only: the queue's job counts and the workers alive (`/metrics`). Resolves even when Redis is down (`error` says so). */

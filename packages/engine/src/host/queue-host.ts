@@ -8,12 +8,14 @@ import { queuedRunCreated } from '../runs/queued-run.js';
 import { RunExecutor, type RunExecutorOptions } from '../runs/run-executor.js';
 import { writeErrorLog } from '../runs/run-persistence.js';
 import type { EngineHost, HostEvent, HostHealth, HostRunSpec, HostStartResult } from './host-protocol.js';
+import { JobWatch } from './queue-job-watch.js';
 import {
   CONTROL_CHANNEL,
   EVENT_FIELD,
   eventStreamKey,
   openRedis,
   RUN_QUEUE,
+  streamCursorKey,
   type ControlMessage,
   type RunJobData,
   type StreamEvent,
@@ -23,8 +25,17 @@ import { listWorkers } from './worker-registry.js';
 export interface QueueHostOptions {
   /** `REDIS_URL`. */
   redisUrl: string;
-  /** Names this server's event stream; default a fresh id per process. */
-  hostId?: string;
+  /**
+   * The server's stable identity (`serve`: `SERVER_ID`, else derived from its results directory): its stream
+   * is kept when it stops, the last entry it consumed is kept in Redis, and a restart reads on from there and
+   * re-attaches the runs still queued or executing (`reattach`); a graceful stop leaves them to the workers.
+   * Left out (`tradingfloor run`, tests): a fresh id per process, its stream deleted on `close`.
+   */
+  serverId?: string;
+  /** How often the jobs of the runs queued or under way are checked for having vanished (default 5 s). */
+  jobCheckMs?: number;
+  /** How long `reattach` waits for the workers to announce the runs they execute (default 10 s). */
+  reattachWaitMs?: number;
   /**
    * `MAX_PARALLEL_RUNS` of a server: set as the queue's global concurrency (runs executing at once across every
    * worker). Left out (the `run` / `backtest` commands) the queue's setting is left as the server made it.
@@ -38,6 +49,13 @@ export interface QueueHostOptions {
   local: RunExecutorOptions;
 }
 
+const DEFAULT_JOB_CHECK_MS = 5_000;
+const DEFAULT_REATTACH_WAIT_MS = 10_000;
+/** How a run under way whose job vanished, with no worker executing it, ends: interrupted (resumable from its state.json). */
+const LOST_RUN =
+  'its queue job vanished and no worker is executing it (did Redis restart without persistence, or the worker die with it?); resume it to continue from its last saved step';
+/** How a run still waiting whose job vanished ends. */
+const LOST_WAITING_RUN = 'its queue job vanished before a worker took it (did Redis restart without persistence?); start it again';
 /** How long `open` waits for Redis to answer before the server refuses to start. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** How long `/metrics` and `/healthz` wait for Redis before they say it does not answer. */
@@ -53,6 +71,7 @@ interface QueuedRun {
   /** Its last summary (the announced one while it waits). */
   summary: RunSummary | null;
   usage: RunUsage | null;
+  dataSources: Record<string, string>;
   /** A worker opened it (or this process did, to end it): it is no longer waiting. */
   taken: boolean;
   /** Opened on this process to end it while it waited (cancel, server stop). */
@@ -76,6 +95,10 @@ interface QueuedRun {
  * runs behind are pushed as `changed` events as runs are taken. `MAX_PARALLEL_RUNS` is the queue's global
  * concurrency: the runs executing at once on all workers. A run canceled (or interrupted) while it waits is
  * taken off the queue and ended here.
+ *
+ * Durability (docs/scale-out.md): with a `serverId` the stream and a cursor into it outlive the process and
+ * `reattach` brings back the runs still queued or executing; a {@link JobWatch} ends clearly the runs whose
+ * job vanished (a Redis restart) and that no worker executes.
  */
 export class QueueHost implements EngineHost {
   readonly kind = 'queue';
@@ -86,6 +109,12 @@ export class QueueHost implements EngineHost {
   private readonly waiting = new Map<string, QueuedRun>();
   /** Runs ended here although their job may still be queued: a worker that opens one is told to cancel it, its events dropped. */
   private readonly abandoned = new Set<string>();
+  /** Runs `reattach` asked the workers to announce, until their `created` event. */
+  private readonly announcing = new Map<string, Deferred<void>>();
+  /** Runs declared lost: what a worker still sends of them is dropped, but for a new `created` (a resume). */
+  private readonly lost = new Set<string>();
+  private readonly jobs: JobWatch;
+  readonly outlivesServer: boolean;
   /** Ends runs that were still waiting (opened held, then canceled or interrupted). */
   private readonly local: RunExecutor;
   private readonly dataSourceOf: (config: RunConfig) => string | null;
@@ -100,15 +129,29 @@ export class QueueHost implements EngineHost {
     private readonly queue: Queue<RunJobData>,
     private readonly reader: Redis,
     private readonly commands: Redis,
-    hostId: string,
-    local: RunExecutorOptions,
+    serverId: string,
+    private readonly options: QueueHostOptions,
+    cursor: string,
   ) {
-    this.stream = eventStreamKey(hostId);
+    this.stream = eventStreamKey(serverId);
+    this.outlivesServer = options.serverId !== undefined;
+    const { local } = options;
     this.local = new RunExecutor(local, (event) => this.receive(event));
     const { deps } = local;
     // As the run's LiveRun names it on the worker (same environment), for the board while it waits.
     this.dataSourceOf = (config) => (deps.vendorForRun ? deps.vendorForRun(config, discardLog) : deps.vendor).name;
-    this.reading = this.readEvents();
+    this.jobs = new JobWatch({
+      intervalMs: options.jobCheckMs ?? DEFAULT_JOB_CHECK_MS,
+      ids: () => [...this.runs.values()].flatMap((run) => (run.local ? [] : [run.spec.runId])),
+      jobsGone: async (ids) => {
+        const states = await Promise.all(ids.map((id) => this.queue.getJobState(id)));
+        return ids.filter((_, i) => states[i] === 'unknown');
+      },
+      probe: (runId) => this.control({ kind: 'probe', runId }),
+      lost: (runId) => this.runLost(runId),
+    });
+    this.jobs.start();
+    this.reading = this.readEvents(cursor);
     this.limits = new ClusterLimiterView(commands);
   }
 
@@ -133,17 +176,66 @@ export class QueueHost implements EngineHost {
     const queue = new Queue<RunJobData>(RUN_QUEUE, { connection: commands });
     // Workers take no job beyond it: MAX_PARALLEL_RUNS counts the runs executing on every worker.
     if (options.maxParallelRuns !== undefined) await queue.setGlobalConcurrency(options.maxParallelRuns);
-    return new QueueHost(queue, reader, commands, options.hostId ?? randomUUID(), options.local);
+    const serverId = options.serverId ?? randomUUID();
+    // A server with a stable identity reads on from the last entry it consumed before it stopped.
+    const cursor = (options.serverId !== undefined ? await commands.get(streamCursorKey(eventStreamKey(serverId))) : null) ?? '0-0';
+    return new QueueHost(queue, reader, commands, serverId, options, cursor);
+  }
+
+  /**
+   * Re-attaches this server's runs from before it started: the ones still waiting on the queue are announced
+   * `pending` with their positions, as when they were started; the workers executing the others are asked to
+   * announce them again, and their `created` events are waited for (up to `reattachWaitMs`). Resolves with the
+   * ids of the runs it holds (announced or not): none of them may be listed from disk as `interrupted`.
+   */
+  async reattach(): Promise<string[]> {
+    if (!this.outlivesServer) return [];
+    const mine = (jobs: Array<{ id?: string | undefined; data: RunJobData } | undefined>) =>
+      jobs.flatMap((job) => (job?.id !== undefined && job.data?.stream === this.stream ? [job.data.spec] : []));
+    const [active, waiting] = await Promise.all([
+      this.queue.getJobs(['active']).then(mine),
+      // Oldest first: the order workers take them in.
+      this.queue.getJobs(['prioritized', 'waiting', 'delayed'], 0, -1, true).then(mine),
+    ]);
+    this.announceWaiting(waiting.map((spec) => this.track(spec)));
+    const waits = active.map((spec) => {
+      const wait = deferred<void>();
+      this.announcing.set(spec.runId, wait);
+      this.control({ kind: 'announce', runId: spec.runId });
+      return wait.promise;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.reattachWaitMs ?? DEFAULT_REATTACH_WAIT_MS)));
+    await Promise.race([Promise.all(waits), bound]);
+    clearTimeout(timer);
+    this.announcing.clear();
+    return [...waiting, ...active].map((spec) => spec.runId);
+  }
+
+  /** A run this host now follows, waiting for a worker until one opens it. */
+  private track(spec: HostRunSpec): QueuedRun {
+    const run: QueuedRun = { spec, summary: null, usage: null, dataSources: {}, taken: false, local: false, removing: false, asked: {}, end: deferred<void>() };
+    this.runs.set(spec.runId, run);
+    this.waiting.set(spec.runId, run);
+    return run;
+  }
+
+  /** Announces runs waiting on the queue as `pending` with their queue positions. */
+  private announceWaiting(runs: QueuedRun[]): void {
+    const positions = this.positions();
+    for (const run of runs) {
+      // A worker may have opened it already (its own `created` announced it).
+      if (run.taken) continue;
+      const created = queuedRunCreated(run.spec, positions.get(run.spec.runId)!, this.dataSourceOf(run.spec.config));
+      run.summary = created.summary;
+      run.usage = created.usage;
+      this.emit(created);
+    }
   }
 
   /** Queues every run and announces each at once as `pending` with its queue position; fails them all when Redis refuses the jobs. */
   async start(specs: HostRunSpec[]): Promise<HostStartResult[]> {
-    const added = specs.map((spec) => {
-      const run: QueuedRun = { spec, summary: null, usage: null, taken: false, local: false, removing: false, asked: {}, end: deferred<void>() };
-      this.runs.set(spec.runId, run);
-      this.waiting.set(spec.runId, run);
-      return run;
-    });
+    const added = specs.map((spec) => this.track(spec));
     try {
       await this.queue.addBulk(
         specs.map((spec) => ({
@@ -160,15 +252,7 @@ export class QueueHost implements EngineHost {
       }
       return specs.map((spec) => ({ run_id: spec.runId, ok: false, error: `could not queue the run: ${errorMessage(error)}` }));
     }
-    const positions = this.positions();
-    for (const run of added) {
-      // A worker may have opened it already (its own `created` announced it).
-      if (run.taken) continue;
-      const created = queuedRunCreated(run.spec, positions.get(run.spec.runId)!, this.dataSourceOf(run.spec.config));
-      run.summary = created.summary;
-      run.usage = created.usage;
-      this.emit(created);
-    }
+    this.announceWaiting(added);
     return specs.map((spec) => ({ run_id: spec.runId, ok: true }));
   }
 
@@ -268,13 +352,15 @@ export class QueueHost implements EngineHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.jobs.stop();
     if (this.positionsTimer !== null) clearImmediate(this.positionsTimer);
     await this.limits.stop();
     // Ends the blocking XREAD at once.
     this.reader.disconnect();
     await this.reading;
     await this.queue.close();
-    await this.commands.del(this.stream).catch(() => 0);
+    // A server with a stable identity keeps its stream (workers go on writing to it) for its restart to read.
+    if (!this.outlivesServer) await this.commands.del(this.stream).catch(() => 0);
     await this.commands.quit().catch(() => 'OK');
   }
 
@@ -283,9 +369,13 @@ export class QueueHost implements EngineHost {
     void this.commands.publish(CONTROL_CHANNEL, JSON.stringify(message)).catch(() => 0);
   }
 
-  /** Reads this server's stream from its start, in order, until `close`. */
-  private async readEvents(): Promise<void> {
-    let last = '0-0';
+  /**
+   * Reads this server's stream after `from`, in order, until `close`. A server with a stable identity keeps
+   * the id of the last entry it consumed in Redis after every batch, for its restart. After a restart of Redis
+   * (without persistence) the stream starts again empty and its new ids are later than `last` (they are times).
+   */
+  private async readEvents(from: string): Promise<void> {
+    let last = from;
     while (!this.closed) {
       let batch: Array<[string, Array<[string, string[]]>]> | null;
       try {
@@ -301,25 +391,68 @@ export class QueueHost implements EngineHost {
           if (at >= 0 && fields[at + 1] !== undefined) this.receive(JSON.parse(fields[at + 1]!) as StreamEvent);
         }
       }
+      if (batch && this.outlivesServer && !this.closed) void this.commands.set(streamCursorKey(this.stream), last).catch(() => 'OK');
     }
   }
 
+  /**
+   * The run's job vanished and no worker answered for it: a run still waiting ends `error`; a run under way
+   * ends `interrupted` with the reason (its last `state.json` is on disk: resumable), and a worker that still
+   * has it after all is told to stop it, so it never executes twice.
+   */
+  private runLost(runId: string): void {
+    const run = this.runs.get(runId);
+    if (!run || run.local) return;
+    if (!run.taken) {
+      this.fail(run, LOST_WAITING_RUN);
+      this.abandonLater(runId);
+      return;
+    }
+    this.lost.add(runId);
+    this.control({ kind: 'interrupt', runId, reason: 'its queue job vanished' });
+    const summary = run.summary ?? queuedRunCreated(run.spec, 1, null).summary;
+    const usage = run.usage ?? queuedRunCreated(run.spec, 1, null).usage;
+    this.receiveRun({
+      type: 'finished',
+      run_id: runId,
+      summary: { ...summary, status: 'interrupted', error: LOST_RUN, updated_at: Math.max(Date.now(), summary.updated_at) },
+      decision: null,
+      error: LOST_RUN,
+      usage,
+      data_sources: run.dataSources,
+    });
+  }
+
   private receive(event: StreamEvent): void {
+    if (event.type === 'alive') {
+      this.jobs.alive(event.run_id);
+      return;
+    }
+    if (this.lost.has(event.run_id)) {
+      // Declared lost already; only a new announcement (a resume elsewhere) brings it back.
+      if (event.type !== 'created') return;
+      this.lost.delete(event.run_id);
+    }
     if (this.abandoned.has(event.run_id)) {
       // Ended here already: never shown again, and stopped where it runs.
       if (event.type === 'created') this.control({ kind: 'cancel', runId: event.run_id });
       if (event.type === 'finished' || event.type === 'open_failed') this.abandoned.delete(event.run_id);
       return;
     }
-    let run = this.runs.get(event.run_id);
     if (event.type === 'open_failed') {
-      if (run) this.fail(run, event.error);
+      const run = this.runs.get(event.run_id);
+      if (run) this.fail(run, run.taken && run.summary?.status !== 'pending' ? `could not be resumed on another worker: ${event.error}` : event.error);
       return;
     }
+    this.receiveRun(event);
+  }
+
+  private receiveRun(event: HostEvent): void {
+    let run = this.runs.get(event.run_id);
     if (event.type === 'created') {
       if (!run) {
         // Not started by this process (a run a worker took over): tracked from here on.
-        run = { spec: { runId: event.run_id, config: event.config, dir: event.summary.results_path, createdAt: event.summary.created_at }, summary: null, usage: null, taken: true, local: false, removing: false, asked: {}, end: deferred<void>() };
+        run = { spec: { runId: event.run_id, config: event.config, dir: event.summary.results_path, createdAt: event.summary.created_at }, summary: null, usage: null, dataSources: {}, taken: true, local: false, removing: false, asked: {}, end: deferred<void>() };
         this.runs.set(event.run_id, run);
       }
       this.taken(run);
@@ -327,9 +460,14 @@ export class QueueHost implements EngineHost {
     if (run && (event.type === 'created' || event.type === 'changed' || event.type === 'finished')) {
       run.summary = event.summary;
       if (event.usage) run.usage = event.usage;
+      if (event.data_sources) run.dataSources = event.data_sources;
     }
     this.emit(event);
-    if (event.type === 'created' && run && !run.local) this.sendAsked(run);
+    if (event.type === 'created') {
+      if (run && !run.local) this.sendAsked(run);
+      this.announcing.get(event.run_id)?.resolve();
+      this.announcing.delete(event.run_id);
+    }
     if (event.type === 'finished' && run) {
       this.runs.delete(event.run_id);
       run.end.resolve();
@@ -397,7 +535,7 @@ export class QueueHost implements EngineHost {
     const { queue_position: _, ...summary } = run.summary ?? queuedRunCreated(run.spec, 1, null).summary;
     const usage = run.usage ?? queuedRunCreated(run.spec, 1, null).usage;
     void writeErrorLog(run.spec.dir, error);
-    this.receive({ type: 'finished', run_id: run.spec.runId, summary: { ...summary, status: 'error', error, updated_at: Date.now() }, decision: null, error, usage, data_sources: {} });
+    this.receiveRun({ type: 'finished', run_id: run.spec.runId, summary: { ...summary, status: 'error', error, updated_at: Date.now() }, decision: null, error, usage, data_sources: run.dataSources });
   }
 
   private abandonLater(runId: string): void {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { HostEvent, HostRunSpec } from './host-protocol.js';
 
@@ -19,22 +21,46 @@ export const EVENT_FIELD = 'e';
 export interface RunJobData {
   spec: HostRunSpec;
   stream: string;
-  /** Set by the first worker that takes the job: a later one (after a stall) resumes the run instead. */
+  /** Set by the first worker that takes the job: a later one (after a stall or a hand-back) resumes the run instead. */
   taken?: boolean;
+  /** The worker that stopped (SIGTERM) and put the job back on the queue, for the log of the one that resumes it. */
+  handedBackBy?: string;
 }
 
-/** An event on a server's stream: a run event, or a run that a worker could not open (never announced). */
-export type StreamEvent = HostEvent | { type: 'open_failed'; run_id: string; error: string };
+/**
+ * An event on a server's stream: a run event, a run that a worker could not open (never announced), or a
+ * worker's answer to a `probe` (it is executing the run).
+ */
+export type StreamEvent = HostEvent | { type: 'open_failed'; run_id: string; error: string } | { type: 'alive'; run_id: string };
 
 /** A command on the control channel. */
 export type ControlMessage =
   | { kind: 'cancel'; runId: string }
   | { kind: 'release'; runId: string }
-  | { kind: 'interrupt'; runId: string; reason: string };
+  | { kind: 'interrupt'; runId: string; reason: string }
+  /** A restarted server re-attaches: the worker executing the run publishes a fresh `created` event (with its log). */
+  | { kind: 'announce'; runId: string }
+  /** Is anyone executing this run (its job vanished)? The worker executing it answers with an `alive` event. */
+  | { kind: 'probe'; runId: string };
 
 /** The stream a server's events come back on. */
 export function eventStreamKey(hostId: string): string {
   return `tradingfloor:events:${hostId}`;
+}
+
+/** Where a server keeps the id of the last stream entry it consumed, so a restart reads on from there. */
+export function streamCursorKey(stream: string): string {
+  return `${stream}:cursor`;
+}
+
+/**
+ * A server's stable identity in queue mode: `SERVER_ID` when set, else derived from its resolved results
+ * directory, so the same server restarted finds its own event stream again.
+ */
+export function queueServerId(resultsDir: string, explicit?: string): string {
+  const given = explicit?.trim();
+  if (given) return given;
+  return `results-${createHash('sha256').update(resolve(resultsDir)).digest('hex').slice(0, 16)}`;
 }
 
 /**
@@ -42,5 +68,9 @@ export function eventStreamKey(hostId: string): string {
  * block on; the same setting keeps a blocking XREAD waiting instead of failing while Redis reconnects.
  */
 export function openRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  // A lost connection is ioredis's to re-establish (commands wait for it); without a listener each failed
+  // attempt would be printed as an unhandled error event while Redis restarts.
+  redis.on('error', () => {});
+  return redis;
 }

@@ -7,6 +7,7 @@ import {
   errorMessage,
   type ExecutionTree,
   type Lesson,
+  type LogEntry,
   type MachineStateValue,
   type NodeStatus,
   type RunConfig,
@@ -309,6 +310,11 @@ export class LiveRun {
   }
 
   /** Counts the model calls metered so far (usage changed when it grew). */
+  /** The run's buffered log entries, oldest first (a re-announce carries them). */
+  logEntries(): LogEntry[] {
+    return this.o.log.entries();
+  }
+
   usageVersion(): number {
     return this.usageCount;
   }

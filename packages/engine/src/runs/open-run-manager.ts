@@ -30,6 +30,12 @@ export interface OpenRunManagerOptions extends Omit<RunManagerOptions, 'deps' | 
   queueConcurrency?: boolean;
   /** Told when an engine thread died and was replaced (its runs ended as `error`). */
   onThreadExit?(info: { threadId: number; reason: string; runs: string[] }): void;
+  /**
+   * Queue mode, `serve` only: the server's stable identity (`queueServerId`). Its event stream survives a
+   * restart, a graceful stop leaves the runs executing on the workers, and the next start re-attaches them.
+   * Left out (`run`, `resume`, `backtest`): a fresh stream per process, and a stop ends the runs as before.
+   */
+  queueServerId?: string;
 }
 
 /** A RunManager built from the environment, with what it was built from. */
@@ -53,7 +59,7 @@ export interface OpenedRunManager {
  * anything is connected or started.
  */
 export async function openRunManager(options: OpenRunManagerOptions): Promise<OpenedRunManager> {
-  const { env, stately: statelyWish, loadHistory, onThreadExit, queueConcurrency, ...managerOptions } = options;
+  const { env, stately: statelyWish, loadHistory, onThreadExit, queueConcurrency, queueServerId, ...managerOptions } = options;
   const setting = statelyWish ? statelySettingFromEnv(env, statelyWish.force) : null;
   const threads = setting ? 0 : env.engineThreads;
   // One limiter for the process: the deps' provider wrapping (in-process runs) and every engine thread's permits.
@@ -69,6 +75,7 @@ export async function openRunManager(options: OpenRunManagerOptions): Promise<Op
     // Queue mode: runs execute on `tradingfloor worker` processes; this process only serves.
     host = await QueueHost.open({
       redisUrl: env.redisUrl,
+      ...(queueServerId !== undefined ? { serverId: queueServerId } : {}),
       // Only a server sets the cluster's MAX_PARALLEL_RUNS; `run` / `backtest` use the queue as it is.
       ...(queueConcurrency ? { maxParallelRuns: managerOptions.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS } : {}),
       local: {

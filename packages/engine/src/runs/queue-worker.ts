@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'bullmq';
+import { WaitingError, Worker, type Job } from 'bullmq';
 import { deferred, errorMessage, type Deferred } from '@tradingfloor/shared';
 import type { EngineEnv } from '../config/engine-env.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -30,18 +31,28 @@ export interface QueueWorkerOptions {
   log?: (line: string) => void;
   /** How often the worker renews its record in the Redis worker registry (`QUEUE_HEARTBEAT_MS`, default 5 s; it expires after 3). */
   heartbeatMs?: number;
+  /** This worker's name in logs and hand-backs (default `<host>:<pid>`). */
+  name?: string;
 }
 
 /** A running queue worker. */
 export interface QueueWorker {
+  /** This worker's name (`<host>:<pid>`). */
+  readonly name: string;
   /** Runs executing here now. */
   runIds(): string[];
-  /** Stops taking jobs, interrupts the runs under way (saved for a resume) and disconnects. */
+  /**
+   * Stops taking jobs and hands the runs under way back to the queue: each is checkpointed (its `state.json`
+   * and reports saved, its calls aborted) and its job put back as waiting, so another worker resumes it from
+   * there; the server's view of it goes on (no `interrupted` is published). Then disconnects.
+   */
   close(reason: string): Promise<void>;
 }
 
 /** Which stream a run's events go to; finished runs are kept a while for the log lines a stopped step writes late. */
 const STREAMS_KEPT = 10_000;
+/** How long putting one job back on the queue may take at a stop (Redis down): the job's lock expiring hands it over anyway. */
+const HAND_BACK_TIMEOUT_MS = 5_000;
 
 /** Refuses a results directory this process cannot write (a worker must write every run's files). */
 export async function checkResultsDirWritable(dir: string): Promise<string | null> {
@@ -65,11 +76,14 @@ export async function checkResultsDirWritable(dir: string): Promise<string | nul
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const log = options.log ?? (() => {});
+  const name = options.name ?? `${hostname()}:${process.pid}`;
   const events = openRedis(options.redisUrl);
   const control = openRedis(options.redisUrl);
   const blocking = openRedis(options.redisUrl);
   const streams = new Map<string, string>();
   const ends = new Map<string, Deferred<void>>();
+  /** Runs being handed back at a stop: their `interrupted` end is not published (another worker resumes them). */
+  const handingBack = new Set<string>();
 
   const publish = (stream: string, event: StreamEvent) => {
     events.xadd(stream, 'MAXLEN', '~', String(EVENT_STREAM_MAXLEN), '*', EVENT_FIELD, JSON.stringify(event)).catch((error: unknown) => {
@@ -78,7 +92,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
   const onEvent = (event: HostEvent) => {
     const stream = streams.get(event.run_id);
-    if (stream) publish(stream, event);
+    // A run handed back keeps its log lines (the stop is logged) but not its `interrupted` status: it goes on elsewhere.
+    const quiet = handingBack.has(event.run_id) && (event.type === 'changed' || event.type === 'finished') && event.summary.status === 'interrupted';
+    // One that ended otherwise meanwhile (its final files were being written) ends its job as usual.
+    if (event.type === 'finished' && !quiet) handingBack.delete(event.run_id);
+    if (stream && !quiet) publish(stream, event);
     if (event.type === 'finished') ends.get(event.run_id)?.resolve();
   };
 
@@ -107,7 +125,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
     // Every worker hears every command; only the one executing the run acts.
     if (!executor.runIds().includes(message.runId)) return;
-    if (message.kind === 'cancel') {
+    if (message.kind === 'probe') {
+      const stream = streams.get(message.runId);
+      if (stream) publish(stream, { type: 'alive', run_id: message.runId });
+    } else if (message.kind === 'announce') executor.announce(message.runId);
+    else if (message.kind === 'cancel') {
       try {
         executor.cancel(message.runId);
       } catch {
@@ -119,7 +141,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   const worker = new Worker<RunJobData>(
     RUN_QUEUE,
-    async (job) => {
+    async (job, token) => {
       const { stream } = job.data;
       let spec = job.data.spec;
       streams.set(spec.runId, stream);
@@ -132,7 +154,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
           publish(stream, { type: 'open_failed', run_id: spec.runId, error: errorMessage(error) });
           return;
         }
-        log(`worker: took over run ${spec.runId} from a worker that stopped; resuming it from state.json`);
+        const from = job.data.handedBackBy ? `handed back by worker ${job.data.handedBackBy}` : 'from a worker that stopped';
+        log(`worker: took over run ${spec.runId} ${from}; resuming it from state.json`);
       } else {
         // Marked before the run opens, so a worker that takes the job over after this one dies resumes it.
         await job.updateData({ ...job.data, taken: true });
@@ -149,6 +172,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         await end.promise;
       } finally {
         ends.delete(spec.runId);
+      }
+      if (handingBack.delete(spec.runId)) {
+        // Checkpointed at the stop: back on the queue (as taken), for another worker to resume from state.json.
+        await handBack(job, token);
+        throw new WaitingError();
       }
     },
     {
@@ -167,12 +195,34 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     log,
   });
 
+  /** Puts a checkpointed run's job back as waiting; when Redis does not answer, its lock expiring hands it over instead. */
+  const handBack = async (job: Job<RunJobData>, token: string | undefined) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${HAND_BACK_TIMEOUT_MS} ms`)), HAND_BACK_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([(async () => {
+        await job.updateData({ ...job.data, taken: true, handedBackBy: name });
+        await job.moveToWait(token);
+      })(), timeout]);
+      log(`worker: handed run ${job.data.spec.runId} back to the queue; another worker resumes it from state.json`);
+    } catch (error) {
+      log(`worker: could not hand run ${job.data.spec.runId} back (${errorMessage(error)}); another worker takes it over once its lock expires`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   return {
+    name,
     runIds: () => executor.runIds(),
     async close(reason) {
-      // No new jobs from here on; the runs under way are saved for a resume and their jobs end.
+      // No new jobs from here on; the runs under way are checkpointed and handed back to the queue.
       const closing = worker.close();
-      await Promise.all(executor.runIds().map((runId) => executor.interrupt(runId, reason)));
+      const runIds = executor.runIds();
+      for (const runId of runIds) handingBack.add(runId);
+      await Promise.all(runIds.map((runId) => executor.interrupt(runId, `handed back to the queue by worker ${name} (${reason}); another worker resumes it`)));
       await closing;
       await executor.flush();
       await limiter.close();

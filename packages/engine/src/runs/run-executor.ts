@@ -99,6 +99,8 @@ export class RunExecutor {
       contents,
       usage: run.usage(),
       data_sources: dataSources,
+      // A resumed run's view continues its log (a takeover on a queue worker has no server-side seed).
+      ...(spec.resume ? { logs: run.logEntries() } : {}),
     });
     for (const event of early) this.emit(event);
     // Begins after the current turn, so a command sent right after `start` resolves (a cancel) comes first.
@@ -125,6 +127,32 @@ export class RunExecutor {
     if (!reported?.run) return;
     await reported.run.interrupt(reason);
     await reported.run.finished;
+  }
+
+  /**
+   * Announces a run executing here again: a fresh `created` event with its whole state and buffered log (a
+   * restarted queue-mode server re-attaches it). The `changed` events after it are relative to it, as usual.
+   * Nothing for a run not executing here or not announced yet (its own `created` event is still to come).
+   */
+  announce(runId: string): boolean {
+    const reported = this.runs.get(runId);
+    if (!reported?.run || reported.early) return false;
+    const { run } = reported;
+    const contents = run.currentContents();
+    const dataSources = run.dataSources();
+    Object.assign(reported, { contents, usageVersion: run.usageVersion(), decision: run.decision(), error: run.error(), dataSources: JSON.stringify(dataSources) });
+    this.emit({
+      type: 'created',
+      run_id: runId,
+      summary: run.summary(),
+      config: run.config,
+      tree: run.currentTree(),
+      contents,
+      usage: run.usage(),
+      data_sources: dataSources,
+      logs: run.logEntries(),
+    });
+    return true;
   }
 
   /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   ConfigError,
   ConflictError,
+  EngineUnavailableError,
   formatRunId,
   isActiveStatus,
   NotFoundError,
@@ -25,7 +26,7 @@ import type { InspectionEvent } from 'xstate';
 import type { DataCoverage } from '../data/vendor.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { sweepTempFiles } from '../results/sweep-temp-files.js';
-import { readResultsHistory } from '../results/read-history.js';
+import { readResultsHistory, readRunDirectorySync } from '../results/read-history.js';
 import { createRunDirectory } from '../results/results-dir.js';
 import { RUN_FILES } from '../results/run-files.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
@@ -304,6 +305,11 @@ export class RunManager implements RunManagerApi {
     this.closing = true;
     // Starts and resumes under way finish creating their runs first (they do not begin them any more).
     await Promise.allSettled([...this.inFlight]);
+    if (options.interrupt && this.host.outlivesServer) {
+      // Queue mode: the runs execute on workers and go on without this server; the next one re-attaches them.
+      await this.host.close();
+      return;
+    }
     const entries = [...this.entries.values()];
     const stopping: Array<Promise<unknown>> = [];
     for (const entry of entries) {
@@ -365,7 +371,7 @@ export class RunManager implements RunManagerApi {
   private async resumeRun(runId: string, overrides: ResumeOverrides): Promise<RunSummary> {
     if (this.closing) throw new ShuttingDownError('the server is shutting down; no runs are resumed');
     const found = this.entryOf(runId);
-    const entry = found.interrupted();
+    const entry = found.interrupted() ?? this.interruptedOnDisk(found);
     if (entry === null || this.resuming.has(runId)) {
       const status = this.resuming.has(runId) ? 'being resumed' : found.status();
       throw new ConflictError(`run ${runId} is ${status}; only an interrupted run can be resumed`);
@@ -411,6 +417,24 @@ export class RunManager implements RunManagerApi {
     }
     // Its mirror replaced the stored entry when the host announced it.
     return this.entries.get(runId)!.summary();
+  }
+
+  /**
+   * A live view that ended `interrupted` (a queue worker stopped it, or its job vanished) is resumable at once,
+   * from what is on disk now, without a restart of the server.
+   */
+  private interruptedOnDisk(found: RunEntry): StoredRunEntry | null {
+    if (!(found instanceof RunMirror) || !found.isFinished() || found.status() !== 'interrupted') return null;
+    const dir = found.summary().results_path;
+    try {
+      const entry = new StoredRunEntry(readRunDirectorySync(dir, found.config.ticker, this.logBufferMaxLines), this.logBufferMaxLines);
+      if (entry.interrupted() === null) return null;
+      // The live view is swapped for the stored one, as a restart would list it (an unusable snapshot is then marked there).
+      this.entries.set(found.runId, entry);
+      return entry;
+    } catch {
+      return null;
+    }
   }
 
   /** Every lesson of the reflection memory stored for `ticker`, in the order they were settled. */
@@ -487,9 +511,12 @@ export class RunManager implements RunManagerApi {
   async loadHistory(): Promise<Array<{ dir: string; reason: string }>> {
     // Temp files of atomic writes cut short by a crash would otherwise pile up (150 MiB after 20 kills).
     await sweepTempFiles(this.options.resultsDir);
+    // Queue mode: runs still executing on workers are announced again first (listed live, not interrupted); the
+    // ones still queued are listed when a worker opens them.
+    const held = new Set(this.host.reattach ? await this.host.reattach() : []);
     const { runs, skipped } = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines);
     for (const stored of runs) {
-      if (this.entries.has(stored.runId)) continue;
+      if (this.entries.has(stored.runId) || held.has(stored.runId)) continue;
       let entry: StoredRunEntry;
       try {
         entry = new StoredRunEntry(stored, this.logBufferMaxLines);
@@ -603,7 +630,7 @@ export class RunManager implements RunManagerApi {
       }
     }
     const reasons = failed.map((f) => ('error' in f ? `${f.run_id}: ${f.error}` : '')).join('; ');
-    throw new Error(`could not start the runs: ${reasons}`);
+    throw new EngineUnavailableError(`could not start the runs: ${reasons}`);
   }
 
   /** One event of the engine host: the run's mirror takes it, then the manager's subscribers hear of it. */
@@ -618,13 +645,16 @@ export class RunManager implements RunManagerApi {
       }
       const seed = this.seeds.get(event.run_id);
       this.seeds.delete(event.run_id);
-      const resumed = this.entries.has(event.run_id);
+      const previous = this.entries.get(event.run_id);
+      const resumed = previous !== undefined;
       const mirror = new RunMirror(this.host, event, {
         logBufferMaxLines: this.logBufferMaxLines,
         ...(this.options.inspectionMax !== undefined ? { inspectionMax: this.options.inspectionMax } : {}),
         ...(seed?.logs ? { logs: seed.logs } : {}),
         ...(seed?.lessons ? { lessons: seed.lessons } : {}),
       });
+      // Announced again while live (a queue worker took it over or re-announced it): the new view replaces it.
+      if (previous instanceof RunMirror) previous.handOver(mirror);
       this.entries.set(event.run_id, mirror);
       this.emit(resumed ? { type: 'changed', run_id: event.run_id, summary: event.summary } : { type: 'created', run_id: event.run_id, summary: event.summary });
       return;

@@ -62,6 +62,7 @@ export class RunMirror implements RunEntry {
     this.lessonsUsed = options.lessons ?? null;
     this.log = new RunLog({ maxLines: options.logBufferMaxLines, now: () => this.lastSummary.updated_at });
     if (options.logs) this.log.restore(options.logs);
+    if (created.logs) this.log.restore(created.logs);
     this.inspection = new InspectionMirror(options.inspectionMax);
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
@@ -100,6 +101,16 @@ export class RunMirror implements RunEntry {
         Object.assign(this, { lastSummary: event.summary, tree: event.tree, contents: event.contents, usage: event.usage, dataSources: event.data_sources });
         return false;
     }
+  }
+
+  /**
+   * The run was announced again while this view of it was live (a takeover, a hand-back, a re-attach): `next`
+   * replaces this view, and whoever waits for this one's end is told that run's end.
+   */
+  handOver(next: RunMirror): void {
+    if (this.done) return;
+    this.done = true;
+    void next.finished.then((summary) => this.resolveFinished(summary));
   }
 
   status(): RunStatus {

@@ -28,7 +28,8 @@ export function addWorkerCommand(program: Command, io: CliIo, onResult: (code: n
         'QUEUE_HEARTBEAT_MS (default 5000): how often the worker renews its record in Redis (listed by /metrics); a killed\n' +
         'worker drops out of the list 3 intervals after its last heartbeat.\n' +
         'The worker builds its engine from the same environment as `serve` (providers, data, LLM limits; the limits\n' +
-        'hold across all workers, kept in Redis). SIGINT / SIGTERM: stop taking runs, save the runs under way as interrupted, exit 0.\n' +
+        'hold across all workers, kept in Redis). SIGINT / SIGTERM: stop taking runs, checkpoint the runs under way and hand\n' +
+        'them back to the queue (another worker resumes them from their state.json), exit 0.\n' +
         'Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad flags, no Redis, or a results directory it cannot write.\n',
     )
     .action(async (flags: RawWorkerFlags) => onResult(await workerCommand(flags, io)));
@@ -49,8 +50,8 @@ function parseMillis(env: CliIo['env'], name: string, min: number): number | und
 }
 
 /**
- * `tradingfloor worker`: connects to the queue, executes runs until SIGINT / SIGTERM, then interrupts the runs
- * under way (saved for a resume) and exits. Refuses to start (exit 2) without a Redis URL, when Redis does not
+ * `tradingfloor worker`: connects to the queue, executes runs until SIGINT / SIGTERM, then checkpoints the runs
+ * under way and hands them back to the queue (another worker resumes them) and exits. Refuses to start (exit 2) without a Redis URL, when Redis does not
  * answer, or when the results directory is not writable.
  */
 async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> {
@@ -111,8 +112,8 @@ async function workerCommand(flags: RawWorkerFlags, io: CliIo): Promise<number> 
   signals.off('SIGINT', onInt);
   signals.off('SIGTERM', onTerm);
   const runs = worker.runIds().length;
-  writeLine(io.stdout, `worker stopping (${signal}): ${runs} run(s) under way are saved as interrupted`);
-  await worker.close(`the worker stopped (${signal})`);
+  writeLine(io.stdout, `worker stopping (${signal}): ${runs} run(s) under way are checkpointed and handed back to the queue`);
+  await worker.close(signal);
   writeLine(io.stdout, 'worker stopped');
   return EXIT.ok;
 }
