@@ -17,8 +17,13 @@ const post = (message: FromWorker) => port.postMessage(message);
 /**
  * Events leave in batches, one message per turn of this thread's event loop (a run makes several per step);
  * a reply first sends the events before it, so the server sees a run's `created` before its `start` returns.
+ * A busy thread's turn can be long (a hundred runs' answers landing in one poll phase), so a batch older than
+ * {@link MAX_BATCH_AGE_MS} also leaves with the next event: a log line waits for its batch at most that long
+ * while the thread keeps making events, not for the whole turn.
  */
+const MAX_BATCH_AGE_MS = 4;
 let batch: HostEvent[] = [];
+let batchSince = 0;
 let flushScheduled = false;
 function sendEvents(): void {
   flushScheduled = false;
@@ -28,7 +33,16 @@ function sendEvents(): void {
   post({ kind: 'events', events });
 }
 function queue(event: HostEvent): void {
+  const now = performance.now();
+  if (batch.length === 0) batchSince = now;
   batch.push(event);
+  if (now - batchSince >= MAX_BATCH_AGE_MS) {
+    // The turn's immediate stays scheduled; it finds the batch empty or newer.
+    const events = batch;
+    batch = [];
+    post({ kind: 'events', events });
+    return;
+  }
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(sendEvents);
