@@ -1,9 +1,10 @@
 // The entry of an engine worker thread (`ThreadHost`): builds this thread's engine from the environment it is
 // given, executes the runs the server thread sends and reports their events back (host/worker-wire.ts).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { errorMessage } from '@tradingfloor/shared';
 import type { HostEvent } from '../host/host-protocol.js';
 import { RemoteLimiter } from '../host/remote-limiter.js';
+import { callingThreadUsage } from '../host/thread-usage.js';
 import type { EngineWorkerData, FromWorker, ToWorker, WorkerCall } from '../host/worker-wire.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import { LessonStore } from '../memory/lesson-store.js';
@@ -67,6 +68,7 @@ async function answer(id: number, call: WorkerCall): Promise<void> {
     let value: unknown;
     if (call.method === 'start') value = await executor.start(call.runs);
     else if (call.method === 'interrupt') value = await executor.interrupt(call.runId, call.reason);
+    else if (call.method === 'usage') value = callingThreadUsage(threadId);
     else value = await executor.flush(call.runId);
     sendEvents();
     post({ kind: 'reply', id, ok: true, value: value ?? null });
