@@ -23,6 +23,8 @@ export interface BenchOptions {
   userScaleN: number[];
   /** Latencies the server-load group runs at, each in a fresh process (issue 13: L = 1 s and L = 100 ms). */
   serverLoadLatenciesMs: number[];
+  /** Runs of the one `start()` call whose first → last `in_progress` spread the `start` group measures (issue 13). */
+  startRuns: number;
   /** Offline-model runs (no latency) started at once for the runs-per-second figure. */
   offlineRuns: number;
   /** `LLM_MAX_CONCURRENCY` of the limiter figure, and how many runs keep it busy. */
@@ -57,6 +59,7 @@ const FULL: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
   userLatencyMs: 1000,
   userScaleN: [1, 100, 1000],
   serverLoadLatenciesMs: [1000, 100],
+  startRuns: 1000,
   offlineRuns: 200,
   limiterK: 8,
   limiterRuns: 24,
@@ -80,6 +83,7 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
   // The users group measures through the same code as scale: the smoke run skips it to stay short.
   userScaleN: [],
   serverLoadLatenciesMs: [5],
+  startRuns: 20,
   offlineRuns: 10,
   limiterK: 2,
   limiterRuns: 3,
@@ -94,11 +98,11 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
 };
 
 export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000]
-  [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--offline-runs=N]
+  [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--start-runs=N] [--offline-runs=N]
   [--node-flags=none|"--flag --flag"] [--out=path]
-groups: critical-path, scale, users, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui`;
+groups: critical-path, scale, users, start, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui`;
 
-const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--offline-runs', '--node-flags'];
+const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--start-runs', '--offline-runs', '--node-flags'];
 
 /** Parses the command line; throws with the usage text on anything it does not know. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -124,6 +128,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else if (key === '--user-latency-ms') options.userLatencyMs = positiveInt(arg, value);
     else if (key === '--user-scale') options.userScaleN = value.split(',').map((v) => positiveInt(arg, v));
     else if (key === '--server-load-latency-ms') options.serverLoadLatenciesMs = value.split(',').map((v) => positiveInt(arg, v));
+    else if (key === '--start-runs') options.startRuns = positiveInt(arg, value);
     else if (key === '--offline-runs') options.offlineRuns = positiveInt(arg, value);
     else if (key === '--node-flags') options.nodeFlags = value === 'none' ? [] : value.split(/\s+/).filter(Boolean);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);

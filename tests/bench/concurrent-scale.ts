@@ -1,5 +1,6 @@
 import type { BenchOptions } from './bench-options.js';
-import { createBenchManager, fakeProviderEnv, runBatch, startFakeLlm, warmUp } from './engine-fixture.js';
+import type { ThreadUsage } from '@tradingfloor/engine';
+import { createShippedManager, fakeProviderEnv, runBatch, startFakeLlm, warmUp } from './engine-fixture.js';
 import { atMost, figure, type Figure, type Target } from './figures.js';
 import { collectGarbage, lifetimePeakRss, median, MIB, RssSampler } from './stats.js';
 import { threadCpuMs } from './thread-cpu.js';
@@ -16,10 +17,19 @@ export interface ScaleResult {
   rssBefore: number;
   /** CPU time of the whole process (all threads) per run, ms. */
   cpuMsPerRun: number;
-  /** CPU time of the thread that executes the runs, per run, ms (see `threadCpuMs`). */
+  /**
+   * CPU time of the threads that execute the runs, per run, ms: with engine worker threads the sum of what
+   * each read inside itself (`threadUsage`); in-process the bench thread's (see `threadCpuMs`).
+   */
   engineCpuMsPerRun: number;
-  /** Whether `engineCpuMsPerRun` is one thread's (Linux) or the whole process's (fallback). */
+  /** Whether `engineCpuMsPerRun` is per thread (Linux) or the whole process's (fallback). */
   enginePerThread: boolean;
+  /** Engine worker threads the runs executed on (0: in-process, on the bench thread). */
+  engineThreads: number;
+  /** Event-loop active time of the engine worker threads per run, ms (`eventLoopUtilization`; null in-process). */
+  engineActiveMsPerRun: number | null;
+  /** CPU time of the supervising thread (the RunManager's, the server's in `serve`) per run, ms; with threads only. */
+  supervisorCpuMsPerRun: number | null;
   /** First run that reached `in_progress` → last one, ms (one batch). */
   startSpreadMs: number;
   maxLlmInFlight: number;
@@ -28,14 +38,15 @@ export interface ScaleResult {
 /**
  * N runs started at once with no LLM limit, in a fresh process, each LLM call taking `latencyMs` (default:
  * the bench's L). N = 1 is measured `repeats` times (median) and is the baseline of the ratios. One warm-up
- * run per demo instrument first in every process. The RunManager runs in this process, so "engine thread"
- * is this thread.
+ * run per demo instrument first in every process. The RunManager is built as the server builds it
+ * (`openRunManager`, `ENGINE_THREADS` passed through): by default the runs execute in engine worker threads,
+ * whose CPU each thread reads inside itself; with `ENGINE_THREADS=0` the engine thread is this thread.
  */
 export async function measureScale(options: BenchOptions, args: unknown): Promise<ScaleResult> {
   const { n, latencyMs = options.latencyMs } = args as { n: number; latencyMs?: number };
   const fake = await startFakeLlm(latencyMs);
   // No LLM_MAX_CONCURRENCY: every run's calls go straight out.
-  const bench = await createBenchManager(fakeProviderEnv(fake), Math.max(n, 10));
+  const bench = await createShippedManager(fakeProviderEnv(fake), Math.max(n, 10));
   try {
     await warmUp(bench.manager);
     await fake.reset();
@@ -54,8 +65,10 @@ export async function measureScale(options: BenchOptions, args: unknown): Promis
     const rss = new RssSampler();
     const cpu0 = process.cpuUsage();
     const thread0 = threadCpuMs();
+    const usage0 = (await bench.threadUsage?.()) ?? null;
     for (let i = 0; i < repeats; i++) walls.push((await runBatch(bench.manager, n)).wallMs);
     const thread = threadCpuMs();
+    const usage = (await bench.threadUsage?.()) ?? null;
     const cpu = process.cpuUsage(cpu0);
     const peakRss = rss.stop();
     unsubscribe();
@@ -70,8 +83,7 @@ export async function measureScale(options: BenchOptions, args: unknown): Promis
       lifetimePeakRss: lifetimePeakRss(),
       rssBefore,
       cpuMsPerRun: (cpu.user + cpu.system) / 1000 / (n * repeats),
-      engineCpuMsPerRun: (thread.ms - thread0.ms) / (n * repeats),
-      enginePerThread: thread.perThread,
+      ...engineFigures(usage0, usage, thread.ms - thread0.ms, thread.perThread, n * repeats),
       startSpreadMs: last.length > 0 ? Math.max(...last) - Math.min(...last) : Number.NaN,
       maxLlmInFlight: maxInFlight,
     };
@@ -79,6 +91,31 @@ export async function measureScale(options: BenchOptions, args: unknown): Promis
     await bench.close();
     await fake.stop();
   }
+}
+
+/** The engine's CPU per run: summed over the worker threads' own readings, or this thread's in-process. */
+function engineFigures(before: ThreadUsage[] | null, after: ThreadUsage[] | null, benchThreadMs: number, perThread: boolean, runs: number) {
+  if (before === null || after === null) {
+    return { engineCpuMsPerRun: benchThreadMs / runs, enginePerThread: perThread, engineThreads: 0, engineActiveMsPerRun: null, supervisorCpuMsPerRun: null };
+  }
+  // A thread replaced meanwhile (a crash) has no reading before: it counts from 0.
+  const at = (list: ThreadUsage[], id: number) => list.find((u) => u.threadId === id);
+  let cpu = 0;
+  let active = 0;
+  let measured = true;
+  for (const u of after) {
+    const b = at(before, u.threadId);
+    if (u.cpuMs === null) measured = false;
+    cpu += (u.cpuMs ?? 0) - (b?.cpuMs ?? 0);
+    active += u.activeMs - (b?.activeMs ?? 0);
+  }
+  return {
+    engineCpuMsPerRun: measured ? cpu / runs : active / runs,
+    enginePerThread: measured,
+    engineThreads: after.length,
+    engineActiveMsPerRun: active / runs,
+    supervisorCpuMsPerRun: benchThreadMs / runs,
+  };
 }
 
 /** Targets of one set of scale figures, by N (absent: reported for information). */
@@ -107,8 +144,11 @@ export function scaleFigures(results: readonly ScaleResult[], targets: ScaleTarg
       figures.push(figure(`${at}: wall / single-run wall`, r.wallMs / single.wallMs, 'ratio', pick(targets.ratio, r.n)));
     }
     figures.push(figure(`${at}: CPU per run, whole process`, r.cpuMsPerRun, 'ms'));
-    const engineName = r.enginePerThread ? 'engine-thread CPU per run' : 'engine CPU per run (process-wide fallback)';
+    const where = r.engineThreads > 0 ? `, read inside ${r.engineThreads} engine worker thread(s)` : ', in-process';
+    const engineName = r.enginePerThread ? `engine-thread CPU per run${where}` : `engine CPU per run${r.engineThreads > 0 ? ' (event-loop active time: no per-thread CPU here)' : ' (process-wide fallback)'}`;
     figures.push(figure(`${at}: ${engineName}`, r.engineCpuMsPerRun, 'ms', pick(targets.engineCpuMs, r.n)));
+    if (r.engineActiveMsPerRun !== null) figures.push(figure(`${at}: engine threads' event-loop active time per run`, r.engineActiveMsPerRun, 'ms'));
+    if (r.supervisorCpuMsPerRun !== null) figures.push(figure(`${at}: supervising thread CPU per run`, r.supervisorCpuMsPerRun, 'ms'));
     const peak = Math.max(r.peakRss, r.lifetimePeakRss);
     figures.push(figure(`${at}: peak RSS`, peak / MIB, 'MiB', pick(targets.peakRssMiB, r.n)));
     if (r.n >= 100) {

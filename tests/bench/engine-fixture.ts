@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngineDeps, parseEngineEnv, RunManager } from '@tradingfloor/engine';
+import { createEngineDeps, openRunManager, parseEngineEnv, RunManager, type ThreadUsage } from '@tradingfloor/engine';
 import type { RunOptionsInput, RunSummary } from '@tradingfloor/shared';
 import type { LlmCallRecord } from './llm-calls.js';
 import { startWorker, type Worker } from './worker-rpc.js';
@@ -55,6 +55,27 @@ export async function createBenchManager(env: NodeJS.ProcessEnv, maxParallelRuns
     resultsDir,
     async close() {
       await manager.shutdown();
+      await rm(resultsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A RunManager as the server builds it (`openRunManager`): `ENGINE_THREADS` passes through, so by default the
+ * runs execute in engine worker threads, which report their own CPU time (`threadUsage`, null in-process).
+ */
+export async function createShippedManager(env: NodeJS.ProcessEnv, maxParallelRuns: number) {
+  const resultsDir = await tempDir('tf-bench-results-');
+  const threads = process.env.ENGINE_THREADS !== undefined ? { ENGINE_THREADS: process.env.ENGINE_THREADS } : {};
+  const opened = await openRunManager({ env: parseEngineEnv({ ...env, ...threads }), resultsDir, maxParallelRuns });
+  return {
+    manager: opened.manager,
+    host: opened.host,
+    threadUsage: opened.threadUsage as (() => Promise<ThreadUsage[]>) | null,
+    resultsDir,
+    async close() {
+      await opened.manager.shutdown();
+      opened.close();
       await rm(resultsDir, { recursive: true, force: true });
     },
   };

@@ -9,11 +9,13 @@ import { measureLimiter } from './limiter-throughput.js';
 import { measureOfflineThroughput } from './offline-throughput.js';
 import { measurePatchEfficiency } from './patch-efficiency.js';
 import { measureServerLoad } from './server-load.js';
+import { measureStartSpread } from './start-spread.js';
 
 /** Every benchmark group a worker process can run, by name. */
 export const BENCH_GROUPS: Record<string, (options: BenchOptions, args: unknown) => Promise<unknown>> = {
   'critical-path': measureCriticalPath,
   scale: measureScale,
+  start: measureStartSpread,
   limiter: measureLimiter,
   'server-load': measureServerLoad,
   'patch-efficiency': measurePatchEfficiency,

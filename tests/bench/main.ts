@@ -48,6 +48,7 @@ const PLAN: Array<{ name: string; run(options: BenchOptions): Promise<Figure[]> 
       });
     },
   },
+  { name: 'start', run: (o) => inWorker('start', o) },
   { name: 'limiter', run: (o) => inWorker('limiter', o) },
   {
     name: 'server-load',

@@ -10,6 +10,8 @@ export { createEngineDeps } from './runs/engine-deps.js';
 export { parseEngineEnv, type EngineEnv } from './config/engine-env.js';
 // The one builder of a RunManager from the parsed environment (serve, run, resume, backtest)
 export { openRunManager } from './runs/open-run-manager.js';
+// A thread's own CPU time (benchmarks read the serving thread's; engine threads report theirs via `threadUsage`)
+export { callingThreadCpuMs, type ThreadUsage } from './host/thread-usage.js';
 // Queue mode (REDIS_URL): the process behind `tradingfloor worker`
 export { checkResultsDirWritable, startQueueWorker } from './runs/queue-worker.js';
 export { queueServerId } from './host/queue-wire.js';

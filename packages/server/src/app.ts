@@ -33,7 +33,7 @@ export interface AppDeps {
   /** Market data vendors listed by `GET /config/providers` (default: not listed). */
   dataVendors?: RouteDeps['dataVendors'];
   /** Tuning of the WebSocket hub (coalescing window, aggregate interval, heartbeat). */
-  ws?: Pick<WsHubOptions, 'flushDelayMs' | 'aggregateIntervalMs' | 'heartbeatMs' | 'snapshotBudget'>;
+  ws?: Pick<WsHubOptions, 'flushDelayMs' | 'logFlushDelayMs' | 'aggregateIntervalMs' | 'heartbeatMs' | 'snapshotBudget'>;
   /** Where unexpected errors (500s, hub faults) are reported; default console.error. */
   onError?: (err: unknown) => void;
   now?: () => number;

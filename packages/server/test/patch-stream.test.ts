@@ -44,6 +44,23 @@ describe('focused patch streams', () => {
     await ws.close();
   });
 
+  it('sends a log line within the log window, cutting a change’s longer window short, and the change rides along', async () => {
+    const { run_id } = t.manager.create('ACME');
+    const sent: ServerMessage[] = [];
+    const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string) => sent.push(JSON.parse(json) as ServerMessage) };
+    const stream = new RunPatchStream(run_id, t.manager, { flushDelayMs: 60_000, logFlushDelayMs: 0, maxPendingLogs: 200 });
+    stream.subscribe(client as unknown as HubClient);
+    t.manager.update(run_id, { status: 'in_progress', progress: 10 });
+    stream.onChanged(); // a flush a minute away
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(sent.map((m) => m.type)).toEqual(['init_run']);
+    const entry = t.manager.log(run_id, 'called get_bars');
+    stream.onLog(entry); // moves the flush up to the next turn
+    await vi.waitFor(() => expect(sent.map((m) => m.type)).toEqual(['init_run', 'status_patch_run', 'log_append_run']));
+    expect(sent[2]).toMatchObject({ seq: 1, entries: [entry] });
+    stream.dispose();
+  });
+
   it('sends tree changes handed to onChanged, merged, instead of diffing the tree again', () => {
     const { run_id } = t.manager.create('ACME');
     const sent: ServerMessage[] = [];

@@ -134,3 +134,35 @@ describe('RunIndex', () => {
     expect(() => index.page({ ...parse({ cursor: 'not-a-cursor' }), limit: 5 })).toThrow(/cursor/);
   });
 });
+
+describe('RunIndex.listJson', () => {
+  it('serialises the list once while no run changes, again after a change or a removal, per status filter', () => {
+    const runs = [summary(0), summary(1)];
+    const s = source(runs);
+    const index = new RunIndex(s);
+    let built = 0;
+    const answer = (status?: string) => () => {
+      built++;
+      return { runs: runs.filter((r) => status === undefined || r.status === status) };
+    };
+    const first = index.listJson(undefined, answer());
+    expect(JSON.parse(first)).toEqual({ runs });
+    expect(index.listJson(undefined, answer())).toBe(first);
+    expect(built).toBe(1);
+    // Another filter is its own answer.
+    expect(JSON.parse(index.listJson('pending', answer('pending')))).toEqual({ runs: [runs[0]] });
+    expect(built).toBe(2);
+    // A log line changes no summary: still the same text.
+    s.emit({ type: 'log', run_id: runs[0]!.run_id, entry: { seq: 1, ts: 1, iso: '', severity: 'INFO', source: 'run', agent_id: null, message: 'x' } });
+    expect(index.listJson(undefined, answer())).toBe(first);
+    expect(built).toBe(2);
+    runs[1] = { ...runs[1]!, overall_progress: 99 };
+    s.emit({ type: 'changed', run_id: runs[1].run_id, summary: runs[1] });
+    expect(JSON.parse(index.listJson(undefined, answer()))).toEqual({ runs });
+    expect(built).toBe(3);
+    runs.pop();
+    s.emit({ type: 'removed', run_id: summary(1).run_id });
+    expect(JSON.parse(index.listJson(undefined, answer()))).toEqual({ runs });
+    expect(built).toBe(4);
+  });
+});

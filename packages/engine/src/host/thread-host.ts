@@ -6,6 +6,7 @@ import type { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
 import { RUN_FILES } from '../results/run-files.js';
 import type { EngineHost, HostEvent, HostRunSpec, HostStartResult } from './host-protocol.js';
 import { PermitServer } from './permit-server.js';
+import type { ThreadUsage } from './thread-usage.js';
 import type { EngineWorkerData, FromWorker, ToWorker, WorkerCall } from './worker-wire.js';
 
 /** Threads in a row that may die before they are ready before the host stops replacing them. */
@@ -126,6 +127,12 @@ export class ThreadHost implements EngineHost {
     const tracked = this.runs.get(runId);
     if (!tracked) return;
     await this.call(tracked.slot, { method: 'interrupt', runId, reason }).catch(() => {});
+  }
+
+  /** Each live engine thread's CPU and event-loop time so far, measured inside the thread. */
+  async usage(): Promise<ThreadUsage[]> {
+    const live = this.slots.filter((slot) => !slot.gone);
+    return (await Promise.all(live.map((slot) => this.call(slot, { method: 'usage' })))) as ThreadUsage[];
   }
 
   async flush(runId?: string): Promise<void> {

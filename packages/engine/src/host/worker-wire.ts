@@ -24,7 +24,9 @@ export interface EngineWorkerData {
 export type WorkerCall =
   | { method: 'start'; runs: HostRunSpec[] }
   | { method: 'interrupt'; runId: string; reason: string }
-  | { method: 'flush'; runId?: string };
+  | { method: 'flush'; runId?: string }
+  /** The thread's CPU and event-loop time so far (`ThreadUsage`), for the benchmarks and `/metrics`. */
+  | { method: 'usage' };
 
 /** Server thread → worker. */
 export type ToWorker =

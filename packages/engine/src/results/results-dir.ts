@@ -5,20 +5,30 @@ import { checkTicker, formatRunTimestamp, ValidationError } from '@tradingfloor/
 /** How many `_n` suffixes to try before giving up (runs of one ticker started within one second). */
 const MAX_SUFFIX = 1000;
 
+/** Throws `ValidationError` unless `ticker` is a validated, already-normalised ticker (it becomes a path segment). */
+export function checkTickerSegment(ticker: string): void {
+  const check = checkTicker(ticker);
+  if (!check.ok || check.ticker !== ticker) throw new ValidationError(`not a valid ticker for a results path: "${ticker}"`);
+}
+
+/** The directory name of suffix `n` in second `stamp`: `stamp` itself, then `stamp_2`, `stamp_3`, … */
+export function runDirectoryName(stamp: string, n: number): string {
+  return n === 1 ? stamp : `${stamp}_${n}`;
+}
+
 /**
  * Creates a run's results directory `<resultsDir>/<TICKER>/<YYYY-MM-DD_HH.MM.SS>` (UTC) and returns its path.
- * When the name is taken (same ticker, same second) it tries `…_2`, `…_3`, …; the final mkdir is not
- * recursive, so it fails on EEXIST and two concurrent creations never end up sharing a directory.
+ * When the name is taken (same ticker, same second) it tries `…_2`, `…_3`, … (from `…_<firstSuffix>` when the
+ * caller knows the lower ones are taken); the final mkdir is not recursive, so it fails on EEXIST and two
+ * concurrent creations never end up sharing a directory.
  */
-export async function createRunDirectory(resultsDir: string, ticker: string, started: Date): Promise<string> {
-  const check = checkTicker(ticker);
-  // Only a validated, already-normalised ticker becomes a path segment.
-  if (!check.ok || check.ticker !== ticker) throw new ValidationError(`not a valid ticker for a results path: "${ticker}"`);
+export async function createRunDirectory(resultsDir: string, ticker: string, started: Date, firstSuffix = 1): Promise<string> {
+  checkTickerSegment(ticker);
   const tickerDir = join(resultsDir, ticker);
   await mkdir(tickerDir, { recursive: true });
   const stamp = formatRunTimestamp(started);
-  for (let n = 1; n <= MAX_SUFFIX; n++) {
-    const dir = join(tickerDir, n === 1 ? stamp : `${stamp}_${n}`);
+  for (let n = firstSuffix; n <= MAX_SUFFIX; n++) {
+    const dir = join(tickerDir, runDirectoryName(stamp, n));
     try {
       await mkdir(dir);
       return dir;

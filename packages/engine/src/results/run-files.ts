@@ -59,9 +59,12 @@ export class RunFiles {
    * run whose directory cannot be written must not be created.
    */
   async writeInitial(runId: string, config: RunConfig): Promise<void> {
-    await mkdir(join(this.dir, RUN_FILES.reports), { recursive: true });
-    await writeFileAtomic(join(this.dir, RUN_FILES.marker), `${runId}\n`);
-    await writeFileAtomic(join(this.dir, RUN_FILES.config), json(config));
+    // Independent files: written side by side (a thousand runs opening at once wait for the pool, not in line).
+    await Promise.all([
+      mkdir(join(this.dir, RUN_FILES.reports), { recursive: true }),
+      writeFileAtomic(join(this.dir, RUN_FILES.marker), `${runId}\n`),
+      writeFileAtomic(join(this.dir, RUN_FILES.config), json(config)),
+    ]);
   }
 
   /** Appends one entry to `run.log` (JSON lines). */

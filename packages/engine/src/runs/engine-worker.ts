@@ -1,9 +1,10 @@
 // The entry of an engine worker thread (`ThreadHost`): builds this thread's engine from the environment it is
 // given, executes the runs the server thread sends and reports their events back (host/worker-wire.ts).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { errorMessage } from '@tradingfloor/shared';
 import type { HostEvent } from '../host/host-protocol.js';
 import { RemoteLimiter } from '../host/remote-limiter.js';
+import { callingThreadUsage } from '../host/thread-usage.js';
 import type { EngineWorkerData, FromWorker, ToWorker, WorkerCall } from '../host/worker-wire.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import { LessonStore } from '../memory/lesson-store.js';
@@ -17,8 +18,13 @@ const post = (message: FromWorker) => port.postMessage(message);
 /**
  * Events leave in batches, one message per turn of this thread's event loop (a run makes several per step);
  * a reply first sends the events before it, so the server sees a run's `created` before its `start` returns.
+ * A busy thread's turn can be long (a hundred runs' answers landing in one poll phase), so a batch older than
+ * {@link MAX_BATCH_AGE_MS} also leaves with the next event: a log line waits for its batch at most that long
+ * while the thread keeps making events, not for the whole turn.
  */
+const MAX_BATCH_AGE_MS = 4;
 let batch: HostEvent[] = [];
+let batchSince = 0;
 let flushScheduled = false;
 function sendEvents(): void {
   flushScheduled = false;
@@ -28,7 +34,16 @@ function sendEvents(): void {
   post({ kind: 'events', events });
 }
 function queue(event: HostEvent): void {
+  const now = performance.now();
+  if (batch.length === 0) batchSince = now;
   batch.push(event);
+  if (now - batchSince >= MAX_BATCH_AGE_MS) {
+    // The turn's immediate stays scheduled; it finds the batch empty or newer.
+    const events = batch;
+    batch = [];
+    post({ kind: 'events', events });
+    return;
+  }
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(sendEvents);
@@ -53,6 +68,7 @@ async function answer(id: number, call: WorkerCall): Promise<void> {
     let value: unknown;
     if (call.method === 'start') value = await executor.start(call.runs);
     else if (call.method === 'interrupt') value = await executor.interrupt(call.runId, call.reason);
+    else if (call.method === 'usage') value = callingThreadUsage(threadId);
     else value = await executor.flush(call.runId);
     sendEvents();
     post({ kind: 'reply', id, ok: true, value: value ?? null });

@@ -1,6 +1,7 @@
 import type { EngineHost } from '../host/host-protocol.js';
 import { QueueHost } from '../host/queue-host.js';
 import { ThreadHost } from '../host/thread-host.js';
+import type { ThreadUsage } from '../host/thread-usage.js';
 import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
 import type { StatelyInspector } from '../machine/stately-inspector.js';
 import { connectStatelyInspector, statelySettingFromEnv } from '../machine/stately-inspector.js';
@@ -49,6 +50,8 @@ export interface OpenedRunManager {
   skipped: Array<{ dir: string; reason: string }>;
   /** Closes what the manager holds outside itself (the Stately inspector's socket). */
   close(): void;
+  /** With engine worker threads: each thread's CPU and event-loop time so far, read inside it (benchmarks); else null. */
+  threadUsage: (() => Promise<ThreadUsage[]>) | null;
 }
 
 /**
@@ -110,5 +113,13 @@ export async function openRunManager(options: OpenRunManagerOptions): Promise<Op
   }
   const manager = new RunManager({ ...managerOptions, deps, ...(host ? { host } : {}), ...(stately ? { inspect: stately.inspect } : {}) });
   const skipped = loadHistory ? await manager.loadHistory() : [];
-  return { manager, deps, host: { kind: host?.kind ?? 'in-process', threads: host?.kind === 'queue' ? 0 : threads }, skipped, close: () => stately?.stop() };
+  const threadUsage = host instanceof ThreadHost ? () => host.usage() : null;
+  return {
+    manager,
+    deps,
+    host: { kind: host?.kind ?? 'in-process', threads: host?.kind === 'queue' ? 0 : threads },
+    skipped,
+    close: () => stately?.stop(),
+    threadUsage,
+  };
 }

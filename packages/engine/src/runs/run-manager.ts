@@ -27,7 +27,7 @@ import type { DataCoverage } from '../data/vendor.js';
 import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { sweepTempFiles } from '../results/sweep-temp-files.js';
 import { readResultsHistory, readRunDirectorySync } from '../results/read-history.js';
-import { createRunDirectory } from '../results/results-dir.js';
+import { RunDirectories } from '../results/run-directories.js';
 import { RUN_FILES } from '../results/run-files.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import type { InspectionPage, InspectionRecord } from '../machine/inspection-buffer.js';
@@ -142,6 +142,8 @@ export class RunManager implements RunManagerApi {
   readonly queueSnapshot?: () => Promise<QueueSnapshot>;
   /** Whether the service behind the host (queue mode: Redis) answers; absent for embedded hosts. */
   readonly hostHealth?: () => Promise<HostHealth>;
+  /** Makes the results directories of new runs, many at once. */
+  private readonly runDirectories: RunDirectories;
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxParallelRuns = options.maxParallelRuns ?? DEFAULT_MAX_PARALLEL_RUNS;
@@ -159,6 +161,7 @@ export class RunManager implements RunManagerApi {
     this.now = options.deps.now ?? Date.now;
     this.eviction = new RunEviction(this.entries, this.runsInMemory, this.logBufferMaxLines);
     this.lessonStore = new LessonStore(options.resultsDir);
+    this.runDirectories = new RunDirectories(options.resultsDir);
     this.host =
       options.host ??
       new InProcessHost({
@@ -596,21 +599,19 @@ export class RunManager implements RunManagerApi {
     return entry;
   }
 
-  /** Makes every run's directory (one by one: names of one second get `_2`, `_3`); on a failure removes the ones made. */
+  /**
+   * Makes every run's directory at once (`RunDirectories`: names of one second get `_2`, `_3`, … without
+   * probing the taken ones); on a failure none is left behind.
+   */
   private async createRunDirectories(configs: RunConfig[]): Promise<HostRunSpec[]> {
-    const specs: HostRunSpec[] = [];
-    try {
-      for (const config of configs) {
-        const started = new Date(this.now());
-        const dir = await createRunDirectory(this.options.resultsDir, config.ticker, started);
-        const runId = formatRunId(config.ticker, started, randomBytes(3).toString('hex'));
-        specs.push({ runId, config, dir, createdAt: started.getTime() });
-      }
-      return specs;
-    } catch (error) {
-      await Promise.all(specs.map((spec) => rm(spec.dir, { recursive: true, force: true })));
-      throw error;
-    }
+    const started = configs.map(() => new Date(this.now()));
+    const dirs = await this.runDirectories.create(configs.map((config, i) => ({ ticker: config.ticker, started: started[i]! })));
+    return configs.map((config, i) => ({
+      runId: formatRunId(config.ticker, started[i]!, randomBytes(3).toString('hex')),
+      config,
+      dir: dirs[i]!,
+      createdAt: started[i]!.getTime(),
+    }));
   }
 
   /**

@@ -108,6 +108,23 @@ describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () 
     }
   });
 
+  it('each thread reports its own CPU and event-loop time, read inside it', async () => {
+    const before = await host.usage();
+    expect(before.map((u) => u.threadId).sort()).toEqual(host.threads().map((t) => t.threadId).sort());
+    const [run] = await manager.start([{ ticker: 'ACME', options: { analysts: ['market'], offline_latency_ms: 1 } }]);
+    await manager.whenFinished(run!.run_id);
+    const after = await host.usage();
+    const busy = host.threads().length;
+    expect(after).toHaveLength(busy);
+    const spent = (list: typeof after, key: 'activeMs' | 'cpuMs') => list.reduce((sum, u) => sum + (u[key] ?? 0), 0);
+    // The run's thread was busy: its loop's active time grew (and, on Linux, its CPU time, 10 ms ticks).
+    expect(spent(after, 'activeMs')).toBeGreaterThan(spent(before, 'activeMs'));
+    if (process.platform === 'linux') {
+      expect(after.every((u) => u.cpuMs !== null)).toBe(true);
+      expect(spent(after, 'cpuMs')).toBeGreaterThan(0);
+    } else expect(after.every((u) => u.cpuMs === null)).toBe(true);
+  });
+
   it('a cancel reaches the worker at once: the model call in flight is aborted and its permit given back', async () => {
     const [run] = await manager.start([{ ticker: 'ACME', options: { analysts: ['market'], offline_latency_ms: 60_000 } }]);
     await limiter.when(() => limiter.active === 1);

@@ -23,6 +23,15 @@ function parseWith(schema: RouteSpec['query'], value: unknown, describe: (error:
 }
 
 /**
+ * An answer already serialised as JSON (a cached list), sent as it is with the route's status. `T` is the
+ * route's response type the text was serialised from, so a handler still cannot drift from the table.
+ */
+export class JsonText<T> {
+  declare private readonly of?: T;
+  constructor(readonly json: string) {}
+}
+
+/**
  * Registers a handler for one route of the shared `API_ROUTES` table on `router`: its method and path come
  * from the table, its input is parsed with the table's schemas, and what it returns is sent with the table's
  * success status. The return type is the route's response schema, so handler and table cannot drift apart.
@@ -30,7 +39,7 @@ function parseWith(schema: RouteSpec['query'], value: unknown, describe: (error:
 export function defineRoute<R extends RouteSpec>(
   router: Router,
   route: R,
-  handler: (input: RouteInput<R>) => RouteResponse<R> | Promise<RouteResponse<R>>,
+  handler: (input: RouteInput<R>) => RouteResponse<R> | JsonText<RouteResponse<R>> | Promise<RouteResponse<R> | JsonText<RouteResponse<R>>>,
 ): void {
   const method = route.method === 'GET' ? 'get' : route.method === 'DELETE' ? 'delete' : 'post';
   router[method](route.path, async (ctx) => {
@@ -58,6 +67,9 @@ export function defineRoute<R extends RouteSpec>(
     } as RouteInput<R>;
     const result = await handler(input);
     ctx.status = route.status;
-    ctx.body = result;
+    if (result instanceof JsonText) {
+      ctx.type = 'application/json';
+      ctx.body = result.json;
+    } else ctx.body = result;
   });
 }

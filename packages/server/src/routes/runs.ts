@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { API_ROUTES, ConflictError, NotFoundError, type Cassette } from '@tradingfloor/shared';
-import { defineRoute } from './define-route.js';
+import { defineRoute, JsonText } from './define-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { requireRun } from './run-param.js';
 import { RunIndex } from '../runs/run-index.js';
@@ -18,7 +18,10 @@ export function runRoutes(deps: RouteDeps): Router {
   defineRoute(router, API_ROUTES.listRuns, ({ query, ctx }) => {
     // No parameter but one `status`: exactly the answer from before paging (the manager's own list).
     const legacy = Object.keys(ctx.query).every((k) => k === 'status') && (query.status?.length ?? 0) <= 1;
-    if (legacy) return { runs: manager.list(query.status ? { status: query.status[0]! } : undefined) };
+    if (legacy) {
+      const status = query.status?.[0];
+      return new JsonText(index.listJson(status, () => ({ runs: manager.list(status ? { status } : undefined) })));
+    }
     if (query.limit !== undefined || query.cursor !== undefined) return index.page({ ...query, limit: query.limit ?? DEFAULT_PAGE_SIZE });
     return { runs: index.all(query) };
   });

@@ -51,6 +51,8 @@ export class RunIndex {
   /** Recently asked filtered lists, valid while `version` is unchanged (any change of any run bumps it). */
   private readonly filtered = new Map<string, { version: number; entries: SortEntry[] }>();
   private version = 0;
+  /** `listJson` answers by status filter ('' = all), valid while `version` is unchanged. */
+  private readonly json = new Map<string, { version: number; text: string }>();
 
   constructor(source: Pick<RunManagerApi, 'list' | 'subscribe'>) {
     // Subscribe first: an event between the two steps then overwrites the listed summary, never the reverse.
@@ -100,6 +102,20 @@ export class RunIndex {
     if (this.filtered.size >= MAX_FILTERED_LISTS) this.filtered.delete(this.filtered.keys().next().value!);
     this.filtered.set(key, { version: this.version, entries: list });
     return list;
+  }
+
+  /**
+   * The unpaged `GET /runs` answer (`answer()`: the manager's own list) serialised as JSON, kept until any run
+   * changes: a history that does not change (500 stored runs: a 300 KiB answer, ~2 ms to build and stringify)
+   * is serialised once, not per request. Log lines do not change a summary and keep it.
+   */
+  listJson(status: string | undefined, answer: () => unknown): string {
+    const key = status ?? '';
+    const cached = this.json.get(key);
+    if (cached && cached.version === this.version) return cached.text;
+    const text = JSON.stringify(answer());
+    this.json.set(key, { version: this.version, text });
+    return text;
   }
 
   dispose(): void {

@@ -24,6 +24,8 @@ export interface WsHubOptions {
   maxBufferedBytes?: number;
   /** Coalescing window of the focused streams (default 30 ms; see `PatchStreamOptions`). */
   flushDelayMs?: number;
+  /** Coalescing window of their log lines (default 10 ms, at most `flushDelayMs`; see `PatchStreamOptions`). */
+  logFlushDelayMs?: number;
   /** Minimum spacing of aggregate updates (default 250 ms). */
   aggregateIntervalMs?: number;
   /** Ping interval; a client that has not answered the previous ping is dropped (default 30 s, 0 = off). */
@@ -183,7 +185,9 @@ export class WsHub {
     const existing = this.streams.get(runId);
     if (existing) return existing;
     if (this.options.manager.get(runId) === undefined) return undefined;
-    const options = { flushDelayMs: this.options.flushDelayMs ?? 30, maxPendingLogs: 200 };
+    const flushDelayMs = this.options.flushDelayMs ?? 30;
+    const logFlushDelayMs = Math.min(flushDelayMs, this.options.logFlushDelayMs ?? 10);
+    const options = { flushDelayMs, logFlushDelayMs, maxPendingLogs: 200 };
     const stream = new RunPatchStream(runId, this.options.manager, options, this.settledSeqs.get(runId));
     this.settledSeqs.delete(runId);
     this.streams.set(runId, stream);

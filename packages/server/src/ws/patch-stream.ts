@@ -24,6 +24,11 @@ export interface PatchStreamOptions {
    * streamed tokens into one message; 0 flushes on the next `setImmediate` tick.
    */
   flushDelayMs: number;
+  /**
+   * Window of a flush that a log line schedules (default `flushDelayMs`); a change's longer window already
+   * running is cut short to it. Log lines are what a reader follows live, the tree and texts can wait a little.
+   */
+  logFlushDelayMs?: number;
   /** Pending log entries that force a flush before the window ends, so the queue stays bounded. */
   maxPendingLogs: number;
 }
@@ -80,6 +85,8 @@ export class RunPatchStream {
   private dataSourcesJson = '';
   private dirty = false;
   private timer: { cancel(): void } | null = null;
+  /** When the scheduled flush runs (`Date.now()` ms). */
+  private timerDue = 0;
 
   constructor(
     readonly runId: string,
@@ -127,7 +134,7 @@ export class RunPatchStream {
     }
     this.pendingLogs.push(entry);
     if (this.pendingLogs.length >= this.options.maxPendingLogs) this.flush();
-    else this.schedule();
+    else this.schedule(this.options.logFlushDelayMs ?? this.options.flushDelayMs);
   }
 
   /**
@@ -280,17 +287,23 @@ export class RunPatchStream {
     this.pendingRecords = [];
   }
 
-  private schedule(): void {
-    if (this.timer !== null) return;
+  /** Schedules a flush `delayMs` from now, unless one is due sooner; a later one is moved up. */
+  private schedule(delayMs = this.options.flushDelayMs): void {
+    const due = Date.now() + Math.max(0, delayMs);
+    if (this.timer !== null) {
+      if (this.timerDue <= due) return;
+      this.timer.cancel();
+    }
+    this.timerDue = due;
     const run = () => {
       this.timer = null;
       this.flush();
     };
-    if (this.options.flushDelayMs <= 0) {
+    if (delayMs <= 0) {
       const handle = setImmediate(run);
       this.timer = { cancel: () => clearImmediate(handle) };
     } else {
-      const handle = setTimeout(run, this.options.flushDelayMs);
+      const handle = setTimeout(run, delayMs);
       this.timer = { cancel: () => clearTimeout(handle) };
     }
   }
