@@ -96,7 +96,7 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
 export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000]
   [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--offline-runs=N]
   [--node-flags=none|"--flag --flag"] [--out=path]
-groups: critical-path, scale, users, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui`;
+groups: critical-path, scale, users, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui, queue`;
 
 const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--offline-runs', '--node-flags'];
 
