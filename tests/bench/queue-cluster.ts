@@ -15,6 +15,8 @@ export interface QueueCluster {
   bench: BenchServer;
   /** An aggregate WebSocket client of the server: runs are awaited through it. */
   watch: RunWatch;
+  /** `POST /start-multi` for one run of `ticker` (a fresh connection); its run id. */
+  startRun(ticker: string): Promise<string>;
   /** Starts `count` workers with `--concurrency` and waits until each says it is ready. */
   startWorkers(count: number, concurrency: number): Promise<void>;
   /** SIGTERM to every worker (idle by then), waits for their exit. */
@@ -45,14 +47,22 @@ export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Pro
     await redis.stop();
     throw error;
   }
-  // Requests wait for a worker to open their run (or answer at once for a pending run): enough sockets for the backlog.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // Requests wait for a worker to open their run (or answer at once for a pending run): enough sockets for the
+  // backlog. No keep-alive: a socket reused just as the server's keep-alive timeout closes it (between two
+  // phases) fails with "socket hang up", and a connection per request costs nothing next to a run.
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 256 });
   const request = jsonClient(bench.url, agent);
+  const startRun = async (ticker: string): Promise<string> => {
+    const { status, json } = await request('POST', '/start-multi', { company_symbols: ticker, llm_provider: 'openai' });
+    if (status !== 202) throw new Error(`POST /start-multi answered ${status}: ${JSON.stringify(json)}`);
+    return (json as { runs: Array<{ run_id: string }> }).runs[0]!.run_id;
+  };
   const server = bench;
   const runWatch = watch;
   return {
     bench: server,
     watch: runWatch,
+    startRun,
     async startWorkers(count, concurrency) {
       const started = await Promise.all(
         Array.from({ length: count }, () =>
@@ -65,6 +75,12 @@ export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Pro
         ),
       );
       workers.push(...started);
+      // A worker that dies under the measurement fails it at once, with what the worker printed.
+      for (const w of started) {
+        void w.exited.then((code) => {
+          if (workers.includes(w)) runWatch.abort(new Error(`a worker exited (code ${code}, signal ${w.child.signalCode}) under the measurement:\n${w.output().slice(-3000)}`));
+        });
+      }
     },
     async stopWorkers() {
       const codes = await Promise.all(workers.splice(0).map((w) => w.stop()));
@@ -78,10 +94,7 @@ export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Pro
         const finished = runWatch.ended.length - from;
         while (posted.length < total && posted.length - finished < slots + backlog) {
           const ticker = DEMO_TICKERS[posted.length % DEMO_TICKERS.length]!;
-          const answer = request('POST', '/start-multi', { company_symbols: ticker, llm_provider: 'openai' }).then(({ status, json }) => {
-            if (status !== 202) throw new Error(`POST /start-multi answered ${status}: ${JSON.stringify(json)}`);
-            return (json as { runs: Array<{ run_id: string }> }).runs[0]!.run_id;
-          });
+          const answer = startRun(ticker);
           // A failed request fails the feed at once instead of waiting for runs that never come.
           answer.catch((error: unknown) => runWatch.abort(error instanceof Error ? error : new Error(String(error))));
           posted.push(answer);
@@ -98,9 +111,13 @@ export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Pro
     },
     async close() {
       runWatch.close();
-      await Promise.all(workers.splice(0).map((w) => w.kill()));
       agent.destroy();
-      await server.close();
+      // The server first, while the workers can still save the runs it interrupts; then the workers go.
+      // A server whose workers died would wait for their runs' ends for ever: bounded, the bench moves on.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([server.close(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 20_000)))]);
+      clearTimeout(timer);
+      await Promise.all(workers.splice(0).map((w) => w.kill()));
       await redis.stop();
       await rm(resultsDir, { recursive: true, force: true });
     },

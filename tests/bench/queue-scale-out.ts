@@ -118,9 +118,13 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
       const eld = new EventLoopDelay();
       eld.start();
       const cpu0 = threadCpuMs();
-      const following: Array<Promise<unknown>> = [];
-      await cluster.bench.startRuns(size.loopRuns, {}, (ids) => following.push(clients.call('follow', { wsUrl: cluster.bench.wsUrl, runIds: ids })));
-      await Promise.all(following);
+      // Each run gets its focused client as soon as its request is answered, as a browser opening a tab would.
+      await Promise.all(
+        Array.from({ length: size.loopRuns }, async (_, i) => {
+          const runId = await cluster.startRun(DEMO_TICKERS[i % DEMO_TICKERS.length]!);
+          await clients.call('follow', { wsUrl: cluster.bench.wsUrl, runIds: [runId] });
+        }),
+      );
       await clients.call('untilTerminal');
       loop = eld.stop();
       serverCpuMs = threadCpuMs().ms - cpu0.ms;
@@ -149,6 +153,10 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
       figure(`${at}: server-thread CPU per run (queue mode)`, serverCpuMs / size.loopRuns, 'ms'),
     );
     return figures;
+  } catch (error) {
+    // Said at once: closing a cluster whose worker failed can take a while.
+    log(`  queue failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    throw error;
   } finally {
     if (localOpen) await local.close();
     await cluster.close();
