@@ -45,7 +45,9 @@ async function backtest(server: SpawnedServer) {
   );
   expect(last.backtest.status).toBe('completed');
   const view = BacktestViewSchema.parse((await api(server, 'GET', `/backtests/${id}`)).json);
-  const [equity, trades] = await Promise.all(['equity', 'trades'].map(async (part) => (await api(server, 'GET', `/backtests/${id}/${part}`)).json));
+  const [equity, trades] = await Promise.all(
+    ['equity', 'trades'].map(async (part) => ((await api(server, 'GET', `/backtests/${id}/${part}`)).json as { rows: unknown[] }).rows),
+  );
   const runs = (await api(server, 'GET', '/runs')).json as { runs: Array<{ run_id: string; backtest_id?: string; status: string }> };
   return { id, view, equity, trades, runs: runs.runs.filter((r) => r.backtest_id === id) };
 }
@@ -100,6 +102,7 @@ describe.skipIf(redisSkipReason !== null)(`a backtest on a queue-mode server${re
     expect(q.view.metrics).not.toBeNull();
     // The same cells, decisions, metrics, equity curves and trades as local mode.
     expect(comparable(q.view)).toEqual(comparable(l.view));
+    expect(q.equity!.length).toBeGreaterThan(0);
     expect(q.equity).toEqual(l.equity);
     expect(q.trades).toEqual(l.trades);
   }, 180_000);
