@@ -19,7 +19,7 @@ export interface QueueCluster {
   startRun(ticker: string): Promise<string>;
   /** Starts `count` workers with `--concurrency` and waits until each says it is ready. */
   startWorkers(count: number, concurrency: number): Promise<void>;
-  /** SIGTERM to every worker (idle by then), waits for their exit. */
+  /** SIGTERM to every worker (idle by then, or its runs are saved interrupted), waits for their exit. */
   stopWorkers(): Promise<void>;
   /**
    * Feeds `total` runs (one demo ticker per `POST /start-multi`) and keeps `backlog` runs queued beyond the
@@ -34,6 +34,8 @@ export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Pro
   const redis: TestRedis = await startRedis();
   const resultsDir = await tempDir('tf-bench-queue-');
   const workers: SpawnedWorker[] = [];
+  /** Why the feed under way must stop (a request failed, a worker died); reset by each feed. */
+  let failure: Error | null = null;
   // No LLM_MAX_CONCURRENCY / LLM_PROVIDER_LIMITS anywhere (unlimited), MAX_PARALLEL_RUNS=1000 on the server
   // (server-fixture): only the workers' --concurrency and CPU bound how many runs execute.
   const env = { ...fakeProviderEnv(fake), REDIS_URL: redis.url } as Record<string, string>;
@@ -78,36 +80,49 @@ export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Pro
       // A worker that dies under the measurement fails it at once, with what the worker printed.
       for (const w of started) {
         void w.exited.then((code) => {
-          if (workers.includes(w)) runWatch.abort(new Error(`a worker exited (code ${code}, signal ${w.child.signalCode}) under the measurement:\n${w.output().slice(-3000)}`));
+          if (!workers.includes(w)) return;
+          failure ??= new Error(`a worker exited (code ${code}, signal ${w.child.signalCode}) under the measurement:\n${w.output().slice(-3000)}`);
+          runWatch.wake();
         });
       }
     },
     async stopWorkers() {
-      const codes = await Promise.all(workers.splice(0).map((w) => w.stop()));
-      if (codes.some((c) => c !== 0)) throw new Error(`a worker exited with ${codes.join(', ')}`);
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
     },
     async feed(total, slots, backlog) {
+      // Runs of an earlier, failed feed may still end now: only runs this feed started count.
+      const before = new Set(runWatch.known);
       const from = runWatch.ended.length;
+      const mine = () => runWatch.ended.slice(from).filter((e) => !before.has(e.runId));
       const posted: Array<Promise<string>> = [];
       const t0 = performance.now();
       const topUp = () => {
-        const finished = runWatch.ended.length - from;
+        const finished = mine().length;
         while (posted.length < total && posted.length - finished < slots + backlog) {
-          const ticker = DEMO_TICKERS[posted.length % DEMO_TICKERS.length]!;
-          const answer = startRun(ticker);
+          const answer = startRun(DEMO_TICKERS[posted.length % DEMO_TICKERS.length]!);
           // A failed request fails the feed at once instead of waiting for runs that never come.
-          answer.catch((error: unknown) => runWatch.abort(error instanceof Error ? error : new Error(String(error))));
+          answer.catch((error: unknown) => {
+            failure ??= error instanceof Error ? error : new Error(String(error));
+            runWatch.wake();
+          });
           posted.push(answer);
         }
       };
-      await runWatch.until(from, total, topUp);
-      const ids = new Set(await Promise.all(posted));
-      const mine = runWatch.ended.slice(from).filter((e) => ids.has(e.runId));
-      const notCompleted = mine.filter((e) => e.status !== 'completed');
-      if (mine.length !== total || notCompleted.length > 0) {
-        throw new Error(`${total} runs fed: ${mine.length} of them seen ended, ${notCompleted.length} not completed (e.g. ${notCompleted[0]?.status ?? '—'})`);
+      failure = null;
+      try {
+        await runWatch.until(() => mine().length >= total, topUp, () => failure);
+      } catch (error) {
+        // What the workers said last helps to tell a starved machine from a fault.
+        const tails = workers.map((w, i) => `--- worker ${i + 1} (last lines):\n${w.output().split('\n').slice(-8).join('\n')}`);
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tails.join('\n')}`, { cause: error });
       }
-      return { wallMs: Math.max(...mine.map((e) => e.at)) - t0 };
+      const ids = new Set(await Promise.all(posted));
+      const ended = mine().filter((e) => ids.has(e.runId));
+      const notCompleted = ended.filter((e) => e.status !== 'completed');
+      if (ended.length !== total || notCompleted.length > 0) {
+        throw new Error(`${total} runs fed: ${ended.length} of them seen ended, ${notCompleted.length} not completed (e.g. ${notCompleted[0]?.status ?? '—'})`);
+      }
+      return { wallMs: Math.max(...ended.map((e) => e.at)) - t0 };
     },
     async close() {
       runWatch.close();

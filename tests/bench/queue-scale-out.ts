@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { errorMessage } from '@tradingfloor/shared';
 import { redisSkipReason } from '../support/redis-server.js';
 import { builtCli } from '../support/spawned-server.js';
 import type { BenchOptions } from './bench-options.js';
@@ -92,29 +93,37 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
     const [l, q] = [median(localMs), median(queueMs)];
     log(`  latency: local ${localMs.map((m) => m.toFixed(0)).join(', ')} ms; queue ${queueMs.map((m) => m.toFixed(0)).join(', ')} ms`);
 
-    // Throughput with 1, 2, 4 workers (the first one is warm already).
+    // Throughput with 1, 2, 4 workers (the first one is warm already). A phase that fails is reported as
+    // n/a with its reason, and the next one still runs (its workers are fresh).
     const perSecond = new Map<number, number>();
+    const serverCpuPerRun = new Map<number, number>();
     for (const count of size.workers) {
-      if (count > 1) {
-        await cluster.stopWorkers();
-        await cluster.startWorkers(count, size.concurrency);
-        await warm(cluster, count, size.concurrency, size.warmRuns);
+      try {
+        if (count > 1) {
+          await cluster.stopWorkers();
+          await cluster.startWorkers(count, size.concurrency);
+          await warm(cluster, count, size.concurrency, size.warmRuns);
+        }
+        const cpu0 = threadCpuMs();
+        const { wallMs } = await cluster.feed(size.runs, count * size.concurrency, size.backlog);
+        serverCpuPerRun.set(count, (threadCpuMs().ms - cpu0.ms) / size.runs);
+        perSecond.set(count, size.runs / (wallMs / 1000));
+        log(`  ${count} worker(s): ${size.runs} runs in ${(wallMs / 1000).toFixed(1)} s`);
+      } catch (error) {
+        log(`  ${count} worker(s): FAILED: ${errorMessage(error)}`);
       }
-      const { wallMs } = await cluster.feed(size.runs, count * size.concurrency, size.backlog);
-      perSecond.set(count, size.runs / (wallMs / 1000));
-      log(`  ${count} worker(s): ${size.runs} runs in ${(wallMs / 1000).toFixed(1)} s`);
     }
 
     // Event-loop delay: `loopWorkers` busy workers stream `loopRuns` runs that as many focused clients follow.
-    if (size.workers.at(-1) !== size.loopWorkers) {
-      await cluster.stopWorkers();
-      await cluster.startWorkers(size.loopWorkers, size.concurrency);
-      await warm(cluster, size.loopWorkers, size.concurrency, size.warmRuns);
-    }
+    let loop = { p99: Number.NaN, max: Number.NaN };
+    let serverCpuMs = Number.NaN;
     const clients = await startWorker('ws-clients-worker.ts');
-    let loop: { p99: number; max: number };
-    let serverCpuMs: number;
     try {
+      if (size.workers.at(-1) !== size.loopWorkers || !perSecond.has(size.loopWorkers)) {
+        await cluster.stopWorkers();
+        await cluster.startWorkers(size.loopWorkers, size.concurrency);
+        await warm(cluster, size.loopWorkers, size.concurrency, size.warmRuns);
+      }
       const eld = new EventLoopDelay();
       eld.start();
       const cpu0 = threadCpuMs();
@@ -126,10 +135,13 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
         }),
       );
       await clients.call('untilTerminal');
-      loop = eld.stop();
-      serverCpuMs = threadCpuMs().ms - cpu0.ms;
+      const measured = eld.stop();
+      const cpuMs = threadCpuMs().ms - cpu0.ms;
       const report = await clients.call<{ errors: string[] }>('report');
       if (report.errors.length > 0) throw new Error(`WebSocket clients saw errors: ${report.errors.join('; ')}`);
+      [loop, serverCpuMs] = [measured, cpuMs];
+    } catch (error) {
+      log(`  event-loop delay with ${size.loopWorkers} workers: FAILED: ${errorMessage(error)}`);
     } finally {
       await clients.stop();
     }
@@ -143,14 +155,19 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
       ),
       figure(`${at}: throughput scaling 1 → 2 workers`, tp(2) / tp(1), '×', atLeast(1.7)),
     );
-    if (perSecond.has(4)) figures.push(figure(`${at}: throughput scaling 1 → 4 workers`, tp(4) / tp(1), '×'));
+    if (size.workers.includes(4)) figures.push(figure(`${at}: throughput scaling 1 → 4 workers`, tp(4) / tp(1), '×'));
+    figures.push(
+      ...size.workers.map((count) =>
+        figure(`${at}: server-thread CPU per run, ${count} worker(s)`, serverCpuPerRun.get(count) ?? Number.NaN, 'ms'),
+      ),
+    );
     figures.push(
       figure(`${at}: one run's wall time, queue / local (median of ${size.latencyRepeats})`, q / l, '×', atMost(1.15)),
       figure(`${at}: one run's wall time in queue mode`, q, 'ms'),
       figure(`${at}: one run's wall time in local mode`, l, 'ms'),
       figure(`${at} (${size.loopRuns} runs on ${size.loopWorkers} workers, ${size.loopRuns} focused WS): server event-loop delay p99`, loop.p99, 'ms', atMost(20)),
       figure(`${at}: server event-loop delay max`, loop.max, 'ms'),
-      figure(`${at}: server-thread CPU per run (queue mode)`, serverCpuMs / size.loopRuns, 'ms'),
+      figure(`${at}: server-thread CPU per run with ${size.loopRuns} focused WS`, serverCpuMs / size.loopRuns, 'ms'),
     );
     return figures;
   } catch (error) {

@@ -17,6 +17,8 @@ export class RunWatch {
   /** Runs in the order they were first seen terminal, with their status and the receipt time. */
   readonly ended: Array<{ runId: string; status: string; at: number }> = [];
   private readonly seen = new Set<string>();
+  /** Every run any message named, in any status. */
+  readonly known = new Set<string>();
   private readonly waiters: Array<() => void> = [];
   private error: Error | null = null;
 
@@ -36,12 +38,17 @@ export class RunWatch {
     return watch;
   }
 
-  /** Resolves once `count` runs have ended since the mark `from` (an earlier `ended.length`). */
-  async until(from: number, count: number, onEnded: () => void = () => {}): Promise<void> {
+  /**
+   * Resolves once `done()` holds, checked whenever a run ends (`onEnded` runs before each check). Rejects
+   * when the socket fails, or with what `aborted()` answers (checked again on `wake()`).
+   */
+  async until(done: () => boolean, onEnded: () => void = () => {}, aborted: () => Error | null = () => null): Promise<void> {
     for (;;) {
       if (this.error) throw this.error;
+      const abort = aborted();
+      if (abort) throw abort;
       onEnded();
-      if (this.ended.length - from >= count) return;
+      if (done()) return;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -51,17 +58,13 @@ export class RunWatch {
     this.ws.close();
   }
 
-  /** Ends every wait with `error` (a request of the feeder failed). */
-  abort(error: Error): void {
-    this.fail(error);
-  }
-
   private fail(error: Error): void {
     this.error ??= error;
     this.wake();
   }
 
-  private wake(): void {
+  /** Re-checks every wait now (its `aborted()` may have changed). */
+  wake(): void {
     for (const resolve of this.waiters.splice(0)) resolve();
   }
 
@@ -74,6 +77,7 @@ export class RunWatch {
       : Object.entries(message.runs ?? {}).map(([id, r]) => [id, r.status] as const);
     let changed = false;
     for (const [runId, status] of runs) {
+      this.known.add(runId);
       if (!TERMINAL.has(status) || this.seen.has(runId)) continue;
       this.seen.add(runId);
       this.ended.push({ runId, status, at });
