@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
 import { DEMO_TICKERS, fakeProviderEnv, tempDir, type FakeLlm } from './engine-fixture.js';
+import { processCpuMs } from './proc-cpu.js';
 import { RunWatch } from './run-watch.js';
 import { jsonClient, startBenchServer, type BenchServer } from './server-fixture.js';
 
@@ -17,6 +18,8 @@ export interface QueueCluster {
   watch: RunWatch;
   /** `POST /start-multi` for one run of `ticker` (a fresh connection); its run id. */
   startRun(ticker: string): Promise<string>;
+  /** CPU time (ms) the running workers have used so far, summed. */
+  workerCpuMs(): number;
   /** Starts `count` workers with `--concurrency` and waits until each says it is ready. */
   startWorkers(count: number, concurrency: number): Promise<void>;
   /** SIGTERM to every worker (idle by then, or its runs are saved interrupted), waits for their exit. */
@@ -65,6 +68,7 @@ export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Pro
     bench: server,
     watch: runWatch,
     startRun,
+    workerCpuMs: () => workers.reduce((sum, w) => sum + processCpuMs(w.child.pid ?? -1), 0),
     async startWorkers(count, concurrency) {
       const started = await Promise.all(
         Array.from({ length: count }, () =>

@@ -7,6 +7,7 @@ import { DEMO_TICKERS, fakeProviderEnv, startFakeLlm } from './engine-fixture.js
 import { atLeast, atMost, figure, type Figure } from './figures.js';
 import { startQueueCluster, type QueueCluster } from './queue-cluster.js';
 import { startBenchServer, type BenchServer } from './server-fixture.js';
+import { machineCpu } from './proc-cpu.js';
 import { EventLoopDelay, median } from './stats.js';
 import { threadCpuMs } from './thread-cpu.js';
 import { BenchClient } from './ws-clients.js';
@@ -97,6 +98,8 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
     // n/a with its reason, and the next one still runs (its workers are fresh).
     const perSecond = new Map<number, number>();
     const serverCpuPerRun = new Map<number, number>();
+    const workerUse = new Map<number, { perRun: number; cores: number }>();
+    const machineBusy = new Map<number, number>();
     for (const count of size.workers) {
       try {
         if (count > 1) {
@@ -104,9 +107,13 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
           await cluster.startWorkers(count, size.concurrency);
           await warm(cluster, count, size.concurrency, size.warmRuns);
         }
-        const cpu0 = threadCpuMs();
+        const [cpu0, workers0, machine0] = [threadCpuMs(), cluster.workerCpuMs(), machineCpu()];
         const { wallMs } = await cluster.feed(size.runs, count * size.concurrency, size.backlog);
+        const machine1 = machineCpu();
         serverCpuPerRun.set(count, (threadCpuMs().ms - cpu0.ms) / size.runs);
+        const workerMs = cluster.workerCpuMs() - workers0;
+        workerUse.set(count, { perRun: workerMs / size.runs, cores: workerMs / wallMs });
+        machineBusy.set(count, (machine1.busy - machine0.busy) / (machine1.total - machine0.total));
         perSecond.set(count, size.runs / (wallMs / 1000));
         log(`  ${count} worker(s): ${size.runs} runs in ${(wallMs / 1000).toFixed(1)} s`);
       } catch (error) {
@@ -160,6 +167,11 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
       ...size.workers.map((count) =>
         figure(`${at}: server-thread CPU per run, ${count} worker(s)`, serverCpuPerRun.get(count) ?? Number.NaN, 'ms'),
       ),
+      ...size.workers.flatMap((count) => [
+        figure(`${at}: worker CPU per run, ${count} worker(s)`, workerUse.get(count)?.perRun ?? Number.NaN, 'ms'),
+        figure(`${at}: cores the ${count} worker(s) used`, workerUse.get(count)?.cores ?? Number.NaN, 'cores'),
+        figure(`${at}: whole machine busy during the ${count}-worker batch (all processes, every user)`, (machineBusy.get(count) ?? Number.NaN) * 100, '%'),
+      ]),
     );
     figures.push(
       figure(`${at}: one run's wall time, queue / local (median of ${size.latencyRepeats})`, q / l, '×', atMost(1.15)),
