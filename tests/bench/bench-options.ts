@@ -100,7 +100,7 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
 export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000]
   [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--start-runs=N] [--offline-runs=N]
   [--node-flags=none|"--flag --flag"] [--out=path]
-groups: critical-path, scale, users, start, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui`;
+groups: critical-path, scale, users, start, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui, queue`;
 
 const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--start-runs', '--offline-runs', '--node-flags'];
 

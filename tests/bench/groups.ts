@@ -7,6 +7,7 @@ import { measureBoardApi } from './board-api.js';
 import { measureBoardUi } from './board-ui.js';
 import { measureLimiter } from './limiter-throughput.js';
 import { measureOfflineThroughput } from './offline-throughput.js';
+import { measureQueue } from './queue-scale-out.js';
 import { measurePatchEfficiency } from './patch-efficiency.js';
 import { measureServerLoad } from './server-load.js';
 import { measureStartSpread } from './start-spread.js';
@@ -24,4 +25,5 @@ export const BENCH_GROUPS: Record<string, (options: BenchOptions, args: unknown)
   backtest: measureBacktest,
   'board-api': measureBoardApi,
   'board-ui': measureBoardUi,
+  queue: measureQueue,
 };

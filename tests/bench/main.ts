@@ -67,6 +67,8 @@ const PLAN: Array<{ name: string; run(options: BenchOptions): Promise<Figure[]> 
   { name: 'backtest', run: (o) => inWorker('backtest', o) },
   { name: 'board-api', run: (o) => inWorker('board-api', o) },
   { name: 'board-ui', run: (o) => inWorker('board-ui', o) },
+  // Issue 15: a real redis-server and `tradingfloor worker` processes (skipped when redis-server is missing).
+  { name: 'queue', run: (o) => inWorker('queue', o) },
 ];
 
 function log(line: string): void {
