@@ -334,13 +334,14 @@ describe('carried tree changes through the hub', () => {
     const b = await follow(run_id);
     const first = a.recorder.ofType('status_patch_run');
     expect(first).toHaveLength(1);
-    // The carried changes, merged (a diff would list the tree's order, the analysts first, and the call once).
+    // The carried changes, merged: in the order they happened (a diff would list the tree's order, the analysts
+    // first), the new call inserted once with its latest fields.
     expect(first[0]!.changed.map((c) => [c.id, c.status])).toEqual([
       ['trader', 'in_progress'],
       ['analysts', 'in_progress'],
-      ['analysts.market.tool.1', 'in_progress'],
       ['analysts.market.tool.1', 'completed'],
     ]);
+    expect(first[0]!.changed[2]).toMatchObject({ parent_id: 'analysts.market', index: 2, args: '{"days":30}' });
 
     // Burst 2 reaches a and b as one flush when c joins.
     t.manager.update(run_id, { add: { parent: 'analysts.news', node: toolCall('analysts.news.tool.1') } }, { carry: true });
