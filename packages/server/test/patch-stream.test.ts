@@ -1,4 +1,4 @@
-import { applyStatusPatch, type ChangedNode, type ServerMessage } from '@tradingfloor/shared';
+import { applyStatusPatch, type ChangedNode, type ServerMessage, type TreeNode } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HubClient } from '../src/ws/hub-client.js';
 import { RunPatchStream } from '../src/ws/patch-stream.js';
@@ -312,5 +312,75 @@ describe('focused patch streams', () => {
     expect(await ws.waitFor((m) => m.type === 'error')).toEqual({ type: 'error', message: 'Run removed' });
     expect((await ws.closed).code).toBe(4410);
     expect(t.app.hub.streamCount()).toBe(0);
+  });
+});
+
+describe('carried tree changes through the hub', () => {
+  const toolCall = (id: string): TreeNode => ({
+    id,
+    name: 'get_bars',
+    node_type: 'tool_call',
+    status: 'in_progress',
+    started_at: 1,
+    ended_at: null,
+    duration_ms: null,
+    args: '{"days":30}',
+    children: [],
+  });
+
+  /** A client following the run with the SPA's reducer, once its `init_run` is in. */
+  async function follow(runId: string): Promise<FocusedView> {
+    const view = new FocusedView(await focused(runId));
+    await view.recorder.next('init_run');
+    return view;
+  }
+
+  it('several changed events coalesced into one flush, clients joining between them: every client ends on the view with no resync', async () => {
+    // A window longer than the test: only a joiner (the stream flushes before its init_run) sends what is pending,
+    // so each burst below reaches the clients as one flush, exactly where the test puts it.
+    await t.close();
+    t = await startTestApp({ ws: { flushDelayMs: 60_000 } });
+    const { run_id } = t.manager.create('ACME');
+    const a = await follow(run_id);
+
+    // Burst 1: out of tree order, a node new to the tree, then an update of it.
+    t.manager.update(run_id, { status: 'in_progress', node: { id: 'trader', status: 'in_progress' } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'analysts', status: 'in_progress' } }, { carry: true });
+    t.manager.update(run_id, { add: { parent: 'analysts.market', node: toolCall('analysts.market.tool.1') } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'analysts.market.tool.1', status: 'completed' } }, { carry: true });
+    const b = await follow(run_id);
+    const first = a.recorder.ofType('status_patch_run');
+    expect(first).toHaveLength(1);
+    // The carried changes, merged: in the order they happened (a diff would list the tree's order, the analysts
+    // first), the new call inserted once with its latest fields.
+    expect(first[0]!.changed.map((c) => [c.id, c.status])).toEqual([
+      ['trader', 'in_progress'],
+      ['analysts', 'in_progress'],
+      ['analysts.market.tool.1', 'completed'],
+    ]);
+    expect(first[0]!.changed[2]).toMatchObject({ parent_id: 'analysts.market', index: 2, args: '{"days":30}' });
+
+    // Burst 2 reaches a and b as one flush when c joins.
+    t.manager.update(run_id, { add: { parent: 'analysts.news', node: toolCall('analysts.news.tool.1') } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'analysts.market', status: 'completed' } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'analysts.news.tool.1', status: 'error' } }, { carry: true });
+    const c = await follow(run_id);
+
+    // Burst 3: an event without carried changes (a resumed run's new entry) among carried ones: that flush diffs.
+    t.manager.update(run_id, { node: { id: 'analysts.news', status: 'completed' } }, { carry: true });
+    t.manager.update(run_id, { node: { id: 'analysts', status: 'completed' } });
+    t.manager.update(run_id, { progress: 60, node: { id: 'trader.trader', status: 'in_progress' } }, { carry: true });
+    const d = await follow(run_id);
+
+    const view = t.manager.get(run_id)!;
+    expect(d.tree).toEqual(view.tree);
+    for (const client of [a, b, c]) {
+      await client.recorder.waitFor((m) => m.type === 'status_patch_run' && m.seq === d.state.seq);
+      expect(client.tree).toEqual(view.tree);
+      expect(client.progress).toBe(60);
+      expect(client.resyncs).toBe(0);
+    }
+    expect(a.seen.status).toEqual([1, 2, 3]);
+    await Promise.all([a, b, c, d].map((v) => v.recorder.close()));
   });
 });

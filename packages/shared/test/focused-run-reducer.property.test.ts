@@ -20,6 +20,13 @@ function stepArb(deliveries: fc.Arbitrary<number>): fc.Arbitrary<Step> {
   });
 }
 
+/**
+ * How the server finds a flush's tree changes: `diffed` diffs what it last sent against the tree; `carried`
+ * sends the changes recorded as each change happened, merged (what the hub does with the engine's `changed`
+ * events), and diffs only after a change that came without them (`resume`).
+ */
+type TreeMode = 'diffed' | 'carried';
+
 /** What the client asked for and when the server will answer (steps still to wait). */
 interface PendingAnswer {
   action: 'resync' | 'log_dump';
@@ -36,8 +43,9 @@ interface PendingAnswer {
 function play(
   steps: Step[],
   joinAt: number,
+  mode: TreeMode,
 ): { client: FocusedRunState; beforeResync: FocusedRunState; server: ModelServer; requests: string[] } {
-  const server = new ModelServer('ACME--2025-01-31_10.00.00--abcdef');
+  const server = new ModelServer('ACME--2025-01-31_10.00.00--abcdef', { carried: mode === 'carried' });
   let client = initialFocusedRun(server.runId);
   const requests: string[] = [];
   let pending: PendingAnswer[] = [];
@@ -94,11 +102,11 @@ function expectSameAsServer(client: FocusedRunState, server: ModelServer): void 
   expect([client.resyncPending, client.logDumpPending]).toEqual([false, false]);
 }
 
-describe('reduceFocusedRun against a model server (property)', () => {
+describe.each<TreeMode>(['diffed', 'carried'])('reduceFocusedRun against a model server, tree changes %s (property)', (mode) => {
   it('any changes, any join time, dropped or duplicated messages, then a resync: the client holds exactly the server state', () => {
     fc.assert(
       fc.property(fc.array(stepArb(fc.integer({ min: 0, max: 2 })), { maxLength: 25 }), fc.nat(30), (steps, joinAt) => {
-        const { client, server } = play(steps, joinAt);
+        const { client, server } = play(steps, joinAt, mode);
         expectSameAsServer(client, server);
       }),
       { numRuns: 200 },
@@ -108,7 +116,7 @@ describe('reduceFocusedRun against a model server (property)', () => {
   it('with nothing dropped (duplicates only) the client needs no recovery and matches the server without the final resync', () => {
     fc.assert(
       fc.property(fc.array(stepArb(fc.integer({ min: 1, max: 2 })), { maxLength: 25 }), fc.nat(30), (steps, joinAt) => {
-        const { beforeResync, server, requests } = play(steps, joinAt);
+        const { beforeResync, server, requests } = play(steps, joinAt, mode);
         // Only the log ring after joining is ever asked for.
         expect(requests).toEqual(['log_dump:join']);
         expectSameAsServer(beforeResync, server);

@@ -25,7 +25,7 @@ describe('mergeTreeChanges', () => {
     );
   });
 
-  it('keeps a new node before later updates of it, and lets the later fields win', () => {
+  it('keeps a new node in its place with the later updates of its fields in it, and lets the later fields win', () => {
     const node = { name: 'N', node_type: 'agent' as const, started_at: null, ended_at: null, duration_ms: null };
     const merged = mergeTreeChanges([
       { id: 'a', ...node, status: 'in_progress' },
@@ -35,9 +35,10 @@ describe('mergeTreeChanges', () => {
     ]);
     expect(merged.map((c) => [c.id, c.status])).toEqual([
       ['a', 'completed'],
-      ['n', 'pending'],
       ['n', 'completed'],
     ]);
     expect(merged[0]).toMatchObject({ ended_at: 9 });
+    // Still the insertion: where, and with its children.
+    expect(merged[1]).toMatchObject({ parent_id: null, index: 1, children: [] });
   });
 });

@@ -41,13 +41,16 @@ describe('a whole run on the offline model and the demo market', () => {
     let carriedEvents = 0;
     m.subscribe((event) => {
       if (event.type === 'created') carried = m.get(event.run_id)!.tree;
-      if (event.type !== 'changed' && event.type !== 'finished') return;
+      if (event.type === 'removed') return;
       const view = m.get(event.run_id)!;
       if (event.type === 'changed' && event.tree_changes) {
         carried = applyStatusPatch(carried, event.tree_changes);
         if (event.tree_changes.length > 0) carriedEvents++;
-        if (!isDeepStrictEqual(carried, view.tree)) mismatches.push(`carried tree at change ${changes}`);
       }
+      // At every event, log lines included (a patch stream may flush there): the view's tree is never ahead of
+      // the changes carried so far, or a stream sending them would hold a tree it never sent.
+      if (!isDeepStrictEqual(carried, view.tree)) mismatches.push(`carried tree at ${event.type} after change ${changes}`);
+      if (event.type !== 'changed' && event.type !== 'finished') return;
       // What the server does on every change: diff, send, and the client applies.
       tree = applyStatusPatch(tree, diffTree(tree, view.tree));
       contents = applyContentPatches(contents, diffContents(contents, view.contents));

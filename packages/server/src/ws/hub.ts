@@ -215,12 +215,14 @@ export class WsHub {
           return;
         case 'changed':
           this.aggregate.markChanged(event.run_id);
-          // Not yet `event.tree_changes`: fed with them, the SPA's run view stalled mid-run in the browser
-          // (tests/e2e/inspector.test.ts) although every Node-side check passed; the stream diffs until that is understood.
-          this.streams.get(event.run_id)?.onChanged();
+          // The tree changes the run computed ride along, so the stream sends them instead of diffing again. The
+          // mirror behind `get()` moves by exactly these changes; an event without them (a resumed run's new entry)
+          // makes the next flush diff.
+          this.streams.get(event.run_id)?.onChanged(event.tree_changes);
           return;
         case 'finished':
           this.aggregate.markChanged(event.run_id);
+          // Carries no tree changes, and a run marked interrupted or unresumable is a new entry: the flush diffs.
           this.streams.get(event.run_id)?.onChanged();
           return;
         case 'log':

@@ -52,8 +52,9 @@ export interface StreamSeqs {
 /**
  * One run's three outgoing streams (status, content, log) and their sequence numbers. The numbers belong
  * to the run: every subscriber gets the same message with the same seq, and a client joining, resyncing or
- * leaving never changes them. The stream keeps the state it last sent; each flush diffs the run's current
- * view against it, so a snapshot plus the patches after it always rebuild the current view.
+ * leaving never changes them. The stream keeps the state it last sent; each flush sends what moved the run's
+ * current view on from it (the tree changes the run's `changed` events carried, merged, or else a diff of the
+ * trees; contents are diffed), so a snapshot plus the patches after it always rebuild the current view.
  */
 export class RunPatchStream {
   readonly subscribers = new Set<HubClient>();
@@ -73,7 +74,10 @@ export class RunPatchStream {
   private tree: ExecutionTree;
   /**
    * The tree changes the engine reported since the last flush (`changed` events carry them), so a flush sends
-   * them instead of diffing the tree again; null when a change came without them: the flush diffs then.
+   * them instead of diffing the tree again; null when a change came without them: the flush diffs then. Sound
+   * because the source's tree moves only by the changes its events carry, and each event arrives after its
+   * change is visible in `get()` (the RunManager's mirror applies an event before announcing it): the view's
+   * tree is always `tree` with these changes applied, never ahead of them.
    */
   private treeChanges: ChangedNode[] | null = [];
   private contents: Record<string, string>;

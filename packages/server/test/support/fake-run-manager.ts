@@ -186,6 +186,8 @@ export class FakeRunManager implements RunManagerApi {
       progress?: number;
       phase?: string | null;
       node?: { id: string; status: TreeNode['status'] };
+      /** A node new to the tree, appended to `parent`'s children (as the engine adds a tool call). */
+      add?: { parent: string; node: TreeNode };
     },
     options: { carry?: boolean } = {},
   ): void {
@@ -204,6 +206,12 @@ export class FakeRunManager implements RunManagerApi {
             : { ...n, children: patch(n.children) },
         );
       tree = patch(tree);
+    }
+    if (change.add) {
+      const { parent, node: added } = change.add;
+      const insert = (nodes: TreeNode[]): TreeNode[] =>
+        nodes.map((n) => (n.id === parent ? { ...n, children: [...n.children, added] } : { ...n, children: insert(n.children) }));
+      tree = insert(tree);
     }
     const before = run.view.tree;
     run.view = { ...run.view, summary, tree };

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import {
   diffContents,
   diffTree,
+  mergeTreeChanges,
   NODE_STATUSES,
+  type ChangedNode,
   type ExecutionTree,
   type LogEntry,
   type NodeStatus,
@@ -12,8 +14,10 @@ import {
 
 /**
  * A model of one run's server side: what changes (tree, contents, logs), and what it sent as of each seq of
- * each stream. It speaks the protocol the way `RunPatchStream` does: a flush diffs the current state against
- * what was last sent and sends at most one message per stream, each taking the next seq of its stream.
+ * each stream. It speaks the protocol the way `RunPatchStream` does: a flush sends what changed since what was
+ * last sent, at most one message per stream, each taking the next seq of its stream. The tree's changes are
+ * a diff of the trees, or with `carried` the changes recorded as each change happened (as the engine's
+ * `changed` events carry them), merged; a change recorded without them (`resume`) makes that flush diff.
  */
 export class ModelServer {
   tree: ExecutionTree;
@@ -24,8 +28,13 @@ export class ModelServer {
   readonly sentContents: Array<Record<string, string>> = [{}];
   readonly sentLogs: LogEntry[][] = [[]];
   private nextId = 0;
+  /** Carried mode: the tree's changes since the last flush; null once one came without them. */
+  private pendingTree: ChangedNode[] | null = [];
 
-  constructor(readonly runId: string) {
+  constructor(
+    readonly runId: string,
+    private readonly options: { carried?: boolean } = {},
+  ) {
     this.tree = [this.node('phase'), this.node('phase')];
     this.sentTrees = [structuredClone(this.tree)];
   }
@@ -51,6 +60,15 @@ export class ModelServer {
   }
 
   apply(change: Change): void {
+    const before = this.tree;
+    this.change(change);
+    if (this.tree === before) return;
+    // Like a resumed run's new entry: the tree is replaced and the event that says so carries no changes.
+    if (change.kind === 'resume') this.pendingTree = null;
+    else this.pendingTree?.push(...diffTree(before, this.tree));
+  }
+
+  private change(change: Change): void {
     const nodes = flatten(this.tree);
     switch (change.kind) {
       case 'status': {
@@ -99,6 +117,10 @@ export class ModelServer {
         }));
         return;
       }
+      case 'resume':
+        // Steps in flight start again; every node is a new object, as a tree derived from a restored snapshot.
+        this.tree = mapAll(this.tree, (n) => (n.status === 'in_progress' ? { ...n, status: 'pending' } : { ...n }));
+        return;
       case 'append':
         this.contents = { ...this.contents, [`c${change.id}`]: (this.contents[`c${change.id}`] ?? '') + change.text };
         return;
@@ -118,7 +140,9 @@ export class ModelServer {
   flush(): ServerMessage[] {
     const out: ServerMessage[] = [];
     const lastTree = this.sentTrees.at(-1)!;
-    const changed = diffTree(lastTree, this.tree);
+    const carried = this.options.carried && this.pendingTree !== null;
+    const changed = carried ? mergeTreeChanges(this.pendingTree!) : diffTree(lastTree, this.tree);
+    this.pendingTree = [];
     const progress = this.progressOf(this.tree);
     if (changed.length > 0 || progress !== this.progressOf(lastTree)) {
       this.sentTrees.push(structuredClone(this.tree));
@@ -166,6 +190,7 @@ export type Change =
   | { kind: 'add'; parent: number | null; index: number }
   | { kind: 'tool'; parent: number; args: string; at: number }
   | { kind: 'tool_end'; target: number; summary: string; vendor: string | null; error: boolean }
+  | { kind: 'resume' }
   | { kind: 'append'; id: number; text: string }
   | { kind: 'replace'; id: number; text: string }
   | { kind: 'log'; count: number };
@@ -175,6 +200,9 @@ function flatten(tree: ExecutionTree): TreeNode[] {
 }
 function mapTree(tree: ExecutionTree, id: string, fn: (n: TreeNode) => TreeNode): ExecutionTree {
   return tree.map((n) => (n.id === id ? fn(n) : { ...n, children: mapTree(n.children, id, fn) }));
+}
+function mapAll(tree: ExecutionTree, fn: (n: TreeNode) => TreeNode): ExecutionTree {
+  return tree.map((n) => ({ ...fn(n), children: mapAll(n.children, fn) }));
 }
 function insertAt<T>(list: T[], index: number, item: T): T[] {
   const at = index % (list.length + 1);
@@ -192,6 +220,7 @@ export const changeArb: fc.Arbitrary<Change> = fc.oneof(
     vendor: fc.option(fc.constantFrom('csv', 'yahoo', 'demo'), { nil: null }),
     error: fc.boolean(),
   }),
+  fc.record({ kind: fc.constant('resume' as const) }),
   fc.record({ kind: fc.constant('append' as const), id: fc.nat(4), text: fc.string({ minLength: 1, maxLength: 6 }) }),
   fc.record({ kind: fc.constant('replace' as const), id: fc.nat(4), text: fc.string({ maxLength: 6 }) }),
   fc.record({ kind: fc.constant('log' as const), count: fc.integer({ min: 1, max: 3 }) }),
