@@ -11,14 +11,14 @@ import { errorMessage, QueueWorkerInfoSchema, type QueueWorkerInfo } from '@trad
  */
 
 /** The set of worker ids; an id whose record has expired is pruned by the next reader. */
-export const WORKERS_KEY = 'tradingfloor:workers';
+const WORKERS_KEY = 'tradingfloor:workers';
 /** How often a worker renews its record by default (`QUEUE_HEARTBEAT_MS`). */
-export const DEFAULT_HEARTBEAT_MS = 5_000;
+const DEFAULT_HEARTBEAT_MS = 5_000;
 /** A record lives this many heartbeat intervals: one or two late beats (a busy event loop) do not drop a worker. */
-export const HEARTBEAT_TTL_FACTOR = 3;
+const HEARTBEAT_TTL_FACTOR = 3;
 
 /** The key of one worker's record. */
-export function workerKey(id: string): string {
+function workerKey(id: string): string {
   return `tradingfloor:worker:${id}`;
 }
 

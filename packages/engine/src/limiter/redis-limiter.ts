@@ -35,7 +35,7 @@ interface Layer {
   adaptive?: SharedAdaptiveLimit;
 }
 
-export const DEFAULT_PERMIT_LEASE_MS = 10_000;
+const DEFAULT_PERMIT_LEASE_MS = 10_000;
 /** The semaphore limit of an unlimited layer: its permits are only counted (metrics, 429 base). */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 

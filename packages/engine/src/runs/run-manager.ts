@@ -63,7 +63,7 @@ const DEFAULT_RUNS_IN_MEMORY = 100;
 export const DEFAULT_MAX_PARALLEL_RUNS = 5;
 
 /** Default `MAX_QUEUED_RUNS` (queue mode). */
-export const DEFAULT_MAX_QUEUED_RUNS = 1000;
+const DEFAULT_MAX_QUEUED_RUNS = 1000;
 
 export interface RunManagerOptions {
   deps: EngineDeps;
