@@ -9,6 +9,8 @@ import { RunExecutor, type RunExecutorOptions } from '../runs/run-executor.js';
 import { writeErrorLog } from '../runs/run-persistence.js';
 import type { EngineHost, HostEvent, HostHealth, HostRunSpec, HostStartResult } from './host-protocol.js';
 import { JobWatch } from './queue-job-watch.js';
+import { QueueStatus } from './queue-status.js';
+import { WaitingLine } from './waiting-line.js';
 import {
   CONTROL_CHANNEL,
   EVENT_FIELD,
@@ -20,7 +22,6 @@ import {
   type RunJobData,
   type StreamEvent,
 } from './queue-wire.js';
-import { listWorkers } from './worker-registry.js';
 
 export interface QueueHostOptions {
   /** `REDIS_URL`. */
@@ -58,8 +59,6 @@ const LOST_RUN =
 const LOST_WAITING_RUN = 'its queue job vanished before a worker took it (did Redis restart without persistence?); start it again';
 /** How long `open` waits for Redis to answer before the server refuses to start. */
 const CONNECT_TIMEOUT_MS = 10_000;
-/** How long `/metrics` and `/healthz` wait for Redis before they say it does not answer. */
-const PROBE_TIMEOUT_MS = 2_000;
 /** How long one XREAD blocks; `close` disconnects, so this bounds nothing but a quiet loop's turns. */
 const READ_BLOCK_MS = 5_000;
 /** Runs ended here while their job may still be queued (Redis did not answer the removal): kept a while to stop them. */
@@ -106,7 +105,7 @@ export class QueueHost implements EngineHost {
   /** Every run started here and not yet finished. */
   private readonly runs = new Map<string, QueuedRun>();
   /** The runs still waiting for a worker, in queue order. */
-  private readonly waiting = new Map<string, QueuedRun>();
+  private readonly waiting = new WaitingLine<QueuedRun>((run, position) => this.moved(run, position));
   /** Runs ended here although their job may still be queued: a worker that opens one is told to cancel it, its events dropped. */
   private readonly abandoned = new Set<string>();
   /** Runs `reattach` asked the workers to announce, until their `created` event. */
@@ -118,12 +117,12 @@ export class QueueHost implements EngineHost {
   /** Ends runs that were still waiting (opened held, then canceled or interrupted). */
   private readonly local: RunExecutor;
   private readonly dataSourceOf: (config: RunConfig) => string | null;
-  private positionsTimer: NodeJS.Immediate | null = null;
   private readonly stream: string;
   private closed = false;
   private readonly reading: Promise<void>;
   /** The workers' cluster-wide LLM limiter as kept in Redis, read every half second. */
   private readonly limits: ClusterLimiterView;
+  private readonly status: QueueStatus;
 
   private constructor(
     private readonly queue: Queue<RunJobData>,
@@ -153,6 +152,7 @@ export class QueueHost implements EngineHost {
     this.jobs.start();
     this.reading = this.readEvents(cursor);
     this.limits = new ClusterLimiterView(commands);
+    this.status = new QueueStatus(queue, commands);
   }
 
   /** Connects to Redis (rejects with a clear message when it does not answer) and starts reading events. */
@@ -216,13 +216,13 @@ export class QueueHost implements EngineHost {
   private track(spec: HostRunSpec): QueuedRun {
     const run: QueuedRun = { spec, summary: null, usage: null, dataSources: {}, taken: false, local: false, removing: false, asked: {}, end: deferred<void>() };
     this.runs.set(spec.runId, run);
-    this.waiting.set(spec.runId, run);
+    this.waiting.add(spec.runId, run);
     return run;
   }
 
   /** Announces runs waiting on the queue as `pending` with their queue positions. */
   private announceWaiting(runs: QueuedRun[]): void {
-    const positions = this.positions();
+    const positions = this.waiting.positions();
     for (const run of runs) {
       // A worker may have opened it already (its own `created` announced it).
       if (run.taken) continue;
@@ -248,7 +248,7 @@ export class QueueHost implements EngineHost {
     } catch (error) {
       for (const spec of specs) {
         this.runs.delete(spec.runId);
-        this.waiting.delete(spec.runId);
+        this.waiting.drop(spec.runId);
       }
       return specs.map((spec) => ({ run_id: spec.runId, ok: false, error: `could not queue the run: ${errorMessage(error)}` }));
     }
@@ -299,61 +299,21 @@ export class QueueHost implements EngineHost {
     return this.limits.snapshot();
   }
 
-  /** The queue's job counts and the workers alive; `counts: null` with the reason when Redis does not answer. */
-  async queueSnapshot(): Promise<QueueSnapshot> {
-    try {
-      const [counts, workers] = await this.probe(() =>
-        Promise.all([this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'), listWorkers(this.commands)]),
-      );
-      return {
-        queue: RUN_QUEUE,
-        counts: {
-          waiting: counts.waiting ?? 0,
-          active: counts.active ?? 0,
-          delayed: counts.delayed ?? 0,
-          prioritized: counts.prioritized ?? 0,
-          failed: counts.failed ?? 0,
-        },
-        workers,
-      };
-    } catch (error) {
-      return { queue: RUN_QUEUE, counts: null, workers: [], error: errorMessage(error) };
-    }
+  /** The queue's job counts and the workers alive (`/metrics`). */
+  queueSnapshot(): Promise<QueueSnapshot> {
+    return this.status.snapshot();
   }
 
-  /** One PING's round trip, or why Redis does not answer (for `/healthz`). */
-  async health(): Promise<HostHealth> {
-    const started = performance.now();
-    try {
-      await this.probe(() => this.commands.ping());
-      return { ok: true, rtt_ms: Math.round((performance.now() - started) * 100) / 100 };
-    } catch (error) {
-      return { ok: false, error: errorMessage(error) };
-    }
-  }
-
-  /**
-   * Runs a few commands on the command connection, failing fast instead of waiting: with Redis gone ioredis
-   * queues commands until it reconnects (the queue wants that), which would hang a health check.
-   */
-  private async probe<T>(commands: () => Promise<T>): Promise<T> {
-    if (this.commands.status !== 'ready') throw new Error(`Redis does not answer (connection ${this.commands.status})`);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-    });
-    try {
-      return await Promise.race([commands(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Redis's round trip, or why it does not answer (`/healthz`). */
+  health(): Promise<HostHealth> {
+    return this.status.health();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.jobs.stop();
-    if (this.positionsTimer !== null) clearImmediate(this.positionsTimer);
+    this.waiting.stop();
     await this.limits.stop();
     // Ends the blocking XREAD at once.
     this.reader.disconnect();
@@ -477,7 +437,7 @@ export class QueueHost implements EngineHost {
   /** The run left the queue (a worker opened it, or this process is ending it): the runs behind it move up. */
   private taken(run: QueuedRun): void {
     run.taken = true;
-    if (this.waiting.delete(run.spec.runId)) this.schedulePositions();
+    this.waiting.take(run.spec.runId);
   }
 
   /** What was asked of the run while it waited, sent to the worker that has now opened it. */
@@ -543,26 +503,11 @@ export class QueueHost implements EngineHost {
     if (this.abandoned.size > ABANDONED_KEPT) this.abandoned.delete(this.abandoned.keys().next().value!);
   }
 
-  /** Each waiting run's queue position (1 = taken next). */
-  private positions(): Map<string, number> {
-    const positions = new Map<string, number>();
-    let position = 0;
-    for (const runId of this.waiting.keys()) positions.set(runId, ++position);
-    return positions;
-  }
-
-  /** Pushes the new positions of the waiting runs once the current burst of takes is handled. */
-  private schedulePositions(): void {
-    if (this.positionsTimer !== null || this.closed) return;
-    this.positionsTimer = setImmediate(() => {
-      this.positionsTimer = null;
-      for (const [runId, position] of this.positions()) {
-        const run = this.waiting.get(runId)!;
-        if (!run.summary || run.summary.queue_position === position) continue;
-        run.summary = { ...run.summary, queue_position: position };
-        this.emit({ type: 'changed', run_id: runId, summary: run.summary, tree_changes: [], contents: [] });
-      }
-    });
+  /** A waiting run's new queue position, pushed to the clients when it changed. */
+  private moved(run: QueuedRun, position: number): void {
+    if (!run.summary || run.summary.queue_position === position) return;
+    run.summary = { ...run.summary, queue_position: position };
+    this.emit({ type: 'changed', run_id: run.spec.runId, summary: run.summary, tree_changes: [], contents: [] });
   }
 
   private emit(event: HostEvent): void {
