@@ -1,5 +1,5 @@
 import type { EngineHost } from '../host/host-protocol.js';
-import { QueueHost } from '../host/queue-host.js';
+import { QueueHost } from './queue-host.js';
 import { ThreadHost } from '../host/thread-host.js';
 import type { ThreadUsage } from '../host/thread-usage.js';
 import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';

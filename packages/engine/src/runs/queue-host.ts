@@ -4,13 +4,13 @@ import type { Redis } from 'ioredis';
 import { deferred, errorMessage, type Deferred, type LimiterLayer, type QueueSnapshot, type RunConfig, type RunSummary, type RunUsage } from '@tradingfloor/shared';
 import { ClusterLimiterView } from '../limiter/cluster-limiter-view.js';
 import { discardLog } from '../logs/log-sink.js';
-import { queuedRunCreated } from '../runs/queued-run.js';
-import { RunExecutor, type RunExecutorOptions } from '../runs/run-executor.js';
-import { writeErrorLog } from '../runs/run-persistence.js';
-import type { EngineHost, HostEvent, HostHealth, HostRunSpec, HostStartResult } from './host-protocol.js';
-import { JobWatch } from './queue-job-watch.js';
-import { QueueStatus } from './queue-status.js';
-import { WaitingLine } from './waiting-line.js';
+import { queuedRunCreated } from './queued-run.js';
+import { RunExecutor, type RunExecutorOptions } from './run-executor.js';
+import { writeErrorLog } from './run-persistence.js';
+import type { EngineHost, HostEvent, HostHealth, HostRunSpec, HostStartResult } from '../host/host-protocol.js';
+import { JobWatch } from '../host/queue-job-watch.js';
+import { QueueStatus } from '../host/queue-status.js';
+import { WaitingLine } from '../host/waiting-line.js';
 import {
   CONTROL_CHANNEL,
   EVENT_FIELD,
@@ -21,7 +21,7 @@ import {
   type ControlMessage,
   type RunJobData,
   type StreamEvent,
-} from './queue-wire.js';
+} from '../host/queue-wire.js';
 
 export interface QueueHostOptions {
   /** `REDIS_URL`. */
