@@ -8,6 +8,7 @@ import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-se
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
 import { WsRecorder } from '../support/ws-recorder.js';
+import { api, queueClusterEnv } from '../support/rest-call.js';
 
 // Issue 15: a backtest on a queue-mode server. The coordinator starts every (ticker, date) cell through the
 // RunManager, so each cell becomes a job that a real `tradingfloor worker` child process executes. The
@@ -22,14 +23,6 @@ let fake: FakeProvider;
 let results: string;
 const processes: Array<SpawnedServer | SpawnedWorker> = [];
 const clients: WsRecorder[] = [];
-
-async function api(server: SpawnedServer, method: string, urlPath: string, json?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${server.url}${urlPath}`, {
-    method,
-    ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
-  });
-  return { status: res.status, json: await res.json() };
-}
 
 /** Runs BODY over REST on `server` to its end (seen on the aggregate WebSocket) and reads everything it produced. */
 async function backtest(server: SpawnedServer) {
@@ -75,14 +68,13 @@ describe.skipIf(redisSkipReason !== null)(`a backtest on a queue-mode server${re
   });
 
   it('completes with its cells executed by worker processes, and equals the same backtest in local mode', async () => {
-    const providerEnv = { OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-fake-test' };
-    const queueDir = path.join(results, 'queue');
-    const local = await spawnServer(['--results-dir', path.join(results, 'local')], { ...providerEnv, ENGINE_THREADS: '0' });
+    const env = queueClusterEnv({ redisUrl: redis.url, fakeBaseUrl: fake.openaiBaseURL, resultsDir: path.join(results, 'queue') });
+    const local = await spawnServer(['--results-dir', path.join(results, 'local')], { ...env.provider, ENGINE_THREADS: '0' });
     processes.push(local);
-    const workers = await Promise.all([1, 2].map(() => spawnWorker(['--concurrency', '2'], { ...providerEnv, REDIS_URL: redis.url, RESULTS_DIR: queueDir })));
+    const workers = await Promise.all([1, 2].map(() => spawnWorker(['--concurrency', '2'], env.worker)));
     processes.push(...workers);
     // The queue-mode server's own provider points at a closed port: a cell that completes was asked by a worker.
-    const queued = await spawnServer([], { ...providerEnv, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', REDIS_URL: redis.url, RESULTS_DIR: queueDir });
+    const queued = await spawnServer([], env.server);
     processes.push(queued);
 
     const l = await backtest(local);

@@ -9,15 +9,12 @@ import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-se
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
 import { WsRecorder } from '../support/ws-recorder.js';
+import { api, type AnyJson, queueClusterEnv } from '../support/rest-call.js';
 
 // Queue mode's durability (issue 15) end to end: a server restarted mid-batch catches up, a SIGTERMed worker
 // hands its run to another one, and a Redis restarted mid-batch (persistence off: every job is lost) never
 // leaves a run hanging. A real redis-server, real `tradingfloor serve` and `tradingfloor worker` processes
 // (the built CLI: `npm run build:node` first). Nothing mocks Redis.
-
-/** Test code reads arbitrary JSON bodies; each assertion states the shape it expects. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyJson = any;
 
 const isResearcher = (req: FakeRequest) => /in a structured research debate/.test(req.system);
 const isAnalyst = (req: FakeRequest) => /on the research team of a trading desk/.test(req.system);
@@ -32,18 +29,10 @@ const servers: SpawnedServer[] = [];
 const workers: SpawnedWorker[] = [];
 const clients: WsRecorder[] = [];
 
-async function api(server: SpawnedServer, method: string, urlPath: string, json?: unknown): Promise<{ status: number; json: AnyJson }> {
-  const res = await fetch(`${server.url}${urlPath}`, {
-    method,
-    ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
-  });
-  return { status: res.status, json: await res.json() };
-}
-
-const providerEnv = () => ({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-fake-test', LLM_MAX_CONCURRENCY: '16' });
+const clusterEnv = () => queueClusterEnv({ redisUrl: redis.url, fakeBaseUrl: fake.openaiBaseURL, resultsDir: results });
 /** The server's own provider points at a closed port: every model call of a run that completes was a worker's. */
-const serverEnv = () => ({ ...providerEnv(), OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', REDIS_URL: redis.url, RESULTS_DIR: results });
-const workerEnv = () => ({ ...providerEnv(), REDIS_URL: redis.url, RESULTS_DIR: results });
+const serverEnv = () => clusterEnv().server;
+const workerEnv = () => clusterEnv().worker;
 
 /** Holds the researcher calls of `tickers` until `open(ticker)`; everything else answers at once. */
 function holdDebates(...tickers: string[]): void {

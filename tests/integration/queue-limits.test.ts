@@ -8,15 +8,12 @@ import { createDefaultScript, startFakeProvider, type FakeProvider } from '../su
 import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-server.js';
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { runWorkerToEnd, spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
+import { api } from '../support/rest-call.js';
 
 // Cluster-wide LLM limits of queue mode (issue 15): a real redis-server, a real `tradingfloor serve` with
 // REDIS_URL and real `tradingfloor worker` processes (built CLI: `npm run build:node` first). The fake provider
 // counts the requests in flight over all workers. Each worker runs one run at a time (`--concurrency 1`), so
 // two runs started together execute on two different workers.
-
-/** Test code reads arbitrary JSON bodies; each assertion states the shape it expects. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyJson = any;
 
 let redis: TestRedis;
 let fake: FakeProvider;
@@ -25,14 +22,6 @@ let results: string;
 let held: Deferred<void>;
 const servers: SpawnedServer[] = [];
 const workers: SpawnedWorker[] = [];
-
-async function api(server: SpawnedServer, method: string, urlPath: string, json?: unknown): Promise<{ status: number; json: AnyJson }> {
-  const res = await fetch(`${server.url}${urlPath}`, {
-    method,
-    ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
-  });
-  return { status: res.status, json: await res.json() };
-}
 
 const workerEnv = (limits: Record<string, string>) => ({
   OPENAI_BASE_URL: fake.openaiBaseURL,

@@ -8,16 +8,13 @@ import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-se
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { runWorkerToEnd, spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
 import { WsRecorder } from '../support/ws-recorder.js';
+import { api, type AnyJson, queueClusterEnv } from '../support/rest-call.js';
 
 // Queue mode (issue 15) end to end: a real redis-server, a real `tradingfloor serve` with REDIS_URL and real
 // `tradingfloor worker` child processes (the built CLI: `npm run build:node` first). Nothing mocks Redis.
 
 const REPORTS = ['market_report.md', 'sentiment_report.md', 'news_report.md', 'fundamentals_report.md'];
 const isResearcher = (req: FakeRequest) => /in a structured research debate/.test(req.system);
-
-/** Test code reads arbitrary JSON bodies; each assertion states the shape it expects. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyJson = any;
 
 let redis: TestRedis;
 let fake: FakeProvider;
@@ -26,22 +23,11 @@ const servers: SpawnedServer[] = [];
 const workers: SpawnedWorker[] = [];
 const clients: WsRecorder[] = [];
 
-async function api(server: SpawnedServer, method: string, urlPath: string, json?: unknown): Promise<{ status: number; json: AnyJson }> {
-  const res = await fetch(`${server.url}${urlPath}`, {
-    method,
-    ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
-  });
-  return { status: res.status, json: await res.json() };
-}
-
 /** The provider pointed at the fake server; no shell environment. */
-const providerEnv = () => ({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-fake-test', LLM_MAX_CONCURRENCY: '16' });
-/**
- * A queue-mode server's environment: its provider points at a closed port, so a run that completes proves
- * the model calls were made by a worker, not by the server.
- */
-const queueServerEnv = () => ({ ...providerEnv(), OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', REDIS_URL: redis.url, RESULTS_DIR: results });
-const workerEnv = () => ({ ...providerEnv(), REDIS_URL: redis.url, RESULTS_DIR: results });
+const clusterEnv = () => queueClusterEnv({ redisUrl: redis.url, fakeBaseUrl: fake.openaiBaseURL, resultsDir: results });
+/** A queue-mode server's environment: its provider points at a closed port (every model call is a worker's). */
+const queueServerEnv = () => clusterEnv().server;
+const workerEnv = () => clusterEnv().worker;
 
 /** Starts one run of `ticker` over REST and resolves with its id and a WebSocket watching it. */
 async function startRun(server: SpawnedServer, ticker: string): Promise<{ runId: string; watch: WsRecorder }> {
@@ -76,7 +62,7 @@ describe.skipIf(redisSkipReason !== null)(`queue mode with a real redis-server a
   });
 
   it('a run started over REST executes in a worker and answers exactly as in local mode', async () => {
-    const local = await spawnServer(['--results-dir', path.join(results, 'local')], { ...providerEnv(), ENGINE_THREADS: '0' });
+    const local = await spawnServer(['--results-dir', path.join(results, 'local')], { ...clusterEnv().provider, ENGINE_THREADS: '0' });
     servers.push(local);
     workers.push(await spawnWorker(['--concurrency', '2'], workerEnv()));
     const queued = await spawnServer([], queueServerEnv());

@@ -9,16 +9,13 @@ import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-se
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
 import { WsRecorder } from '../support/ws-recorder.js';
+import { api, queueClusterEnv } from '../support/rest-call.js';
 
 // Queue mode (issue 15): runs waiting for a worker are listed `pending` with their queue position,
 // MAX_PARALLEL_RUNS is the runs executing on all workers, MAX_QUEUED_RUNS caps the waiting ones. A real
 // redis-server, a real `tradingfloor serve` and real `tradingfloor worker` processes (`npm run build:node` first).
 
 const isResearcher = (req: FakeRequest) => /in a structured research debate/.test(req.system);
-
-/** Test code reads arbitrary JSON bodies; each assertion states the shape it expects. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyJson = any;
 
 let redis: TestRedis;
 let fake: FakeProvider;
@@ -27,18 +24,10 @@ const servers: SpawnedServer[] = [];
 const workers: SpawnedWorker[] = [];
 const clients: WsRecorder[] = [];
 
-async function api(server: SpawnedServer, method: string, urlPath: string, json?: unknown): Promise<{ status: number; json: AnyJson }> {
-  const res = await fetch(`${server.url}${urlPath}`, {
-    method,
-    ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
-  });
-  return { status: res.status, json: await res.json() };
-}
-
-const providerEnv = () => ({ OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-fake-test', LLM_MAX_CONCURRENCY: '16' });
+const clusterEnv = () => queueClusterEnv({ redisUrl: redis.url, fakeBaseUrl: fake.openaiBaseURL, resultsDir: results });
 /** The server's own provider points at a closed port: every model call is a worker's. */
-const serverEnv = (extra: Record<string, string>) => ({ ...providerEnv(), OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', REDIS_URL: redis.url, RESULTS_DIR: results, ...extra });
-const workerEnv = () => ({ ...providerEnv(), REDIS_URL: redis.url, RESULTS_DIR: results });
+const serverEnv = (extra: Record<string, string>) => ({ ...clusterEnv().server, ...extra });
+const workerEnv = () => clusterEnv().worker;
 
 const start = (server: SpawnedServer, tickers: string) => api(server, 'POST', '/start-multi', { company_symbols: tickers, llm_provider: 'openai' });
 const summaryOf = async (server: SpawnedServer, runId: string) => (await api(server, 'GET', `/runs/${runId}/status`)).json as RunSummary;
