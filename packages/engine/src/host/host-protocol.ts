@@ -153,10 +153,11 @@ export interface EngineHost {
    */
   readonly outlivesServer?: boolean;
   /**
-   * Announces again (a fresh `created` event each, with its log) the runs still executing for this server from
-   * before it started, and resolves once they have been (or a bound passed) with the ids of the runs the host
-   * still holds but did not announce (queued and not opened yet, or not answered in time): those must not be
-   * listed from disk as `interrupted`. Called by `RunManager.loadHistory` before it reads the results directory.
+   * Announces again the runs of this server from before it started: those still waiting on the queue as
+   * `pending` with their positions, those still executing with a fresh `created` event each (with its log),
+   * and resolves once they have been (or a bound passed) with the ids of every run the host holds, announced
+   * or not (a worker that did not answer in time): none may be listed from disk as `interrupted`. Called by
+   * `RunManager.loadHistory` before it reads the results directory.
    */
   reattach?(): Promise<string[]>;
   /** Releases what the host holds (worker threads) once its runs have ended. */

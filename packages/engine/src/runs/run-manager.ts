@@ -514,8 +514,8 @@ export class RunManager implements RunManagerApi {
   async loadHistory(): Promise<Array<{ dir: string; reason: string }>> {
     // Temp files of atomic writes cut short by a crash would otherwise pile up (150 MiB after 20 kills).
     await sweepTempFiles(this.options.resultsDir);
-    // Queue mode: runs still executing on workers are announced again first (listed live, not interrupted); the
-    // ones still queued are listed when a worker opens them.
+    // Queue mode: the runs still waiting on the queue are announced `pending` again and the ones executing on
+    // workers are announced live first; none of them is read from disk as `interrupted`.
     const held = new Set(this.host.reattach ? await this.host.reattach() : []);
     const { runs, skipped } = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines);
     for (const stored of runs) {
