@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { rm } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
 import { DEMO_TICKERS, fakeProviderEnv, tempDir, type FakeLlm } from './engine-fixture.js';
@@ -32,6 +33,9 @@ export interface QueueCluster {
   feed(total: number, slots: number, backlog: number): Promise<{ wallMs: number }>;
   close(): Promise<void>;
 }
+
+/** The workers' scheduling priority (`nice`): below the server's process. */
+const WORKER_NICENESS = 10;
 
 export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Promise<QueueCluster> {
   const redis: TestRedis = await startRedis();
@@ -81,6 +85,9 @@ export async function startQueueCluster(fake: FakeLlm, nodeFlags: string[]): Pro
         ),
       );
       workers.push(...started);
+      // The workers share this machine's two cores with the server they stream into: run below it (nice 10), as an
+      // operator would on one machine; on the machines of a real deployment they do not compete with it at all.
+      for (const w of started) if (w.child.pid !== undefined) setPriority(w.child.pid, WORKER_NICENESS);
       // A worker that dies under the measurement fails it at once, with what the worker printed.
       for (const w of started) {
         void w.exited.then((code) => {
