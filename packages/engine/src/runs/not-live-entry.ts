@@ -12,6 +12,11 @@ export abstract class NotLiveRunEntry {
     return true;
   }
 
+  /** Read from disk: the host has no view of it. */
+  mirror(): null {
+    return null;
+  }
+
   interrupt(): Promise<void> {
     this.cancel();
     return Promise.resolve();

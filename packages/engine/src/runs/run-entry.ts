@@ -2,6 +2,7 @@ import type { ExecutionTree, Lesson, LogEntry, RunStatus, RunSummary } from '@tr
 import type { InspectionPage, InspectionRecord } from '../machine/inspection-buffer.js';
 import type { RunView } from './run-manager-api.js';
 import type { DiskViewCache } from './disk-view-cache.js';
+import type { RunMirror } from './run-mirror.js';
 import type { StoredRunEntry } from './stored-run.js';
 
 /**
@@ -40,4 +41,6 @@ export interface RunEntry {
   interrupted(): StoredRunEntry | null;
   /** The lighter entry that replaces this finished run beyond `runsInMemory`; null when it is already one. */
   evict(cache: DiskViewCache): RunEntry | null;
+  /** The host's view of a run this server started or was told of (it takes the host's events); null for a run read from disk. */
+  mirror(): RunMirror | null;
 }

@@ -427,10 +427,11 @@ export class RunManager implements RunManagerApi {
    * from what is on disk now, without a restart of the server.
    */
   private interruptedOnDisk(found: RunEntry): StoredRunEntry | null {
-    if (!(found instanceof RunMirror) || !found.isFinished() || found.status() !== 'interrupted') return null;
-    const dir = found.summary().results_path;
+    const live = found.mirror();
+    if (!live || !live.isFinished() || live.status() !== 'interrupted') return null;
+    const dir = live.summary().results_path;
     try {
-      const entry = new StoredRunEntry(readRunDirectorySync(dir, found.config.ticker, this.logBufferMaxLines), this.logBufferMaxLines);
+      const entry = new StoredRunEntry(readRunDirectorySync(dir, live.config.ticker, this.logBufferMaxLines), this.logBufferMaxLines);
       if (entry.interrupted() === null) return null;
       // The live view is swapped for the stored one, as a restart would list it (an unusable snapshot is then marked there).
       this.entries.set(found.runId, entry);
@@ -637,8 +638,8 @@ export class RunManager implements RunManagerApi {
   /** One event of the engine host: the run's mirror takes it, then the manager's subscribers hear of it. */
   private onHostEvent(event: HostEvent): void {
     if (event.type === 'created') {
-      const known = this.entries.get(event.run_id);
-      if (known instanceof RunMirror && !known.isFinished()) {
+      const known = this.entries.get(event.run_id)?.mirror();
+      if (known && !known.isFinished()) {
         // Queue mode: a worker opened a run announced while it waited on the queue (or took over a run).
         known.apply(event);
         this.emit({ type: 'changed', run_id: event.run_id, summary: event.summary });
@@ -655,13 +656,13 @@ export class RunManager implements RunManagerApi {
         ...(seed?.lessons ? { lessons: seed.lessons } : {}),
       });
       // Announced again while live (a queue worker took it over or re-announced it): the new view replaces it.
-      if (previous instanceof RunMirror) previous.handOver(mirror);
+      previous?.mirror()?.handOver(mirror);
       this.entries.set(event.run_id, mirror);
       this.emit(resumed ? { type: 'changed', run_id: event.run_id, summary: event.summary } : { type: 'created', run_id: event.run_id, summary: event.summary });
       return;
     }
-    const mirror = this.entries.get(event.run_id);
-    if (!(mirror instanceof RunMirror)) return;
+    const mirror = this.entries.get(event.run_id)?.mirror();
+    if (!mirror) return;
     const finished = mirror.apply(event);
     switch (event.type) {
       case 'changed':

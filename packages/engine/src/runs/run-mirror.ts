@@ -113,6 +113,10 @@ export class RunMirror implements RunEntry {
     void next.finished.then((summary) => this.resolveFinished(summary));
   }
 
+  mirror(): RunMirror {
+    return this;
+  }
+
   status(): RunStatus {
     return this.lastSummary.status;
   }
