@@ -10,6 +10,7 @@ import { DEMO_TICKERS, tempDir } from './engine-fixture.js';
 import { atMost, figure, type Figure } from './figures.js';
 import { jsonClient } from './server-fixture.js';
 import { percentile } from './stats.js';
+import { startWorker } from './worker-rpc.js';
 
 /**
  * Writes `count` finished runs into a fresh results folder: one real offline run per demo ticker, then
@@ -59,9 +60,11 @@ export async function serveHistory(resultsDir: string) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     serverMs,
-    request: jsonClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent),
+    url,
+    request: jsonClient(url, agent),
     async close() {
       agent.destroy();
       await app.close();
@@ -74,31 +77,42 @@ export async function serveHistory(resultsDir: string) {
 
 /**
  * Figure 6: latency of `GET /runs` and `GET /metrics/phases` with `storedRuns` runs in the history, one
- * request at a time over a keep-alive connection: as the client sees it (the target) and inside the server.
+ * request at a time over a keep-alive connection: as the client sees it (the target; request sent → the
+ * answer's last byte) and inside the server (request arrived → answer written). The client is a process of its
+ * own, as a browser or a script is: parsing a 300 KiB answer, and the garbage that leaves, is the client's work
+ * and must not run on the server's thread between the requests it times. For information, `GET /runs` again
+ * with the `If-None-Match` of its first answer (a revalidating client or browser cache: 304, no body).
  */
 export async function measureApi(options: BenchOptions): Promise<Figure[]> {
   const resultsDir = await seedStoredRuns(options.storedRuns);
   const api = await serveHistory(resultsDir);
+  const client = await startWorker('api-client-worker.ts');
   try {
     const list = await api.request('GET', '/runs');
     const stored = (list.json as { runs: unknown[] }).runs.length;
     if (stored !== options.storedRuns) throw new Error(`the server lists ${stored} runs, ${options.storedRuns} were stored`);
+    const etag = list.headers.etag;
+    if (etag === undefined) throw new Error('GET /runs answered without an ETag');
+    /** `count` timed requests after 20 warm-up ones; the server's own times cover the timed ones only. */
+    const time = async (endpoint: string, status: number, headers?: Record<string, string>) => {
+      await client.call('time', { url: api.url, endpoint, count: 20, headers });
+      api.serverMs.length = 0;
+      const answer = await client.call<{ times: number[]; statuses: number[] }>('time', { url: api.url, endpoint, count: options.apiRequests, headers });
+      if (answer.statuses.some((s) => s !== status)) throw new Error(`GET ${endpoint} answered ${answer.statuses.join(', ')}, expected ${status}`);
+      return { client: answer.times, server: [...api.serverMs] };
+    };
     const figures: Figure[] = [];
     for (const endpoint of ['/runs', '/metrics/phases']) {
-      for (let i = 0; i < 20; i++) await api.request('GET', endpoint); // warm-up
-      api.serverMs.length = 0;
-      const times: number[] = [];
-      for (let i = 0; i < options.apiRequests; i++) {
-        const answer = await api.request('GET', endpoint);
-        if (answer.status !== 200) throw new Error(`GET ${endpoint} answered ${answer.status}`);
-        times.push(answer.ms);
-      }
-      figures.push(figure(`API GET ${endpoint} p99, client-side (${stored} runs stored)`, percentile(times, 99), 'ms', atMost(5)));
-      figures.push(figure(`API GET ${endpoint} p50, client-side`, percentile(times, 50), 'ms'));
-      figures.push(figure(`API GET ${endpoint} p99, in the server`, percentile(api.serverMs, 99), 'ms'));
+      const times = await time(endpoint, 200);
+      figures.push(figure(`API GET ${endpoint} p99, client-side (${stored} runs stored)`, percentile(times.client, 99), 'ms', atMost(5)));
+      figures.push(figure(`API GET ${endpoint} p50, client-side`, percentile(times.client, 50), 'ms'));
+      figures.push(figure(`API GET ${endpoint} p99, in the server`, percentile(times.server, 99), 'ms'));
     }
+    const revalidated = await time('/runs', 304, { 'if-none-match': etag });
+    figures.push(figure('API GET /runs p99 revalidated (If-None-Match → 304), client-side', percentile(revalidated.client, 99), 'ms'));
     return figures;
   } finally {
+    await client.stop();
     await api.close();
     await rm(resultsDir, { recursive: true, force: true });
   }

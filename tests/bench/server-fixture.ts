@@ -9,8 +9,16 @@ export interface BenchServer {
   server: RunningServer;
   url: string;
   wsUrl: string;
-  /** JSON request over a keep-alive connection; `ms` is the time to the whole answer. */
-  request(method: 'GET' | 'POST', urlPath: string, body?: unknown): Promise<{ status: number; json: unknown; ms: number }>;
+  /**
+   * JSON request over a keep-alive connection; `ms` runs from sending the request to the answer's last byte
+   * (parsing it is not counted). An answer with no body (304) has `json` null.
+   */
+  request(
+    method: 'GET' | 'POST',
+    urlPath: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: unknown; ms: number; headers: http.IncomingHttpHeaders }>;
   /** `POST /start-multi` for `n` demo tickers; returns the run ids. `onStarted` hears each request's runs at once. */
   startRuns(n: number, options?: Record<string, unknown>, onStarted?: (runIds: string[]) => void): Promise<string[]>;
   close(): Promise<void>;
@@ -18,13 +26,17 @@ export interface BenchServer {
 
 /** A JSON client over `agent` (keep-alive); `ms` runs from sending the request to the answer's last byte. */
 export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['request'] {
-  return (method, urlPath, body) =>
+  return (method, urlPath, body, headers = {}) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const t0 = performance.now();
       const req = http.request(
         `${baseUrl}${urlPath}`,
-        { method, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+        {
+          method,
+          agent,
+          headers: payload ? { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : headers,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -32,7 +44,8 @@ export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['req
             const ms = performance.now() - t0;
             const text = Buffer.concat(chunks).toString('utf8');
             try {
-              resolve({ status: res.statusCode ?? 0, json: JSON.parse(text), ms });
+              const json: unknown = res.statusCode === 304 ? null : JSON.parse(text);
+              resolve({ status: res.statusCode ?? 0, json, ms, headers: res.headers });
             } catch {
               reject(new Error(`${method} ${urlPath}: answer is not JSON (${res.statusCode}): ${text.slice(0, 200)}`));
             }

@@ -1,7 +1,7 @@
 import { compareEntries, RUN_SORT_KEYS, RunListQuerySchema, sortValue, ValidationError, type RunSummary } from '@tradingfloor/shared';
 import type { RunEvent } from '@tradingfloor/engine';
 import { describe, expect, it } from 'vitest';
-import { RunIndex } from '../src/runs/run-index.js';
+import { RunIndex, type CachedJson } from '../src/runs/run-index.js';
 
 const STATUSES = ['pending', 'in_progress', 'completed', 'error', 'canceled', 'interrupted'] as const;
 const ACTIONS = ['BUY', 'SELL', 'HOLD', null] as const;
@@ -145,24 +145,40 @@ describe('RunIndex.listJson', () => {
       built++;
       return { runs: runs.filter((r) => status === undefined || r.status === status) };
     };
+    const parse = (cached: CachedJson) => JSON.parse(cached.bytes.toString('utf8')) as unknown;
     const first = index.listJson(undefined, answer());
-    expect(JSON.parse(first)).toEqual({ runs });
+    expect(parse(first)).toEqual({ runs });
+    expect(first.etag).toMatch(/^"[^"]+"$/);
     expect(index.listJson(undefined, answer())).toBe(first);
     expect(built).toBe(1);
-    // Another filter is its own answer.
-    expect(JSON.parse(index.listJson('pending', answer('pending')))).toEqual({ runs: [runs[0]] });
+    // Another filter is its own answer, with its own tag.
+    const pending = index.listJson('pending', answer('pending'));
+    expect(parse(pending)).toEqual({ runs: [runs[0]] });
+    expect(pending.etag).not.toBe(first.etag);
     expect(built).toBe(2);
-    // A log line changes no summary: still the same text.
+    // A log line changes no summary: still the same bytes and tag.
     s.emit({ type: 'log', run_id: runs[0]!.run_id, entry: { seq: 1, ts: 1, iso: '', severity: 'INFO', source: 'run', agent_id: null, message: 'x' } });
     expect(index.listJson(undefined, answer())).toBe(first);
     expect(built).toBe(2);
     runs[1] = { ...runs[1]!, overall_progress: 99 };
     s.emit({ type: 'changed', run_id: runs[1].run_id, summary: runs[1] });
-    expect(JSON.parse(index.listJson(undefined, answer()))).toEqual({ runs });
+    const changed = index.listJson(undefined, answer());
+    expect(parse(changed)).toEqual({ runs });
+    expect(changed.etag).not.toBe(first.etag);
     expect(built).toBe(3);
     runs.pop();
     s.emit({ type: 'removed', run_id: summary(1).run_id });
-    expect(JSON.parse(index.listJson(undefined, answer()))).toEqual({ runs });
+    const removed = index.listJson(undefined, answer());
+    expect(parse(removed)).toEqual({ runs });
+    expect(new Set([first.etag, pending.etag, changed.etag, removed.etag]).size).toBe(4);
     expect(built).toBe(4);
+  });
+
+  it('gives tags another index (a restarted server) never gave', () => {
+    const runs = [summary(0)];
+    const a = new RunIndex(source(runs)).listJson(undefined, () => ({ runs }));
+    const b = new RunIndex(source(runs)).listJson(undefined, () => ({ runs }));
+    expect(b.bytes.equals(a.bytes)).toBe(true);
+    expect(b.etag).not.toBe(a.etag);
   });
 });

@@ -34,6 +34,37 @@ describe('GET /runs paging, sorting and filters', () => {
     expect(completed.json.runs).toEqual(JSON.parse(JSON.stringify(t.manager.list({ status: 'completed' }))));
   });
 
+  it('tags the unpaged list with a strong ETag and answers 304 without a body while it names the current list', async () => {
+    const first = await fetch(`${t.url}/runs`);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = await first.text();
+    expect(first.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+
+    const again = await fetch(`${t.url}/runs`, { headers: { 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+    // Another tag (or a list of tags without the current one) gets the whole answer.
+    const other = await fetch(`${t.url}/runs`, { headers: { 'if-none-match': '"elsewhere", W/"older"' } });
+    expect(other.status).toBe(200);
+    expect(await other.text()).toBe(body);
+    // A status filter is another answer: its own tag, and the unfiltered list's tag does not match it.
+    const filtered = await fetch(`${t.url}/runs?status=completed`, { headers: { 'if-none-match': etag! } });
+    expect(filtered.status).toBe(200);
+    expect(filtered.headers.get('etag')).not.toBe(etag);
+    await filtered.text();
+
+    // A run changes: the old tag no longer matches, and the answer carries the change.
+    const run = t.manager.create('NEWCO', '2024-02-01');
+    const changed = await fetch(`${t.url}/runs`, { headers: { 'if-none-match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    const runs = ((await changed.json()) as { runs: Array<{ run_id: string }> }).runs;
+    expect(runs.map((r) => r.run_id)).toContain(run.run_id);
+  });
+
   it('pages with limit and next_cursor, sorted by confidence descending, nulls last', async () => {
     const seen: Array<number | null> = [];
     let cursor: string | null = null;

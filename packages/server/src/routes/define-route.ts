@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { ValidationError, type RouteBody, type RouteParams, type RouteQuery, type RouteResponse, type RouteSpec } from '@tradingfloor/shared';
 import type { Context } from 'koa';
 import { describeZodError } from '../middleware/error-handler.js';
+import { ifNoneMatchNames } from './if-none-match.js';
 
 /**
  * What a handler gets: the route's params, query and body, each parsed with the route table's schema when
@@ -24,11 +25,16 @@ function parseWith(schema: RouteSpec['query'], value: unknown, describe: (error:
 
 /**
  * An answer already serialised as JSON (a cached list), sent as it is with the route's status. `T` is the
- * route's response type the text was serialised from, so a handler still cannot drift from the table.
+ * route's response type the bytes were serialised from, so a handler still cannot drift from the table. With
+ * an `etag` (strong: it names exactly these bytes) the answer carries it, and a GET whose `If-None-Match`
+ * names it is answered 304 with no body.
  */
 export class JsonText<T> {
   declare private readonly of?: T;
-  constructor(readonly json: string) {}
+  constructor(
+    readonly json: string | Buffer,
+    readonly etag?: string,
+  ) {}
 }
 
 /**
@@ -69,7 +75,11 @@ export function defineRoute<R extends RouteSpec>(
     ctx.status = route.status;
     if (result instanceof JsonText) {
       ctx.type = 'application/json';
-      ctx.body = result.json;
+      if (result.etag !== undefined) ctx.set('ETag', result.etag);
+      const notModified =
+        result.etag !== undefined && (ctx.method === 'GET' || ctx.method === 'HEAD') && ifNoneMatchNames(ctx.get('If-None-Match') || undefined, result.etag);
+      if (notModified) ctx.status = 304;
+      else ctx.body = result.json;
     } else ctx.body = result;
   });
 }

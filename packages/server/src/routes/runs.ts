@@ -20,7 +20,8 @@ export function runRoutes(deps: RouteDeps): Router {
     const legacy = Object.keys(ctx.query).every((k) => k === 'status') && (query.status?.length ?? 0) <= 1;
     if (legacy) {
       const status = query.status?.[0];
-      return new JsonText(index.listJson(status, () => ({ runs: manager.list(status ? { status } : undefined) })));
+      const cached = index.listJson(status, () => ({ runs: manager.list(status ? { status } : undefined) }));
+      return new JsonText(cached.bytes, cached.etag);
     }
     if (query.limit !== undefined || query.cursor !== undefined) return index.page({ ...query, limit: query.limit ?? DEFAULT_PAGE_SIZE });
     return { runs: index.all(query) };

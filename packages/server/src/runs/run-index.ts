@@ -10,7 +10,17 @@ import {
   type SortEntry,
 } from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
+import { randomBytes } from 'node:crypto';
 import { decodeCursor, encodeCursor } from './run-cursor.js';
+
+/**
+ * An answer serialised once: its UTF-8 bytes (sent as they are, so a request neither re-encodes nor copies
+ * them) and a strong ETag naming exactly these bytes.
+ */
+export interface CachedJson {
+  readonly bytes: Buffer;
+  readonly etag: string;
+}
 
 const DEFAULT_SORT: RunSort = { key: 'created_at', desc: false };
 /** Filtered lists kept at once (a few boards with different filters). */
@@ -52,7 +62,13 @@ export class RunIndex {
   private readonly filtered = new Map<string, { version: number; entries: SortEntry[] }>();
   private version = 0;
   /** `listJson` answers by status filter ('' = all), valid while `version` is unchanged. */
-  private readonly json = new Map<string, { version: number; text: string }>();
+  private readonly json = new Map<string, { version: number; answer: CachedJson }>();
+  /**
+   * ETags are this index's random prefix and a serial number per serialisation: unique within the process,
+   * and a restarted server (another prefix) never matches a tag its predecessor gave out.
+   */
+  private readonly etagPrefix = randomBytes(6).toString('base64url');
+  private serial = 0;
 
   constructor(source: Pick<RunManagerApi, 'list' | 'subscribe'>) {
     // Subscribe first: an event between the two steps then overwrites the listed summary, never the reverse.
@@ -107,15 +123,18 @@ export class RunIndex {
   /**
    * The unpaged `GET /runs` answer (`answer()`: the manager's own list) serialised as JSON, kept until any run
    * changes: a history that does not change (500 stored runs: a 300 KiB answer, ~2 ms to build and stringify)
-   * is serialised once, not per request. Log lines do not change a summary and keep it.
+   * is serialised once, not per request. Log lines do not change a summary and keep it. The answer is kept
+   * as UTF-8 bytes: a string body would be encoded into a fresh 300 KiB buffer on every request, and on this
+   * size those large allocations, not the copy, are what a loaded machine makes slow.
    */
-  listJson(status: string | undefined, answer: () => unknown): string {
+  listJson(status: string | undefined, answer: () => unknown): CachedJson {
     const key = status ?? '';
     const cached = this.json.get(key);
-    if (cached && cached.version === this.version) return cached.text;
-    const text = JSON.stringify(answer());
-    this.json.set(key, { version: this.version, text });
-    return text;
+    if (cached && cached.version === this.version) return cached.answer;
+    const bytes = Buffer.from(JSON.stringify(answer()), 'utf8');
+    const fresh: CachedJson = { bytes, etag: `"${this.etagPrefix}-${(++this.serial).toString(36)}"` };
+    this.json.set(key, { version: this.version, answer: fresh });
+    return fresh;
   }
 
   dispose(): void {
