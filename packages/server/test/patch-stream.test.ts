@@ -47,7 +47,7 @@ describe('focused patch streams', () => {
   it('sends a log line within the log window, cutting a change’s longer window short, and the change rides along', async () => {
     const { run_id } = t.manager.create('ACME');
     const sent: ServerMessage[] = [];
-    const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string) => sent.push(JSON.parse(json) as ServerMessage) };
+    const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string | Buffer) => sent.push(JSON.parse(json.toString()) as ServerMessage) };
     const stream = new RunPatchStream(run_id, t.manager, { flushDelayMs: 60_000, logFlushDelayMs: 0, maxPendingLogs: 200 });
     stream.subscribe(client as unknown as HubClient);
     t.manager.update(run_id, { status: 'in_progress', progress: 10 });
@@ -61,10 +61,44 @@ describe('focused patch streams', () => {
     stream.dispose();
   });
 
+  it('sends a log line after a quiet spell at once, and lines after a flush no sooner than the log window after it', () => {
+    const { run_id } = t.manager.create('ACME');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
+    try {
+      const sent: ServerMessage[] = [];
+      const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string | Buffer) => sent.push(JSON.parse(json.toString()) as ServerMessage) };
+      const stream = new RunPatchStream(run_id, t.manager, { flushDelayMs: 60_000, logFlushDelayMs: 50, maxPendingLogs: 200 });
+      stream.subscribe(client as unknown as HubClient);
+      const logs = () => sent.flatMap((m) => (m.type === 'log_append_run' ? [m.entries.map((e) => e.message)] : []));
+      stream.onLog(t.manager.log(run_id, 'first'));
+      stream.onLog(t.manager.log(run_id, 'same turn'));
+      expect(logs()).toEqual([]); // not inside the turn that logged: what arrives together goes together
+      vi.advanceTimersByTime(0);
+      expect(logs()).toEqual([['first', 'same turn']]);
+      // Right after a flush the window holds: one message for the lines of the next 50 ms.
+      stream.onLog(t.manager.log(run_id, 'second'));
+      vi.advanceTimersByTime(30);
+      stream.onLog(t.manager.log(run_id, 'third'));
+      vi.advanceTimersByTime(19);
+      expect(logs()).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(logs()).toEqual([['first', 'same turn'], ['second', 'third']]);
+      // Quiet again for longer than the window: the next line does not wait.
+      vi.advanceTimersByTime(200);
+      stream.onLog(t.manager.log(run_id, 'later'));
+      vi.advanceTimersByTime(0);
+      expect(logs().at(-1)).toEqual(['later']);
+      expect(sent.filter((m) => m.type === 'log_append_run').map((m) => m.seq)).toEqual([1, 2, 3]);
+      stream.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('sends tree changes handed to onChanged, merged, instead of diffing the tree again', () => {
     const { run_id } = t.manager.create('ACME');
     const sent: ServerMessage[] = [];
-    const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string) => sent.push(JSON.parse(json) as ServerMessage) };
+    const client = { send: (m: ServerMessage) => sent.push(m), sendRaw: (json: string | Buffer) => sent.push(JSON.parse(json.toString()) as ServerMessage) };
     const stream = new RunPatchStream(run_id, t.manager, { flushDelayMs: 1000, maxPendingLogs: 200 });
     stream.subscribe(client as unknown as HubClient);
     const changes: ChangedNode[] = [];

@@ -34,8 +34,8 @@ export class AggregateStream {
   /** Sends one message to every aggregate client (serialised once). */
   broadcast(message: ServerMessage): void {
     if (this.clients.size === 0) return;
-    const json = JSON.stringify(message);
-    for (const client of this.clients) client.sendRaw(json);
+    const bytes = Buffer.from(JSON.stringify(message), 'utf8');
+    for (const client of this.clients) client.sendRaw(bytes);
   }
 
   remove(client: HubClient): void {
@@ -65,8 +65,8 @@ export class AggregateStream {
     this.dirty.clear();
     if (Object.keys(runs).length === 0) return;
     this.lastSentAt = this.now();
-    const json = JSON.stringify({ type: 'status_update_aggregate', runs });
-    for (const client of this.clients) client.sendRaw(json);
+    const bytes = Buffer.from(JSON.stringify({ type: 'status_update_aggregate', runs }), 'utf8');
+    for (const client of this.clients) client.sendRaw(bytes);
   }
 
   dispose(): void {

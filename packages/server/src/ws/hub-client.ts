@@ -33,15 +33,18 @@ export class HubClient {
     this.snapshots = new TokenBucket(snapshotBudget);
   }
 
-  /** Sends an already serialised message (one `JSON.stringify` per broadcast, not per client). */
-  sendRaw(json: string): void {
+  /**
+   * Sends an already serialised message (one `JSON.stringify` per broadcast, not per client) as a text frame;
+   * a broadcast hands every client the same UTF-8 bytes, so `ws` does not encode the text once per client.
+   */
+  sendRaw(json: string | Buffer): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.onSlow(this);
       this.ws.terminate();
       return;
     }
-    this.ws.send(json);
+    this.ws.send(json, { binary: false });
   }
 
   send(message: ServerMessage): void {

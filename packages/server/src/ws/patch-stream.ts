@@ -25,8 +25,11 @@ export interface PatchStreamOptions {
    */
   flushDelayMs: number;
   /**
-   * Window of a flush that a log line schedules (default `flushDelayMs`); a change's longer window already
-   * running is cut short to it. Log lines are what a reader follows live, the tree and texts can wait a little.
+   * Least spacing of the flushes a log line asks for (default `flushDelayMs`). A line goes out as soon as the
+   * event loop has handled what is waiting (`setImmediate`) when the stream has not flushed for this long, and
+   * otherwise this long after that last flush, so a run logging steadily still sends at most one message per
+   * window; a change's longer window already running is cut short to it (its patches ride along). Log lines
+   * are what a reader follows live, the tree and texts can wait a little.
    */
   logFlushDelayMs?: number;
   /** Pending log entries that force a flush before the window ends, so the queue stays bounded. */
@@ -91,6 +94,8 @@ export class RunPatchStream {
   private timer: { cancel(): void } | null = null;
   /** When the scheduled flush runs (`Date.now()` ms). */
   private timerDue = 0;
+  /** When the last flush ran (`Date.now()` ms): a log line's flush keeps `logFlushDelayMs` from it. */
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly runId: string,
@@ -137,8 +142,11 @@ export class RunPatchStream {
       return;
     }
     this.pendingLogs.push(entry);
-    if (this.pendingLogs.length >= this.options.maxPendingLogs) this.flush();
-    else this.schedule(this.options.logFlushDelayMs ?? this.options.flushDelayMs);
+    if (this.pendingLogs.length >= this.options.maxPendingLogs) return this.flush();
+    // Leading edge: a trailing window would hold the first line after a quiet spell back for the whole window,
+    // where the engine's own batching has already gathered what arrives together.
+    const window = this.options.logFlushDelayMs ?? this.options.flushDelayMs;
+    this.schedule(this.lastFlushAt + window - Date.now());
   }
 
   /**
@@ -223,6 +231,7 @@ export class RunPatchStream {
     this.timer?.cancel();
     this.timer = null;
     this.dirty = false;
+    this.lastFlushAt = Date.now();
     const view = this.source.get(this.runId);
     if (view === undefined) return;
     const { status, overall_progress } = view.summary;
@@ -260,8 +269,8 @@ export class RunPatchStream {
         records,
       };
       // Only to the subscribers that asked for it; the number still belongs to the run.
-      const json = JSON.stringify(message);
-      for (const client of this.inspectors) client.sendRaw(json);
+      const bytes = Buffer.from(JSON.stringify(message), 'utf8');
+      for (const client of this.inspectors) client.sendRaw(bytes);
     }
     if (isTerminalStatus(status) && !this.terminalSent) {
       this.terminalSent = true;
@@ -314,7 +323,8 @@ export class RunPatchStream {
 
   private broadcast(message: ServerMessage): void {
     if (this.subscribers.size === 0) return;
-    const json = JSON.stringify(message);
-    for (const client of this.subscribers) client.sendRaw(json);
+    // Serialised and encoded once: every follower of the run (several tabs) is sent the same bytes.
+    const bytes = Buffer.from(JSON.stringify(message), 'utf8');
+    for (const client of this.subscribers) client.sendRaw(bytes);
   }
 }
