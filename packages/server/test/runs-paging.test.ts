@@ -38,6 +38,7 @@ describe('GET /runs paging, sorting and filters', () => {
     const first = await fetch(`${t.url}/runs`);
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"[^"]+"$/);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
     expect(first.headers.get('content-type')).toMatch(/^application\/json/);
     const body = await first.text();
     expect(first.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));

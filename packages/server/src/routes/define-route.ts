@@ -26,8 +26,8 @@ function parseWith(schema: RouteSpec['query'], value: unknown, describe: (error:
 /**
  * An answer already serialised as JSON (a cached list), sent as it is with the route's status. `T` is the
  * route's response type the bytes were serialised from, so a handler still cannot drift from the table. With
- * an `etag` (strong: it names exactly these bytes) the answer carries it, and a GET whose `If-None-Match`
- * names it is answered 304 with no body.
+ * an `etag` (strong: it names exactly these bytes) the answer carries it with `Cache-Control: no-cache`, and a
+ * GET whose `If-None-Match` names it is answered 304 with no body.
  */
 export class JsonText<T> {
   declare private readonly of?: T;
@@ -75,7 +75,8 @@ export function defineRoute<R extends RouteSpec>(
     ctx.status = route.status;
     if (result instanceof JsonText) {
       ctx.type = 'application/json';
-      if (result.etag !== undefined) ctx.set('ETag', result.etag);
+      // `no-cache`: a browser may keep the answer but asks again (If-None-Match) every time; never stale.
+      if (result.etag !== undefined) ctx.set({ ETag: result.etag, 'Cache-Control': 'no-cache' });
       const notModified =
         result.etag !== undefined && (ctx.method === 'GET' || ctx.method === 'HEAD') && ifNoneMatchNames(ctx.get('If-None-Match') || undefined, result.etag);
       if (notModified) ctx.status = 304;
