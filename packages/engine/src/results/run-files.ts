@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEntry, RunConfig, RunStatus, RunUsage } from '@tradingfloor/shared';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -36,8 +36,9 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /**
  * Writes one run's results directory. Every operation goes through the run's ordered write queue; whole
- * files are written atomically (temp + rename), the two logs are appended. Methods never throw: failures go
- * to `onError`.
+ * files are written atomically (temp + rename), the two logs are appended: their lines wait in memory at
+ * most `APPEND_WINDOW_MS` and are always written before a whole file asked for after them (`WriteQueue`).
+ * Methods never throw: failures go to `onError`. `close()` when the run has ended.
  */
 export class RunFiles {
   private readonly queue: WriteQueue;
@@ -61,7 +62,7 @@ export class RunFiles {
   async writeInitial(runId: string, config: RunConfig): Promise<void> {
     // Independent files: written side by side (a thousand runs opening at once wait for the pool, not in line).
     await Promise.all([
-      mkdir(join(this.dir, RUN_FILES.reports), { recursive: true }),
+      new Promise<void>((resolve, reject) => mkdir(join(this.dir, RUN_FILES.reports), { recursive: true }, (error) => (error ? reject(error) : resolve()))),
       writeFileAtomic(join(this.dir, RUN_FILES.marker), `${runId}\n`),
       writeFileAtomic(join(this.dir, RUN_FILES.config), json(config)),
     ]);
@@ -132,5 +133,13 @@ export class RunFiles {
   /** Resolves once everything asked for so far is written. */
   idle(): Promise<void> {
     return this.queue.idle();
+  }
+
+  /**
+   * Writes everything asked for so far, then closes the logs' descriptors (the run ended); resolves then.
+   * Lines logged later are still appended, each write opening and closing its file.
+   */
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }

@@ -360,7 +360,8 @@ export class LiveRun {
     this.actor.stop();
     this.runStatus = 'interrupted';
     this.o.log.append({ severity: 'WARN', source: 'run', agent_id: null, message: `run interrupted: ${reason}; resume it to continue` });
-    await this.o.files.idle();
+    // Written, and the logs' descriptors closed: the run is done here (a late line opens its file again).
+    await this.o.files.close();
     this.done = true;
     this.touch();
     const summary = this.summary();
@@ -479,8 +480,8 @@ export class LiveRun {
     this.touch();
     const summary = this.summary();
     this.o.onFinish(this);
-    // `finished` promises the files written, the last log lines included.
-    await this.o.files.idle();
+    // `finished` promises the files written, the last log lines included; the logs' descriptors are closed.
+    await this.o.files.close();
     this.resolveFinished(summary);
   }
 
