@@ -7,34 +7,45 @@ const FIELDS = ['name', 'node_type', 'status', 'started_at', 'ended_at', 'durati
  * The changes that turn `prev` into `next`, as a `status_patch_run` carries them: existing nodes whose
  * fields changed (fields only, in tree order), and nodes new to the tree whole with `parent_id` and
  * `index`. `applyStatusPatch(prev, diffTree(prev, next))` equals `next`. Removed nodes cannot be expressed
- * by the protocol; a run's tree never loses nodes (its shape is fixed by the layout).
+ * by the protocol; a run's tree never loses nodes (its shape is fixed by the layout). Node ids are unique
+ * within a tree.
  */
 export function diffTree(prev: ExecutionTree, next: ExecutionTree): ChangedNode[] {
-  const before = new Map<string, TreeNode>();
-  const index = (nodes: TreeNode[]) => {
-    for (const node of nodes) {
-      before.set(node.id, node);
-      index(node.children);
-    }
+  // Successive trees of a run keep their nodes in place (new ones are appended), so a node is looked for at
+  // its own place in `prev` first; the id index of all of `prev` is built only when that misses.
+  let before: Map<string, TreeNode> | null = null;
+  const indexed = () => {
+    if (before) return before;
+    const map = new Map<string, TreeNode>();
+    const index = (nodes: readonly TreeNode[]) => {
+      for (const node of nodes) {
+        map.set(node.id, node);
+        index(node.children);
+      }
+    };
+    index(prev);
+    return (before = map);
   };
-  index(prev);
   const changed: ChangedNode[] = [];
-  const walk = (nodes: TreeNode[], parentId: string | null) => {
-    nodes.forEach((node, i) => {
-      const old = before.get(node.id);
+  const walk = (nodes: readonly TreeNode[], olds: readonly TreeNode[] | undefined, parentId: string | null) => {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      const atPlace = olds?.[i];
       // The same object is the same subtree: derived trees share unchanged nodes, so most of a tree is skipped here.
-      if (old === node) return;
+      if (atPlace === node) continue;
+      const old = atPlace !== undefined && atPlace.id === node.id ? atPlace : indexed().get(node.id);
+      if (old === node) continue;
       if (old === undefined) {
         changed.push({ ...node, parent_id: parentId, index: i });
-        return; // its children came with it
+        continue; // its children came with it
       }
       if (FIELDS.some((key) => old[key] !== node[key])) {
         const { children: _children, ...fields } = node;
         changed.push(fields);
       }
-      walk(node.children, node.id);
-    });
+      walk(node.children, old.children, node.id);
+    }
   };
-  walk(next, null);
+  walk(next, prev, null);
   return changed;
 }
