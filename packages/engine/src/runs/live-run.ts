@@ -418,8 +418,9 @@ export class LiveRun {
     ) {
       const previous = this.tree;
       this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
-      // Cheap: unchanged nodes are the same objects, which diffTree skips. Consumers get this list, not a tree to diff.
-      this.treeChanges.push(...diffTree(previous, this.tree));
+      // Cheap: unchanged nodes are the same objects, which diffTree skips, and a derived tree's nodes never move
+      // (`deriveTree`), so a node not at its place is new. Consumers get this list, not a tree to diff.
+      for (const change of diffTree(previous, this.tree, { inPlace: true })) this.treeChanges.push(change);
       // Every tree of a run has the same shape (`tree/tree-layout.ts`), so nodes are compared in place.
       this.tree.forEach((phase, p) => {
         const was = previous[p];

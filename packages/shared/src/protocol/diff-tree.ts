@@ -9,11 +9,16 @@ const FIELDS = ['name', 'node_type', 'status', 'started_at', 'ended_at', 'durati
  * `index`. `applyStatusPatch(prev, diffTree(prev, next))` equals `next`. Removed nodes cannot be expressed
  * by the protocol; a run's tree never loses nodes (its shape is fixed by the layout). Node ids are unique
  * within a tree.
+ *
+ * `inPlace`: the caller knows that no node of `prev` moved in `next` (an engine's successive derived trees,
+ * whose nodes keep their places and only gain children at the end), so a node not found at its own place is
+ * new, without looking for it elsewhere in `prev`. The result is the same for such trees, found faster.
  */
-export function diffTree(prev: ExecutionTree, next: ExecutionTree): ChangedNode[] {
+export function diffTree(prev: ExecutionTree, next: ExecutionTree, options: { inPlace?: boolean } = {}): ChangedNode[] {
   // Successive trees of a run keep their nodes in place (new ones are appended), so a node is looked for at
   // its own place in `prev` first; the id index of all of `prev` is built only when that misses.
   let before: Map<string, TreeNode> | null = null;
+  const inPlace = options.inPlace === true;
   const indexed = () => {
     if (before) return before;
     const map = new Map<string, TreeNode>();
@@ -33,13 +38,13 @@ export function diffTree(prev: ExecutionTree, next: ExecutionTree): ChangedNode[
       const atPlace = olds?.[i];
       // The same object is the same subtree: derived trees share unchanged nodes, so most of a tree is skipped here.
       if (atPlace === node) continue;
-      const old = atPlace !== undefined && atPlace.id === node.id ? atPlace : indexed().get(node.id);
+      const old = atPlace !== undefined && atPlace.id === node.id ? atPlace : inPlace ? undefined : indexed().get(node.id);
       if (old === node) continue;
       if (old === undefined) {
         changed.push({ ...node, parent_id: parentId, index: i });
         continue; // its children came with it
       }
-      if (FIELDS.some((key) => old[key] !== node[key])) {
+      if (fieldsDiffer(old, node)) {
         const { children: _children, ...fields } = node;
         changed.push(fields);
       }
@@ -48,4 +53,9 @@ export function diffTree(prev: ExecutionTree, next: ExecutionTree): ChangedNode[
   };
   walk(next, prev, null);
   return changed;
+}
+
+function fieldsDiffer(a: TreeNode, b: TreeNode): boolean {
+  for (const key of FIELDS) if (a[key] !== b[key]) return true;
+  return false;
 }
