@@ -1,8 +1,6 @@
 import type { ExecutionTree, TreeNode } from '../schemas/tree.js';
 import type { ChangedNode } from './ws.js';
 
-const FIELDS = ['name', 'node_type', 'status', 'started_at', 'ended_at', 'duration_ms', 'error', 'args', 'summary', 'vendor'] as const;
-
 /**
  * The changes that turn `prev` into `next`, as a `status_patch_run` carries them: existing nodes whose
  * fields changed (fields only, in tree order), and nodes new to the tree whole with `parent_id` and
@@ -55,7 +53,21 @@ export function diffTree(prev: ExecutionTree, next: ExecutionTree, options: { in
   return changed;
 }
 
+/**
+ * Whether a field a change carries differs (every field of `TreeNodeFields` but `id`). Spelled out: named
+ * loads are much cheaper than keyed ones on nodes of many shapes. A field added to a node must be added here.
+ */
 function fieldsDiffer(a: TreeNode, b: TreeNode): boolean {
-  for (const key of FIELDS) if (a[key] !== b[key]) return true;
-  return false;
+  return (
+    a.status !== b.status ||
+    a.started_at !== b.started_at ||
+    a.ended_at !== b.ended_at ||
+    a.duration_ms !== b.duration_ms ||
+    a.name !== b.name ||
+    a.node_type !== b.node_type ||
+    a.error !== b.error ||
+    a.args !== b.args ||
+    a.summary !== b.summary ||
+    a.vendor !== b.vendor
+  );
 }
