@@ -68,10 +68,19 @@ const leaf = (id: string, status: TreeNode['status']): TreeNode => ({
   duration_ms: null,
   children: [],
 });
+/** A node's fields, as an update carries them. */
+const fields = (id: string, status: TreeNode['status']): ChangedNode => {
+  const { children: _children, ...rest } = leaf(id, status);
+  return rest;
+};
 /** Nodes up to `depth` levels deep. */
 const nodeOf = (depth: number): fc.Arbitrary<TreeNode> =>
   fc
-    .record({ id: idArb, status: statusArb, children: depth > 1 ? fc.array(nodeOf(depth - 1), { maxLength: 3 }) : fc.constant([]) })
+    .record({
+      id: idArb,
+      status: statusArb,
+      children: depth > 1 ? fc.array(nodeOf(depth - 1), { maxLength: 3 }) : fc.constant<TreeNode[]>([]),
+    })
     .map(({ id, status, children }) => ({ ...leaf(id, status), children }));
 const nodeArb = nodeOf(3);
 /** `nodes` with their ids replaced, in tree order, by `name(0)`, `name(1)`, … (so they are unique). */
@@ -82,8 +91,12 @@ function renamed(nodes: TreeNode[], name: (i: number) => string): TreeNode[] {
 }
 const treeArb = fc.array(nodeArb, { maxLength: 4 }).map((tree) => renamed(tree, (i) => IDS[i] ?? `z${i}`));
 const changeArb: fc.Arbitrary<ChangedNode> = fc.oneof(
-  fc.record({ id: idArb, status: statusArb, started_at: fc.option(fc.nat(), { nil: null }) }),
-  fc.record({ id: idArb, summary: fc.string({ maxLength: 3 }), error: fc.constant(undefined) }),
+  fc
+    .record({ id: idArb, status: statusArb, started_at: fc.option(fc.nat(), { nil: null }) })
+    .map(({ id, status, started_at }): ChangedNode => ({ ...fields(id, status), started_at })),
+  fc
+    .record({ id: idArb, status: statusArb, summary: fc.string({ maxLength: 3 }) })
+    .map(({ id, status, summary }): ChangedNode => ({ ...fields(id, status), summary, error: undefined })),
   fc
     .record({
       id: idArb,
@@ -93,8 +106,7 @@ const changeArb: fc.Arbitrary<ChangedNode> = fc.oneof(
       children: fc.option(fc.array(nodeArb, { maxLength: 2 }), { nil: undefined }),
     })
     .map(({ id, status, parent_id, index, children }) => {
-      const change: ChangedNode = { ...leaf(id, status), parent_id };
-      delete (change as Partial<TreeNode>).children;
+      const change: ChangedNode = { ...fields(id, status), parent_id };
       if (index !== undefined) change.index = index;
       if (children !== undefined) change.children = renamed(children, (i) => `${id}.${i}`);
       return change;
@@ -110,7 +122,8 @@ function uniqueIds(tree: ExecutionTree): boolean {
 /** Each node's place (the indexes that lead to it) by id. */
 function placesOf(tree: ExecutionTree): Map<string, string> {
   const places = new Map<string, string>();
-  const visit = (nodes: readonly TreeNode[], at: string) => nodes.forEach((n, i) => (places.set(n.id, `${at}/${i}`), visit(n.children, `${at}/${i}`)));
+  const visit = (nodes: readonly TreeNode[], at: string) =>
+    nodes.forEach((n, i) => (places.set(n.id, `${at}/${i}`), visit(n.children, `${at}/${i}`)));
   visit(tree, '');
   return places;
 }
@@ -149,9 +162,9 @@ describe('applyStatusPatch', () => {
       { ...leaf('b', 'pending'), children: [leaf('b.z', 'pending')] },
     ];
     const next = applyStatusPatch(tree, [
-      { id: 'a.y', status: 'completed' },
+      { ...fields('a.y', 'completed') },
       { ...leaf('a.w', 'in_progress'), parent_id: 'a', index: 2 },
-      { id: 'a.w', status: 'completed' },
+      { ...fields('a.w', 'completed') },
     ]);
     expect(next[1]).toBe(tree[1]);
     expect(next[0]!.children[0]).toBe(tree[0]!.children[0]);

@@ -87,7 +87,16 @@ export class RunExecutor {
   private async open(spec: HostRunSpec): Promise<HostStartResult> {
     let run: LiveRun;
     // Events of the run while it opens wait for its `created` event.
-    const pending: Reported = { run: null!, contents: {}, usageVersion: 0, decision: null, error: null, dataSources: null, early: [], pending: null };
+    const pending: Reported = {
+      run: null!,
+      contents: {},
+      usageVersion: 0,
+      decision: null,
+      error: null,
+      dataSources: null,
+      early: [],
+      pending: null,
+    };
     this.runs.set(spec.runId, pending);
     try {
       const [rawProvider] = providersFor([spec.config], (config) => this.o.deps.providerFor(config));
