@@ -27,6 +27,8 @@ let batch: HostEvent[] = [];
 let batchSince = 0;
 let flushScheduled = false;
 function sendEvents(): void {
+  // The runs' changes of this turn, coalesced, join the batch first.
+  executor.flushChanges();
   flushScheduled = false;
   if (batch.length === 0) return;
   const events = batch;
@@ -58,6 +60,8 @@ const executor = new RunExecutor(
     logBufferMaxLines: data.logBufferMaxLines,
     now: Date.now,
     lessonStore: new LessonStore(data.resultsDir),
+    // Events leave once per turn: a run's changes within one turn leave as one `changed` event.
+    coalesceChanges: true,
     ...(data.inspectionMax !== undefined ? { inspectionMax: data.inspectionMax } : {}),
   },
   queue,

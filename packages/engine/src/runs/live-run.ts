@@ -103,6 +103,8 @@ export class LiveRun {
   private usageCount = 0;
   /** Bumped whenever an agent's messages grow, so `contents()` can tell its contents are unchanged. */
   private messagesVersion = 0;
+  /** The last `dataSources()` answer. */
+  private sources: Record<string, string> | null = null;
   private contentsMemo: { context: RunContextLike; messagesVersion: number; contents: Record<string, string> } | null = null;
   private runStatus: RunStatus = 'pending';
   /** A terminal snapshot (or a crash) arrived: the final files are being written; the status shown is still the last active one. */
@@ -339,11 +341,16 @@ export class LiveRun {
     this.phase = currentPhase(tree);
   }
 
-  /** Vendor name by data kind: what a fallback chain really used so far, or the one vendor for every kind. */
+  /**
+   * Vendor name by data kind: what a fallback chain really used so far, or the one vendor for every kind.
+   * The same object until it changes (a change of it is told by identity); do not mutate it.
+   */
   dataSources(): Record<string, string> {
     const { vendor } = this.o;
-    if (isVendorChain(vendor)) return { ...vendor.servedBy() };
-    return Object.fromEntries(DATA_KINDS.map((kind) => [kind, vendor.name]));
+    if (!isVendorChain(vendor)) return (this.sources ??= Object.fromEntries(DATA_KINDS.map((kind) => [kind, vendor.name])));
+    const served = vendor.servedBy() as Record<string, string>;
+    if (this.sources === null || !sameRecord(this.sources, served)) this.sources = served;
+    return this.sources;
   }
 
   /**
@@ -412,8 +419,9 @@ export class LiveRun {
     ) {
       const previous = this.tree;
       this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
-      // Cheap: unchanged nodes are the same objects, which diffTree skips. Consumers get this list, not a tree to diff.
-      this.treeChanges.push(...diffTree(previous, this.tree));
+      // Cheap: unchanged nodes are the same objects, which diffTree skips, and a derived tree's nodes never move
+      // (`deriveTree`), so a node not at its place is new. Consumers get this list, not a tree to diff.
+      for (const change of diffTree(previous, this.tree, { inPlace: true })) this.treeChanges.push(change);
       // Every tree of a run has the same shape (`tree/tree-layout.ts`), so nodes are compared in place.
       this.tree.forEach((phase, p) => {
         const was = previous[p];
@@ -527,6 +535,14 @@ function sameTexts(a: RunContextLike, b: RunContextLike): boolean {
       a.traderPlan === b.traderPlan &&
       a.finalText === b.finalText)
   );
+}
+
+/** Whether two flat string records have the same entries. */
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
 }
 
 function stateLine(id: string, status: NodeStatus, durationMs: number | null): string {

@@ -18,6 +18,12 @@ export interface RunExecutorOptions {
   lessonStore: LessonStore;
   inspect?: (event: InspectionEvent) => void;
   inspectionMax?: number;
+  /**
+   * Report a run's changes once per turn of the event loop instead of at each change (an engine worker
+   * thread, whose events leave once per turn anyway; its `flushChanges` before a batch leaves). The in-process
+   * host keeps each change visible at once.
+   */
+  coalesceChanges?: boolean;
 }
 
 /** What was last reported of a run, so a `changed` event carries only what changed since. */
@@ -27,9 +33,12 @@ interface Reported {
   usageVersion: number;
   decision: unknown;
   error: string | null;
-  dataSources: string;
+  /** The run's `dataSources()` last reported (the same object while unchanged). */
+  dataSources: Record<string, string> | null;
   /** Events the run caused before its `created` event (log lines, inspection records of its first state). */
   early: HostEvent[] | null;
+  /** With `coalesceChanges`: the tree changes of the changes not reported yet, in order; null when none is pending. */
+  pending: ChangedNode[] | null;
 }
 
 /** Finished runs whose files may still receive late log lines, kept so `flush` can wait for them. */
@@ -46,6 +55,9 @@ export class RunExecutor {
   private readonly held = new Set<string>();
   private readonly settling = new Map<string, RunFiles>();
   private readonly wiring: LiveRunWiring;
+  /** With `coalesceChanges`: the runs with a change not reported yet. */
+  private readonly dirty = new Set<Reported>();
+  private flushScheduled = false;
 
   constructor(
     private readonly o: RunExecutorOptions,
@@ -75,7 +87,16 @@ export class RunExecutor {
   private async open(spec: HostRunSpec): Promise<HostStartResult> {
     let run: LiveRun;
     // Events of the run while it opens wait for its `created` event.
-    const pending: Reported = { run: null!, contents: {}, usageVersion: 0, decision: null, error: null, dataSources: '', early: [] };
+    const pending: Reported = {
+      run: null!,
+      contents: {},
+      usageVersion: 0,
+      decision: null,
+      error: null,
+      dataSources: null,
+      early: [],
+      pending: null,
+    };
     this.runs.set(spec.runId, pending);
     try {
       const [rawProvider] = providersFor([spec.config], (config) => this.o.deps.providerFor(config));
@@ -87,7 +108,7 @@ export class RunExecutor {
     pending.run = run;
     const contents = run.currentContents();
     const dataSources = run.dataSources();
-    Object.assign(pending, { contents, usageVersion: run.usageVersion(), decision: run.decision(), error: run.error(), dataSources: JSON.stringify(dataSources) });
+    Object.assign(pending, { contents, usageVersion: run.usageVersion(), decision: run.decision(), error: run.error(), dataSources });
     const early = pending.early ?? [];
     pending.early = null;
     this.emit({
@@ -138,9 +159,12 @@ export class RunExecutor {
     const reported = this.runs.get(runId);
     if (!reported?.run || reported.early) return false;
     const { run } = reported;
+    // The `created` event carries the run as it is now, pending changes included.
+    reported.pending = null;
+    this.dirty.delete(reported);
     const contents = run.currentContents();
     const dataSources = run.dataSources();
-    Object.assign(reported, { contents, usageVersion: run.usageVersion(), decision: run.decision(), error: run.error(), dataSources: JSON.stringify(dataSources) });
+    Object.assign(reported, { contents, usageVersion: run.usageVersion(), decision: run.decision(), error: run.error(), dataSources });
     this.emit({
       type: 'created',
       run_id: runId,
@@ -179,10 +203,50 @@ export class RunExecutor {
     else this.emit(event);
   }
 
+  /**
+   * Reports the changes of every run whose change is still pending (with `coalesceChanges`), now: a caller
+   * about to send the events so far calls it first, so that they leave with the changes made before them.
+   */
+  flushChanges(): void {
+    if (this.dirty.size === 0) return;
+    const dirty = [...this.dirty];
+    this.dirty.clear();
+    for (const reported of dirty) this.reportPending(reported);
+  }
+
   private changed(run: LiveRun, treeChanges: ChangedNode[]): void {
     const reported = this.runs.get(run.runId);
     // Not announced yet (opening is quiet) or already dropped: the `created` / `finished` events carry it all.
     if (!reported || reported.early || reported.run !== run) return;
+    if (!this.o.coalesceChanges) {
+      this.report(reported, treeChanges);
+      return;
+    }
+    // The tree's changes are kept in order (each one applies on top of the one before), the rest is read at the flush.
+    if (reported.pending === null) reported.pending = treeChanges;
+    else if (treeChanges.length > 0) reported.pending = reported.pending.length === 0 ? treeChanges : reported.pending.concat(treeChanges);
+    this.dirty.add(reported);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushChanges();
+    });
+  }
+
+  /** Reports a run's pending change, if it has one and is still executing here. */
+  private reportPending(reported: Reported): void {
+    const treeChanges = reported.pending;
+    if (treeChanges === null) return;
+    reported.pending = null;
+    this.dirty.delete(reported);
+    if (this.runs.get(reported.run.runId) !== reported) return;
+    this.report(reported, treeChanges);
+  }
+
+  /** A `changed` event: the summary, the tree's changes given and what else changed since the last report. */
+  private report(reported: Reported, treeChanges: ChangedNode[]): void {
+    const { run } = reported;
     const contents = run.currentContents();
     const event: Extract<HostEvent, { type: 'changed' }> = {
       type: 'changed',
@@ -202,17 +266,16 @@ export class RunExecutor {
     const error = run.error();
     if (error !== reported.error) event.error = reported.error = error;
     const dataSources = run.dataSources();
-    const key = JSON.stringify(dataSources);
-    if (key !== reported.dataSources) {
-      reported.dataSources = key;
-      event.data_sources = dataSources;
-    }
+    if (dataSources !== reported.dataSources) event.data_sources = reported.dataSources = dataSources;
     this.emit(event);
   }
 
   /** Reports the end once the run's files are written, then drops the run. */
   private async finished(run: LiveRun): Promise<void> {
     const summary = await run.finished;
+    // Its last changes come before its end.
+    const reported = this.runs.get(run.runId);
+    if (reported?.run === run) this.reportPending(reported);
     this.runs.delete(run.runId);
     this.settling.set(run.runId, run.files);
     if (this.settling.size > SETTLING_MAX) this.settling.delete(this.settling.keys().next().value!);

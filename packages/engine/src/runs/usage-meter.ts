@@ -35,6 +35,8 @@ export class UsageMeter {
   // Maps, not objects: the keys are names from outside (model names, agent ids).
   private readonly byAgent: Map<string, Usage>;
   private readonly byModel: Map<string, Usage>;
+  /** `priceOf` by model name, looked up once per model (a run asks for the same one or two models every call). */
+  private readonly prices = new Map<string, { input: number; output: number } | null>();
 
   /** `initial`: the usage counted before (a resumed run keeps counting from it). */
   constructor(
@@ -48,7 +50,8 @@ export class UsageMeter {
 
   /** Records one model answer. */
   record(agentId: string, model: string, tokens: TokenUsage): void {
-    const price = this.priceOf(model);
+    let price = this.prices.get(model);
+    if (price === undefined) this.prices.set(model, (price = this.priceOf(model)));
     const cost = price ? (tokens.input_tokens * price.input + tokens.output_tokens * price.output) / 1_000_000 : null;
     add(this.sum, tokens, cost);
     add(entryOf(this.byAgent, agentId), tokens, cost);

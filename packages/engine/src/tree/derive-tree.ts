@@ -43,14 +43,33 @@ export function deriveTree(snapshot: RunSnapshotLike, previous?: { context: RunC
       const was = before?.children[a];
       if (was !== undefined && was.id === slot.id && same(slot.id)) return was;
       unchanged = false;
-      return agentNode(slot, context, skipped(slot) ? 'skipped' : 'pending');
+      // Only its tool calls changed (a call started or ended): its own nodes and the calls that did not change are kept.
+      const kept =
+        was !== undefined && was.id === slot.id && previous!.context.nodes[slot.id] === context.nodes[slot.id]
+          ? { node: was, calls: previous!.context.toolCalls?.[slot.id] }
+          : undefined;
+      return agentNode(slot, context, skipped(slot) ? 'skipped' : 'pending', kept);
     });
     if (unchanged && before) return before;
     return { ...fields(phase, name, 'phase', context.nodes[phase], 'pending', context.error), children };
   });
 }
 
-function agentNode(slot: AgentSlot, context: RunContext, fallback: NodeStatus): TreeNode {
+/** The agent's node as it was, with the tool-call records it was made of (its record being unchanged). */
+interface KeptAgent {
+  node: TreeNode;
+  calls: AgentToolCalls | undefined;
+}
+
+function agentNode(slot: AgentSlot, context: RunContext, fallback: NodeStatus, kept?: KeptAgent): TreeNode {
+  const calls = toolCallNodes(slot.id, context.toolCalls?.[slot.id], kept);
+  if (kept) {
+    const [report, messages] = kept.node.children;
+    if (report && messages) {
+      const { children: _children, ...agent } = kept.node;
+      return { ...agent, children: [report, messages, ...calls] };
+    }
+  }
   const record = context.nodes[slot.id];
   const agent = fields(slot.id, slot.name, 'agent', record, fallback, context.error);
   return {
@@ -58,15 +77,23 @@ function agentNode(slot: AgentSlot, context: RunContext, fallback: NodeStatus): 
     children: [
       { ...agent, id: reportNodeId(slot.id), name: 'Report', node_type: 'report', children: [] },
       { ...agent, id: messagesNodeId(slot.id), name: 'Messages', node_type: 'messages', children: [] },
-      ...toolCallNodes(slot.id, context.toolCalls?.[slot.id]),
+      ...calls,
     ],
   };
 }
 
-/** The agent's tool calls as `tool_call` nodes, and one `… more` node when calls beyond the cap were only counted. */
-function toolCallNodes(agentId: string, calls: AgentToolCalls | undefined): TreeNode[] {
+/**
+ * The agent's tool calls as `tool_call` nodes, and one `… more` node when calls beyond the cap were only
+ * counted. A call whose record is the one `kept` made its node from keeps that node (records are replaced,
+ * never mutated, when a call changes).
+ */
+function toolCallNodes(agentId: string, calls: AgentToolCalls | undefined, kept?: KeptAgent): TreeNode[] {
   if (!calls) return [];
+  const keptCalls = kept?.calls?.calls;
+  const keptNodes = kept?.node.children;
   const nodes = calls.calls.map((call, i): TreeNode => {
+    const was = keptCalls?.[i] === call ? keptNodes?.[i + 2] : undefined;
+    if (was !== undefined && was.id === toolCallNodeId(agentId, i + 1)) return was;
     const node: TreeNode = {
       id: toolCallNodeId(agentId, i + 1),
       name: call.name,

@@ -5,15 +5,25 @@ import type { ExecutionTree } from '@tradingfloor/shared';
  * in progress count nothing, so progress never goes back; it reads 100 only once every phase is completed.
  */
 export function computeProgress(tree: ExecutionTree): number {
-  const agents = tree.flatMap((phase) => phase.children.filter((n) => n.node_type === 'agent'));
-  if (agents.length === 0) return 0;
-  const done = agents.filter((a) => a.status === 'completed' || a.status === 'skipped').length;
-  const percent = Math.floor((done / agents.length) * 100);
-  const finished = tree.every((phase) => phase.status === 'completed');
+  // Plain loops: this runs at every tree change of every run.
+  let agents = 0;
+  let done = 0;
+  let finished = true;
+  for (const phase of tree) {
+    if (phase.status !== 'completed') finished = false;
+    for (const node of phase.children) {
+      if (node.node_type !== 'agent') continue;
+      agents++;
+      if (node.status === 'completed' || node.status === 'skipped') done++;
+    }
+  }
+  if (agents === 0) return 0;
+  const percent = Math.floor((done / agents) * 100);
   return percent >= 100 && !finished ? 99 : percent;
 }
 
 /** Id of the phase in progress, or null (before the start and once the run stopped). */
 export function currentPhase(tree: ExecutionTree): string | null {
-  return tree.find((phase) => phase.node_type === 'phase' && phase.status === 'in_progress')?.id ?? null;
+  for (const phase of tree) if (phase.node_type === 'phase' && phase.status === 'in_progress') return phase.id;
+  return null;
 }

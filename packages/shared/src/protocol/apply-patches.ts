@@ -4,50 +4,90 @@ import type { ChangedNode, ContentPatch } from './ws.js';
 /**
  * Applies a `status_patch_run`'s changed nodes to a tree and returns the new tree (the input is not
  * mutated). A changed node whose id exists updates that node's fields (its children are kept unless the
- * patch carries them); a node not in the tree is inserted whole under `parent_id` at `index`.
+ * patch carries them); a node not in the tree is inserted whole under `parent_id` at `index`. Nodes are found
+ * by id in tree order (the first one wins). Unchanged subtrees are shared with the input; the nodes and lists
+ * on the path to a changed node are new ones.
  */
 export function applyStatusPatch(tree: ExecutionTree, changed: ChangedNode[]): ExecutionTree {
-  let next = tree;
-  for (const change of changed) next = applyOne(next, change);
-  return next;
+  if (changed.length === 0) return tree;
+  const patch = new CopyOnWrite(tree);
+  for (const change of changed) patch.apply(change);
+  return patch.root;
 }
 
-function applyOne(tree: ExecutionTree, change: ChangedNode): ExecutionTree {
-  const { parent_id, index, children, ...fields } = change;
-  let found = false;
-  const update = (nodes: TreeNode[]): TreeNode[] =>
-    nodes.map((node) => {
-      if (node.id === change.id) {
-        found = true;
-        return { ...node, ...fields, children: children ?? node.children };
+/**
+ * One patch's work on a tree: the nodes and lists it made itself (copies along the paths it changed) may be
+ * changed again by its later entries in place; everything else is shared with the input and never mutated.
+ */
+class CopyOnWrite {
+  root: TreeNode[];
+  private readonly own = new WeakSet<object>();
+  private readonly path: number[] = [];
+
+  constructor(tree: ExecutionTree) {
+    this.root = [...tree];
+    this.own.add(this.root);
+  }
+
+  apply(change: ChangedNode): void {
+    const { parent_id, index, children, ...fields } = change;
+    const target = this.writable(change.id);
+    if (target) {
+      // Same keys in the same order as `{ ...node, ...fields, children: children ?? node.children }`.
+      Object.assign(target, fields);
+      if (children) target.children = children;
+      return;
+    }
+    const whole: TreeNode = { ...fields, children: children ?? [] };
+    this.own.add(whole);
+    let siblings = this.root;
+    if (parent_id != null) {
+      const parent = this.writable(parent_id);
+      // A parent that does not exist means the client missed a patch: the caller should resync.
+      if (!parent) throw new Error(`status patch names unknown parent "${parent_id}" for node "${change.id}"`);
+      siblings = this.ownList(parent);
+    }
+    const at = index === undefined ? siblings.length : Math.min(Math.max(index, 0), siblings.length);
+    siblings.splice(at, 0, whole);
+  }
+
+  /** The first node with `id` in tree order, made this patch's own along its path; undefined when there is none. */
+  private writable(id: string): TreeNode | undefined {
+    const path = this.path;
+    path.length = 0;
+    if (!find(this.root, id, path)) return undefined;
+    let list = this.root;
+    let node: TreeNode | undefined;
+    for (const i of path) {
+      if (node) list = this.ownList(node);
+      node = list[i]!;
+      if (!this.own.has(node)) {
+        node = { ...node };
+        this.own.add(node);
+        list[i] = node;
       }
-      if (found) return node;
-      const kids = update(node.children);
-      return found ? { ...node, children: kids } : node;
-    });
-  const updated = update(tree);
-  if (found) return updated;
-  const whole: TreeNode = { ...fields, children: children ?? [] };
-  const insert = (nodes: TreeNode[]): TreeNode[] => {
-    const at = index === undefined ? nodes.length : Math.min(Math.max(index, 0), nodes.length);
-    return [...nodes.slice(0, at), whole, ...nodes.slice(at)];
-  };
-  if (parent_id == null) return insert(tree);
-  let placed = false;
-  const place = (nodes: TreeNode[]): TreeNode[] =>
-    nodes.map((node) => {
-      if (placed) return node;
-      if (node.id === parent_id) {
-        placed = true;
-        return { ...node, children: insert(node.children) };
-      }
-      const kids = place(node.children);
-      return placed ? { ...node, children: kids } : node;
-    });
-  const result = place(tree);
-  // A parent that does not exist means the client missed a patch: the caller should resync.
-  if (!placed) throw new Error(`status patch names unknown parent "${parent_id}" for node "${change.id}"`);
-  return result;
+    }
+    return node;
+  }
+
+  /** `node`'s children list, made this patch's own (`node` is already). */
+  private ownList(node: TreeNode): TreeNode[] {
+    if (this.own.has(node.children)) return node.children;
+    const list = [...node.children];
+    this.own.add(list);
+    node.children = list;
+    return list;
+  }
+}
+
+/** Whether `id` is in `nodes` (depth first, in order); `path` gets the indexes that lead to its first node. */
+function find(nodes: readonly TreeNode[], id: string, path: number[]): boolean {
+  for (let i = 0; i < nodes.length; i++) {
+    path.push(i);
+    if (nodes[i]!.id === id || find(nodes[i]!.children, id, path)) return true;
+    path.pop();
+  }
+  return false;
 }
 
 /** Applies a `content_patch_run`'s patches to the contents map and returns a new map. */
