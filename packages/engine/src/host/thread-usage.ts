@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 
 /** Clock ticks per second of `/proc/<pid>/task/<tid>/stat` (USER_HZ: 100 on every Linux we run on). */
 const USER_HZ = 100;
@@ -14,6 +15,11 @@ export interface ThreadUsage {
   cpuMs: number | null;
   /** Time its event loop was not idle (`performance.eventLoopUtilization().active`, ms): includes waiting for a core. */
   activeMs: number;
+  /**
+   * The thread's own V8 heap (each thread has one): bytes in use, bytes the heap has committed (what its
+   * share of the process's RSS follows), and the heap's limit.
+   */
+  heap: { usedBytes: number; totalBytes: number; limitBytes: number };
 }
 
 /** CPU time (ms) of the calling thread on Linux, else null (Node 20 has no `process.threadCpuUsage`). */
@@ -32,5 +38,11 @@ export function callingThreadCpuMs(): number | null {
 
 /** The calling thread's usage so far. */
 export function callingThreadUsage(threadId: number): ThreadUsage {
-  return { threadId, cpuMs: callingThreadCpuMs(), activeMs: performance.eventLoopUtilization().active };
+  const heap = getHeapStatistics();
+  return {
+    threadId,
+    cpuMs: callingThreadCpuMs(),
+    activeMs: performance.eventLoopUtilization().active,
+    heap: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size, limitBytes: heap.heap_size_limit },
+  };
 }

@@ -16,6 +16,11 @@ export interface InspectionBufferOptions {
   onRecord?: (record: InspectionRecord, session: string) => void;
   /** The run's state value before the first snapshot (a resumed run: the restored one). */
   initialState?: MachineStateValue | null;
+  /**
+   * Keep the records in the ring (default true). False: every record is only handed to `onRecord` (whoever
+   * listens keeps them, e.g. the server's `InspectionMirror`), and `list` / `page` find none.
+   */
+  keep?: boolean;
 }
 
 /** A page of a run actor's inspection records (`GET /runs/:id/inspect` without the run id). */
@@ -36,6 +41,7 @@ export class InspectionBuffer {
   readonly session = randomBytes(4).toString('hex');
   private readonly records: InspectionRecord[] = [];
   private readonly max: number;
+  private readonly keep: boolean;
   private seq = 0;
   private state: MachineStateValue | null;
 
@@ -43,13 +49,16 @@ export class InspectionBuffer {
     this.max = options.max ?? DEFAULT_INSPECTION_MAX;
     if (!Number.isInteger(this.max) || this.max < 1) throw new RangeError(`inspection buffer size must be a positive integer, got ${this.max}`);
     this.state = options.initialState ?? null;
+    this.keep = options.keep ?? true;
   }
 
   /** Pass as `createActor(machine, { inspect })`. Never throws: a bad event is recorded as far as it can be. */
   readonly inspect = (event: InspectionEvent): void => {
     const record = this.toRecord(event);
-    this.records.push(record);
-    if (this.records.length > this.max) this.records.shift();
+    if (this.keep) {
+      this.records.push(record);
+      if (this.records.length > this.max) this.records.shift();
+    }
     try {
       this.options.onRecord?.(record, this.session);
     } catch {

@@ -88,7 +88,7 @@ export class LiveRun {
   /** `state.json` checkpoints and the final files. */
   private readonly persistence: RunPersistence;
   private readonly messages: Record<string, string>;
-  /** What the actor's `inspect` callback saw, bounded. */
+  /** Makes the actor's inspection records; keeps them (bounded) only when no `onInspect` listener takes them. */
   readonly inspection: InspectionBuffer;
   private snapshot: SnapshotFrom<RunMachine>;
   private tree: ExecutionTree = [];
@@ -157,7 +157,9 @@ export class LiveRun {
     this.inspection = new InspectionBuffer({
       now: o.now,
       ...(o.inspectionMax !== undefined ? { max: o.inspectionMax } : {}),
-      ...(o.onInspect ? { onRecord: o.onInspect } : {}),
+      // With a listener (the executor's: the host's `inspection` events) the records are kept where they are
+      // served, the server's mirror; a second ring here would hold up to `inspectionMax` more per run in flight.
+      ...(o.onInspect ? { onRecord: o.onInspect, keep: false } : {}),
       initialState: (restoredValue as MachineStateValue | undefined) ?? null,
     });
     const provider = meteredProvider(o.provider, this.meter, () => {

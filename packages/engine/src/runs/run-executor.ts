@@ -53,7 +53,13 @@ export class RunExecutor {
   private readonly runs = new Map<string, Reported>();
   /** Runs opened with `hold`, waiting for `release`. */
   private readonly held = new Set<string>();
-  private readonly settling = new Map<string, RunFiles>();
+  /**
+   * Finished runs' files, held weakly: a finished run's `RunFiles` stays alive only while a write is under way
+   * or something can still log to it (a stopped step's late line); then nothing is left to wait for, and
+   * holding it would keep its written reports and log ring (its log's closures) for up to
+   * {@link SETTLING_MAX} finished runs.
+   */
+  private readonly settling = new Map<string, WeakRef<RunFiles>>();
   private readonly wiring: LiveRunWiring;
   /** With `coalesceChanges`: the runs with a change not reported yet. */
   private readonly dirty = new Set<Reported>();
@@ -186,7 +192,10 @@ export class RunExecutor {
   async flush(runId?: string): Promise<void> {
     const one = (id: string) => {
       const run = this.runs.get(id)?.run;
-      return run ? run.flush() : this.settling.get(id)?.idle();
+      if (run) return run.flush();
+      const files = this.settling.get(id)?.deref();
+      if (!files) this.settling.delete(id);
+      return files?.idle();
     };
     const ids = runId === undefined ? [...this.runs.keys(), ...this.settling.keys()] : [runId];
     await Promise.all(ids.map(one));
@@ -277,7 +286,7 @@ export class RunExecutor {
     const reported = this.runs.get(run.runId);
     if (reported?.run === run) this.reportPending(reported);
     this.runs.delete(run.runId);
-    this.settling.set(run.runId, run.files);
+    this.settling.set(run.runId, new WeakRef(run.files));
     if (this.settling.size > SETTLING_MAX) this.settling.delete(this.settling.keys().next().value!);
     const usage: RunUsage = run.usage();
     this.emit({

@@ -108,7 +108,7 @@ describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () 
     }
   });
 
-  it('each thread reports its own CPU and event-loop time, read inside it', async () => {
+  it('each thread reports its own CPU and event-loop time and its own heap, read inside it', async () => {
     const before = await host.usage();
     expect(before.map((u) => u.threadId).sort()).toEqual(host.threads().map((t) => t.threadId).sort());
     const [run] = await manager.start([{ ticker: 'ACME', options: { analysts: ['market'], offline_latency_ms: 1 } }]);
@@ -123,6 +123,12 @@ describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () 
       expect(after.every((u) => u.cpuMs !== null)).toBe(true);
       expect(spent(after, 'cpuMs')).toBeGreaterThan(0);
     } else expect(after.every((u) => u.cpuMs === null)).toBe(true);
+    // Each thread's own V8 heap: what it uses within what it has committed, within its limit.
+    for (const { heap } of after) {
+      expect(heap.usedBytes).toBeGreaterThan(0);
+      expect(heap.usedBytes).toBeLessThanOrEqual(heap.totalBytes);
+      expect(heap.totalBytes).toBeLessThanOrEqual(heap.limitBytes);
+    }
   });
 
   it('a cancel reaches the worker at once: the model call in flight is aborted and its permit given back', async () => {

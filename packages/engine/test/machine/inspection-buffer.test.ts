@@ -39,6 +39,20 @@ describe('InspectionBuffer bounds and ordering', () => {
     expect(buffer.page(6)).toMatchObject({ records: [], returned: 0, last_seq: 6 });
   });
 
+  it('with keep: false hands every record to its listener and keeps none (the listener is where they are kept)', () => {
+    const seen: InspectionRecord[] = [];
+    const buffer = new InspectionBuffer({ now: steppingClock(0), keep: false, onRecord: (r) => seen.push(r) });
+    for (let i = 0; i < 3; i++) buffer.inspect(eventOf(`E${i}`));
+    expect(seen.map((r) => [r.seq, r.event])).toEqual([
+      [1, 'E0'],
+      [2, 'E1'],
+      [3, 'E2'],
+    ]);
+    expect(buffer.list()).toEqual([]);
+    expect(buffer.lastSeq).toBe(3);
+    expect(buffer.page(0)).toMatchObject({ records: [], returned: 0, total_seq: 3 });
+  });
+
   it('gives every record the run state as of that moment', () => {
     const buffer = new InspectionBuffer({ now: () => 1, initialState: { in_progress: 'trader' } });
     buffer.inspect(eventOf('START'));
