@@ -1,5 +1,5 @@
 /** How long a log line may wait in memory before it is written, ms (issue 13; README, "Durable runs"). */
-export const APPEND_WINDOW_MS = 200;
+const APPEND_WINDOW_MS = 200;
 
 /** Something with appends waiting: `flushAppends` queues their write. */
 export interface AppendOwner {
