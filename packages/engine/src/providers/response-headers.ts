@@ -80,17 +80,19 @@ export class ResponseHeaders implements Headers {
   /** The pairs a `Headers` would iterate: lowercase names, sorted, one entry per name (cookies apart). */
   #entries(): Array<[string, string]> {
     if (this.#sorted) return this.#sorted;
-    const byName = new Map<string, string>();
-    const cookies: Array<[string, string]> = [];
     const raw = this.#raw;
+    const sorted: Array<[string, string]> = [];
+    // An insertion sort: an answer has a handful of headers, and this runs once per answer (the SDKs look
+    // for `x-request-id` by iterating).
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!.toLowerCase();
       const value = raw[i + 1]!;
-      if (name === 'set-cookie') cookies.push([name, value]);
-      else byName.set(name, byName.has(name) ? `${byName.get(name)!}, ${value}` : value);
+      let at = sorted.length;
+      while (at > 0 && sorted[at - 1]![0] > name) at -= 1;
+      const before = sorted[at - 1];
+      if (before !== undefined && before[0] === name && name !== 'set-cookie') before[1] = `${before[1]}, ${value}`;
+      else sorted.splice(at, 0, [name, value]);
     }
-    const sorted: Array<[string, string]> = [...byName, ...cookies];
-    sorted.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.#sorted = sorted;
     return sorted;
   }
