@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { BufferedResponse } from './buffered-response.js';
+import { BufferedResponse, type BufferedResponseInit } from './buffered-response.js';
 
 /** How a keep-alive `fetch` reads answers. */
 export interface KeepAliveFetchOptions {
@@ -10,7 +10,12 @@ export interface KeepAliveFetchOptions {
   maxBodyBytes?: number;
   /** The error a body over `maxBodyBytes` fails with; `size` reads e.g. "1234 bytes" or "more than 10 bytes". */
   tooLarge?: (size: string) => Error;
-  /** Free sockets kept open per host (default 64). */
+  /**
+   * Idle connections kept open per host (default 4096). It must cover the calls in flight at once: runs move
+   * in step, so 100 runs put ~400 calls on the wire together, and a pool that keeps fewer closes the rest
+   * when they come back and opens them anew for the next phase (a TCP connect each, ~1/4 of a call's CPU).
+   * Servers close connections left idle (Node's after 5 s), so an idle pool shrinks by itself.
+   */
   maxFreeSockets?: number;
   /**
    * A pooled connection that fails at once after sitting idle at least this long (ms, default 1000) is taken
@@ -19,6 +24,8 @@ export interface KeepAliveFetchOptions {
    */
   staleAfterIdleMs?: number;
 }
+
+const DEFAULT_MAX_FREE_SOCKETS = 4096;
 
 /** When a pooled socket was last handed back to its agent (performance.now()). */
 const IDLE_SINCE = Symbol('idleSince');
@@ -51,7 +58,7 @@ const isPlainBody = (body: unknown): body is PlainBody =>
  * - `maxBodyBytes` refuses a larger answer by its `Content-Length` at once, else while it arrives.
  */
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepAliveFetch {
-  const agentOptions = { keepAlive: true, maxFreeSockets: options.maxFreeSockets ?? 64, scheduling: 'lifo' as const };
+  const agentOptions = { keepAlive: true, maxFreeSockets: options.maxFreeSockets ?? DEFAULT_MAX_FREE_SOCKETS, scheduling: 'lifo' as const };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
   for (const agent of [agents.http, agents.https]) {
     agent.on('free', (socket: PooledSocket) => {
@@ -64,15 +71,16 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
 
   const keepAliveFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     if (input instanceof Request || !isPlainBody(init.body)) return fetch(input, init);
-    const url = input instanceof URL ? input : new URL(input);
+    const target = targetOf(input);
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const secure = url.protocol === 'https:';
+    const secure = target.secure;
     const body = init.body ?? undefined;
-    const payload = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
+    // A string body is encoded once here: its length is then known, and node:http neither measures nor
+    // encodes it again (a run's prompts are 4–20 KB, and one non-ASCII character makes every scan slow).
+    const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof ArrayBuffer ? new Uint8Array(body) : body;
     const headers = headerRecord(init.headers);
-    if (payload !== undefined)
-      headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
+    if (payload !== undefined) headers['content-length'] = String(payload.byteLength);
 
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
@@ -96,10 +104,10 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
         let idleFor = 0;
         req = (secure ? https : http).request(
           {
-            protocol: url.protocol,
-            hostname: url.hostname.replace(/^\[|\]$/g, ''),
-            port: url.port || undefined,
-            path: `${url.pathname}${url.search}`,
+            protocol: target.protocol,
+            hostname: target.hostname,
+            port: target.port,
+            path: target.path,
             method: (init.method ?? 'GET').toUpperCase(),
             headers,
             agent,
@@ -107,7 +115,7 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
           (res) => {
             responded = true;
             const status = res.statusCode ?? 0;
-            const responseInit = { status, statusText: res.statusMessage ?? '', headers: toHeaders(res.rawHeaders) };
+            const responseInit = { status, statusText: res.statusMessage ?? '', rawHeaders: res.rawHeaders };
             const declared = Number(res.headers['content-length'] ?? Number.NaN);
             if (Number.isFinite(declared) && declared > maxBytes) {
               fail(tooLarge(`${declared} bytes`));
@@ -133,7 +141,7 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
             res.once('aborted', () => cutOff(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' })));
             source.once('error', cutOff);
 
-            if (status === 204 || status === 304 || responseInit.headers.get('content-type')?.includes('text/event-stream') !== true) {
+            if (status === 204 || status === 304 || res.headers['content-type']?.includes('text/event-stream') !== true) {
               const chunks: Buffer[] = [];
               source.on('data', (chunk: Buffer) => {
                 if (count(chunk)) chunks.push(chunk);
@@ -142,7 +150,7 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
                 done();
                 if (settled) return;
                 settled = true;
-                resolve(new BufferedResponse(Buffer.concat(chunks), responseInit, url.href));
+                resolve(new BufferedResponse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), responseInit, target.href));
               });
               return;
             }
@@ -187,7 +195,7 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
 /** An answer whose body streams in as it arrives (server-sent events), with backpressure. */
 function streamingResponse(
   source: Readable,
-  init: ResponseInit & { headers: Headers },
+  init: BufferedResponseInit,
   count: (chunk: Buffer) => boolean,
   done: () => void,
   req: http.ClientRequest,
@@ -220,7 +228,7 @@ function streamingResponse(
       req.destroy();
     },
   });
-  return new Response(body, init);
+  return new Response(body, { status: init.status, statusText: init.statusText, headers: toHeaders(init.rawHeaders) });
 }
 
 /** The body as sent, or decompressed when the server compressed it anyway. */
@@ -250,13 +258,49 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+/** The request's headers as the plain record `node:http` takes (lowercase names, repeated ones joined). */
 function headerRecord(init: RequestInit['headers']): Record<string, string> {
   const record: Record<string, string> = {};
   if (init === undefined) return record;
-  new Headers(init).forEach((value, name) => {
+  // The SDKs hand over a `Headers`: read it as it is rather than copy it into another one.
+  const source = init instanceof Headers ? init : new Headers(init);
+  source.forEach((value, name) => {
     record[name] = value;
   });
   return record;
+}
+
+/** Where a request goes, in the terms of `http.request`. */
+interface Target {
+  href: string;
+  secure: boolean;
+  protocol: string;
+  hostname: string;
+  port: string | undefined;
+  path: string;
+}
+
+/** Targets of the URLs seen lately: an SDK client asks for the same one or two URLs all along. */
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 256;
+
+function targetOf(input: string | URL): Target {
+  const key = typeof input === 'string' ? input : input.href;
+  let target = targets.get(key);
+  if (target === undefined) {
+    const url = input instanceof URL ? input : new URL(input);
+    target = {
+      href: url.href,
+      secure: url.protocol === 'https:',
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || undefined,
+      path: `${url.pathname}${url.search}`,
+    };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(key, target);
+  }
+  return target;
 }
 
 function toHeaders(raw: readonly string[]): Headers {

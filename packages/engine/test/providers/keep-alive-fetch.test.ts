@@ -90,6 +90,23 @@ describe('answers', () => {
     await Promise.all([ask(client), ask(client), ask(client)]);
     expect(fake.connections).toBe(3);
   });
+
+  it('keeps every connection of a burst larger than 64 for the next burst (runs move in step)', async () => {
+    // 100 calls held until all are in flight, then 100 more: a pool keeping fewer idle connections than a
+    // burst (Node's agent closes the surplus) would reconnect the difference at every phase of every run.
+    const burst = 100;
+    const allIn = fake.waitUntil((f) => f.inFlight === burst);
+    fake.setScript(async () => {
+      await allIn;
+      return { kind: 'text', text: 'fine' };
+    });
+    const client = openai();
+    await Promise.all(Array.from({ length: burst }, () => ask(client)));
+    fake.setScript(() => ({ kind: 'text', text: 'fine' }));
+    await Promise.all(Array.from({ length: burst }, () => ask(client)));
+    expect(fake.requests).toHaveLength(2 * burst);
+    expect(fake.connections).toBe(burst);
+  });
 });
 
 describe('streams', () => {
