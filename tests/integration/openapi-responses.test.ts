@@ -68,6 +68,13 @@ describe('real answers against GET /openapi.json', () => {
         expect(res.status, `${name}: ${res.text.slice(0, 200)}`).toBe(route.status);
       }
       expect((await call('listRuns', '/runs?limit=1&sort=-created_at')).json.runs).toHaveLength(1);
+      // The unpaged list carries a tag; asking again with it is a documented 304 without a body.
+      const tagged = await call('listRuns', '/runs');
+      const etag = tagged.headers.get('etag');
+      expect(etag).toMatch(/^"/);
+      const revalidated = await h.api('GET', '/runs', { headers: { 'If-None-Match': etag! } });
+      expect(revalidated.status).toBe(304);
+      problems.push(...checker.problems('GET', API_ROUTES.listRuns.path, revalidated));
 
       // Errors: each is a documented status of its route with the { error } body.
       expect((await call('runStatus', runPath('runStatus', 'ACME--2024-01-02_10.00.00--abcdef'))).status).toBe(404);
@@ -105,6 +112,7 @@ describe('real answers against GET /openapi.json', () => {
       const forged = { status: 200, text: JSON.stringify(body), headers: decision.headers };
       expect(checker.problems('GET', API_ROUTES.runDecision.path, forged).join()).toMatch(/decision.*action/);
       expect(checker.problems('GET', API_ROUTES.runDecision.path, { ...forged, status: 418 }).join()).toMatch(/not documented/);
+      expect(checker.problems('GET', API_ROUTES.listRuns.path, { ...forged, status: 304 }).join()).toMatch(/a body on a response documented without one/);
       const gets = Object.entries(API_ROUTES).flatMap(([name, route]) => (route.method === 'GET' ? [name] : []));
       expect([...checker.checked.keys()].sort()).toEqual([...gets, ...WRITES].sort());
     } finally {

@@ -29,6 +29,18 @@ describe('buildOpenApiDocument', () => {
     });
   });
 
+  it('documents the tag of a route with `etag`: its ETag header, the If-None-Match parameter and a 304 without a body', () => {
+    const doc = build(API_ROUTES);
+    const list = op(doc, '/runs', 'get');
+    const responses = list.responses as Record<string, Record<string, unknown>>;
+    expect(Object.keys(responses['200']!.headers as object)).toEqual(['ETag', 'Cache-Control']);
+    expect(responses['304']).toEqual({ description: expect.stringMatching(/^Not modified/) });
+    expect((list.parameters as Array<Record<string, unknown>>).find((p) => p.name === 'If-None-Match')).toMatchObject({ in: 'header', required: false });
+    const status = op(doc, '/runs/{id}/status', 'get');
+    expect(Object.keys(status.responses as object)).not.toContain('304');
+    expect((status.responses as Record<string, Record<string, unknown>>)['200']!.headers).toBeUndefined();
+  });
+
   it('reads parameters from the input side: lists as comma lists, defaulted fields optional, path ids required', () => {
     const doc = build(API_ROUTES);
     const params = op(doc, '/runs', 'get').parameters as Array<Record<string, unknown>>;

@@ -1602,7 +1602,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description A tag (or a comma-separated list of tags, or `*`) of an answer kept from before: 304 when it is still the answer. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1611,11 +1614,22 @@ export interface operations {
             /** @description Runs the server knows: every one matching the filters, or one page with `limit` / `cursor` */
             200: {
                 headers: {
+                    /** @description A strong tag of this answer, when the server keeps one for it; send it back in `If-None-Match`. */
+                    ETag?: string;
+                    /** @description `no-cache` with a tag: a cache may keep the answer but asks again every time. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ListRunsResponse"];
                 };
+            };
+            /** @description Not modified: the answer the `If-None-Match` tag names is still the answer (no body). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -38,19 +38,28 @@ export class ResponseChecker {
     let response = operation.responses[String(res.status)];
     if (response === undefined) return [`${where}: status not documented (documented: ${Object.keys(operation.responses).join(', ')})`];
     if (response.$ref !== undefined) response = this.resolve(response.$ref) as ResponseObject;
+    if (response.content === undefined) {
+      // A response documented without content (a 304): the answer must have no body.
+      this.seen(operation.operationId, res.status);
+      return res.text === '' ? [] : [`${where}: a body on a response documented without one`];
+    }
     const contentType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const media = response.content?.[contentType];
     if (media === undefined)
       return [`${where}: content type ${contentType} not documented (${Object.keys(response.content ?? {}).join(', ')})`];
-    let seen = this.checked.get(operation.operationId);
-    if (!seen) this.checked.set(operation.operationId, (seen = new Set()));
-    seen.add(res.status);
+    this.seen(operation.operationId, res.status);
     if (contentType !== 'application/json') return media.schema?.type === 'string' ? [] : [`${where}: a text answer needs a string schema`];
     const ref = media.schema?.$ref;
     if (ref === undefined) return [`${where}: the JSON schema is not a component`];
     const validate = this.validatorFor(ref);
     if (validate(JSON.parse(res.text))) return [];
     return (validate.errors ?? []).slice(0, 5).map((e) => `${where}: ${e.instancePath || '(body)'} ${e.message ?? ''} (${e.schemaPath})`);
+  }
+
+  private seen(operationId: string, status: number): void {
+    let seen = this.checked.get(operationId);
+    if (!seen) this.checked.set(operationId, (seen = new Set()));
+    seen.add(status);
   }
 
   private validatorFor(ref: string): ValidateFunction {

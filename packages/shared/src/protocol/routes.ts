@@ -151,6 +151,11 @@ export interface RouteSpec {
   public?: boolean;
   /** Longer text for the reference page (markdown); `summary` is its one line. */
   description?: string;
+  /**
+   * The answer may carry a strong `ETag` (with `Cache-Control: no-cache`), and a GET whose `If-None-Match`
+   * names it is answered 304 with no body (OpenAPI document: the header, the parameter and the 304).
+   */
+  etag?: boolean;
 }
 
 /**
@@ -183,6 +188,8 @@ export const API_ROUTES = {
     query: RunListQuerySchema,
     status: 200,
     response: z.union([RunPageResponseSchema, RunListResponseSchema]),
+    // The unpaged list (no parameter, or one `status`) is kept serialised with a tag per change of any run.
+    etag: true,
   },
   runStatus: { method: 'GET', path: '/runs/:id/status', summary: 'A run’s summary', params: RunIdParamsSchema, status: 200, response: RunSummarySchema },
   runTree: { method: 'GET', path: '/runs/:id/tree', summary: 'A run’s tree and contents', params: RunIdParamsSchema, status: 200, response: RunTreeResponseSchema },

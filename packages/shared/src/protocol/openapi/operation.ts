@@ -62,6 +62,24 @@ function parameters(name: string, schema: z.ZodType | undefined, where: 'path' |
   }));
 }
 
+/** The headers of an answer that may carry a tag (`RouteSpec.etag`). */
+const ETAG_HEADERS = {
+  ETag: { description: 'A strong tag of this answer, when the server keeps one for it; send it back in `If-None-Match`.', schema: { type: 'string' } },
+  'Cache-Control': { description: '`no-cache` with a tag: a cache may keep the answer but asks again every time.', schema: { type: 'string' } },
+};
+
+/** The request header of a route with tags: revalidate a kept answer. */
+const IF_NONE_MATCH: JsonSchema = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description: 'A tag (or a comma-separated list of tags, or `*`) of an answer kept from before: 304 when it is still the answer.',
+  schema: { type: 'string' },
+};
+
+/** The 304 of a route with tags: no body. */
+const NOT_MODIFIED = { description: 'Not modified: the answer the `If-None-Match` tag names is still the answer (no body).' };
+
 /** What `operation` needs besides the route: the component ids of its body and response schemas. */
 export interface OperationRefs {
   bodyId: (schema: z.ZodType) => string;
@@ -80,13 +98,16 @@ export function operation(name: string, route: RouteSpec, refs: OperationRefs): 
     route.contentType === undefined
       ? { 'application/json': { schema: { $ref: componentRef(refs.responseId(route.response)) } } }
       : { [route.contentType]: { schema: { type: 'string' } } };
-  const responses: Record<string, unknown> = { [String(route.status)]: { description: route.summary, content: success } };
+  const responses: Record<string, unknown> = {
+    [String(route.status)]: { description: route.summary, content: success, ...(route.etag === true ? { headers: ETAG_HEADERS } : {}) },
+  };
+  if (route.etag === true) responses['304'] = NOT_MODIFIED;
   for (const status of errorStatuses(route)) {
     const known = ERROR_RESPONSES[status];
     if (known === undefined) throw new Error(`route ${name} lists error status ${status}, which has no description in ERROR_RESPONSES`);
     responses[String(status)] = { $ref: `#/components/responses/${known.name}` };
   }
-  const params = [...parameters(name, route.params, 'path'), ...parameters(name, route.query, 'query')];
+  const params = [...parameters(name, route.params, 'path'), ...parameters(name, route.query, 'query'), ...(route.etag === true ? [IF_NONE_MATCH] : [])];
   return {
     operationId: name,
     summary: route.summary,
