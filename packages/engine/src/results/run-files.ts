@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogEntry, RunConfig, RunStatus, RunUsage } from '@tradingfloor/shared';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -62,7 +62,7 @@ export class RunFiles {
   async writeInitial(runId: string, config: RunConfig): Promise<void> {
     // Independent files: written side by side (a thousand runs opening at once wait for the pool, not in line).
     await Promise.all([
-      new Promise<void>((resolve, reject) => mkdir(join(this.dir, RUN_FILES.reports), { recursive: true }, (error) => (error ? reject(error) : resolve()))),
+      mkdir(join(this.dir, RUN_FILES.reports), { recursive: true }),
       writeFileAtomic(join(this.dir, RUN_FILES.marker), `${runId}\n`),
       writeFileAtomic(join(this.dir, RUN_FILES.config), json(config)),
     ]);

@@ -27,7 +27,7 @@ let batch: HostEvent[] = [];
 let batchSince = 0;
 let flushScheduled = false;
 function sendEvents(): void {
-  // The runs' changes of this turn, coalesced, join the batch first.
+  // The runs' changes still held (coalesced this turn) join the batch before it leaves.
   executor.flushChanges();
   flushScheduled = false;
   if (batch.length === 0) return;

@@ -1,6 +1,6 @@
 import type { ServerMessage, ServerMessageOf } from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
-import type { HubClient } from './hub-client.js';
+import { sendToEach, type HubClient } from './hub-client.js';
 
 type AggregateRuns = ServerMessageOf<'status_update_aggregate'>['runs'];
 
@@ -33,9 +33,7 @@ export class AggregateStream {
 
   /** Sends one message to every aggregate client (serialised once). */
   broadcast(message: ServerMessage): void {
-    if (this.clients.size === 0) return;
-    const bytes = Buffer.from(JSON.stringify(message), 'utf8');
-    for (const client of this.clients) client.sendRaw(bytes);
+    sendToEach(this.clients, message);
   }
 
   remove(client: HubClient): void {
@@ -65,8 +63,7 @@ export class AggregateStream {
     this.dirty.clear();
     if (Object.keys(runs).length === 0) return;
     this.lastSentAt = this.now();
-    const bytes = Buffer.from(JSON.stringify({ type: 'status_update_aggregate', runs }), 'utf8');
-    for (const client of this.clients) client.sendRaw(bytes);
+    sendToEach(this.clients, { type: 'status_update_aggregate', runs });
   }
 
   dispose(): void {

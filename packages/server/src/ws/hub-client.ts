@@ -51,3 +51,13 @@ export class HubClient {
     this.sendRaw(JSON.stringify(message));
   }
 }
+
+/**
+ * Sends one message to every client of a set: serialised and UTF-8 encoded once, the same bytes to each (a
+ * run's followers in several tabs, every aggregate client).
+ */
+export function sendToEach(clients: ReadonlySet<HubClient>, message: ServerMessage): void {
+  if (clients.size === 0) return;
+  const bytes = Buffer.from(JSON.stringify(message), 'utf8');
+  for (const client of clients) client.sendRaw(bytes);
+}

@@ -12,7 +12,7 @@ import {
   type ServerMessageOf,
 } from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
-import type { HubClient } from './hub-client.js';
+import { sendToEach, type HubClient } from './hub-client.js';
 
 /** What a patch stream reads from the engine. */
 export type PatchSource = Pick<RunManagerApi, 'get' | 'logs' | 'inspect'>;
@@ -269,8 +269,7 @@ export class RunPatchStream {
         records,
       };
       // Only to the subscribers that asked for it; the number still belongs to the run.
-      const bytes = Buffer.from(JSON.stringify(message), 'utf8');
-      for (const client of this.inspectors) client.sendRaw(bytes);
+      sendToEach(this.inspectors, message);
     }
     if (isTerminalStatus(status) && !this.terminalSent) {
       this.terminalSent = true;
@@ -322,9 +321,6 @@ export class RunPatchStream {
   }
 
   private broadcast(message: ServerMessage): void {
-    if (this.subscribers.size === 0) return;
-    // Serialised and encoded once: every follower of the run (several tabs) is sent the same bytes.
-    const bytes = Buffer.from(JSON.stringify(message), 'utf8');
-    for (const client of this.subscribers) client.sendRaw(bytes);
+    sendToEach(this.subscribers, message);
   }
 }
