@@ -10,7 +10,7 @@ serveRpc(
   {
     /**
      * `count` sequential GETs of `endpoint` over one keep-alive connection; each request's time runs from
-     * sending it to its answer parsed. `headers` go with every request (e.g. `If-None-Match`).
+     * sending it to its last byte, decoded (see `jsonClient`). `headers` go with every request (e.g. `If-None-Match`).
      */
     async time({ url, endpoint, count, headers }: { url: string; endpoint: string; count: number; headers?: Record<string, string> }) {
       const request = jsonClient(url, agent);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, type RunningServer } from '@tradingfloor/server';
@@ -10,8 +11,9 @@ export interface BenchServer {
   url: string;
   wsUrl: string;
   /**
-   * JSON request over a keep-alive connection; `ms` runs from sending the request to the answer's last byte
-   * (parsing it is not counted). An answer with no body (304) has `json` null.
+   * JSON request over a keep-alive connection; `ms` runs from sending the request to the answer's last byte,
+   * decoded when it came gzip-compressed (parsing the JSON is not counted). An answer with no body (304) has
+   * `json` null.
    */
   request(
     method: 'GET' | 'POST',
@@ -24,7 +26,10 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** A JSON client over `agent` (keep-alive); `ms` runs from sending the request to the answer's last byte. */
+/**
+ * A JSON client over `agent` (keep-alive); `ms` runs from sending the request to the answer's last byte, and
+ * includes decoding a gzip answer (asked for with an `Accept-Encoding` header, as browsers do).
+ */
 export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['request'] {
   return (method, urlPath, body, headers = {}) =>
     new Promise((resolve, reject) => {
@@ -41,8 +46,10 @@ export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['req
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
+            const raw = Buffer.concat(chunks);
+            const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
             const ms = performance.now() - t0;
-            const text = Buffer.concat(chunks).toString('utf8');
+            const text = body.toString('utf8');
             try {
               const json: unknown = res.statusCode === 304 ? null : JSON.parse(text);
               resolve({ status: res.statusCode ?? 0, json, ms, headers: res.headers });

@@ -1,3 +1,4 @@
+import type { ServerMessage } from '@tradingfloor/shared';
 import WebSocket from 'ws';
 
 const TERMINAL = new Set(['completed', 'error', 'canceled']);
@@ -26,14 +27,18 @@ export class BenchClient {
   readonly errors: string[] = [];
   private onTerminal: (() => void) | null = null;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(
+    readonly ws: WebSocket,
+    /** Sees every message (the patch-efficiency figure follows the run with it); set before the first can arrive. */
+    private readonly onMessage?: (message: ServerMessage) => void,
+  ) {
     ws.on('message', (data: Buffer) => this.receive(data));
     ws.on('error', (err) => this.errors.push(err.message));
   }
 
-  static async connect(url: string): Promise<BenchClient> {
+  static async connect(url: string, onMessage?: (message: ServerMessage) => void): Promise<BenchClient> {
     const ws = new WebSocket(url);
-    const client = new BenchClient(ws);
+    const client = new BenchClient(ws, onMessage);
     await opened(ws);
     return client;
   }
@@ -52,15 +57,16 @@ export class BenchClient {
     const receivedAt = Date.now();
     this.bytes += data.length;
     this.messages++;
-    const message = JSON.parse(data.toString('utf8')) as { type: string; status?: string; entries?: Array<{ ts: number }> };
+    const message = JSON.parse(data.toString('utf8')) as ServerMessage;
+    this.onMessage?.(message);
     if (message.type === 'log_append_run') {
-      for (const entry of message.entries ?? []) this.freshness.push(receivedAt - entry.ts);
+      for (const entry of message.entries) this.freshness.push(receivedAt - entry.ts);
       return;
     }
     if (message.type === 'log_snapshot_run') return;
     this.stateBytes += data.length;
     if (message.type === 'error') this.errors.push(JSON.stringify(message));
-    const ended = (message.type === 'status_update_run' || message.type === 'init_run' || message.type === 'run_snapshot') && TERMINAL.has(message.status ?? '');
+    const ended = (message.type === 'status_update_run' || message.type === 'init_run' || message.type === 'run_snapshot') && TERMINAL.has(message.status);
     if (ended && !this.terminal) {
       this.terminal = true;
       this.onTerminal?.();

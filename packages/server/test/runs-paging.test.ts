@@ -35,6 +35,9 @@ describe('GET /runs paging, sorting and filters', () => {
   });
 
   it('tags the unpaged list with a strong ETag and answers 304 without a body while it names the current list', async () => {
+    // Uncompressed (fetch asks for gzip by default; the gzip encoding is tested below).
+    const fetch = (url: string, init: { headers?: Record<string, string> } = {}) =>
+      globalThis.fetch(url, { headers: { 'accept-encoding': 'identity', ...init.headers } });
     const first = await fetch(`${t.url}/runs`);
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"[^"]+"$/);

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { ValidationError, type RouteBody, type RouteParams, type RouteQuery, type RouteResponse, type RouteSpec } from '@tradingfloor/shared';
 import type { Context } from 'koa';
 import { describeZodError } from '../middleware/error-handler.js';
+import { GZIP_MIN_BYTES, gzipEtag, gzipOnce } from './gzip-once.js';
 import { ifNoneMatchNames } from './if-none-match.js';
 
 /**
@@ -27,7 +28,9 @@ function parseWith(schema: RouteSpec['query'], value: unknown, describe: (error:
  * An answer already serialised as JSON (a cached list), sent as it is with the route's status. `T` is the
  * route's response type the bytes were serialised from, so a handler still cannot drift from the table. With
  * an `etag` (strong: it names exactly these bytes) the answer carries it with `Cache-Control: no-cache`, and a
- * GET whose `If-None-Match` names it is answered 304 with no body.
+ * GET whose `If-None-Match` names it is answered 304 with no body. An answer kept as bytes (`Buffer`) of at
+ * least {@link GZIP_MIN_BYTES} also goes out gzip-compressed to a client that accepts gzip (browsers do),
+ * compressed once per kept answer ({@link gzipOnce}); that encoding has its own tag ({@link gzipEtag}).
  */
 export class JsonText<T> {
   declare private readonly of?: T;
@@ -73,14 +76,29 @@ export function defineRoute<R extends RouteSpec>(
     } as RouteInput<R>;
     const result = await handler(input);
     ctx.status = route.status;
-    if (result instanceof JsonText) {
-      ctx.type = 'application/json';
-      // `no-cache`: a browser may keep the answer but asks again (If-None-Match) every time; never stale.
-      if (result.etag !== undefined) ctx.set({ ETag: result.etag, 'Cache-Control': 'no-cache' });
-      const notModified =
-        result.etag !== undefined && (ctx.method === 'GET' || ctx.method === 'HEAD') && ifNoneMatchNames(ctx.get('If-None-Match') || undefined, result.etag);
-      if (notModified) ctx.status = 304;
-      else ctx.body = result.json;
-    } else ctx.body = result;
+    if (result instanceof JsonText) await sendJsonText(ctx, result);
+    else ctx.body = result;
   });
+}
+
+async function sendJsonText(ctx: Context, result: JsonText<unknown>): Promise<void> {
+  ctx.type = 'application/json';
+  const { json } = result;
+  const compressible = typeof json !== 'string' && json.length >= GZIP_MIN_BYTES;
+  // Caches must key this answer on the request's Accept-Encoding, whichever encoding this one gets.
+  if (compressible) ctx.vary('Accept-Encoding');
+  const gzipped = compressible && ctx.acceptsEncodings('gzip', 'identity') === 'gzip';
+  const etag = result.etag === undefined ? undefined : gzipped ? gzipEtag(result.etag) : result.etag;
+  // `no-cache`: a browser may keep the answer but asks again (If-None-Match) every time; never stale.
+  if (etag !== undefined) ctx.set({ ETag: etag, 'Cache-Control': 'no-cache' });
+  if (etag !== undefined && (ctx.method === 'GET' || ctx.method === 'HEAD') && ifNoneMatchNames(ctx.get('If-None-Match') || undefined, etag)) {
+    ctx.status = 304;
+    return;
+  }
+  if (!gzipped) {
+    ctx.body = json;
+    return;
+  }
+  ctx.body = await gzipOnce(json);
+  ctx.set('Content-Encoding', 'gzip');
 }
