@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { deferred, ProviderError } from '@tradingfloor/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../../packages/engine/src/limiter/concurrency-limiter.js';
@@ -211,6 +212,23 @@ describe.each(PROVIDERS)('$name provider against the fake server, through the re
     const err = await failure(make(300));
     expect(err).toMatchObject({ kind: 'timeout', retryable: true, message: expect.stringContaining('no answer within 300 ms') });
     await fake.waitUntil((f) => f.inFlight === 0);
+  });
+
+  it('times out an answer whose body stops arriving after the headers (the SDK timeout covers the body)', async () => {
+    fake.setScript(() => ({ kind: 'partial', then: 'hang' }));
+    const err = await failure(make(300));
+    expect(err).toMatchObject({ kind: 'timeout', retryable: true, message: expect.stringContaining('no answer within 300 ms') });
+    await fake.waitUntil((f) => f.inFlight === 0);
+  });
+
+  it("leaves no listener on the run's signal once its calls are done, whatever their outcome", async () => {
+    // The openai SDK never removes the listener it adds to the signal it is given: each request gets its own.
+    fake.setScript(sequence([{ kind: 'text', text: 'one' }, { kind: 'server_error' }, { kind: 'drop' }]));
+    const provider = make();
+    const run = new AbortController();
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map(() => provider.chat(request(ASK), run.signal)));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 
   it('fails a 4xx other than 429 as not retryable, with the server message', async () => {

@@ -50,17 +50,20 @@ export function withAnswerLimits(inner: LlmProvider, limits: Pick<AnswerLimits, 
     name: inner.name,
     label: inner.label,
     async chat(request, signal) {
-      const role = ROLE_LABELS[request.meta.agentRole] ?? request.meta.agentRole;
-      const response = await inner.chat(request, signal).catch((error: unknown) => {
+      const role = () => ROLE_LABELS[request.meta.agentRole] ?? request.meta.agentRole;
+      let response: ChatResponse;
+      try {
+        response = await inner.chat(request, signal);
+      } catch (error) {
         // Refused by size while it arrived (see `createKeepAliveFetch`): name the role like the checks below do.
         if (error instanceof ProviderCallError && error.kind === 'answer_too_large')
-          throw new ProviderError(`${role}: ${error.message}`, inner.name);
+          throw new ProviderError(`${role()}: ${error.message}`, inner.name);
         throw error;
-      });
+      }
       const chars = answerChars(response, limits.maxAnswerChars);
       if (chars > limits.maxAnswerChars) {
         throw new ProviderError(
-          `${role}: the model's answer is longer than LLM_MAX_ANSWER_CHARS (${limits.maxAnswerChars} characters; ` +
+          `${role()}: the model's answer is longer than LLM_MAX_ANSWER_CHARS (${limits.maxAnswerChars} characters; ` +
             `the answer has ${response.toolCalls.length > 0 ? 'at least ' : ''}${chars})`,
           inner.name,
         );
@@ -68,7 +71,7 @@ export function withAnswerLimits(inner: LlmProvider, limits: Pick<AnswerLimits, 
       const calls = earlierToolCalls(request) + response.toolCalls.length;
       if (response.toolCalls.length > 0 && calls > limits.maxToolCallsPerTurn) {
         throw new ProviderError(
-          `${role}: the model asked for ${calls} tool calls in one turn, more than LLM_MAX_TOOL_CALLS (${limits.maxToolCallsPerTurn})`,
+          `${role()}: the model asked for ${calls} tool calls in one turn, more than LLM_MAX_TOOL_CALLS (${limits.maxToolCallsPerTurn})`,
           inner.name,
         );
       }

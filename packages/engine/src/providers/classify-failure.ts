@@ -24,11 +24,10 @@ const NETWORK_HINT =
  * Turns whatever a provider call threw into what the run must see:
  * - the run's abort reason when its signal aborted (cancel wins over every other failure);
  * - a `ProviderCallError` with a kind and `retryable` flag otherwise.
- * `timedOut` tells whether our own per-request timeout fired (the SDK then reports a user abort).
  */
 export function classifyFailure(
   err: unknown,
-  ctx: { provider: string; label: string; signal: AbortSignal; timedOut: boolean; timeoutMs: number; sdk: SdkErrorClasses },
+  ctx: { provider: string; label: string; signal: AbortSignal; timeoutMs: number; sdk: SdkErrorClasses },
 ): unknown {
   if (ctx.signal.aborted) return ctx.signal.reason;
   if (err instanceof ProviderCallError) return err;
@@ -36,7 +35,8 @@ export function classifyFailure(
   const ours = ownCause(err);
   if (ours) return ours;
   const { provider, label, sdk } = ctx;
-  if (ctx.timedOut || err instanceof sdk.APIConnectionTimeoutError) {
+  // The SDK's `timeout` (our `LLM_TIMEOUT_MS`) fired: it aborted its own request, not ours.
+  if (err instanceof sdk.APIConnectionTimeoutError) {
     return new ProviderCallError(`${label}: no answer within ${ctx.timeoutMs} ms (LLM_TIMEOUT_MS)`, provider, 'timeout');
   }
   if (err instanceof sdk.APIConnectionError) {

@@ -11,8 +11,9 @@ export interface OpenAiProviderOptions extends SdkProviderOptions {
 /**
  * The `openai` provider: chat completions with tool calling on the `openai` SDK, for OpenAI itself and
  * every OpenAI-compatible server (Ollama, vLLM, OpenRouter, LM Studio, …). The SDK's own retries are off
- * (`maxRetries: 0`): the retry layer decides, inside one limiter acquisition. Every request gets the
- * run's AbortSignal and the per-request deadline. Failures are `ProviderCallError`s (or the abort reason).
+ * (`maxRetries: 0`): the retry layer decides, inside one limiter acquisition. Every request follows the
+ * run's AbortSignal and has the SDK's `timeout` as its deadline (see `sdkRequest`). Failures are
+ * `ProviderCallError`s (or the abort reason).
  */
 export function createOpenAiProvider(opts: OpenAiProviderOptions = {}): LlmProvider {
   const { host, label, timeoutMs, clientOptions } = resolveSdkConnection(opts, {

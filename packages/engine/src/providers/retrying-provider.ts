@@ -44,48 +44,55 @@ export function wrapWithLimiterAndRetries(inner: LlmProvider, opts: RetryOptions
     maxDelayMs: opts.maxDelayMs ?? 20_000,
     maxRetryAfterMs: opts.maxRetryAfterMs ?? 60_000,
   };
-  const attemptAll = (request: ChatRequest, signal: AbortSignal, lease: PermitLease) =>
-    withRetries(
-      async () => {
-        const response = await inner.chat(request, signal);
-        lease.succeeded();
-        return response;
+  const injected = { ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.random ? { random: opts.random } : {}) };
+  const attempt = async (request: ChatRequest, signal: AbortSignal, lease: PermitLease) => {
+    const response = await inner.chat(request, signal);
+    lease.succeeded();
+    return response;
+  };
+  /** Attempts 2…maxAttempts after the first failed with `first` (the retry machinery is built only then). */
+  const retryAfter = (first: unknown, request: ChatRequest, signal: AbortSignal, lease: PermitLease) =>
+    withRetries((n) => (n === 1 ? Promise.reject(first) : attempt(request, signal, lease)), {
+      maxAttempts,
+      policy,
+      signal,
+      ...injected,
+      retryable: (err) => {
+        if (!(err instanceof ProviderCallError)) return null;
+        if (err.kind === 'rate_limit') {
+          const logLowered = ({ lowered, effectiveLimit }: RateLimitOutcome) => {
+            if (!lowered) return;
+            opts.log({
+              severity: 'WARN',
+              source: 'limiter',
+              agent_id: request.meta.agentId,
+              message: `${inner.name} answered 429: concurrency limit lowered to ${effectiveLimit ?? 'unlimited'} until calls succeed again`,
+            });
+          };
+          const outcome = lease.rateLimited();
+          // A limiter on another thread answers later: the line is logged when it does.
+          if (outcome instanceof Promise) void outcome.then(logLowered, () => {});
+          else logLowered(outcome);
+        }
+        return err.retryable ? { error: err, retryAfterMs: err.retryAfterMs } : null;
       },
-      {
-        maxAttempts,
-        policy,
-        signal,
-        ...(opts.sleep ? { sleep: opts.sleep } : {}),
-        ...(opts.random ? { random: opts.random } : {}),
-        retryable: (err) => {
-          if (!(err instanceof ProviderCallError)) return null;
-          if (err.kind === 'rate_limit') {
-            const logLowered = ({ lowered, effectiveLimit }: RateLimitOutcome) => {
-              if (!lowered) return;
-              opts.log({
-                severity: 'WARN',
-                source: 'limiter',
-                agent_id: request.meta.agentId,
-                message: `${inner.name} answered 429: concurrency limit lowered to ${effectiveLimit ?? 'unlimited'} until calls succeed again`,
-              });
-            };
-            const outcome = lease.rateLimited();
-            // A limiter on another thread answers later: the line is logged when it does.
-            if (outcome instanceof Promise) void outcome.then(logLowered, () => {});
-            else logLowered(outcome);
-          }
-          return err.retryable ? { error: err, retryAfterMs: err.retryAfterMs } : null;
-        },
-        exhausted: (err, attempts) => new ProviderError(`${err.message} (gave up after ${attempts} attempts)`, err.provider, err.httpStatus),
-        onRetry: (err, attempt, delay) =>
-          opts.log({
-            severity: 'WARN',
-            source: 'retry',
-            agent_id: request.meta.agentId,
-            message: `${inner.name} ${request.model}: attempt ${attempt}/${maxAttempts} failed (${describe(err)}); retrying in ${delay} ms${err.retryAfterMs !== null ? ' as the server asked' : ''}`,
-          }),
-      },
-    );
+      exhausted: (err, attempts) => new ProviderError(`${err.message} (gave up after ${attempts} attempts)`, err.provider, err.httpStatus),
+      onRetry: (err, n, delay) =>
+        opts.log({
+          severity: 'WARN',
+          source: 'retry',
+          agent_id: request.meta.agentId,
+          message: `${inner.name} ${request.model}: attempt ${n}/${maxAttempts} failed (${describe(err)}); retrying in ${delay} ms${err.retryAfterMs !== null ? ' as the server asked' : ''}`,
+        }),
+    });
+  // Most calls succeed at once: the first attempt runs bare, without building the retry machinery.
+  const attemptAll = async (request: ChatRequest, signal: AbortSignal, lease: PermitLease) => {
+    try {
+      return await attempt(request, signal, lease);
+    } catch (error) {
+      return retryAfter(error, request, signal, lease);
+    }
+  };
 
   return {
     name: inner.name,

@@ -1,7 +1,6 @@
 import { ValidationError } from '@tradingfloor/shared';
 import { ENGINE_ENV_DEFAULTS } from '../config/engine-env.js';
 import { classifyFailure, type SdkErrorClasses } from './classify-failure.js';
-import { withRequestDeadline } from './request-deadline.js';
 import { answerTooLarge } from './answer-size-limit.js';
 import { createKeepAliveFetch } from './keep-alive-fetch.js';
 
@@ -74,13 +73,33 @@ export function resolveSdkConnection(
 }
 
 /**
- * Runs one SDK request under the run's signal and the per-request deadline, and turns a failure into what
- * the run must see (the abort reason, or a `ProviderCallError` for the retry layer).
+ * Runs one SDK request under the run's signal and turns a failure into what the run must see (the abort
+ * reason, or a `ProviderCallError` for the retry layer).
+ *
+ * The per-request deadline is the SDK's own `timeout` (`LLM_TIMEOUT_MS`): the SDK arms it around its
+ * `fetch`, and the keep-alive fetch resolves only once a JSON answer's body is read whole, so it also
+ * covers a body that stops arriving. It fails as the SDK's `APIConnectionTimeoutError`, which
+ * `classifyFailure` reads as a retryable `timeout`; a cancel fails as the SDK's user abort, which
+ * `classifyFailure` turns into the run's abort reason. (A timer of our own per call duplicated the SDK's.)
+ *
+ * The request gets a signal of its own that follows the run's: the openai SDK adds an abort listener to
+ * the signal it is given and never removes it, so handing it the run's signal would pile up one listener
+ * (holding that request's AbortController) per call on the run's signal for the run's whole life.
  */
-export function sdkRequest<T>(
+export async function sdkRequest<T>(
   ctx: { provider: string; label: string; timeoutMs: number; sdk: SdkErrorClasses },
   signal: AbortSignal,
   request: (requestSignal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  return withRequestDeadline(signal, ctx.timeoutMs, request, (err, timedOut) => classifyFailure(err, { ...ctx, signal, timedOut }));
+  signal.throwIfAborted();
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await request(controller.signal);
+  } catch (err) {
+    throw classifyFailure(err, { ...ctx, signal });
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
