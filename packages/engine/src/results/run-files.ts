@@ -47,12 +47,22 @@ export class RunFiles {
   private waitingState: { state: StateFile; at: number } | null = null;
   /** Set when the run ends: the final files are flushed to the disk (fsync) before they replace the old ones. */
   durable = false;
+  /**
+   * The paths written most, joined once: a run appends a hundred-odd log lines (and the queue looks each
+   * file up by its path, whose hash a string made once keeps).
+   */
+  private readonly logPath: string;
+  private readonly messagesPath: string;
+  private readonly statePath: string;
 
   constructor(
     readonly dir: string,
     onError: (error: unknown, what: string) => void = () => {},
   ) {
     this.queue = new WriteQueue(onError);
+    this.logPath = join(dir, RUN_FILES.log);
+    this.messagesPath = join(dir, RUN_FILES.messages);
+    this.statePath = join(dir, RUN_FILES.state);
   }
 
   /**
@@ -70,13 +80,13 @@ export class RunFiles {
 
   /** Appends one entry to `run.log` (JSON lines). */
   appendLog(entry: LogEntry): void {
-    this.queue.append(join(this.dir, RUN_FILES.log), `${JSON.stringify(entry)}\n`);
+    this.queue.append(this.logPath, `${JSON.stringify(entry)}\n`);
   }
 
   /** Appends one agent message or tool call to `message_tool.log`, on one line. */
   appendMessage(iso: string, agentId: string, text: string): void {
     const line = text.replace(/\r?\n/g, '\\n');
-    this.queue.append(join(this.dir, RUN_FILES.messages), `${iso} [${agentId}] ${line}\n`);
+    this.queue.append(this.messagesPath, `${iso} [${agentId}] ${line}\n`);
   }
 
   /** Writes the reports that are new or changed since the last call. */
@@ -115,7 +125,7 @@ export class RunFiles {
       if (this.waitingState === slot) this.waitingState = null;
       // One line: only programs read it, and it is written at every step boundary (indenting a snapshot with
       // every report in it costs more than the rest of the write).
-      return this.write(join(this.dir, RUN_FILES.state), `${JSON.stringify(slot.state)}\n`);
+      return this.write(this.statePath, `${JSON.stringify(slot.state)}\n`);
     });
     slot.at = this.queue.queued;
   }

@@ -74,8 +74,8 @@ export interface LiveRunOptions {
 /**
  * One running run, the execution side of the engine host boundary: its actor (statechart + bound steps), the
  * derived tree and contents, the log, the usage meter and the results files. It follows the actor's
- * snapshots: logs state changes, saves `state.json` at every phase boundary and writes the final files when
- * the run stops. What the server shows of it is built from the host events it causes (`RunMirror`).
+ * snapshots: logs state changes, checkpoints `state.json` shortly after steps end and writes the final files
+ * when the run stops. What the server shows of it is built from the host events it causes (`RunMirror`).
  */
 export class LiveRun {
   readonly runId: string;
@@ -97,8 +97,6 @@ export class LiveRun {
   /** `computeProgress` and `currentPhase` of `tree`, worked out when the tree changes. */
   private progress = 0;
   private phase: string | null = null;
-  /** The children keys of `snapshot` (the steps in flight), sorted and joined. */
-  private stepsKey = '';
   /** Bumped whenever the usage meter records a call, so the host sends usage only when it changed. */
   private usageCount = 0;
   /** Bumped whenever an agent's messages grow, so `contents()` can tell its contents are unchanged. */
@@ -204,7 +202,6 @@ export class LiveRun {
     this.snapshot = this.actor.getSnapshot();
     this.runStatus = runStatusOf(this.snapshot.value);
     this.setTree(deriveTree(this.snapshot));
-    this.stepsKey = stepsKeyOf(this.snapshot.children);
     this.actor.subscribe({ next: (snap) => this.follow(snap), error: (error) => this.crash(error) });
   }
 
@@ -411,7 +408,6 @@ export class LiveRun {
     }
     // The tree is made of the node records, the tool calls, the config and the error only: most snapshots (a step's
     // inner events, a round counter) leave them as they were, and the tree with them.
-    let phaseBoundary = false;
     const { context } = snap;
     if (
       context.nodes !== before.context.nodes ||
@@ -428,35 +424,31 @@ export class LiveRun {
       this.tree.forEach((phase, p) => {
         const was = previous[p];
         if (phase === was) return;
-        if (this.logChange(phase, was)) phaseBoundary = true;
+        this.logChange(phase, was);
         phase.children.forEach((agent, a) => this.logChange(agent, was?.children[a]));
       });
     }
-    // A step started or finished (an agent, a debate turn) or a phase changed: save (a step at most every
-    // CHECKPOINT_INTERVAL_MS), so that a resume redoes the steps in flight and those ended since the save.
-    let stepBoundary = false;
-    if (snap.children !== before.children) {
-      const stepsKey = stepsKeyOf(snap.children);
-      stepBoundary = stepsKey !== this.stepsKey;
-      this.stepsKey = stepsKey;
-    }
-    if ((phaseBoundary || stepBoundary) && !isTerminalStatus(status)) this.persistence.requestCheckpoint(phaseBoundary);
+    // A step ended (an agent, a debate turn, a manager, the decision's parse; a phase ends with its last step):
+    // its result is in the context now. Checkpoint soon (CHECKPOINT_INTERVAL_MS, one for the steps ending
+    // meanwhile), so that a resume redoes only the steps in flight and those ended since. A step that only
+    // started adds nothing a resume would not redo from the last checkpoint.
+    if (snap.children !== before.children && stepEnded(before.children, snap.children) && !isTerminalStatus(status))
+      this.persistence.requestCheckpoint();
     this.touch();
   }
 
-  /** Logs a phase or agent node whose status changed; true when it did. */
-  private logChange(node: TreeNode, was: TreeNode | undefined): boolean {
-    if (was?.status === node.status) return false;
+  /** Logs a phase or agent node whose status changed. */
+  private logChange(node: TreeNode, was: TreeNode | undefined): void {
+    if (was?.status === node.status) return;
     this.o.log.append({
       severity: node.status === 'error' ? 'ERROR' : 'INFO',
       source: 'state',
       agent_id: node.node_type === 'agent' ? node.id : null,
       message: stateLine(node.id, node.status, node.duration_ms),
     });
-    return true;
   }
 
-  /** At a phase or step boundary: the reports so far and the persisted snapshot. */
+  /** A checkpoint now (an interrupt): the reports so far and the persisted snapshot. */
   private checkpoint(): void {
     this.persistence.checkpoint(this.snapshot.context, runStatusOf(this.snapshot.value));
   }
@@ -522,8 +514,10 @@ export class LiveRun {
 
 type RunContextLike = SnapshotFrom<RunMachine>['context'];
 
-function stepsKeyOf(children: object): string {
-  return Object.keys(children).sort().join('|');
+/** Whether a step of `before` (the invoked actors, by id) is gone from `after`: it ended. */
+function stepEnded(before: object, after: object): boolean {
+  for (const id in before) if (!Object.hasOwn(after, id)) return true;
+  return false;
 }
 
 /** Whether two contexts hold the same texts `deriveContents` reads (updates replace, never mutate, them). */

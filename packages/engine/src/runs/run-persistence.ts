@@ -18,7 +18,7 @@ export interface PersistenceSource {
   current(): { context: RunContext; status: Exclude<RunStatus, 'interrupted'> } | undefined;
 }
 
-/** How often a run's step checkpoints may be written (see `CheckpointPacer`). */
+/** How long a checkpoint waits for more step ends (see `CheckpointPacer`); tests hand in their clock. */
 export interface CheckpointPacing {
   intervalMs?: number;
   clock?: PacerClock;
@@ -26,9 +26,9 @@ export interface CheckpointPacing {
 
 /**
  * A run's checkpoints and final files (docs/architecture.md, "Durable runs"): `state.json` tagged with the
- * machine version, the reports at every phase boundary and at step boundaries at most every
- * `CHECKPOINT_INTERVAL_MS`, and the end written in the order a crash at any moment can rely on. Writes go
- * through the run's `RunFiles` (ordered, atomic).
+ * machine version and the reports changed since the last checkpoint, written `CHECKPOINT_INTERVAL_MS` after a
+ * step ends (one checkpoint for every step that ends meanwhile), and the end written in the order a crash at
+ * any moment can rely on. Writes go through the run's `RunFiles` (ordered, atomic).
  */
 export class RunPersistence {
   private readonly pacer: CheckpointPacer;
@@ -48,12 +48,9 @@ export class RunPersistence {
     );
   }
 
-  /**
-   * A phase (`urgent`) or step boundary: checkpoints now, or — when the last checkpoint is younger than the
-   * interval — once at its end, with the run as it is then.
-   */
-  requestCheckpoint(urgent: boolean): void {
-    this.pacer.request(urgent);
+  /** A step ended: checkpoints at the end of the pacer's wait, with the run as it is then. */
+  requestCheckpoint(): void {
+    this.pacer.request();
   }
 
   /** Writes a checkpoint the pacer holds back, now (before someone waits for the run's files). */
@@ -75,7 +72,7 @@ export class RunPersistence {
 
   /** A checkpoint now, whatever the pacing (an interrupt): the reports so far and the persisted snapshot. */
   checkpoint(context: RunContext, status: Exclude<RunStatus, 'interrupted'>): void {
-    this.pacer.saved();
+    this.pacer.cancel();
     this.write(context, status);
   }
 

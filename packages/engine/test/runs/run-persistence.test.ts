@@ -119,47 +119,64 @@ describe('RunPersistence', () => {
     expect((await readState()).status).toBe('in_progress');
   });
 
-  it('paces step checkpoints: the first at once, the next ones at most one per interval with the run as it is then', async () => {
+  it('paces checkpoints: one at the end of the wait after a step end, for every step that ends meanwhile, with the run as it is then', async () => {
     const market = (text: string) => contextWith({ reports: { ...initialRunContext(testConfig()).reports, market: text } });
     current = market('one');
-    persistence.requestCheckpoint(false);
-    expect(files.order).toEqual(['reports/market_report', `${RUN_FILES.state}:in_progress`]);
-    // Two more steps end within the interval: nothing written yet, one save waits for the interval's end.
+    persistence.requestCheckpoint();
+    // Nothing is written at once: the checkpoint waits the interval for more step ends.
+    expect(files.order).toEqual([]);
+    expect(clock.timers).toBe(1);
     clock.advance(100);
     current = market('two');
-    persistence.requestCheckpoint(false);
+    persistence.requestCheckpoint();
     current = market('three');
-    persistence.requestCheckpoint(false);
-    expect(files.order).toHaveLength(2);
+    persistence.requestCheckpoint();
     expect(clock.timers).toBe(1);
-    clock.advance(200);
-    expect(files.order).toHaveLength(4);
+    clock.advance(199);
+    expect(files.order).toEqual([]);
+    clock.advance(1);
+    expect(files.order).toEqual(['reports/market_report', `${RUN_FILES.state}:in_progress`]);
     await files.idle();
     expect(await readFile(join(dir, RUN_FILES.reports, 'market_report.md'), 'utf8')).toBe('three\n');
+    expect(await readState()).toMatchObject({ snapshot: { no: 1 } });
+    // The next step end starts a new wait: two checkpoints are never closer than the interval.
+    current = market('four');
+    persistence.requestCheckpoint();
+    clock.advance(299);
+    expect(files.order).toHaveLength(2);
+    clock.advance(1);
+    expect(files.order).toHaveLength(4);
+    await files.idle();
     expect(await readState()).toMatchObject({ snapshot: { no: 2 } });
+    expect(clock.timers).toBe(0);
   });
 
-  it('writes a phase boundary at once, and a held-back checkpoint when flushed; an ending run drops it', async () => {
+  it('writes a waiting checkpoint when flushed; an interrupt checkpoint or an ending run drops it', async () => {
+    const states = () => files.order.filter((f) => f.startsWith(RUN_FILES.state));
     current = contextWith({});
-    persistence.requestCheckpoint(false);
-    clock.advance(10);
-    persistence.requestCheckpoint(true);
-    expect(files.order.filter((f) => f.startsWith(RUN_FILES.state))).toHaveLength(2);
-    clock.advance(10);
-    persistence.requestCheckpoint(false);
+    persistence.requestCheckpoint();
     persistence.flushCheckpoint();
-    expect(files.order.filter((f) => f.startsWith(RUN_FILES.state))).toHaveLength(3);
+    expect(states()).toHaveLength(1);
     expect(clock.timers).toBe(0);
-    // Held back, then the run ends: the final files replace it, the timer is gone.
-    clock.advance(10);
-    persistence.requestCheckpoint(false);
+    // Flushing with nothing waiting writes nothing.
+    persistence.flushCheckpoint();
+    expect(states()).toHaveLength(1);
+    // An interrupt writes its checkpoint at once and the waiting one is gone.
+    persistence.requestCheckpoint();
+    persistence.checkpoint(contextWith({}), 'in_progress');
+    expect(states()).toHaveLength(2);
+    expect(clock.timers).toBe(0);
+    clock.advance(1_000);
+    expect(states()).toHaveLength(2);
+    // Waiting, then the run ends: the final files replace it, the timer is gone.
+    persistence.requestCheckpoint();
     await persistence.writeFinal(contextWith({}), 'canceled');
     expect(clock.timers).toBe(0);
     expect(files.order.at(-1)).toBe(`${RUN_FILES.state}:canceled`);
     // A run that is ending or interrupted has nothing to checkpoint when the timer fires.
     current = undefined;
+    persistence.requestCheckpoint();
     clock.advance(1_000);
-    persistence.requestCheckpoint(false);
     expect(files.order.at(-1)).toBe(`${RUN_FILES.state}:canceled`);
   });
 
