@@ -1,7 +1,6 @@
 import {
   ConflictError,
   DATA_KINDS,
-  diffTree,
   isTerminalStatus,
   type ChangedNode,
   errorMessage,
@@ -14,7 +13,7 @@ import {
   type RunStatus,
   type RunSummary,
   type RunUsage,
-  type TreeNode,
+  type TreeNodeFields,
 } from '@tradingfloor/shared';
 import { createActor, type Actor, type InspectionEvent, type Snapshot, type SnapshotFrom } from 'xstate';
 import { isVendorChain } from '../data/vendor-chain.js';
@@ -25,8 +24,8 @@ import { renderLessonsMarkdown } from '../agents/prompts/render-lessons.js';
 import type { LlmProvider } from '../providers/provider.js';
 import type { RunFiles } from '../results/run-files.js';
 import { deriveContents } from '../tree/derive-contents.js';
-import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
-import { computeProgress, currentPhase } from '../tree/progress.js';
+import { runStatusOf } from '../tree/derive-tree.js';
+import { LiveTree } from '../tree/live-tree.js';
 import { boardFields } from './board-fields.js';
 import { InspectionBuffer, type InspectionRecord } from '../machine/inspection-buffer.js';
 import { attachRunEnvironment, runMachineWithSteps, type RunEnvironment, type RunSteps } from '../machine/provide-run.js';
@@ -91,12 +90,10 @@ export class LiveRun {
   /** Makes the actor's inspection records; keeps them (bounded) only when no `onInspect` listener takes them. */
   readonly inspection: InspectionBuffer;
   private snapshot: SnapshotFrom<RunMachine>;
-  private tree: ExecutionTree = [];
+  /** The execution tree of `snapshot`, with its progress and current phase. */
+  private readonly tree: LiveTree;
   /** Changes of `tree` not yet handed to `onChange` (kept while quiet, so none is lost). */
   private treeChanges: ChangedNode[] = [];
-  /** `computeProgress` and `currentPhase` of `tree`, worked out when the tree changes. */
-  private progress = 0;
-  private phase: string | null = null;
   /** The children keys of `snapshot` (the steps in flight), sorted and joined. */
   private stepsKey = '';
   /** Bumped whenever the usage meter records a call, so the host sends usage only when it changed. */
@@ -203,7 +200,7 @@ export class LiveRun {
     attachRunEnvironment(this.actor, environment);
     this.snapshot = this.actor.getSnapshot();
     this.runStatus = runStatusOf(this.snapshot.value);
-    this.setTree(deriveTree(this.snapshot));
+    this.tree = new LiveTree(this.snapshot);
     this.stepsKey = stepsKeyOf(this.snapshot.children);
     this.actor.subscribe({ next: (snap) => this.follow(snap), error: (error) => this.crash(error) });
   }
@@ -219,7 +216,7 @@ export class LiveRun {
         severity: 'INFO',
         source: 'run',
         agent_id: null,
-        message: `run resumed from state.json (${currentPhase(this.tree) ?? this.runStatus}); steps that had not finished start again`,
+        message: `run resumed from state.json (${this.tree.phase ?? this.runStatus}); steps that had not finished start again`,
       });
       return;
     }
@@ -284,10 +281,10 @@ export class LiveRun {
       ticker: this.config.ticker,
       trade_date: this.config.trade_date,
       status: this.runStatus,
-      overall_progress: this.progress,
+      overall_progress: this.tree.progress,
       created_at: this.o.createdAt,
       updated_at: this.updatedAt,
-      current_phase: this.phase,
+      current_phase: this.tree.phase,
       provider: this.config.llm_provider,
       error: this.snapshot.context.error,
       action: this.snapshot.context.decision?.action ?? null,
@@ -298,7 +295,7 @@ export class LiveRun {
 
   /** The run's tree: never mutated, a change makes a new one. */
   currentTree(): ExecutionTree {
-    return this.tree;
+    return this.tree.tree;
   }
 
   decision(): RunContextLike['decision'] {
@@ -335,12 +332,6 @@ export class LiveRun {
     const contents = deriveContents(context, this.messages);
     this.contentsMemo = { context, messagesVersion: this.messagesVersion, contents };
     return contents;
-  }
-
-  private setTree(tree: ExecutionTree): void {
-    this.tree = tree;
-    this.progress = computeProgress(tree);
-    this.phase = currentPhase(tree);
   }
 
   /**
@@ -409,29 +400,16 @@ export class LiveRun {
         message: `run ${status}${status === 'error' ? `: ${snap.context.error ?? ''}` : ''}`,
       });
     }
-    // The tree is made of the node records, the tool calls, the config and the error only: most snapshots (a step's
-    // inner events, a round counter) leave them as they were, and the tree with them.
+    // The tree is made of the node records, the tool calls, the selected analysts and the error only: most
+    // snapshots (a step's inner events, a round counter) leave them as they were, and the tree with them. The
+    // tree works out its own changes (consumers get this list, not a tree to diff) and tells each phase or
+    // agent whose status changed, which is logged.
     let phaseBoundary = false;
-    const { context } = snap;
-    if (
-      context.nodes !== before.context.nodes ||
-      context.toolCalls !== before.context.toolCalls ||
-      context.error !== before.context.error ||
-      context.config !== before.context.config
-    ) {
-      const previous = this.tree;
-      this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
-      // Cheap: unchanged nodes are the same objects, which diffTree skips, and a derived tree's nodes never move
-      // (`deriveTree`), so a node not at its place is new. Consumers get this list, not a tree to diff.
-      for (const change of diffTree(previous, this.tree, { inPlace: true })) this.treeChanges.push(change);
-      // Every tree of a run has the same shape (`tree/tree-layout.ts`), so nodes are compared in place.
-      this.tree.forEach((phase, p) => {
-        const was = previous[p];
-        if (phase === was) return;
-        if (this.logChange(phase, was)) phaseBoundary = true;
-        phase.children.forEach((agent, a) => this.logChange(agent, was?.children[a]));
-      });
-    }
+    const changes = this.tree.update(snap.context, (node) => {
+      if (node.node_type === 'phase') phaseBoundary = true;
+      this.logChange(node);
+    });
+    for (const change of changes) this.treeChanges.push(change);
     // A step started or finished (an agent, a debate turn) or a phase changed: save (a step at most every
     // CHECKPOINT_INTERVAL_MS), so that a resume redoes the steps in flight and those ended since the save.
     let stepBoundary = false;
@@ -444,16 +422,14 @@ export class LiveRun {
     this.touch();
   }
 
-  /** Logs a phase or agent node whose status changed; true when it did. */
-  private logChange(node: TreeNode, was: TreeNode | undefined): boolean {
-    if (was?.status === node.status) return false;
+  /** Logs a phase or agent node whose status changed. */
+  private logChange(node: TreeNodeFields): void {
     this.o.log.append({
       severity: node.status === 'error' ? 'ERROR' : 'INFO',
       source: 'state',
       agent_id: node.node_type === 'agent' ? node.id : null,
       message: stateLine(node.id, node.status, node.duration_ms),
     });
-    return true;
   }
 
   /** At a phase or step boundary: the reports so far and the persisted snapshot. */
