@@ -306,6 +306,7 @@ export class LiveRun {
     return this.snapshot.context.error;
   }
 
+  /** The usage so far: the same object until the next model call is metered (do not mutate). */
   usage(): RunUsage {
     return this.meter.snapshot();
   }
