@@ -23,7 +23,7 @@ import type { LessonStore } from '../memory/lesson-store.js';
 import { renderLessonsMarkdown } from '../agents/prompts/render-lessons.js';
 import type { LlmProvider } from '../providers/provider.js';
 import type { RunFiles } from '../results/run-files.js';
-import { deriveContents } from '../tree/derive-contents.js';
+import { deriveContents, withGrownMessages } from '../tree/derive-contents.js';
 import { runStatusOf } from '../tree/derive-tree.js';
 import { LiveTree } from '../tree/live-tree.js';
 import { boardFields } from './board-fields.js';
@@ -100,6 +100,8 @@ export class LiveRun {
   private usageCount = 0;
   /** Bumped whenever an agent's messages grow, so `contents()` can tell its contents are unchanged. */
   private messagesVersion = 0;
+  /** The agents whose messages grew since the contents were last derived. */
+  private readonly grownMessages = new Set<string>();
   /** The last `dataSources()` answer. */
   private sources: Record<string, string> | null = null;
   private contentsMemo: { context: RunContextLike; messagesVersion: number; contents: Record<string, string> } | null = null;
@@ -326,11 +328,16 @@ export class LiveRun {
     return this.contents(this.snapshot.context);
   }
 
-  /** The derived contents; derived again only when a text they are made of (or a message) changed. */
+  /**
+   * The derived contents; derived again only when a text they are made of (or a message) changed, and only
+   * the grown messages updated when nothing else did (most changes: an agent's messages grow at each turn).
+   */
   private contents(context: RunContextLike): Record<string, string> {
     const memo = this.contentsMemo;
-    if (memo && memo.messagesVersion === this.messagesVersion && sameTexts(memo.context, context)) return memo.contents;
-    const contents = deriveContents(context, this.messages);
+    const texts = memo !== null && sameTexts(memo.context, context);
+    if (texts && memo.messagesVersion === this.messagesVersion) return memo.contents;
+    const contents = (texts && withGrownMessages(memo.contents, this.messages, this.grownMessages)) || deriveContents(context, this.messages);
+    this.grownMessages.clear();
     this.contentsMemo = { context, messagesVersion: this.messagesVersion, contents };
     return contents;
   }
@@ -484,6 +491,7 @@ export class LiveRun {
   private appendMessage(agentId: string, text: string): void {
     this.messages[agentId] = `${this.messages[agentId] ?? ''}${text}\n`;
     this.messagesVersion++;
+    this.grownMessages.add(agentId);
     this.o.files.appendMessage(new Date(this.o.now()).toISOString(), agentId, text);
     this.touch();
   }
