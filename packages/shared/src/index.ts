@@ -278,7 +278,7 @@ export { MULTITASK_MODES, MultitaskSchema, type Multitask } from './schemas/mult
 export { buildOpenApiDocument, type OpenApiDocument } from './protocol/openapi/document.js';
 export { openApiPath } from './protocol/openapi/operation.js';
 export { describedAs } from './schemas/json-stand-in.js';
-export { diffTree } from './protocol/diff-tree.js';
+export { diffTree, fieldsDiffer } from './protocol/diff-tree.js';
 export {
   CreateScheduleBodySchema,
   DeleteScheduleResponseSchema,

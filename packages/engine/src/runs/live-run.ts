@@ -1,7 +1,6 @@
 import {
   ConflictError,
   DATA_KINDS,
-  diffTree,
   isTerminalStatus,
   type ChangedNode,
   errorMessage,
@@ -14,7 +13,7 @@ import {
   type RunStatus,
   type RunSummary,
   type RunUsage,
-  type TreeNode,
+  type TreeNodeFields,
 } from '@tradingfloor/shared';
 import { createActor, type Actor, type InspectionEvent, type Snapshot, type SnapshotFrom } from 'xstate';
 import { isVendorChain } from '../data/vendor-chain.js';
@@ -24,9 +23,9 @@ import type { LessonStore } from '../memory/lesson-store.js';
 import { renderLessonsMarkdown } from '../agents/prompts/render-lessons.js';
 import type { LlmProvider } from '../providers/provider.js';
 import type { RunFiles } from '../results/run-files.js';
-import { deriveContents } from '../tree/derive-contents.js';
-import { deriveTree, runStatusOf } from '../tree/derive-tree.js';
-import { computeProgress, currentPhase } from '../tree/progress.js';
+import { deriveContents, withGrownMessages } from '../tree/derive-contents.js';
+import { runStatusOf } from '../tree/derive-tree.js';
+import { LiveTree } from '../tree/live-tree.js';
 import { boardFields } from './board-fields.js';
 import { InspectionBuffer, type InspectionRecord } from '../machine/inspection-buffer.js';
 import { attachRunEnvironment, runMachineWithSteps, type RunEnvironment, type RunSteps } from '../machine/provide-run.js';
@@ -91,16 +90,16 @@ export class LiveRun {
   /** Makes the actor's inspection records; keeps them (bounded) only when no `onInspect` listener takes them. */
   readonly inspection: InspectionBuffer;
   private snapshot: SnapshotFrom<RunMachine>;
-  private tree: ExecutionTree = [];
+  /** The execution tree of `snapshot`, with its progress and current phase. */
+  private readonly tree: LiveTree;
   /** Changes of `tree` not yet handed to `onChange` (kept while quiet, so none is lost). */
   private treeChanges: ChangedNode[] = [];
-  /** `computeProgress` and `currentPhase` of `tree`, worked out when the tree changes. */
-  private progress = 0;
-  private phase: string | null = null;
   /** Bumped whenever the usage meter records a call, so the host sends usage only when it changed. */
   private usageCount = 0;
   /** Bumped whenever an agent's messages grow, so `contents()` can tell its contents are unchanged. */
   private messagesVersion = 0;
+  /** The agents whose messages grew since the contents were last derived. */
+  private readonly grownMessages = new Set<string>();
   /** The last `dataSources()` answer. */
   private sources: Record<string, string> | null = null;
   private contentsMemo: { context: RunContextLike; messagesVersion: number; contents: Record<string, string> } | null = null;
@@ -201,7 +200,7 @@ export class LiveRun {
     attachRunEnvironment(this.actor, environment);
     this.snapshot = this.actor.getSnapshot();
     this.runStatus = runStatusOf(this.snapshot.value);
-    this.setTree(deriveTree(this.snapshot));
+    this.tree = new LiveTree(this.snapshot);
     this.actor.subscribe({ next: (snap) => this.follow(snap), error: (error) => this.crash(error) });
   }
 
@@ -216,7 +215,7 @@ export class LiveRun {
         severity: 'INFO',
         source: 'run',
         agent_id: null,
-        message: `run resumed from state.json (${currentPhase(this.tree) ?? this.runStatus}); steps that had not finished start again`,
+        message: `run resumed from state.json (${this.tree.phase ?? this.runStatus}); steps that had not finished start again`,
       });
       return;
     }
@@ -281,10 +280,10 @@ export class LiveRun {
       ticker: this.config.ticker,
       trade_date: this.config.trade_date,
       status: this.runStatus,
-      overall_progress: this.progress,
+      overall_progress: this.tree.progress,
       created_at: this.o.createdAt,
       updated_at: this.updatedAt,
-      current_phase: this.phase,
+      current_phase: this.tree.phase,
       provider: this.config.llm_provider,
       error: this.snapshot.context.error,
       action: this.snapshot.context.decision?.action ?? null,
@@ -295,7 +294,7 @@ export class LiveRun {
 
   /** The run's tree: never mutated, a change makes a new one. */
   currentTree(): ExecutionTree {
-    return this.tree;
+    return this.tree.tree;
   }
 
   decision(): RunContextLike['decision'] {
@@ -306,6 +305,7 @@ export class LiveRun {
     return this.snapshot.context.error;
   }
 
+  /** The usage so far: the same object until the next model call is metered (do not mutate). */
   usage(): RunUsage {
     return this.meter.snapshot();
   }
@@ -325,19 +325,18 @@ export class LiveRun {
     return this.contents(this.snapshot.context);
   }
 
-  /** The derived contents; derived again only when a text they are made of (or a message) changed. */
+  /**
+   * The derived contents; derived again only when a text they are made of (or a message) changed, and only
+   * the grown messages updated when nothing else did (most changes: an agent's messages grow at each turn).
+   */
   private contents(context: RunContextLike): Record<string, string> {
     const memo = this.contentsMemo;
-    if (memo && memo.messagesVersion === this.messagesVersion && sameTexts(memo.context, context)) return memo.contents;
-    const contents = deriveContents(context, this.messages);
+    const texts = memo !== null && sameTexts(memo.context, context);
+    if (texts && memo.messagesVersion === this.messagesVersion) return memo.contents;
+    const contents = (texts && withGrownMessages(memo.contents, this.messages, this.grownMessages)) || deriveContents(context, this.messages);
+    this.grownMessages.clear();
     this.contentsMemo = { context, messagesVersion: this.messagesVersion, contents };
     return contents;
-  }
-
-  private setTree(tree: ExecutionTree): void {
-    this.tree = tree;
-    this.progress = computeProgress(tree);
-    this.phase = currentPhase(tree);
   }
 
   /**
@@ -406,28 +405,12 @@ export class LiveRun {
         message: `run ${status}${status === 'error' ? `: ${snap.context.error ?? ''}` : ''}`,
       });
     }
-    // The tree is made of the node records, the tool calls, the config and the error only: most snapshots (a step's
-    // inner events, a round counter) leave them as they were, and the tree with them.
-    const { context } = snap;
-    if (
-      context.nodes !== before.context.nodes ||
-      context.toolCalls !== before.context.toolCalls ||
-      context.error !== before.context.error ||
-      context.config !== before.context.config
-    ) {
-      const previous = this.tree;
-      this.setTree(deriveTree(snap, { context: before.context, tree: previous }));
-      // Cheap: unchanged nodes are the same objects, which diffTree skips, and a derived tree's nodes never move
-      // (`deriveTree`), so a node not at its place is new. Consumers get this list, not a tree to diff.
-      for (const change of diffTree(previous, this.tree, { inPlace: true })) this.treeChanges.push(change);
-      // Every tree of a run has the same shape (`tree/tree-layout.ts`), so nodes are compared in place.
-      this.tree.forEach((phase, p) => {
-        const was = previous[p];
-        if (phase === was) return;
-        this.logChange(phase, was);
-        phase.children.forEach((agent, a) => this.logChange(agent, was?.children[a]));
-      });
-    }
+    // The tree is made of the node records, the tool calls, the selected analysts and the error only: most
+    // snapshots (a step's inner events, a round counter) leave them as they were, and the tree with them. The
+    // tree works out its own changes (consumers get this list, not a tree to diff) and tells each phase or
+    // agent whose status changed, which is logged.
+    const changes = this.tree.update(snap.context, (node) => this.logChange(node));
+    for (const change of changes) this.treeChanges.push(change);
     // A step ended (an agent, a debate turn, a manager, the decision's parse; a phase ends with its last step):
     // its result is in the context now. Checkpoint soon (CHECKPOINT_INTERVAL_MS, one for the steps ending
     // meanwhile), so that a resume redoes only the steps in flight and those ended since. A step that only
@@ -438,8 +421,7 @@ export class LiveRun {
   }
 
   /** Logs a phase or agent node whose status changed. */
-  private logChange(node: TreeNode, was: TreeNode | undefined): void {
-    if (was?.status === node.status) return;
+  private logChange(node: TreeNodeFields): void {
     this.o.log.append({
       severity: node.status === 'error' ? 'ERROR' : 'INFO',
       source: 'state',
@@ -499,6 +481,7 @@ export class LiveRun {
   private appendMessage(agentId: string, text: string): void {
     this.messages[agentId] = `${this.messages[agentId] ?? ''}${text}\n`;
     this.messagesVersion++;
+    this.grownMessages.add(agentId);
     this.o.files.appendMessage(new Date(this.o.now()).toISOString(), agentId, text);
     this.touch();
   }

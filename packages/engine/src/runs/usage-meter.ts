@@ -37,6 +37,8 @@ export class UsageMeter {
   private readonly byModel: Map<string, Usage>;
   /** `priceOf` by model name, looked up once per model (a run asks for the same one or two models every call). */
   private readonly prices = new Map<string, { input: number; output: number } | null>();
+  /** The last `snapshot()`, until the next call is recorded (each one is asked for by the host and the checkpoint). */
+  private shot: RunUsage | null = null;
 
   /** `initial`: the usage counted before (a resumed run keeps counting from it). */
   constructor(
@@ -56,17 +58,20 @@ export class UsageMeter {
     add(this.sum, tokens, cost);
     add(entryOf(this.byAgent, agentId), tokens, cost);
     add(entryOf(this.byModel, model), tokens, cost);
+    this.shot = null;
   }
 
-  /** A copy of the run's total so far (the board's tokens and cost). */
-  total(): Usage {
-    return { ...this.sum };
+  /** The run's total so far (the board's tokens and cost), live: read it, do not keep or mutate it. */
+  total(): Readonly<Usage> {
+    return this.sum;
   }
 
-  /** A copy of the usage so far. */
+  /**
+   * A copy of the usage so far, the same object until the next call is recorded: shared, so never mutate it.
+   */
   snapshot(): RunUsage {
-    // Called at every checkpoint and view: a plain copy of the flat records, much cheaper than structuredClone.
-    return { total: { ...this.sum }, by_agent: recordOf(this.byAgent), by_model: recordOf(this.byModel) };
+    // A plain copy of the flat records (much cheaper than structuredClone), made once per recorded call.
+    return (this.shot ??= { total: { ...this.sum }, by_agent: recordOf(this.byAgent), by_model: recordOf(this.byModel) });
   }
 }
 

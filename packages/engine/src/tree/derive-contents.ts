@@ -25,6 +25,27 @@ export function deriveContents(context: RunContext, messages: Readonly<Record<st
   return contents;
 }
 
+/**
+ * `deriveContents(context, messages)` made from `previous` (the one of the same context texts) when only the
+ * messages of the `grown` agents changed: a copy with their texts replaced. Null when one of them has no
+ * messages node in `previous` yet (a new key goes to its place among the others: derive anew).
+ */
+export function withGrownMessages(
+  previous: Readonly<Record<string, string>>,
+  messages: Readonly<Record<string, string>>,
+  grown: Iterable<string>,
+): Record<string, string> | null {
+  let next: Record<string, string> | null = null;
+  for (const agentId of grown) {
+    const id = messagesNodeId(agentId);
+    const text = messages[agentId];
+    if (previous[id] === undefined || !text) return null;
+    next ??= { ...previous };
+    next[id] = text;
+  }
+  return next ?? { ...previous };
+}
+
 /** One speaker's turns of a debate, a `### Round n` section each (also their transcript file in `reports/`). */
 export function debateTranscript(debate: DebateTurn[], speaker: DebateTurn['speaker']): string {
   return debate

@@ -1,4 +1,4 @@
-import type { ExecutionTree, NodeStatus, RunStatus, TreeNode } from '@tradingfloor/shared';
+import type { ExecutionTree, NodeStatus, RunConfig, RunStatus, TreeNode, TreeNodeFields } from '@tradingfloor/shared';
 import type { StateValue } from 'xstate';
 import type { NodeRecord, RunContext } from '../machine/run-context.js';
 import type { AgentToolCalls } from '../machine/tool-call-records.js';
@@ -9,6 +9,9 @@ export interface RunSnapshotLike {
   value: StateValue;
   context: RunContext;
 }
+
+/** One tool call as the run context keeps it. */
+export type ToolCallRecord = AgentToolCalls['calls'][number];
 
 /** The run status a statechart value stands for: a top-level state name, or `in_progress` inside it. */
 export function runStatusOf(value: StateValue): Exclude<RunStatus, 'interrupted'> {
@@ -21,108 +24,131 @@ export function runStatusOf(value: StateValue): Exclude<RunStatus, 'interrupted'
  * Derives a run's execution tree: phases → agents → `report`, `messages` and one `tool_call` node per
  * recorded tool call. Pure; the phases, agents, reports and messages are fixed by the layout, and tool-call
  * nodes are only ever appended (records are never removed), so successive trees of one run differ in node
- * fields and in new tool-call nodes at the end of an agent's children.
+ * fields and in new tool-call nodes at the end of an agent's children. A live run keeps its tree up to date
+ * with `LiveTree` instead, which builds the nodes with the same functions.
  */
-export function deriveTree(snapshot: RunSnapshotLike, previous?: { context: RunContext; tree: ExecutionTree }): ExecutionTree {
+export function deriveTree(snapshot: RunSnapshotLike): ExecutionTree {
   const { context } = snapshot;
-  const skipped = (slot: AgentSlot) => slot.phase === 'analysts' && !context.config.analysts.some((k) => slot.id === `analysts.${k}`);
-  // A node is made of its record, the run's error and the selected analysts only: where those are the same
-  // objects as in `previous`, its node is reused (trees are never mutated), and a phase none of whose nodes
-  // changed is reused whole.
-  const reusable =
-    previous !== undefined &&
-    previous.tree.length === TREE_LAYOUT.length &&
-    previous.context.error === context.error &&
-    previous.context.config.analysts === context.config.analysts;
-  const same = (id: string) =>
-    reusable && previous.context.nodes[id] === context.nodes[id] && previous.context.toolCalls?.[id] === context.toolCalls?.[id];
-  return TREE_LAYOUT.map(({ phase, name, agents }, p) => {
-    const before = reusable ? previous.tree[p] : undefined;
-    let unchanged = before !== undefined && before.id === phase && same(phase);
-    const children = agents.map((slot, a) => {
-      const was = before?.children[a];
-      if (was !== undefined && was.id === slot.id && same(slot.id)) return was;
-      unchanged = false;
-      // Only its tool calls changed (a call started or ended): its own nodes and the calls that did not change are kept.
-      const kept =
-        was !== undefined && was.id === slot.id && previous!.context.nodes[slot.id] === context.nodes[slot.id]
-          ? { node: was, calls: previous!.context.toolCalls?.[slot.id] }
-          : undefined;
-      return agentNode(slot, context, skipped(slot) ? 'skipped' : 'pending', kept);
-    });
-    if (unchanged && before) return before;
-    return { ...fields(phase, name, 'phase', context.nodes[phase], 'pending', context.error), children };
-  });
+  return TREE_LAYOUT.map(({ phase, name, agents }) =>
+    withChildren(
+      phaseFields(phase, name, context),
+      agents.map((slot) => agentNode(slot, context)),
+    ),
+  );
 }
 
-/** The agent's node as it was, with the tool-call records it was made of (its record being unchanged). */
-interface KeptAgent {
-  node: TreeNode;
-  calls: AgentToolCalls | undefined;
+/** A phase node's fields (all but `children`). */
+export function phaseFields(phase: string, name: string, context: RunContext): TreeNodeFields {
+  return fields(phase, name, 'phase', context.nodes[phase], 'pending', context.error);
 }
 
-function agentNode(slot: AgentSlot, context: RunContext, fallback: NodeStatus, kept?: KeptAgent): TreeNode {
-  const calls = toolCallNodes(slot.id, context.toolCalls?.[slot.id], kept);
-  if (kept) {
-    const [report, messages] = kept.node.children;
-    if (report && messages) {
-      const { children: _children, ...agent } = kept.node;
-      return { ...agent, children: [report, messages, ...calls] };
-    }
+/** An agent node's fields (all but `children`); an unselected analyst without a record is `skipped`. */
+export function agentFields(slot: AgentSlot, context: RunContext): TreeNodeFields {
+  return fields(slot.id, slot.name, 'agent', context.nodes[slot.id], isSkipped(slot, context.config) ? 'skipped' : 'pending', context.error);
+}
+
+function isSkipped(slot: AgentSlot, config: RunConfig): boolean {
+  return slot.phase === 'analysts' && !config.analysts.some((k) => slot.id === `analysts.${k}`);
+}
+
+/** An agent's whole node: its fields, its `report` and `messages` nodes and its tool calls. */
+function agentNode(slot: AgentSlot, context: RunContext): TreeNode {
+  const agent = agentFields(slot, context);
+  const children = [withChildren(reportFields(agent), []), withChildren(messagesFields(agent), [])];
+  const calls = context.toolCalls?.[slot.id];
+  if (calls) {
+    for (let i = 0; i < calls.calls.length; i++) children.push(toolCallNode(toolCallFields(slot.id, i, calls.calls[i]!)));
+    if (calls.omitted > 0) children.push(withChildren(moreCallsFields(slot.id, calls.omitted), []));
   }
-  const record = context.nodes[slot.id];
-  const agent = fields(slot.id, slot.name, 'agent', record, fallback, context.error);
+  return withChildren(agent, children);
+}
+
+/** The fields of an agent's `report` node: the agent's own, under the report's id, name and type. */
+export function reportFields(agent: TreeNodeFields): TreeNodeFields {
+  return childFields(agent, reportNodeId(agent.id), 'Report', 'report');
+}
+
+/** The fields of an agent's `messages` node. */
+export function messagesFields(agent: TreeNodeFields): TreeNodeFields {
+  return childFields(agent, messagesNodeId(agent.id), 'Messages', 'messages');
+}
+
+function childFields(agent: TreeNodeFields, id: string, name: string, node_type: TreeNode['node_type']): TreeNodeFields {
+  const node: TreeNodeFields = {
+    id,
+    name,
+    node_type,
+    status: agent.status,
+    started_at: agent.started_at,
+    ended_at: agent.ended_at,
+    duration_ms: agent.duration_ms,
+  };
+  if (agent.error !== undefined) node.error = agent.error;
+  return node;
+}
+
+/** The fields of the agent's `i`th (0-based) tool call's node. */
+export function toolCallFields(agentId: string, i: number, call: ToolCallRecord): TreeNodeFields {
+  const node: TreeNodeFields = {
+    id: toolCallNodeId(agentId, i + 1),
+    name: call.name,
+    node_type: 'tool_call',
+    status: call.status,
+    started_at: call.started_at,
+    ended_at: call.ended_at,
+    duration_ms: call.ended_at !== null ? call.ended_at - call.started_at : null,
+    args: call.args,
+  };
+  if (call.summary !== null) node.summary = call.summary;
+  if (call.vendor !== null) node.vendor = call.vendor;
+  if (call.error !== null) node.error = call.error;
+  return node;
+}
+
+/** A tool call's node from its fields: `children` (always empty) right after `args`, as it was always laid out. */
+export function toolCallNode(f: TreeNodeFields): TreeNode {
+  const node: TreeNode = {
+    id: f.id,
+    name: f.name,
+    node_type: f.node_type,
+    status: f.status,
+    started_at: f.started_at,
+    ended_at: f.ended_at,
+    duration_ms: f.duration_ms,
+    args: f.args!,
+    children: [],
+  };
+  if (f.summary !== undefined) node.summary = f.summary;
+  if (f.vendor !== undefined) node.vendor = f.vendor;
+  if (f.error !== undefined) node.error = f.error;
+  return node;
+}
+
+/** Id of the `… more` node that counts an agent's tool calls beyond the cap. */
+export const moreCallsNodeId = (agentId: string): string => `${agentId}.tools.more`;
+
+/** The fields of the `… more` node: `omitted` calls beyond the cap were only counted. */
+export function moreCallsFields(agentId: string, omitted: number): TreeNodeFields {
   return {
-    ...agent,
-    children: [
-      { ...agent, id: reportNodeId(slot.id), name: 'Report', node_type: 'report', children: [] },
-      { ...agent, id: messagesNodeId(slot.id), name: 'Messages', node_type: 'messages', children: [] },
-      ...calls,
-    ],
+    id: moreCallsNodeId(agentId),
+    name: `${omitted} more tool call${omitted === 1 ? '' : 's'} (not kept)`,
+    node_type: 'tool_call',
+    status: 'completed',
+    started_at: null,
+    ended_at: null,
+    duration_ms: null,
   };
 }
 
 /**
- * The agent's tool calls as `tool_call` nodes, and one `… more` node when calls beyond the cap were only
- * counted. A call whose record is the one `kept` made its node from keeps that node (records are replaced,
- * never mutated, when a call changes).
+ * A phase, agent, report, messages or `… more` node of `f` (which carry no `args`, `summary` or `vendor`),
+ * `children` last: the key order the fields' spread always gave.
  */
-function toolCallNodes(agentId: string, calls: AgentToolCalls | undefined, kept?: KeptAgent): TreeNode[] {
-  if (!calls) return [];
-  const keptCalls = kept?.calls?.calls;
-  const keptNodes = kept?.node.children;
-  const nodes = calls.calls.map((call, i): TreeNode => {
-    const was = keptCalls?.[i] === call ? keptNodes?.[i + 2] : undefined;
-    if (was !== undefined && was.id === toolCallNodeId(agentId, i + 1)) return was;
-    const node: TreeNode = {
-      id: toolCallNodeId(agentId, i + 1),
-      name: call.name,
-      node_type: 'tool_call',
-      status: call.status,
-      started_at: call.started_at,
-      ended_at: call.ended_at,
-      duration_ms: call.ended_at !== null ? call.ended_at - call.started_at : null,
-      args: call.args,
-      children: [],
-    };
-    if (call.summary !== null) node.summary = call.summary;
-    if (call.vendor !== null) node.vendor = call.vendor;
-    if (call.error !== null) node.error = call.error;
-    return node;
-  });
-  if (calls.omitted > 0) {
-    nodes.push({
-      id: `${agentId}.tools.more`,
-      name: `${calls.omitted} more tool call${calls.omitted === 1 ? '' : 's'} (not kept)`,
-      node_type: 'tool_call',
-      status: 'completed',
-      started_at: null,
-      ended_at: null,
-      duration_ms: null,
-      children: [],
-    });
-  }
-  return nodes;
+export function withChildren(f: TreeNodeFields, children: TreeNode[]): TreeNode {
+  const { id, name, node_type, status, started_at, ended_at, duration_ms, error } = f;
+  return error === undefined
+    ? { id, name, node_type, status, started_at, ended_at, duration_ms, children }
+    : { id, name, node_type, status, started_at, ended_at, duration_ms, error, children };
 }
 
 function fields(
@@ -132,11 +158,11 @@ function fields(
   record: NodeRecord | undefined,
   fallback: NodeStatus,
   error: string | null,
-): Omit<TreeNode, 'children'> {
+): TreeNodeFields {
   const status = record?.status ?? fallback;
   const started_at = record?.started_at ?? null;
   const ended_at = record?.ended_at ?? null;
-  const node: Omit<TreeNode, 'children'> = {
+  const node: TreeNodeFields = {
     id,
     name,
     node_type,

@@ -14,6 +14,7 @@ import { initialRunContext } from '../../src/machine/run-context.js';
 import { createRunMachine } from '../../src/machine/run-machine.js';
 import { deriveContents } from '../../src/tree/derive-contents.js';
 import { deriveTree, runStatusOf } from '../../src/tree/derive-tree.js';
+import { LiveTree } from '../../src/tree/live-tree.js';
 import { computeProgress, currentPhase } from '../../src/tree/progress.js';
 import { scriptedSteps, steppingClock, testConfig } from '../machine/support.js';
 
@@ -70,29 +71,33 @@ describe('deriveTree', () => {
     expect(findNode(tree, 'analysts')?.duration_ms).toBe(90);
   });
 
-  it('given the previous tree, equals a fresh derivation and reuses the nodes whose records did not change', async () => {
+  it('followed live (LiveTree) over a whole run, equals a fresh derivation and diff at every snapshot and reuses unchanged nodes', async () => {
     const steps = scriptedSteps({});
     const actor = createActor(createRunMachine(steppingClock()).provide({ actors: steps.actors }), {
       input: { config: testConfig({ analysts: ['market', 'news'] }) },
     });
-    let previous = { context: actor.getSnapshot().context, tree: deriveTree(actor.getSnapshot()) };
+    const live = new LiveTree(actor.getSnapshot());
+    let previous = live.tree;
     let reused = 0;
+    const mismatches: string[] = [];
     actor.subscribe((snap) => {
-      const tree = deriveTree(snap, previous);
-      expect(tree).toEqual(deriveTree(snap));
-      tree.forEach((phase, p) => {
-        if (phase === previous.tree[p]) reused++;
-        phase.children.forEach((agent, a) => {
-          if (agent === previous.tree[p]?.children[a]) expect(snap.context.nodes[agent.id]).toBe(previous.context.nodes[agent.id]);
-        });
+      const changes = live.update(snap.context);
+      const fresh = deriveTree(snap);
+      // Collected rather than thrown: a throw inside a subscriber would be swallowed by the actor.
+      if (!isDeepStrictEqual(live.tree, fresh)) mismatches.push(`tree at ${JSON.stringify(snap.value)}`);
+      if (!isDeepStrictEqual(changes, diffTree(previous, fresh))) mismatches.push(`changes at ${JSON.stringify(snap.value)}`);
+      live.tree.forEach((phase, p) => {
+        if (phase === previous[p]) reused++;
       });
-      previous = { context: snap.context, tree };
+      previous = live.tree;
     });
     actor.start();
     actor.send({ type: 'START' });
     await toPromise(actor);
     expect(actor.getSnapshot().status).toBe('done');
+    expect(mismatches).toEqual([]);
     expect(reused).toBeGreaterThan(0);
+    expect(live.progress).toBe(100);
   });
 
   it('maps statechart values to run statuses', () => {

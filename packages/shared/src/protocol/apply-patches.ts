@@ -30,15 +30,16 @@ class CopyOnWrite {
   }
 
   apply(change: ChangedNode): void {
-    const { parent_id, index, children, ...fields } = change;
+    const { parent_id, index, children } = change;
     const target = this.writable(change.id);
     if (target) {
       // Same keys in the same order as `{ ...node, ...fields, children: children ?? node.children }`.
-      Object.assign(target, fields);
+      copyFields(change, target);
       if (children) target.children = children;
       return;
     }
-    const whole: TreeNode = { ...fields, children: children ?? [] };
+    const whole = copyFields(change, {} as TreeNode);
+    whole.children = children ?? [];
     this.own.add(whole);
     let siblings = this.root;
     if (parent_id != null) {
@@ -78,6 +79,19 @@ class CopyOnWrite {
     node.children = list;
     return list;
   }
+}
+
+/**
+ * Copies a change's own fields (all but `parent_id`, `index` and `children`) onto `into`, in their order, as
+ * `Object.assign(into, fields)` of its rest would; a loop, not a rest pattern, which is much slower on these.
+ */
+function copyFields(change: ChangedNode, into: TreeNode): TreeNode {
+  const from = change as unknown as Record<string, unknown>;
+  const to = into as unknown as Record<string, unknown>;
+  for (const key of Object.keys(from)) {
+    if (key !== 'parent_id' && key !== 'index' && key !== 'children') to[key] = from[key];
+  }
+  return into;
 }
 
 /** Whether `id` is in `nodes` (depth first, in order); `path` gets the indexes that lead to its first node. */

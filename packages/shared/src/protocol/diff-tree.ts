@@ -1,4 +1,4 @@
-import type { ExecutionTree, TreeNode } from '../schemas/tree.js';
+import type { ExecutionTree, TreeNode, TreeNodeFields } from '../schemas/tree.js';
 import type { ChangedNode } from './ws.js';
 
 /**
@@ -54,10 +54,11 @@ export function diffTree(prev: ExecutionTree, next: ExecutionTree, options: { in
 }
 
 /**
- * Whether a field a change carries differs (every field of `TreeNodeFields` but `id`). Spelled out: named
- * loads are much cheaper than keyed ones on nodes of many shapes. A field added to a node must be added here.
+ * Whether a field a change carries differs (every field of `TreeNodeFields` but `id`; never `children`), i.e.
+ * whether `diffTree` reports a node that kept its place. Spelled out: named loads are much cheaper than keyed
+ * ones on nodes of many shapes. A field added to a node must be added here.
  */
-function fieldsDiffer(a: TreeNode, b: TreeNode): boolean {
+export function fieldsDiffer(a: TreeNodeFields, b: TreeNodeFields): boolean {
   return (
     a.status !== b.status ||
     a.started_at !== b.started_at ||
