@@ -1,11 +1,12 @@
 // Transport CPU per model call, in isolation (issue 13): N POSTs of a realistic chat-completions body to the
 // fake LLM server (in its own process), in bursts of 100 (runs move in step) and one after another, through
-// the real openai SDK and through the bare `fetch`. Prints the calling thread's CPU per call (Linux only:
+// the engine's openai provider (the real SDK) and through the bare `fetch`. Prints the calling thread's CPU per call (Linux only:
 // /proc/thread-self/schedstat, ns resolution), min and median over ROUNDS (default 5) rounds. A tool for A/B
 // of the transport, not a bench group: run it back to back against the other variant.
-// Run: ROUNDS=7 node --import tsx --expose-gc tests/bench/transport-cpu.ts [keep-alive|global] [calls=1000]
-import OpenAI from 'openai';
+// Run: ROUNDS=7 node --import tsx --expose-gc tests/bench/transport-cpu.ts [keep-alive|global: the bare phase's fetch] [calls=1000]
 import { createKeepAliveFetch } from '../../packages/engine/src/providers/keep-alive-fetch.js';
+import { createOpenAiProvider } from '../../packages/engine/src/providers/openai-provider.js';
+import type { ChatRequest } from '../../packages/engine/src/providers/provider.js';
 import { readFileSync } from 'node:fs';
 
 /** This thread's time on a CPU (ms, ns resolution: /proc/thread-self/schedstat). */
@@ -35,10 +36,18 @@ const body = {
 };
 console.log(`request body ${JSON.stringify(body).length} bytes, ${calls} calls per phase, transport ${which}`);
 
-const client = new OpenAI({ apiKey: 'k', baseURL: openaiBaseURL, maxRetries: 0, fetch: transport.fetch });
+// The engine's own openai provider (SDK client, wire mapping, request deadline) over its own keep-alive fetch.
+const provider = createOpenAiProvider({ apiKey: 'k', baseURL: openaiBaseURL, maxResponseBytes: 60_000 * 6 + 256 * 1024 });
+const chatRequest: ChatRequest = {
+  model: body.model,
+  tier: 'quick',
+  messages: body.messages,
+  meta: { runId: 'bench', agentRole: 'market_analyst', agentId: 'market_analyst' },
+};
+const never = new AbortController().signal;
 const sdkCall = async () => {
-  const completion = await client.chat.completions.create(body);
-  if (!completion.choices[0]?.message.content) throw new Error('empty answer');
+  const answer = await provider.chat(chatRequest, never);
+  if (!answer.text) throw new Error('empty answer');
 };
 const json = JSON.stringify(body);
 const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer k' };
@@ -64,7 +73,7 @@ try {
   // Warm-up: JIT and a full pool.
   await phase('warm-up', sdkCall, true);
   for (let round = 0; round < rounds; round++) {
-    await phase('sdk burst 100', sdkCall, true);
+    await phase('provider burst 100', sdkCall, true);
     await phase('bare burst 100', bareCall, true);
     await phase('bare sequential', bareCall, false);
   }

@@ -3,7 +3,7 @@ import { BufferedResponse } from './buffered-response.js';
 import { decoderFor, type BodyDecoder } from './body-decoder.js';
 
 /** What one request's answer is read with; shared by every request of a `createKeepAliveFetch`. */
-export interface AnswerLimits {
+export interface AnswerReadLimits {
   /** Largest body read, in bytes (after decompression). */
   maxBytes: number;
   /** The error a body over `maxBytes` fails with; `size` reads e.g. "1234 bytes" or "more than 10 bytes". */
@@ -20,7 +20,6 @@ export type EarlyFailure = (error: Error, handler: AnswerHandler) => boolean;
 export const LAST_READ = Symbol('lastRead');
 /** The socket an error came from, set by the socket's own error listener (see keep-alive-fetch.ts). */
 export const SOCKET_OF = Symbol('socketOf');
-export type StampedSocket = { [LAST_READ]?: number };
 
 /**
  * One request's answer, read through undici's dispatcher handler interface (its raw callbacks: no stream,
@@ -39,7 +38,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
   responded = false;
   /** Whether the request was sent again after an early failure (it is sent again at most once). */
   resent = false;
-  readonly #limits: AnswerLimits;
+  readonly #limits: AnswerReadLimits;
   readonly #signal: AbortSignal | undefined;
   readonly #resolve: (response: Response) => void;
   readonly #reject: (error: unknown) => void;
@@ -59,7 +58,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     url: string,
-    limits: AnswerLimits,
+    limits: AnswerReadLimits,
     signal: AbortSignal | undefined,
     resolve: (response: Response) => void,
     reject: (error: unknown) => void,

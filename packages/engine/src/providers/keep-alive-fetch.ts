@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { Agent, buildConnector, Client, type Dispatcher } from 'undici';
-import { abortReason, AnswerHandler, LAST_READ, SOCKET_OF, type AnswerLimits } from './answer-handler.js';
+import { abortReason, AnswerHandler, LAST_READ, SOCKET_OF, type AnswerReadLimits } from './answer-handler.js';
 
 /** How a keep-alive `fetch` reads answers. */
 export interface KeepAliveFetchOptions {
@@ -59,7 +59,7 @@ const NO_UNDICI_TIMEOUTS = { headersTimeout: 0, bodyTimeout: 0 } as const;
  * - `maxBodyBytes` refuses a larger answer by its `Content-Length` at once, else while it arrives.
  */
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepAliveFetch {
-  const limits: AnswerLimits = {
+  const limits: AnswerReadLimits = {
     maxBytes: options.maxBodyBytes ?? Number.POSITIVE_INFINITY,
     tooLarge: options.tooLarge ?? ((size: string) => new Error(`answer too large (${size})`)),
   };
