@@ -1,8 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { Readable } from 'node:stream';
-import zlib from 'node:zlib';
-import { BufferedResponse, type BufferedResponseInit } from './buffered-response.js';
+import type { Socket } from 'node:net';
+import { Agent, buildConnector, Client, type Dispatcher } from 'undici';
+import { abortReason, AnswerHandler, LAST_READ, SOCKET_OF, type AnswerReadLimits } from './answer-handler.js';
 
 /** How a keep-alive `fetch` reads answers. */
 export interface KeepAliveFetchOptions {
@@ -11,27 +9,23 @@ export interface KeepAliveFetchOptions {
   /** The error a body over `maxBodyBytes` fails with; `size` reads e.g. "1234 bytes" or "more than 10 bytes". */
   tooLarge?: (size: string) => Error;
   /**
-   * Idle connections kept open per host (default 4096). It must cover the calls in flight at once: runs move
-   * in step, so 100 runs put ~400 calls on the wire together, and a pool that keeps fewer closes the rest
-   * when they come back and opens them anew for the next phase (a TCP connect each, ~1/4 of a call's CPU).
-   * Servers close connections left idle (Node's after 5 s), so an idle pool shrinks by itself.
+   * How long an idle pooled connection is kept (ms, default 60 000), unless the server's `Keep-Alive: timeout`
+   * hint is shorter (then the hint less 2 s, so that we close it before the server does). A real model keeps a
+   * run's next call seconds away, and a new TLS connection per call would cost far more than an idle socket;
+   * one the server closed meanwhile is caught by the stale-connection resend below. The pool has no
+   * size limit: runs move in step, so 100 runs put ~400 calls on the wire together, and every connection of
+   * such a burst is kept for the next phase (a TCP connect costs ~1/4 of a call's CPU).
    */
-  maxFreeSockets?: number;
+  keepAliveTimeoutMs?: number;
   /**
-   * A pooled connection that fails at once after sitting idle at least this long (ms, default 1000) is taken
-   * for one the server closed for idleness and the request is sent again on a fresh one. Connections idle
-   * for less were not closed for idleness (servers keep them for seconds): their failure is the call's.
+   * A pooled connection that fails before any answer after sitting idle at least this long (ms, default
+   * 1000) is taken for one the server closed for idleness, and the request is sent again once on a fresh
+   * connection. Connections idle for less were not closed for idleness: their failure is the call's.
    */
   staleAfterIdleMs?: number;
 }
 
-const DEFAULT_MAX_FREE_SOCKETS = 4096;
-
-/** When a pooled socket was last handed back to its agent (performance.now()). */
-const IDLE_SINCE = Symbol('idleSince');
-type PooledSocket = { [IDLE_SINCE]?: number };
-
-/** A `fetch` with its own connection pool; `destroy()` closes the pooled sockets. */
+/** A `fetch` with its own connection pool; `destroy()` closes the pooled connections. */
 export interface KeepAliveFetch {
   fetch: typeof fetch;
   destroy(): void;
@@ -44,239 +38,133 @@ const isPlainBody = (body: unknown): body is PlainBody =>
   body === null || body === undefined || typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer;
 
 /**
- * A `fetch` for the openai and Anthropic SDK clients over `node:http(s)` with keep-alive agents (issue 13):
- * Node's global fetch costs ~1 ms of CPU a call in web streams and undici's machinery, and a run makes 16.
+ * What undici's client waits for, off: the SDK's own timeout (an abort of the request's signal) bounds a
+ * call, and a model may think for longer than undici's default 300 s before its first byte.
+ */
+const NO_UNDICI_TIMEOUTS = { headersTimeout: 0, bodyTimeout: 0 } as const;
+
+/**
+ * A `fetch` for the openai and Anthropic SDK clients over undici's dispatcher (issue 13), not over its
+ * `fetch`: Node's global fetch costs ~1 ms of CPU a call in web streams and undici's `Request`/`Response`
+ * machinery, and a run makes ~25. Each request goes straight to a keep-alive connection pool (one
+ * request per connection at a time, no pipelining) with an `AnswerHandler` reading the raw callbacks.
  * - JSON and other bodies are read whole into a `BufferedResponse` (its `json()`/`text()` parse the bytes
  *   directly); `text/event-stream` answers stream as a `ReadableStream` body, as the SDKs expect when they
  *   stream.
- * - The request's `AbortSignal` aborts the request at any point (connecting, waiting, mid-body); the fetch
- *   rejects, or the streaming body errors, with the signal's reason (an `AbortError` when it has none), which
- *   is what the SDKs read as a user abort or their own timeout.
+ * - The request's `AbortSignal` aborts the request at any point (queued, connecting, waiting, mid-body); the
+ *   fetch rejects, or the streaming body errors, with the signal's reason (an `AbortError` when it has none),
+ *   which is what the SDKs read as a user abort or their own timeout.
  * - Socket failures reject with `TypeError('fetch failed', { cause })` (the cause keeps its `code`, e.g.
  *   `ECONNREFUSED`), and a body cut off after the headers with `TypeError('terminated', { cause })`, the
- *   shapes undici uses, so the SDKs raise `APIConnectionError` and `classifyFailure` sees a network failure.
+ *   shapes undici's fetch uses, so the SDKs raise `APIConnectionError` and `classifyFailure` sees a network
+ *   failure.
  * - `maxBodyBytes` refuses a larger answer by its `Content-Length` at once, else while it arrives.
  */
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepAliveFetch {
-  const agentOptions = { keepAlive: true, maxFreeSockets: options.maxFreeSockets ?? DEFAULT_MAX_FREE_SOCKETS, scheduling: 'lifo' as const };
-  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-  for (const agent of [agents.http, agents.https]) {
-    agent.on('free', (socket: PooledSocket) => {
-      socket[IDLE_SINCE] = performance.now();
-    });
-  }
+  const limits: AnswerReadLimits = {
+    maxBytes: options.maxBodyBytes ?? Number.POSITIVE_INFINITY,
+    tooLarge: options.tooLarge ?? ((size: string) => new Error(`answer too large (${size})`)),
+  };
   const staleAfterIdleMs = options.staleAfterIdleMs ?? 1000;
-  const tooLarge = options.tooLarge ?? ((size: string) => new Error(`answer too large (${size})`));
-  const maxBytes = options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
+  const connector = buildConnector({ timeout: 10_000 });
+  const clientOptions = {
+    ...NO_UNDICI_TIMEOUTS,
+    pipelining: 1,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 60_000,
+    connect: ((opts, callback) =>
+      connector(opts, (error, socket) => {
+        if (socket) watchSocket(socket as Socket);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- undici's callback overloads
+        (callback as any)(error, socket);
+      })) as buildConnector.connector,
+  };
+  const agent = new Agent({ ...clientOptions, connections: null });
+  /** One-off connections for requests sent again after a stale pooled one failed; closed once answered. */
+  const fresh = new Set<Client>();
+
+  const resend = (request: Dispatcher.DispatchOptions, handler: AnswerHandler, error: Error): boolean => {
+    const socket = (error as { [SOCKET_OF]?: Socket & { [LAST_READ]?: number } })[SOCKET_OF];
+    const lastRead = socket?.[LAST_READ];
+    // Reused (it read an earlier answer before this request was written) and idle long enough to have been
+    // closed for idleness, failing as such a connection does: sent again once, as Node's docs advise for
+    // node:http. The request may have reached the server; the retry layer would send it again anyway, this
+    // costs none of its attempts.
+    if (lastRead === undefined || handler.writtenAt - lastRead < staleAfterIdleMs || !isStaleConnectionError(error)) return false;
+    const client = new Client(request.origin!, clientOptions);
+    fresh.add(client);
+    handler.resent = true;
+    client.dispatch(request, handler);
+    void client.close().finally(() => fresh.delete(client));
+    return true;
+  };
 
   const keepAliveFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     if (input instanceof Request || !isPlainBody(init.body)) return fetch(input, init);
-    const target = targetOf(input);
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const secure = target.secure;
+    const target = targetOf(input);
     const body = init.body ?? undefined;
-    // A string body is encoded once here: its length is then known, and node:http neither measures nor
-    // encodes it again (a run's prompts are 4–20 KB, and one non-ASCII character makes every scan slow).
-    const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof ArrayBuffer ? new Uint8Array(body) : body;
-    const headers = headerRecord(init.headers);
-    if (payload !== undefined) headers['content-length'] = String(payload.byteLength);
-
+    const request: Dispatcher.DispatchOptions = {
+      origin: target.origin,
+      path: target.path,
+      method: (init.method ?? 'GET').toUpperCase() as Dispatcher.HttpMethod,
+      headers: headerList(init.headers),
+      // undici sends a Buffer as it is, with its Content-Length, in the same write as the head when it fits.
+      body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof ArrayBuffer ? Buffer.from(body) : body,
+    };
     return new Promise<Response>((resolve, reject) => {
-      let settled = false;
-      // Until the answer is handed over the fetch rejects; afterwards a streaming body errors instead.
-      let failBody: ((error: unknown) => void) | undefined;
-      const fail = (error: unknown) => {
-        if (!settled) {
-          settled = true;
-          reject(error);
-        } else failBody?.(error);
-      };
-      const onAbort = () => {
-        const reason = abortReason(signal!);
-        fail(reason);
-        req.destroy();
-      };
-      const done = () => signal?.removeEventListener('abort', onAbort);
-
-      const send = (agent: http.Agent | false, retryStale: boolean) => {
-        let responded = false;
-        let idleFor = 0;
-        req = (secure ? https : http).request(
-          {
-            protocol: target.protocol,
-            hostname: target.hostname,
-            port: target.port,
-            path: target.path,
-            method: (init.method ?? 'GET').toUpperCase(),
-            headers,
-            agent,
-          },
-          (res) => {
-            responded = true;
-            const status = res.statusCode ?? 0;
-            const responseInit = { status, statusText: res.statusMessage ?? '', rawHeaders: res.rawHeaders };
-            const declared = Number(res.headers['content-length'] ?? Number.NaN);
-            if (Number.isFinite(declared) && declared > maxBytes) {
-              fail(tooLarge(`${declared} bytes`));
-              req.destroy();
-              done();
-              return;
-            }
-            const source = decoded(res);
-            let seen = 0;
-            const count = (chunk: Buffer): boolean => {
-              seen += chunk.byteLength;
-              if (seen <= maxBytes) return true;
-              fail(tooLarge(`more than ${maxBytes} bytes`));
-              req.destroy();
-              done();
-              return false;
-            };
-            const cutOff = (cause: unknown) => {
-              fail(new TypeError('terminated', { cause }));
-              done();
-            };
-            // A connection closed before the body's end is a cut-off answer, not a clean end.
-            res.once('aborted', () => cutOff(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' })));
-            source.once('error', cutOff);
-
-            if (status === 204 || status === 304 || res.headers['content-type']?.includes('text/event-stream') !== true) {
-              const chunks: Buffer[] = [];
-              source.on('data', (chunk: Buffer) => {
-                if (count(chunk)) chunks.push(chunk);
-              });
-              source.once('end', () => {
-                done();
-                if (settled) return;
-                settled = true;
-                resolve(new BufferedResponse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), responseInit, target.href));
-              });
-              return;
-            }
-            settled = true;
-            resolve(streamingResponse(source, responseInit, count, done, req, (f) => (failBody = f)));
-          },
-        );
-        req.once('socket', (socket: PooledSocket) => {
-          const since = socket[IDLE_SINCE];
-          if (since !== undefined) idleFor = performance.now() - since;
-        });
-        req.once('error', (cause) => {
-          // After an abort the socket error is ours; the abort reason was already given.
-          if (signal?.aborted) return;
-          // A pooled connection the server closed while it sat idle (its keep-alive timeout passed as we
-          // reused it): sent again once on a fresh connection, as Node's docs advise. The request may have
-          // reached the server; the retry layer would send it again anyway, this costs none of its attempts.
-          if (retryStale && !responded && req.reusedSocket && idleFor >= staleAfterIdleMs && isStaleConnectionError(cause)) {
-            send(false, false);
-            return;
-          }
-          fail(settled ? new TypeError('terminated', { cause }) : new TypeError('fetch failed', { cause }));
-          done();
-        });
-        req.end(payload);
-      };
-      let req!: http.ClientRequest;
-      send(secure ? agents.https : agents.http, true);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const handler = new AnswerHandler(target.href, limits, signal, resolve, reject, (error, h) => resend(request, h, error));
+      agent.dispatch(request, handler);
     });
   };
 
   return {
     fetch: keepAliveFetch as typeof fetch,
     destroy() {
-      agents.http.destroy();
-      agents.https.destroy();
+      void agent.destroy();
+      for (const client of fresh) void client.destroy();
     },
   };
 }
 
-/** An answer whose body streams in as it arrives (server-sent events), with backpressure. */
-function streamingResponse(
-  source: Readable,
-  init: BufferedResponseInit,
-  count: (chunk: Buffer) => boolean,
-  done: () => void,
-  req: http.ClientRequest,
-  onFail: (fail: (error: unknown) => void) => void,
-): Response {
-  let closed = false;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const finish = (error?: unknown) => {
-        if (closed) return;
-        closed = true;
-        done();
-        if (error === undefined) controller.close();
-        else controller.error(error);
-      };
-      onFail(finish);
-      source.on('data', (chunk: Buffer) => {
-        if (closed || !count(chunk)) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 1) <= 0) source.pause();
-      });
-      source.once('end', () => finish());
-    },
-    pull() {
-      source.resume();
-    },
-    cancel() {
-      closed = true;
-      done();
-      req.destroy();
-    },
+/**
+ * Marks a new pooled socket so that a failure can tell a stale connection from a fresh one: when it last
+ * read bytes (`LAST_READ`; the 'readable' at its end, with no new bytes, does not count), and which socket
+ * an error came from (`SOCKET_OF`, set before undici hands the error to the request).
+ */
+function watchSocket(socket: Socket): void {
+  let bytesSeen = 0;
+  socket.on('readable', function (this: Socket & { [LAST_READ]?: number }) {
+    if (this.bytesRead === bytesSeen) return;
+    bytesSeen = this.bytesRead;
+    this[LAST_READ] = performance.now();
   });
-  return new Response(body, { status: init.status, statusText: init.statusText, headers: toHeaders(init.rawHeaders) });
+  socket.on('error', function (this: Socket, error: Error & { [SOCKET_OF]?: Socket }) {
+    error[SOCKET_OF] = this;
+  });
 }
 
-/** The body as sent, or decompressed when the server compressed it anyway. */
-function decoded(res: http.IncomingMessage): Readable {
-  const encoding = String(res.headers['content-encoding'] ?? '')
-    .trim()
-    .toLowerCase();
-  const decoder =
-    encoding === 'gzip' || encoding === 'x-gzip'
-      ? zlib.createGunzip()
-      : encoding === 'deflate'
-        ? zlib.createInflate()
-        : encoding === 'br'
-          ? zlib.createBrotliDecompress()
-          : undefined;
-  if (!decoder) return res;
-  res.on('error', (error) => decoder.destroy(error));
-  return res.pipe(decoder);
-}
-
-/** The errors of a reused socket the server had already closed: a reset, or a hang-up before any answer. */
+/** The errors of a reused connection the server had already closed: a reset, or an end before any answer. */
 function isStaleConnectionError(error: Error & { code?: string }): boolean {
-  return error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.message === 'socket hang up';
+  return error.code === 'UND_ERR_SOCKET' || error.code === 'ECONNRESET' || error.code === 'EPIPE';
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
-/** The request's headers as the plain record `node:http` takes (lowercase names, repeated ones joined). */
-function headerRecord(init: RequestInit['headers']): Record<string, string> {
-  const record: Record<string, string> = {};
-  if (init === undefined) return record;
+/** The request's headers as the flat name, value, … list undici takes (no `Headers` built or copied). */
+function headerList(init: RequestInit['headers']): string[] {
+  const list: string[] = [];
+  if (init === undefined) return list;
   // The SDKs hand over a `Headers`: read it as it is rather than copy it into another one.
   const source = init instanceof Headers ? init : new Headers(init);
   source.forEach((value, name) => {
-    record[name] = value;
+    list.push(name, value);
   });
-  return record;
+  return list;
 }
 
-/** Where a request goes, in the terms of `http.request`. */
+/** Where a request goes, in undici's terms. */
 interface Target {
   href: string;
-  secure: boolean;
-  protocol: string;
-  hostname: string;
-  port: string | undefined;
+  origin: string;
   path: string;
 }
 
@@ -289,22 +177,9 @@ function targetOf(input: string | URL): Target {
   let target = targets.get(key);
   if (target === undefined) {
     const url = input instanceof URL ? input : new URL(input);
-    target = {
-      href: url.href,
-      secure: url.protocol === 'https:',
-      protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port || undefined,
-      path: `${url.pathname}${url.search}`,
-    };
+    target = { href: url.href, origin: url.origin, path: `${url.pathname}${url.search}` };
     if (targets.size >= MAX_TARGETS) targets.clear();
     targets.set(key, target);
   }
   return target;
-}
-
-function toHeaders(raw: readonly string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  return headers;
 }

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -106,6 +107,34 @@ describe('answers', () => {
     await Promise.all(Array.from({ length: burst }, () => ask(client)));
     expect(fake.requests).toHaveLength(2 * burst);
     expect(fake.connections).toBe(burst);
+  });
+});
+
+describe('compressed answers', () => {
+  it('inflates a gzip answer a server sends unasked, and holds the size limit to the inflated bytes', async () => {
+    // The fake provider never compresses: a server of its own that gzips every answer.
+    const completion = { id: 'c1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'z'.repeat(30_000) } }] };
+    const gzipped = gzipSync(JSON.stringify(completion));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': gzipped.byteLength });
+      res.end(gzipped);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const small = createKeepAliveFetch({ maxBodyBytes: 10_000 });
+    try {
+      expect(gzipped.byteLength).toBeLessThan(10_000);
+      const answer = await ask(openai({ baseURL }));
+      expect(answer.choices[0]?.message.content).toBe('z'.repeat(30_000));
+      const limited = new OpenAI({ apiKey: 'k', baseURL, maxRetries: 0, fetch: small.fetch });
+      const error = await ask(limited).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+      expect(((error as Error).cause as Error).message).toBe('answer too large (more than 10000 bytes)');
+    } finally {
+      small.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
@@ -224,17 +253,24 @@ describe('a pooled connection the server closed', () => {
   it('is retried once on a fresh connection after sitting idle, without failing the call', async () => {
     // Request 2 reuses request 1's connection, which the server drops unanswered (as one whose keep-alive
     // timeout passed while it sat in the pool); request 3 is the retry, on a new connection. Any idle time
-    // counts here (staleAfterIdleMs: 0), so the test needs no wait.
+    // counts here (staleAfterIdleMs: 0), so the test needs no wait. On a server of its own: the connections
+    // are counted, and undici reconnects a client whose request was aborted mid-answer (as an earlier test's
+    // leftover providers do to the shared server).
     transport.destroy();
     transport = createKeepAliveFetch({ staleAfterIdleMs: 0 });
-    let n = 0;
-    fake.setScript(() => (++n === 2 ? { kind: 'drop' } : { kind: 'text', text: `answer ${n}` }));
-    const client = openai();
-    await ask(client);
-    const second = await ask(client);
-    expect(second.choices[0]?.message.content).toBe('answer 3');
-    expect(fake.requests).toHaveLength(3);
-    expect(fake.connections).toBe(2);
+    const own = await startFakeProvider();
+    try {
+      let n = 0;
+      own.setScript(() => (++n === 2 ? { kind: 'drop' } : { kind: 'text', text: `answer ${n}` }));
+      const client = openai({ baseURL: own.openaiBaseURL });
+      await ask(client);
+      const second = await ask(client);
+      expect(second.choices[0]?.message.content).toBe('answer 3');
+      expect(own.requests).toHaveLength(3);
+      expect(own.connections).toBe(2);
+    } finally {
+      await own.close();
+    }
   });
 
   it('is not retried when the failing connection was a fresh one, or idle for less than staleAfterIdleMs', async () => {
