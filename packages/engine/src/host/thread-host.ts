@@ -222,6 +222,8 @@ export class ThreadHost implements EngineHost {
   private receive(slot: Slot, message: FromWorker): void {
     if (slot.permits.receive(message)) return;
     if (message.kind === 'events') {
+      // Permits first: the calls they ended are over, and a waiting call may start.
+      if (message.permits) for (const note of message.permits) slot.permits.receive(note);
       for (const event of message.events) this.track(slot, event);
       return;
     }

@@ -3,7 +3,7 @@ import { deferred } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PermitServer } from '../../src/host/permit-server.js';
 import { RemoteLimiter } from '../../src/host/remote-limiter.js';
-import type { FromWorker, ToWorker } from '../../src/host/worker-wire.js';
+import type { FromWorker, PermitNote, ToWorker } from '../../src/host/worker-wire.js';
 import { ConcurrencyLimiter } from '../../src/limiter/concurrency-limiter.js';
 
 const KEY = { provider: 'openai', model: 'gpt-test' };
@@ -90,5 +90,46 @@ describe('LLM permits across engine threads (RemoteLimiter ↔ PermitServer)', (
     const outcome = await remote.run(KEY, async (lease) => lease.rateLimited());
     expect(outcome).toEqual({ lowered: true, effectiveLimit: 2 });
     expect(limiter.snapshot().find((l) => l.key === 'openai')).toMatchObject({ limit: 4, effective_limit: 2 });
+  });
+
+  it('notes held for the next batch (succeeded, release) give the permit back when the batch arrives, in order', async () => {
+    const limiter = new ConcurrencyLimiter({ global: 1, limits: new Map([['openai', 4]]) });
+    const { port1: serverPort, port2: workerPort } = new MessageChannel();
+    ports.push(serverPort, workerPort);
+    const server = new PermitServer(limiter, (message: ToWorker) => serverPort.postMessage(message));
+    // As the engine thread does: notes wait in a batch, which leaves as one `events` message (ThreadHost hands them on).
+    let held: PermitNote[] = [];
+    const remote = new RemoteLimiter(
+      (message: FromWorker) => workerPort.postMessage(message),
+      (note) => held.push(note),
+    );
+    const sendBatch = () => {
+      workerPort.postMessage({ kind: 'events', events: [], permits: held } satisfies FromWorker);
+      held = [];
+    };
+    serverPort.on('message', (message: FromWorker) => {
+      if (message.kind === 'events') for (const note of message.permits ?? []) server.receive(note);
+      else server.receive(message);
+    });
+    workerPort.on('message', (message: ToWorker) => remote.receive(message));
+
+    // A call that met a 429 and then succeeded: its notes wait for the batch, in the order they were made.
+    await remote.run(KEY, async (lease) => {
+      await lease.rateLimited();
+      lease.succeeded();
+    });
+    expect(held).toEqual([
+      { kind: 'succeeded', id: 1 },
+      { kind: 'release', id: 1 },
+    ]);
+    // The call is over, but the server holds its permit until the batch arrives: a second call waits.
+    const second = remote.run(KEY, async () => 'second');
+    await until(() => limiter.snapshot()[0]!.waiting === 1);
+    expect(limiter.snapshot()[0]).toMatchObject({ key: 'global', in_use: 1, waiting: 1 });
+    sendBatch();
+    await expect(second).resolves.toBe('second');
+    sendBatch();
+    await until(() => limiter.snapshot()[0]!.in_use === 0);
+    expect(limiter.snapshot()[0]).toMatchObject({ in_use: 0, waiting: 0 });
   });
 });

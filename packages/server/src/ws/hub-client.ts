@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { ServerMessage } from '@tradingfloor/shared';
 import { WebSocket } from 'ws';
 import { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
@@ -29,6 +30,8 @@ export class HubClient {
     private readonly maxBufferedBytes: number,
     private readonly onSlow: (client: HubClient) => void = () => {},
     snapshotBudget: TokenBucketOptions = DEFAULT_SNAPSHOT_BUDGET,
+    /** The connection's socket (the one the upgrade handed to `ws`), corked by {@link corked} around a flush. */
+    readonly socket?: Duplex,
   ) {
     this.snapshots = new TokenBucket(snapshotBudget);
   }
@@ -60,4 +63,18 @@ export function sendToEach(clients: ReadonlySet<HubClient>, message: ServerMessa
   if (clients.size === 0) return;
   const bytes = Buffer.from(JSON.stringify(message), 'utf8');
   for (const client of clients) client.sendRaw(bytes);
+}
+
+/**
+ * Runs `send` with the socket of every client of a set corked, so that the several messages one flush sends a
+ * client (status, content and log patches) leave in one write, one system call, instead of one each.
+ */
+export function corked(clients: ReadonlySet<HubClient>, send: () => void): void {
+  for (const client of clients) client.socket?.cork();
+  try {
+    send();
+  } finally {
+    // `ws` corks each frame's header and payload itself; cork counts, so the frames wait for this uncork.
+    for (const client of clients) client.socket?.uncork();
+  }
 }

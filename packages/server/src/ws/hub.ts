@@ -135,11 +135,11 @@ export class WsHub {
     }
     const runId = url.searchParams.get('run_id');
     const inspect = ['1', 'true'].includes(url.searchParams.get('inspect') ?? '');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, runId, inspect));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, socket, runId, inspect));
   }
 
-  private onConnection(ws: WebSocket, runId: string | null, inspect: boolean): void {
-    if (runId === null || runId === '') return this.connectAggregate(ws);
+  private onConnection(ws: WebSocket, socket: Duplex, runId: string | null, inspect: boolean): void {
+    if (runId === null || runId === '') return this.connectAggregate(ws, socket);
     const parsed = RunIdSchema.safeParse(runId);
     if (!parsed.success) {
       ws.send(JSON.stringify({ type: 'error', message: parsed.error.issues[0]?.message ?? 'invalid run_id' }));
@@ -153,26 +153,27 @@ export class WsHub {
       ws.close(WS_CLOSE_CODES.runNotFound, 'Run not found');
       return;
     }
-    const client = this.track(ws, { kind: 'focused', runId });
+    const client = this.track(ws, socket, { kind: 'focused', runId });
     ws.on('message', (data, isBinary) => handleClientFrame({ client, stream, aggregate: this.aggregate }, data, isBinary));
     ws.on('close', () => this.leave(stream, client));
     stream.subscribe(client, { inspect });
   }
 
-  private connectAggregate(ws: WebSocket): void {
-    const client = this.track(ws, { kind: 'aggregate' });
+  private connectAggregate(ws: WebSocket, socket: Duplex): void {
+    const client = this.track(ws, socket, { kind: 'aggregate' });
     ws.on('message', (data, isBinary) => handleClientFrame({ client, stream: null, aggregate: this.aggregate }, data, isBinary));
     ws.on('close', () => this.aggregate.remove(client));
     this.aggregate.add(client);
   }
 
-  private track(ws: WebSocket, mode: ClientMode): HubClient {
+  private track(ws: WebSocket, socket: Duplex, mode: ClientMode): HubClient {
     const client = new HubClient(
       ws,
       mode,
       this.options.maxBufferedBytes ?? 8 * 1024 * 1024,
       (c) => this.options.onSlowClient?.(c.mode),
       this.options.snapshotBudget,
+      socket,
     );
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));

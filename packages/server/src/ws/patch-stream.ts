@@ -12,7 +12,7 @@ import {
   type ServerMessageOf,
 } from '@tradingfloor/shared';
 import type { RunManagerApi } from '@tradingfloor/engine';
-import { sendToEach, type HubClient } from './hub-client.js';
+import { corked, sendToEach, type HubClient } from './hub-client.js';
 
 /** What a patch stream reads from the engine. */
 export type PatchSource = Pick<RunManagerApi, 'get' | 'logs' | 'inspect'>;
@@ -232,6 +232,11 @@ export class RunPatchStream {
     this.timer = null;
     this.dirty = false;
     this.lastFlushAt = Date.now();
+    // A flush often sends a follower two or three messages (a step's tree change, its text, its log line).
+    corked(this.subscribers, () => this.sendChanges());
+  }
+
+  private sendChanges(): void {
     const view = this.source.get(this.runId);
     if (view === undefined) return;
     const { status, overall_progress } = view.summary;
