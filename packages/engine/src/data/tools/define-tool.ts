@@ -5,6 +5,7 @@ import type { DataTool } from '../data-tool.js';
 import { resolveVendor } from '../routing-vendor.js';
 import { isVendorChain, type VendorChain } from '../vendor-chain.js';
 import type { MarketDataVendor } from '../vendor.js';
+import { summariseAnswerObject } from './answer-summary.js';
 
 /** What every tool of one analyst is bound to. */
 export interface ToolContext {
@@ -87,9 +88,12 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
         const scoped = isVendorChain(vendor) ? trackServing(vendor, used) : vendor;
         const answer = await def.run(parsed.data, { vendor: scoped, ticker: ctx.ticker, tradeDate: ctx.tradeDate, signal });
         signal.throwIfAborted();
-        served?.(used.size > 0 ? [...used].join('+') : vendor.name);
         // Every answer says where its numbers come from, so demo data is never taken for market data.
-        return JSON.stringify({ ...answer, data_source: vendor.label });
+        const labelled = { ...answer, data_source: vendor.label };
+        const text = JSON.stringify(labelled);
+        // The summary comes from the object at hand: parsing the text back only to describe it cost more than the tool.
+        served?.(used.size > 0 ? [...used].join('+') : vendor.name, summariseAnswerObject(labelled, text.length));
+        return text;
       } catch (error) {
         if (error instanceof DataUnavailableError && !signal.aborted) return `${DATA_UNAVAILABLE}: ${error.message}`;
         throw error;
