@@ -5,6 +5,7 @@ import type { DataTool } from '../data-tool.js';
 import { resolveVendor } from '../routing-vendor.js';
 import { isVendorChain, type VendorChain } from '../vendor-chain.js';
 import type { MarketDataVendor } from '../vendor.js';
+import { answerKey, cachedAnswer, storeAnswer, type CachedAnswer } from './answer-cache.js';
 import { summariseAnswerObject } from './answer-summary.js';
 
 /** What every tool of one analyst is bound to. */
@@ -64,7 +65,10 @@ function parametersOf(args: z.ZodType): Record<string, unknown> {
 /**
  * Builds a `DataTool`: validates the arguments with the zod schema (the JSON Schema the model sees is
  * derived from it), logs the call once at INFO, and turns missing data into a `DATA UNAVAILABLE: …` answer
- * and bad arguments into `INVALID ARGUMENTS: …`. Cancellation and real faults still throw.
+ * and bad arguments into `INVALID ARGUMENTS: …`. Cancellation and real faults still throw. The answer of a
+ * vendor that declares its data settled for the trade date (`settledThrough`, the demo market) is cached per
+ * thread by vendor, tool, ticker, trade date and validated arguments, so the runs of a batch or a backtest
+ * compute and serialise it once (`answer-cache.ts`).
  */
 export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefinition<S>): DataTool {
   const parameters = parametersOf(def.args);
@@ -84,6 +88,13 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
           throw error;
         });
         const vendor = await routed;
+        // A settled vendor's answer for this ticker, date and arguments is shared by every run of the thread.
+        const key = isVendorChain(vendor) ? null : answerKey(vendor, def.name, ctx.ticker, ctx.tradeDate, parsed.data);
+        const hit = key === null ? undefined : cachedAnswer(key);
+        if (hit) {
+          served?.(hit.served, hit.summary);
+          return hit.text;
+        }
         const used = new Set<string>();
         const scoped = isVendorChain(vendor) ? trackServing(vendor, used) : vendor;
         const answer = await def.run(parsed.data, { vendor: scoped, ticker: ctx.ticker, tradeDate: ctx.tradeDate, signal });
@@ -92,7 +103,13 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
         const labelled = { ...answer, data_source: vendor.label };
         const text = JSON.stringify(labelled);
         // The summary comes from the object at hand: parsing the text back only to describe it cost more than the tool.
-        served?.(used.size > 0 ? [...used].join('+') : vendor.name, summariseAnswerObject(labelled, text.length));
+        const answered: CachedAnswer = {
+          text,
+          served: used.size > 0 ? [...used].join('+') : vendor.name,
+          summary: summariseAnswerObject(labelled, text.length),
+        };
+        if (key !== null) storeAnswer(key, answered);
+        served?.(answered.served, answered.summary);
         return text;
       } catch (error) {
         if (error instanceof DataUnavailableError && !signal.aborted) return `${DATA_UNAVAILABLE}: ${error.message}`;
