@@ -56,6 +56,16 @@ export interface ClosingLines {
  */
 export function closingLinesInstructions(required: readonly ClosingLineKey[], optional: readonly ClosingLineKey[] = []): string {
   const keys = CLOSING_LINE_ORDER.filter((k) => required.includes(k) || optional.includes(k));
+  // The paragraph depends on the set of lines alone; every prompt of every run asks for one of a few sets.
+  const id = keys.join(',');
+  let text = instructionsByKeys.get(id);
+  if (text === undefined) instructionsByKeys.set(id, (text = renderInstructions(keys)));
+  return text;
+}
+
+const instructionsByKeys = new Map<string, string>();
+
+function renderInstructions(keys: readonly ClosingLineKey[]): string {
   return [
     'Finish with these closing lines, each on its own line, in exactly this form (a program reads them; pick one value, do not copy the <…> brackets):',
     '',

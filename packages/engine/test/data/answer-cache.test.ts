@@ -118,6 +118,23 @@ describe('tool answer cache', () => {
   });
 });
 
+describe('remembered argument validation', () => {
+  it('accepts and refuses the same arguments the same way each time', async () => {
+    const { vendor } = countingVendor(false);
+    for (let i = 0; i < 2; i++) {
+      const days = (text: string) => JSON.parse(text).bars.length as number;
+      expect(days((await ask(vendor, 'get_price_history', { lookback_days: '30' })).text)).toBe(
+        days((await ask(vendor, 'get_price_history', { lookback_days: 30 })).text),
+      );
+      expect((await ask(vendor, 'get_price_history', { lookback_days: 401 })).text).toMatch(/^INVALID ARGUMENTS: lookback_days/);
+      expect((await ask(vendor, 'get_price_history', { lookback_days: 30, extra: 1 })).text).toMatch(/^INVALID ARGUMENTS/);
+      expect((await ask(vendor, 'get_indicators', { indicators: ['rsi', 'rsi'] })).text).toMatch(/listed twice/);
+      const picked = JSON.parse((await ask(vendor, 'get_indicators', { indicators: ['rsi', 'atr'] })).text);
+      expect(Object.keys(picked.indicators)).toEqual(['rsi', 'atr']);
+    }
+  });
+});
+
 describe('summariseAnswerObject', () => {
   it('says what summariseAnswer reads back from the JSON text', () => {
     const answers: object[] = [

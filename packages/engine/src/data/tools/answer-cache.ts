@@ -21,12 +21,14 @@ function vendorId(vendor: MarketDataVendor): number {
   return id;
 }
 
-/** JSON that says exactly what `value` is: null when it holds anything JSON would change (undefined, NaN, a Date). */
-function exactJson(value: unknown): string | null {
+/**
+ * JSON that says exactly what `value` is: null when it holds anything JSON would change (NaN, a Date, an
+ * undefined array item; an undefined field too unless `undefinedFields`, for readers that take it as absent).
+ */
+export function exactJson(value: unknown, undefinedFields = true): string | null {
   let exact = true;
   const text = JSON.stringify(value, function (this: unknown, _key, v: unknown) {
-    // An undefined field is left out, which the tool reads the same; anything else JSON rewrites is not exact.
-    if (v === undefined ? Array.isArray(this) : !isExact(v)) exact = false;
+    if (v === undefined ? !undefinedFields || Array.isArray(this) : !isExact(v)) exact = false;
     return v;
   });
   return exact && text !== undefined ? text : null;

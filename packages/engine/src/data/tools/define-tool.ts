@@ -5,7 +5,7 @@ import type { DataTool } from '../data-tool.js';
 import { resolveVendor } from '../routing-vendor.js';
 import { isVendorChain, type VendorChain } from '../vendor-chain.js';
 import type { MarketDataVendor } from '../vendor.js';
-import { answerKey, cachedAnswer, storeAnswer, type CachedAnswer } from './answer-cache.js';
+import { answerKey, cachedAnswer, exactJson, storeAnswer, type CachedAnswer } from './answer-cache.js';
 import { summariseAnswerObject } from './answer-summary.js';
 
 /** What every tool of one analyst is bound to. */
@@ -62,6 +62,35 @@ function parametersOf(args: z.ZodType): Record<string, unknown> {
   return parameters;
 }
 
+/** Valid arguments kept per schema, by their exact JSON: models repeat the same few calls run after run. */
+export const PARSED_ARGS_MAX = 64;
+const parsedArgs = new WeakMap<z.ZodType, Map<string, unknown>>();
+
+/**
+ * `schema.safeParse(args)`, remembered for valid arguments that are plain JSON (a parse depends on its input
+ * alone). The remembered output is frozen: tool bodies share it.
+ */
+function parseArgs<S extends z.ZodType>(schema: S, args: Record<string, unknown>): z.ZodSafeParseResult<z.output<S>> {
+  const key = exactJson(args, false);
+  let known = parsedArgs.get(schema);
+  if (key !== null && known?.has(key)) return { success: true, data: known.get(key) as z.output<S> };
+  const parsed = schema.safeParse(args);
+  if (parsed.success && key !== null) {
+    if (!known) parsedArgs.set(schema, (known = new Map()));
+    if (known.size >= PARSED_ARGS_MAX) known.delete(known.keys().next().value!);
+    known.set(key, deepFreeze(parsed.data));
+  }
+  return parsed;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /**
  * Builds a `DataTool`: validates the arguments with the zod schema (the JSON Schema the model sees is
  * derived from it), logs the call once at INFO, and turns missing data into a `DATA UNAVAILABLE: …` answer
@@ -80,7 +109,7 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
       ctx.log({ severity: 'INFO', source: 'tool', agent_id: null, message: `${def.name} ${JSON.stringify(raw ?? {})}` });
       const args = normaliseArgs(raw, ctx.ticker);
       if (typeof args === 'string') return `${INVALID_ARGUMENTS}: ${args}`;
-      const parsed = def.args.safeParse(args);
+      const parsed = parseArgs(def.args, args);
       if (!parsed.success) return `${INVALID_ARGUMENTS}: ${describeIssues(parsed.error)}`;
       try {
         routed ??= resolveVendor(ctx.vendor, ctx.ticker, signal).catch((error: unknown) => {
