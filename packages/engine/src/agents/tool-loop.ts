@@ -1,5 +1,6 @@
 import { DataUnavailableError, ProviderError, ROLE_LABELS, ValidationError, errorMessage } from '@tradingfloor/shared';
 import { DEFAULT_ANSWER_LIMITS } from '../providers/answer-limits.js';
+import { sizeOf, summariseAnswerObject } from '../data/tools/answer-summary.js';
 import type { ChatMessage, ToolCall } from '../providers/provider.js';
 import type { AgentContext } from './agent-context.js';
 import { askModel, logStep } from './ask-model.js';
@@ -17,9 +18,21 @@ export interface ToolLoopResult {
 }
 
 const PREVIEW_CHARS = 160;
+/** How much of a long text `preview` collapses first: enough for a preview in all but whitespace-heavy texts. */
+const PREVIEW_SCAN = 4 * PREVIEW_CHARS;
+const WHITESPACE_RUNS = /\s+/g;
 
-function preview(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+/** The text with its whitespace runs collapsed to one space, cut to `PREVIEW_CHARS` with its full length noted. */
+export function preview(text: string): string {
+  if (text.length > PREVIEW_SCAN) {
+    // Collapsing a prefix yields a prefix of the collapsed whole: when it holds a non-space past the cut, the
+    // whole is longer than the preview and starts the same, so a 10 kB answer is not collapsed to keep 160 chars.
+    const head = text.slice(0, PREVIEW_SCAN).replace(WHITESPACE_RUNS, ' ').trimStart();
+    if (head.length > PREVIEW_CHARS + 1 || (head.length === PREVIEW_CHARS + 1 && head[PREVIEW_CHARS] !== ' ')) {
+      return `${head.slice(0, PREVIEW_CHARS)}… (${text.length} chars)`;
+    }
+  }
+  const flat = text.replace(WHITESPACE_RUNS, ' ').trim();
   return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}… (${text.length} chars)` : flat;
 }
 
@@ -31,7 +44,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Runs one tool call and returns what the model reads. Mistakes the model can fix (unknown tool, bad arguments,
  * missing data) come back as text; only a cancel or a real fault is thrown.
  */
-async function runToolCall(ctx: AgentContext, call: ToolCall, served: (vendor: string) => void): Promise<string> {
+async function runToolCall(ctx: AgentContext, call: ToolCall, served: (vendor: string, summary?: string) => void): Promise<string> {
   const tool = ctx.tools.find((t) => t.spec.name === call.name);
   if (!tool) {
     const known = ctx.tools.map((t) => t.spec.name).join(', ') || 'none';
@@ -60,11 +73,15 @@ const FAILED_ANSWER = /^(ERROR|INVALID ARGUMENTS|DATA UNAVAILABLE):/;
 /** Runs a call and reports its start and end (with vendor, summary or error) for the agent's tool-call node. */
 async function reportedToolCall(ctx: AgentContext, call: ToolCall, args: string): Promise<string> {
   let vendor: string | null = null;
+  let summary: string | undefined;
   ctx.toolCalls?.started(call.name, args);
   try {
-    const content = await runToolCall(ctx, call, (name) => (vendor = name));
+    const content = await runToolCall(ctx, call, (name, line) => {
+      vendor = name;
+      summary = line;
+    });
     const failed = FAILED_ANSWER.test(content);
-    ctx.toolCalls?.ended({ summary: failed ? null : summariseAnswer(content), vendor, error: failed ? content : null });
+    ctx.toolCalls?.ended({ summary: failed ? null : (summary ?? summariseAnswer(content)), vendor, error: failed ? content : null });
     return content;
   } catch (error) {
     // A cancel leaves the call open: the run closes it as canceled when it stops.
@@ -73,30 +90,21 @@ async function reportedToolCall(ctx: AgentContext, call: ToolCall, args: string)
   }
 }
 
-/** Fields of a tool answer that only repeat the request or its source (the node shows the vendor). */
-const ECHO_FIELDS = new Set(['ticker', 'as_of', 'data_source', 'currency']);
-
 /**
  * One line about a tool's answer: for a JSON object, its list fields with their lengths and its other
  * top-level fields by name (e.g. `bars: 30 · last_close · 2.1 kB`); else the first words. Never the numbers
- * themselves: the messages node has the preview, the model the whole answer.
+ * themselves: the messages node has the preview, the model the whole answer. Tools built with `defineTool`
+ * report this line themselves (from the object, before it is serialised); this parses the text for the others.
  */
 export function summariseAnswer(content: string): string {
-  const size = content.length >= 1000 ? `${(content.length / 1000).toFixed(1)} kB` : `${content.length} chars`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(content);
   } catch {
-    return `${preview(content).slice(0, 80)} · ${size}`;
+    return `${preview(content).slice(0, 80)} · ${sizeOf(content.length)}`;
   }
-  if (!isPlainObject(parsed)) return size;
-  // Lists first (the rows the tool found), then the other fields; the echo of the request says nothing.
-  const entries = Object.entries(parsed).filter(([key]) => !ECHO_FIELDS.has(key));
-  const parts = [
-    ...entries.filter(([, value]) => Array.isArray(value)).map(([key, value]) => `${key}: ${(value as unknown[]).length}`),
-    ...entries.filter(([, value]) => !Array.isArray(value)).map(([key]) => key),
-  ];
-  return [...parts.slice(0, 6), ...(parts.length > 6 ? ['…'] : []), size].join(' · ');
+  if (!isPlainObject(parsed)) return sizeOf(content.length);
+  return summariseAnswerObject(parsed, content.length);
 }
 
 /**

@@ -7,6 +7,9 @@ import type { ToolSpec } from '../providers/provider.js';
  */
 export interface DataTool {
   spec: ToolSpec;
-  /** `served` hears the name of the vendor that answered (once per call, when a vendor was asked). */
-  run(args: Record<string, unknown>, signal: AbortSignal, served?: (vendor: string) => void): Promise<string>;
+  /**
+   * `served` hears the name of the vendor that answered (once per call, when a vendor was asked) and, when
+   * the tool has it at hand, the one-line summary of its answer (see `summariseAnswerObject`).
+   */
+  run(args: Record<string, unknown>, signal: AbortSignal, served?: (vendor: string, summary?: string) => void): Promise<string>;
 }

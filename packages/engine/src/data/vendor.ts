@@ -72,4 +72,10 @@ export interface MarketDataVendor {
   fundamentals(ticker: string, asOf: string, signal?: AbortSignal): Promise<FundamentalsSnapshot[]>;
   /** Headlines published in `[from, asOf]`, newest first; `ticker` null = market-wide news. */
   news(ticker: string | null, range: { from: string; asOf: string }, signal?: AbortSignal): Promise<NewsItem[]>;
+  /**
+   * Optional: the last as-of date whose answers are final — every call as of it or an earlier date returns
+   * the same data for as long as this vendor object lives (a generated market). Only such answers may be
+   * shared between runs (`answer-cache.ts`); a vendor without it (files, network) is asked at every call.
+   */
+  settledThrough?(): string;
 }

@@ -56,6 +56,16 @@ export interface ClosingLines {
  */
 export function closingLinesInstructions(required: readonly ClosingLineKey[], optional: readonly ClosingLineKey[] = []): string {
   const keys = CLOSING_LINE_ORDER.filter((k) => required.includes(k) || optional.includes(k));
+  // The paragraph depends on the set of lines alone; every prompt of every run asks for one of a few sets.
+  const id = keys.join(',');
+  let text = instructionsByKeys.get(id);
+  if (text === undefined) instructionsByKeys.set(id, (text = renderInstructions(keys)));
+  return text;
+}
+
+const instructionsByKeys = new Map<string, string>();
+
+function renderInstructions(keys: readonly ClosingLineKey[]): string {
   return [
     'Finish with these closing lines, each on its own line, in exactly this form (a program reads them; pick one value, do not copy the <…> brackets):',
     '',
@@ -81,12 +91,21 @@ export function renderClosingLines(values: ClosingLines): string {
   return lines.join('\n');
 }
 
-/** The value of the last line labelled `label` (markdown emphasis, bullets and quotes around it are tolerated). */
-function lastLabelledValue(text: string, label: string): string | undefined {
-  const flexible = label.replace(/ /g, '[\\s_-]+');
-  const re = new RegExp(`^[\\s>*_#-]*${flexible}[\\s*_]*:[\\s*_]*(.*?)[\\s*_.]*$`, 'gim');
+/** Per label, the pattern of a line carrying it (markdown emphasis, bullets and quotes around it are tolerated). */
+const LABELLED_LINE = Object.fromEntries(
+  Object.entries(CLOSING_LINE_LABELS).map(([key, label]) => {
+    const flexible = label.replace(/ /g, '[\\s_-]+');
+    return [key, new RegExp(`^[\\s>*_#-]*${flexible}[\\s*_]*:[\\s*_]*(.*?)[\\s*_.]*$`, 'gim')];
+  }),
+) as Record<ClosingLineKey, RegExp>;
+
+/** The value of the last line labelled with `key`'s label. */
+function lastLabelledValue(text: string, key: ClosingLineKey): string | undefined {
+  const re = LABELLED_LINE[key];
+  re.lastIndex = 0;
   let value: string | undefined;
-  for (const m of text.matchAll(re)) value = m[1];
+  // The pattern never matches empty (it needs the label), so every match moves `lastIndex` on.
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) value = m[1];
   return value;
 }
 
@@ -137,34 +156,58 @@ const RATING_ALIASES: Record<string, Rating> = {
   reduce: 'Underweight',
 };
 
-/** Reads the closing lines of a text (the last occurrence of each label wins). */
+/** Texts read most recently, with what they say: a run reads each plan several times (offline turns, checks, parser). */
+export const CLOSING_LINES_MEMO_MAX = 32;
+const memo = new Map<string, Readonly<ClosingLines>>();
+
+/**
+ * Reads the closing lines of a text (the last occurrence of each label wins). Remembers the last
+ * `CLOSING_LINES_MEMO_MAX` texts read (LRU; the reading depends on the text alone); each call returns its own object.
+ */
 export function readClosingLines(text: string): ClosingLines {
+  let lines = memo.get(text);
+  if (lines) {
+    memo.delete(text);
+  } else {
+    lines = scanClosingLines(text);
+    if (memo.size >= CLOSING_LINES_MEMO_MAX) memo.delete(memo.keys().next().value!);
+  }
+  memo.set(text, lines);
+  return { ...lines };
+}
+
+/** How many texts {@link readClosingLines} remembers now (for tests of its bound). */
+export function closingLinesMemoSize(): number {
+  return memo.size;
+}
+
+function scanClosingLines(text: string): ClosingLines {
   const out: ClosingLines = {};
-  const rating = lastLabelledValue(text, CLOSING_LINE_LABELS.rating);
+  const rating = lastLabelledValue(text, 'rating');
   if (rating !== undefined) {
     const r = pickOne(rating, RATINGS, RATING_ALIASES);
     if (r) out.rating = r;
   }
-  const proposal = lastLabelledValue(text, CLOSING_LINE_LABELS.proposal);
+  const proposal = lastLabelledValue(text, 'proposal');
   if (proposal !== undefined) {
     const a = pickOne(proposal, ACTIONS);
     if (a) out.action = a;
   }
-  const pa = lastLabelledValue(text, CLOSING_LINE_LABELS.position_action);
+  const pa = lastLabelledValue(text, 'position_action');
   if (pa !== undefined) {
     const p = pickOne(pa.replace(/(open|close|maintain)[\s-]+(long|short)/gi, '$1_$2'), POSITION_ACTIONS);
     if (p) out.positionAction = p;
   }
-  const sl = lastLabelledValue(text, CLOSING_LINE_LABELS.stop_loss);
+  const sl = lastLabelledValue(text, 'stop_loss');
   const slValue = sl === undefined ? undefined : parsePriceValue(sl);
   if (slValue !== undefined) out.stopLoss = slValue;
-  const tp = lastLabelledValue(text, CLOSING_LINE_LABELS.take_profit);
+  const tp = lastLabelledValue(text, 'take_profit');
   const tpValue = tp === undefined ? undefined : parsePriceValue(tp);
   if (tpValue !== undefined) out.takeProfit = tpValue;
-  const conf = lastLabelledValue(text, CLOSING_LINE_LABELS.confidence);
+  const conf = lastLabelledValue(text, 'confidence');
   const confValue = conf === undefined ? undefined : parseConfidenceValue(conf);
   if (confValue !== undefined) out.confidence = confValue;
-  const size = lastLabelledValue(text, CLOSING_LINE_LABELS.position_size);
+  const size = lastLabelledValue(text, 'position_size');
   const sizeValue = size === undefined ? undefined : parsePositionSize(size);
   if (sizeValue !== undefined) out.positionSize = sizeValue;
   return out;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CLOSING_LINES_MEMO_MAX,
+  closingLinesMemoSize,
   closingLinesInstructions,
   closingLinesReminder,
   missingClosingLines,
@@ -74,5 +76,24 @@ describe('closing lines', () => {
 
   it('strips closing lines, readable or not, and keeps the prose', () => {
     expect(withoutClosingLines('We buy.\nFINAL RATING: <Buy|Hold>\n**CONFIDENCE:** 70%').trim()).toBe('We buy.');
+  });
+});
+
+describe('readClosingLines memo', () => {
+  const plan = (n: number) => `Plan ${n}.\n\nFINAL RATING: Buy\nFINAL TRANSACTION PROPOSAL: **BUY**\nSTOP LOSS: ${100 + n}\nCONFIDENCE: 60%`;
+
+  it('reads a text again the same, into an object of its own', () => {
+    const first = readClosingLines(plan(1));
+    first.rating = 'Sell';
+    delete first.stopLoss;
+    expect(readClosingLines(plan(1))).toEqual({ rating: 'Buy', action: 'BUY', stopLoss: 101, confidence: 0.6 });
+    expect(readClosingLines(plan(2)).stopLoss).toBe(102);
+  });
+
+  it(`remembers at most ${CLOSING_LINES_MEMO_MAX} texts and still reads every one right`, () => {
+    for (let n = 0; n < CLOSING_LINES_MEMO_MAX * 2; n++) expect(readClosingLines(plan(n)).stopLoss).toBe(100 + n);
+    expect(closingLinesMemoSize()).toBe(CLOSING_LINES_MEMO_MAX);
+    expect(readClosingLines(plan(0)).stopLoss).toBe(100);
+    expect(closingLinesMemoSize()).toBe(CLOSING_LINES_MEMO_MAX);
   });
 });

@@ -47,6 +47,8 @@ export function createDemoVendor(options: DemoVendorOptions = {}): DemoVendor {
     name: 'demo',
     label: DEMO_LABEL,
     today,
+    // A date's data is the same whatever today is, once today has reached it (later dates are clamped to today).
+    settledThrough: today,
     async coverage(signal) {
       signal?.throwIfAborted();
       const end = today();

@@ -5,6 +5,8 @@ import type { DataTool } from '../data-tool.js';
 import { resolveVendor } from '../routing-vendor.js';
 import { isVendorChain, type VendorChain } from '../vendor-chain.js';
 import type { MarketDataVendor } from '../vendor.js';
+import { answerKey, cachedAnswer, exactJson, storeAnswer, type CachedAnswer } from './answer-cache.js';
+import { summariseAnswerObject } from './answer-summary.js';
 
 /** What every tool of one analyst is bound to. */
 export interface ToolContext {
@@ -60,10 +62,42 @@ function parametersOf(args: z.ZodType): Record<string, unknown> {
   return parameters;
 }
 
+/** Valid arguments kept per schema, by their exact JSON: models repeat the same few calls run after run. */
+export const PARSED_ARGS_MAX = 64;
+const parsedArgs = new WeakMap<z.ZodType, Map<string, unknown>>();
+
+/**
+ * `schema.safeParse(args)`, remembered for valid arguments that are plain JSON (a parse depends on its input
+ * alone). The remembered output is frozen: tool bodies share it.
+ */
+function parseArgs<S extends z.ZodType>(schema: S, args: Record<string, unknown>): z.ZodSafeParseResult<z.output<S>> {
+  const key = exactJson(args, false);
+  let known = parsedArgs.get(schema);
+  if (key !== null && known?.has(key)) return { success: true, data: known.get(key) as z.output<S> };
+  const parsed = schema.safeParse(args);
+  if (parsed.success && key !== null) {
+    if (!known) parsedArgs.set(schema, (known = new Map()));
+    if (known.size >= PARSED_ARGS_MAX) known.delete(known.keys().next().value!);
+    known.set(key, deepFreeze(parsed.data));
+  }
+  return parsed;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /**
  * Builds a `DataTool`: validates the arguments with the zod schema (the JSON Schema the model sees is
  * derived from it), logs the call once at INFO, and turns missing data into a `DATA UNAVAILABLE: …` answer
- * and bad arguments into `INVALID ARGUMENTS: …`. Cancellation and real faults still throw.
+ * and bad arguments into `INVALID ARGUMENTS: …`. Cancellation and real faults still throw. The answer of a
+ * vendor that declares its data settled for the trade date (`settledThrough`, the demo market) is cached per
+ * thread by vendor, tool, ticker, trade date and validated arguments, so the runs of a batch or a backtest
+ * compute and serialise it once (`answer-cache.ts`).
  */
 export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefinition<S>): DataTool {
   const parameters = parametersOf(def.args);
@@ -75,7 +109,7 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
       ctx.log({ severity: 'INFO', source: 'tool', agent_id: null, message: `${def.name} ${JSON.stringify(raw ?? {})}` });
       const args = normaliseArgs(raw, ctx.ticker);
       if (typeof args === 'string') return `${INVALID_ARGUMENTS}: ${args}`;
-      const parsed = def.args.safeParse(args);
+      const parsed = parseArgs(def.args, args);
       if (!parsed.success) return `${INVALID_ARGUMENTS}: ${describeIssues(parsed.error)}`;
       try {
         routed ??= resolveVendor(ctx.vendor, ctx.ticker, signal).catch((error: unknown) => {
@@ -83,13 +117,29 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
           throw error;
         });
         const vendor = await routed;
+        // A settled vendor's answer for this ticker, date and arguments is shared by every run of the thread.
+        const key = isVendorChain(vendor) ? null : answerKey(vendor, def.name, ctx.ticker, ctx.tradeDate, parsed.data);
+        const hit = key === null ? undefined : cachedAnswer(key);
+        if (hit) {
+          served?.(hit.served, hit.summary);
+          return hit.text;
+        }
         const used = new Set<string>();
         const scoped = isVendorChain(vendor) ? trackServing(vendor, used) : vendor;
         const answer = await def.run(parsed.data, { vendor: scoped, ticker: ctx.ticker, tradeDate: ctx.tradeDate, signal });
         signal.throwIfAborted();
-        served?.(used.size > 0 ? [...used].join('+') : vendor.name);
         // Every answer says where its numbers come from, so demo data is never taken for market data.
-        return JSON.stringify({ ...answer, data_source: vendor.label });
+        const labelled = { ...answer, data_source: vendor.label };
+        const text = JSON.stringify(labelled);
+        // The summary comes from the object at hand: parsing the text back only to describe it cost more than the tool.
+        const answered: CachedAnswer = {
+          text,
+          served: used.size > 0 ? [...used].join('+') : vendor.name,
+          summary: summariseAnswerObject(labelled, text.length),
+        };
+        if (key !== null) storeAnswer(key, answered);
+        served?.(answered.served, answered.summary);
+        return text;
       } catch (error) {
         if (error instanceof DataUnavailableError && !signal.aborted) return `${DATA_UNAVAILABLE}: ${error.message}`;
         throw error;

@@ -9,6 +9,7 @@ import {
   type IndicatorName,
   type MacdValue,
 } from '../indicators.js';
+import { lowerBound } from '../select.js';
 import { defineTool, intArg, type ToolContext } from './define-tool.js';
 import { round, windowStart } from './format.js';
 
@@ -47,7 +48,9 @@ export function indicatorsTool(ctx: ToolContext): DataTool {
       if (!last) throw new DataUnavailableError(`no ${ticker} price bars on or before ${tradeDate}`);
       const series = indicatorsFor(vendor.name, ticker, bars);
       const from = windowStart(tradeDate, lookback_days);
-      const start = bars.findIndex((b) => b.date >= from);
+      // Bars come ascending: a binary search, not a scan of years of bars (none in the window: past the end).
+      const first = lowerBound(bars, from);
+      const start = first < bars.length ? first : -1;
       const out: Record<string, unknown> = {};
       for (const name of indicators ?? INDICATOR_NAMES) {
         const values = series[name] as (Value | null)[];
