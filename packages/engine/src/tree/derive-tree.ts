@@ -125,7 +125,7 @@ export function toolCallNode(f: TreeNodeFields): TreeNode {
 }
 
 /** Id of the `… more` node that counts an agent's tool calls beyond the cap. */
-export const moreCallsNodeId = (agentId: string): string => `${agentId}.tools.more`;
+const moreCallsNodeId = (agentId: string): string => `${agentId}.tools.more`;
 
 /** The fields of the `… more` node: `omitted` calls beyond the cap were only counted. */
 export function moreCallsFields(agentId: string, omitted: number): TreeNodeFields {
