@@ -63,7 +63,7 @@ function parametersOf(args: z.ZodType): Record<string, unknown> {
 }
 
 /** Valid arguments kept per schema, by their exact JSON: models repeat the same few calls run after run. */
-export const PARSED_ARGS_MAX = 64;
+const PARSED_ARGS_MAX = 64;
 const parsedArgs = new WeakMap<z.ZodType, Map<string, unknown>>();
 
 /**
