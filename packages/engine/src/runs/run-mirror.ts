@@ -18,6 +18,7 @@ import { RunLog } from '../logs/run-log.js';
 import type { DiskViewCache } from './disk-view-cache.js';
 import { evictedCopy } from './evicted-run.js';
 import { InspectionMirror } from './inspection-mirror.js';
+import { mirrorStrings } from './string-pool.js';
 import type { RunEntry } from './run-entry.js';
 import type { RunView } from './run-manager-api.js';
 
@@ -80,7 +81,7 @@ export class RunMirror implements RunEntry {
         if (event.data_sources) this.dataSources = event.data_sources;
         return false;
       case 'log':
-        this.log.push(event.entry);
+        this.log.push(compactEntry(event.entry));
         return false;
       case 'inspection':
         this.inspection.add(event.record, event.session);
@@ -190,4 +191,20 @@ export class RunMirror implements RunEntry {
   evict(cache: DiskViewCache): RunEntry {
     return evictedCopy(this, cache);
   }
+}
+
+/**
+ * The log line as the ring keeps it: a fresh object of the entry's one shape (a structured clone's own keeps its
+ * fields out of line) whose severity, source and agent id are the pooled copies (each cloned entry brings its own).
+ */
+function compactEntry(entry: LogEntry): LogEntry {
+  return {
+    seq: entry.seq,
+    ts: entry.ts,
+    iso: entry.iso,
+    severity: mirrorStrings.intern(entry.severity),
+    source: mirrorStrings.intern(entry.source),
+    agent_id: mirrorStrings.intern(entry.agent_id),
+    message: entry.message,
+  };
 }
