@@ -11,6 +11,8 @@ import {
   type RunStatus,
   type RunSummary,
   type RunUsage,
+  type TreeNode,
+  type TreeNodeFields,
 } from '@tradingfloor/shared';
 import type { EngineHost, HostEvent } from '../host/host-protocol.js';
 import type { InspectionPage, InspectionRecord } from '../machine/inspection-buffer.js';
@@ -56,6 +58,7 @@ export class RunMirror implements RunEntry {
     this.runId = created.run_id;
     this.config = created.config;
     this.lastSummary = created.summary;
+    compactNodes(created.tree);
     this.tree = created.tree;
     this.contents = created.contents;
     this.usage = created.usage;
@@ -73,7 +76,10 @@ export class RunMirror implements RunEntry {
     switch (event.type) {
       case 'changed':
         this.lastSummary = event.summary;
-        if (event.tree_changes.length > 0) this.tree = applyStatusPatch(this.tree, event.tree_changes);
+        if (event.tree_changes.length > 0) {
+          compactNodes(event.tree_changes);
+          this.tree = applyStatusPatch(this.tree, event.tree_changes);
+        }
         if (event.contents.length > 0) this.contents = applyContentPatches(this.contents, event.contents);
         if (event.usage) this.usage = event.usage;
         if (event.decision !== undefined) this.decision = event.decision;
@@ -99,6 +105,7 @@ export class RunMirror implements RunEntry {
         // Queue mode: the worker that took a run announced `pending` on the queue opens it; its state replaces
         // the announced one, and the log and inspection records so far stay.
         if (this.done) return false;
+        compactNodes(event.tree);
         Object.assign(this, { lastSummary: event.summary, tree: event.tree, contents: event.contents, usage: event.usage, dataSources: event.data_sources });
         return false;
     }
@@ -190,6 +197,21 @@ export class RunMirror implements RunEntry {
 
   evict(cache: DiskViewCache): RunEntry {
     return evictedCopy(this, cache);
+  }
+}
+
+/**
+ * Makes the few-valued strings of tree nodes (and of their children) the pooled copies, in place: ids, names,
+ * types and statuses repeat in every run's tree, and each status patch that crossed a thread brings its own.
+ */
+function compactNodes(nodes: ReadonlyArray<TreeNodeFields & { children?: TreeNode[] }>): void {
+  for (const node of nodes) {
+    node.id = mirrorStrings.intern(node.id);
+    node.name = mirrorStrings.intern(node.name);
+    node.node_type = mirrorStrings.intern(node.node_type);
+    node.status = mirrorStrings.intern(node.status);
+    if (node.vendor !== undefined) node.vendor = mirrorStrings.intern(node.vendor);
+    if (node.children) compactNodes(node.children);
   }
 }
 
