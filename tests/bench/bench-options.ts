@@ -2,7 +2,7 @@
  * The V8 heap flags the launch scripts ship with (root package.json `start` / `serve` / `cli` / `dev` and the
  * `tradingfloor` bin's shebang; `tests/integration/bench-smoke.test.ts` checks they agree): a 768 MiB
  * old-space cap for each thread's heap (GC works harder before a heap grows past it, so 1000 runs in flight
- * stay near 1 GiB of RSS). The 32 MiB semi-space goes to the engine worker threads only (`resourceLimits`,
+ * stay near 1 GiB of RSS). The engine worker threads' young generation is set apart (`resourceLimits`,
  * engine `ENGINE_THREAD_YOUNG_GENERATION_MB`): as a flag it would size the serving thread's heap too.
  */
 export const SHIPPED_NODE_FLAGS = ['--max-old-space-size=768'];
