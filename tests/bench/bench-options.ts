@@ -2,10 +2,25 @@
  * The V8 heap flags the launch scripts ship with (root package.json `start` / `serve` / `cli` / `dev` and the
  * `tradingfloor` bin's shebang; `tests/integration/bench-smoke.test.ts` checks they agree): a 768 MiB
  * old-space cap for each thread's heap (GC works harder before a heap grows past it, so 1000 runs in flight
- * stay near 1 GiB of RSS). The 32 MiB semi-space goes to the engine worker threads only (`resourceLimits`,
+ * stay near 1 GiB of RSS). The engine worker threads' young generation is set apart (`resourceLimits`,
  * engine `ENGINE_THREAD_YOUNG_GENERATION_MB`): as a flag it would size the serving thread's heap too.
  */
 export const SHIPPED_NODE_FLAGS = ['--max-old-space-size=768'];
+
+/**
+ * The environment the same launch scripts give Node (`VAR=value node …` in the scripts, `env -S VAR=value node …`
+ * in the shebang): glibc's malloc keeps at most 2 arenas instead of up to 8 per core. Each thread that mallocs
+ * (the engine worker threads, libuv's pool writing the results files, V8's GC helpers) would otherwise get an
+ * arena of its own, and the freed space stranded in those arenas is RSS no heap flag reaches (issue 13).
+ */
+export const SHIPPED_NODE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/** `SHIPPED_NODE_ENV` as the launch scripts write it before `node`. */
+export function shippedEnvPrefix(env: Readonly<Record<string, string>> = SHIPPED_NODE_ENV): string {
+  return Object.entries(env)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+}
 
 /** What one benchmark run measures and how hard it pushes. */
 export interface BenchOptions {
@@ -46,13 +61,15 @@ export interface BenchOptions {
   boardLiveRuns: number;
   /** Node flags of the measured processes: the shipped heap flags unless `--node-flags=none|<flags>`. */
   nodeFlags: string[];
+  /** Environment of the measured processes: the shipped one unless `--node-env=none|"VAR=value VAR=value"`. */
+  nodeEnv: Record<string, string>;
   /** Only these groups (all when empty). */
   only: string[];
   /** Where results.json goes. */
   out: string;
 }
 
-const FULL: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
+const FULL: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags' | 'nodeEnv'> = {
   mode: 'full',
   latencyMs: 100,
   repeats: 3,
@@ -75,7 +92,7 @@ const FULL: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
 };
 
 /** Small and fast: proves the harness works end to end (CI), the figures mean little. */
-const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
+const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags' | 'nodeEnv'> = {
   mode: 'smoke',
   latencyMs: 5,
   repeats: 1,
@@ -100,10 +117,10 @@ const SMOKE: Omit<BenchOptions, 'only' | 'out' | 'nodeFlags'> = {
 
 export const USAGE = `usage: npm run bench -- [--smoke] [--only=group,group] [--latency-ms=N] [--scale=1,10,100,1000]
   [--user-latency-ms=N] [--user-scale=1,100,1000] [--server-load-latency-ms=1000,100] [--start-runs=N] [--offline-runs=N]
-  [--node-flags=none|"--flag --flag"] [--out=path]
+  [--node-flags=none|"--flag --flag"] [--node-env=none|"VAR=value VAR=value"] [--out=path]
 groups: critical-path, scale, users, start, limiter, server-load, patch-efficiency, offline, api, backtest, board-api, board-ui, queue`;
 
-const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--start-runs', '--offline-runs', '--node-flags'];
+const VALUE_OPTIONS = ['--only', '--out', '--latency-ms', '--scale', '--user-latency-ms', '--user-scale', '--server-load-latency-ms', '--start-runs', '--offline-runs', '--node-flags', '--node-env'];
 
 /** Parses the command line; throws with the usage text on anything it does not know. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -112,6 +129,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     ...base,
     nodeFlags: SHIPPED_NODE_FLAGS,
+    nodeEnv: { ...SHIPPED_NODE_ENV },
     only: [],
     out: smoke ? 'bench/results-smoke.json' : 'bench/results.json',
   };
@@ -132,9 +150,21 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else if (key === '--start-runs') options.startRuns = positiveInt(arg, value);
     else if (key === '--offline-runs') options.offlineRuns = positiveInt(arg, value);
     else if (key === '--node-flags') options.nodeFlags = value === 'none' ? [] : value.split(/\s+/).filter(Boolean);
+    else if (key === '--node-env') options.nodeEnv = value === 'none' ? {} : parseEnv(arg, value);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return options;
+}
+
+/** `VAR=value VAR=value` → `{ VAR: value }`. */
+function parseEnv(arg: string, text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(/\s+/).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`${arg}: expected VAR=value pairs, got "${pair}"\n${USAGE}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
 }
 
 function positiveInt(arg: string, text: string): number {

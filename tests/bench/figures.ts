@@ -41,6 +41,8 @@ export interface MachineInfo {
   latency_ms: number;
   /** Node flags of the measured processes; ENGINE_THREADS when set. */
   node_flags?: string[];
+  /** Environment the measured processes ran with (the shipped `MALLOC_ARENA_MAX`, or `--node-env`). */
+  node_env?: Record<string, string>;
   engine_threads?: string;
   started_at: string;
   duration_s?: number;

@@ -1,15 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '@tradingfloor/shared';
-import { parseBenchArgs, type BenchOptions } from './bench-options.js';
+import { parseBenchArgs, shippedEnvPrefix, type BenchOptions } from './bench-options.js';
 import { scaleFigures, type ScaleResult } from './concurrent-scale.js';
 import { formatTable, machineInfo, type Figure } from './figures.js';
 import { REPO_ROOT, startWorker } from './worker-rpc.js';
 
 /** Runs one group in a fresh worker process and returns what it measured. */
 async function inWorker<T>(group: string, options: BenchOptions, args?: unknown): Promise<T> {
-  // The measured process runs with the heap flags the launch scripts ship with (or `--node-flags`).
-  const worker = await startWorker('group-worker.ts', { execArgv: options.nodeFlags });
+  // The measured process runs with the heap flags and environment the launch scripts ship with (or `--node-flags`, `--node-env`).
+  const worker = await startWorker('group-worker.ts', { execArgv: options.nodeFlags, env: options.nodeEnv });
   try {
     return await worker.call<T>('run', { group, options, args });
   } finally {
@@ -90,10 +90,11 @@ async function main(): Promise<number> {
   }
   const machine = machineInfo(options.mode, options.latencyMs);
   machine.node_flags = options.nodeFlags;
+  machine.node_env = options.nodeEnv;
   if (process.env.ENGINE_THREADS !== undefined) machine.engine_threads = process.env.ENGINE_THREADS;
   const t0 = performance.now();
   const figures: Figure[] = [];
-  log(`TradingFloor bench (${options.mode}, L=${options.latencyMs} ms, node flags: ${options.nodeFlags.join(' ') || 'none'}) on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_avg_at_start.join(' ')}`);
+  log(`TradingFloor bench (${options.mode}, L=${options.latencyMs} ms, node flags: ${options.nodeFlags.join(' ') || 'none'}, env: ${shippedEnvPrefix(options.nodeEnv) || 'none'}) on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_avg_at_start.join(' ')}`);
   for (const group of PLAN) {
     if (options.only.length > 0 && !options.only.includes(group.name)) continue;
     log(`- ${group.name}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createEngineDeps, parseEngineEnv, RunManager } from '@tradingfloor/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBenchArgs, SHIPPED_NODE_FLAGS } from '../bench/bench-options.js';
+import { parseBenchArgs, SHIPPED_NODE_ENV, SHIPPED_NODE_FLAGS, shippedEnvPrefix } from '../bench/bench-options.js';
 import { scaleFigures, type ScaleResult } from '../bench/concurrent-scale.js';
 import { threadCpuMs } from '../bench/thread-cpu.js';
 import { atLeast, atMost, figure, formatMarkdown, formatTable } from '../bench/figures.js';
@@ -144,19 +144,24 @@ describe('issue 13 figures', () => {
       userScaleN: [1, 100, 1000],
       serverLoadLatenciesMs: [1000, 100],
       nodeFlags: SHIPPED_NODE_FLAGS,
+      nodeEnv: SHIPPED_NODE_ENV,
     });
     const custom = parseBenchArgs(['--user-scale=1,50', '--server-load-latency-ms=100', '--offline-runs=7', '--node-flags=none']);
     expect(custom).toMatchObject({ userScaleN: [1, 50], serverLoadLatenciesMs: [100], offlineRuns: 7, nodeFlags: [] });
     expect(parseBenchArgs(['--node-flags=--max-semi-space-size=64']).nodeFlags).toEqual(['--max-semi-space-size=64']);
+    expect(parseBenchArgs(['--node-env=none']).nodeEnv).toEqual({});
+    expect(parseBenchArgs(['--node-env=MALLOC_ARENA_MAX=4 FOO=a=b']).nodeEnv).toEqual({ MALLOC_ARENA_MAX: '4', FOO: 'a=b' });
+    expect(() => parseBenchArgs(['--node-env=MALLOC_ARENA_MAX'])).toThrow(/--node-env.*expected VAR=value pairs/);
   });
 
-  it('measures with the heap flags the launch scripts ship with', () => {
+  it('measures with the heap flags and environment the launch scripts ship with', () => {
     const root = new URL('../../', import.meta.url);
     const scripts = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    const flags = SHIPPED_NODE_FLAGS.join(' ');
-    for (const name of ['start', 'serve', 'dev', 'cli']) expect(scripts[name]).toContain(`node ${flags} packages/server/dist/cli.js`);
+    const launch = `${shippedEnvPrefix()} node ${SHIPPED_NODE_FLAGS.join(' ')}`;
+    expect(shippedEnvPrefix({ A: '1', B: 'x=y' })).toBe('A=1 B=x=y');
+    for (const name of ['start', 'serve', 'dev', 'cli']) expect(scripts[name]).toContain(`${launch} packages/server/dist/cli.js`);
     const shebang = readFileSync(new URL('packages/server/src/cli.ts', root), 'utf8').split('\n')[0];
-    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags}`);
+    expect(shebang).toBe(`#!/usr/bin/env -S ${launch}`);
   });
 
   it("counts the calling thread's CPU time, which grows with work done in it", () => {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=768
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-old-space-size=768
 /**
  * The `tradingfloor` bin: hands the process's arguments, streams, env and signals to `main`. Signals are
  * caught before `main` and its dependencies load, so a Ctrl-C in the first second still ends in a summary.

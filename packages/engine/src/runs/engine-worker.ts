@@ -83,6 +83,8 @@ const executor = new RunExecutor(
     deps: createEngineDeps(data.env, { limiter }),
     steps: AGENT_STEPS,
     logBufferMaxLines: data.logBufferMaxLines,
+    // The server's mirror keeps the lines it is sent (and seeds a resumed run's log): none are kept twice.
+    keepLogs: false,
     now: Date.now,
     lessonStore: new LessonStore(data.resultsDir),
     // Events leave once per turn: a run's changes within one turn leave as one `changed` event.

@@ -14,6 +14,13 @@ export interface RunExecutorOptions {
   deps: EngineDeps;
   steps: RunSteps;
   logBufferMaxLines: number;
+  /**
+   * Keep each run's newest `logBufferMaxLines` log lines here too (default true), for a `created` event that
+   * carries them (`announce`, a resume): a queue worker's server has no other copy. A host whose server keeps
+   * every line it was sent and seeds a resumed run's log itself (in-process, engine worker threads) passes
+   * false: only the last line is kept, and 1000 runs in flight do not hold their logs twice.
+   */
+  keepLogs?: boolean;
   now: () => number;
   lessonStore: LessonStore;
   inspect?: (event: InspectionEvent) => void;
@@ -72,7 +79,7 @@ export class RunExecutor {
     this.wiring = {
       deps: o.deps,
       steps: o.steps,
-      logBufferMaxLines: o.logBufferMaxLines,
+      logBufferMaxLines: o.keepLogs === false ? 1 : o.logBufferMaxLines,
       now: o.now,
       lessonStore: o.lessonStore,
       ...(o.inspect ? { inspect: o.inspect } : {}),
@@ -127,7 +134,7 @@ export class RunExecutor {
       usage: run.usage(),
       data_sources: dataSources,
       // A resumed run's view continues its log (a takeover on a queue worker has no server-side seed).
-      ...(spec.resume ? { logs: run.logEntries() } : {}),
+      ...(spec.resume && this.o.keepLogs !== false ? { logs: run.logEntries() } : {}),
     });
     for (const event of early) this.emit(event);
     // Begins after the current turn, so a command sent right after `start` resolves (a cancel) comes first.

@@ -168,6 +168,8 @@ export class RunManager implements RunManagerApi {
         deps: options.deps,
         steps: options.steps ?? AGENT_STEPS,
         logBufferMaxLines: this.logBufferMaxLines,
+        // The run's mirror keeps its log lines (and is seeded with a resumed run's): none are kept twice.
+        keepLogs: false,
         now: this.now,
         lessonStore: this.lessonStore,
         ...(options.inspect ? { inspect: options.inspect } : {}),

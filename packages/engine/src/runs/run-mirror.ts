@@ -11,6 +11,8 @@ import {
   type RunStatus,
   type RunSummary,
   type RunUsage,
+  type TreeNode,
+  type TreeNodeFields,
 } from '@tradingfloor/shared';
 import type { EngineHost, HostEvent } from '../host/host-protocol.js';
 import type { InspectionPage, InspectionRecord } from '../machine/inspection-buffer.js';
@@ -18,6 +20,7 @@ import { RunLog } from '../logs/run-log.js';
 import type { DiskViewCache } from './disk-view-cache.js';
 import { evictedCopy } from './evicted-run.js';
 import { InspectionMirror } from './inspection-mirror.js';
+import { mirrorStrings } from './string-pool.js';
 import type { RunEntry } from './run-entry.js';
 import type { RunView } from './run-manager-api.js';
 
@@ -55,6 +58,7 @@ export class RunMirror implements RunEntry {
     this.runId = created.run_id;
     this.config = created.config;
     this.lastSummary = created.summary;
+    compactNodes(created.tree);
     this.tree = created.tree;
     this.contents = created.contents;
     this.usage = created.usage;
@@ -72,7 +76,10 @@ export class RunMirror implements RunEntry {
     switch (event.type) {
       case 'changed':
         this.lastSummary = event.summary;
-        if (event.tree_changes.length > 0) this.tree = applyStatusPatch(this.tree, event.tree_changes);
+        if (event.tree_changes.length > 0) {
+          compactNodes(event.tree_changes);
+          this.tree = applyStatusPatch(this.tree, event.tree_changes);
+        }
         if (event.contents.length > 0) this.contents = applyContentPatches(this.contents, event.contents);
         if (event.usage) this.usage = event.usage;
         if (event.decision !== undefined) this.decision = event.decision;
@@ -80,7 +87,7 @@ export class RunMirror implements RunEntry {
         if (event.data_sources) this.dataSources = event.data_sources;
         return false;
       case 'log':
-        this.log.push(event.entry);
+        this.log.push(compactEntry(event.entry));
         return false;
       case 'inspection':
         this.inspection.add(event.record, event.session);
@@ -98,6 +105,7 @@ export class RunMirror implements RunEntry {
         // Queue mode: the worker that took a run announced `pending` on the queue opens it; its state replaces
         // the announced one, and the log and inspection records so far stay.
         if (this.done) return false;
+        compactNodes(event.tree);
         Object.assign(this, { lastSummary: event.summary, tree: event.tree, contents: event.contents, usage: event.usage, dataSources: event.data_sources });
         return false;
     }
@@ -190,4 +198,35 @@ export class RunMirror implements RunEntry {
   evict(cache: DiskViewCache): RunEntry {
     return evictedCopy(this, cache);
   }
+}
+
+/**
+ * Makes the few-valued strings of tree nodes (and of their children) the pooled copies, in place: ids, names,
+ * types and statuses repeat in every run's tree, and each status patch that crossed a thread brings its own.
+ */
+function compactNodes(nodes: ReadonlyArray<TreeNodeFields & { children?: TreeNode[] }>): void {
+  for (const node of nodes) {
+    node.id = mirrorStrings.intern(node.id);
+    node.name = mirrorStrings.intern(node.name);
+    node.node_type = mirrorStrings.intern(node.node_type);
+    node.status = mirrorStrings.intern(node.status);
+    if (node.vendor !== undefined) node.vendor = mirrorStrings.intern(node.vendor);
+    if (node.children) compactNodes(node.children);
+  }
+}
+
+/**
+ * The log line as the ring keeps it: a fresh object of the entry's one shape (a structured clone's own keeps its
+ * fields out of line) whose severity, source and agent id are the pooled copies (each cloned entry brings its own).
+ */
+function compactEntry(entry: LogEntry): LogEntry {
+  return {
+    seq: entry.seq,
+    ts: entry.ts,
+    iso: entry.iso,
+    severity: mirrorStrings.intern(entry.severity),
+    source: mirrorStrings.intern(entry.source),
+    agent_id: mirrorStrings.intern(entry.agent_id),
+    message: entry.message,
+  };
 }
