@@ -104,7 +104,9 @@ export class ThreadHost implements EngineHost {
       const slot = this.place(spec);
       slot.runs.add(spec.runId);
       if (spec.config.memory) slot.memoryRuns.set(spec.runId, spec.config.ticker);
-      placed.set(slot, [...(placed.get(slot) ?? []), spec]);
+      const onSlot = placed.get(slot);
+      if (onSlot) onSlot.push(spec);
+      else placed.set(slot, [spec]);
     }
     const byId = new Map<string, HostStartResult>();
     await Promise.all(
