@@ -1,7 +1,7 @@
 // Worker process: the HTTP client of the API latency figures, in a process of its own (as a browser or a
 // script would be), so what the client does with a 300 KiB answer does not run on the server's thread.
 import http from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { readTimedBody } from './server-fixture.js';
 import { serveRpc } from './worker-rpc.js';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -16,17 +16,11 @@ function timedGet(url: string, headers: Record<string, string>): Promise<{ statu
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const req = http.get(url, { agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-        const ms = performance.now() - t0;
+      readTimedBody(res, t0).then(({ body, ms }) => {
         const status = res.statusCode ?? 0;
         if (status === 200 && body.length === 0) reject(new Error(`GET ${url}: 200 without a body`));
         else resolve({ status, ms });
-      });
-      res.on('error', reject);
+      }, reject);
     });
     req.on('error', reject);
   });

@@ -26,6 +26,20 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
+/** An answer's body, decoded when it came gzip-compressed, and ms from `t0` to that (the last byte, decoded). */
+export function readTimedBody(res: http.IncomingMessage, t0: number): Promise<{ body: Buffer; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      resolve({ body, ms: performance.now() - t0 });
+    });
+    res.on('error', reject);
+  });
+}
+
 /**
  * A JSON client over `agent` (keep-alive); `ms` runs from sending the request to the answer's last byte, and
  * includes decoding a gzip answer (asked for with an `Accept-Encoding` header, as browsers do).
@@ -43,12 +57,7 @@ export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['req
           headers: payload ? { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : headers,
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const raw = Buffer.concat(chunks);
-            const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-            const ms = performance.now() - t0;
+          readTimedBody(res, t0).then(({ body, ms }) => {
             const text = body.toString('utf8');
             try {
               const json: unknown = res.statusCode === 304 ? null : JSON.parse(text);
@@ -56,8 +65,7 @@ export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['req
             } catch {
               reject(new Error(`${method} ${urlPath}: answer is not JSON (${res.statusCode}): ${text.slice(0, 200)}`));
             }
-          });
-          res.on('error', reject);
+          }, reject);
         },
       );
       req.on('error', reject);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunFiles, type StateFile } from '../../src/results/run-files.js';
 import { RunManager } from '../../src/runs/run-manager.js';
 import type { RunView } from '../../src/runs/run-manager-api.js';
-import { fakeDeps, fakeSteps, tempDir } from './support.js';
+import { fakeDeps, fakeSteps, tempDir, until } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;
 let states: StateFile[];
@@ -27,22 +27,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await results.cleanup();
 });
-
-/** Resolves once the run's view satisfies `predicate` (checked now and on every event of the run). */
-function until(m: RunManager, runId: string, predicate: (view: RunView) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const view = m.get(runId);
-      if (!view || !predicate(view)) return;
-      off();
-      resolve();
-    };
-    const off = m.subscribe((e) => {
-      if (e.run_id === runId) check();
-    });
-    check();
-  });
-}
 
 const completed = (view: RunView) => view.tree.flatMap((p) => p.children).filter((a) => a.status === 'completed').length;
 type Snapshot = { value: unknown; context: { reports: Record<string, string | undefined>; researchDebate: unknown[] } };

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { ConflictError, NotFoundError, type RunSummary } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunManager } from '../../src/runs/run-manager.js';
-import type { RunView } from '../../src/runs/run-manager-api.js';
 import { RUN_MACHINE_VERSION } from '../../src/machine/run-machine.js';
-import { fakeDeps, fakeSteps, tempDir } from './support.js';
+import { fakeDeps, fakeSteps, tempDir, until } from './support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {
@@ -25,21 +24,6 @@ function manager(mode: 'auto' | 'manual') {
 
 const read = (path: string) => readFile(path, 'utf8');
 
-/** Resolves once the run's view satisfies `predicate` (checked now and on every event of the run). */
-function until(m: RunManager, runId: string, predicate: (view: RunView) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const view = m.get(runId);
-      if (!view || !predicate(view)) return;
-      off();
-      resolve();
-    };
-    const off = m.subscribe((e) => {
-      if (e.run_id === runId) check();
-    });
-    check();
-  });
-}
 const statePath = (run: RunSummary) => join(run.results_path, 'state.json');
 
 /**

@@ -6,7 +6,8 @@ import type { AgentContext } from '../../src/agents/agent-context.js';
 import type { Bar, MarketDataVendor } from '../../src/data/vendor.js';
 import type { ChatRequest, ChatResponse, LlmProvider } from '../../src/providers/provider.js';
 import type { RunSteps } from '../../src/machine/provide-run.js';
-import type { EngineDeps } from '../../src/runs/run-manager-api.js';
+import type { EngineDeps, RunView } from '../../src/runs/run-manager-api.js';
+import type { RunManager } from '../../src/runs/run-manager.js';
 import { expect } from 'vitest';
 import { REPORT_NAMES } from '../../src/results/report-files.js';
 import { fakeDecision } from '../machine/support.js';
@@ -163,4 +164,20 @@ export async function expectCompleteResultsDir(dir: string): Promise<void> {
     'usage.json',
   ]);
   expect((await readdir(join(dir, 'reports'))).sort()).toEqual(REPORT_NAMES.map((n) => `${n}.md`).sort());
+}
+
+/** Resolves once the run's view satisfies `predicate` (checked now and on every event of the run). */
+export function until(m: RunManager, runId: string, predicate: (view: RunView) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const view = m.get(runId);
+      if (!view || !predicate(view)) return;
+      off();
+      resolve();
+    };
+    const off = m.subscribe((e) => {
+      if (e.run_id === runId) check();
+    });
+    check();
+  });
 }
