@@ -80,7 +80,7 @@ export async function serveHistory(resultsDir: string) {
  * request at a time over a keep-alive connection: as the client sees it (the target; request sent → the
  * answer's last byte, decoded) and inside the server (request arrived → answer written). The client asks as
  * browsers, `fetch`, curl `--compressed` and Python's requests do by default (`Accept-Encoding: gzip, deflate,
- * br`: the list comes as ~30 KiB instead of ~300 KiB, and decoding it is in the time); the same request without
+ * br`: the bench's alike runs compress ~40×, and decoding is in the time); the same request without
  * it is reported for information. The client is a process of its own, as a browser or a script is, and like a
  * load tester it reads the answers without parsing them (the main process checks the list once, untimed). For
  * information, `GET /runs` again with the `If-None-Match` of its first answer (a revalidating client or browser
