@@ -411,12 +411,13 @@ export class LiveRun {
     // agent whose status changed, which is logged.
     const changes = this.tree.update(snap.context, (node) => this.logChange(node));
     for (const change of changes) this.treeChanges.push(change);
-    // A step ended (an agent, a debate turn, a manager, the decision's parse; a phase ends with its last step):
-    // its result is in the context now. Checkpoint soon (CHECKPOINT_INTERVAL_MS, one for the steps ending
-    // meanwhile), so that a resume redoes only the steps in flight and those ended since. A step that only
-    // started adds nothing a resume would not redo from the last checkpoint.
+    // A step ended (an agent, a debate turn, a manager, the decision's parse): its result is in the context now.
+    // Checkpoint soon, one for the steps ending meanwhile: PHASE_CHECKPOINT_MS after a phase's last step (the
+    // run moved on to the next phase), STEP_CHECKPOINT_MS after a step inside a phase (its phase's end
+    // usually saves it first), so that a resume redoes only the steps in flight and those ended since. A step
+    // that only started adds nothing a resume would not redo from the last checkpoint.
     if (snap.children !== before.children && stepEnded(before.children, snap.children) && !isTerminalStatus(status))
-      this.persistence.requestCheckpoint();
+      this.persistence.requestCheckpoint(phaseOf(snap.value) === phaseOf(before.value) ? 'step' : 'phase');
     this.touch();
   }
 
@@ -496,6 +497,16 @@ export class LiveRun {
 }
 
 type RunContextLike = SnapshotFrom<RunMachine>['context'];
+
+/** The phase a state value is in (`analysts`, `research_debate`, …), or null outside `in_progress`. */
+function phaseOf(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const inProgress = (value as { in_progress?: unknown }).in_progress;
+  if (typeof inProgress === 'string') return inProgress;
+  if (typeof inProgress !== 'object' || inProgress === null) return null;
+  for (const phase in inProgress) return phase;
+  return null;
+}
 
 /** Whether a step of `before` (the invoked actors, by id) is gone from `after`: it ended. */
 function stepEnded(before: object, after: object): boolean {

@@ -5,7 +5,7 @@ import type { RunContext } from '../machine/run-context.js';
 import { RUN_MACHINE_VERSION } from '../machine/run-machine.js';
 import { RUN_FILES, type RunFiles } from '../results/run-files.js';
 import { reportsOf } from '../tree/derive-reports.js';
-import { CheckpointPacer, type PacerClock } from './checkpoint-pacer.js';
+import { CheckpointPacer, type CheckpointCause, type PacerClock, type PacerWaits } from './checkpoint-pacer.js';
 
 /** What a run's persistence reads from the run at each save (the actor's snapshot and usage of that moment). */
 export interface PersistenceSource {
@@ -19,16 +19,15 @@ export interface PersistenceSource {
 }
 
 /** How long a checkpoint waits for more step ends (see `CheckpointPacer`); tests hand in their clock. */
-export interface CheckpointPacing {
-  intervalMs?: number;
+export interface CheckpointPacing extends PacerWaits {
   clock?: PacerClock;
 }
 
 /**
  * A run's checkpoints and final files (docs/architecture.md, "Durable runs"): `state.json` tagged with the
- * machine version and the reports changed since the last checkpoint, written `CHECKPOINT_INTERVAL_MS` after a
- * step ends (one checkpoint for every step that ends meanwhile), and the end written in the order a crash at
- * any moment can rely on. Writes go through the run's `RunFiles` (ordered, atomic).
+ * machine version and the reports changed since the last checkpoint, written `PHASE_CHECKPOINT_MS` after a
+ * phase ends or `STEP_CHECKPOINT_MS` after a step inside a phase ends (one checkpoint for every step that ends
+ * meanwhile; `CheckpointPacer`), and the end written in the order a crash at any moment can rely on. Writes go through the run's `RunFiles` (ordered, atomic).
  */
 export class RunPersistence {
   private readonly pacer: CheckpointPacer;
@@ -43,14 +42,14 @@ export class RunPersistence {
         const current = this.source.current();
         if (current) this.write(current.context, current.status);
       },
-      pacing.intervalMs,
+      pacing,
       pacing.clock,
     );
   }
 
-  /** A step ended: checkpoints at the end of the pacer's wait, with the run as it is then. */
-  requestCheckpoint(): void {
-    this.pacer.request();
+  /** A step ended (`phase`: the last of its phase): checkpoints at the end of the pacer's wait, with the run as it is then. */
+  requestCheckpoint(cause: CheckpointCause): void {
+    this.pacer.request(cause);
   }
 
   /** Writes a checkpoint the pacer holds back, now (before someone waits for the run's files). */

@@ -58,7 +58,7 @@ beforeEach(async () => {
       usage: () => usage,
       current: () => (current ? { context: current, status: 'in_progress' } : undefined),
     },
-    { intervalMs: 300, clock },
+    { phaseMs: 300, stepMs: 5_000, clock },
   );
 });
 
@@ -119,18 +119,19 @@ describe('RunPersistence', () => {
     expect((await readState()).status).toBe('in_progress');
   });
 
-  it('paces checkpoints: one at the end of the wait after a step end, for every step that ends meanwhile, with the run as it is then', async () => {
+  it('paces checkpoints: one at the end of the wait after a phase ends, for every step that ends meanwhile, with the run as it is then', async () => {
     const market = (text: string) => contextWith({ reports: { ...initialRunContext(testConfig()).reports, market: text } });
     current = market('one');
-    persistence.requestCheckpoint();
-    // Nothing is written at once: the checkpoint waits the interval for more step ends.
+    persistence.requestCheckpoint('phase');
+    // Nothing is written at once: the checkpoint waits the phase interval for more step ends.
     expect(files.order).toEqual([]);
     expect(clock.timers).toBe(1);
     clock.advance(100);
     current = market('two');
-    persistence.requestCheckpoint();
+    persistence.requestCheckpoint('step');
     current = market('three');
-    persistence.requestCheckpoint();
+    persistence.requestCheckpoint('phase');
+    // The phase's wait ends sooner than a step's: the step end shares it, no second timer.
     expect(clock.timers).toBe(1);
     clock.advance(199);
     expect(files.order).toEqual([]);
@@ -139,9 +140,9 @@ describe('RunPersistence', () => {
     await files.idle();
     expect(await readFile(join(dir, RUN_FILES.reports, 'market_report.md'), 'utf8')).toBe('three\n');
     expect(await readState()).toMatchObject({ snapshot: { no: 1 } });
-    // The next step end starts a new wait: two checkpoints are never closer than the interval.
+    // The next phase end starts a new wait: two checkpoints are never closer than the phase interval.
     current = market('four');
-    persistence.requestCheckpoint();
+    persistence.requestCheckpoint('phase');
     clock.advance(299);
     expect(files.order).toHaveLength(2);
     clock.advance(1);
@@ -151,10 +152,44 @@ describe('RunPersistence', () => {
     expect(clock.timers).toBe(0);
   });
 
+  it('saves a step that ends inside a phase at the end of the step wait, or with the phase end that comes first', async () => {
+    const states = () => files.order.filter((f) => f.startsWith(RUN_FILES.state));
+    current = contextWith({});
+    // A step alone: saved 5 s after it ended, once for the steps ending meanwhile.
+    persistence.requestCheckpoint('step');
+    clock.advance(3_000);
+    persistence.requestCheckpoint('step');
+    expect(clock.timers).toBe(1);
+    clock.advance(1_999);
+    expect(states()).toHaveLength(0);
+    clock.advance(1);
+    expect(states()).toHaveLength(1);
+    expect(clock.timers).toBe(0);
+    // A step, then its phase's end 1 s later: the phase's wait saves both, and the step's wait is dropped.
+    persistence.requestCheckpoint('step');
+    clock.advance(1_000);
+    persistence.requestCheckpoint('phase');
+    expect(clock.timers).toBe(2);
+    clock.advance(299);
+    expect(states()).toHaveLength(1);
+    clock.advance(1);
+    expect(states()).toHaveLength(2);
+    expect(clock.timers).toBe(0);
+    clock.advance(10_000);
+    expect(states()).toHaveLength(2);
+    // A phase end late in a step's wait: the step's wait still ends on time.
+    persistence.requestCheckpoint('step');
+    clock.advance(4_900);
+    persistence.requestCheckpoint('phase');
+    clock.advance(100);
+    expect(states()).toHaveLength(3);
+    expect(clock.timers).toBe(0);
+  });
+
   it('writes a waiting checkpoint when flushed; an interrupt checkpoint or an ending run drops it', async () => {
     const states = () => files.order.filter((f) => f.startsWith(RUN_FILES.state));
     current = contextWith({});
-    persistence.requestCheckpoint();
+    persistence.requestCheckpoint('step');
     persistence.flushCheckpoint();
     expect(states()).toHaveLength(1);
     expect(clock.timers).toBe(0);
@@ -162,20 +197,21 @@ describe('RunPersistence', () => {
     persistence.flushCheckpoint();
     expect(states()).toHaveLength(1);
     // An interrupt writes its checkpoint at once and the waiting one is gone.
-    persistence.requestCheckpoint();
+    persistence.requestCheckpoint('phase');
     persistence.checkpoint(contextWith({}), 'in_progress');
     expect(states()).toHaveLength(2);
     expect(clock.timers).toBe(0);
     clock.advance(1_000);
     expect(states()).toHaveLength(2);
-    // Waiting, then the run ends: the final files replace it, the timer is gone.
-    persistence.requestCheckpoint();
+    // Waiting, then the run ends: the final files replace it, the timers are gone.
+    persistence.requestCheckpoint('step');
+    persistence.requestCheckpoint('phase');
     await persistence.writeFinal(contextWith({}), 'canceled');
     expect(clock.timers).toBe(0);
     expect(files.order.at(-1)).toBe(`${RUN_FILES.state}:canceled`);
     // A run that is ending or interrupted has nothing to checkpoint when the timer fires.
     current = undefined;
-    persistence.requestCheckpoint();
+    persistence.requestCheckpoint('phase');
     clock.advance(1_000);
     expect(files.order.at(-1)).toBe(`${RUN_FILES.state}:canceled`);
   });
