@@ -1,11 +1,11 @@
-import { close, fsync, open, rename, unlink, write } from 'node:fs';
+import { close, open, write } from 'node:fs';
 
 /*
- * The few file operations the results writers make, as small promises over Node's callback API. A run writes
- * dozens of files and hundreds of log lines: `fs/promises` builds a FileHandle (with its close bookkeeping)
- * per open and several promises per call, which cost the engine thread several times what the raw request
- * does (issue 13's profile: ~12 ms of ~80 ms a run went to it). Descriptors are plain numbers: whoever opens
- * one closes it.
+ * The file operations of the appended logs, as small promises over Node's callback API, and the write of a
+ * whole buffer or string that `writeFileAtomic` chains with its own callbacks. A run writes dozens of files
+ * and hundreds of log lines: `fs/promises` builds a FileHandle (with its close bookkeeping) per open and
+ * several promises per call, which cost the engine thread several times what the raw request does (issue
+ * 13's profile: ~12 ms of ~80 ms a run went to it). Descriptors are plain numbers: whoever opens one closes it.
  */
 
 /** Opens `path` with `flags` (`'w'`, `'a'`, …) and resolves to its descriptor. */
@@ -13,36 +13,37 @@ export function openFd(path: string, flags: string): Promise<number> {
   return new Promise((resolve, reject) => open(path, flags, 0o666, (error, fd) => (error ? reject(error) : resolve(fd))));
 }
 
-/** Writes all of `data` at the descriptor's position (the end, for one opened with `'a'`). */
-export function writeAll(fd: number, data: string | Buffer): Promise<void> {
-  const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  return new Promise((resolve, reject) => {
-    const from = (offset: number): void => {
-      if (offset >= buffer.length) {
-        resolve();
-        return;
-      }
-      // A regular file takes the whole buffer at once; a short write (a full disk about to fail) goes on from where it stopped.
-      write(fd, buffer, offset, buffer.length - offset, null, (error, written) => (error ? reject(error) : from(offset + written)));
-    };
-    from(0);
+/**
+ * Writes all of `data` at the descriptor's position (the end, for one opened with `'a'`), then calls `done`.
+ * A string goes to the binding as it is (no Buffer made here); a short write (a full disk about to fail) goes
+ * on with the rest of its bytes.
+ */
+export function writeAllThen(fd: number, data: string | Buffer, done: (error: Error | null) => void): void {
+  if (typeof data !== 'string') {
+    writeBytesFrom(fd, data, 0, done);
+    return;
+  }
+  write(fd, data, null, 'utf8', (error, written) => {
+    if (error) done(error);
+    // A regular file takes the whole string at once.
+    else if (written === Buffer.byteLength(data, 'utf8')) done(null);
+    else writeBytesFrom(fd, Buffer.from(data, 'utf8'), written, done);
   });
 }
 
-/** Flushes the descriptor's data to the disk. */
-export function syncFd(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+function writeBytesFrom(fd: number, buffer: Buffer, offset: number, done: (error: Error | null) => void): void {
+  if (offset >= buffer.length) {
+    done(null);
+    return;
+  }
+  write(fd, buffer, offset, buffer.length - offset, null, (error, written) => (error ? done(error) : writeBytesFrom(fd, buffer, offset + written, done)));
+}
+
+/** Writes all of `data` at the descriptor's position (`writeAllThen` as a promise). */
+export function writeAll(fd: number, data: string | Buffer): Promise<void> {
+  return new Promise((resolve, reject) => writeAllThen(fd, data, (error) => (error ? reject(error) : resolve())));
 }
 
 export function closeFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => close(fd, (error) => (error ? reject(error) : resolve())));
-}
-
-export function renamePath(from: string, to: string): Promise<void> {
-  return new Promise((resolve, reject) => rename(from, to, (error) => (error ? reject(error) : resolve())));
-}
-
-/** Deletes a file; a missing one (or any failure) is let be. */
-export function unlinkQuietly(path: string): Promise<void> {
-  return new Promise((resolve) => unlink(path, () => resolve()));
 }

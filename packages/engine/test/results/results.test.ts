@@ -63,6 +63,20 @@ describe('writeFileAtomic', () => {
     expect(await readdir(tmp.dir)).toEqual(['state.json']);
   });
 
+  it('writes text with multi-byte characters byte for byte, flushed or not', async () => {
+    const text = `Résumé: 株価 ↑ 📈 ${'ü'.repeat(70_000)}\n`;
+    await writeFileAtomic(join(tmp.dir, 'plain.md'), text);
+    await writeFileAtomic(join(tmp.dir, 'durable.md'), text, { durable: true });
+    expect(await readFile(join(tmp.dir, 'plain.md'))).toEqual(Buffer.from(text, 'utf8'));
+    expect(await readFile(join(tmp.dir, 'durable.md'))).toEqual(Buffer.from(text, 'utf8'));
+    expect((await readdir(tmp.dir)).sort()).toEqual(['durable.md', 'plain.md']);
+  });
+
+  it('rejects, leaving nothing behind, when its temp file cannot be made', async () => {
+    await expect(writeFileAtomic(join(tmp.dir, 'missing', 'state.json'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readdir(tmp.dir)).toEqual([]);
+  });
+
   it('removes its temp file and keeps the target when the rename fails', async () => {
     const target = join(tmp.dir, 'taken');
     await mkdir(join(target, 'inside'), { recursive: true }); // a non-empty directory cannot be renamed over
