@@ -21,6 +21,8 @@ export class BenchClient {
   messages = 0;
   /** Bytes of the messages that carry the tree and the contents (everything but the log stream). */
   stateBytes = 0;
+  /** Bytes received by message `type`. */
+  readonly bytesByType = new Map<string, number>();
   terminal = false;
   /** ms from a log entry's `ts` (set by the engine) to this client's receipt. */
   readonly freshness: number[] = [];
@@ -58,6 +60,7 @@ export class BenchClient {
     this.bytes += data.length;
     this.messages++;
     const message = JSON.parse(data.toString('utf8')) as ServerMessage;
+    this.bytesByType.set(message.type, (this.bytesByType.get(message.type) ?? 0) + data.length);
     this.onMessage?.(message);
     if (message.type === 'log_append_run') {
       for (const entry of message.entries) this.freshness.push(receivedAt - entry.ts);

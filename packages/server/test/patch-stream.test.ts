@@ -27,8 +27,8 @@ describe('focused patch streams', () => {
     t.manager.update(run_id, { status: 'in_progress', progress: 10, node: { id: 'analysts.market', status: 'in_progress' } });
     const patch = await ws.next('status_patch_run');
     expect(patch).toMatchObject({ seq: 1, status: 'in_progress', overall_progress: 10 });
-    expect(patch.changed).toEqual([expect.objectContaining({ id: 'analysts.market', status: 'in_progress' })]);
-    expect(patch.changed[0]).not.toHaveProperty('children');
+    // An existing node comes as its id and the fields that moved (not its name, type or end, which did not).
+    expect(patch.changed).toEqual([{ id: 'analysts.market', status: 'in_progress', started_at: expect.any(Number) }]);
 
     t.manager.setContent(run_id, 'analysts.market.report', 'Trend ');
     expect((await ws.next('content_patch_run')).patches).toEqual([{ id: 'analysts.market.report', mode: 'append', text: 'Trend ' }]);
@@ -115,9 +115,9 @@ describe('focused patch streams', () => {
     stream.dispose();
     const patch = sent.find((m) => m.type === 'status_patch_run');
     // Carried order (a diff would list the tree's order: analysts first); one entry per node, the latest fields.
-    expect(patch?.type === 'status_patch_run' && patch.changed.map((c) => [c.id, c.status])).toEqual([
-      ['trader', 'completed'],
-      ['analysts', 'in_progress'],
+    expect(patch?.type === 'status_patch_run' && patch.changed).toEqual([
+      { id: 'trader', status: 'completed', started_at: expect.any(Number) },
+      { id: 'analysts', status: 'in_progress', started_at: expect.any(Number) },
     ]);
     const init = sent[0]!;
     expect(init.type === 'init_run' && patch?.type === 'status_patch_run' && applyStatusPatch(init.execution_tree, patch.changed)).toEqual(

@@ -213,11 +213,13 @@ export {
   ClientMessageSchema,
   ContentPatchSchema,
   ServerMessageSchema,
+  TreeChangeSchema,
   type ChangedNode,
   type ClientMessage,
   type ContentPatch,
   type ServerMessage,
   type ServerMessageOf,
+  type TreeChange,
 } from './protocol/ws.js';
 export {
   ConfigError,
@@ -306,6 +308,7 @@ export {
   type ScheduleRecord,
 } from './protocol/schedules.js';
 export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
+export { trimTreeChanges } from './protocol/trim-tree-changes.js';
 export { diffContents } from './protocol/diff-contents.js';
 export { isFinalCloseCode, isRunGoneCloseCode, WS_CLOSE_CODES, WS_CLOSE_REASONS, type WsCloseCode } from './protocol/close-codes.js';
 export {

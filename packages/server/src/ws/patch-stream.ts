@@ -3,6 +3,7 @@ import {
   diffTree,
   isTerminalStatus,
   mergeTreeChanges,
+  trimTreeChanges,
   type ChangedNode,
   type ExecutionTree,
   type InspectionRecord,
@@ -240,7 +241,8 @@ export class RunPatchStream {
     const view = this.source.get(this.runId);
     if (view === undefined) return;
     const { status, overall_progress } = view.summary;
-    const changed = this.treeChanges === null ? diffTree(this.tree, view.tree) : mergeTreeChanges(this.treeChanges);
+    // Against the tree as last sent: an update carries only the fields that moved (see `trimTreeChanges`).
+    const changed = trimTreeChanges(this.tree, this.treeChanges === null ? diffTree(this.tree, view.tree) : mergeTreeChanges(this.treeChanges));
     this.treeChanges = [];
     const sourcesJson = JSON.stringify(view.dataSources ?? {});
     const sourcesChanged = sourcesJson !== this.dataSourcesJson;

@@ -1,14 +1,14 @@
 import type { ExecutionTree, TreeNode } from '../schemas/tree.js';
-import type { ChangedNode, ContentPatch } from './ws.js';
+import type { ContentPatch, TreeChange } from './ws.js';
 
 /**
  * Applies a `status_patch_run`'s changed nodes to a tree and returns the new tree (the input is not
- * mutated). A changed node whose id exists updates that node's fields (its children are kept unless the
- * patch carries them); a node not in the tree is inserted whole under `parent_id` at `index`. Nodes are found
+ * mutated). A changed node whose id exists updates the fields it carries (the others, and its children unless
+ * the patch carries them, are kept); a node not in the tree is inserted whole under `parent_id` at `index`. Nodes are found
  * by id in tree order (the first one wins). Unchanged subtrees are shared with the input; the nodes and lists
  * on the path to a changed node are new ones.
  */
-export function applyStatusPatch(tree: ExecutionTree, changed: ChangedNode[]): ExecutionTree {
+export function applyStatusPatch(tree: ExecutionTree, changed: readonly TreeChange[]): ExecutionTree {
   if (changed.length === 0) return tree;
   const patch = new CopyOnWrite(tree);
   for (const change of changed) patch.apply(change);
@@ -29,7 +29,7 @@ class CopyOnWrite {
     this.own.add(this.root);
   }
 
-  apply(change: ChangedNode): void {
+  apply(change: TreeChange): void {
     const { parent_id, index, children } = change;
     const target = this.writable(change.id);
     if (target) {
@@ -85,7 +85,7 @@ class CopyOnWrite {
  * Copies a change's own fields (all but `parent_id`, `index` and `children`) onto `into`, in their order, as
  * `Object.assign(into, fields)` of its rest would; a loop, not a rest pattern, which is much slower on these.
  */
-function copyFields(change: ChangedNode, into: TreeNode): TreeNode {
+function copyFields(change: TreeChange, into: TreeNode): TreeNode {
   const from = change as unknown as Record<string, unknown>;
   const to = into as unknown as Record<string, unknown>;
   for (const key of Object.keys(from)) {

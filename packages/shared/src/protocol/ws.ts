@@ -52,8 +52,9 @@ const RunSnapshotFields = {
 };
 
 /**
- * A changed node in a status patch. Existing nodes carry their fields; a node new to the tree comes whole,
- * with its children, its `parent_id` (null at the root) and its `index` among its siblings.
+ * A changed node as the engine reports it (`tree_changes` of its `changed` events): an existing node with all
+ * its fields; a node new to the tree whole, with its children, its `parent_id` (null at the root) and its
+ * `index` among its siblings.
  */
 export const ChangedNodeSchema = TreeNodeFieldsSchema.extend({
   parent_id: z.string().nullable().optional(),
@@ -61,6 +62,20 @@ export const ChangedNodeSchema = TreeNodeFieldsSchema.extend({
   children: z.array(TreeNodeSchema).optional(),
 });
 export type ChangedNode = z.infer<typeof ChangedNodeSchema>;
+
+/**
+ * An entry of a status patch (`status_patch_run.changed`). A node new to the tree comes whole, as in
+ * {@link ChangedNodeSchema} (it has `parent_id`); an existing node comes as its `id` and only the fields that
+ * changed since the stream's previous message (`trimTreeChanges`), e.g. `{ id, status, ended_at, duration_ms }`
+ * when it completed. Fields a patch leaves out keep their values; a field is never removed.
+ */
+export const TreeChangeSchema = TreeNodeFieldsSchema.partial().extend({
+  id: z.string(),
+  parent_id: z.string().nullable().optional(),
+  index: z.number().int().optional(),
+  children: z.array(TreeNodeSchema).optional(),
+});
+export type TreeChange = z.infer<typeof TreeChangeSchema>;
 
 export const ContentPatchSchema = z.discriminatedUnion('mode', [
   z.object({ id: z.string(), mode: z.literal('append'), text: z.string() }),
@@ -91,7 +106,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('status_patch_run'),
     run_id: z.string(),
     seq: z.number().int(),
-    changed: z.array(ChangedNodeSchema),
+    changed: z.array(TreeChangeSchema),
     overall_progress: z.number(),
     status: RunStatusSchema,
     /** Present when a data kind got (another) vendor since the last message: the whole current map. */

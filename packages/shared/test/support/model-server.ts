@@ -4,6 +4,7 @@ import {
   diffTree,
   mergeTreeChanges,
   NODE_STATUSES,
+  trimTreeChanges,
   type ChangedNode,
   type ExecutionTree,
   type LogEntry,
@@ -18,6 +19,7 @@ import {
  * last sent, at most one message per stream, each taking the next seq of its stream. The tree's changes are
  * a diff of the trees, or with `carried` the changes recorded as each change happened (as the engine's
  * `changed` events carry them), merged; a change recorded without them (`resume`) makes that flush diff.
+ * Either way trimmed (`trimTreeChanges`) against the tree last sent.
  */
 export class ModelServer {
   tree: ExecutionTree;
@@ -141,7 +143,8 @@ export class ModelServer {
     const out: ServerMessage[] = [];
     const lastTree = this.sentTrees.at(-1)!;
     const carried = this.options.carried && this.pendingTree !== null;
-    const changed = carried ? mergeTreeChanges(this.pendingTree!) : diffTree(lastTree, this.tree);
+    // As the stream sends them: updates carry only the fields that moved since the tree last sent.
+    const changed = trimTreeChanges(lastTree, carried ? mergeTreeChanges(this.pendingTree!) : diffTree(lastTree, this.tree));
     this.pendingTree = [];
     const progress = this.progressOf(this.tree);
     if (changed.length > 0 || progress !== this.progressOf(lastTree)) {
