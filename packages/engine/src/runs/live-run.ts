@@ -63,6 +63,8 @@ export interface LiveRunOptions {
   inspect?(event: InspectionEvent): void;
   /** Inspection records kept in memory (default `DEFAULT_INSPECTION_MAX`). */
   inspectionMax?: number;
+  /** See `InspectionBufferOptions.eagerSummaries`. */
+  eagerSummaries?: boolean;
   /** Resume instead of starting afresh: the persisted snapshot of `state.json` and what the run had shown. */
   restore?: RunRestore;
   /** The reflection memory (runs with `memory` on). */
@@ -161,6 +163,7 @@ export class LiveRun {
       // With a listener (the executor's: the host's `inspection` events) the records are kept where they are
       // served, the server's mirror; a second ring here would hold up to `inspectionMax` more per run in flight.
       ...(o.onInspect ? { onRecord: o.onInspect, keep: false } : {}),
+      ...(o.eagerSummaries ? { eagerSummaries: true } : {}),
       initialState: (restoredValue as MachineStateValue | undefined) ?? null,
     });
     const provider = meteredProvider(o.provider, this.meter, () => {
