@@ -16,9 +16,11 @@ export class RemoteLimiter implements PermitLimiter {
   private readonly answers = new Map<number, (outcome: RateLimitOutcome) => void>();
 
   /**
-   * `post` sends a message now; `postSoon` (default: `post`) may hold the notes that want no answer (a call's
-   * `succeeded` and its permits given back) for the worker's next batch of events, which leaves within a few
-   * ms: the permits return that much later, for one message less each.
+   * `post` sends a message now; `postSoon` (default: `post`) may hold a note for the worker's next batch of
+   * events, which leaves at the end of the turn (within a few ms): a call's ask for permits, its `succeeded`
+   * and its permits given back go that much later, for one message less each. A note never overtakes another
+   * (an abort's `release` follows its `acquire` the same way); only the `rate_limited` ask, made while the
+   * permits are held, goes at once.
    */
   constructor(
     private readonly post: (message: FromWorker) => void,
@@ -32,11 +34,11 @@ export class RemoteLimiter implements PermitLimiter {
     this.waiting.set(id, { granted: () => granted.resolve() });
     const onAbort = () => {
       if (!this.waiting.delete(id)) return;
-      this.post({ kind: 'release', id });
+      this.postSoon({ kind: 'release', id });
       granted.reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    this.post({ kind: 'acquire', id, key });
+    this.postSoon({ kind: 'acquire', id, key });
     try {
       await granted.promise;
     } finally {

@@ -39,17 +39,21 @@ export type ToWorker =
   /** Tests: throw an uncaught error in the worker, as a fault would. */
   | { kind: 'crash' };
 
-/** A limiter message that wants no answer and may wait for the next batch (`RemoteLimiter`'s `postSoon`). */
-export type PermitNote = { kind: 'succeeded'; id: number } | { kind: 'release'; id: number };
+/**
+ * A limiter message that may wait for the worker's next batch (`RemoteLimiter`'s `postSoon`): those that want
+ * no answer, and the asks for permits, whose answer the call waits for anyway (the batch leaves at the end of
+ * the turn, within a few ms).
+ */
+export type PermitNote = { kind: 'succeeded'; id: number } | { kind: 'release'; id: number } | { kind: 'acquire'; id: number; key: LimiterKey };
 
 /** Worker → server thread. */
 export type FromWorker =
   | { kind: 'ready' }
   /**
-   * A batch: run events, and the permit notes made since the last batch (handled first). A model call's
-   * `succeeded` and `release` ride here instead of crossing as two messages of their own: a message costs the
-   * receiving thread a wake-up, and the limiter's messages were most of them (≈ 3 a model call against ≈ 14
-   * batches a run).
+   * A batch: run events, and the permit notes made since the last batch (handled first, in order). A model
+   * call's `acquire`, `succeeded` and `release` ride here instead of crossing as messages of their own: a
+   * message costs the sending thread a wake-up call and the receiving thread a wake-up, and the limiter's
+   * messages were most of them (≈ 3 a model call against ≈ 14 batches a run).
    */
   | { kind: 'events'; events: HostEvent[]; permits?: PermitNote[] }
   | { kind: 'reply'; id: number; ok: true; value: unknown }

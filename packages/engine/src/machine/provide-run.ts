@@ -23,9 +23,9 @@ import type {
   ResearcherStepInput,
   ResearchManagerStepInput,
   RiskStepInput,
-  RunMachineEvent,
   TraderStepInput,
 } from './run-context.js';
+import type { ToolCallChange } from './tool-call-records.js';
 import type { RunMachine } from './run-machine.js';
 import { runReflector } from '../agents/reflector.js';
 import { createRunMemory, type RunMemorySetup } from '../memory/run-memory.js';
@@ -73,8 +73,13 @@ export interface RunEnvironment {
   log: LogSink;
   /** Appends a line to an agent's messages (node content and `message_tool.log`). */
   appendMessage(agentId: string, text: string): void;
-  /** Hears the start and end of every tool call (the run records them for the agent's tool-call nodes). */
-  recordToolCall?(event: ToolCallEvent): void;
+  /**
+   * Hears the start and end of every tool call (the run records them for the agent's tool-call nodes). It may
+   * hold them back a while (a turn of the event loop): `flushToolCalls` hands over the ones held.
+   */
+  recordToolCall?(change: ToolCallChange): void;
+  /** Called as each step ends (before the machine hears of it), so its tool calls are recorded first. */
+  flushToolCalls?(): void;
   /** Sees every error a step fails with (the run keeps only the message in context; this keeps the stack). */
   onStepError?(agentId: string, error: unknown): void;
   now(): number;
@@ -85,13 +90,10 @@ export interface RunEnvironment {
   maxToolTurns?: number;
 }
 
-/** A tool call's start or end, as the run machine takes it. */
-type ToolCallEvent = Extract<RunMachineEvent, { type: 'TOOL_CALL_STARTED' | 'TOOL_CALL_ENDED' }>;
-
-function toolCallReporter(agentId: string, record: (event: ToolCallEvent) => void): ToolCallReporter {
+function toolCallReporter(agentId: string, record: (change: ToolCallChange) => void, now: () => number): ToolCallReporter {
   return {
-    started: (name, args) => record({ type: 'TOOL_CALL_STARTED', agentId, name, args }),
-    ended: (outcome) => record({ type: 'TOOL_CALL_ENDED', agentId, ...outcome }),
+    started: (name, args) => record({ agentId, at: now(), started: { name, args } }),
+    ended: (outcome) => record({ agentId, at: now(), ended: outcome }),
   };
 }
 
@@ -205,18 +207,23 @@ function bindSteps(env: RunEnvironment): BoundSteps {
     agentId,
     role: roleOf(agentId),
     appendMessage: (text) => env.appendMessage(agentId, text),
-    ...(env.recordToolCall ? { toolCalls: toolCallReporter(agentId, env.recordToolCall) } : {}),
+    ...(env.recordToolCall ? { toolCalls: toolCallReporter(agentId, env.recordToolCall, env.now) } : {}),
   });
 
-  /** Runs one step with uniform logging; failures are reported (with their stack) and rethrown. */
+  /**
+   * Runs one step with uniform logging; failures are reported (with their stack) and rethrown. The tool calls
+   * held back are handed over before the step's end reaches the machine (a failed call's error included).
+   */
   const step = async <T>(agentId: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
     const started = env.now();
     env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: 'step started' });
     try {
       const result = await work();
+      env.flushToolCalls?.();
       env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: `step finished in ${env.now() - started} ms` });
       return result;
     } catch (error) {
+      env.flushToolCalls?.();
       if (signal.aborted) {
         env.log({ severity: 'INFO', source: 'run', agent_id: agentId, message: 'step stopped: run canceled' });
       } else {

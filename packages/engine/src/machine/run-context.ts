@@ -1,6 +1,6 @@
 import type { AgentRole, AnalystKind, Decision, NodeStatus, RunConfig } from '@tradingfloor/shared';
 import type { DebateTurn, Reports } from '../agents/agent-context.js';
-import type { AgentToolCalls, ToolCallOutcome } from './tool-call-records.js';
+import type { AgentToolCalls, ToolCallChange } from './tool-call-records.js';
 
 /** Timing and outcome of one tree node (phase or agent), keyed by node id in the run context. */
 export interface NodeRecord {
@@ -48,13 +48,14 @@ export interface RunMachineInput {
 /**
  * Events a run accepts. `START` leaves `pending`. `CANCEL` stops the run at once (invoked steps are stopped
  * and their signals abort); with `graceful: true` it only raises the cancel flag, so the step in flight
- * finishes and the run stops at the next phase or turn boundary.
+ * finishes and the run stops at the next phase or turn boundary. `TOOL_CALLS` brings the starts and ends of
+ * data tool calls made since the previous one (in order, each timed when it happened): the run sends them
+ * once per turn of its event loop, and before a step ends.
  */
 export type RunMachineEvent =
   | { type: 'START' }
   | { type: 'CANCEL'; graceful?: boolean }
-  | { type: 'TOOL_CALL_STARTED'; agentId: string; name: string; args: string }
-  | ({ type: 'TOOL_CALL_ENDED'; agentId: string } & ToolCallOutcome);
+  | { type: 'TOOL_CALLS'; changes: ToolCallChange[] };
 
 /** Input of an analyst step. */
 export interface AnalystStepInput {

@@ -3,7 +3,7 @@ import { and, assign, fromPromise, setup } from 'xstate';
 import type { AgentResult, DebateTurn } from '../agents/agent-context.js';
 import { AGENT_NODE, ANALYST_NODE } from './tree-layout.js';
 import { beginNode, endNode, settleOpenNodes, skipNode } from './node-records.js';
-import { endToolCall, settleToolCalls, startToolCall } from './tool-call-records.js';
+import { applyToolCallChanges, settleToolCalls } from './tool-call-records.js';
 import {
   initialRunContext,
   SPEAKER,
@@ -102,12 +102,9 @@ export function createRunMachine(clock: RunClock) {
         nodes: settleOpenNodes(context.nodes, 'canceled', clock(), null),
         toolCalls: settleToolCalls(context.toolCalls, clock()),
       })),
-      // Sent by the tool loop (through `RunEnvironment.recordToolCall`) while an analyst step runs.
-      startToolCall: assign(({ context, event }) =>
-        event.type === 'TOOL_CALL_STARTED' ? { toolCalls: startToolCall(context.toolCalls ?? {}, event.agentId, event.name, event.args, clock()) } : {},
-      ),
-      endToolCall: assign(({ context, event }) =>
-        event.type === 'TOOL_CALL_ENDED' ? { toolCalls: endToolCall(context.toolCalls ?? {}, event.agentId, event, clock()) } : {},
+      // Sent by the run (what the tool loop reported through `RunEnvironment.recordToolCall`) while analysts work.
+      recordToolCalls: assign(({ context, event }) =>
+        event.type === 'TOOL_CALLS' ? { toolCalls: applyToolCallChanges(context.toolCalls ?? {}, event.changes) } : {},
       ),
     },
   });
@@ -208,8 +205,7 @@ export function createRunMachine(clock: RunClock) {
       in_progress: {
         initial: 'analysts',
         on: {
-          TOOL_CALL_STARTED: { actions: 'startToolCall' },
-          TOOL_CALL_ENDED: { actions: 'endToolCall' },
+          TOOL_CALLS: { actions: 'recordToolCalls' },
           CANCEL: [
             { guard: 'isGracefulCancel', actions: 'flagCancel' },
             { target: 'canceled', actions: 'flagCancel' },

@@ -35,6 +35,23 @@ export interface ToolCallOutcome {
   error: string | null;
 }
 
+/** A tool call's start or end, as an agent's tool loop reports it, timed by the run's clock when it happened. */
+export type ToolCallChange =
+  | { agentId: string; at: number; started: { name: string; args: string } }
+  | { agentId: string; at: number; ended: ToolCallOutcome };
+
+/** Records `changes` in order (see `startToolCall` and `endToolCall`). */
+export function applyToolCallChanges(records: Records, changes: readonly ToolCallChange[]): Records {
+  let next = records;
+  for (const change of changes) {
+    next =
+      'started' in change
+        ? startToolCall(next, change.agentId, change.started.name, change.started.args, change.at)
+        : endToolCall(next, change.agentId, change.ended, change.at);
+  }
+  return next;
+}
+
 /** Cuts a text to one line of at most `max` characters. */
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();

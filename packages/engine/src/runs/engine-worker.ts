@@ -89,6 +89,8 @@ const executor = new RunExecutor(
     lessonStore: new LessonStore(data.resultsDir),
     // Events leave once per turn: a run's changes within one turn leave as one `changed` event.
     coalesceChanges: true,
+    // Every record is cloned into a batch at once, its summary read: a lazy one only costs more.
+    eagerSummaries: true,
     ...(data.inspectionMax !== undefined ? { inspectionMax: data.inspectionMax } : {}),
   },
   queue,

@@ -28,6 +28,7 @@ import { runStatusOf } from '../tree/derive-tree.js';
 import { LiveTree } from '../tree/live-tree.js';
 import { boardFields } from './board-fields.js';
 import { InspectionBuffer, type InspectionRecord } from '../machine/inspection-buffer.js';
+import type { ToolCallChange } from '../machine/tool-call-records.js';
 import { attachRunEnvironment, runMachineWithSteps, type RunEnvironment, type RunSteps } from '../machine/provide-run.js';
 import type { RunRestore } from '../host/host-protocol.js';
 import { runMachineFor, type RunMachine } from '../machine/run-machine.js';
@@ -62,6 +63,8 @@ export interface LiveRunOptions {
   inspect?(event: InspectionEvent): void;
   /** Inspection records kept in memory (default `DEFAULT_INSPECTION_MAX`). */
   inspectionMax?: number;
+  /** See `InspectionBufferOptions.eagerSummaries`. */
+  eagerSummaries?: boolean;
   /** Resume instead of starting afresh: the persisted snapshot of `state.json` and what the run had shown. */
   restore?: RunRestore;
   /** The reflection memory (runs with `memory` on). */
@@ -119,6 +122,9 @@ export class LiveRun {
   private resolveFinished!: (summary: RunSummary) => void;
   /** The lessons the managers were shown; null until chosen (and always with memory off). */
   private lessonsUsed: Lesson[] | null;
+  /** Tool-call starts and ends not yet sent to the actor (see `recordToolCall`). */
+  private toolCallChanges: ToolCallChange[] = [];
+  private toolCallsScheduled = false;
 
   constructor(private readonly o: LiveRunOptions) {
     this.runId = o.runId;
@@ -157,6 +163,7 @@ export class LiveRun {
       // With a listener (the executor's: the host's `inspection` events) the records are kept where they are
       // served, the server's mirror; a second ring here would hold up to `inspectionMax` more per run in flight.
       ...(o.onInspect ? { onRecord: o.onInspect, keep: false } : {}),
+      ...(o.eagerSummaries ? { eagerSummaries: true } : {}),
       initialState: (restoredValue as MachineStateValue | undefined) ?? null,
     });
     const provider = meteredProvider(o.provider, this.meter, () => {
@@ -171,10 +178,8 @@ export class LiveRun {
       models: { quick: o.config.quick_think_llm, deep: o.config.deep_think_llm },
       log: o.log.sink,
       appendMessage: (agentId, text) => this.appendMessage(agentId, text),
-      // A step stopped by a cancel may still report; a stopped actor takes no events.
-      recordToolCall: (event) => {
-        if (this.actor.getSnapshot().status === 'active' && !this.interrupting) this.actor.send(event);
-      },
+      recordToolCall: (change) => this.recordToolCall(change),
+      flushToolCalls: () => this.flushToolCalls(),
       onStepError: (_agentId, error) => (this.lastError ??= error),
       now: o.now,
       steps: o.steps,
@@ -257,6 +262,8 @@ export class LiveRun {
     if (this.ending !== null)
       throw new ConflictError(`run ${this.runId} already ended (${this.ending}); only a pending or running run can be canceled`);
     this.o.log.append({ severity: 'WARN', source: 'run', agent_id: null, message: 'cancel requested' });
+    // The calls held back are recorded first: the cancel closes the open one as `canceled`.
+    this.flushToolCalls();
     this.actor.send({ type: 'CANCEL' });
   }
 
@@ -359,6 +366,8 @@ export class LiveRun {
    */
   async interrupt(reason: string): Promise<RunSummary> {
     if (this.finishing || this.done || this.interrupting) return this.finished;
+    // The calls held back go into the snapshot saved (an open one shows in progress until the resume).
+    this.flushToolCalls();
     this.interrupting = true;
     if (!this.o.restore || this.resumed) this.checkpoint();
     // An unstarted resumed actor has nothing newer than the state.json it was restored from.
@@ -477,6 +486,33 @@ export class LiveRun {
     const message = `internal error: ${errorMessage(error)}`;
     this.o.log.append({ severity: 'ERROR', source: 'run', agent_id: null, message });
     void this.finish({ ...this.snapshot, context: { ...this.snapshot.context, error: message } } as SnapshotFrom<RunMachine>, 'error');
+  }
+
+  /**
+   * A tool call's start or end. An agent's calls on local data start and end within one turn of the event
+   * loop, several per model answer, and each event of the actor costs a transition, its inspection records,
+   * a tree update and a `changed` event: so they are held and sent together, as one `TOOL_CALLS` event, at
+   * the end of the turn (or sooner: before a step's end reaches the actor, a cancel, an interrupt). A call
+   * that lasts longer than the turn it started in still shows in progress; one that ended within it arrives
+   * ended, with its start and end times. A step stopped by a cancel may still report; a stopped actor takes
+   * no events.
+   */
+  private recordToolCall(change: ToolCallChange): void {
+    this.toolCallChanges.push(change);
+    if (this.toolCallsScheduled) return;
+    this.toolCallsScheduled = true;
+    setImmediate(() => {
+      this.toolCallsScheduled = false;
+      this.flushToolCalls();
+    });
+  }
+
+  /** Sends the tool-call changes held, if the actor still takes events. */
+  private flushToolCalls(): void {
+    if (this.toolCallChanges.length === 0) return;
+    const changes = this.toolCallChanges;
+    this.toolCallChanges = [];
+    if (this.actor.getSnapshot().status === 'active' && !this.interrupting) this.actor.send({ type: 'TOOL_CALLS', changes });
   }
 
   private appendMessage(agentId: string, text: string): void {

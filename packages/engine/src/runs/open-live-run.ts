@@ -20,6 +20,8 @@ export interface LiveRunWiring {
   lessonStore: LessonStore;
   inspect?: (event: InspectionEvent) => void;
   inspectionMax?: number;
+  /** Work out inspection summaries as each record is made (records that leave the thread at once: `InspectionBufferOptions.eagerSummaries`). */
+  eagerSummaries?: boolean;
   /** Every log entry of the run (also appended to its `run.log`). */
   onLog(runId: string, entry: LogEntry): void;
   /** A change of status, tree, contents or usage, with the tree's changes since the previous call. */
@@ -84,6 +86,7 @@ export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<
     onLessons: (lessons) => w.onLessons(runId, lessons),
     ...(w.inspect ? { inspect: w.inspect } : {}),
     ...(w.inspectionMax !== undefined ? { inspectionMax: w.inspectionMax } : {}),
+    ...(w.eagerSummaries ? { eagerSummaries: true } : {}),
     ...(resume ? { restore: resume.restore } : {}),
     lessonStore: w.lessonStore,
     ...(deps.maxToolTurns !== undefined ? { maxToolTurns: deps.maxToolTurns } : {}),

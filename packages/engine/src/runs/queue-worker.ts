@@ -111,6 +111,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       logBufferMaxLines: options.logBufferMaxLines ?? DEFAULT_LOG_BUFFER_MAX_LINES,
       now: Date.now,
       lessonStore: new LessonStore(options.resultsDir),
+      // Every record is serialised to the stream at once, its summary read: a lazy one only costs more.
+      eagerSummaries: true,
     },
     onEvent,
   );

@@ -25,6 +25,8 @@ export interface RunExecutorOptions {
   lessonStore: LessonStore;
   inspect?: (event: InspectionEvent) => void;
   inspectionMax?: number;
+  /** The events leave this thread (or process) as they are made: see `InspectionBufferOptions.eagerSummaries`. */
+  eagerSummaries?: boolean;
   /**
    * Report a run's changes once per turn of the event loop instead of at each change (an engine worker
    * thread, whose events leave once per turn anyway; its `flushChanges` before a batch leaves). The in-process
@@ -84,6 +86,7 @@ export class RunExecutor {
       lessonStore: o.lessonStore,
       ...(o.inspect ? { inspect: o.inspect } : {}),
       ...(o.inspectionMax !== undefined ? { inspectionMax: o.inspectionMax } : {}),
+      ...(o.eagerSummaries ? { eagerSummaries: true } : {}),
       onLog: (runId, entry) => this.send(runId, { type: 'log', run_id: runId, entry }),
       onChange: (run, treeChanges) => this.changed(run, treeChanges),
       onFinish: (run) => void this.finished(run),

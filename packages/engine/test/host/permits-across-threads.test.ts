@@ -92,7 +92,7 @@ describe('LLM permits across engine threads (RemoteLimiter ↔ PermitServer)', (
     expect(limiter.snapshot().find((l) => l.key === 'openai')).toMatchObject({ limit: 4, effective_limit: 2 });
   });
 
-  it('notes held for the next batch (succeeded, release) give the permit back when the batch arrives, in order', async () => {
+  it('notes held for the next batch (acquire, succeeded, release) reach the server when the batch arrives, in order', async () => {
     const limiter = new ConcurrencyLimiter({ global: 1, limits: new Map([['openai', 4]]) });
     const { port1: serverPort, port2: workerPort } = new MessageChannel();
     ports.push(serverPort, workerPort);
@@ -113,19 +113,34 @@ describe('LLM permits across engine threads (RemoteLimiter ↔ PermitServer)', (
     });
     workerPort.on('message', (message: ToWorker) => remote.receive(message));
 
-    // A call that met a 429 and then succeeded: its notes wait for the batch, in the order they were made.
-    await remote.run(KEY, async (lease) => {
+    // A call that meets a 429 and then succeeds: its ask waits for the batch; so do its notes, in the order made.
+    const first = remote.run(KEY, async (lease) => {
       await lease.rateLimited();
       lease.succeeded();
     });
+    expect(held).toEqual([{ kind: 'acquire', id: 1, key: KEY }]);
+    expect(limiter.snapshot()[0]).toMatchObject({ key: 'global', in_use: 0, waiting: 0 });
+    sendBatch();
+    await first;
     expect(held).toEqual([
       { kind: 'succeeded', id: 1 },
       { kind: 'release', id: 1 },
     ]);
-    // The call is over, but the server holds its permit until the batch arrives: a second call waits.
+    // The call is over, but the server holds its permit until the batch arrives.
+    expect(limiter.snapshot()[0]).toMatchObject({ key: 'global', in_use: 1, waiting: 0 });
+    // A call aborted while its ask waits in the batch: the release follows the ask, so nothing stays held.
+    const aborting = new AbortController();
+    const aborted = remote.run(KEY, async () => 'never', aborting.signal);
+    aborting.abort(new Error('canceled'));
+    await expect(aborted).rejects.toThrow('canceled');
     const second = remote.run(KEY, async () => 'second');
-    await until(() => limiter.snapshot()[0]!.waiting === 1);
-    expect(limiter.snapshot()[0]).toMatchObject({ key: 'global', in_use: 1, waiting: 1 });
+    expect(held.map((n) => [n.kind, n.id])).toEqual([
+      ['succeeded', 1],
+      ['release', 1],
+      ['acquire', 2],
+      ['release', 2],
+      ['acquire', 3],
+    ]);
     sendBatch();
     await expect(second).resolves.toBe('second');
     sendBatch();

@@ -99,6 +99,27 @@ describe('InspectionBuffer bounds and ordering', () => {
     expect(stops.every((r) => /^actor x:\d+$/.test(r.summary ?? ''))).toBe(true);
     expect(records.at(-1)?.state).toBe('completed');
   });
+
+  it('with eagerSummaries makes the same records, each summary a plain value from the start', async () => {
+    const recordRun = async (eagerSummaries: boolean) => {
+      const buffer = new InspectionBuffer({ now: steppingClock(), eagerSummaries });
+      const machine = createRunMachine(steppingClock()).provide({ actors: scriptedSteps().actors });
+      const actor = createActor(machine, { input: { config: testConfig({ analysts: ['market', 'news'] }) }, inspect: buffer.inspect });
+      const done = new Promise<void>((resolve) => actor.subscribe({ complete: () => resolve() }));
+      actor.start();
+      actor.send({ type: 'START' });
+      await done;
+      return buffer.list();
+    };
+    const eager = await recordRun(true);
+    const lazy = await recordRun(false);
+    // Session ids differ between the two actors; the rest, key order included, is the same.
+    const text = (records: InspectionRecord[]) => JSON.stringify(records).replace(/x:\d+/g, 'x');
+    expect(text(eager) === text(lazy)).toBe(true);
+    const summarized = eager.filter((r) => r.type === '@xstate.event' && r.summary !== undefined);
+    expect(summarized.length).toBeGreaterThan(5);
+    for (const r of summarized) expect(Object.getOwnPropertyDescriptor(r, 'summary')).toMatchObject({ value: r.summary, writable: true });
+  });
 });
 
 describe('summarizePayload', () => {
