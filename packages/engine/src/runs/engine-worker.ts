@@ -89,6 +89,8 @@ const executor = new RunExecutor(
     lessonStore: new LessonStore(data.resultsDir),
     // Events leave once per turn: a run's changes within one turn leave as one `changed` event.
     coalesceChanges: true,
+    // A batch of runs that has just begun: their `in_progress` leaves before their analysts' first work.
+    sendEvents,
     ...(data.inspectionMax !== undefined ? { inspectionMax: data.inspectionMax } : {}),
   },
   queue,

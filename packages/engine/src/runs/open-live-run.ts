@@ -38,9 +38,10 @@ export interface LiveRunSpec extends HostRunSpec {
 
 /**
  * Builds and opens a run's files, log, provider chain (limiter and retries from the deps, then the cassette)
- * and `LiveRun`; resolves once its first `state.json` is on disk (a new run) or its log is restored (a resume).
+ * and `LiveRun`. A new run's directory already holds its first files (the RunManager writes them with the
+ * directory); its first `state.json` is queued, not waited for: nothing here waits for the disk.
  */
-export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<LiveRun> {
+export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   const { deps } = w;
   const { runId, config, dir, rawProvider, createdAt, resume } = spec;
   // Entries about failed file writes stay in memory only: appending them to run.log could fail again.
@@ -62,7 +63,6 @@ export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<
   });
   // A resumed run's log continues its numbering after what run.log holds.
   if (resume) log.restore(resume.logs);
-  else await files.writeInitial(runId, config);
   const limited = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
   // The cassette sits in front of the limiter and retries: a replayed answer costs no permit and no request.
   const provider = config.cassette ? withCassette(limited, config.cassette) : limited;
@@ -88,6 +88,6 @@ export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<
     lessonStore: w.lessonStore,
     ...(deps.maxToolTurns !== undefined ? { maxToolTurns: deps.maxToolTurns } : {}),
   });
-  await run.open();
+  run.open();
   return run;
 }
