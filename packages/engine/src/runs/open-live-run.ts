@@ -9,6 +9,7 @@ import type { LlmProvider } from '../providers/provider.js';
 import { RunFiles } from '../results/run-files.js';
 import type { HostRunSpec } from '../host/host-protocol.js';
 import { LiveRun } from './live-run.js';
+import { requestLane, type TurnLane } from './turn-lane.js';
 import type { EngineDeps } from './run-manager-api.js';
 
 /** What every live run of one RunManager is wired to. */
@@ -63,7 +64,9 @@ export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   });
   // A resumed run's log continues its numbering after what run.log holds.
   if (resume) log.restore(resume.logs);
-  const limited = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
+  // A network provider's requests are built a few a turn once their permit is granted (`requestLane`).
+  const laned = rawProvider.name === 'offline' ? rawProvider : inLane(rawProvider, requestLane);
+  const limited = deps.wrapProvider ? deps.wrapProvider(laned, { runId, log: log.sink }) : laned;
   // The cassette sits in front of the limiter and retries: a replayed answer costs no permit and no request.
   const provider = config.cassette ? withCassette(limited, config.cassette) : limited;
   const run = new LiveRun({
@@ -90,4 +93,16 @@ export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   });
   run.open();
   return run;
+}
+
+/** `provider` whose every request waits for `lane` first. */
+function inLane(provider: LlmProvider, lane: TurnLane): LlmProvider {
+  return {
+    name: provider.name,
+    label: provider.label,
+    chat: async (request, signal) => {
+      await lane.enter();
+      return provider.chat(request, signal);
+    },
+  };
 }

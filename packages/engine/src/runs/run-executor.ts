@@ -117,13 +117,14 @@ export class RunExecutor {
     return Promise.resolve(results);
   }
 
-  /** Begins the runs of one `start` in order; their changes so far are reported, and sent, at once. */
+  /**
+   * Begins the runs of one `start` in order, in this one turn. Their `in_progress` changes are reported as the
+   * turn's changes always are (at once without `coalesceChanges`; else together at its end) and sent at once
+   * with `sendEvents`: before the microtasks of this turn, where their analysts' first work waits.
+   */
   private beginAll(begin: Reported[]): void {
-    for (const reported of begin) {
-      reported.run.begin();
-      this.reportPending(reported);
-    }
-    this.o.sendEvents?.();
+    for (const reported of begin) reported.run.begin();
+    if (this.o.sendEvents) this.o.sendEvents();
   }
 
   private open(spec: HostRunSpec): { result: HostStartResult; reported?: Reported } {
