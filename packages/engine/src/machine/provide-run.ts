@@ -29,7 +29,7 @@ import type {
 import type { RunMachine } from './run-machine.js';
 import { runReflector } from '../agents/reflector.js';
 import { createRunMemory, type RunMemorySetup } from '../memory/run-memory.js';
-import { stepLane } from '../runs/turn-lane.js';
+import { runLane } from '../runs/turn-lane.js';
 
 /** Log and usage id of the reflection calls (not a node of the execution tree). */
 const REFLECTOR_ID = 'memory.reflector';
@@ -211,12 +211,12 @@ function bindSteps(env: RunEnvironment): BoundSteps {
 
   /**
    * Runs one step with uniform logging; failures are reported (with their stack) and rethrown. The step's
-   * work starts in a later turn (`stepLane`), not inside the transition that invoked it: a batch of runs
+   * work starts in a later turn (`runLane`), not inside the transition that invoked it: a batch of runs
    * begun in one turn (`RunExecutor.start`) makes all its transitions, and reports them, before any analyst
    * builds its tools and prompt; then the analysts start a few a turn, so the first requests leave early.
    */
   const step = async <T>(agentId: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
-    await stepLane.enter();
+    await runLane.enter('first');
     const started = env.now();
     env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: 'step started' });
     try {

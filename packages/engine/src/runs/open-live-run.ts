@@ -9,7 +9,7 @@ import type { LlmProvider } from '../providers/provider.js';
 import { RunFiles } from '../results/run-files.js';
 import type { HostRunSpec } from '../host/host-protocol.js';
 import { LiveRun } from './live-run.js';
-import { requestLane, type TurnLane } from './turn-lane.js';
+import { runLane, type TurnLane } from './turn-lane.js';
 import type { EngineDeps } from './run-manager-api.js';
 
 /** What every live run of one RunManager is wired to. */
@@ -64,11 +64,12 @@ export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   });
   // A resumed run's log continues its numbering after what run.log holds.
   if (resume) log.restore(resume.logs);
-  // A network provider's requests are built a few a turn once their permit is granted (`requestLane`).
-  const laned = rawProvider.name === 'offline' ? rawProvider : inLane(rawProvider, requestLane);
-  const limited = deps.wrapProvider ? deps.wrapProvider(laned, { runId, log: log.sink }) : laned;
+  const limited = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
+  // A network provider's calls start (ask for their permit, build the request) a few a turn, and its answers
+  // go back to their steps after the calls waiting to start (`runLane`); no permit is held while waiting.
+  const laned = rawProvider.name === 'offline' ? limited : inLane(limited, runLane);
   // The cassette sits in front of the limiter and retries: a replayed answer costs no permit and no request.
-  const provider = config.cassette ? withCassette(limited, config.cassette) : limited;
+  const provider = config.cassette ? withCassette(laned, config.cassette) : laned;
   const run = new LiveRun({
     runId,
     config,
@@ -95,14 +96,16 @@ export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   return run;
 }
 
-/** `provider` whose every request waits for `lane` first. */
+/** `provider` whose every request waits for `lane` (`first`), and every answer (`later`). */
 function inLane(provider: LlmProvider, lane: TurnLane): LlmProvider {
   return {
     name: provider.name,
     label: provider.label,
     chat: async (request, signal) => {
-      await lane.enter();
-      return provider.chat(request, signal);
+      await lane.enter('first');
+      const response = await provider.chat(request, signal);
+      await lane.enter('later');
+      return response;
     },
   };
 }

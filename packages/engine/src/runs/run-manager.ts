@@ -613,7 +613,10 @@ export class RunManager implements RunManagerApi {
     const runIds = configs.map((config, i) => formatRunId(config.ticker, started[i]!, randomBytes(3).toString('hex')));
     const dirs = await this.runDirectories.create(
       configs.map((config, i) => ({ ticker: config.ticker, started: started[i]! })),
-      (dir, i) => writeFirstFiles(dir, runIds[i]!, configs[i]!),
+      (dir, i) =>
+        writeFirstFiles(dir, runIds[i]!, configs[i]!).catch((error: unknown) => {
+          throw new EngineUnavailableError(`could not start the runs: ${runIds[i]}: could not write its first files: ${errorMessage(error)}`);
+        }),
     );
     return configs.map((config, i) => ({
       runId: runIds[i]!,

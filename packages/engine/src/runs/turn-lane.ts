@@ -2,21 +2,33 @@
  * Lets heavy work of many runs start a few pieces per turn of the event loop, in the order asked. A thousand
  * runs begun together would otherwise do all their analysts' first work (tools, prompts), or all their model
  * requests (the SDK builds each), in one long run of microtasks: no request leaves the thread — its socket is
- * written in a later turn — until the last one is built. Let through `perTurn` at a time, the first requests are
- * on the wire within a few ms, and the thread's messages (permits, events) are handled in between.
+ * written in a later turn — until the last one is built. Let through a few at a time, the first requests are on
+ * the wire within a few ms, and the thread's messages (permits, events) are handled in between.
+ *
+ * How many go a turn: `min` in the first turn after the lane was empty, twice as many in each turn after,
+ * up to `max`. The first of a burst go at once; a long line is let through in few turns (not paced by the
+ * length of turns, which on a shared machine says more about the other processes than about this work).
  */
 export class TurnLane {
-  private readonly waiting: Array<() => void> = [];
-  /** Index of the oldest waiter in `waiting` (taken from the front without moving the rest). */
-  private head = 0;
+  /** Waiters by priority: `first` (work that starts something) goes before `later` (work that continues it). */
+  private readonly queues = { first: new WaitLine(), later: new WaitLine() };
   private scheduled = false;
+  private perTurn: number;
 
-  constructor(private readonly perTurn: number) {}
+  constructor(
+    private readonly min = 8,
+    private readonly max = 1024,
+  ) {
+    this.perTurn = min;
+  }
 
-  /** Resolves in a later turn, once the waiters before it have gone, at most `perTurn` a turn. */
-  enter(): Promise<void> {
+  /**
+   * Resolves in a later turn, once the waiters before it have gone: those of its own priority that came
+   * earlier, and for `later`, every `first` waiting.
+   */
+  enter(priority: 'first' | 'later' = 'first'): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.waiting.push(resolve);
+      this.queues[priority].push(resolve);
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(this.drain);
@@ -26,18 +38,17 @@ export class TurnLane {
 
   /** Waiters not let through yet. */
   get size(): number {
-    return this.waiting.length - this.head;
+    return this.queues.first.size + this.queues.later.size;
   }
 
   private readonly drain = (): void => {
-    const end = Math.min(this.head + this.perTurn, this.waiting.length);
-    const go = this.waiting.slice(this.head, end);
-    this.head = end;
-    if (this.head === this.waiting.length) {
-      this.waiting.length = 0;
-      this.head = 0;
+    const go = this.queues.first.take(this.perTurn);
+    if (go.length < this.perTurn) go.push(...this.queues.later.take(this.perTurn - go.length));
+    if (this.size === 0) {
       this.scheduled = false;
+      this.perTurn = this.min;
     } else {
+      this.perTurn = Math.min(this.perTurn * 2, this.max);
       // An immediate scheduled by an immediate runs in the next turn, after the poll phase.
       setImmediate(this.drain);
     }
@@ -45,8 +56,34 @@ export class TurnLane {
   };
 }
 
-/** Analysts' and other steps' work: each starts once the lane lets it (provide-run.ts). */
-export const stepLane = new TurnLane(8);
+/** A first-in first-out line of waiters, taken from the front without moving the rest. */
+class WaitLine {
+  private readonly waiting: Array<() => void> = [];
+  private head = 0;
 
-/** Model requests to a network provider, after their permit (run-executor.ts). */
-export const requestLane = new TurnLane(8);
+  get size(): number {
+    return this.waiting.length - this.head;
+  }
+
+  push(resolve: () => void): void {
+    this.waiting.push(resolve);
+  }
+
+  take(n: number): Array<() => void> {
+    const end = Math.min(this.head + n, this.waiting.length);
+    const taken = this.waiting.slice(this.head, end);
+    this.head = end;
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0;
+      this.head = 0;
+    }
+    return taken;
+  }
+}
+
+/**
+ * The engine thread's lane (one per thread): steps start (provide-run.ts) and network model requests are
+ * built (open-live-run.ts) as `first`; a model answer is handed back to its step (tool calls, the next
+ * request) as `later`, so the answers to a batch's first requests wait until every first request has left.
+ */
+export const runLane = new TurnLane();
