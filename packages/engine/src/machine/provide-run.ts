@@ -216,7 +216,7 @@ function bindSteps(env: RunEnvironment): BoundSteps {
    * builds its tools and prompt; then the analysts start a few a turn, so the first requests leave early.
    */
   const step = async <T>(agentId: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
-    await runLane.enter('first');
+    await runLane.enter('step');
     const started = env.now();
     env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: 'step started' });
     try {

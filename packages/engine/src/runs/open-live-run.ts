@@ -96,15 +96,15 @@ export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   return run;
 }
 
-/** `provider` whose every request waits for `lane` (`first`), and every answer (`later`). */
+/** `provider` whose every call waits for `lane` to start (`call`), and every answer to go back (`answer`). */
 function inLane(provider: LlmProvider, lane: TurnLane): LlmProvider {
   return {
     name: provider.name,
     label: provider.label,
     chat: async (request, signal) => {
-      await lane.enter('first');
+      await lane.enter('call');
       const response = await provider.chat(request, signal);
-      await lane.enter('later');
+      await lane.enter('answer');
       return response;
     },
   };

@@ -9,9 +9,12 @@
  * up to `max`. The first of a burst go at once; a long line is let through in few turns (not paced by the
  * length of turns, which on a shared machine says more about the other processes than about this work).
  */
+/** What waits in a lane, most urgent first: a model call to start, a step to start, an answer to hand back. */
+export type LanePriority = 'call' | 'step' | 'answer';
+const PRIORITIES: readonly LanePriority[] = ['call', 'step', 'answer'];
+
 export class TurnLane {
-  /** Waiters by priority: `first` (work that starts something) goes before `later` (work that continues it). */
-  private readonly queues = { first: new WaitLine(), later: new WaitLine() };
+  private readonly queues: Record<LanePriority, WaitLine> = { call: new WaitLine(), step: new WaitLine(), answer: new WaitLine() };
   private scheduled = false;
   private perTurn: number;
 
@@ -23,10 +26,10 @@ export class TurnLane {
   }
 
   /**
-   * Resolves in a later turn, once the waiters before it have gone: those of its own priority that came
-   * earlier, and for `later`, every `first` waiting.
+   * Resolves in a later turn, once the waiters before it have gone: those of its priority that came earlier
+   * and every one of a more urgent priority.
    */
-  enter(priority: 'first' | 'later' = 'first'): Promise<void> {
+  enter(priority: LanePriority): Promise<void> {
     return new Promise<void>((resolve) => {
       this.queues[priority].push(resolve);
       if (!this.scheduled) {
@@ -38,12 +41,15 @@ export class TurnLane {
 
   /** Waiters not let through yet. */
   get size(): number {
-    return this.queues.first.size + this.queues.later.size;
+    return this.queues.call.size + this.queues.step.size + this.queues.answer.size;
   }
 
   private readonly drain = (): void => {
-    const go = this.queues.first.take(this.perTurn);
-    if (go.length < this.perTurn) go.push(...this.queues.later.take(this.perTurn - go.length));
+    const go: Array<() => void> = [];
+    for (const priority of PRIORITIES) {
+      if (go.length === this.perTurn) break;
+      go.push(...this.queues[priority].take(this.perTurn - go.length));
+    }
     if (this.size === 0) {
       this.scheduled = false;
       this.perTurn = this.min;
@@ -82,8 +88,10 @@ class WaitLine {
 }
 
 /**
- * The engine thread's lane (one per thread): steps start (provide-run.ts) and network model requests are
- * built (open-live-run.ts) as `first`; a model answer is handed back to its step (tool calls, the next
- * request) as `later`, so the answers to a batch's first requests wait until every first request has left.
+ * The engine thread's lane (one per thread): a network model call starts (asks for its permit, builds its
+ * request) as `call` (open-live-run.ts), a step starts its work as `step` (provide-run.ts), an answer is
+ * handed back to its step (tool calls, the next request) as `answer`. A batch begun together thus sends its
+ * first requests as soon as their steps have built them, and the answers to them wait until every first
+ * request of the batch has left.
  */
 export const runLane = new TurnLane();
