@@ -161,6 +161,7 @@ export function attachRunEnvironment(actor: { system: object }, env: RunEnvironm
 function bindSteps(env: RunEnvironment): BoundSteps {
   const { config, vendor, steps } = env;
   const position = config.position ?? FLAT_POSITION;
+  const laned = env.provider.name !== 'offline';
 
   // Fetched once per run, by whichever step asks first. Checking data coverage first turns an unknown
   // ticker into a clear run error before any model is called.
@@ -211,12 +212,15 @@ function bindSteps(env: RunEnvironment): BoundSteps {
 
   /**
    * Runs one step with uniform logging; failures are reported (with their stack) and rethrown. The step's
-   * work starts in a later turn (`runLane`), not inside the transition that invoked it: a batch of runs
-   * begun in one turn (`RunExecutor.start`) makes all its transitions, and reports them, before any analyst
-   * builds its tools and prompt; then the analysts start a few a turn, so the first requests leave early.
+   * work starts after the transition that invoked it: a batch of runs begun in one turn
+   * (`RunExecutor.start`) makes all its transitions, and reports them, before any analyst builds its tools
+   * and prompt. With a network model it starts in a later turn, a few a turn (`runLane`), so the first
+   * requests leave early; the offline model's steps, whose calls wait for nothing, only wait for the
+   * microtasks before them.
    */
   const step = async <T>(agentId: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
-    await runLane.enter('step');
+    if (laned) await runLane.enter('step');
+    else await undefined;
     const started = env.now();
     env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: 'step started' });
     try {

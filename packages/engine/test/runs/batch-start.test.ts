@@ -17,6 +17,9 @@ afterEach(async () => {
 describe('RunManager.start of a batch', () => {
   it('writes each run’s first files before announcing it, and reports every run in_progress before any analyst works', async () => {
     const { deps } = fakeDeps();
+    // Named as a network model: its steps and calls go through the engine thread's lane.
+    const providerFor = deps.providerFor;
+    deps.providerFor = (config) => ({ ...providerFor(config), name: 'openai' });
     const steps = fakeSteps();
     const inProgress = new Set<string>();
     /** Runs in_progress when each analyst step started its work. */
