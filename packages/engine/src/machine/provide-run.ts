@@ -29,7 +29,7 @@ import type {
 import type { RunMachine } from './run-machine.js';
 import { runReflector } from '../agents/reflector.js';
 import { createRunMemory, type RunMemorySetup } from '../memory/run-memory.js';
-import { runLane } from '../runs/turn-lane.js';
+import { runLane } from './turn-lane.js';
 
 /** Log and usage id of the reflection calls (not a node of the execution tree). */
 const REFLECTOR_ID = 'memory.reflector';

@@ -9,7 +9,7 @@ import type { LlmProvider } from '../providers/provider.js';
 import { RunFiles } from '../results/run-files.js';
 import type { HostRunSpec } from '../host/host-protocol.js';
 import { LiveRun } from './live-run.js';
-import { runLane, type TurnLane } from './turn-lane.js';
+import { runLane, type TurnLane } from '../machine/turn-lane.js';
 import type { EngineDeps } from './run-manager-api.js';
 
 /** What every live run of one RunManager is wired to. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TurnLane } from '../../src/runs/turn-lane.js';
+import { TurnLane } from '../../src/machine/turn-lane.js';
 
 /** Resolves after the immediates queued before it (the lane's drain of this turn, when one is queued). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
