@@ -1,3 +1,7 @@
+/** What waits in a lane, most urgent first: a model call to start, a step to start, an answer to hand back. */
+export type LanePriority = 'call' | 'step' | 'answer';
+const PRIORITIES: readonly LanePriority[] = ['call', 'step', 'answer'];
+
 /**
  * Lets heavy work of many runs start a few pieces per turn of the event loop, in the order asked. A thousand
  * runs begun together would otherwise do all their analysts' first work (tools, prompts), or all their model
@@ -5,14 +9,12 @@
  * written in a later turn — until the last one is built. Let through a few at a time, the first requests are on
  * the wire within a few ms, and the thread's messages (permits, events) are handled in between.
  *
- * How many go a turn: `min` in the first turn after the lane was empty, twice as many in each turn after,
- * up to `max`. The first of a burst go at once; a long line is let through in few turns (not paced by the
- * length of turns, which on a shared machine says more about the other processes than about this work).
+ * Waiters go by priority (every `call` waiting before any `step`, every `step` before any `answer`), each
+ * priority in the order asked. How many go a turn: `min` in the first turn after the lane was empty, twice
+ * as many in each turn after, up to `max`. The first of a burst go at once; a long line is let through in few
+ * turns (not paced by the length of turns, which on a shared machine says more about the other processes
+ * than about this work).
  */
-/** What waits in a lane, most urgent first: a model call to start, a step to start, an answer to hand back. */
-export type LanePriority = 'call' | 'step' | 'answer';
-const PRIORITIES: readonly LanePriority[] = ['call', 'step', 'answer'];
-
 export class TurnLane {
   private readonly queues: Record<LanePriority, WaitLine> = { call: new WaitLine(), step: new WaitLine(), answer: new WaitLine() };
   private scheduled = false;
