@@ -70,6 +70,10 @@ export async function measureStartSpread(options: BenchOptions): Promise<Figure[
       figure(`${at}: first run started → last started`, last - first, 'ms', n >= 1000 ? atMost(500) : undefined),
       figure(`${at}: start() called → last started`, last - t0, 'ms'),
       figure(`${at}: start() called → answered`, answeredMs, 'ms'),
+      // Information: what a user waits for, whatever the spread (a batch held back to start together would
+      // show here). The fake model's arrival times are epoch ms of its own clock, as `t0` is.
+      figure(`${at}: start() called → first model call received`, calls[0]! - t0, 'ms'),
+      figure(`${at}: start() called → every analyst's first model call received (${calls.length})`, calls.at(-1)! - t0, 'ms'),
       // Information: when the runs' work reaches the model. Every run's first call is one of its analysts' first
       // calls, so the last of the 4 × n first analyst calls bounds the last run's first call from above.
       figure(`${at}: first run started → first model call received`, calls[0]! - first, 'ms'),

@@ -29,6 +29,7 @@ import type { ToolCallChange } from './tool-call-records.js';
 import type { RunMachine } from './run-machine.js';
 import { runReflector } from '../agents/reflector.js';
 import { createRunMemory, type RunMemorySetup } from '../memory/run-memory.js';
+import { runLane } from './turn-lane.js';
 
 /** Log and usage id of the reflection calls (not a node of the execution tree). */
 const REFLECTOR_ID = 'memory.reflector';
@@ -162,6 +163,7 @@ export function attachRunEnvironment(actor: { system: object }, env: RunEnvironm
 function bindSteps(env: RunEnvironment): BoundSteps {
   const { config, vendor, steps } = env;
   const position = config.position ?? FLAT_POSITION;
+  const laned = env.provider.name !== 'offline';
 
   // Fetched once per run, by whichever step asks first. Checking data coverage first turns an unknown
   // ticker into a clear run error before any model is called.
@@ -212,9 +214,16 @@ function bindSteps(env: RunEnvironment): BoundSteps {
 
   /**
    * Runs one step with uniform logging; failures are reported (with their stack) and rethrown. The tool calls
-   * held back are handed over before the step's end reaches the machine (a failed call's error included).
+   * held back are handed over before the step's end reaches the machine (a failed call's error included). The
+   * step's work starts after the transition that invoked it: a batch of runs begun in one turn
+   * (`RunExecutor.start`) makes all its transitions, and reports them, before any analyst builds its tools
+   * and prompt. With a network model it starts in a later turn, a few a turn (`runLane`), so the first
+   * requests leave early; the offline model's steps, whose calls wait for nothing, only wait for the
+   * microtasks before them.
    */
   const step = async <T>(agentId: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
+    if (laned) await runLane.enter('step');
+    else await undefined;
     const started = env.now();
     env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: 'step started' });
     try {

@@ -30,10 +30,13 @@ export class RunDirectories {
   ) {}
 
   /**
-   * Makes one directory per request and returns their paths in request order. On a failure the ones already
-   * made are removed and the error is thrown (`ValidationError` for a ticker that is not a path segment).
+   * Makes one directory per request and returns their paths in request order. `fill(dir, i)`, when given,
+   * writes the first files of request `i`'s directory right after it is made, in the same slot of the
+   * concurrency (each run's files follow its own directory instead of waiting for every directory). On a
+   * failure the ones already made are removed and the error is thrown (`ValidationError` for a ticker that is
+   * not a path segment).
    */
-  async create(requests: readonly RunDirectoryRequest[]): Promise<string[]> {
+  async create(requests: readonly RunDirectoryRequest[], fill?: (dir: string, index: number) => Promise<void>): Promise<string[]> {
     for (const { ticker } of requests) checkTickerSegment(ticker);
     await Promise.all([...new Set(requests.map((r) => r.ticker))].map((ticker) => mkdir(join(this.resultsDir, ticker), { recursive: true })));
     // Names are handed out before any await, so concurrent calls never try the same one first.
@@ -47,7 +50,9 @@ export class RunDirectories {
         const plan = planned[i]!;
         const dir = join(this.resultsDir, plan.ticker, runDirectoryName(plan.stamp, plan.n));
         try {
-          dirs[i] = await this.make(dir, plan);
+          const made = await this.make(dir, plan);
+          dirs[i] = made;
+          if (fill) await fill(made, i);
         } catch (error) {
           failure ??= { error };
         }

@@ -35,6 +35,20 @@ export const RUN_FILES = {
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /**
+ * Writes a new run's first files into its fresh directory: `RUN_ID` and `config.json` (each atomically) and
+ * `reports/`. Throws when one cannot be written: a run whose directory cannot be written must not be created.
+ * The RunManager writes them as it makes the directory, before the run is opened.
+ */
+export async function writeFirstFiles(dir: string, runId: string, config: RunConfig): Promise<void> {
+  // Independent files: written side by side.
+  await Promise.all([
+    mkdir(join(dir, RUN_FILES.reports), { recursive: true }),
+    writeFileAtomic(join(dir, RUN_FILES.marker), `${runId}\n`),
+    writeFileAtomic(join(dir, RUN_FILES.config), json(config)),
+  ]);
+}
+
+/**
  * Writes one run's results directory. Every operation goes through the run's ordered write queue; whole
  * files are written atomically (temp + rename), the two logs are appended: their lines wait in memory at
  * most `APPEND_WINDOW_MS` and are always written before a whole file asked for after them (`WriteQueue`).
@@ -63,19 +77,6 @@ export class RunFiles {
     this.logPath = join(dir, RUN_FILES.log);
     this.messagesPath = join(dir, RUN_FILES.messages);
     this.statePath = join(dir, RUN_FILES.state);
-  }
-
-  /**
-   * Writes `RUN_ID` and `config.json` and creates `reports/`. Unlike the other methods it throws, since a
-   * run whose directory cannot be written must not be created.
-   */
-  async writeInitial(runId: string, config: RunConfig): Promise<void> {
-    // Independent files: written side by side (a thousand runs opening at once wait for the pool, not in line).
-    await Promise.all([
-      mkdir(join(this.dir, RUN_FILES.reports), { recursive: true }),
-      writeFileAtomic(join(this.dir, RUN_FILES.marker), `${runId}\n`),
-      writeFileAtomic(join(this.dir, RUN_FILES.config), json(config)),
-    ]);
   }
 
   /** Appends one entry to `run.log` (JSON lines). */

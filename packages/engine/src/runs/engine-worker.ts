@@ -91,6 +91,8 @@ const executor = new RunExecutor(
     coalesceChanges: true,
     // Every record is cloned into a batch at once, its summary read: a lazy one only costs more.
     eagerSummaries: true,
+    // A batch of runs that has just begun: their `in_progress` leaves before their analysts' first work.
+    sendEvents,
     ...(data.inspectionMax !== undefined ? { inspectionMax: data.inspectionMax } : {}),
   },
   queue,

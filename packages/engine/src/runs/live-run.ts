@@ -210,11 +210,12 @@ export class LiveRun {
   }
 
   /**
-   * Starts the actor in `pending` and writes the initial `state.json`; resolves once it is on disk. No
-   * change is reported before this resolves, so the manager can announce the run first. A resumed run is
-   * only logged here: its actor starts in `begin()`, so that nothing runs before it is announced either.
+   * Starts the actor in `pending` and queues the initial `state.json` (the run's writes keep their order: it
+   * goes before anything the run writes later; nothing waits for it). No change is reported while it opens, so
+   * the manager can announce the run first. A resumed run is only logged here: its actor starts in `begin()`,
+   * so that nothing runs before it is announced either.
    */
-  async open(): Promise<void> {
+  open(): void {
     if (this.o.restore) {
       this.o.log.append({
         severity: 'INFO',
@@ -227,7 +228,6 @@ export class LiveRun {
     this.quiet = true;
     this.actor.start();
     this.saveState();
-    await this.o.files.idle();
     this.quiet = false;
   }
 

@@ -9,6 +9,7 @@ import type { LlmProvider } from '../providers/provider.js';
 import { RunFiles } from '../results/run-files.js';
 import type { HostRunSpec } from '../host/host-protocol.js';
 import { LiveRun } from './live-run.js';
+import { runLane, type TurnLane } from '../machine/turn-lane.js';
 import type { EngineDeps } from './run-manager-api.js';
 
 /** What every live run of one RunManager is wired to. */
@@ -40,9 +41,10 @@ export interface LiveRunSpec extends HostRunSpec {
 
 /**
  * Builds and opens a run's files, log, provider chain (limiter and retries from the deps, then the cassette)
- * and `LiveRun`; resolves once its first `state.json` is on disk (a new run) or its log is restored (a resume).
+ * and `LiveRun`. A new run's directory already holds its first files (the RunManager writes them with the
+ * directory); its first `state.json` is queued, not waited for: nothing here waits for the disk.
  */
-export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<LiveRun> {
+export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   const { deps } = w;
   const { runId, config, dir, rawProvider, createdAt, resume } = spec;
   // Entries about failed file writes stay in memory only: appending them to run.log could fail again.
@@ -64,10 +66,12 @@ export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<
   });
   // A resumed run's log continues its numbering after what run.log holds.
   if (resume) log.restore(resume.logs);
-  else await files.writeInitial(runId, config);
   const limited = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
+  // A network provider's calls start (ask for their permit, build the request) a few a turn, and its answers
+  // go back to their steps after the calls waiting to start (`runLane`); no permit is held while waiting.
+  const laned = rawProvider.name === 'offline' ? limited : inLane(limited, runLane);
   // The cassette sits in front of the limiter and retries: a replayed answer costs no permit and no request.
-  const provider = config.cassette ? withCassette(limited, config.cassette) : limited;
+  const provider = config.cassette ? withCassette(laned, config.cassette) : laned;
   const run = new LiveRun({
     runId,
     config,
@@ -91,6 +95,20 @@ export async function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): Promise<
     lessonStore: w.lessonStore,
     ...(deps.maxToolTurns !== undefined ? { maxToolTurns: deps.maxToolTurns } : {}),
   });
-  await run.open();
+  run.open();
   return run;
+}
+
+/** `provider` whose every call waits for `lane` to start (`call`), and every answer to go back (`answer`). */
+function inLane(provider: LlmProvider, lane: TurnLane): LlmProvider {
+  return {
+    name: provider.name,
+    label: provider.label,
+    chat: async (request, signal) => {
+      await lane.enter('call');
+      const response = await provider.chat(request, signal);
+      await lane.enter('answer');
+      return response;
+    },
+  };
 }

@@ -33,6 +33,11 @@ export interface RunExecutorOptions {
    * host keeps each change visible at once.
    */
   coalesceChanges?: boolean;
+  /**
+   * Sends the events made so far now, not at the end of the turn (an engine worker thread's batch): called
+   * once a batch of runs has begun, so their `in_progress` leaves ahead of the analysts' first work.
+   */
+  sendEvents?: () => void;
 }
 
 /** What was last reported of a run, so a `changed` event carries only what changed since. */
@@ -95,12 +100,37 @@ export class RunExecutor {
     };
   }
 
-  /** Opens every run concurrently; each begins as soon as it is open and announced. */
+  /**
+   * Opens every run, in order, without waiting for the disk (the RunManager wrote their first files with
+   * their directories), announcing each (`created`) as it opens; then begins the ones not held, all in one
+   * turn, after this one: every run's `in_progress` is reported (and, with `sendEvents`, sent) before any of
+   * their analysts' first work — the prompts and model requests, which wait for that turn's microtasks —
+   * so a batch starts together and its first model calls follow at once.
+   */
   start(specs: HostRunSpec[]): Promise<HostStartResult[]> {
-    return Promise.all(specs.map((spec) => this.open(spec)));
+    const results: HostStartResult[] = [];
+    const begin: Reported[] = [];
+    for (const spec of specs) {
+      const opened = this.open(spec);
+      results.push(opened.result);
+      if (opened.reported) begin.push(opened.reported);
+    }
+    // After the current turn, so a command sent right after `start` resolves (a cancel) comes first.
+    if (begin.length > 0) setImmediate(() => this.beginAll(begin));
+    return Promise.resolve(results);
   }
 
-  private async open(spec: HostRunSpec): Promise<HostStartResult> {
+  /**
+   * Begins the runs of one `start` in order, in this one turn. Their `in_progress` changes are reported as the
+   * turn's changes always are (at once without `coalesceChanges`; else together at its end) and sent at once
+   * with `sendEvents`: before the microtasks of this turn, where their analysts' first work waits.
+   */
+  private beginAll(begin: Reported[]): void {
+    for (const reported of begin) reported.run.begin();
+    if (this.o.sendEvents) this.o.sendEvents();
+  }
+
+  private open(spec: HostRunSpec): { result: HostStartResult; reported?: Reported } {
     let run: LiveRun;
     // Events of the run while it opens wait for its `created` event.
     const pending: Reported = {
@@ -116,10 +146,10 @@ export class RunExecutor {
     this.runs.set(spec.runId, pending);
     try {
       const [rawProvider] = providersFor([spec.config], (config) => this.o.deps.providerFor(config));
-      run = await openLiveRun(this.wiring, { ...spec, rawProvider: rawProvider! });
+      run = openLiveRun(this.wiring, { ...spec, rawProvider: rawProvider! });
     } catch (error) {
       this.runs.delete(spec.runId);
-      return { run_id: spec.runId, ok: false, error: errorMessage(error) };
+      return { result: { run_id: spec.runId, ok: false, error: errorMessage(error) } };
     }
     pending.run = run;
     const contents = run.currentContents();
@@ -140,10 +170,12 @@ export class RunExecutor {
       ...(spec.resume && this.o.keepLogs !== false ? { logs: run.logEntries() } : {}),
     });
     for (const event of early) this.emit(event);
-    // Begins after the current turn, so a command sent right after `start` resolves (a cancel) comes first.
-    if (spec.hold) this.held.add(run.runId);
-    else setImmediate(() => run.begin());
-    return { run_id: run.runId, ok: true };
+    const result: HostStartResult = { run_id: run.runId, ok: true };
+    if (spec.hold) {
+      this.held.add(run.runId);
+      return { result };
+    }
+    return { result, reported: pending };
   }
 
   /** Begins a run opened with `hold`; a run canceled while it waited stays as it is (`begin` leaves it alone). */

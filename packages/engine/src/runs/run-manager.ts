@@ -28,7 +28,7 @@ import { DEFAULT_LOG_BUFFER_MAX_LINES } from '../logs/run-log.js';
 import { sweepTempFiles } from '../results/sweep-temp-files.js';
 import { readResultsHistory, readRunDirectorySync } from '../results/read-history.js';
 import { RunDirectories } from '../results/run-directories.js';
-import { RUN_FILES } from '../results/run-files.js';
+import { RUN_FILES, writeFirstFiles } from '../results/run-files.js';
 import { AGENT_STEPS } from '../machine/agent-steps.js';
 import type { InspectionPage, InspectionRecord } from '../machine/inspection-buffer.js';
 import type { EngineHost, HostEvent, HostHealth, HostRunSpec, RunRestore } from '../host/host-protocol.js';
@@ -603,14 +603,23 @@ export class RunManager implements RunManagerApi {
   }
 
   /**
-   * Makes every run's directory at once (`RunDirectories`: names of one second get `_2`, `_3`, … without
-   * probing the taken ones); on a failure none is left behind.
+   * Makes every run's directory with its first files (`RUN_ID`, `config.json`, `reports/`), each run's files
+   * right after its directory (`RunDirectories`: names of one second get `_2`, `_3`, … without probing the
+   * taken ones); on a failure none is left behind and no run is created. The host then opens the runs without
+   * waiting for the disk.
    */
   private async createRunDirectories(configs: RunConfig[]): Promise<HostRunSpec[]> {
     const started = configs.map(() => new Date(this.now()));
-    const dirs = await this.runDirectories.create(configs.map((config, i) => ({ ticker: config.ticker, started: started[i]! })));
+    const runIds = configs.map((config, i) => formatRunId(config.ticker, started[i]!, randomBytes(3).toString('hex')));
+    const dirs = await this.runDirectories.create(
+      configs.map((config, i) => ({ ticker: config.ticker, started: started[i]! })),
+      (dir, i) =>
+        writeFirstFiles(dir, runIds[i]!, configs[i]!).catch((error: unknown) => {
+          throw new EngineUnavailableError(`could not start the runs: ${runIds[i]}: could not write its first files: ${errorMessage(error)}`);
+        }),
+    );
     return configs.map((config, i) => ({
-      runId: formatRunId(config.ticker, started[i]!, randomBytes(3).toString('hex')),
+      runId: runIds[i]!,
       config,
       dir: dirs[i]!,
       createdAt: started[i]!.getTime(),

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/fs/atomic-write.js';
 import { readResultsHistory } from '../../src/results/read-history.js';
 import { createRunDirectory } from '../../src/results/results-dir.js';
-import { RunFiles } from '../../src/results/run-files.js';
+import { RunFiles, writeFirstFiles } from '../../src/results/run-files.js';
 import { WriteQueue } from '../../src/results/write-queue.js';
 import { tempDir } from '../runs/support.js';
 import { testConfig } from '../machine/support.js';
@@ -117,7 +117,7 @@ describe('RunFiles', () => {
   it('writes the initial files, reports only when they change, and error.log with message and stack', async () => {
     const dir = await createRunDirectory(tmp.dir, 'ACME', STARTED);
     const files = new RunFiles(dir);
-    await files.writeInitial('ACME--2024-05-10_09.05.07--abcdef', testConfig());
+    await writeFirstFiles(dir, 'ACME--2024-05-10_09.05.07--abcdef', testConfig());
     files.writeReports({ market_report: 'up' });
     files.writeReports({ market_report: 'up', investment_plan: 'buy' });
     files.appendMessage('2024-05-10T09:05:08.000Z', 'analysts.market', 'line one\nline two');
@@ -133,7 +133,7 @@ describe('RunFiles', () => {
   it('writes only the newest of the states waiting with nothing queued after them, never ahead of earlier reports', async () => {
     const dir = await createRunDirectory(tmp.dir, 'ACME', STARTED);
     const files = new RunFiles(dir);
-    await files.writeInitial('ACME--2024-05-10_09.05.07--abcdef', testConfig());
+    await writeFirstFiles(dir, 'ACME--2024-05-10_09.05.07--abcdef', testConfig());
     const state = (n: number) => ({ machine_version: 1, run_id: 'r', status: 'in_progress' as const, saved_at: `t${n}`, snapshot: { n } });
     const seen: string[] = [];
     const queue = (files as unknown as { queue: WriteQueue }).queue;
@@ -158,7 +158,7 @@ describe('RunFiles', () => {
 describe('readResultsHistory', () => {
   it('reads run directories and explains the ones it skips', async () => {
     const dir = await createRunDirectory(tmp.dir, 'ACME', STARTED);
-    await new RunFiles(dir).writeInitial('ACME--2024-05-10_09.05.07--abcdef', testConfig());
+    await writeFirstFiles(dir, 'ACME--2024-05-10_09.05.07--abcdef', testConfig());
     const wrong = await createRunDirectory(tmp.dir, 'ACME', STARTED);
     await writeFile(join(wrong, 'RUN_ID'), 'GLOBEX--2024-05-10_09.05.07--abcdef\n');
     await mkdir(join(tmp.dir, 'not a ticker', '2024-05-10_09.05.07'), { recursive: true });

@@ -5,7 +5,7 @@ import type { RunUsage } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initialRunContext, type RunContext } from '../../src/machine/run-context.js';
 import { RUN_MACHINE_VERSION } from '../../src/machine/run-machine.js';
-import { RUN_FILES, RunFiles, type StateFile } from '../../src/results/run-files.js';
+import { RUN_FILES, RunFiles, writeFirstFiles, type StateFile } from '../../src/results/run-files.js';
 import type { PacerClock } from '../../src/runs/checkpoint-pacer.js';
 import { RunPersistence } from '../../src/runs/run-persistence.js';
 import { fakeDecision, testConfig } from '../machine/support.js';
@@ -45,7 +45,7 @@ let clock: PacerClock & { advance(ms: number): void; timers: number };
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tf-persistence-'));
   files = new RecordingFiles(dir);
-  await files.writeInitial('ACME-1', testConfig());
+  await writeFirstFiles(dir, 'ACME-1', testConfig());
   snapshotNo = 0;
   current = undefined;
   clock = manualClock();

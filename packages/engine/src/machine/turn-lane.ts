@@ -1,0 +1,99 @@
+/** What waits in a lane, most urgent first: a model call to start, a step to start, an answer to hand back. */
+export type LanePriority = 'call' | 'step' | 'answer';
+const PRIORITIES: readonly LanePriority[] = ['call', 'step', 'answer'];
+
+/**
+ * Lets heavy work of many runs start a few pieces per turn of the event loop, in the order asked. A thousand
+ * runs begun together would otherwise do all their analysts' first work (tools, prompts), or all their model
+ * requests (the SDK builds each), in one long run of microtasks: no request leaves the thread — its socket is
+ * written in a later turn — until the last one is built. Let through a few at a time, the first requests are on
+ * the wire within a few ms, and the thread's messages (permits, events) are handled in between.
+ *
+ * Waiters go by priority (every `call` waiting before any `step`, every `step` before any `answer`), each
+ * priority in the order asked. How many go a turn: `min` in the first turn after the lane was empty, twice
+ * as many in each turn after, up to `max`. The first of a burst go at once; a long line is let through in few
+ * turns (not paced by the length of turns, which on a shared machine says more about the other processes
+ * than about this work).
+ */
+export class TurnLane {
+  private readonly queues: Record<LanePriority, WaitLine> = { call: new WaitLine(), step: new WaitLine(), answer: new WaitLine() };
+  private scheduled = false;
+  private perTurn: number;
+
+  constructor(
+    private readonly min = 8,
+    private readonly max = 1024,
+  ) {
+    this.perTurn = min;
+  }
+
+  /**
+   * Resolves in a later turn, once the waiters before it have gone: those of its priority that came earlier
+   * and every one of a more urgent priority.
+   */
+  enter(priority: LanePriority): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.queues[priority].push(resolve);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.drain);
+      }
+    });
+  }
+
+  /** Waiters not let through yet. */
+  get size(): number {
+    return this.queues.call.size + this.queues.step.size + this.queues.answer.size;
+  }
+
+  private readonly drain = (): void => {
+    const go: Array<() => void> = [];
+    for (const priority of PRIORITIES) {
+      if (go.length === this.perTurn) break;
+      go.push(...this.queues[priority].take(this.perTurn - go.length));
+    }
+    if (this.size === 0) {
+      this.scheduled = false;
+      this.perTurn = this.min;
+    } else {
+      this.perTurn = Math.min(this.perTurn * 2, this.max);
+      // An immediate scheduled by an immediate runs in the next turn, after the poll phase.
+      setImmediate(this.drain);
+    }
+    for (const resolve of go) resolve();
+  };
+}
+
+/** A first-in first-out line of waiters, taken from the front without moving the rest. */
+class WaitLine {
+  private readonly waiting: Array<() => void> = [];
+  private head = 0;
+
+  get size(): number {
+    return this.waiting.length - this.head;
+  }
+
+  push(resolve: () => void): void {
+    this.waiting.push(resolve);
+  }
+
+  take(n: number): Array<() => void> {
+    const end = Math.min(this.head + n, this.waiting.length);
+    const taken = this.waiting.slice(this.head, end);
+    this.head = end;
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0;
+      this.head = 0;
+    }
+    return taken;
+  }
+}
+
+/**
+ * The engine thread's lane (one per thread): a network model call starts (asks for its permit, builds its
+ * request) as `call` (open-live-run.ts), a step starts its work as `step` (provide-run.ts), an answer is
+ * handed back to its step (tool calls, the next request) as `answer`. A batch begun together thus sends its
+ * first requests as soon as their steps have built them, and the answers to them wait until every first
+ * request of the batch has left.
+ */
+export const runLane = new TurnLane();
