@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { InspectionRecord, InspectResponse, MachineStateValue } from '@tradingfloor/shared';
 import type { InspectionEvent } from 'xstate';
 import { summarizePayload } from './payload-summary.js';
+import type { ToolCallChange } from './tool-call-records.js';
 
 export type { InspectionRecord };
 
@@ -99,14 +100,16 @@ export class InspectionBuffer {
       case '@xstate.actor':
         record.src = typeof actorRef.src === 'string' ? actorRef.src : String(actorRef.logic?.id ?? 'actor');
         break;
-      case '@xstate.event':
+      case '@xstate.event': {
         if (event.sourceRef) record.source = event.sourceRef.sessionId;
         record.event = event.event.type;
+        const payload = event.event.type === 'TOOL_CALLS' ? toolCallsPayload(event.event.changes as readonly ToolCallChange[]) : event.event;
         if (this.options.eagerSummaries) {
-          const summary = summarizePayload(event.event, EVENT_SKIP);
+          const summary = summarizePayload(payload, EVENT_SKIP);
           if (summary !== undefined) record.summary = summary;
-        } else lazySummary(record, event.event, EVENT_SKIP);
+        } else lazySummary(record, payload, EVENT_SKIP);
         break;
+      }
       case '@xstate.snapshot':
       case '@xstate.microstep': {
         record.event = event.event.type;
@@ -125,6 +128,26 @@ export class InspectionBuffer {
     record.state = this.state;
     return record;
   }
+}
+
+/**
+ * What a timeline says of a `TOOL_CALLS` event (a turn's tool-call starts and ends, see `LiveRun`): which
+ * agents, the tools started by name, and how many calls ended and failed — not `changes: [n items]`.
+ */
+function toolCallsPayload(changes: readonly ToolCallChange[]): Record<string, unknown> {
+  const agents: string[] = [];
+  const started: string[] = [];
+  let ended = 0;
+  let failed = 0;
+  for (const change of changes) {
+    if (!agents.includes(change.agentId)) agents.push(change.agentId);
+    if ('started' in change) started.push(change.started.name);
+    else {
+      ended++;
+      if (change.ended.error !== null) failed++;
+    }
+  }
+  return { agents: agents.join(', '), started: started.join(', '), ended, failed };
 }
 
 /**

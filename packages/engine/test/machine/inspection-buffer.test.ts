@@ -122,6 +122,23 @@ describe('InspectionBuffer bounds and ordering', () => {
   });
 });
 
+describe('a TOOL_CALLS event in the timeline', () => {
+  it('names the agents and the tools started and counts the calls that ended and failed, lazy or eager', () => {
+    const changes = [
+      { agentId: 'market_analyst', at: 1, started: { name: 'get_stock_data', args: '{}' } },
+      { agentId: 'market_analyst', at: 2, ended: { summary: '30 rows', vendor: 'demo', error: null } },
+      { agentId: 'news_analyst', at: 3, started: { name: 'get_news', args: '{}' } },
+      { agentId: 'news_analyst', at: 4, ended: { summary: null, vendor: null, error: 'DATA UNAVAILABLE' } },
+      { agentId: 'market_analyst', at: 5, started: { name: 'get_indicators', args: '{}' } },
+    ];
+    for (const eagerSummaries of [false, true]) {
+      const buffer = new InspectionBuffer({ now: () => 0, eagerSummaries });
+      buffer.inspect(eventOf('TOOL_CALLS', { changes }));
+      expect(buffer.list()[0]?.summary).toBe('agents: "market_analyst, news_analyst", started: "get_stock_data, get_news, get_indicators", ended: 2, failed: 1');
+    }
+  });
+});
+
 describe('summarizePayload', () => {
   it('cuts long strings, counts lists, names actors and caps the whole', () => {
     const text = 'x'.repeat(500);
