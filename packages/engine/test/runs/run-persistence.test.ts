@@ -63,6 +63,9 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // The checkpoints a test asked for are still being written (temp file, then rename): removing the directory
+  // under them fails with ENOTEMPTY now and then.
+  await files.idle();
   await rm(dir, { recursive: true, force: true });
 });
 
