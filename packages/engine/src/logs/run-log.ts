@@ -10,6 +10,12 @@ export interface RunLogOptions {
   now: () => number;
   /** Called with every new entry, e.g. to append it to `run.log` and stream it. Must not throw. */
   onEntry?: (entry: LogEntry) => void;
+  /**
+   * Keep the entries in the ring (default true). False: every entry is only numbered and handed to `onEntry`
+   * (whoever listens keeps them, e.g. the server's mirror of a run executing in an engine thread), and
+   * `entries` finds none.
+   */
+  keep?: boolean;
 }
 
 /**
@@ -18,6 +24,7 @@ export interface RunLogOptions {
  */
 export class RunLog {
   private readonly ring: Array<LogEntry | undefined>;
+  private readonly keep: boolean;
   private seq = 0;
   /** The sink engine components write to; never throws. */
   readonly sink: LogSink = (input) => {
@@ -27,7 +34,8 @@ export class RunLog {
   constructor(private readonly options: RunLogOptions) {
     const max = options.maxLines ?? DEFAULT_LOG_BUFFER_MAX_LINES;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`log buffer size must be a positive integer, got ${max}`);
-    this.ring = new Array<LogEntry | undefined>(max);
+    this.keep = options.keep ?? true;
+    this.ring = new Array<LogEntry | undefined>(this.keep ? max : 0);
   }
 
   /** Records an entry and returns it with its seq. */
@@ -42,7 +50,7 @@ export class RunLog {
       agent_id: input.agent_id,
       message: String(input.message),
     };
-    this.ring[(entry.seq - 1) % this.ring.length] = entry;
+    if (this.keep) this.ring[(entry.seq - 1) % this.ring.length] = entry;
     try {
       this.options.onEntry?.(entry);
     } catch {
@@ -53,21 +61,19 @@ export class RunLog {
 
   /** Restores entries read back from `run.log` (a run found on disk); seq continues after the last one. */
   restore(entries: readonly LogEntry[]): void {
-    for (const entry of entries.slice(-this.ring.length)) {
-      this.ring[(entry.seq - 1) % this.ring.length] = entry;
-      this.seq = Math.max(this.seq, entry.seq);
-    }
+    for (const entry of this.keep ? entries.slice(-this.ring.length) : entries) this.push(entry);
   }
 
   /** Keeps an entry another log made (an engine host's), with its seq; nothing is handed to `onEntry`. */
   push(entry: LogEntry): void {
-    this.ring[(entry.seq - 1) % this.ring.length] = entry;
+    if (this.keep) this.ring[(entry.seq - 1) % this.ring.length] = entry;
     this.seq = Math.max(this.seq, entry.seq);
   }
 
   /** The buffered entries, oldest first. */
   entries(): LogEntry[] {
     const out: LogEntry[] = [];
+    if (!this.keep) return out;
     const first = Math.max(1, this.seq - this.ring.length + 1);
     for (let s = first; s <= this.seq; s++) {
       const entry = this.ring[(s - 1) % this.ring.length];

@@ -17,6 +17,8 @@ export interface LiveRunWiring {
   deps: EngineDeps;
   steps: RunSteps;
   logBufferMaxLines: number;
+  /** False: the runs' logs keep no lines in memory (`RunLogOptions.keep`); every line still goes to `onLog`. */
+  keepLogs?: boolean;
   now: () => number;
   lessonStore: LessonStore;
   inspect?: (event: InspectionEvent) => void;
@@ -58,6 +60,7 @@ export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   );
   const log: RunLog = new RunLog({
     maxLines: w.logBufferMaxLines,
+    ...(w.keepLogs === false ? { keep: false } : {}),
     now: w.now,
     onEntry: (entry) => {
       if (entry.source !== 'results') files.appendLog(entry);

@@ -18,7 +18,8 @@ export interface RunExecutorOptions {
    * Keep each run's newest `logBufferMaxLines` log lines here too (default true), for a `created` event that
    * carries them (`announce`, a resume): a queue worker's server has no other copy. A host whose server keeps
    * every line it was sent and seeds a resumed run's log itself (in-process, engine worker threads) passes
-   * false: only the last line is kept, and 1000 runs in flight do not hold their logs twice.
+   * false: the runs' logs keep no line (`RunLogOptions.keep`), and 1000 runs in flight do not hold their logs
+   * twice.
    */
   keepLogs?: boolean;
   now: () => number;
@@ -86,7 +87,8 @@ export class RunExecutor {
     this.wiring = {
       deps: o.deps,
       steps: o.steps,
-      logBufferMaxLines: o.keepLogs === false ? 1 : o.logBufferMaxLines,
+      logBufferMaxLines: o.logBufferMaxLines,
+      ...(o.keepLogs === false ? { keepLogs: false } : {}),
       now: o.now,
       lessonStore: o.lessonStore,
       ...(o.inspect ? { inspect: o.inspect } : {}),

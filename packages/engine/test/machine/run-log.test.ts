@@ -69,6 +69,17 @@ describe('RunLog', () => {
     expect(log.entries().map((e) => e.message)).toEqual(['old 3', 'new']);
   });
 
+  it('with keep false holds no entry, but still numbers, hands on and continues after restored ones', () => {
+    const seen: number[] = [];
+    const log = new RunLog({ now: () => 0, maxLines: 3, keep: false, onEntry: (e) => seen.push(e.seq) });
+    log.restore([{ seq: 5, ts: 0, iso: '1970-01-01T00:00:00.000Z', severity: 'INFO', source: 'run', agent_id: null, message: 'old' }]);
+    log.append(info('a'));
+    log.append(info('b'));
+    expect(seen).toEqual([6, 7]);
+    expect(log.lastSeq).toBe(7);
+    expect(log.entries()).toEqual([]);
+  });
+
   it('refuses a buffer size that is not a positive whole number', () => {
     expect(() => new RunLog({ now: () => 0, maxLines: 0 })).toThrow(/positive integer/);
   });
