@@ -29,7 +29,7 @@ import type { ToolCallChange } from './tool-call-records.js';
 import type { RunMachine } from './run-machine.js';
 import { runReflector } from '../agents/reflector.js';
 import { createRunMemory, type RunMemorySetup } from '../memory/run-memory.js';
-import { runLane } from './turn-lane.js';
+import { goesThroughLane, runLane } from './turn-lane.js';
 
 /** Log and usage id of the reflection calls (not a node of the execution tree). */
 const REFLECTOR_ID = 'memory.reflector';
@@ -163,7 +163,7 @@ export function attachRunEnvironment(actor: { system: object }, env: RunEnvironm
 function bindSteps(env: RunEnvironment): BoundSteps {
   const { config, vendor, steps } = env;
   const position = config.position ?? FLAT_POSITION;
-  const laned = env.provider.name !== 'offline';
+  const laned = goesThroughLane(env.provider);
 
   // Fetched once per run, by whichever step asks first. Checking data coverage first turns an unknown
   // ticker into a clear run error before any model is called.

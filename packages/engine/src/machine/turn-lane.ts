@@ -90,6 +90,15 @@ class WaitLine {
 }
 
 /**
+ * Whether a run with this model goes through the lane: a network model's calls wait for their answers, so
+ * letting many start a few a turn costs nothing; the offline model answers at once, and a lane would only
+ * slow it (offline throughput fell from ~73 to 49–60 runs/s when its steps went through one).
+ */
+export function goesThroughLane(provider: { name: string }): boolean {
+  return provider.name !== 'offline';
+}
+
+/**
  * The engine thread's lane (one per thread): a network model call starts (asks for its permit, builds its
  * request) as `call` (open-live-run.ts), a step starts its work as `step` (provide-run.ts), an answer is
  * handed back to its step (tool calls, the next request) as `answer`. A batch begun together thus sends its

@@ -9,7 +9,7 @@ import type { LlmProvider } from '../providers/provider.js';
 import { RunFiles } from '../results/run-files.js';
 import type { HostRunSpec } from '../host/host-protocol.js';
 import { LiveRun } from './live-run.js';
-import { runLane, type TurnLane } from '../machine/turn-lane.js';
+import { goesThroughLane, runLane, type TurnLane } from '../machine/turn-lane.js';
 import type { EngineDeps } from './run-manager-api.js';
 
 /** What every live run of one RunManager is wired to. */
@@ -72,7 +72,7 @@ export function openLiveRun(w: LiveRunWiring, spec: LiveRunSpec): LiveRun {
   const limited = deps.wrapProvider ? deps.wrapProvider(rawProvider, { runId, log: log.sink }) : rawProvider;
   // A network provider's calls start (ask for their permit, build the request) a few a turn, and its answers
   // go back to their steps after the calls waiting to start (`runLane`); no permit is held while waiting.
-  const laned = rawProvider.name === 'offline' ? limited : inLane(limited, runLane);
+  const laned = goesThroughLane(rawProvider) ? inLane(limited, runLane) : limited;
   // The cassette sits in front of the limiter and retries: a replayed answer costs no permit and no request.
   const provider = config.cassette ? withCassette(laned, config.cassette) : laned;
   const run = new LiveRun({
