@@ -17,6 +17,9 @@ import {
 import { parseAgentMessages } from './read-messages.js';
 import { RUN_FILES, type StateFile } from './run-files.js';
 
+/** `StoredRun.stateProblem` of a run whose `state.json` does not exist (it was never written). */
+export const STATE_FILE_MISSING = 'state.json is missing';
+
 /** One run read back from its results directory. */
 export interface StoredRun {
   runId: string;
@@ -176,7 +179,7 @@ function asStateFile(value: unknown): StateFile {
 
 /** Parses `state.json`, keeping the reason when it cannot be used (a resume needs it, the history view does not). */
 function parseStateFile(file: FileRead): { state: StateFile | null; problem: string | null } {
-  if (!('text' in file)) return { state: null, problem: 'missing' in file ? 'state.json is missing' : `state.json cannot be read: ${file.failed}` };
+  if (!('text' in file)) return { state: null, problem: 'missing' in file ? STATE_FILE_MISSING : `state.json cannot be read: ${file.failed}` };
   const { text } = file;
   let json: unknown;
   try {

@@ -221,7 +221,10 @@ export class LiveRun {
         severity: 'INFO',
         source: 'run',
         agent_id: null,
-        message: `run resumed from state.json (${this.tree.phase ?? this.runStatus}); steps that had not finished start again`,
+        message:
+          this.runStatus === 'pending'
+            ? 'run resumed from the start: it was stopped before its first state.json was saved'
+            : `run resumed from state.json (${this.tree.phase ?? this.runStatus}); steps that had not finished start again`,
       });
       return;
     }

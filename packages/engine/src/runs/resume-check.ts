@@ -1,5 +1,5 @@
-import type { Snapshot, StateValue } from 'xstate';
-import type { StoredRun } from '../results/read-history.js';
+import { createActor, type Snapshot, type StateValue } from 'xstate';
+import { STATE_FILE_MISSING, type StoredRun } from '../results/read-history.js';
 import { runStatusOf } from '../tree/derive-tree.js';
 import { createRunMachine, RUN_MACHINE_VERSION, type RunMachine } from '../machine/run-machine.js';
 
@@ -28,13 +28,31 @@ export function stateValueProblem(value: unknown, status: string): string | null
 export type ResumeCheck = { ok: true; snapshot: Snapshot<unknown> } | { ok: false; reason: string };
 
 /**
- * Why an unfinished run's `state.json` cannot be resumed at all: missing, damaged (not JSON, unknown shape),
- * written by another machine version or for another run; null when it looks resumable. Cheap: used when
- * the history is loaded, to list such runs as `error` at once.
+ * A run stopped before its first `state.json` reached the disk (a crash in the moment after it was created: the
+ * first snapshot is queued, not waited for) and never marked an error: its `config.json` is all it needs to
+ * start again from the beginning, as a resume from the `pending` state.
+ */
+function neverSaved(stored: StoredRun): boolean {
+  return stored.state === null && stored.stateProblem === STATE_FILE_MISSING && stored.errorText === null;
+}
+
+/** The persisted snapshot of a run machine that has not started: `pending`, with the context its config makes. */
+function pendingSnapshot(stored: StoredRun): Snapshot<unknown> {
+  shapeMachine ??= createRunMachine(() => 0);
+  // Never started: no step runs and the clock is never read.
+  return createActor(shapeMachine, { input: { config: stored.config } }).getPersistedSnapshot() as Snapshot<unknown>;
+}
+
+/**
+ * Why an unfinished run's `state.json` cannot be resumed at all: damaged (not JSON, unknown shape), unreadable,
+ * written by another machine version or for another run, or missing from a run already marked an error; null
+ * when it looks resumable (a missing one of a run never marked: it starts again from `pending`). Cheap: used
+ * when the history is loaded, to list such runs as `error` at once.
  */
 export function stateFileProblem(stored: StoredRun): string | null {
   const state = stored.state;
-  if (state === null) return `cannot resume: ${stored.stateProblem ?? 'state.json is missing'}`;
+  if (neverSaved(stored)) return null;
+  if (state === null) return `cannot resume: ${stored.stateProblem ?? STATE_FILE_MISSING}`;
   if (state.machine_version !== RUN_MACHINE_VERSION) {
     return `cannot resume: state.json was written by run machine version ${state.machine_version}, this build runs version ${RUN_MACHINE_VERSION}`;
   }
@@ -44,9 +62,10 @@ export function stateFileProblem(stored: StoredRun): string | null {
 
 /**
  * Checks an interrupted run's `state.json` before anything is built from it: {@link stateFileProblem}, then
- * an active machine snapshot. Whether the snapshot fits the statechart is found out when the actor is restored.
+ * an active machine snapshot; a run that never saved one resumes from a `pending` snapshot. Whether the snapshot fits the statechart is found out when the actor is restored.
  */
 export function checkResumable(stored: StoredRun): ResumeCheck {
+  if (neverSaved(stored)) return { ok: true, snapshot: pendingSnapshot(stored) };
   const fileProblem = stateFileProblem(stored);
   if (fileProblem !== null) return { ok: false, reason: fileProblem };
   const snap = stored.state?.snapshot as SnapshotFields | null;

@@ -19,8 +19,9 @@ import { RUN_MACHINE_VERSION } from '../machine/run-machine.js';
 /**
  * A run found in the results directory at start-up. Finished runs keep their status; a run whose
  * `state.json` is not final was cut short by a restart and is listed as `interrupted` (until resumed), or
- * as `error` with the reason when its snapshot cannot be resumed (`unresumable`: missing, damaged, another
- * machine version). A `state.json` of this machine version whose snapshot is unusable (no context, no
+ * as `error` with the reason when its snapshot cannot be resumed (`unresumable`: damaged, another machine
+ * version, missing from a run already marked an error; a run that never saved one is `interrupted` and
+ * resumes from the start). A `state.json` of this machine version whose snapshot is unusable (no context, no
  * config, a state value the machine does not have or that contradicts its status) is `damaged`: the run is
  * listed as `error` with the reason, whatever status the file claims, and is never resumed. A run with a
  * `decision.json` but no final `state.json` was stopped while saving its end: it is `completed` (its

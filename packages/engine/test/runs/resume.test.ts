@@ -141,7 +141,6 @@ describe('RunManager.resume', () => {
 describe('a snapshot that cannot be resumed', () => {
   it.each([
     ['truncated', (text: string) => text.slice(0, Math.floor(text.length / 2)), /cannot resume: state\.json is damaged \(not valid JSON/],
-    ['missing', null, /cannot resume: state\.json is missing/],
     [
       'from another machine version',
       (text: string) => JSON.stringify({ ...JSON.parse(text), machine_version: RUN_MACHINE_VERSION + 1 }),
@@ -150,8 +149,7 @@ describe('a snapshot that cannot be resumed', () => {
   ])('%s: the run is listed as error with the reason, error.log written, nothing else lost', async (_what, damage, reason) => {
     const { run } = await interruptedRun(1);
     const path = statePath(run);
-    if (damage) await writeFile(path, damage(await read(path)));
-    else await rm(path);
+    await writeFile(path, damage(await read(path)));
     const files = ['config.json', 'RUN_ID', 'run.log', 'message_tool.log', 'reports/market_report.md'];
     const before = await Promise.all(files.map((f) => read(join(run.results_path, f))));
 
@@ -169,6 +167,17 @@ describe('a snapshot that cannot be resumed', () => {
     expect(second.providerOf('ACME').calls).toHaveLength(0);
   });
 
+  it('a missing state.json of a run already marked an error stays an error (its error.log decides)', async () => {
+    const { run } = await interruptedRun(1);
+    await rm(statePath(run));
+    await writeFile(join(run.results_path, 'error.log'), 'the engine thread failed\n');
+    const second = manager('auto');
+    await second.m.loadHistory();
+    expect(second.m.list()[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/state\.json is missing/) });
+    await expect(second.m.resume(run.run_id)).rejects.toThrow(/is error; only an interrupted run can be resumed/);
+    expect(second.providerOf('ACME').calls).toHaveLength(0);
+  });
+
   it('a snapshot that does not fit the statechart: resume answers the reason and marks the run error', async () => {
     const { run } = await interruptedRun(1);
     const path = statePath(run);
@@ -182,6 +191,37 @@ describe('a snapshot that cannot be resumed', () => {
     await expect(second.m.resume(run.run_id)).rejects.toThrow(/only an interrupted run can be resumed/);
     expect(existsSync(join(run.results_path, 'error.log'))).toBe(true);
     expect(second.providerOf('ACME').calls).toHaveLength(0);
+  });
+});
+
+describe('a run stopped before its first state.json was saved', () => {
+  it('is listed interrupted and resumes from the start, its log numbering and files kept', async () => {
+    const { run } = await interruptedRun(1);
+    // As if the process died before the first checkpoint reached the disk: config.json, RUN_ID, the logs.
+    await rm(statePath(run));
+    for (const name of await readdir(join(run.results_path, 'reports'))) await rm(join(run.results_path, 'reports', name));
+    const config = await read(join(run.results_path, 'config.json'));
+
+    const second = manager('auto');
+    await second.m.loadHistory();
+    expect(second.m.list()).toEqual([expect.objectContaining({ run_id: run.run_id, status: 'interrupted', error: null })]);
+    expect(existsSync(join(run.results_path, 'error.log'))).toBe(false);
+    const lastLogSeq = second.m.logs(run.run_id)!.last_seq;
+
+    // Announced as it opens (pending), then it starts at once.
+    expect((await second.m.resume(run.run_id)).run_id).toBe(run.run_id);
+    expect((await second.m.whenFinished(run.run_id)).status).toBe('completed');
+    // Every step ran again, the analysts first.
+    const asked = second.providerOf('ACME').calls.map((c) => c.request.meta.agentId);
+    expect(asked.slice(0, 2).sort()).toEqual(['analysts.market', 'analysts.news']);
+    expect(asked.at(-1)).toBe('portfolio_manager.manager');
+    const logs = second.m.logs(run.run_id)!.entries;
+    const resumedLine = logs.find((e) => e.message.startsWith('run resumed'));
+    expect(resumedLine).toMatchObject({ seq: lastLogSeq + 1, message: expect.stringMatching(/from the start/) });
+    expect(logs.find((e) => e.seq > lastLogSeq && e.message.startsWith('run started'))).toBeDefined();
+    expect(await read(join(run.results_path, 'config.json'))).toBe(config);
+    expect(JSON.parse(await read(statePath(run)))).toMatchObject({ status: 'completed', run_id: run.run_id });
+    expect(existsSync(join(run.results_path, 'reports', 'final_trade_decision.md'))).toBe(true);
   });
 });
 
