@@ -119,18 +119,27 @@ export interface RetentionScheduler {
   stop(): Promise<void>;
 }
 
-/** Runs `runRetention` every `intervalSeconds` (timer unref'd, so it never keeps the process alive). */
+/**
+ * Runs `runRetention` every `intervalSeconds` (timer unref'd, so it never keeps the process alive), then
+ * `afterPass` (what else keeps files about runs, e.g. the webhook records, lets go of the runs now gone).
+ */
 export function startRetention(
   manager: RunManagerApi,
   policy: RetentionPolicy,
   intervalSeconds: number,
-  options: { now?: () => number; onError?: (err: unknown) => void } = {},
+  options: { now?: () => number; onError?: (err: unknown) => void; afterPass?: () => Promise<unknown> } = {},
 ): RetentionScheduler {
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((err) => console.error('retention pass failed:', err));
+  const { afterPass } = options;
   let running: Promise<RetentionReport> | null = null;
+  const pass = async () => {
+    const report = await runRetention(manager, policy, now());
+    await afterPass?.();
+    return report;
+  };
   const runOnce = () => {
-    running ??= runRetention(manager, policy, now()).finally(() => (running = null));
+    running ??= pass().finally(() => (running = null));
     return running;
   };
   const timer = setInterval(() => {

@@ -158,7 +158,11 @@ export async function startServer(env: NodeJS.ProcessEnv, overrides: StartServer
       resultsMaxAgeDays: config.resultsMaxAgeDays,
     },
     config.runPruneIntervalSeconds,
-    { onError: (err) => log(`retention pass failed: ${errorMessage(err)}`) },
+    {
+      onError: (err) => log(`retention pass failed: ${errorMessage(err)}`),
+      // Webhook records of runs gone from the results (deleted or pruned) go with them once settled.
+      afterPass: () => app.webhooks.forgetGoneRuns(),
+    },
   );
   // One pass at start-up; later passes follow the interval.
   void retention.runOnce().catch((err: unknown) => log(`retention pass failed: ${errorMessage(err)}`));

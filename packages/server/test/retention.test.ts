@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,21 @@ const policy = (p: Partial<RetentionPolicy> = {}): RetentionPolicy => ({
 });
 
 describe('results retention', () => {
+  it('runs afterPass once each pass, after the pass has deleted what expired', async () => {
+    const old = await runDir('GLOBEX', 8);
+    const seen: boolean[] = [];
+    const retention = startRetention(new FakeRunManager(), policy(), 3600, {
+      now: () => NOW,
+      afterPass: async () => {
+        seen.push(existsSync(old));
+      },
+    });
+    await retention.runOnce();
+    await retention.runOnce();
+    await retention.stop();
+    expect(seen).toEqual([false, false]);
+  });
+
   it('keeps the newest N per ticker by run time and deletes those older than the age limit', async () => {
     const dirs = await Promise.all([0, 1, 2, 3, 4].map((d) => runDir('ACME', d)));
     const old = await runDir('GLOBEX', 8);

@@ -138,6 +138,24 @@ export class WebhookDispatcher {
     return (this.records.get(subjectId)?.deliveries ?? []).map(toView);
   }
 
+  /**
+   * Drops the records of subjects that are gone (`gone` says which: a run whose results the server no longer
+   * has) once they are settled — at least one delivery made, none pending — from memory and from disk (after
+   * their last write). A record with a pending delivery stays until it is delivered or fails: its body is in
+   * the record, not in the run. One with no delivery yet stays too (its subject has not ended, or is being
+   * created). Resolves with how many were dropped.
+   */
+  async forgetSettled(gone: (subject: WebhookSubject) => boolean): Promise<number> {
+    await this.start();
+    const dropped: string[] = [];
+    for (const record of this.records.values()) {
+      const settled = record.deliveries.length > 0 && record.deliveries.every((d) => d.outcome !== 'pending');
+      if (settled && gone({ kind: record.kind, id: record.subject_id })) dropped.push(record.subject_id);
+    }
+    await Promise.all(dropped.map((id) => this.remove(id)));
+    return dropped.length;
+  }
+
   /** Stops every timer, aborts attempts in flight (they do not count) and waits for the last writes. */
   async close(): Promise<void> {
     this.closed = true;
@@ -155,6 +173,20 @@ export class WebhookDispatcher {
       this.records.set(subject.id, record);
     }
     return record;
+  }
+
+  /** Forgets a record and deletes its file, after the writes already queued for it. */
+  private remove(subjectId: string): Promise<void> {
+    this.records.delete(subjectId);
+    const previous = this.writes.get(subjectId) ?? Promise.resolve();
+    const removed = previous.then(() => this.deps.store.remove(subjectId));
+    const settled = removed.catch((err: unknown) => this.deps.onError(new Error(`webhooks: could not delete the record of ${subjectId}: ${errorMessage(err)}`)));
+    this.writes.set(subjectId, settled);
+    // Nothing more is written for a forgotten subject: its chain goes once the file is deleted.
+    void settled.then(() => {
+      if (this.writes.get(subjectId) === settled) this.writes.delete(subjectId);
+    });
+    return settled;
   }
 
   private persist(record: SubjectRecord): Promise<void> {

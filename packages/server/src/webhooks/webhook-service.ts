@@ -128,6 +128,17 @@ export class WebhookService {
     if (this.deps.backtests?.get(backtestId)?.summary.status === 'completed') this.fireBacktest(backtestId);
   }
 
+  /**
+   * Drops the settled webhook records of runs this server no longer lists (their results deleted by retention
+   * or by hand, or pruned from memory by `RUN_MAX_AGE_HOURS`), from memory and from `<RESULTS_DIR>/webhooks/`:
+   * run after every retention pass, so the folder does not grow with every run ever subscribed. A record with
+   * a delivery still pending stays until it ends. Resolves with how many were dropped.
+   */
+  forgetGoneRuns(): Promise<number> {
+    const listed = new Set(this.deps.manager.list().map((run) => run.run_id));
+    return this.dispatcher.forgetSettled((subject) => subject.kind === 'run' && !listed.has(subject.id));
+  }
+
   deliveries(subjectId: string): Promise<WebhookDelivery[]> {
     return this.dispatcher.deliveries(subjectId);
   }

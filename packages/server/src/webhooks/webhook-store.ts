@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '@tradingfloor/engine';
 import { errorMessage, WebhookAttemptSchema, WebhookEventSchema, WebhookOutcomeSchema } from '@tradingfloor/shared';
@@ -69,5 +69,10 @@ export class WebhookStore {
   async write(record: SubjectRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await writeFileAtomic(this.fileOf(record.subject_id), `${JSON.stringify(record)}\n`, { durable: true });
+  }
+
+  /** Deletes a subject's file; one already gone is fine. */
+  async remove(subjectId: string): Promise<void> {
+    await rm(this.fileOf(subjectId), { force: true });
   }
 }

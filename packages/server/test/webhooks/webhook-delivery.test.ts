@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { deferred, type WebhookDelivery } from '@tradingfloor/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../../tests/support/manual-clock.js';
@@ -65,6 +67,16 @@ async function untilAttempts(runId: string, n: number): Promise<WebhookDelivery>
     expect(delivery?.attempts).toHaveLength(n);
   });
   if (delivery!.outcome === 'pending') await clock.untilPending(1);
+  return delivery!;
+}
+
+/** Waits until a run's delivery (read from the service: the run may be gone from the list) is no longer pending. */
+async function untilDelivered(app: TestApp, runId: string): Promise<WebhookDelivery> {
+  let delivery: WebhookDelivery | undefined;
+  await vi.waitFor(async () => {
+    delivery = (await app.app.webhooks.deliveries(runId))[0];
+    expect(delivery?.outcome).not.toBe('pending');
+  });
   return delivery!;
 }
 
@@ -139,6 +151,35 @@ describe('webhooks over the run events', () => {
     // Each attempt is signed at its own time; the body is the same bytes every time.
     expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
     expect(clock.pending).toBe(0);
+  });
+
+  it('forgets the settled records of runs no longer listed; a pending delivery and a run still listed keep theirs', async () => {
+    // ACME's target answers at once; GLOBEX's first attempt fails, so its delivery waits for a retry.
+    let globexMayPass = false;
+    const { t, receiver } = await setup({}, (hook) => ((hook.payload?.data['run'] as { ticker?: string } | null)?.ticker === 'GLOBEX' && !globexMayPass ? 500 : 200));
+    const [acme, globex, initech] = await startRuns('ACME,GLOBEX,INITECH', { url: receiver.url });
+    t.manager.finish(acme!, 'completed', fakeDecision('ACME', 'Buy.'));
+    t.manager.finish(globex!, 'completed', fakeDecision('GLOBEX', 'Buy.'));
+    expect(await untilAttempts(acme!, 1)).toMatchObject({ outcome: 'delivered' });
+    expect(await untilAttempts(globex!, 1)).toMatchObject({ outcome: 'pending' });
+    const dir = path.join(t.config.resultsDir, 'webhooks');
+    const files = async () => (await readdir(dir)).sort();
+    const fileOf = (id: string) => `${encodeURIComponent(id)}.json`;
+    expect(await files()).toEqual([acme, globex, initech].map((id) => fileOf(id!)).sort());
+
+    // Both finished runs leave the server's list (as retention prunes them); INITECH is still running.
+    expect(t.manager.prune(-1).sort()).toEqual([acme, globex].sort());
+    expect(await t.app.webhooks.forgetGoneRuns()).toBe(1);
+    expect(await files()).toEqual([globex, initech].map((id) => fileOf(id!)).sort());
+    expect(await t.app.webhooks.deliveries(acme!)).toEqual([]);
+
+    // Once GLOBEX's delivery is through, its record goes at the next pass.
+    globexMayPass = true;
+    clock.runNext();
+    expect(await untilDelivered(t, globex!)).toMatchObject({ outcome: 'delivered' });
+    expect(await t.app.webhooks.forgetGoneRuns()).toBe(1);
+    expect(await files()).toEqual([fileOf(initech!)]);
+    expect(await t.app.webhooks.forgetGoneRuns()).toBe(0);
   });
 
   it('gives up after WEBHOOK_MAX_ATTEMPTS and shows the delivery failed', async () => {
