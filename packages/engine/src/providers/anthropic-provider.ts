@@ -32,9 +32,9 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): Ll
     name: 'anthropic',
     label,
     chat(request, signal) {
-      return sdkRequest(ctx, signal, async (requestSignal) => {
+      return sdkRequest(ctx, signal, async (options) => {
         const body = toAnthropicRequest(request, (id) => thinking.recall(id));
-        const message = await client.messages.create(body, { signal: requestSignal, timeout: timeoutMs });
+        const message = await client.messages.create(body, options);
         const response = fromAnthropicResponse(message, { provider: 'anthropic', label, model: request.model });
         thinking.remember(message.content);
         return response;
