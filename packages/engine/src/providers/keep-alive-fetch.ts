@@ -40,7 +40,7 @@ export interface KeepAliveFetch {
 export const FOLLOWED_SIGNAL: unique symbol = Symbol('followedSignal');
 
 /** A `RequestInit` that may carry a followed signal under `FOLLOWED_SIGNAL`. */
-export type FollowingRequestInit = RequestInit & { [FOLLOWED_SIGNAL]?: AbortSignal };
+type FollowingRequestInit = RequestInit & { [FOLLOWED_SIGNAL]?: AbortSignal };
 
 /** Bodies sent as they are; anything else (streams, forms, blobs) goes through the global fetch. */
 type PlainBody = string | Uint8Array | ArrayBuffer | null | undefined;

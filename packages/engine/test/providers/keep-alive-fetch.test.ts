@@ -216,7 +216,8 @@ describe('abort and timeout', () => {
 describe('a followed signal (the run\'s, under FOLLOWED_SIGNAL in the fetch options)', () => {
   // The SDKs' per-request `fetchOptions` reach the fetch with the rest of the RequestInit: that is how
   // `sdkRequest` hands over the run's signal without giving it to the SDK.
-  const followedBy = (signal: AbortSignal) => ({ fetchOptions: { [FOLLOWED_SIGNAL]: signal } });
+  // (`object`: the SDKs' types do not know the key, as in `SdkRequestOptions`.)
+  const followedBy = (signal: AbortSignal): { fetchOptions: object } => ({ fetchOptions: { [FOLLOWED_SIGNAL]: signal } });
 
   it('stops an openai request waiting for its answer, and an Anthropic one mid-body, with its reason', async () => {
     fake.setScript(() => ({ kind: 'hang' }));
