@@ -222,7 +222,8 @@ describe.each(PROVIDERS)('$name provider against the fake server, through the re
   });
 
   it("leaves no listener on the run's signal once its calls are done, whatever their outcome", async () => {
-    // The openai SDK never removes the listener it adds to the signal it is given: each request gets its own.
+    // The openai SDK never removes the listener it adds to the signal it is given: the run's signal is not given
+    // to it (it goes to the keep-alive fetch, which lets go of it at the answer; see `sdkRequest`).
     fake.setScript(sequence([{ kind: 'text', text: 'one' }, { kind: 'server_error' }, { kind: 'drop' }]));
     const provider = make();
     const run = new AbortController();

@@ -40,6 +40,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
   resent = false;
   readonly #limits: AnswerReadLimits;
   readonly #signal: AbortSignal | undefined;
+  readonly #followed: AbortSignal | undefined;
   readonly #resolve: (response: Response) => void;
   readonly #reject: (error: unknown) => void;
   readonly #onEarlyFailure: EarlyFailure | undefined;
@@ -56,10 +57,15 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
   #resume: (() => void) | undefined;
   #paused = false;
 
+  /**
+   * `signal` is the request's own (`init.signal`); `followed`, when given, is a second signal the request
+   * stops on as well (see `FOLLOWED_SIGNAL` in keep-alive-fetch.ts). Whichever aborts first gives the reason.
+   */
   constructor(
     url: string,
     limits: AnswerReadLimits,
     signal: AbortSignal | undefined,
+    followed: AbortSignal | undefined,
     resolve: (response: Response) => void,
     reject: (error: unknown) => void,
     onEarlyFailure?: EarlyFailure,
@@ -67,15 +73,17 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
     this.url = url;
     this.#limits = limits;
     this.#signal = signal;
+    this.#followed = followed;
     this.#resolve = resolve;
     this.#reject = reject;
     this.#onEarlyFailure = onEarlyFailure;
     signal?.addEventListener('abort', this, { once: true });
+    followed?.addEventListener('abort', this, { once: true });
   }
 
-  /** The signal's `abort` event (the handler is its own listener: no closure per request). */
-  handleEvent(): void {
-    const reason = abortReason(this.#signal!);
+  /** A signal's `abort` event (the handler is its own listener: no closure per request). */
+  handleEvent(event: Event): void {
+    const reason = abortReason(event.target as AbortSignal);
     this.#fail(reason);
     this.#cancel(reason instanceof Error ? reason : new Error(String(reason)));
   }
@@ -150,7 +158,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
 
   /** The body's end (after the decoder's last bytes, when the answer was compressed). */
   finish(): void {
-    this.#signal?.removeEventListener('abort', this);
+    this.#unlisten();
     if (this.#stream) {
       const stream = this.#stream;
       this.#stream = undefined;
@@ -200,7 +208,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
 
   /** Rejects the fetch, or errors the streaming body once it was handed over. */
   #fail(error: unknown): void {
-    this.#signal?.removeEventListener('abort', this);
+    this.#unlisten();
     if (this.#stream) {
       const stream = this.#stream;
       this.#stream = undefined;
@@ -234,7 +242,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
       },
       cancel: (reason) => {
         this.#stream = undefined;
-        this.#signal?.removeEventListener('abort', this);
+        this.#unlisten();
         this.#cancel(reason instanceof Error ? reason : new Error('stream cancelled'));
       },
     });
@@ -242,6 +250,12 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
     const raw = this.#rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
     this.#resolve(new Response(body, { status: this.#status, statusText: this.#statusText, headers }));
+  }
+
+  /** Stops listening to the signals: the request is over, or its answer was handed over whole. */
+  #unlisten(): void {
+    this.#signal?.removeEventListener('abort', this);
+    this.#followed?.removeEventListener('abort', this);
   }
 
   /** Whether a streaming reader has asked to wait (the decoder holds its output until then). */

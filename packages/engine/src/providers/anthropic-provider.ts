@@ -11,7 +11,7 @@ export interface AnthropicProviderOptions extends SdkProviderOptions {
 
 /**
  * The `anthropic` provider: the Messages API with tool use on `@anthropic-ai/sdk`. Like the OpenAI
- * provider: SDK retries off, the run's AbortSignal and the SDK's per-request timeout on every request, failures
+ * provider: SDK retries off, the run's AbortSignal and the client's timeout on every request, failures
  * classified as `ProviderCallError`s for the retry layer. Credentials are passed explicitly, so the SDK
  * never falls back to profiles or other variables of the environment. Thinking blocks of tool-calling
  * turns are kept and sent back with the tool results, as thinking models require
@@ -32,9 +32,9 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): Ll
     name: 'anthropic',
     label,
     chat(request, signal) {
-      return sdkRequest(ctx, signal, async (requestSignal) => {
+      return sdkRequest(ctx, signal, async (options) => {
         const body = toAnthropicRequest(request, (id) => thinking.recall(id));
-        const message = await client.messages.create(body, { signal: requestSignal, timeout: timeoutMs });
+        const message = await client.messages.create(body, options);
         const response = fromAnthropicResponse(message, { provider: 'anthropic', label, model: request.model });
         thinking.remember(message.content);
         return response;

@@ -31,6 +31,17 @@ export interface KeepAliveFetch {
   destroy(): void;
 }
 
+/**
+ * The key of a second `AbortSignal` in a request's `init` that the request follows besides `init.signal`.
+ * The SDKs hand a request's `fetchOptions` through to their `fetch`, and they add a listener they never
+ * remove (openai) to the `signal` they are given: a run's signal passed this way stops the request without
+ * going through the SDK, so no AbortController per call is needed to shield it (see `sdkRequest`).
+ */
+export const FOLLOWED_SIGNAL: unique symbol = Symbol('followedSignal');
+
+/** A `RequestInit` that may carry a followed signal under `FOLLOWED_SIGNAL`. */
+type FollowingRequestInit = RequestInit & { [FOLLOWED_SIGNAL]?: AbortSignal };
+
 /** Bodies sent as they are; anything else (streams, forms, blobs) goes through the global fetch. */
 type PlainBody = string | Uint8Array | ArrayBuffer | null | undefined;
 
@@ -53,7 +64,8 @@ const NO_UNDICI_TIMEOUTS = { headersTimeout: 0, bodyTimeout: 0 } as const;
  *   stream.
  * - The request's `AbortSignal` aborts the request at any point (queued, connecting, waiting, mid-body); the
  *   fetch rejects, or the streaming body errors, with the signal's reason (an `AbortError` when it has none),
- *   which is what the SDKs read as a user abort or their own timeout.
+ *   which is what the SDKs read as a user abort or their own timeout. So does a signal under
+ *   `FOLLOWED_SIGNAL` in `init` (a run's signal, handed through the SDK's `fetchOptions`).
  * - Socket failures reject with `TypeError('fetch failed', { cause })` (the cause keeps its `code`, e.g.
  *   `ECONNREFUSED`), and a body cut off after the headers with `TypeError('terminated', { cause })`, the
  *   shapes undici's fetch uses, so the SDKs raise `APIConnectionError` and `classifyFailure` sees a network
@@ -98,10 +110,12 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
     return true;
   };
 
-  const keepAliveFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    if (input instanceof Request || !isPlainBody(init.body)) return fetch(input, init);
+  const keepAliveFetch = (input: string | URL | Request, init: FollowingRequestInit = {}): Promise<Response> => {
+    const followed = init[FOLLOWED_SIGNAL];
+    if (input instanceof Request || !isPlainBody(init.body)) return fetch(input, followed ? withFollowed(init, followed) : init);
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (followed?.aborted) return Promise.reject(abortReason(followed));
     const target = targetOf(input);
     const body = init.body ?? undefined;
     const request: Dispatcher.DispatchOptions = {
@@ -113,7 +127,7 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
       body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof ArrayBuffer ? Buffer.from(body) : body,
     };
     return new Promise<Response>((resolve, reject) => {
-      const handler = new AnswerHandler(target.href, limits, signal, resolve, reject, (error, h) => resend(request, h, error));
+      const handler = new AnswerHandler(target.href, limits, signal, followed, resolve, reject, (error, h) => resend(request, h, error));
       agent.dispatch(request, handler);
     });
   };
@@ -142,6 +156,11 @@ function watchSocket(socket: Socket): void {
   socket.on('error', function (this: Socket, error: Error & { [SOCKET_OF]?: Socket }) {
     error[SOCKET_OF] = this;
   });
+}
+
+/** `init` for the global fetch, stopping on its own signal and on the followed one. */
+function withFollowed(init: RequestInit, followed: AbortSignal): RequestInit {
+  return { ...init, signal: init.signal ? AbortSignal.any([init.signal, followed]) : followed };
 }
 
 /** The errors of a reused connection the server had already closed: a reset, or an end before any answer. */

@@ -12,7 +12,7 @@ export interface OpenAiProviderOptions extends SdkProviderOptions {
  * The `openai` provider: chat completions with tool calling on the `openai` SDK, for OpenAI itself and
  * every OpenAI-compatible server (Ollama, vLLM, OpenRouter, LM Studio, …). The SDK's own retries are off
  * (`maxRetries: 0`): the retry layer decides, inside one limiter acquisition. Every request follows the
- * run's AbortSignal and has the SDK's `timeout` as its deadline (see `sdkRequest`). Failures are
+ * run's AbortSignal and has the client's `timeout` as its deadline (see `sdkRequest`). Failures are
  * `ProviderCallError`s (or the abort reason).
  */
 export function createOpenAiProvider(opts: OpenAiProviderOptions = {}): LlmProvider {
@@ -30,11 +30,8 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions = {}): LlmProvi
     name: 'openai',
     label,
     chat(request, signal) {
-      return sdkRequest(ctx, signal, async (requestSignal) => {
-        const completion = await client.chat.completions.create(toOpenAiRequest(request, maxTokensField), {
-          signal: requestSignal,
-          timeout: timeoutMs,
-        });
+      return sdkRequest(ctx, signal, async (options) => {
+        const completion = await client.chat.completions.create(toOpenAiRequest(request, maxTokensField), options);
         return fromOpenAiResponse(completion, { provider: 'openai', label, model: request.model });
       });
     },

@@ -2,7 +2,7 @@ import { ValidationError } from '@tradingfloor/shared';
 import { ENGINE_ENV_DEFAULTS } from '../config/engine-env.js';
 import { classifyFailure, type SdkErrorClasses } from './classify-failure.js';
 import { answerTooLarge } from './answer-size-limit.js';
-import { createKeepAliveFetch } from './keep-alive-fetch.js';
+import { createKeepAliveFetch, FOLLOWED_SIGNAL } from './keep-alive-fetch.js';
 
 /** Default per-request timeout when neither the options nor `LLM_TIMEOUT_MS` name one. */
 const DEFAULT_LLM_TIMEOUT_MS = ENGINE_ENV_DEFAULTS.llmTimeoutMs;
@@ -72,34 +72,41 @@ export function resolveSdkConnection(
   };
 }
 
+/** What an SDK request is made with (the SDKs' per-request options, the part `sdkRequest` sets). */
+export interface SdkRequestOptions {
+  /**
+   * Handed by the SDK to its `fetch` (the keep-alive fetch) with the rest of the request: the run's signal
+   * under `FOLLOWED_SIGNAL`, a key the SDKs' types do not know of (hence `object`).
+   */
+  fetchOptions: object;
+}
+
 /**
  * Runs one SDK request under the run's signal and turns a failure into what the run must see (the abort
  * reason, or a `ProviderCallError` for the retry layer).
  *
- * The per-request deadline is the SDK's own `timeout` (`LLM_TIMEOUT_MS`): the SDK arms it around its
- * `fetch`, and the keep-alive fetch resolves only once a JSON answer's body is read whole, so it also
- * covers a body that stops arriving. It fails as the SDK's `APIConnectionTimeoutError`, which
- * `classifyFailure` reads as a retryable `timeout`; a cancel fails as the SDK's user abort, which
- * `classifyFailure` turns into the run's abort reason. (A timer of our own per call duplicated the SDK's.)
+ * The per-request deadline is the SDK's own `timeout` (`LLM_TIMEOUT_MS`, set on the client): the SDK arms
+ * it around its `fetch`, and the keep-alive fetch resolves only once a JSON answer's body is read whole, so
+ * it also covers a body that stops arriving. It fails as the SDK's `APIConnectionTimeoutError`, which
+ * `classifyFailure` reads as a retryable `timeout`. (A timer of our own per call duplicated the SDK's.)
  *
- * The request gets a signal of its own that follows the run's: the openai SDK adds an abort listener to
- * the signal it is given and never removes it, so handing it the run's signal would pile up one listener
- * (holding that request's AbortController) per call on the run's signal for the run's whole life.
+ * The run's signal is not given to the SDK: the openai SDK adds an abort listener to the signal it is given
+ * and never removes it, so that would pile up one listener (holding that request's AbortController) per call
+ * on the run's signal for the run's whole life, and an AbortController of our own per call to shield it cost
+ * more CPU than the rest of this layer. The signal rides in the request's `fetchOptions` under
+ * `FOLLOWED_SIGNAL` instead, which the SDK hands to the keep-alive fetch with the rest of the `RequestInit`:
+ * a cancel stops the request there, and whatever the SDK then makes of the failed fetch, `classifyFailure`
+ * turns it into the run's abort reason (a cancel wins over every other failure).
  */
 export async function sdkRequest<T>(
   ctx: { provider: string; label: string; timeoutMs: number; sdk: SdkErrorClasses },
   signal: AbortSignal,
-  request: (requestSignal: AbortSignal) => Promise<T>,
+  request: (options: SdkRequestOptions) => Promise<T>,
 ): Promise<T> {
   signal.throwIfAborted();
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await request(controller.signal);
+    return await request({ fetchOptions: { [FOLLOWED_SIGNAL]: signal } });
   } catch (err) {
     throw classifyFailure(err, { ...ctx, signal });
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
 }

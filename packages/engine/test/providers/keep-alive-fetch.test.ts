@@ -3,9 +3,10 @@ import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { answerTooLarge } from '../../src/providers/answer-size-limit.js';
-import { createKeepAliveFetch, type KeepAliveFetch } from '../../src/providers/keep-alive-fetch.js';
+import { createKeepAliveFetch, FOLLOWED_SIGNAL, type KeepAliveFetch } from '../../src/providers/keep-alive-fetch.js';
 import { createOpenAiProvider } from '../../src/providers/openai-provider.js';
 import type { ChatRequest } from '../../src/providers/provider.js';
 import { startFakeProvider, type FakeProvider } from '../../../../tests/support/fake-provider/index.js';
@@ -209,6 +210,76 @@ describe('abort and timeout', () => {
     controller.abort();
     expect(await ask(openai(), controller.signal).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIUserAbortError);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('a followed signal (the run\'s, under FOLLOWED_SIGNAL in the fetch options)', () => {
+  // The SDKs' per-request `fetchOptions` reach the fetch with the rest of the RequestInit: that is how
+  // `sdkRequest` hands over the run's signal without giving it to the SDK.
+  // (`object`: the SDKs' types do not know the key, as in `SdkRequestOptions`.)
+  const followedBy = (signal: AbortSignal): { fetchOptions: object } => ({ fetchOptions: { [FOLLOWED_SIGNAL]: signal } });
+
+  it('stops an openai request waiting for its answer, and an Anthropic one mid-body, with its reason', async () => {
+    fake.setScript(() => ({ kind: 'hang' }));
+    const run = new AbortController();
+    const reason = new Error('run canceled');
+    const pending = openai()
+      .chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, followedBy(run.signal))
+      .catch((e: unknown) => e);
+    await fake.waitUntil((f) => f.inFlight === 1);
+    run.abort(reason);
+    expect(((await pending) as Error).cause).toBe(reason);
+    await fake.waitUntil((f) => f.inFlight === 0);
+
+    fake.setScript(() => ({ kind: 'partial', then: 'hang' }));
+    const claudeRun = new AbortController();
+    const claude = anthropic()
+      .messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, followedBy(claudeRun.signal))
+      .catch((e: unknown) => e);
+    await fake.waitUntil((f) => f.inFlight === 1);
+    claudeRun.abort(reason);
+    expect(((await claude) as Error).cause).toBe(reason);
+    await fake.waitUntil((f) => f.inFlight === 0);
+  });
+
+  it('does not send a request whose followed signal is already aborted', async () => {
+    const run = new AbortController();
+    run.abort(new Error('run canceled'));
+    const outcome = await openai()
+      .chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, followedBy(run.signal))
+      .catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('holds no listener on the followed signal once the answer is in, nor after a failure', async () => {
+    fake.setScript(() => ({ kind: 'text', text: 'fine' }));
+    const run = new AbortController();
+    await openai().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, followedBy(run.signal));
+    fake.setScript(() => ({ kind: 'drop' }));
+    await openai()
+      .chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, followedBy(run.signal))
+      .catch(() => undefined);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('also stops a request the global fetch carries (a body the pool does not send)', async () => {
+    fake.setScript(() => ({ kind: 'hang' }));
+    const run = new AbortController();
+    const reason = new Error('run canceled');
+    const body = new Blob([JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })]);
+    const pending = transport
+      .fetch(`${fake.openaiBaseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        [FOLLOWED_SIGNAL]: run.signal,
+      } as RequestInit)
+      .catch((e: unknown) => e);
+    await fake.waitUntil((f) => f.inFlight === 1);
+    run.abort(reason);
+    expect(await pending).toBe(reason);
+    await fake.waitUntil((f) => f.inFlight === 0);
   });
 });
 
