@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { InspectionRecord, InspectResponse, MachineStateValue } from '@tradingfloor/shared';
 import type { InspectionEvent } from 'xstate';
 import { summarizePayload } from './payload-summary.js';
@@ -48,8 +48,12 @@ export function emptyInspectionPage(afterSeq: number): InspectionPage {
  * moment. Only small JSON fields are kept (payloads are summarized), never contexts or step inputs.
  */
 export class InspectionBuffer {
-  /** Identifies this actor's life: a resumed run gets a new buffer, a new session and seqs from 1. */
-  readonly session = randomBytes(4).toString('hex');
+  /**
+   * Identifies this actor's life: a resumed run gets a new buffer, a new session and seqs from 1. Eight random
+   * hex digits, the first group of a v4 UUID: `randomUUID` draws from a pool, where `randomBytes(4)` asked the
+   * system for each run's (≈ 12 µs a run, issue 13).
+   */
+  readonly session = randomUUID().slice(0, 8);
   private readonly records: InspectionRecord[] = [];
   private readonly max: number;
   private readonly keep: boolean;

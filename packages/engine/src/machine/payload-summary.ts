@@ -60,14 +60,42 @@ function describe(value: unknown, depth: number, room: number): string {
 }
 
 /**
- * `value` with every whitespace run made one space, but only as far as a summary needs: collapsing a prefix
- * gives a prefix of the collapsed whole, so once a prefix collapses to more than `MAX_STRING_CHARS` the rest
- * (a whole report, often) is never scanned. Shorter results are exact.
+ * `value` with every whitespace run (what `\s` matches) made one space, but only as far as a summary needs:
+ * once the collapsed text is longer than `MAX_STRING_CHARS` the rest (a whole report, often) is never
+ * scanned. Shorter results are exact. One pass over the characters, copying the runs between spaces: no
+ * slice of the head and no regular expression per string (issue 13: a run summarizes dozens of reports and turns).
  */
 function oneLinePrefix(value: string): string {
-  for (let take = MAX_STRING_CHARS * 4; take < value.length; take *= 4) {
-    const collapsed = value.slice(0, take).replace(/\s+/g, ' ');
-    if (collapsed.length > MAX_STRING_CHARS) return collapsed;
+  let out = '';
+  let from = 0;
+  let i = 0;
+  while (i < value.length) {
+    if (!isWhitespace(value.charCodeAt(i))) {
+      i++;
+      if (out.length + (i - from) > MAX_STRING_CHARS) return out + value.slice(from, i);
+      continue;
+    }
+    out += `${value.slice(from, i)} `;
+    while (i < value.length && isWhitespace(value.charCodeAt(i))) i++;
+    from = i;
+    if (out.length > MAX_STRING_CHARS) return out;
   }
-  return value.replace(/\s+/g, ' ');
+  return from === 0 ? value : out + value.slice(from);
+}
+
+/** Whether `code` is a character `\s` matches (line terminators and Unicode space separators included). */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 160) return false;
+  return (
+    code === 160 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }

@@ -343,7 +343,8 @@ export class LiveRun {
     const memo = this.contentsMemo;
     const texts = memo !== null && sameTexts(memo.context, context);
     if (texts && memo.messagesVersion === this.messagesVersion) return memo.contents;
-    const contents = (texts && withGrownMessages(memo.contents, this.messages, this.grownMessages)) || deriveContents(context, this.messages);
+    const contents =
+      (texts && withGrownMessages(memo.contents, this.messages, this.grownMessages)) || deriveContents(context, this.messages, memo ?? undefined);
     this.grownMessages.clear();
     this.contentsMemo = { context, messagesVersion: this.messagesVersion, contents };
     return contents;

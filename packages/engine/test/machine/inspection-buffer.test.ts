@@ -1,5 +1,6 @@
 import { InspectionRecordSchema, type InspectionRecord } from '@tradingfloor/shared';
 import { createActor, type InspectionEvent } from 'xstate';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InspectionBuffer } from '../../src/machine/inspection-buffer.js';
 import { summarizePayload } from '../../src/machine/payload-summary.js';
@@ -165,5 +166,22 @@ describe('summarizePayload', () => {
       ' '.repeat(10_000),
     ];
     for (const text of cases) expect(summarizePayload({ type: 'E', text })).toBe(`text: ${reference(text)}`);
+  });
+
+  it('collapses every kind of whitespace `\\s` matches, and nothing else', () => {
+    const reference = (value: string) => {
+      const oneLine = value.replace(/\s+/g, ' ');
+      return oneLine.length > 64 ? `${JSON.stringify(`${oneLine.slice(0, 64)}…`)} (${value.length} chars)` : JSON.stringify(oneLine);
+    };
+    // Every character `\s` matches, and look-alikes it does not (next line, zero-width and Mongolian vowel separator).
+    const spaces = [' ', '\t', '\n', '\v', '\f', '\r', '\u00a0', '\u1680', '\u2000', '\u2005', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
+    const others = ['a', 'é', '\u0085', '\u180e', '\u200b', '\u2060', '\u2010'];
+    const textArb = fc.array(fc.constantFrom(...spaces, ...others, 'word'), { maxLength: 200 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(textArb, (text) => {
+        expect(summarizePayload({ type: 'E', text })).toBe(`text: ${reference(text)}`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -63,3 +63,43 @@ describe('withGrownMessages', () => {
     expect(before).toEqual({ 'analysts.market.messages': 'one\n' });
   });
 });
+
+describe('deriveContents from the previous contents', () => {
+  const SPEAKERS = ['bull_researcher', 'bear_researcher', 'aggressive_analyst', 'conservative_analyst', 'neutral_analyst'] as const;
+  const changeArb = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('turn' as const), speaker: fc.constantFrom(...SPEAKERS), text: fc.string() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('plan' as const), text: fc.string() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('rewrite' as const), text: fc.string() }) },
+  );
+
+  it('gives what deriving anew gives, key order included, and keeps the transcripts of speakers who did not speak', () => {
+    let kept = 0;
+    fc.assert(
+      fc.property(fc.array(fc.array(changeArb, { maxLength: 3 }), { maxLength: 20 }), (batches) => {
+        let context: RunContext = initialRunContext(testConfig());
+        let contents = deriveContents(context, {});
+        for (const batch of batches) {
+          const before = context;
+          for (const change of batch) {
+            if (change.kind === 'plan') context = { ...context, investmentPlan: change.text };
+            else if (change.kind === 'rewrite') {
+              // Not an append: a restored context's debate, say. Nothing of the previous one may be taken.
+              context = { ...context, researchDebate: [{ speaker: 'bull_researcher', round: 1, text: change.text }] };
+            } else {
+              const risk = change.speaker !== 'bull_researcher' && change.speaker !== 'bear_researcher';
+              const debate = risk ? context.riskDebate : context.researchDebate;
+              const turns = [...debate, { speaker: change.speaker, round: debate.length + 1, text: change.text }];
+              context = risk ? { ...context, riskDebate: turns } : { ...context, researchDebate: turns };
+            }
+          }
+          const next = deriveContents(context, {}, { context: before, contents });
+          expect(JSON.stringify(next)).toBe(JSON.stringify(deriveContents(context, {})));
+          for (const [id, text] of Object.entries(next)) if (contents[id] === text) kept++;
+          contents = next;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(kept).toBeGreaterThan(100);
+  });
+});
