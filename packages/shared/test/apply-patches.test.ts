@@ -44,7 +44,7 @@ describe('applyStatusPatch', () => {
     ]);
     expect(grouped[0]!.children[0]).toBe(tree[0]!.children[0]);
     const subtree = applyStatusPatch(tree, [{ subtree: 'a', status: 'in_progress', started_at: 3 }]);
-    expect([subtree[0], ...subtree[0]!.children].map((n) => [n.id, n.status, n.started_at])).toEqual([
+    expect([subtree[0]!, ...subtree[0]!.children].map((n) => [n.id, n.status, n.started_at])).toEqual([
       ['a', 'in_progress', 3],
       ['a.x', 'in_progress', 3],
       ['a.y', 'in_progress', 3],

@@ -42,7 +42,7 @@ describe('ContentCopier', () => {
         for (const edits of flushes) {
           const next = edits.reduce(edit, sent);
           const plain = diffContents(sent, next);
-          const encoded = copier.encode(sent, plain);
+          const encoded = copier.encode(plain);
           expect(applyContentPatches(sent, encoded)).toEqual(applyContentPatches(sent, plain));
           // Each copy reads text the client holds when it applies the patch, at least MIN_COPY_LENGTH long.
           let held = sent;
@@ -70,7 +70,7 @@ describe('ContentCopier', () => {
     const message = `## Answer for ACME\n\n${'The trend is up, the volume confirms it. '.repeat(4)}\nFINAL TRANSACTION PROPOSAL: **BUY**`;
     const report = `### Round 1\n\n${message}\n\n`;
     const copier = new ContentCopier({});
-    const patches = copier.encode({}, [
+    const patches = copier.encode([
       { id: 'debate.bull.report', mode: 'append', text: report },
       { id: 'debate.bull.messages', mode: 'append', text: `${message}\n` },
     ]);
@@ -79,7 +79,7 @@ describe('ContentCopier', () => {
     const call = '→ get_company_news({})\n';
     const result = '← get_company_news: {"ticker":"ACME","items":[{"headline":"Acme ships its new line"}]}… (1046 chars)\n';
     const held = applyContentPatches({}, patches);
-    const later = new ContentCopier(held).encode(held, [
+    const later = new ContentCopier(held).encode([
       { id: 'social.messages', mode: 'append', text: call + result },
       { id: 'news.messages', mode: 'append', text: `${call}${result}→ get_market_news({})\n` },
     ]);
@@ -92,9 +92,8 @@ describe('ContentCopier', () => {
     const copier = new ContentCopier({ a: long });
     const short: ContentPatch = { id: 'b', mode: 'append', text: 'xxxxyyyy' };
     const replaced: ContentPatch = { id: 'a', mode: 'replace', content: 'something else entirely, as long as it needs to be' };
-    expect(copier.encode({ a: long }, [short, replaced])).toEqual([short, replaced]);
-    const after = { a: replaced.content, b: short.text };
+    expect(copier.encode([short, replaced])).toEqual([short, replaced]);
     const plain: ContentPatch = { id: 'c', mode: 'append', text: long };
-    expect(copier.encode(after, [plain])).toEqual([plain]);
+    expect(copier.encode([plain])).toEqual([plain]);
   });
 });

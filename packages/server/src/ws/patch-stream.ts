@@ -264,7 +264,7 @@ export class RunPatchStream {
     const diffed = diffContents(this.contents, view.contents);
     if (diffed.length > 0) {
       // Text the clients already hold goes as a reference to it (`append_parts`).
-      const patches = this.copier.encode(this.contents, diffed);
+      const patches = this.copier.encode(diffed);
       this.contents = { ...view.contents };
       this.broadcast({ type: 'content_patch_run', run_id: this.runId, seq: ++this.contentSeq, patches });
     }

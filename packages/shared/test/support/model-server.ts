@@ -179,7 +179,7 @@ export class ModelServer {
     }
     const diffed = diffContents(this.sentContents.at(-1)!, this.contents);
     if (diffed.length > 0) {
-      const patches = this.copier.encode(this.sentContents.at(-1)!, diffed);
+      const patches = this.copier.encode(diffed);
       this.sentContents.push({ ...this.contents });
       out.push({ type: 'content_patch_run', run_id: this.runId, seq: this.contentSeq, patches });
     }
