@@ -25,8 +25,8 @@ interface Indexed {
  * Turns a run's content patches into the ones that reference text its clients already hold: the server side of
  * the `append_parts` mode. A text a client has (the contents as last sent, and the texts earlier patches of the
  * same message give) is not sent again: a debate agent's or a manager's `messages` node repeats its `report`
- * (`"### Round 1\n\n" + message`, the message + `"\n"`), two analysts that call the same tool read the same
- * result, and the final decision's text is the portfolio manager's report. An `append` whose text holds a run of
+ * (`"### Round 1\n\n" + message`, the message + `"\n"`), and two analysts that call the same tool read the same
+ * result. An `append` whose text holds a run of
  * at least {@link MIN_COPY_LENGTH} characters found in such a text goes as `append_parts`: literal text and
  * `[node_id, start, length]` copies; other patches go as they are.
  *
@@ -38,8 +38,11 @@ interface Indexed {
 export class ContentCopier {
   /** Indexed places by the hash of the PROBE characters there ({@link probeHashes}). */
   private readonly places = new Map<number, Array<[id: string, at: number]>>();
-  /** Whether any place's hash has these low 16 bits: most positions of a new text have none, and this says so cheaper than the map. */
-  private readonly maybe = new Uint8Array(1 << 16);
+  /**
+   * A bit per value of a hash's low 16 bits, set when a place has it: most positions of a new text have no
+   * place, and this says so cheaper than the map (8 KiB a stream).
+   */
+  private readonly maybe = new Uint32Array(1 << 11);
   private readonly indexed = new Map<string, Indexed>();
 
   /** `contents`: the texts the clients hold to begin with (the contents a new stream sends in `init_run`). */
@@ -67,14 +70,14 @@ export class ContentCopier {
     return out;
   }
 
-  /** `added` as literal runs and copies of `texts`, or null when no copy pays. */
+  /** `added` as literal runs and copies of the texts held, or null when no copy pays. */
   private parts(added: string): ContentPart[] | null {
     const hashes = probeHashes(added);
     const parts: ContentPart[] = [];
     let literalFrom = 0;
     let i = 0;
     while (i < hashes.length) {
-      if (this.maybe[hashes[i]! & 0xffff] === 0) {
+      if (!this.mayHave(hashes[i]!)) {
         i++;
         continue;
       }
@@ -151,7 +154,7 @@ export class ContentCopier {
     const whole = entry.text;
     for (; entry.next + PROBE <= whole.length; entry.next += PROBE) {
       const hash = probeHash(whole, entry.next);
-      this.maybe[hash & 0xffff] = 1;
+      this.maybe[(hash >>> 5) & 0x7ff]! |= 1 << (hash & 31);
       const list = this.places.get(hash);
       if (list === undefined) this.places.set(hash, [[id, entry.next]]);
       else {
@@ -159,6 +162,10 @@ export class ContentCopier {
         if (list.length > MAX_PLACES) list.shift();
       }
     }
+  }
+
+  private mayHave(hash: number): boolean {
+    return ((this.maybe[(hash >>> 5) & 0x7ff]! >>> (hash & 31)) & 1) === 1;
   }
 
   /** The text of an `append_parts` patch's parts (`diffContents` yields none; this keeps `encode` total). */
@@ -169,9 +176,10 @@ export class ContentCopier {
 
 /**
  * `text` as a new flat string. A patch's text is a slice of a text built by concatenation, where reading one
- * character at a time, as the copier does, cost about twice the whole search (measured on the bench's runs:
- * ~750 → ~320 µs a run). The held texts are left as they are: flattening each at every append costs more than
- * it saves when a model streams its answer in small pieces.
+ * character at a time, as the search does, cost about twice the whole search (measured on the bench's runs:
+ * ~750 → ~320 µs a run; the held texts are built of these flat pieces, which halves it again against holding the
+ * patches' own texts). The whole held texts are not flattened at each append: that costs more than it saves when
+ * a model streams its answer in small pieces.
  */
 function flat(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
