@@ -387,7 +387,7 @@ describe('carried tree changes through the hub', () => {
     expect(first).toHaveLength(1);
     // The carried changes, merged: in the order they happened (a diff would list the tree's order, the analysts
     // first), the new call inserted once with its latest fields.
-    expect(first[0]!.changed.map((c) => [c.id, c.status])).toEqual([
+    expect(first[0]!.changed.map((c) => ['id' in c ? c.id : null, c.status])).toEqual([
       ['trader', 'in_progress'],
       ['analysts', 'in_progress'],
       ['analysts.market.tool.1', 'completed'],

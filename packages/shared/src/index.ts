@@ -211,15 +211,23 @@ export {
 export {
   ChangedNodeSchema,
   ClientMessageSchema,
+  ContentPartSchema,
   ContentPatchSchema,
   ServerMessageSchema,
+  StatusPatchEntrySchema,
   TreeChangeSchema,
+  TreeGroupChangeSchema,
+  TreeSubtreeChangeSchema,
   type ChangedNode,
   type ClientMessage,
+  type ContentPart,
   type ContentPatch,
   type ServerMessage,
   type ServerMessageOf,
+  type StatusPatchEntry,
   type TreeChange,
+  type TreeGroupChange,
+  type TreeSubtreeChange,
 } from './protocol/ws.js';
 export {
   ConfigError,
@@ -239,7 +247,7 @@ export {
   UnauthorizedError,
   ValidationError,
 } from './errors.js';
-export { applyContentPatches, applyStatusPatch, findNode } from './protocol/apply-patches.js';
+export { applyContentPatches, applyStatusPatch, findNode, isGroupChange, isSubtreeChange } from './protocol/apply-patches.js';
 export {
   API_ROUTES,
   CancelResponseSchema,
@@ -309,6 +317,8 @@ export {
 } from './protocol/schedules.js';
 export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
 export { trimTreeChanges } from './protocol/trim-tree-changes.js';
+export { groupTreeChanges } from './protocol/group-tree-changes.js';
+export { ContentCopier, MIN_COPY_LENGTH } from './protocol/content-copies.js';
 export { diffContents } from './protocol/diff-contents.js';
 export { isFinalCloseCode, isRunGoneCloseCode, WS_CLOSE_CODES, WS_CLOSE_REASONS, type WsCloseCode } from './protocol/close-codes.js';
 export {

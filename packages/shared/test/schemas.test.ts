@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PositionSchema, RunConfigSchema, RunOptionsSchema, StartRunsBodySchema, LogsQuerySchema } from '../src/index.js';
+import { PositionSchema, RunConfigSchema, RunOptionsSchema, StartRunsBodySchema, LogsQuerySchema, ServerMessageSchema } from '../src/index.js';
 
 describe('PositionSchema', () => {
   it('defaults to flat', () => {
@@ -80,5 +80,27 @@ describe('LogsQuerySchema', () => {
     expect(LogsQuerySchema.parse({ severity: 'warn,error' }).severity).toEqual({ exact: ['WARN', 'ERROR'] });
     expect(LogsQuerySchema.safeParse({ severity: 'LOUD' }).success).toBe(false);
     expect(LogsQuerySchema.safeParse({ limit: '501' }).success).toBe(false);
+  });
+});
+
+describe('ServerMessageSchema, focused stream patches', () => {
+  it('keeps group, subtree and node entries and append_parts copies whole (the SPA checks every message with it)', () => {
+    const status = {
+      type: 'status_patch_run',
+      run_id: 'r',
+      seq: 1,
+      changed: [
+        { ids: ['a', 'a.report'], status: 'completed', ended_at: 5, duration_ms: 2 },
+        { subtree: 'b', status: 'in_progress', started_at: 5 },
+        { id: 'c', status: 'completed' },
+      ],
+      overall_progress: 10,
+      status: 'in_progress',
+    };
+    const content = { type: 'content_patch_run', run_id: 'r', seq: 1, patches: [{ id: 'a.messages', mode: 'append_parts', parts: ['> ', ['a.report', 0, 48]] }] };
+    expect(ServerMessageSchema.parse(status)).toEqual(status);
+    expect(ServerMessageSchema.parse(content)).toEqual(content);
+    expect(ServerMessageSchema.safeParse({ ...content, patches: [{ id: 'm', mode: 'append_parts', parts: [['a.report', -1, 3]] }] }).success).toBe(false);
+    expect(ServerMessageSchema.safeParse({ ...status, changed: [{ ids: [], status: 'completed' }] }).success).toBe(false);
   });
 });

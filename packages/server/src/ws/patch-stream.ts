@@ -1,6 +1,8 @@
 import {
+  ContentCopier,
   diffContents,
   diffTree,
+  groupTreeChanges,
   isTerminalStatus,
   mergeTreeChanges,
   trimTreeChanges,
@@ -85,6 +87,8 @@ export class RunPatchStream {
    */
   private treeChanges: ChangedNode[] | null = [];
   private contents: Record<string, string>;
+  /** Sends the texts the clients already hold (the contents as last sent) as references to them. */
+  private readonly copier: ContentCopier;
   /** Highest log entry seq already sent (or skipped while nobody listened). */
   private sentLogSeq: number;
   private pendingLogs: LogEntry[] = [];
@@ -116,6 +120,7 @@ export class RunPatchStream {
     this.progress = view.summary.overall_progress;
     this.tree = view.tree;
     this.contents = { ...view.contents };
+    this.copier = new ContentCopier(this.contents);
     this.dataSourcesJson = JSON.stringify(view.dataSources ?? {});
     this.sentLogSeq = source.logs(runId)?.last_seq ?? 0;
     // A run that is already over when first watched has nothing more to announce: init_run carries its end.
@@ -241,8 +246,10 @@ export class RunPatchStream {
     const view = this.source.get(this.runId);
     if (view === undefined) return;
     const { status, overall_progress } = view.summary;
-    // Against the tree as last sent: an update carries only the fields that moved (see `trimTreeChanges`).
-    const changed = trimTreeChanges(this.tree, this.treeChanges === null ? diffTree(this.tree, view.tree) : mergeTreeChanges(this.treeChanges));
+    // Against the tree as last sent: an update carries only the fields that moved (see `trimTreeChanges`), and
+    // nodes that moved alike (an agent and its report and messages nodes) share one entry (`groupTreeChanges`).
+    const carried = this.treeChanges === null ? diffTree(this.tree, view.tree) : mergeTreeChanges(this.treeChanges);
+    const changed = groupTreeChanges(this.tree, trimTreeChanges(this.tree, carried));
     this.treeChanges = [];
     const sourcesJson = JSON.stringify(view.dataSources ?? {});
     const sourcesChanged = sourcesJson !== this.dataSourcesJson;
@@ -254,8 +261,10 @@ export class RunPatchStream {
       const sources = sourcesChanged && view.dataSources ? { data_sources: view.dataSources } : {};
       this.broadcast({ type: 'status_patch_run', run_id: this.runId, seq: ++this.seq, changed, overall_progress, status, ...sources });
     }
-    const patches = diffContents(this.contents, view.contents);
-    if (patches.length > 0) {
+    const diffed = diffContents(this.contents, view.contents);
+    if (diffed.length > 0) {
+      // Text the clients already hold goes as a reference to it (`append_parts`).
+      const patches = this.copier.encode(diffed);
       this.contents = { ...view.contents };
       this.broadcast({ type: 'content_patch_run', run_id: this.runId, seq: ++this.contentSeq, patches });
     }

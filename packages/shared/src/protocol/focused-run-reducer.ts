@@ -37,12 +37,13 @@ export interface FocusedRunState {
 
 /**
  * A client action the reducer wants sent: `resync` (status/content) or `log_dump` (logs). `cause` says why:
- * `gap` (a seq was skipped), `unknown_parent` (a patch names a node the client lacks: it missed one) or
- * `join` (the log ring is not part of `init_run`, so every join asks for it once).
+ * `gap` (a seq was skipped), `unknown_parent` (a status patch names a node the client lacks: it missed one),
+ * `unknown_source` (a content patch copies text the client lacks: it missed one) or `join` (the log ring is not
+ * part of `init_run`, so every join asks for it once).
  */
 export interface FocusedRunRequest {
   action: 'resync' | 'log_dump';
-  cause: 'gap' | 'unknown_parent' | 'join';
+  cause: 'gap' | 'unknown_parent' | 'unknown_source' | 'join';
 }
 
 /** The outcome of one message: the new state, whether the message was applied, and what to ask the server. */
@@ -182,7 +183,13 @@ export function reduceFocusedRun(state: FocusedRunState, msg: ServerMessage, opt
       const at = order(msg.seq, state.contentSeq);
       if (at === 'old') return unchanged(state);
       if (at === 'gap') return askResync(state, 'gap');
-      return { state: { ...state, contents: applyContentPatches(state.contents, msg.patches), contentSeq: msg.seq }, applied: true, requests: [] };
+      let contents: Record<string, string>;
+      try {
+        contents = applyContentPatches(state.contents, msg.patches);
+      } catch {
+        return askResync(state, 'unknown_source');
+      }
+      return { state: { ...state, contents, contentSeq: msg.seq }, applied: true, requests: [] };
     }
     case 'log_append_run': {
       if (!state.ready || state.logDumpPending) return unchanged(state);

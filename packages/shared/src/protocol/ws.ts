@@ -77,9 +77,56 @@ export const TreeChangeSchema = TreeNodeFieldsSchema.partial().extend({
 });
 export type TreeChange = z.infer<typeof TreeChangeSchema>;
 
+/**
+ * A group entry of a status patch (`status_patch_run.changed`): the same field values set on several nodes the
+ * client already has, e.g. `{ ids: [agent, agent.report, agent.messages], status, ended_at, duration_ms }` when
+ * an agent and its report and messages nodes complete together (`groupTreeChanges`). It means exactly what one
+ * `{ id, ...fields }` entry per listed id would mean, applied in the group's place; it never inserts a node (an
+ * id the client lacks means it missed a patch: it resyncs). It has no `id`, which tells it from a node entry.
+ */
+export const TreeGroupChangeSchema = TreeNodeFieldsSchema.omit({ id: true })
+  .partial()
+  .extend({ ids: z.array(z.string()).min(1) });
+export type TreeGroupChange = z.infer<typeof TreeGroupChangeSchema>;
+
+/**
+ * A subtree entry of a status patch: the same field values set on the node `subtree` and on every node under it,
+ * as the client holds the tree when the entry is applied, e.g. `{ subtree: "trader", status, started_at }` when
+ * a phase, its agent and the agent's report and messages nodes start together. It means what a group entry
+ * listing all those ids would (`groupTreeChanges` sends one only when they are exactly the nodes that moved);
+ * a `subtree` the client lacks means it missed a patch: it resyncs.
+ */
+export const TreeSubtreeChangeSchema = TreeNodeFieldsSchema.omit({ id: true })
+  .partial()
+  .extend({ subtree: z.string() });
+export type TreeSubtreeChange = z.infer<typeof TreeSubtreeChangeSchema>;
+
+/**
+ * One entry of `status_patch_run.changed`: a node entry ({@link TreeChangeSchema}), a group entry
+ * ({@link TreeGroupChangeSchema}) or a subtree entry ({@link TreeSubtreeChangeSchema}).
+ */
+export const StatusPatchEntrySchema = z.union([TreeChangeSchema, TreeGroupChangeSchema, TreeSubtreeChangeSchema]);
+export type StatusPatchEntry = z.infer<typeof StatusPatchEntrySchema>;
+
+/**
+ * A part of an `append_parts` content patch: literal text, or `[node_id, start, length]`, the `length` UTF-16
+ * code units of that node's text from `start` (as `text.slice(start, start + length)`), as the client holds the
+ * text when the patch is applied: after the previous patches, those earlier in the same message included.
+ */
+export const ContentPartSchema = z.union([z.string(), z.tuple([z.string(), z.number().int().nonnegative(), z.number().int().positive()])]);
+export type ContentPart = z.infer<typeof ContentPartSchema>;
+
+/**
+ * One text change of a `content_patch_run`: `append` adds `text` at the end of the node's text (a node without
+ * one starts empty), `replace` sets it to `content`, and `append_parts` adds the concatenation of its `parts`:
+ * a text the client already holds (a messages node that repeats its agent's report, a tool result another agent
+ * also read) goes as a reference to it instead of again (`encodeContentCopies`). A reference to a node the
+ * client lacks, or beyond the end of its text, means the client missed a patch: it resyncs.
+ */
 export const ContentPatchSchema = z.discriminatedUnion('mode', [
   z.object({ id: z.string(), mode: z.literal('append'), text: z.string() }),
   z.object({ id: z.string(), mode: z.literal('replace'), content: z.string() }),
+  z.object({ id: z.string(), mode: z.literal('append_parts'), parts: z.array(ContentPartSchema).min(1) }),
 ]);
 export type ContentPatch = z.infer<typeof ContentPatchSchema>;
 
@@ -106,7 +153,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('status_patch_run'),
     run_id: z.string(),
     seq: z.number().int(),
-    changed: z.array(TreeChangeSchema),
+    changed: z.array(StatusPatchEntrySchema),
     overall_progress: z.number(),
     status: RunStatusSchema,
     /** Present when a data kind got (another) vendor since the last message: the whole current map. */

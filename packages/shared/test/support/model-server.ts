@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import {
+  ContentCopier,
   diffContents,
   diffTree,
+  groupTreeChanges,
   mergeTreeChanges,
   NODE_STATUSES,
   trimTreeChanges,
@@ -19,7 +21,8 @@ import {
  * last sent, at most one message per stream, each taking the next seq of its stream. The tree's changes are
  * a diff of the trees, or with `carried` the changes recorded as each change happened (as the engine's
  * `changed` events carry them), merged; a change recorded without them (`resume`) makes that flush diff.
- * Either way trimmed (`trimTreeChanges`) against the tree last sent.
+ * Either way trimmed (`trimTreeChanges`) against the tree last sent and grouped (`groupTreeChanges`); content
+ * patches copy text the client holds where they can (`ContentCopier`).
  */
 export class ModelServer {
   tree: ExecutionTree;
@@ -32,6 +35,7 @@ export class ModelServer {
   private nextId = 0;
   /** Carried mode: the tree's changes since the last flush; null once one came without them. */
   private pendingTree: ChangedNode[] | null = [];
+  private readonly copier = new ContentCopier({});
 
   constructor(
     readonly runId: string,
@@ -129,6 +133,28 @@ export class ModelServer {
       case 'replace':
         this.contents = { ...this.contents, [`c${change.id}`]: change.text };
         return;
+      case 'echo': {
+        // Text that repeats some of another text (or its own), as a messages node repeats its report.
+        const source = this.contents[`c${change.from}`] ?? '';
+        const start = change.start % (source.length + 1);
+        const copied = source.slice(start, start + change.length);
+        this.contents = { ...this.contents, [`c${change.id}`]: (this.contents[`c${change.id}`] ?? '') + change.before + copied + change.after };
+        return;
+      }
+      case 'status_subtree': {
+        // As an agent and its report and messages nodes: a node and everything under it start or end together.
+        const target = nodes[change.target % nodes.length]!;
+        const moved = (n: TreeNode): TreeNode => ({
+          ...n,
+          status: change.status,
+          started_at: n.started_at ?? change.at,
+          ended_at: change.status === 'completed' ? change.at + 5 : n.ended_at,
+          duration_ms: change.status === 'completed' ? 5 : n.duration_ms,
+          children: n.children.map(moved),
+        });
+        this.tree = mapTree(this.tree, target.id, moved);
+        return;
+      }
       case 'log':
         for (let i = 0; i < change.count; i++) {
           const seq = this.logs.length + 1;
@@ -144,15 +170,16 @@ export class ModelServer {
     const lastTree = this.sentTrees.at(-1)!;
     const carried = this.options.carried && this.pendingTree !== null;
     // As the stream sends them: updates carry only the fields that moved since the tree last sent.
-    const changed = trimTreeChanges(lastTree, carried ? mergeTreeChanges(this.pendingTree!) : diffTree(lastTree, this.tree));
+    const changed = groupTreeChanges(lastTree, trimTreeChanges(lastTree, carried ? mergeTreeChanges(this.pendingTree!) : diffTree(lastTree, this.tree)));
     this.pendingTree = [];
     const progress = this.progressOf(this.tree);
     if (changed.length > 0 || progress !== this.progressOf(lastTree)) {
       this.sentTrees.push(structuredClone(this.tree));
       out.push({ type: 'status_patch_run', run_id: this.runId, seq: this.seq, changed, status: 'in_progress', overall_progress: progress });
     }
-    const patches = diffContents(this.sentContents.at(-1)!, this.contents);
-    if (patches.length > 0) {
+    const diffed = diffContents(this.sentContents.at(-1)!, this.contents);
+    if (diffed.length > 0) {
+      const patches = this.copier.encode(diffed);
       this.sentContents.push({ ...this.contents });
       out.push({ type: 'content_patch_run', run_id: this.runId, seq: this.contentSeq, patches });
     }
@@ -196,6 +223,8 @@ export type Change =
   | { kind: 'resume' }
   | { kind: 'append'; id: number; text: string }
   | { kind: 'replace'; id: number; text: string }
+  | { kind: 'echo'; id: number; from: number; start: number; length: number; before: string; after: string }
+  | { kind: 'status_subtree'; target: number; status: NodeStatus; at: number }
   | { kind: 'log'; count: number };
 
 function flatten(tree: ExecutionTree): TreeNode[] {
@@ -226,5 +255,23 @@ export const changeArb: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ kind: fc.constant('resume' as const) }),
   fc.record({ kind: fc.constant('append' as const), id: fc.nat(4), text: fc.string({ minLength: 1, maxLength: 6 }) }),
   fc.record({ kind: fc.constant('replace' as const), id: fc.nat(4), text: fc.string({ maxLength: 6 }) }),
+  // Long texts, and texts that repeat them, often enough for content patches to copy (`ContentCopier`).
+  {
+    arbitrary: fc.record({ kind: fc.constant('append' as const), id: fc.nat(4), text: fc.string({ unit: 'grapheme', minLength: 40, maxLength: 120 }) }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('echo' as const),
+      id: fc.nat(4),
+      from: fc.nat(4),
+      start: fc.nat(30),
+      length: fc.integer({ min: 0, max: 200 }),
+      before: fc.string({ maxLength: 4 }),
+      after: fc.string({ maxLength: 4 }),
+    }),
+    weight: 3,
+  },
+  fc.record({ kind: fc.constant('status_subtree' as const), target: fc.nat(), status: fc.constantFrom(...NODE_STATUSES), at: fc.nat(10_000) }),
   fc.record({ kind: fc.constant('log' as const), count: fc.integer({ min: 1, max: 3 }) }),
 );
