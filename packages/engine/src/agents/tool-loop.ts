@@ -42,20 +42,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Runs one tool call and returns what the model reads. Mistakes the model can fix (unknown tool, bad arguments,
- * missing data) come back as text; only a cancel or a real fault is thrown.
+ * missing data) come back as text, logged with the call (`logToolCall`); only a cancel or a real fault is thrown.
  */
 async function runToolCall(ctx: AgentContext, call: ToolCall, served: (vendor: string, summary?: string) => void): Promise<string> {
   const tool = ctx.tools.find((t) => t.spec.name === call.name);
   if (!tool) {
     const known = ctx.tools.map((t) => t.spec.name).join(', ') || 'none';
-    logStep(ctx, 'WARN', `model called unknown tool "${call.name}"`);
     return `ERROR: unknown tool "${call.name}". Available tools: ${known}.`;
   }
-  if (!isPlainObject(call.arguments)) {
-    logStep(ctx, 'WARN', `model called ${call.name} with arguments that are not an object`);
-    return 'INVALID ARGUMENTS: the arguments must be a JSON object.';
-  }
-  logStep(ctx, 'INFO', `tool call ${call.name} ${JSON.stringify(call.arguments)}`);
+  if (!isPlainObject(call.arguments)) return 'INVALID ARGUMENTS: the arguments must be a JSON object.';
   try {
     return await tool.run(call.arguments, ctx.signal, served);
   } catch (error) {
@@ -85,9 +80,29 @@ async function reportedToolCall(ctx: AgentContext, call: ToolCall, args: string)
     return content;
   } catch (error) {
     // A cancel leaves the call open: the run closes it as canceled when it stops.
-    if (!ctx.signal.aborted) ctx.toolCalls?.ended({ summary: null, vendor, error: errorMessage(error) });
+    if (!ctx.signal.aborted) {
+      const message = errorMessage(error);
+      ctx.toolCalls?.ended({ summary: null, vendor, error: message });
+      // The step's failure line that follows does not say which call failed.
+      ctx.log({ severity: 'ERROR', source: 'tool', agent_id: ctx.agentId, message: `${call.name} ${args} failed: ${message}` });
+    }
     throw error;
   }
+}
+
+/**
+ * The one log line of a tool call, made when it has answered: the tool, its arguments and the answer's size,
+ * or, for an answer the model reads as a failure (unknown tool, bad arguments, missing data), a warning with
+ * the answer's beginning.
+ */
+function logToolCall(ctx: AgentContext, name: string, args: string, content: string, shown: string): void {
+  const failed = FAILED_ANSWER.test(content);
+  ctx.log({
+    severity: failed ? 'WARN' : 'INFO',
+    source: 'tool',
+    agent_id: ctx.agentId,
+    message: failed ? `${name} ${args} failed: ${shown}` : `${name} ${args} answered ${content.length} chars`,
+  });
 }
 
 /**
@@ -108,7 +123,7 @@ export function summariseAnswer(content: string): string {
 }
 
 /**
- * The analyst's tool loop: the model may call tools for up to `maxRounds` turns; each call is logged, shown in
+ * The analyst's tool loop: the model may call tools for up to `maxRounds` turns; each call is logged once, shown in
  * the agent's messages and answered with a `tool` message. When the rounds run out the model is asked, once and
  * without tools, to write its answer from what it has; if it answers that with tool calls again, the step fails
  * with a `ProviderError` naming the role and `LLM_MAX_TOOL_TURNS`.
@@ -139,8 +154,9 @@ export async function runToolLoop(ctx: AgentContext, prompt: Prompt, maxRounds =
       ctx.appendMessage(`→ ${call.name}(${args})`);
       const content = await reportedToolCall(ctx, call, args);
       toolCalls++;
-      logStep(ctx, 'DEBUG', `tool ${call.name} answered ${content.length} chars`);
-      ctx.appendMessage(`← ${call.name}: ${preview(content)}`);
+      const shown = preview(content);
+      logToolCall(ctx, call.name, args, content, shown);
+      ctx.appendMessage(`← ${call.name}: ${shown}`);
       messages.push({ role: 'tool', tool_call_id: call.id, name: call.name, content });
     }
   }

@@ -1,5 +1,4 @@
 import { ValidationError, type AnalystKind } from '@tradingfloor/shared';
-import type { LogSink } from '../logs/log-sink.js';
 import type { DataTool } from './data-tool.js';
 import { isIsoDate } from './dates.js';
 import type { ToolContext } from './tools/define-tool.js';
@@ -25,7 +24,7 @@ const TOOLS_BY_KIND: Record<AnalystKind, ReadonlyArray<(ctx: ToolContext) => Dat
  */
 export function createAnalystTools(
   kind: AnalystKind,
-  opts: { vendor: MarketDataVendor; ticker: string; tradeDate: string; log: LogSink },
+  opts: { vendor: MarketDataVendor; ticker: string; tradeDate: string },
 ): DataTool[] {
   if (!isIsoDate(opts.tradeDate)) throw new ValidationError(`trade date ${JSON.stringify(opts.tradeDate)} is not a YYYY-MM-DD date`);
   const ctx: ToolContext = { ...opts, ticker: opts.ticker.trim().toUpperCase() };

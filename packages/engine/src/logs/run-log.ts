@@ -1,4 +1,5 @@
 import type { LogEntry } from '@tradingfloor/shared';
+import { isoTime } from './iso-time.js';
 import type { LogInput, LogSink } from './log-sink.js';
 
 /** Default size of a run's in-memory log (`LOG_BUFFER_MAX_LINES`). */
@@ -44,7 +45,7 @@ export class RunLog {
     const entry: LogEntry = {
       seq: ++this.seq,
       ts,
-      iso: new Date(ts).toISOString(),
+      iso: isoTime(ts),
       severity: input.severity,
       source: input.source,
       agent_id: input.agent_id,

@@ -57,7 +57,7 @@ export interface RunSteps {
     input: { reports: Reports; investmentPlan: string; traderPlan: string; riskDebate: DebateTurn[]; lessons?: readonly Lesson[] | null },
   ): Promise<AgentResult>;
   /** The data tools of one analyst kind. */
-  tools(kind: AnalystKind, options: { vendor: MarketDataVendor; ticker: string; tradeDate: string; log: LogSink }): DataTool[];
+  tools(kind: AnalystKind, options: { vendor: MarketDataVendor; ticker: string; tradeDate: string }): DataTool[];
   /** Throws `DataUnavailableError` when the vendor has no data for the ticker on the trade date. */
   checkData(vendor: MarketDataVendor, ticker: string, tradeDate: string): Promise<void>;
   parseDecision(text: string, options: { ticker: string; tradeDate: string; position: Position; lastClose: number | null }): Decision;
@@ -213,7 +213,7 @@ function bindSteps(env: RunEnvironment): BoundSteps {
   });
 
   /**
-   * Runs one step with uniform logging; failures are reported (with their stack) and rethrown. The tool calls
+   * Runs one step; a stop by a cancel is logged, a failure logged and reported (with its stack), both rethrown. The tool calls
    * held back are handed over before the step's end reaches the machine (a failed call's error included). The
    * step's work starts after the transition that invoked it: a batch of runs begun in one turn
    * (`RunExecutor.start`) makes all its transitions, and reports them, before any analyst builds its tools
@@ -224,12 +224,11 @@ function bindSteps(env: RunEnvironment): BoundSteps {
   const step = async <T>(agentId: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
     if (laned) await runLane.enter('step');
     else await undefined;
-    const started = env.now();
-    env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: 'step started' });
+    // No line of its own at the start or the end of a step: the agent node's status lines (`<node> completed
+    // after N ms`, `LiveRun.logChange`) and the agent's own lines (`… started (…)`) tell both once.
     try {
       const result = await work();
       env.flushToolCalls?.();
-      env.log({ severity: 'DEBUG', source: 'run', agent_id: agentId, message: `step finished in ${env.now() - started} ms` });
       return result;
     } catch (error) {
       env.flushToolCalls?.();
@@ -255,7 +254,6 @@ function bindSteps(env: RunEnvironment): BoundSteps {
           vendor,
           ticker: config.ticker,
           tradeDate: config.trade_date,
-          log: agentSink(env.log, input.agentId),
         });
         return steps.analyst(input.kind, await contextFor(input.agentId, signal, tools));
       }),

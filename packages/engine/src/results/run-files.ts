@@ -34,6 +34,19 @@ export const RUN_FILES = {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
+const quote = JSON.stringify as (text: string) => string;
+/** A number as `JSON.stringify` writes it. */
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+/**
+ * One `run.log` line: the text `JSON.stringify(entry)` makes, fields in the same order, written field by field
+ * (each string still quoted by `JSON.stringify`), which costs about half as much as serialising the object.
+ */
+export function logLine(entry: LogEntry): string {
+  const agent = entry.agent_id === null ? 'null' : quote(entry.agent_id);
+  return `{"seq":${jsonNumber(entry.seq)},"ts":${jsonNumber(entry.ts)},"iso":${quote(entry.iso)},"severity":${quote(entry.severity)},"source":${quote(entry.source)},"agent_id":${agent},"message":${quote(entry.message)}}\n`;
+}
+
 /**
  * Writes a new run's first files into its fresh directory: `RUN_ID` and `config.json` (each atomically) and
  * `reports/`. Throws when one cannot be written: a run whose directory cannot be written must not be created.
@@ -81,7 +94,7 @@ export class RunFiles {
 
   /** Appends one entry to `run.log` (JSON lines). */
   appendLog(entry: LogEntry): void {
-    this.queue.append(this.logPath, `${JSON.stringify(entry)}\n`);
+    this.queue.append(this.logPath, logLine(entry));
   }
 
   /** Appends one agent message or tool call to `message_tool.log`, on one line. */

@@ -409,15 +409,9 @@ export class LiveRun {
     const before = this.snapshot;
     this.snapshot = snap;
     const status = runStatusOf(snap.value);
-    if (status !== this.runStatus) {
-      this.runStatus = status;
-      this.o.log.append({
-        severity: status === 'error' ? 'ERROR' : 'INFO',
-        source: 'state',
-        agent_id: null,
-        message: `run ${status}${status === 'error' ? `: ${snap.context.error ?? ''}` : ''}`,
-      });
-    }
+    // A new run status has no line of its own: the run's own lines say it, with more (`run started: …` at
+    // START, the only way into `in_progress`; `run completed: HOLD (…)`, `run error: …` in `finish`).
+    this.runStatus = status;
     // The tree is made of the node records, the tool calls, the selected analysts and the error only: most
     // snapshots (a step's inner events, a round counter) leave them as they were, and the tree with them. The
     // tree works out its own changes (consumers get this list, not a tree to diff) and tells each phase or
@@ -434,8 +428,12 @@ export class LiveRun {
     this.touch();
   }
 
-  /** Logs a phase or agent node whose status changed. */
+  /**
+   * Logs a phase or agent node whose status changed; not an agent's start, which its step logs with more
+   * (`market analyst started (tools: …)`, `bull researcher started (round 1 of 1, …)`).
+   */
   private logChange(node: TreeNodeFields): void {
+    if (node.node_type === 'agent' && node.status === 'in_progress') return;
     this.o.log.append({
       severity: node.status === 'error' ? 'ERROR' : 'INFO',
       source: 'state',

@@ -3,6 +3,7 @@ import type { RunStatus, RunUsage } from '@tradingfloor/shared';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { RunContext } from '../machine/run-context.js';
 import { RUN_MACHINE_VERSION } from '../machine/run-machine.js';
+import { isoTime } from '../logs/iso-time.js';
 import { RUN_FILES, type RunFiles } from '../results/run-files.js';
 import { reportsOf } from '../tree/derive-reports.js';
 import { CheckpointPacer, type CheckpointCause, type PacerClock, type PacerWaits } from './checkpoint-pacer.js';
@@ -63,7 +64,7 @@ export class RunPersistence {
       machine_version: RUN_MACHINE_VERSION,
       run_id: this.source.runId,
       status,
-      saved_at: new Date(this.source.now()).toISOString(),
+      saved_at: isoTime(this.source.now()),
       snapshot: this.source.persistedSnapshot(),
       usage: this.source.usage(),
     });

@@ -21,7 +21,8 @@ describe('runAnalyst with the offline model', () => {
       { name: 'get_price_history', args: { lookback_days: 180 } },
       { name: 'get_indicators', args: { lookback_days: 30 } },
     ]);
-    const indicators = JSON.parse(regimePayloads('uptrend')['get_indicators'] ?? '{}');
+    const payloadOf = (name: string) => regimePayloads('uptrend')[name] ?? '';
+    const indicators = JSON.parse(payloadOf('get_indicators'));
     expect(text).toContain(`Last close ${indicators.last_close.toFixed(2)} USD`);
     for (const figure of ['SMA200 121.70', 'RSI(14) 62.4', 'ATR(14) 2.13', 'histogram 0.63', 'crossed above its signal on 2024-03-26']) {
       expect(text).toContain(figure);
@@ -30,9 +31,11 @@ describe('runAnalyst with the offline model', () => {
     expect(text).toMatch(/^Signal: strongly bullish \(score \+5 of 5\)$/m);
     expect(messages).toContain('→ get_price_history({"lookback_days":180})');
     expect(messages.some((m) => m.startsWith('← get_indicators: {'))).toBe(true);
-    expect(logs.filter((l) => l.message.startsWith('tool call ')).map((l) => l.message)).toEqual([
-      'tool call get_price_history {"lookback_days":180}',
-      'tool call get_indicators {"lookback_days":30}',
+    // Each call is logged once, when it has answered: tool, arguments and the answer's size.
+    const sizes = [payloadOf('get_price_history'), payloadOf('get_indicators')].map((p) => p.length);
+    expect(logs.filter((l) => l.source === 'tool').map((l) => `${l.severity} ${l.message}`)).toEqual([
+      `INFO get_price_history {"lookback_days":180} answered ${sizes[0]} chars`,
+      `INFO get_indicators {"lookback_days":30} answered ${sizes[1]} chars`,
     ]);
     expect(logs.every((l) => l.agent_id === 'market_analyst')).toBe(true);
   });
@@ -88,7 +91,9 @@ describe('the tool loop with a scripted model', () => {
       name: 'get_weather',
       content: 'ERROR: unknown tool "get_weather". Available tools: get_indicators.',
     });
-    expect(logs.some((l) => l.severity === 'WARN' && l.message.includes('unknown tool "get_weather"'))).toBe(true);
+    expect(logs.filter((l) => l.source === 'tool').map((l) => `${l.severity} ${l.message}`)).toEqual([
+      'WARN get_weather {"city":"Paris"} failed: ERROR: unknown tool "get_weather". Available tools: get_indicators.',
+    ]);
   });
 
   it('answers bad arguments as a tool result, whether the tool returns or throws them', async () => {
@@ -107,12 +112,16 @@ describe('the tool loop with a scripted model', () => {
       },
       { text: 'done' },
     ]);
-    const { ctx } = makeContext({ provider, role: 'fundamentals_analyst', tools: [throwing, tool('get_indicators')] });
+    const { ctx, logs } = makeContext({ provider, role: 'fundamentals_analyst', tools: [throwing, tool('get_indicators')] });
     await runAnalyst('fundamentals', ctx);
     const contents = requests[1]?.messages.filter((m) => m.role === 'tool').map((m) => m.content);
     expect(contents).toEqual([
       'INVALID ARGUMENTS: lookback_days must be an integer',
       'INVALID ARGUMENTS: the arguments must be a JSON object.',
+    ]);
+    expect(logs.filter((l) => l.source === 'tool').map((l) => `${l.severity} ${l.message}`)).toEqual([
+      'WARN get_fundamentals {"lookback_days":"x"} failed: INVALID ARGUMENTS: lookback_days must be an integer',
+      'WARN get_indicators ["not","an","object"] failed: INVALID ARGUMENTS: the arguments must be a JSON object.',
     ]);
   });
 
@@ -148,8 +157,12 @@ describe('the tool loop with a scripted model', () => {
       run: async () => Promise.reject(new Error('disk on fire')),
     };
     const { provider } = scriptedProvider([{ toolCalls: [call('get_indicators')] }]);
-    const { ctx } = makeContext({ provider, role: 'market_analyst', tools: [broken] });
+    const { ctx, logs } = makeContext({ provider, role: 'market_analyst', tools: [broken] });
     await expect(runAnalyst('market', ctx)).rejects.toThrow('disk on fire');
+    // The step's failure line does not name the call: the tool's own line does.
+    expect(logs.filter((l) => l.source === 'tool')).toEqual([
+      { severity: 'ERROR', source: 'tool', agent_id: 'market_analyst', message: 'get_indicators {} failed: disk on fire' },
+    ]);
   });
 
   it('refuses an unknown analyst kind with a clear error', async () => {

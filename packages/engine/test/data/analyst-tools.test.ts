@@ -4,15 +4,13 @@ import { createAnalystTools } from '../../src/data/analyst-tools.js';
 import type { DataTool } from '../../src/data/data-tool.js';
 import { createDemoVendor } from '../../src/data/demo/demo-vendor.js';
 import { createRoutingVendor } from '../../src/data/routing-vendor.js';
-import type { LogInput } from '../../src/logs/log-sink.js';
 
 const vendor = createDemoVendor({ now: () => new Date(2026, 10, 27, 12) });
 const TRADE_DATE = '2025-06-16';
 const signal = new AbortController().signal;
 
 function tools(kind: Parameters<typeof createAnalystTools>[0], ticker = 'ACME', tradeDate = TRADE_DATE) {
-  const log: LogInput[] = [];
-  const list = createAnalystTools(kind, { vendor, ticker, tradeDate, log: (e) => log.push(e) });
+  const list = createAnalystTools(kind, { vendor, ticker, tradeDate });
   const tool = (name: string): DataTool => {
     const found = list.find((t) => t.spec.name === name);
     if (!found) throw new Error(`no tool ${name}`);
@@ -21,7 +19,7 @@ function tools(kind: Parameters<typeof createAnalystTools>[0], ticker = 'ACME', 
   const call = async (name: string, args: Record<string, unknown> = {}) => tool(name).run(args, signal);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are parsed JSON, read loosely by the assertions
   const json = async (name: string, args: Record<string, unknown> = {}) => JSON.parse(await call(name, args)) as Record<string, any>;
-  return { list, log, call, json };
+  return { list, call, json };
 }
 
 describe('createAnalystTools', () => {
@@ -43,7 +41,7 @@ describe('createAnalystTools', () => {
   });
 
   it('refuses a malformed trade date', () => {
-    expect(() => createAnalystTools('market', { vendor, ticker: 'ACME', tradeDate: '2025-13-01', log: () => {} })).toThrow(ValidationError);
+    expect(() => createAnalystTools('market', { vendor, ticker: 'ACME', tradeDate: '2025-13-01' })).toThrow(ValidationError);
   });
 });
 
@@ -95,24 +93,12 @@ describe('argument validation', () => {
   });
 });
 
-describe('logging', () => {
-  it('logs each call once at INFO with the tool name and its arguments', async () => {
-    const { call, log } = tools('market');
-    await call('get_price_history', { lookback_days: 10 });
-    await call('get_price_history', { lookback_days: 1 });
-    expect(log).toEqual([
-      { severity: 'INFO', source: 'tool', agent_id: null, message: 'get_price_history {"lookback_days":10}' },
-      { severity: 'INFO', source: 'tool', agent_id: null, message: 'get_price_history {"lookback_days":1}' },
-    ]);
-  });
-});
-
 describe('missing data', () => {
   it('answers DATA UNAVAILABLE for an unknown ticker from every tool', async () => {
     // As runs get it: behind the routing vendor, which finds no vendor for the ticker.
     const routed = createRoutingVendor([vendor]);
     for (const kind of ['market', 'social', 'news', 'fundamentals'] as const) {
-      for (const tool of createAnalystTools(kind, { vendor: routed, ticker: 'ZZZZ', tradeDate: TRADE_DATE, log: () => {} })) {
+      for (const tool of createAnalystTools(kind, { vendor: routed, ticker: 'ZZZZ', tradeDate: TRADE_DATE })) {
         const answer = await tool.run({}, signal);
         expect(answer, tool.spec.name).toMatch(/^DATA UNAVAILABLE: no price data for ZZZZ \(available: ACME, GLOBEX/);
       }

@@ -30,7 +30,7 @@ function countingVendor(settled = true) {
 /** One tool of `kind`'s analyst, called with `args`; returns the answer and what `served` heard. */
 async function ask(vendor: MarketDataVendor, name: string, args: Record<string, unknown> = {}, ticker = 'ACME', tradeDate = TRADE_DATE) {
   const kind = name === 'get_indicators' || name === 'get_price_history' ? 'market' : name === 'get_fundamentals' ? 'fundamentals' : 'news';
-  const tool = createAnalystTools(kind, { vendor, ticker, tradeDate, log: () => {} }).find((t) => t.spec.name === name)!;
+  const tool = createAnalystTools(kind, { vendor, ticker, tradeDate }).find((t) => t.spec.name === name)!;
   const heard: Array<[string, string | undefined]> = [];
   const text = await tool.run(args, signal, (v, summary) => heard.push([v, summary]));
   return { text, heard };

@@ -26,7 +26,7 @@ async function expectNoLookAhead(vendor: MarketDataVendor, ticker: string, trade
   const signal = new AbortController().signal;
   const answered: string[] = [];
   for (const kind of ANALYST_KINDS) {
-    for (const tool of createAnalystTools(kind, { vendor, ticker, tradeDate, log: () => {} })) {
+    for (const tool of createAnalystTools(kind, { vendor, ticker, tradeDate })) {
       const answer = await tool.run(WIDEST[tool.spec.name]!, signal);
       if (answer.startsWith('DATA UNAVAILABLE')) continue;
       answered.push(tool.spec.name);
@@ -61,9 +61,9 @@ describe('no look-ahead on the demo market', () => {
     const demo = createDemoVendor({ now: () => new Date(2026, 10, 27, 12) });
     const q = (await demo.fundamentals('ACME', '2026-11-27')).find((f) => f.fiscal_year === 2025 && f.fiscal_period === 'Q2')!;
     const dayBefore = new Date(Date.parse(`${q.filed}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    const tool = createAnalystTools('fundamentals', { vendor: demo, ticker: 'ACME', tradeDate: dayBefore, log: () => {} })[0]!;
+    const tool = createAnalystTools('fundamentals', { vendor: demo, ticker: 'ACME', tradeDate: dayBefore })[0]!;
     expect(JSON.parse(await tool.run({}, new AbortController().signal)).latest.period_end).not.toBe(q.period_end);
-    const onTheDay = createAnalystTools('fundamentals', { vendor: demo, ticker: 'ACME', tradeDate: q.filed, log: () => {} })[0]!;
+    const onTheDay = createAnalystTools('fundamentals', { vendor: demo, ticker: 'ACME', tradeDate: q.filed })[0]!;
     expect(JSON.parse(await onTheDay.run({}, new AbortController().signal)).latest.period_end).toBe(q.period_end);
   });
 });

@@ -52,11 +52,11 @@ describe('routing vendor', () => {
 
   it("never serves the demo market's fictional headlines to a real ticker", async () => {
     const routed = createRoutingVendor([createCsvVendor({ dir }), demo]);
-    const [, marketNews] = createAnalystTools('news', { vendor: routed, ticker: 'REAL', tradeDate: '2019-03-05', log: () => {} });
+    const [, marketNews] = createAnalystTools('news', { vendor: routed, ticker: 'REAL', tradeDate: '2019-03-05' });
     expect(await marketNews!.run({}, new AbortController().signal)).toBe(
       'DATA UNAVAILABLE: no market-wide headlines published between 2019-02-20 and 2019-03-05',
     );
-    const [, demoNews] = createAnalystTools('news', { vendor: routed, ticker: 'WAYNE', tradeDate: '2024-03-05', log: () => {} });
+    const [, demoNews] = createAnalystTools('news', { vendor: routed, ticker: 'WAYNE', tradeDate: '2024-03-05' });
     expect(JSON.parse(await demoNews!.run({}, new AbortController().signal)).data_source).toContain('demo market');
   });
 

@@ -99,7 +99,7 @@ describe('engine host events (in-process host, real offline runs)', { timeout: 6
     const { manager, events } = recordedManager();
     // Each offline answer takes a minute: the run is surely inside a model call when canceled.
     const [run] = await manager.start([{ ticker: 'ACME', options: { analysts: ['market'], offline_latency_ms: 60_000 } }]);
-    await until(() => events.some((e) => e.type === 'log' && e.run_id === run!.run_id && /step started/.test(e.entry.message)));
+    await until(() => events.some((e) => e.type === 'log' && e.run_id === run!.run_id && /market analyst started/.test(e.entry.message)));
     manager.cancel(run!.run_id);
     const done = await manager.whenFinished(run!.run_id);
     expect(done.status).toBe('canceled');

@@ -14,7 +14,7 @@ async function decide(vendor: MarketDataVendor, ticker: string, date: string) {
   const instrument = await vendor.instrument(ticker);
   const lastClose = (await vendor.bars(ticker, { asOf: date })).at(-1)?.close ?? null;
   const result = await runTeam(createOfflineProvider(), {
-    tools: (kind) => createAnalystTools(kind, { vendor, ticker, tradeDate: date, log: () => {} }),
+    tools: (kind) => createAnalystTools(kind, { vendor, ticker, tradeDate: date }),
     lastClose,
     instrument,
     config: { trade_date: date },

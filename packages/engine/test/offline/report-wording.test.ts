@@ -41,7 +41,7 @@ describe('dates the data does not have', () => {
     });
     try {
       const vendor = createCsvVendor({ dir: data.dir });
-      const [tool] = createAnalystTools('fundamentals', { vendor, ticker: 'ZETA', tradeDate: '2024-03-28', log: () => {} });
+      const [tool] = createAnalystTools('fundamentals', { vendor, ticker: 'ZETA', tradeDate: '2024-03-28' });
       const answer = JSON.parse(await tool!.run({}, new AbortController().signal));
       expect(answer.latest).toMatchObject({ period_end: '2023-09-30', filed: null, filed_estimate: '2023-11-14' });
       expect(answer.history[0]).toMatchObject({ filed: '2023-08-04' });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/fs/atomic-write.js';
 import { readResultsHistory } from '../../src/results/read-history.js';
 import { createRunDirectory } from '../../src/results/results-dir.js';
-import { RunFiles, writeFirstFiles } from '../../src/results/run-files.js';
+import { logLine, RunFiles, writeFirstFiles } from '../../src/results/run-files.js';
 import { WriteQueue } from '../../src/results/write-queue.js';
 import { tempDir } from '../runs/support.js';
 import { testConfig } from '../machine/support.js';
@@ -152,6 +152,27 @@ describe('RunFiles', () => {
     files.writeState(state(5));
     await files.idle();
     expect(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'))).toEqual(state(5));
+  });
+});
+
+describe('logLine', () => {
+  it('is the JSON line of the entry, whatever its text holds', () => {
+    const entries = [
+      { seq: 1, ts: 1_796_641_997_980, iso: '2026-12-07T11:13:17.980Z', severity: 'INFO' as const, source: 'run', agent_id: null, message: 'run started' },
+      {
+        seq: 42,
+        ts: 0.5,
+        iso: '1970-01-01T00:00:00.000Z',
+        severity: 'WARN' as const,
+        source: 'to"ol',
+        agent_id: 'analysts.\\market',
+        message: 'quotes " and \\ and a\nnew line, \u0001, \u2028, ☃ and a lone \ud800',
+      },
+    ];
+    for (const entry of entries) {
+      expect(logLine(entry)).toBe(`${JSON.stringify(entry)}\n`);
+      expect(JSON.parse(logLine(entry))).toEqual(entry);
+    }
   });
 });
 

@@ -61,7 +61,7 @@ describe('tradingfloor resume', () => {
     expect(await readFile(path.join(runDir, 'reports', 'market_report.md'), 'utf8')).toBe(market);
     const log = await readFile(path.join(runDir, 'run.log'), 'utf8');
     // Each analyst started once, in the first life of the run.
-    expect(log.match(/"agent_id":"analysts\.market","message":"step started"/g)).toHaveLength(1);
+    expect(log.match(/"agent_id":"analysts\.market","message":"market analyst started/g)).toHaveLength(1);
     expect(log).toContain('run resumed from state.json (research_debate)');
     expect(JSON.parse(await readFile(path.join(runDir, 'state.json'), 'utf8')).status).toBe('completed');
   });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { DataUnavailableError, type DataKind } from '@tradingfloor/shared';
-import type { LogSink } from '../../logs/log-sink.js';
 import type { DataTool } from '../data-tool.js';
 import { resolveVendor } from '../routing-vendor.js';
 import { isVendorChain, type VendorChain } from '../vendor-chain.js';
@@ -14,7 +13,6 @@ export interface ToolContext {
   vendor: MarketDataVendor;
   ticker: string;
   tradeDate: string;
-  log: LogSink;
 }
 
 /** What a tool body gets: the vendor that really holds the ticker (never the demo market for a real ticker's news). */
@@ -65,8 +63,8 @@ function parametersOf(args: z.ZodType): Record<string, unknown> {
 
 /**
  * Builds a `DataTool`: validates the arguments with the zod schema (the JSON Schema the model sees is
- * derived from it), logs the call once at INFO, and turns missing data into a `DATA UNAVAILABLE: …` answer
- * and bad arguments into `INVALID ARGUMENTS: …`. Cancellation and real faults still throw. The answer of a
+ * derived from it), and turns missing data into a `DATA UNAVAILABLE: …` answer and bad arguments into
+ * `INVALID ARGUMENTS: …` (the tool loop logs the call, once, with its answer). Cancellation and real faults still throw. The answer of a
  * vendor that declares its data settled for the trade date (`settledThrough`, the demo market) is cached per
  * thread by vendor, tool, ticker, trade date and validated arguments, so the runs of a batch or a backtest
  * compute and serialise it once (`answer-cache.ts`).
@@ -78,7 +76,6 @@ export function defineTool<S extends z.ZodType>(ctx: ToolContext, def: ToolDefin
     spec: { name: def.name, description: def.description, parameters },
     async run(raw, signal, served) {
       signal.throwIfAborted();
-      ctx.log({ severity: 'INFO', source: 'tool', agent_id: null, message: `${def.name} ${JSON.stringify(raw ?? {})}` });
       const args = normaliseArgs(raw, ctx.ticker);
       if (typeof args === 'string') return `${INVALID_ARGUMENTS}: ${args}`;
       const parsed = parseArgs(def.args, args);

@@ -87,7 +87,7 @@ describe('vendor chains from DATA_VENDORS', () => {
   it('tells the agent plainly when no vendor has the data', async () => {
     const { run } = await setup('prices:yahoo,alphavantage');
     await expect(run.bars('ZZZZ', { asOf: '2024-01-05' })).rejects.toBeInstanceOf(DataUnavailableError);
-    const [priceTool] = createAnalystTools('market', { vendor: run, ticker: 'ZZZZ', tradeDate: '2024-01-05', log: () => {} });
+    const [priceTool] = createAnalystTools('market', { vendor: run, ticker: 'ZZZZ', tradeDate: '2024-01-05' });
     const answer = await priceTool!.run({}, new AbortController().signal);
     expect(answer).toMatch(/^DATA UNAVAILABLE: no prices data for ZZZZ from any vendor \(yahoo: no data .*; alphavantage: no data .*\)$/);
   });
