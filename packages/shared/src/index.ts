@@ -316,7 +316,7 @@ export {
   type ScheduleRecord,
 } from './protocol/schedules.js';
 export { mergeTreeChanges } from './protocol/merge-tree-changes.js';
-export { trimTreeChanges } from './protocol/trim-tree-changes.js';
+export { indexTreeNodes, trimTreeChanges } from './protocol/trim-tree-changes.js';
 export { groupTreeChanges } from './protocol/group-tree-changes.js';
 export { ContentCopier, MIN_COPY_LENGTH } from './protocol/content-copies.js';
 export { diffContents } from './protocol/diff-contents.js';

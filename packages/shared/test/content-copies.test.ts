@@ -66,7 +66,7 @@ describe('ContentCopier', () => {
     );
   });
 
-  it("sends a messages node that repeats its report as one copy of it, and a report that shares a tool result another agent read as copies of that", () => {
+  it("sends a messages node that repeats its report as one copy of it, and a report that repeats its messages node's latest text around a copy of that", () => {
     const message = `## Answer for ACME\n\n${'The trend is up, the volume confirms it. '.repeat(4)}\nFINAL TRANSACTION PROPOSAL: **BUY**`;
     const report = `### Round 1\n\n${message}\n\n`;
     const copier = new ContentCopier({});
@@ -74,17 +74,29 @@ describe('ContentCopier', () => {
       { id: 'debate.bull.report', mode: 'append', text: report },
       { id: 'debate.bull.messages', mode: 'append', text: `${message}\n` },
     ]);
+    expect(patches[0]).toMatchObject({ mode: 'append' });
     expect(patches[1]).toEqual({ id: 'debate.bull.messages', mode: 'append_parts', parts: [['debate.bull.report', 13, message.length + 1]] });
 
+    // The next round, the other way round: the messages node first, then the report that holds it.
+    const second = `## Round 2 for ACME\n\n${'Volume fades into the close. '.repeat(3)}`;
+    const held = applyContentPatches({}, patches);
+    const next = copier.encode([
+      { id: 'debate.bull.messages', mode: 'append', text: second },
+      { id: 'debate.bull.report', mode: 'append', text: `### Round 2\n\n${second}\n` },
+    ]);
+    const start = held['debate.bull.messages']!.length;
+    expect(next).toEqual([
+      { id: 'debate.bull.messages', mode: 'append', text: second },
+      { id: 'debate.bull.report', mode: 'append_parts', parts: ['### Round 2\n\n', ['debate.bull.messages', start, second.length], '\n'] },
+    ]);
+  });
+
+  it("looks only in the same agent's nodes: a tool result another agent read is sent as text", () => {
     const call = '→ get_company_news({})\n';
     const result = '← get_company_news: {"ticker":"ACME","items":[{"headline":"Acme ships its new line"}]}… (1046 chars)\n';
-    const held = applyContentPatches({}, patches);
-    const later = new ContentCopier(held).encode([
-      { id: 'social.messages', mode: 'append', text: call + result },
-      { id: 'news.messages', mode: 'append', text: `${call}${result}→ get_market_news({})\n` },
-    ]);
-    expect(later[0]).toMatchObject({ mode: 'append' });
-    expect(later[1]).toEqual({ id: 'news.messages', mode: 'append_parts', parts: [['social.messages', 0, call.length + result.length], '→ get_market_news({})\n'] });
+    const copier = new ContentCopier({ 'analysts.social.messages': call + result });
+    const patch: ContentPatch = { id: 'analysts.news.messages', mode: 'append', text: `${call}${result}→ get_market_news({})\n` };
+    expect(copier.encode([patch])).toEqual([patch]);
   });
 
   it('leaves short texts and replacements as they are, and copies nothing from a text since replaced', () => {

@@ -3,6 +3,7 @@ import {
   diffContents,
   diffTree,
   groupTreeChanges,
+  indexTreeNodes,
   isTerminalStatus,
   mergeTreeChanges,
   trimTreeChanges,
@@ -249,7 +250,8 @@ export class RunPatchStream {
     // Against the tree as last sent: an update carries only the fields that moved (see `trimTreeChanges`), and
     // nodes that moved alike (an agent and its report and messages nodes) share one entry (`groupTreeChanges`).
     const carried = this.treeChanges === null ? diffTree(this.tree, view.tree) : mergeTreeChanges(this.treeChanges);
-    const changed = groupTreeChanges(this.tree, trimTreeChanges(this.tree, carried));
+    const index = carried.length > 0 ? indexTreeNodes(this.tree) : undefined;
+    const changed = groupTreeChanges(this.tree, trimTreeChanges(this.tree, carried, index), index);
     this.treeChanges = [];
     const sourcesJson = JSON.stringify(view.dataSources ?? {});
     const sourcesChanged = sourcesJson !== this.dataSourcesJson;

@@ -1,4 +1,5 @@
 import type { ExecutionTree, TreeNode } from '../schemas/tree.js';
+import { indexTreeNodes } from './trim-tree-changes.js';
 import type { StatusPatchEntry, TreeChange } from './ws.js';
 
 /**
@@ -16,9 +17,9 @@ import type { StatusPatchEntry, TreeChange } from './ws.js';
  * an entry other than an update names a node of `prev`, the entries are returned as they are. `changes` is not
  * mutated.
  */
-export function groupTreeChanges(prev: ExecutionTree, changes: readonly TreeChange[]): StatusPatchEntry[] {
+export function groupTreeChanges(prev: ExecutionTree, changes: readonly TreeChange[], index?: ReadonlyMap<string, TreeNode>): StatusPatchEntry[] {
   if (changes.length < 2) return [...changes];
-  const nodes = nodesById(prev);
+  const nodes = index ?? indexTreeNodes(prev);
   const seen = new Set<string>();
   /** Parents named by the patch's insertions: a subtree holding one of them would reach the new node too. */
   const insertedUnder = new Set<string>();
@@ -83,17 +84,4 @@ function subtreeRoot(ids: readonly string[], nodes: ReadonlyMap<string, TreeNode
 function fieldsKey(change: TreeChange): string {
   const { id: _id, ...fields } = change;
   return JSON.stringify(fields);
-}
-
-/** Every node of `tree` by id; the first in tree order when ids repeat (the one `applyStatusPatch` updates). */
-function nodesById(tree: ExecutionTree): Map<string, TreeNode> {
-  const map = new Map<string, TreeNode>();
-  const walk = (list: readonly TreeNode[]) => {
-    for (const node of list) {
-      if (!map.has(node.id)) map.set(node.id, node);
-      walk(node.children);
-    }
-  };
-  walk(tree);
-  return map;
 }

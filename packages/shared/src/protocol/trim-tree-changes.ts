@@ -12,15 +12,15 @@ import type { ChangedNode, TreeChange } from './ws.js';
  * Why: an engine's update repeats a node's name, type and start time at each step of it (a node that
  * completes resends all seven fields where three changed); on the wire that is a third of the tree patches.
  */
-export function trimTreeChanges(prev: ExecutionTree, changes: readonly ChangedNode[]): TreeChange[] {
-  let byId: Map<string, TreeNode> | null = null;
+export function trimTreeChanges(prev: ExecutionTree, changes: readonly ChangedNode[], index?: ReadonlyMap<string, TreeNode>): TreeChange[] {
+  let byId: ReadonlyMap<string, TreeNode> | null = index ?? null;
   const trimmed: TreeChange[] = [];
   for (const change of changes) {
     if (change.parent_id !== undefined || change.index !== undefined || change.children !== undefined) {
       trimmed.push(change);
       continue;
     }
-    byId ??= indexFirst(prev);
+    byId ??= indexTreeNodes(prev);
     const old = byId.get(change.id);
     if (old === undefined) {
       trimmed.push(change);
@@ -39,8 +39,11 @@ export function trimTreeChanges(prev: ExecutionTree, changes: readonly ChangedNo
   return trimmed;
 }
 
-/** Every node of `tree` by id; the first in tree order when ids repeat (the one `applyStatusPatch` updates). */
-function indexFirst(tree: ExecutionTree): Map<string, TreeNode> {
+/**
+ * Every node of `tree` by id; the first in tree order when ids repeat (the one `applyStatusPatch` updates). A
+ * stream building a patch makes it once for `trimTreeChanges` and `groupTreeChanges` (the `index` they take).
+ */
+export function indexTreeNodes(tree: ExecutionTree): Map<string, TreeNode> {
   const map = new Map<string, TreeNode>();
   const walk = (nodes: readonly TreeNode[]) => {
     for (const node of nodes) {
