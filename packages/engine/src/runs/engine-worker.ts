@@ -24,7 +24,7 @@ const post = (message: FromWorker) => port.postMessage(message);
  * (`PermitNote`) ride in the same batches.
  *
  * Structured clone, not JSON: measured on the events of real runs (then ≈ 400 a run: 193 inspection records, 131
- * log lines, the `changed` events; ≈ 300 since tool calls reach the actor once per turn), `postMessage` of a batch costs ≈ 1.4 µs an event to send and ≈ 2 µs to
+ * log lines, the `changed` events; ≈ 300 since tool calls reach the actor once per turn, ≈ 245 since the log says each thing once), `postMessage` of a batch costs ≈ 1.4 µs an event to send and ≈ 2 µs to
  * receive, where `JSON.stringify`, posting the string and `JSON.parse` cost 1.5–4× that; a batch's records
  * share their state objects, which a clone sends once.
  */
