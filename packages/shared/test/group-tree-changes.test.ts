@@ -2,18 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyStatusPatch,
-  diffTree,
   groupTreeChanges,
   isGroupChange,
   isSubtreeChange,
-  mergeTreeChanges,
   trimTreeChanges,
-  type ChangedNode,
   type ExecutionTree,
   type StatusPatchEntry,
   type TreeNode,
 } from '../src/index.js';
-import { changeArb, ModelServer } from './support/model-server.js';
+import { changeArb, pendingTreeChanges } from './support/model-server.js';
 
 const node = (id: string, children: TreeNode[] = [], status: TreeNode['status'] = 'pending'): TreeNode => ({
   id,
@@ -46,16 +43,8 @@ describe('groupTreeChanges', () => {
   it('applies as the entries it was given do, and never groups nodes whose changes differ (property)', () => {
     fc.assert(
       fc.property(fc.array(changeArb, { maxLength: 12 }), fc.array(fc.array(changeArb, { maxLength: 3 }), { maxLength: 12 }), (setup, batches) => {
-        const server = new ModelServer('ACME--2025-01-31_10.00.00--abcdef');
-        for (const change of setup) server.apply(change);
-        const prev = server.tree;
-        const carried: ChangedNode[] = [];
-        for (const batch of batches) {
-          const before = server.tree;
-          for (const change of batch) server.apply(change);
-          carried.push(...diffTree(before, server.tree));
-        }
-        for (const changes of [mergeTreeChanges(carried), diffTree(prev, server.tree)]) {
+        const { server, prev, candidates } = pendingTreeChanges(setup, batches);
+        for (const changes of candidates) {
           const trimmed = trimTreeChanges(prev, changes);
           const frozen = structuredClone(trimmed);
           const grouped = groupTreeChanges(prev, trimmed);

@@ -1,21 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyStatusPatch, diffTree, mergeTreeChanges, type ChangedNode } from '../src/index.js';
-import { changeArb, ModelServer } from './support/model-server.js';
+import { applyStatusPatch, mergeTreeChanges } from '../src/index.js';
+import { changeArb, pendingTreeChanges } from './support/model-server.js';
 
 describe('mergeTreeChanges', () => {
   it('applied at once equals the changes applied one after another, with one update entry per node (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.array(changeArb, { maxLength: 3 }), { maxLength: 20 }), (batches) => {
-        const server = new ModelServer('ACME--2025-01-31_10.00.00--abcdef');
-        const start = server.tree;
         // What the engine hands on: one diff per change of the tree, concatenated until the next flush.
-        const carried: ChangedNode[] = [];
-        for (const batch of batches) {
-          const before = server.tree;
-          for (const change of batch) server.apply(change);
-          carried.push(...diffTree(before, server.tree));
-        }
+        const { server, prev: start, carried } = pendingTreeChanges([], batches);
         const merged = mergeTreeChanges(carried);
         expect(applyStatusPatch(start, merged)).toEqual(server.tree);
         const updates = merged.filter((c) => c.parent_id === undefined).map((c) => c.id);

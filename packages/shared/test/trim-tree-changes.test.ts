@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyStatusPatch, diffTree, mergeTreeChanges, trimTreeChanges, type ChangedNode, type ExecutionTree, type TreeNode } from '../src/index.js';
-import { changeArb, ModelServer } from './support/model-server.js';
+import { applyStatusPatch, trimTreeChanges, type ChangedNode, type ExecutionTree, type TreeNode } from '../src/index.js';
+import { changeArb, pendingTreeChanges } from './support/model-server.js';
 
 const FIELDS = ['name', 'node_type', 'status', 'started_at', 'ended_at', 'duration_ms', 'error', 'args', 'summary', 'vendor'] as const;
 
@@ -17,16 +17,8 @@ describe('trimTreeChanges', () => {
   it('applies as the untrimmed changes do, and an update carries only the fields that differ from the node it updates (property)', () => {
     fc.assert(
       fc.property(fc.array(changeArb, { maxLength: 12 }), fc.array(fc.array(changeArb, { maxLength: 3 }), { maxLength: 12 }), (setup, batches) => {
-        const server = new ModelServer('ACME--2025-01-31_10.00.00--abcdef');
-        for (const change of setup) server.apply(change);
-        const prev = server.tree;
-        const carried: ChangedNode[] = [];
-        for (const batch of batches) {
-          const before = server.tree;
-          for (const change of batch) server.apply(change);
-          carried.push(...diffTree(before, server.tree));
-        }
-        for (const changes of [mergeTreeChanges(carried), diffTree(prev, server.tree)]) {
+        const { server, prev, candidates } = pendingTreeChanges(setup, batches);
+        for (const changes of candidates) {
           const frozen = structuredClone(changes);
           const trimmed = trimTreeChanges(prev, changes);
           expect(applyStatusPatch(prev, trimmed)).toEqual(applyStatusPatch(prev, changes));

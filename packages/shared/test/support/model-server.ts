@@ -275,3 +275,26 @@ export const changeArb: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ kind: fc.constant('status_subtree' as const), target: fc.nat(), status: fc.constantFrom(...NODE_STATUSES), at: fc.nat(10_000) }),
   fc.record({ kind: fc.constant('log' as const), count: fc.integer({ min: 1, max: 3 }) }),
 );
+
+/**
+ * The tree changes a patch stream may have to send, for the tree-change property tests: a model server set up
+ * with `setup`, its tree then (`prev`), and the changes of `batches` applied after it both as carried
+ * (`carried`: each batch's diff, concatenated as the engine hands them on until the next flush; `candidates`:
+ * those merged, `mergeTreeChanges`, and one diff of the two trees). `server.tree` is the tree after.
+ */
+export function pendingTreeChanges(
+  setup: readonly Change[],
+  batches: readonly (readonly Change[])[],
+): { server: ModelServer; prev: ExecutionTree; carried: ChangedNode[]; candidates: ChangedNode[][] } {
+  const server = new ModelServer('ACME--2025-01-31_10.00.00--abcdef');
+  for (const change of setup) server.apply(change);
+  const prev = server.tree;
+  const carried: ChangedNode[] = [];
+  for (const batch of batches) {
+    const before = server.tree;
+    for (const change of batch) server.apply(change);
+    carried.push(...diffTree(before, server.tree));
+  }
+  return { server, prev, carried, candidates: [mergeTreeChanges(carried), diffTree(prev, server.tree)] };
+}
+
