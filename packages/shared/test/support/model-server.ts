@@ -141,6 +141,17 @@ export class ModelServer {
         this.contents = { ...this.contents, [`c${change.id}`]: (this.contents[`c${change.id}`] ?? '') + change.before + copied + change.after };
         return;
       }
+      case 'message': {
+        // A debate agent's turn: its report gets the message under the round's heading, its messages node the
+        // message itself, in either order (what `ContentCopier` sends as a copy of the other).
+        const report = `c${change.id}`;
+        const messages = `c${(change.id + 1) % 5}`;
+        const add = (id: string, text: string) => (this.contents = { ...this.contents, [id]: (this.contents[id] ?? '') + text });
+        if (change.reportFirst) add(report, `### Round 1\n\n${change.text}\n`);
+        add(messages, change.text);
+        if (!change.reportFirst) add(report, `### Round 1\n\n${change.text}\n`);
+        return;
+      }
       case 'status_subtree': {
         // As an agent and its report and messages nodes: a node and everything under it start or end together.
         const target = nodes[change.target % nodes.length]!;
@@ -224,6 +235,7 @@ export type Change =
   | { kind: 'append'; id: number; text: string }
   | { kind: 'replace'; id: number; text: string }
   | { kind: 'echo'; id: number; from: number; start: number; length: number; before: string; after: string }
+  | { kind: 'message'; id: number; text: string; reportFirst: boolean }
   | { kind: 'status_subtree'; target: number; status: NodeStatus; at: number }
   | { kind: 'log'; count: number };
 
@@ -255,7 +267,8 @@ export const changeArb: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ kind: fc.constant('resume' as const) }),
   fc.record({ kind: fc.constant('append' as const), id: fc.nat(4), text: fc.string({ minLength: 1, maxLength: 6 }) }),
   fc.record({ kind: fc.constant('replace' as const), id: fc.nat(4), text: fc.string({ maxLength: 6 }) }),
-  // Long texts, and texts that repeat them, often enough for content patches to copy (`ContentCopier`).
+  // Long texts, and texts that repeat parts of others (the `message` change below is the repeat `ContentCopier`
+  // sends as a copy: about one content patch in seven then carries one).
   {
     arbitrary: fc.record({ kind: fc.constant('append' as const), id: fc.nat(4), text: fc.string({ unit: 'grapheme', minLength: 40, maxLength: 120 }) }),
     weight: 2,
@@ -272,6 +285,12 @@ export const changeArb: fc.Arbitrary<Change> = fc.oneof(
     }),
     weight: 3,
   },
+  fc.record({
+    kind: fc.constant('message' as const),
+    id: fc.nat(4),
+    text: fc.string({ unit: 'grapheme', minLength: 48, maxLength: 120 }),
+    reportFirst: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('status_subtree' as const), target: fc.nat(), status: fc.constantFrom(...NODE_STATUSES), at: fc.nat(10_000) }),
   fc.record({ kind: fc.constant('log' as const), count: fc.integer({ min: 1, max: 3 }) }),
 );
