@@ -39,6 +39,8 @@ export interface AppDeps {
   now?: () => number;
   /** The webhooks' clock (backoff, attempt timeouts, timestamps); default the real one. Tests drive it by hand. */
   webhookClock?: WebhookClock;
+  /** The webhooks' backoff jitter, in [0, 1); default Math.random. Tests fix it so the waits are known. */
+  webhookRandom?: () => number;
 }
 
 /** An unlistened TradingFloor app: Koa for REST plus the WebSocket hub waiting for an http.Server. */
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps): TradingFloorApp {
     config: config.webhooks,
     resultsDir: config.resultsDir,
     ...(deps.webhookClock ? { clock: deps.webhookClock } : {}),
+    ...(deps.webhookRandom ? { random: deps.webhookRandom } : {}),
     onError: reportError,
   });
   webhooks.start().catch(reportError);

@@ -26,7 +26,7 @@ export interface TestApp {
 
 /** Starts `createApp` over a FakeRunManager on 127.0.0.1:0 with a temp results dir. */
 export async function startTestApp(
-  options: { env?: NodeJS.ProcessEnv; manager?: FakeRunManager; webDist?: string; ws?: AppDeps['ws']; webhookClock?: AppDeps['webhookClock'] } = {},
+  options: { env?: NodeJS.ProcessEnv; manager?: FakeRunManager; webDist?: string; ws?: AppDeps['ws']; webhookClock?: AppDeps['webhookClock']; webhookRandom?: AppDeps['webhookRandom'] } = {},
 ): Promise<TestApp> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'tf-server-'));
   const config = loadServerConfig(options.env ?? {}, {
@@ -54,6 +54,7 @@ export async function startTestApp(
     ],
     ws: { flushDelayMs: 0, aggregateIntervalMs: 250, heartbeatMs: 0, ...options.ws },
     ...(options.webhookClock ? { webhookClock: options.webhookClock } : {}),
+    ...(options.webhookRandom ? { webhookRandom: options.webhookRandom } : {}),
   });
   const handle = app.app.callback();
   // Koa settles every request itself (failures go through its error handling), so nothing awaits this promise.

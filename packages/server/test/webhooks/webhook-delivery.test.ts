@@ -24,8 +24,20 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-/** A receiver, then the app over the fake manager with webhooks on, on a manual clock. */
-async function setup(env: NodeJS.ProcessEnv = {}, respond?: Responder): Promise<{ t: TestApp; receiver: WebhookReceiver }> {
+/**
+ * The backoff's jitter draw in these tests: every wait is half its ceiling (500 ms, then 1000 ms, ... at a
+ * 1000 ms base), so a failed attempt always leaves its retry waiting on the manual clock. With Math.random one
+ * draw in a thousand is a 0 ms wait, which the clock runs by itself at once: the retry would start before
+ * the test moves time, and the test's next `runNext()` would end that retry's time limit instead.
+ */
+const HALF_JITTER = () => 0.5;
+
+/** A receiver, then the app over the fake manager with webhooks on, on a manual clock and a fixed jitter draw. */
+async function setup(
+  env: NodeJS.ProcessEnv = {},
+  respond?: Responder,
+  random: () => number = HALF_JITTER,
+): Promise<{ t: TestApp; receiver: WebhookReceiver }> {
   receiver = await startWebhookReceiver(SECRET, respond);
   clock = new ManualClock();
   const resolvedEnv = Object.fromEntries(
@@ -34,7 +46,7 @@ async function setup(env: NodeJS.ProcessEnv = {}, respond?: Responder): Promise<
       v?.replace('$RECEIVER', receiver!.url),
     ]),
   );
-  t = await startTestApp({ env: resolvedEnv, webhookClock: clock });
+  t = await startTestApp({ env: resolvedEnv, webhookClock: clock, webhookRandom: random });
   return { t, receiver };
 }
 
@@ -133,11 +145,11 @@ describe('webhooks over the run events', () => {
 
     const first = await untilAttempts(acme!, 1);
     expect(first).toMatchObject({ outcome: 'pending', attempts: [{ status_code: 500, error: null }] });
-    expect(clock.nextDueIn()).toBeLessThanOrEqual(1000); // full jitter below base · 2^0
-    expect(Date.parse(first.next_attempt_at!)).toBe(clock.now() + clock.nextDueIn()!);
+    expect(clock.nextDueIn()).toBe(500); // the jitter's draw (0.5) of the ceiling base · 2^0
+    expect(Date.parse(first.next_attempt_at!)).toBe(clock.now() + 500);
     clock.runNext();
     await untilAttempts(acme!, 2);
-    expect(clock.nextDueIn()).toBeLessThanOrEqual(2000); // below base · 2^1
+    expect(clock.nextDueIn()).toBe(1000); // the ceiling doubled: base · 2^1
     clock.runNext();
     const done = await untilAttempts(acme!, 3);
 
@@ -221,11 +233,26 @@ describe('webhooks over the run events', () => {
     clock.runNext();
     const timedOut = await untilAttempts(acme!, 1);
     expect(timedOut.attempts).toMatchObject([{ status_code: null, error: 'timed out after 5000 ms' }]);
+    expect(clock.nextDueIn()).toBe(500); // what waits is the backoff, not a second attempt's time limit
     release.resolve(200);
     clock.runNext();
     const done = await untilAttempts(acme!, 2);
     expect(done).toMatchObject({ outcome: 'delivered', attempts: [{ error: 'timed out after 5000 ms' }, { status_code: 200 }] });
     expect(receiver.received.map((r) => r.id)).toEqual([done.id, done.id]);
+  });
+
+  it('a backoff that draws 0 ms retries at once, without the clock moving', async () => {
+    const { t, receiver } = await setup({}, (_hook, n) => (n === 1 ? 500 : 200), () => 0);
+    const startedAt = clock.now();
+    const [acme] = await startRuns('ACME', { url: receiver.url });
+    t.manager.finish(acme!, 'completed', fakeDecision('ACME', 'Buy.'));
+    const done = await untilDelivered(t, acme!);
+    expect(done.attempts.map((a) => [a.status_code, Date.parse(a.at)])).toEqual([
+      [500, startedAt],
+      [200, startedAt],
+    ]);
+    expect(clock.now()).toBe(startedAt);
+    expect(clock.pending).toBe(0);
   });
 
   it('retries a target that refuses the connection (a network error, no status code)', async () => {
