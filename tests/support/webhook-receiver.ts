@@ -40,6 +40,8 @@ const header = (headers: IncomingHttpHeaders, name: string): string => {
 export async function startWebhookReceiver(secret: string, respond: Responder = () => 200): Promise<WebhookReceiver> {
   const verifier = new Webhook(secret);
   const received: ReceivedWebhook[] = [];
+  /** Requests that have arrived, answered or not: a request held by `respond` still counts for the next one's `n`. */
+  let arrived = 0;
   const watchers = new Set<{ predicate: (r: ReceivedWebhook[]) => boolean; resolve: () => void }>();
   const receiver: WebhookReceiver = {
     url: '',
@@ -84,7 +86,7 @@ export async function startWebhookReceiver(secret: string, respond: Responder = 
           verified: problem === null,
           problem,
         };
-        const status = await receiver.respond(hook, received.length + 1);
+        const status = await receiver.respond(hook, ++arrived);
         received.push({ ...hook, status });
         res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
         for (const w of [...watchers]) {
