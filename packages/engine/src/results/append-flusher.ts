@@ -1,10 +1,5 @@
-/**
- * How long a log line may wait in memory before it is written, ms (issue 13; README, "Durable runs"). Each
- * flush is a write per log file of every run with lines waiting, and a write costs far more on a virtualised
- * disk than the line does: 200 → 500 ms took ~2.5 ms of engine-thread CPU off a run at N = 100, L = 1 s
- * (three pairs; 1000 ms saved no more). The lines reach WebSocket clients at once either way.
- */
-const APPEND_WINDOW_MS = 500;
+/** How long a log line may wait in memory before it is written, ms (issue 13; README, "Durable runs"). */
+const APPEND_WINDOW_MS = 200;
 
 /** Something with appends waiting: `flushAppends` queues their write. */
 export interface AppendOwner {
