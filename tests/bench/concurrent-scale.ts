@@ -149,6 +149,11 @@ export function scaleFigures(results: readonly ScaleResult[], targets: ScaleTarg
     figures.push(figure(`${at}: ${engineName}`, r.engineCpuMsPerRun, 'ms', pick(targets.engineCpuMs, r.n)));
     if (r.engineActiveMsPerRun !== null) figures.push(figure(`${at}: engine threads' event-loop active time per run`, r.engineActiveMsPerRun, 'ms'));
     if (r.supervisorCpuMsPerRun !== null) figures.push(figure(`${at}: supervising thread CPU per run`, r.supervisorCpuMsPerRun, 'ms'));
+    // The process's other threads: V8's helpers (parallel and concurrent GC, the optimising compiler) and
+    // libuv's pool, whose file operations (every results-file write and log append) are kernel time here.
+    // They share the machine's cores with the engine thread, so they are what an engine thread waits behind.
+    if (r.enginePerThread && r.supervisorCpuMsPerRun !== null)
+      figures.push(figure(`${at}: CPU per run of the other threads (GC and compiler helpers, libuv's pool)`, r.cpuMsPerRun - r.engineCpuMsPerRun - r.supervisorCpuMsPerRun, 'ms'));
     const peak = Math.max(r.peakRss, r.lifetimePeakRss);
     figures.push(figure(`${at}: peak RSS`, peak / MIB, 'MiB', pick(targets.peakRssMiB, r.n)));
     if (r.n >= 100) {
