@@ -23,6 +23,18 @@ const MAX_EARLY_DEATHS = 3;
  */
 const ENGINE_THREAD_YOUNG_GENERATION_MB = 48;
 
+/**
+ * Node closes the descriptors a worker opened with `fs.open` / `fs.openSync` and had not closed when the worker
+ * exits, whatever ended it (an uncaught fault, out of memory, `terminate()`): a run keeps its two logs open
+ * between writes (`WriteQueue`), and descriptors are process-wide, so without it every crashed thread would
+ * leak them toward `EMFILE`. It is Node's default (on 20 as on 15+); set here because the host relies on it.
+ * Node records a descriptor as its open completes, even one completing while the thread is being torn down,
+ * and closes them inside the dying thread, before its `exit` event: none is left for the host to close. The
+ * host must not close them itself: by `exit` their numbers are free again, and another thread's next open may
+ * have been given one of them (measured: the next opens of the process reuse the crashed thread's number).
+ */
+const TRACK_UNMANAGED_FDS = true;
+
 export interface ThreadHostOptions {
   /** Engine worker threads (`ENGINE_THREADS` ≥ 1). */
   threads: number;
@@ -70,6 +82,7 @@ interface Slot {
  * A worker that dies (an uncaught fault, out of memory) does not take the server down: each of its runs ends
  * as `error` with the reason (its `error.log` written; its `state.json` keeps the last checkpoint, so a later
  * start lists it as interrupted and it can be resumed), its permits are released, and a new thread replaces it.
+ * The log files its runs held open were closed by Node as the thread exited ({@link TRACK_UNMANAGED_FDS}).
  */
 export class ThreadHost implements EngineHost {
   readonly kind = 'threads';
@@ -189,9 +202,10 @@ export class ThreadHost implements EngineHost {
     const fromSource = entry.pathname.endsWith('.ts');
     // From TypeScript sources (tests) the worker boots tsx first; built code runs the entry directly.
     const resourceLimits = { maxYoungGenerationSizeMb: ENGINE_THREAD_YOUNG_GENERATION_MB };
+    const options = { resourceLimits, trackUnmanagedFds: TRACK_UNMANAGED_FDS };
     const worker = fromSource
-      ? new Worker(new URL('./ts-worker-boot.mjs', import.meta.url), { workerData: { ...this.options.workerData, entry: entry.href }, resourceLimits })
-      : new Worker(entry, { workerData: this.options.workerData, resourceLimits });
+      ? new Worker(new URL('./ts-worker-boot.mjs', import.meta.url), { workerData: { ...this.options.workerData, entry: entry.href }, ...options })
+      : new Worker(entry, { workerData: this.options.workerData, ...options });
     const ready = deferred<void>();
     const slot: Slot = {
       worker,

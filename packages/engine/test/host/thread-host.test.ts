@@ -8,6 +8,8 @@ import { ConcurrencyLimiter, type LimiterKey, type LimiterLease } from '../../sr
 import { parseEngineEnv } from '../../src/config/engine-env.js';
 import { createEngineDeps } from '../../src/runs/engine-deps.js';
 import { RunManager } from '../../src/runs/run-manager.js';
+import { RUN_FILES } from '../../src/results/run-files.js';
+import { canListOpenFds, openFdsOn } from './open-fds.js';
 import { tempDir } from '../runs/support.js';
 
 /** The server thread's limiter, counting how many calls hold permits at once, whichever thread made them. */
@@ -141,13 +143,19 @@ describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () 
     expect(limiter.snapshot()[0]).toMatchObject({ in_use: 0, waiting: 0 });
   });
 
-  it('a crashed thread ends its runs as error with the reason, gives back its permits and is replaced', async () => {
+  it('a crashed thread ends its runs as error with the reason, closes their logs, gives back its permits and is replaced', async () => {
     const [run] = await manager.start([{ ticker: 'GLOBEX', options: { analysts: ['market'], offline_latency_ms: 60_000 } }]);
     await limiter.when(() => limiter.active === 1);
+    // The run's first log lines written: its thread holds run.log open between writes.
+    await host.flush(run!.run_id);
+    const logs = [RUN_FILES.log, RUN_FILES.messages].map((file) => join(run!.results_path, file));
+    if (canListOpenFds) expect([...(await openFdsOn(logs)).keys()]).toContain(logs[0]);
     const before = host.threads();
     const victim = before.find((t) => t.runs === 1)!.threadId;
     host.crashThread(victim);
     const done = await manager.whenFinished(run!.run_id);
+    // The dead thread's descriptors were closed as it exited: none is left open on the run's logs.
+    if (canListOpenFds) expect(await openFdsOn(logs)).toEqual(new Map());
     expect(done.status).toBe('error');
     expect(done.error).toMatch(/engine thread running this run stopped \(engine thread crash requested\)/);
     expect(await readFile(join(done.results_path, 'error.log'), 'utf8')).toContain('engine thread running this run stopped');
