@@ -4,6 +4,7 @@ import { deferred, errorMessage, type LimiterLayer, type LogEntry, type RunSumma
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
 import { RUN_FILES } from '../results/run-files.js';
+import { sweepThreadTempFiles } from '../results/sweep-temp-files.js';
 import type { EngineHost, HostEvent, HostRunSpec, HostStartResult } from './host-protocol.js';
 import { PermitServer } from './permit-server.js';
 import type { ThreadUsage } from './thread-usage.js';
@@ -326,7 +327,11 @@ export class ThreadHost implements EngineHost {
     const finish = () =>
       this.emit({ type: 'finished', run_id: runId, summary, decision: null, error: reason, usage: tracked.usage, data_sources: tracked.dataSources });
     // The event follows the file, as a run's end always does; a file that cannot be written does not hold it up.
-    writeFileAtomic(join(tracked.dir, RUN_FILES.error), `${reason}\n`).then(finish, finish);
+    // First the temp files of whole-file writes the death cut short go (this process keeps running, so the
+    // start-up sweep would leave them for the next start); before `error.log`, whose own temp file this
+    // thread writes, in case the thread ids share their low byte.
+    const writeError = () => writeFileAtomic(join(tracked.dir, RUN_FILES.error), `${reason}\n`);
+    sweepThreadTempFiles(tracked.dir, tracked.slot.threadId).then(writeError, writeError).then(finish, finish);
   }
 
   private call(slot: Slot, call: WorkerCall): Promise<unknown> {

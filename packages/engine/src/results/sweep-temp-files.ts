@@ -2,7 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Name of a temp file `writeFileAtomic` leaves behind when the process dies between write and rename. */
-const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+const TEMP_FILE = /^\..+\.(\d+)\.([0-9a-f]{8})\.tmp$/;
 
 /** True when a process with this pid is running (ours or another writer sharing the results directory). */
 function isRunning(pid: number): boolean {
@@ -18,6 +18,28 @@ function isRunning(pid: number): boolean {
 
 async function entries(dir: string) {
   return readdir(dir, { withFileTypes: true }).catch(() => []);
+}
+
+/**
+ * Deletes the temp files a dead engine thread of this process left in one run's directory and its `reports/`:
+ * a whole-file write cut short by the thread's death, which `sweepTempFiles` would only find at the next
+ * start (the process is still running). A temp name carries the pid and, in its tag's top byte, the writing
+ * thread's id (`writeFileAtomic`); a run's directory is written by the thread executing it and by the host's
+ * own thread after a death, so the caller sweeps before the host writes there. Returns how many were removed.
+ */
+export async function sweepThreadTempFiles(runDir: string, deadThreadId: number): Promise<number> {
+  let removed = 0;
+  for (const dir of [runDir, join(runDir, 'reports')]) {
+    for (const entry of await entries(dir)) {
+      const match = entry.isFile() ? TEMP_FILE.exec(entry.name) : null;
+      if (!match || Number(match[1]) !== process.pid || Number.parseInt(match[2]!, 16) >>> 24 !== (deadThreadId & 0xff)) continue;
+      await rm(join(dir, entry.name), { force: true }).then(
+        () => (removed += 1),
+        () => {},
+      );
+    }
+  }
+  return removed;
 }
 
 /**

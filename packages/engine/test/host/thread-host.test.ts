@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../src/host/host-protocol.js';
@@ -152,10 +152,19 @@ describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () 
     if (canListOpenFds) expect([...(await openFdsOn(logs)).keys()]).toContain(logs[0]);
     const before = host.threads();
     const victim = before.find((t) => t.runs === 1)!.threadId;
+    // Whole-file writes the death cuts short: temp files named as the victim thread names its own (its id in the
+    // tag's top byte), beside ones of another thread and of another process, which must stay.
+    const tag = (thread: number, n: number) => ((((thread & 0xff) << 24) | n) >>> 0).toString(16).padStart(8, '0');
+    const cutShort = [join(run!.results_path, `.state.json.${process.pid}.${tag(victim, 7)}.tmp`), join(run!.results_path, 'reports', `.market_report.md.${process.pid}.${tag(victim, 8)}.tmp`)];
+    const others = [join(run!.results_path, `.usage.json.${process.pid}.${tag(victim + 1, 7)}.tmp`), join(run!.results_path, `.usage.json.${process.pid + 1}.${tag(victim, 9)}.tmp`)];
+    for (const file of [...cutShort, ...others]) await writeFile(file, 'partial');
     host.crashThread(victim);
     const done = await manager.whenFinished(run!.run_id);
     // The dead thread's descriptors were closed as it exited: none is left open on the run's logs.
     if (canListOpenFds) expect(await openFdsOn(logs)).toEqual(new Map());
+    // Its cut-short temp files are gone before the run is seen ended; the others' are left alone.
+    expect(cutShort.filter((file) => existsSync(file))).toEqual([]);
+    expect(others.filter((file) => existsSync(file))).toEqual(others);
     expect(done.status).toBe('error');
     expect(done.error).toMatch(/engine thread running this run stopped \(engine thread crash requested\)/);
     expect(await readFile(join(done.results_path, 'error.log'), 'utf8')).toContain('engine thread running this run stopped');
