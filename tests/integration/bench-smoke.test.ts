@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { createEngineDeps, parseEngineEnv, RunManager } from '@tradingfloor/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBenchArgs, SHIPPED_NODE_ENV, SHIPPED_NODE_FLAGS, shippedEnvPrefix } from '../bench/bench-options.js';
+import { compareFigures, formatComparison, pairOrder } from '../bench/compare-figures.js';
 import { scaleFigures, type ScaleResult } from '../bench/concurrent-scale.js';
 import { threadCpuMs } from '../bench/thread-cpu.js';
 import { atLeast, atMost, figure, formatMarkdown, formatTable } from '../bench/figures.js';
@@ -197,6 +198,40 @@ describe('issue 13 figures', () => {
     expect(byName['scale N=100, L=1000 ms: wall / single-run wall']).toMatchObject({ value: 1.1, target: '<= 1.15', pass: true });
     expect(byName['scale N=100, L=1000 ms: engine-thread CPU per run, read inside 1 engine worker thread(s)']).toMatchObject({ value: 12, target: '<= 15', pass: true });
     expect(byName['scale N=100, L=1000 ms: supervising thread CPU per run']).toMatchObject({ value: 5, target: null });
+    // What the whole process spent beyond the engine and supervising threads: 20 − 12 − 5.
+    expect(byName["scale N=100, L=1000 ms: CPU per run of the other threads (GC and compiler helpers, libuv's pool)"]).toMatchObject({ value: 3, target: null });
     expect(byName['scale N=100, L=1000 ms: first run started → last started']).toMatchObject({ value: 300, target: null });
+  });
+});
+
+describe('comparing two builds (bench:compare)', () => {
+  const f = (name: string, value: number) => figure(name, value, 'ms');
+
+  it('alternates which build runs first in a round', () => {
+    expect(pairOrder(4)).toEqual([
+      ['a', 'b'],
+      ['b', 'a'],
+      ['a', 'b'],
+      ['b', 'a'],
+    ]);
+    expect(() => pairOrder(0)).toThrow(RangeError);
+    expect(() => pairOrder(1.5)).toThrow(RangeError);
+  });
+
+  it('pairs each figure within its round and takes the medians of the values and of B − A', () => {
+    const a = [[f('cpu', 20), f('rss', 400)], [f('cpu', 18)], [f('cpu', 22), f('rss', 410)]];
+    const b = [[f('cpu', 19), f('rss', 380), f('only b', 1)], [f('cpu', 19)], [f('cpu', 17), f('rss', 420)]];
+    const [cpu, rss, ...rest] = compareFigures(a, b);
+    expect(rest).toEqual([]);
+    expect(cpu).toMatchObject({ name: 'cpu', unit: 'ms', a: [20, 18, 22], b: [19, 19, 17], medianA: 20, medianB: 19, bLower: 2 });
+    // Differences −1, +1, −5: their median, not the difference of the medians (−1 as well here, not always).
+    expect(cpu!.medianDifference).toBe(-1);
+    // The round without rss on both sides is left out of both.
+    expect(rss).toMatchObject({ a: [400, 410], b: [380, 420], bLower: 1 });
+    expect(formatComparison([cpu!])).toMatch(/cpu \(ms\)\s+20, 18, 22\s+19, 19, 17\s+20\s+19\s+-1\s+2 of 3/);
+  });
+
+  it('refuses rounds that do not have a run of both builds', () => {
+    expect(() => compareFigures([[f('cpu', 1)]], [])).toThrow(/each round needs a run of both builds/);
   });
 });
