@@ -21,18 +21,15 @@ async function entries(dir: string) {
 }
 
 /**
- * Deletes the temp files a dead engine thread of this process left in one run's directory and its `reports/`:
- * a whole-file write cut short by the thread's death, which `sweepTempFiles` would only find at the next
- * start (the process is still running). A temp name carries the pid and, in its tag's top byte, the writing
- * thread's id (`writeFileAtomic`); a run's directory is written by the thread executing it and by the host's
- * own thread after a death, so the caller sweeps before the host writes there. Returns how many were removed.
+ * Deletes the temp files in a run's directory and its `reports/` whose writer `cutShort` names (by the pid and
+ * the 8-hex tag of the name); resolves with how many were removed. A file that cannot be deleted is skipped.
  */
-export async function sweepThreadTempFiles(runDir: string, deadThreadId: number): Promise<number> {
+async function sweepRunDir(runDir: string, cutShort: (pid: number, tag: number) => boolean): Promise<number> {
   let removed = 0;
   for (const dir of [runDir, join(runDir, 'reports')]) {
     for (const entry of await entries(dir)) {
       const match = entry.isFile() ? TEMP_FILE.exec(entry.name) : null;
-      if (!match || Number(match[1]) !== process.pid || Number.parseInt(match[2]!, 16) >>> 24 !== (deadThreadId & 0xff)) continue;
+      if (!match || !cutShort(Number(match[1]), Number.parseInt(match[2]!, 16))) continue;
       await rm(join(dir, entry.name), { force: true }).then(
         () => (removed += 1),
         () => {},
@@ -43,6 +40,17 @@ export async function sweepThreadTempFiles(runDir: string, deadThreadId: number)
 }
 
 /**
+ * Deletes the temp files a dead engine thread of this process left in one run's directory and its `reports/`:
+ * a whole-file write cut short by the thread's death, which `sweepTempFiles` would only find at the next
+ * start (the process is still running). A temp name carries the pid and, in its tag's top byte, the writing
+ * thread's id (`writeFileAtomic`); a run's directory is written by the thread executing it and by the host's
+ * own thread after a death, so the caller sweeps before the host writes there. Returns how many were removed.
+ */
+export function sweepThreadTempFiles(runDir: string, deadThreadId: number): Promise<number> {
+  return sweepRunDir(runDir, (pid, tag) => pid === process.pid && tag >>> 24 === (deadThreadId & 0xff));
+}
+
+/**
  * Deletes the temp files of atomic writes that were cut short by a crash or a kill, in every run directory
  * (`<results>/<TICKER>/<stamp>/` and its `reports/`). A temp file whose writer is still running (another
  * server or CLI on the same directory) is left alone. Returns how many files were removed and their bytes
@@ -50,23 +58,11 @@ export async function sweepThreadTempFiles(runDir: string, deadThreadId: number)
  */
 export async function sweepTempFiles(resultsDir: string): Promise<number> {
   let removed = 0;
-  const sweep = async (dir: string) => {
-    for (const entry of await entries(dir)) {
-      const match = entry.isFile() ? TEMP_FILE.exec(entry.name) : null;
-      if (!match || isRunning(Number(match[1]))) continue;
-      await rm(join(dir, entry.name), { force: true }).then(
-        () => (removed += 1),
-        () => {},
-      );
-    }
-  };
   for (const ticker of await entries(resultsDir)) {
     if (!ticker.isDirectory()) continue;
     for (const run of await entries(join(resultsDir, ticker.name))) {
       if (!run.isDirectory()) continue;
-      const dir = join(resultsDir, ticker.name, run.name);
-      await sweep(dir);
-      await sweep(join(dir, 'reports'));
+      removed += await sweepRunDir(join(resultsDir, ticker.name, run.name), (pid) => !isRunning(pid));
     }
   }
   return removed;

@@ -178,23 +178,27 @@ export class WebhookDispatcher {
   /** Forgets a record and deletes its file, after the writes already queued for it. */
   private remove(subjectId: string): Promise<void> {
     this.records.delete(subjectId);
-    const previous = this.writes.get(subjectId) ?? Promise.resolve();
-    const removed = previous.then(() => this.deps.store.remove(subjectId));
-    const settled = removed.catch((err: unknown) => this.deps.onError(new Error(`webhooks: could not delete the record of ${subjectId}: ${errorMessage(err)}`)));
-    this.writes.set(subjectId, settled);
+    const removed = this.queueFileOp(subjectId, () => this.deps.store.remove(subjectId)).catch((err: unknown) =>
+      this.deps.onError(new Error(`webhooks: could not delete the record of ${subjectId}: ${errorMessage(err)}`)),
+    );
     // Nothing more is written for a forgotten subject: its chain goes once the file is deleted.
-    void settled.then(() => {
-      if (this.writes.get(subjectId) === settled) this.writes.delete(subjectId);
+    const tail = this.writes.get(subjectId);
+    void removed.then(() => {
+      if (this.writes.get(subjectId) === tail) this.writes.delete(subjectId);
     });
-    return settled;
+    return removed;
   }
 
   private persist(record: SubjectRecord): Promise<void> {
-    const previous = this.writes.get(record.subject_id) ?? Promise.resolve();
     // The record is serialised when its turn comes, so a later write always carries the later state.
-    const next = previous.then(() => this.deps.store.write(record));
-    const settled = next.catch(() => undefined);
-    this.writes.set(record.subject_id, settled);
+    return this.queueFileOp(record.subject_id, () => this.deps.store.write(record));
+  }
+
+  /** Runs `op` on a subject's file after the operations already queued for it; a failed one does not stop the next. */
+  private queueFileOp(subjectId: string, op: () => Promise<void>): Promise<void> {
+    const previous = this.writes.get(subjectId) ?? Promise.resolve();
+    const next = previous.then(op);
+    this.writes.set(subjectId, next.catch(() => undefined));
     return next;
   }
 
