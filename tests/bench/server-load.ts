@@ -40,6 +40,13 @@ export async function measureServerLoad(options: BenchOptions, args: unknown): P
     const eld = new EventLoopDelay();
     const rss = new RssSampler(10);
     eld.start();
+    // Where a line's wait goes: its age when the serving thread has it (the engine thread's batch and the hop
+    // across threads), against its age at the client (the serving thread's turn, the stream's flush spacing,
+    // the socket and the clients' process added). Warm-up runs are over by now; only the batch's lines count.
+    const atServer: number[] = [];
+    const stopWatching = manager.subscribe((event) => {
+      if (event.type === 'log') atServer.push(Date.now() - event.entry.ts);
+    });
     const cpu0 = threadCpuMs();
     const t0 = performance.now();
     // Each request's runs get their focused clients as soon as its answer is in, as a browser opening tabs would.
@@ -54,6 +61,7 @@ export async function measureServerLoad(options: BenchOptions, args: unknown): P
     const finished = await Promise.all(runIds.map((id) => manager.whenFinished(id)));
     const wallMs = performance.now() - t0;
     await clients.call('untilTerminal');
+    stopWatching();
     const loop = eld.stop();
     const serverCpuMs = threadCpuMs().ms - cpu0.ms;
     const peakRss = Math.max(rss.stop(), lifetimePeakRss());
@@ -83,6 +91,8 @@ export async function measureServerLoad(options: BenchOptions, args: unknown): P
         L < 1000 ? atMost(50) : undefined,
       ),
       figure(`${at}: freshness p50`, percentile(report.freshness, 50), 'ms'),
+      figure(`${at}: log line → serving thread p99 (engine thread's batch and the hop; ${atServer.length} lines)`, percentile(atServer, 99), 'ms'),
+      figure(`${at}: log line → serving thread p50`, percentile(atServer, 50), 'ms'),
     ];
   } finally {
     await clients.stop();

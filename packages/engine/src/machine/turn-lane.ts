@@ -99,10 +99,23 @@ export function goesThroughLane(provider: { name: string }): boolean {
 }
 
 /**
+ * The most waiters the run lane lets go in one turn. What goes in a turn runs as one stretch of microtasks
+ * (~1 ms a waiter on the bench machine: the SDK builds a request, or a step hands an answer on), and the
+ * engine thread's event batch leaves only with an event made after it has waited 4 ms, or at the turn's end
+ * (`engine-worker.ts`): with up to 1024 a turn, the requests of a hundred runs whose answers had landed together
+ * could be built in one stretch (128 ms in one profile, a garbage collection included) while the log lines made
+ * just before waited behind them. At 32 a turn such a stretch is ~30 ms, and 4000 first calls still go in ~130
+ * turns. Measured in alternating pairs, 100 runs at L = 100 ms with 100 focused clients (`server-load`, 6
+ * pairs): log line → client p99 31–79 ms (median 41.5) against 36–101 (median 63.5), lower in all 6; the
+ * start of 1000 runs and the batch's wall time unchanged (docs/performance-log.md, 2026-12-07 16:35).
+ */
+const RUN_LANE_MOST_PER_TURN = 32;
+
+/**
  * The engine thread's lane (one per thread): a network model call starts (asks for its permit, builds its
  * request) as `call` (open-live-run.ts), a step starts its work as `step` (provide-run.ts), an answer is
  * handed back to its step (tool calls, the next request) as `answer`. A batch begun together thus sends its
  * first requests as soon as their steps have built them, and the answers to them wait until every first
  * request of the batch has left.
  */
-export const runLane = new TurnLane();
+export const runLane = new TurnLane(8, RUN_LANE_MOST_PER_TURN);
