@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCsvVendor } from '../../src/data/csv/csv-vendor.js';
 import { createDemoVendor } from '../../src/data/demo/demo-vendor.js';
@@ -132,6 +133,22 @@ describe('indicators on demo bars', () => {
     }
   });
 
+  it('from a bar on, gives every value the whole history gives, to the bit; the windowed ones only start in time for it', async () => {
+    const bars = await vendor.bars('HOOLI', { asOf: '2024-06-28' });
+    const whole = computeIndicators(bars);
+    // A value written as JSON names its double exactly (the shortest text that reads back as it).
+    const at = (series: ReturnType<typeof computeIndicators>, i: number) => JSON.stringify(INDICATOR_NAMES.map((name) => series[name][i]));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: bars.length - 1 }), (from) => {
+        const part = computeIndicators(bars, from);
+        for (let i = from; i < bars.length; i++) expect(at(part, i), `bar ${i} of ${bars.length}, from ${from}`).toBe(at(whole, i));
+        // The 200-session average of a bar long before `from` was never computed.
+        if (from >= 400) expect(part.sma_200[from - 200]).toBeNull();
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('returns empty series for no bars', () => {
     expect(computeIndicators([]).rsi).toEqual([]);
   });
@@ -158,6 +175,17 @@ describe('indicatorsFor', () => {
     expect(indicatorsFor('test', 'CACHE2', barsOf(260, 1))).not.toBe(series);
     expect(indicatorsFor('test', 'OTHER', bars)).not.toBe(series);
     expect(indicatorsFor('other', 'CACHE2', bars)).not.toBe(series);
+  });
+
+  it('keeps a series per first bar read: the whole history and a window of it are different entries', () => {
+    const bars = barsOf(300);
+    const whole = indicatorsFor('test', 'CACHE3', bars);
+    const window = indicatorsFor('test', 'CACHE3', bars, 280);
+    expect(window).not.toBe(whole);
+    expect(window.sma_200.slice(280)).toEqual(whole.sma_200.slice(280));
+    expect(window.sma_200[250]).toBeNull();
+    expect(whole.sma_200[250]).not.toBeNull();
+    expect(indicatorsFor('test', 'CACHE3', bars, 280)).toBe(window);
   });
 
   it('keeps at most INDICATOR_CACHE_MAX histories', () => {

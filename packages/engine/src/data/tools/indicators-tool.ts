@@ -46,11 +46,12 @@ export function indicatorsTool(ctx: ToolContext): DataTool {
       const bars = await vendor.bars(ticker, { asOf: tradeDate }, signal);
       const last = bars.at(-1);
       if (!last) throw new DataUnavailableError(`no ${ticker} price bars on or before ${tradeDate}`);
-      const series = indicatorsFor(vendor.name, ticker, bars);
       const from = windowStart(tradeDate, lookback_days);
       // Bars come ascending: a binary search, not a scan of years of bars (none in the window: past the end).
       const first = lowerBound(bars, from);
       const start = first < bars.length ? first : -1;
+      // Only the window and the latest value are read: the windowed indicators need no more history than that.
+      const series = indicatorsFor(vendor.name, ticker, bars, start < 0 ? bars.length - 1 : start);
       const out: Record<string, unknown> = {};
       for (const name of indicators ?? INDICATOR_NAMES) {
         const values = series[name] as (Value | null)[];
