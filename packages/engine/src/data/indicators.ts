@@ -112,9 +112,9 @@ const cache = new Map<string, IndicatorSeries>();
 
 /**
  * {@link computeIndicators}, remembered per (vendor, ticker, bar history, `from`): many runs of one instrument
- * and trade date compute the series once (the chart, which reads the whole series, has its own entry). The key names the history by its length, its
- * first and last bars, so a vendor that serves more or other bars gets a new entry. Bounded (LRU).
- * Callers must not mutate the returned series.
+ * and trade date compute the series once (the chart, which reads the whole series, has its own entry). The
+ * key names the history by its length, its first and last bars, so a vendor that serves more or other bars
+ * gets a new entry. Bounded (LRU). Callers must not mutate the returned series.
  */
 export function indicatorsFor(vendor: string, ticker: string, bars: readonly Bar[], from = 0): IndicatorSeries {
   const first = bars[0];
