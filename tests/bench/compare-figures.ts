@@ -1,4 +1,4 @@
-import type { Figure } from './figures.js';
+import { textTable, type Figure } from './figures.js';
 import { median } from './stats.js';
 
 /** Which build a run measured: the one compared against (`a`) or the one under test (`b`). */
@@ -84,7 +84,5 @@ export function formatComparison(rows: readonly ComparedFigure[]): string {
     short(r.medianDifference),
     `${r.bLower} of ${r.a.length}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n');
+  return textTable(header, lines);
 }

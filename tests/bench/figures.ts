@@ -72,10 +72,21 @@ export function formatTable(figures: readonly Figure[]): string {
     f.target ?? '—',
     f.pass === null ? 'info' : f.pass ? 'PASS' : 'FAIL',
   ]);
-  const header = ['figure', 'value', 'unit', 'target', 'result'];
+  return textTable(['figure', 'value', 'unit', 'target', 'result'], rows, [1]);
+}
+
+/**
+ * A plain-text table: a header, a rule, the rows, each column as wide as its widest cell and two spaces apart;
+ * the columns listed in `rightAligned` padded on the left. Lines end at their last character.
+ */
+export function textTable(header: readonly string[], rows: readonly string[][], rightAligned: readonly number[] = []): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** The same table in Markdown, for the README's Performance section. */

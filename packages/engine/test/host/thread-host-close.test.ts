@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { deferred } from '@tradingfloor/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEngineEnv } from '../../src/config/engine-env.js';
-import { ThreadHost } from '../../src/host/thread-host.js';
+import type { ThreadHost } from '../../src/host/thread-host.js';
 import { ConcurrencyLimiter } from '../../src/limiter/concurrency-limiter.js';
 import { RUN_FILES } from '../../src/results/run-files.js';
-import { createEngineDeps } from '../../src/runs/engine-deps.js';
-import { RunManager } from '../../src/runs/run-manager.js';
+import type { RunManager } from '../../src/runs/run-manager.js';
 import { canListOpenFds, openFdsOn } from './open-fds.js';
+import { startSourceThreadHost } from './source-thread-host.js';
 import { tempDir } from '../runs/support.js';
 
 let results: Awaited<ReturnType<typeof tempDir>>;
@@ -16,15 +15,11 @@ let manager: RunManager;
 
 beforeAll(async () => {
   results = await tempDir();
-  const limiter = new ConcurrencyLimiter({ global: 4 });
-  host = new ThreadHost({
+  ({ host, manager } = await startSourceThreadHost({
     threads: 1,
-    entry: new URL('../../src/runs/engine-worker.ts', import.meta.url),
-    workerData: { env: parseEngineEnv({}), resultsDir: results.dir, logBufferMaxLines: 250 },
-    limiter,
-  });
-  await host.ready();
-  manager = new RunManager({ deps: createEngineDeps(parseEngineEnv({}), { limiter }), resultsDir: results.dir, host, maxParallelRuns: 4 });
+    resultsDir: results.dir,
+    limiter: new ConcurrencyLimiter({ global: 4 }),
+  }));
 }, 180_000);
 
 afterAll(async () => {

@@ -3,13 +3,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../src/host/host-protocol.js';
-import { ThreadHost } from '../../src/host/thread-host.js';
+import type { ThreadHost } from '../../src/host/thread-host.js';
 import { ConcurrencyLimiter, type LimiterKey, type LimiterLease } from '../../src/limiter/concurrency-limiter.js';
-import { parseEngineEnv } from '../../src/config/engine-env.js';
-import { createEngineDeps } from '../../src/runs/engine-deps.js';
-import { RunManager } from '../../src/runs/run-manager.js';
+import type { RunManager } from '../../src/runs/run-manager.js';
 import { RUN_FILES } from '../../src/results/run-files.js';
 import { canListOpenFds, openFdsOn } from './open-fds.js';
+import { startSourceThreadHost } from './source-thread-host.js';
 import { tempDir } from '../runs/support.js';
 
 /** The server thread's limiter, counting how many calls hold permits at once, whichever thread made them. */
@@ -67,17 +66,13 @@ beforeAll(async () => {
   results = await tempDir();
   // One permit in the whole process: two threads' runs must take turns for every model call.
   limiter = new CountingLimiter({ global: 1 });
-  host = new ThreadHost({
+  ({ host, manager } = await startSourceThreadHost({
     threads: 2,
-    // The engine worker from the sources (booted through tsx), as the CLI runs the built one.
-    entry: new URL('../../src/runs/engine-worker.ts', import.meta.url),
-    workerData: { env: parseEngineEnv({}), resultsDir: results.dir, logBufferMaxLines: 250 },
+    resultsDir: results.dir,
     limiter,
     onThreadExit: (info) => exits.push(info),
-  });
-  await host.ready();
+  }));
   host.subscribe((event) => events.push(event));
-  manager = new RunManager({ deps: createEngineDeps(parseEngineEnv({}), { limiter }), resultsDir: results.dir, host, maxParallelRuns: 4 });
 }, 180_000);
 
 afterAll(async () => {
@@ -155,8 +150,14 @@ describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () 
     // Whole-file writes the death cuts short: temp files named as the victim thread names its own (its id in the
     // tag's top byte), beside ones of another thread and of another process, which must stay.
     const tag = (thread: number, n: number) => ((((thread & 0xff) << 24) | n) >>> 0).toString(16).padStart(8, '0');
-    const cutShort = [join(run!.results_path, `.state.json.${process.pid}.${tag(victim, 7)}.tmp`), join(run!.results_path, 'reports', `.market_report.md.${process.pid}.${tag(victim, 8)}.tmp`)];
-    const others = [join(run!.results_path, `.usage.json.${process.pid}.${tag(victim + 1, 7)}.tmp`), join(run!.results_path, `.usage.json.${process.pid + 1}.${tag(victim, 9)}.tmp`)];
+    const cutShort = [
+      join(run!.results_path, `.state.json.${process.pid}.${tag(victim, 7)}.tmp`),
+      join(run!.results_path, 'reports', `.market_report.md.${process.pid}.${tag(victim, 8)}.tmp`),
+    ];
+    const others = [
+      join(run!.results_path, `.usage.json.${process.pid}.${tag(victim + 1, 7)}.tmp`),
+      join(run!.results_path, `.usage.json.${process.pid + 1}.${tag(victim, 9)}.tmp`),
+    ];
     for (const file of [...cutShort, ...others]) await writeFile(file, 'partial');
     host.crashThread(victim);
     const done = await manager.whenFinished(run!.run_id);
