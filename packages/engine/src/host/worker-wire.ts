@@ -33,18 +33,31 @@ export type ToWorker =
   | { kind: 'call'; id: number; call: WorkerCall }
   | { kind: 'cancel'; runId: string }
   | { kind: 'release'; runId: string }
-  /** The permits of acquisition `id` are held for the worker. */
-  | { kind: 'granted'; id: number }
+  /**
+   * The permits of acquisition `id` are held for the worker. `open`: nothing could have made it wait (no
+   * limit on any layer of its key), as of the provider's generation `open`: the worker takes the permits of
+   * that key itself from now on (`took`), until `closed` names its provider.
+   */
+  | { kind: 'granted'; id: number; open?: number }
+  /** A 429 lowered `provider`'s limit: the worker's keys of that provider are not open any more; it asks again. */
+  | { kind: 'closed'; provider: string }
   | { kind: 'rate_limited'; id: number; ask: number; outcome: RateLimitOutcome }
   /** Tests: throw an uncaught error in the worker, as a fault would. */
   | { kind: 'crash' };
 
 /**
  * A limiter message that may wait for the worker's next batch (`RemoteLimiter`'s `postSoon`): those that want
- * no answer, and the asks for permits, whose answer the call waits for anyway (the batch leaves at the end of
- * the turn, within a few ms).
+ * no answer, the asks for permits, whose answer the call waits for anyway (the batch leaves at the end of
+ * the turn, within a few ms), and the 429 of a call whose permits it took, which must not overtake its `took`.
  */
-export type PermitNote = { kind: 'succeeded'; id: number } | { kind: 'release'; id: number } | { kind: 'acquire'; id: number; key: LimiterKey };
+export type PermitNote =
+  | { kind: 'succeeded'; id: number }
+  | { kind: 'release'; id: number }
+  | { kind: 'acquire'; id: number; key: LimiterKey }
+  /** The worker took the permits of an open key itself (at the generation its `granted` gave), for call `id`. */
+  | { kind: 'took'; id: number; key: LimiterKey; generation: number }
+  /** A 429 of a call whose permits were taken (`took`): it follows the `took` in the same order. */
+  | { kind: 'rate_limited'; id: number; ask: number };
 
 /** Worker → server thread. */
 export type FromWorker =
@@ -62,4 +75,5 @@ export type FromWorker =
   | { kind: 'acquire'; id: number; key: LimiterKey }
   | { kind: 'release'; id: number }
   | { kind: 'succeeded'; id: number }
-  | { kind: 'rate_limited'; id: number; ask: number };
+  | { kind: 'rate_limited'; id: number; ask: number }
+  | { kind: 'took'; id: number; key: LimiterKey; generation: number };

@@ -54,6 +54,8 @@ export class ConcurrencyLimiter {
   #callingFn = 0;
   /** Leases whose permits are held. */
   readonly #held = new WeakSet<LimiterLease>();
+  /** Told the provider's name each time its limit is lowered (`onLowered`). */
+  readonly #loweredListeners = new Set<(provider: string) => void>();
 
   constructor(options: ConcurrencyLimiterOptions) {
     this.#globalLimit = options.global;
@@ -89,17 +91,7 @@ export class ConcurrencyLimiter {
     let lease: LimiterLease | undefined;
     try {
       for (const gate of gates) releases.push(await gate.acquire(signal));
-      const admittedAt = provider.adaptive.generation;
-      lease = {
-        rateLimited: () => {
-          const lowered = provider.adaptive.rateLimited(admittedAt, provider.gate.inUse);
-          if (lowered) provider.gate.setLimit(provider.adaptive.effective);
-          return { lowered, effectiveLimit: provider.adaptive.effective };
-        },
-        succeeded: () => {
-          if (provider.adaptive.succeeded()) provider.gate.setLimit(provider.adaptive.effective);
-        },
-      };
+      lease = this.#lease(key.provider, provider, provider.adaptive.generation);
       this.#held.add(lease);
       let pending: Promise<T>;
       this.#callingFn += 1;
@@ -113,6 +105,60 @@ export class ConcurrencyLimiter {
       if (lease) this.#held.delete(lease);
       for (const release of releases.reverse()) release();
     }
+  }
+
+  /**
+   * Whether nothing can make a call of `key` wait now: no global limit, no limit on its provider (configured, or
+   * lowered after a 429) and none on its model. Then the provider's generation (see `AdaptiveLimit`), which an
+   * admission made elsewhere on the strength of this answer hands back to `admit`; else null. Only a lowering
+   * can end it (`onLowered`): the global and model limits are fixed.
+   */
+  openGeneration(key: LimiterKey): number | null {
+    const provider = this.#provider(key.provider);
+    if (this.#global.limit !== null || provider.gate.limit !== null || this.#models.has(`${key.provider}:${key.model}`)) return null;
+    return provider.adaptive.generation;
+  }
+
+  /**
+   * Counts a call of `key` admitted elsewhere without waiting, because `openGeneration(key)` said its key was
+   * open at `generation` (an engine thread takes an open key's permits itself and says so afterwards). It
+   * holds a permit of every layer of `key` at once, whatever the limits are by now: a lowering it had not heard
+   * of treats it as a call already in flight, and its own 429 lowers the limit again only if it came after that
+   * lowering's generation. Returns its lease and the release of its permits.
+   */
+  admit(key: LimiterKey, generation: number): { lease: LimiterLease; release: () => void } {
+    const provider = this.#provider(key.provider);
+    const model = this.#models.get(`${key.provider}:${key.model}`);
+    const releases = [...(model ? [model.gate.admitNow()] : []), provider.gate.admitNow(), this.#global.admitNow()];
+    return {
+      lease: this.#lease(key.provider, provider, generation),
+      release: () => {
+        for (const release of releases.reverse()) release();
+      },
+    };
+  }
+
+  /** Calls `listener` with a provider's name each time a 429 lowers its limit; returns the unsubscribe. */
+  onLowered(listener: (provider: string) => void): () => void {
+    this.#loweredListeners.add(listener);
+    return () => this.#loweredListeners.delete(listener);
+  }
+
+  /** A held lease: its 429s and successes drive the provider's adaptive limit; `admittedAt` is its generation at admission. */
+  #lease(name: string, provider: { gate: CountingGate; adaptive: AdaptiveLimit }, admittedAt: number): LimiterLease {
+    return {
+      rateLimited: () => {
+        const lowered = provider.adaptive.rateLimited(admittedAt, provider.gate.inUse);
+        if (lowered) {
+          provider.gate.setLimit(provider.adaptive.effective);
+          for (const listener of this.#loweredListeners) listener(name);
+        }
+        return { lowered, effectiveLimit: provider.adaptive.effective };
+      },
+      succeeded: () => {
+        if (provider.adaptive.succeeded()) provider.gate.setLimit(provider.adaptive.effective);
+      },
+    };
   }
 
   /** Every layer with its configured and effective limit, permits in use and waiters, for `/metrics/concurrency`. */

@@ -100,6 +100,16 @@ export class CountingGate {
     });
   }
 
+  /**
+   * Counts a holder admitted now, whatever the limit: one that was let in elsewhere while the gate was
+   * unlimited (an engine thread taking an open key's permits itself, `ConcurrencyLimiter.admit`). It holds no
+   * token and counts in `inUse` like a holder admitted before a limit was set, so a limit set meanwhile binds
+   * the next admissions only. Returns its release.
+   */
+  admitNow(): () => void {
+    return this.#admit(null);
+  }
+
   /** Counts a new holder of a token of `sema` (none when null, or when `sema` was retired meanwhile). */
   #admit(sema: Sema | null): () => void {
     const token = sema !== null && sema === this.#sema;

@@ -306,3 +306,54 @@ describe('ConcurrencyLimiter adaptive limit', () => {
     expect(layer(limiter, 'openai')).toMatchObject({ limit: null, effective_limit: null });
   });
 });
+
+describe('ConcurrencyLimiter open keys (permits taken elsewhere)', () => {
+  it('a key is open only while no layer of it has a limit, and a lowering closes its provider and tells the listeners', async () => {
+    expect(new ConcurrencyLimiter({ global: 8 }).openGeneration(OPENAI)).toBeNull();
+    expect(new ConcurrencyLimiter({ global: null, limits: parseProviderLimits('openai:4') }).openGeneration(OPENAI)).toBeNull();
+    const byModel = new ConcurrencyLimiter({ global: null, limits: parseProviderLimits('openai:gpt-4o:2') });
+    expect(byModel.openGeneration(GPT4O)).toBeNull();
+    expect(byModel.openGeneration(OPENAI)).toBe(0);
+
+    const limiter = new ConcurrencyLimiter({ global: null, recoverAfterSuccesses: 1 });
+    const lowered: string[] = [];
+    const stop = limiter.onLowered((provider) => lowered.push(provider));
+    expect(limiter.openGeneration(OPENAI)).toBe(0);
+    expect(limiter.openGeneration(CLAUDE)).toBe(0);
+    const a = limiter.admit(OPENAI, 0);
+    const b = limiter.admit(OPENAI, 0);
+    expect(a.lease.rateLimited()).toEqual({ lowered: true, effectiveLimit: 1 });
+    expect(lowered).toEqual(['openai']);
+    expect(limiter.openGeneration(OPENAI)).toBeNull();
+    expect(limiter.openGeneration(CLAUDE)).toBe(0);
+    a.release();
+    b.release();
+    // Recovered to unlimited: open again, at the generation of the lowering.
+    await limiter.run(OPENAI, async (lease) => lease.succeeded());
+    expect(layer(limiter, 'openai')).toMatchObject({ limit: null, effective_limit: null, in_use: 0 });
+    expect(limiter.openGeneration(OPENAI)).toBe(1);
+    stop();
+    await limiter.run(OPENAI, async (lease) => lease.rateLimited());
+    expect(lowered).toEqual(['openai']);
+  });
+
+  it('admit holds every layer at once, whatever the limits, and its 429 lowers again only after the generation it was admitted at', async () => {
+    const limiter = new ConcurrencyLimiter({ global: null, limits: parseProviderLimits('openai:gpt-4o:1') });
+    const held = [limiter.admit(GPT4O, 0), limiter.admit(GPT4O, 0)];
+    expect(layer(limiter, 'openai:gpt-4o')).toMatchObject({ limit: 1, in_use: 2 });
+    expect(layer(limiter, 'openai')).toMatchObject({ in_use: 2 });
+    expect(layer(limiter, 'global')).toMatchObject({ in_use: 2 });
+    const waiting = hold(limiter, GPT4O);
+    await flush();
+    expect(layer(limiter, 'openai:gpt-4o')).toMatchObject({ in_use: 2, waiting: 1 });
+    // The first 429 halves the provider from its 2 calls in flight; a call admitted at the old generation does not lower it again.
+    expect(held[0]!.lease.rateLimited()).toEqual({ lowered: true, effectiveLimit: 1 });
+    const stale = limiter.admit(OPENAI, 0);
+    expect(stale.lease.rateLimited()).toEqual({ lowered: false, effectiveLimit: 1 });
+    for (const h of [...held, stale]) h.release();
+    await waiting.started;
+    waiting.release();
+    await waiting.done;
+    expect(limiter.snapshot().every((l) => l.in_use === 0 && l.waiting === 0)).toBe(true);
+  });
+});

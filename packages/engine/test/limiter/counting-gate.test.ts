@@ -228,4 +228,24 @@ describe('CountingGate', () => {
     w5.release!();
     expect(state(gate)).toEqual({ limit: 3, inUse: 0, waiting: 0 });
   });
+
+  it('admitNow counts a holder at once, over a limit too, and the next admission waits for it', async () => {
+    const gate = new CountingGate(1);
+    const first = gate.admitNow();
+    const second = gate.admitNow();
+    expect(state(gate)).toEqual({ limit: 1, inUse: 2, waiting: 0 });
+    const log: string[] = [];
+    const w = waiter(gate, log, 'w');
+    await flush();
+    first();
+    first();
+    await flush();
+    expect(log).toEqual([]);
+    expect(state(gate)).toEqual({ limit: 1, inUse: 1, waiting: 1 });
+    second();
+    await w.done;
+    expect(state(gate)).toEqual({ limit: 1, inUse: 1, waiting: 0 });
+    w.release!();
+    expect(state(gate)).toEqual({ limit: 1, inUse: 0, waiting: 0 });
+  });
 });
