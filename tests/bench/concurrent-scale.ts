@@ -28,6 +28,8 @@ export interface ScaleResult {
   engineThreads: number;
   /** Event-loop active time of the engine worker threads per run, ms (`eventLoopUtilization`; null in-process). */
   engineActiveMsPerRun: number | null;
+  /** Event-loop turns of the engine worker threads per run (`ThreadUsage.loopTurns`; null in-process or where Node lacks it). */
+  engineLoopTurnsPerRun: number | null;
   /** CPU time of the supervising thread (the RunManager's, the server's in `serve`) per run, ms; with threads only. */
   supervisorCpuMsPerRun: number | null;
   /** First run that reached `in_progress` → last one, ms (one batch). */
@@ -96,24 +98,27 @@ export async function measureScale(options: BenchOptions, args: unknown): Promis
 /** The engine's CPU per run: summed over the worker threads' own readings, or this thread's in-process. */
 function engineFigures(before: ThreadUsage[] | null, after: ThreadUsage[] | null, benchThreadMs: number, perThread: boolean, runs: number) {
   if (before === null || after === null) {
-    return { engineCpuMsPerRun: benchThreadMs / runs, enginePerThread: perThread, engineThreads: 0, engineActiveMsPerRun: null, supervisorCpuMsPerRun: null };
+    return { engineCpuMsPerRun: benchThreadMs / runs, enginePerThread: perThread, engineThreads: 0, engineActiveMsPerRun: null, engineLoopTurnsPerRun: null, supervisorCpuMsPerRun: null };
   }
   // A thread replaced meanwhile (a crash) has no reading before: it counts from 0.
   const at = (list: ThreadUsage[], id: number) => list.find((u) => u.threadId === id);
   let cpu = 0;
   let active = 0;
+  let turns: number | null = 0;
   let measured = true;
   for (const u of after) {
     const b = at(before, u.threadId);
     if (u.cpuMs === null) measured = false;
     cpu += (u.cpuMs ?? 0) - (b?.cpuMs ?? 0);
     active += u.activeMs - (b?.activeMs ?? 0);
+    turns = turns === null || u.loopTurns === null ? null : turns + u.loopTurns - (b?.loopTurns ?? 0);
   }
   return {
     engineCpuMsPerRun: measured ? cpu / runs : active / runs,
     enginePerThread: measured,
     engineThreads: after.length,
     engineActiveMsPerRun: active / runs,
+    engineLoopTurnsPerRun: turns === null ? null : turns / runs,
     supervisorCpuMsPerRun: benchThreadMs / runs,
   };
 }
@@ -148,6 +153,9 @@ export function scaleFigures(results: readonly ScaleResult[], targets: ScaleTarg
     const engineName = r.enginePerThread ? `engine-thread CPU per run${where}` : `engine CPU per run${r.engineThreads > 0 ? ' (event-loop active time: no per-thread CPU here)' : ' (process-wide fallback)'}`;
     figures.push(figure(`${at}: ${engineName}`, r.engineCpuMsPerRun, 'ms', pick(targets.engineCpuMs, r.n)));
     if (r.engineActiveMsPerRun !== null) figures.push(figure(`${at}: engine threads' event-loop active time per run`, r.engineActiveMsPerRun, 'ms'));
+    // How often the engine threads woke up: on this microVM each wake-up of a thread that slept costs CPU on top
+    // of the work (~0.13 ms measured), which is why the same runs cost more at L = 1 s than at 100 ms.
+    if (r.engineLoopTurnsPerRun !== null) figures.push(figure(`${at}: engine threads' event-loop turns per run`, r.engineLoopTurnsPerRun, 'turns'));
     if (r.supervisorCpuMsPerRun !== null) figures.push(figure(`${at}: supervising thread CPU per run`, r.supervisorCpuMsPerRun, 'ms'));
     // The process's other threads: V8's helpers (parallel and concurrent GC, the optimising compiler) and
     // libuv's pool, whose file operations (every results-file write and log append) are kernel time here.

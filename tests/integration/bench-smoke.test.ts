@@ -189,6 +189,7 @@ describe('issue 13 figures', () => {
       enginePerThread: true,
       engineThreads: 1,
       engineActiveMsPerRun: 14,
+      engineLoopTurnsPerRun: 70,
       supervisorCpuMsPerRun: 5,
       startSpreadMs: 300,
       maxLlmInFlight: n,
@@ -198,6 +199,7 @@ describe('issue 13 figures', () => {
     expect(byName['scale N=100, L=1000 ms: wall / single-run wall']).toMatchObject({ value: 1.1, target: '<= 1.15', pass: true });
     expect(byName['scale N=100, L=1000 ms: engine-thread CPU per run, read inside 1 engine worker thread(s)']).toMatchObject({ value: 12, target: '<= 15', pass: true });
     expect(byName['scale N=100, L=1000 ms: supervising thread CPU per run']).toMatchObject({ value: 5, target: null });
+    expect(byName["scale N=100, L=1000 ms: engine threads' event-loop turns per run"]).toMatchObject({ value: 70, unit: 'turns', target: null });
     // What the whole process spent beyond the engine and supervising threads: 20 − 12 − 5.
     expect(byName["scale N=100, L=1000 ms: CPU per run of the other threads (GC and compiler helpers, libuv's pool)"]).toMatchObject({ value: 3, target: null });
     expect(byName['scale N=100, L=1000 ms: first run started → last started']).toMatchObject({ value: 300, target: null });

@@ -16,6 +16,12 @@ export interface ThreadUsage {
   /** Time its event loop was not idle (`performance.eventLoopUtilization().active`, ms): includes waiting for a core. */
   activeMs: number;
   /**
+   * Turns its event loop has made (libuv's loop count, `performance.nodeTiming.uvMetricsInfo`), i.e. how often
+   * it woke up to work; null where Node does not report it. A thread that sleeps between answers pays for each
+   * wake-up on top of the work (docs/performance-log.md, 2026-12-07 evening).
+   */
+  loopTurns: number | null;
+  /**
    * The thread's own V8 heap (each thread has one): bytes in use, bytes the heap has committed (what its
    * share of the process's RSS follows), and the heap's limit.
    */
@@ -36,6 +42,12 @@ export function callingThreadCpuMs(): number | null {
   }
 }
 
+/** libuv's loop count of the calling thread (Node 20.18+, 22.8+), else null. */
+function loopTurns(): number | null {
+  const metrics = (performance.nodeTiming as { uvMetricsInfo?: { loopCount?: unknown } }).uvMetricsInfo;
+  return typeof metrics?.loopCount === 'number' ? metrics.loopCount : null;
+}
+
 /** The calling thread's usage so far. */
 export function callingThreadUsage(threadId: number): ThreadUsage {
   const heap = getHeapStatistics();
@@ -43,6 +55,7 @@ export function callingThreadUsage(threadId: number): ThreadUsage {
     threadId,
     cpuMs: callingThreadCpuMs(),
     activeMs: performance.eventLoopUtilization().active,
+    loopTurns: loopTurns(),
     heap: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size, limitBytes: heap.heap_size_limit },
   };
 }

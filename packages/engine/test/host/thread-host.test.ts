@@ -105,7 +105,7 @@ describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () 
     }
   });
 
-  it('each thread reports its own CPU and event-loop time and its own heap, read inside it', async () => {
+  it('each thread reports its own CPU, event-loop time and turns and its own heap, read inside it', async () => {
     const before = await host.usage();
     expect(before.map((u) => u.threadId).sort()).toEqual(host.threads().map((t) => t.threadId).sort());
     const [run] = await manager.start([{ ticker: 'ACME', options: { analysts: ['market'], offline_latency_ms: 1 } }]);
@@ -113,9 +113,12 @@ describe('thread host: runs in engine worker threads', { timeout: 120_000 }, () 
     const after = await host.usage();
     const busy = host.threads().length;
     expect(after).toHaveLength(busy);
-    const spent = (list: typeof after, key: 'activeMs' | 'cpuMs') => list.reduce((sum, u) => sum + (u[key] ?? 0), 0);
-    // The run's thread was busy: its loop's active time grew (and, on Linux, its CPU time, 10 ms ticks).
+    const spent = (list: typeof after, key: 'activeMs' | 'cpuMs' | 'loopTurns') => list.reduce((sum, u) => sum + (u[key] ?? 0), 0);
+    // The run's thread was busy: its loop's active time and its turns grew (and, on Linux, its CPU time, 10 ms ticks).
     expect(spent(after, 'activeMs')).toBeGreaterThan(spent(before, 'activeMs'));
+    // Node 20.18+ reports the loop's turns (this project runs on 20.19+).
+    expect(after.every((u) => u.loopTurns !== null)).toBe(true);
+    expect(spent(after, 'loopTurns')).toBeGreaterThan(spent(before, 'loopTurns'));
     if (process.platform === 'linux') {
       expect(after.every((u) => u.cpuMs !== null)).toBe(true);
       expect(spent(after, 'cpuMs')).toBeGreaterThan(0);
