@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { deferred, type Deferred, type LimiterLayer } from '@tradingfloor/shared';
+import type { LimiterLayer } from '@tradingfloor/shared';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDefaultScript, startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+import { gatedScript, startFakeProvider, type FakeProvider, type GatedScript } from '../support/fake-provider/index.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../support/redis-server.js';
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 import { runWorkerToEnd, spawnWorker, type SpawnedWorker } from '../support/spawned-worker.js';
@@ -18,8 +18,8 @@ import { api } from '../support/rest-call.js';
 let redis: TestRedis;
 let fake: FakeProvider;
 let results: string;
-/** Every model request waits on this until the test lets the answers go. */
-let held: Deferred<void>;
+/** Every model request waits until the test lets the answers go (`gated.release()`). */
+let gated: GatedScript;
 const servers: SpawnedServer[] = [];
 const workers: SpawnedWorker[] = [];
 
@@ -64,17 +64,13 @@ describe.skipIf(redisSkipReason !== null)(`cluster-wide LLM limits in queue mode
     await Promise.all([redis?.stop(), fake?.close()]);
   });
   beforeEach(async () => {
-    held = deferred<void>();
-    const answer = createDefaultScript();
-    fake.setScript(async (req) => {
-      await held.promise;
-      return answer(req);
-    });
+    gated = gatedScript();
+    fake.setScript(gated.script);
     fake.reset();
     results = await mkdtemp(path.join(os.tmpdir(), 'tf-queue-limits-'));
   });
   afterEach(async () => {
-    held.resolve();
+    gated.release();
     await Promise.all([...servers.splice(0), ...workers.splice(0)].map((p) => p.kill()));
     // The limiter's keys of one test must not bind the next.
     await runRedis(['FLUSHALL']);
@@ -98,7 +94,7 @@ describe.skipIf(redisSkipReason !== null)(`cluster-wide LLM limits in queue mode
     await fake.waitUntil((f) => f.inFlight === limit);
     expect(fake.maxInFlight).toBe(limit);
 
-    held.resolve();
+    gated.release();
     await vi.waitFor(async () => expect(await Promise.all(runs.map((id) => status(server, id)))).toEqual(['completed', 'completed']), { timeout: 90_000, interval: 200 });
     expect(fake.maxInFlight).toBe(limit);
     await layerUntil(server, layer, (l) => l.in_use === 0 && l.waiting === 0);
@@ -106,16 +102,7 @@ describe.skipIf(redisSkipReason !== null)(`cluster-wide LLM limits in queue mode
 
   it('a 429 seen by one worker lowers the limit on the other; a canceled run gives its permits back', async () => {
     const limits = { LLM_MAX_CONCURRENCY: '16', LLM_PROVIDER_LIMITS: 'openai:4' };
-    const answer = createDefaultScript();
-    let first = true;
-    fake.setScript(async (req) => {
-      if (first) {
-        first = false;
-        return { kind: 'rate_limit', retryAfterMs: 20 };
-      }
-      await held.promise;
-      return answer(req);
-    });
+    gated.rateLimitNext();
     const a = await spawnWorker(['--concurrency', '1'], workerEnv(limits));
     workers.push(a);
     const server = await spawnServer([], serverEnv());

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { deferred, type Deferred, type LimiterLayer } from '@tradingfloor/shared';
+import type { LimiterLayer } from '@tradingfloor/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDefaultScript, startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
+import { gatedScript, startFakeProvider, type FakeProvider } from '../support/fake-provider/index.js';
 import { api } from '../support/rest-call.js';
 import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spawned-server.js';
 
@@ -17,7 +17,7 @@ import { requireBuiltCli, spawnServer, type SpawnedServer } from '../support/spa
 let fake: FakeProvider;
 let results: string;
 let server: SpawnedServer | undefined;
-const held: Array<Deferred<void>> = [];
+const gated = gatedScript();
 
 async function startRun(ticker: string): Promise<string> {
   const started = await api(server!, 'POST', '/start-multi', { company_symbols: ticker, llm_provider: 'openai' });
@@ -50,41 +50,29 @@ describe('LLM permits on engine threads with no limits configured (open keys)', 
     results = await mkdtemp(path.join(os.tmpdir(), 'tf-thread-limits-'));
   });
   afterAll(async () => {
-    for (const gate of held) gate.resolve();
+    gated.release();
     await server?.kill();
     await fake?.close();
     await rm(results, { recursive: true, force: true });
   });
   afterEach(() => {
-    for (const gate of held) gate.resolve();
+    gated.release();
   });
 
   it('counts the calls a thread admits itself, and a 429 closes the key: later calls wait under the lowered limit', async () => {
-    const answer = createDefaultScript();
-    let gate = deferred<void>();
-    held.push(gate);
-    let rateLimitNext = false;
-    fake.setScript(async (req) => {
-      if (rateLimitNext) {
-        rateLimitNext = false;
-        return { kind: 'rate_limit', retryAfterMs: 20 };
-      }
-      await gate.promise;
-      return answer(req);
-    });
+    fake.setScript(gated.script);
     server = await spawnServer([], { ENGINE_THREADS: '1', OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_API_KEY: 'sk-fake-test', RESULTS_DIR: results });
 
     // A first run's four analysts ask for their permits; the grants tell the thread the key is open.
     const first = await startRun('ACME');
     await fake.waitUntil((f) => f.inFlight === 4);
     expect(await openaiLayerUntil((l) => l.in_use === 4)).toMatchObject({ limit: null, effective_limit: null, waiting: 0 });
-    gate.resolve();
+    gated.release();
     await untilStatus(first, 'completed');
     await openaiLayerUntil((l) => l.in_use === 0);
 
     // The second run's calls take their permits themselves; the server still counts all four.
-    gate = deferred<void>();
-    held.push(gate);
+    gated.hold();
     const second = await startRun('GLOBEX');
     await fake.waitUntil((f) => f.inFlight === 4);
     await openaiLayerUntil((l) => l.in_use === 4 && l.effective_limit === null);
@@ -93,7 +81,7 @@ describe('LLM permits on engine threads with no limits configured (open keys)', 
     // it hears of the 429 (the ask follows the `took` note), halves the provider's limit from the calls it
     // counts in flight, and tells the thread the key is closed. The 429'd call keeps its permits and retries
     // within them (all attempts of a call run inside one acquisition).
-    rateLimitNext = true;
+    gated.rateLimitNext();
     const third = await startRun('INITECH');
     const lowered = await openaiLayerUntil((l) => l.effective_limit !== null && l.in_use === 8);
     expect(lowered.limit).toBeNull();
@@ -108,7 +96,7 @@ describe('LLM permits on engine threads with no limits configured (open keys)', 
     await openaiLayerUntil((l) => l.waiting === 4);
     expect(fake.inFlight).toBe(8);
 
-    gate.resolve();
+    gated.release();
     await untilStatus(second, 'completed');
     await untilStatus(third, 'completed');
     await untilStatus(fourth, 'completed');
