@@ -53,6 +53,7 @@ export type ToWorker =
 export type PermitNote =
   | { kind: 'succeeded'; id: number }
   | { kind: 'release'; id: number }
+  /** Wants the permits of `key`; `release` ends the wait or gives them back. */
   | { kind: 'acquire'; id: number; key: LimiterKey }
   /** The worker took the permits of an open key itself (at the generation its `granted` gave), for call `id`. */
   | { kind: 'took'; id: number; key: LimiterKey; generation: number }
@@ -71,9 +72,5 @@ export type FromWorker =
   | { kind: 'events'; events: HostEvent[]; permits?: PermitNote[] }
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: string }
-  /** Wants the permits of `key`; `release` ends the wait or gives them back. */
-  | { kind: 'acquire'; id: number; key: LimiterKey }
-  | { kind: 'release'; id: number }
-  | { kind: 'succeeded'; id: number }
-  | { kind: 'rate_limited'; id: number; ask: number }
-  | { kind: 'took'; id: number; key: LimiterKey; generation: number };
+  /** A limiter message sent on its own (`RemoteLimiter`'s `post`, or `postSoon` where there is no batch). */
+  | PermitNote;

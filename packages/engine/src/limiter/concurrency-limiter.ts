@@ -82,11 +82,7 @@ export class ConcurrencyLimiter {
     if (this.#callingFn > 0 || (parent !== undefined && this.#held.has(parent))) {
       throw new Error(`nested limiter acquisition for ${key.provider}:${key.model}: the caller already holds LLM permits`);
     }
-    const provider = this.#provider(key.provider);
-    const model = this.#models.get(`${key.provider}:${key.model}`);
-    // Narrowest layer first: a call queued behind its saturated provider or model then holds no global
-    // permit, so it cannot starve other providers. Any one fixed order rules out deadlock.
-    const gates = [...(model ? [model.gate] : []), provider.gate, this.#global];
+    const { provider, gates } = this.#layers(key);
     const releases: Array<() => void> = [];
     let lease: LimiterLease | undefined;
     try {
@@ -127,9 +123,8 @@ export class ConcurrencyLimiter {
    * lowering's generation. Returns its lease and the release of its permits.
    */
   admit(key: LimiterKey, generation: number): { lease: LimiterLease; release: () => void } {
-    const provider = this.#provider(key.provider);
-    const model = this.#models.get(`${key.provider}:${key.model}`);
-    const releases = [...(model ? [model.gate.admitNow()] : []), provider.gate.admitNow(), this.#global.admitNow()];
+    const { provider, gates } = this.#layers(key);
+    const releases = gates.map((gate) => gate.admitNow());
     return {
       lease: this.#lease(key.provider, provider, generation),
       release: () => {
@@ -142,6 +137,17 @@ export class ConcurrencyLimiter {
   onLowered(listener: (provider: string) => void): () => void {
     this.#loweredListeners.add(listener);
     return () => this.#loweredListeners.delete(listener);
+  }
+
+  /**
+   * The gates a call of `key` holds, narrowest first (provider:model → provider → global): a call queued behind
+   * its saturated provider or model then holds no global permit, so it cannot starve other providers. Any one
+   * fixed order rules out deadlock. With its provider's layer, which the lease drives.
+   */
+  #layers(key: LimiterKey): { provider: { gate: CountingGate; adaptive: AdaptiveLimit }; gates: CountingGate[] } {
+    const provider = this.#provider(key.provider);
+    const model = this.#models.get(`${key.provider}:${key.model}`);
+    return { provider, gates: [...(model ? [model.gate] : []), provider.gate, this.#global] };
   }
 
   /** A held lease: its 429s and successes drive the provider's adaptive limit; `admittedAt` is its generation at admission. */
