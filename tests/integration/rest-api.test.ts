@@ -190,6 +190,8 @@ describe('server metadata', () => {
     expect(instruments.every((i) => i.demo && i.first_date <= i.last_date)).toBe(true);
     expect(Array.isArray((await h.api('GET', '/metrics/concurrency')).json.layers)).toBe(true);
 
+    // Asked before any run: the answer kept for this (empty) history must not outlive it.
+    expect((await h.api('GET', '/metrics/phases')).json).toEqual({ runs: 0, phases: {}, by_status: {} });
     const res = await h.api('POST', '/start-multi', { json: { company_symbols: 'ACME,GLOBEX' } });
     await Promise.all(runIdsOf(res).map((id) => h!.manager.whenFinished(id)));
     const phases = await h.api('GET', '/metrics/phases');

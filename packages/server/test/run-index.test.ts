@@ -174,6 +174,26 @@ describe('RunIndex.listJson', () => {
     expect(built).toBe(4);
   });
 
+  it('keeps any answer made from every run (kept) until a run changes, apart from the lists', () => {
+    const runs = [summary(0), summary(1)];
+    const s = source(runs);
+    const index = new RunIndex(s);
+    let made = 0;
+    const count = () => ({ runs: runs.length, made: ++made });
+    const first = index.kept('metrics/phases', count);
+    expect(index.kept('metrics/phases', count)).toBe(first);
+    // A list under the same index is its own entry: neither answer replaces the other.
+    const list = index.listJson(undefined, () => ({ runs }));
+    expect(index.kept('metrics/phases', count)).toBe(first);
+    expect(index.listJson(undefined, () => ({ runs }))).toBe(list);
+    s.emit({ type: 'log', run_id: runs[0]!.run_id, entry: { seq: 1, ts: 1, iso: '', severity: 'INFO', source: 'run', agent_id: null, message: 'x' } });
+    expect(index.kept('metrics/phases', count)).toBe(first);
+    const fresh = summary(2);
+    runs.push(fresh);
+    s.emit({ type: 'finished', run_id: fresh.run_id, summary: fresh });
+    expect(index.kept('metrics/phases', count)).toEqual({ runs: 3, made: 2 });
+  });
+
   it('gives tags another index (a restarted server) never gave', () => {
     const runs = [summary(0)];
     const a = new RunIndex(source(runs)).listJson(undefined, () => ({ runs }));

@@ -33,9 +33,12 @@ export function metaRoutes(deps: RouteDeps): Router {
   });
 
   defineRoute(router, API_ROUTES.phaseMetrics, () => {
-    const samples =
-      manager.phaseSamples?.() ?? manager.list().map((summary) => ({ status: summary.status, tree: manager.get(summary.run_id)?.tree ?? [] }));
-    return computePhaseMetrics(samples);
+    const compute = () =>
+      computePhaseMetrics(
+        manager.phaseSamples?.() ?? manager.list().map((summary) => ({ status: summary.status, tree: manager.get(summary.run_id)?.tree ?? [] })),
+      );
+    // Kept until a run changes: a history of 500 runs is walked once, not at every poll of a dashboard.
+    return deps.runIndex ? deps.runIndex.kept('metrics/phases', compute) : compute();
   });
 
   defineRoute(router, API_ROUTES.metrics, async ({ ctx }) => {

@@ -61,8 +61,8 @@ export class RunIndex {
   /** Recently asked filtered lists, valid while `version` is unchanged (any change of any run bumps it). */
   private readonly filtered = new Map<string, { version: number; entries: SortEntry[] }>();
   private version = 0;
-  /** `listJson` answers by status filter ('' = all), valid while `version` is unchanged. */
-  private readonly json = new Map<string, { version: number; answer: CachedJson }>();
+  /** Answers made from every run (`kept`: the lists of `listJson`, the phase metrics), valid while `version` is unchanged. */
+  private readonly answers = new Map<string, { version: number; answer: unknown }>();
   /**
    * ETags are this index's random prefix and a serial number per serialisation: unique within the process,
    * and a restarted server (another prefix) never matches a tag its predecessor gave out.
@@ -128,13 +128,23 @@ export class RunIndex {
    * size those large allocations, not the copy, are what a loaded machine makes slow.
    */
   listJson(status: string | undefined, answer: () => unknown): CachedJson {
-    const key = status ?? '';
-    const cached = this.json.get(key);
-    if (cached && cached.version === this.version) return cached.answer;
-    const bytes = Buffer.from(JSON.stringify(answer()), 'utf8');
-    const fresh: CachedJson = { bytes, etag: `"${this.etagPrefix}-${(++this.serial).toString(36)}"` };
-    this.json.set(key, { version: this.version, answer: fresh });
-    return fresh;
+    return this.kept(`list:${status ?? ''}`, () => {
+      const bytes = Buffer.from(JSON.stringify(answer()), 'utf8');
+      return { bytes, etag: `"${this.etagPrefix}-${(++this.serial).toString(36)}"` };
+    });
+  }
+
+  /**
+   * What `make()` returns, kept under `key` until any run changes (as `listJson` keeps the lists): for an
+   * answer computed from every run, which a dashboard polls while nothing changes. `make` must read only
+   * the runs' summaries and what a change of a run announces (a finished run's tree does not change again).
+   */
+  kept<T>(key: string, make: () => T): T {
+    const cached = this.answers.get(key);
+    if (cached && cached.version === this.version) return cached.answer as T;
+    const answer = make();
+    this.answers.set(key, { version: this.version, answer });
+    return answer;
   }
 
   dispose(): void {
