@@ -9,7 +9,7 @@ import type { BenchOptions } from './bench-options.js';
 import { DEMO_TICKERS, tempDir } from './engine-fixture.js';
 import { atMost, figure, type Figure } from './figures.js';
 import { jsonClient } from './server-fixture.js';
-import { percentile } from './stats.js';
+import { collectGarbage, percentile } from './stats.js';
 import { startWorker } from './worker-rpc.js';
 
 /**
@@ -82,9 +82,11 @@ export async function serveHistory(resultsDir: string) {
  * browsers, `fetch`, curl `--compressed` and Python's requests do by default (`Accept-Encoding: gzip, deflate,
  * br`: the bench's alike runs compress ~40×, and decoding is in the time); the same request without
  * it is reported for information. The client is a process of its own, as a browser or a script is, and like a
- * load tester it reads the answers without parsing them (the main process checks the list once, untimed). For
- * information, `GET /runs` again with the `If-None-Match` of its first answer (a revalidating client or browser
- * cache: 304, no body).
+ * load tester it reads the answers without parsing them (the main process checks the list once, untimed). The
+ * targets are a running server's: each series follows 20 warm-up requests and a full collection. For
+ * information: the first requests right after the history was loaded (no warm-up, no collection, so the
+ * collection of the loading's garbage falls among them), and `GET /runs` again with the `If-None-Match` of its
+ * first answer (a revalidating client or browser cache: 304, no body).
  */
 /** What a browser's fetch sends: it accepts compressed answers. */
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br' };
@@ -99,14 +101,25 @@ export async function measureApi(options: BenchOptions): Promise<Figure[]> {
     if (stored !== options.storedRuns) throw new Error(`the server lists ${stored} runs, ${options.storedRuns} were stored`);
     const etag = list.headers.etag;
     if (etag === undefined) throw new Error('GET /runs answered without an ETag');
-    /** `count` timed requests after 20 warm-up ones; the server's own times cover the timed ones only. */
-    const time = async (endpoint: string, status: number, headers?: Record<string, string>) => {
-      await client.call('time', { url: api.url, endpoint, count: 20, headers });
+    /**
+     * `count` timed requests after 20 warm-up ones and a full collection; the server's own times cover the
+     * timed ones only. The collection is the one board-api makes too: loading the history leaves ~30 MiB of
+     * garbage (and this process seeded it), and the major collection that follows lands in whichever requests
+     * come next. Measured without it (`--trace-gc`, 2026-12-07): its incremental marking (~22 ms in ~400
+     * steps over ~60 ms) slowed 4–6 requests in a row to 5–15 ms each, the whole miss of runs that failed.
+     */
+    const time = async (endpoint: string, status: number, headers?: Record<string, string>, collect = true) => {
+      if (collect) {
+        await client.call('time', { url: api.url, endpoint, count: 20, headers });
+        collectGarbage();
+      }
       api.serverMs.length = 0;
       const answer = await client.call<{ times: number[]; statuses: number[] }>('time', { url: api.url, endpoint, count: options.apiRequests, headers });
       if (answer.statuses.some((s) => s !== status)) throw new Error(`GET ${endpoint} answered ${answer.statuses.join(', ')}, expected ${status}`);
       return { client: answer.times, server: [...api.serverMs] };
     };
+    // A server that has just loaded its history, as the first clients find it: no warm-up, no collection.
+    const fresh = await time('/runs', 200, BROWSER, false);
     const figures: Figure[] = [];
     for (const endpoint of ['/runs', '/metrics/phases']) {
       const times = await time(endpoint, 200, BROWSER);
@@ -114,6 +127,7 @@ export async function measureApi(options: BenchOptions): Promise<Figure[]> {
       figures.push(figure(`API GET ${endpoint} p50, client-side`, percentile(times.client, 50), 'ms'));
       figures.push(figure(`API GET ${endpoint} p99, in the server`, percentile(times.server, 99), 'ms'));
     }
+    figures.push(figure('API GET /runs p99, client-side, the first requests after loading the history (no warm-up, no collection)', percentile(fresh.client, 99), 'ms'));
     const plain = await time('/runs', 200);
     figures.push(figure('API GET /runs p99 uncompressed (no Accept-Encoding), client-side', percentile(plain.client, 99), 'ms'));
     figures.push(figure('API GET /runs p50 uncompressed, client-side', percentile(plain.client, 50), 'ms'));
