@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   checkTicker,
@@ -14,6 +14,7 @@ import {
   type RunConfig,
   type RunUsage,
 } from '@tradingfloor/shared';
+import { LoopSlices, START_SLICE_MS } from './loop-slices.js';
 import { parseAgentMessages } from './read-messages.js';
 import { RUN_FILES, type StateFile } from './run-files.js';
 
@@ -45,29 +46,70 @@ export interface StoredRun {
 
 const STAMP_DIR = /^\d{4}-\d{2}-\d{2}_\d{2}\.\d{2}\.\d{2}(_\d+)?$/;
 
+/** A run directory found under the results folder. */
+interface RunDirectory {
+  dir: string;
+  ticker: string;
+  /** Its name without the `_<n>` of a later run in the same second: the second the run started. */
+  second: string;
+}
+
+/** Every run directory under `resultsDir` (`<TICKER>/<timestamp>/`), oldest first by the timestamp of its name. */
+async function runDirectories(resultsDir: string): Promise<RunDirectory[]> {
+  const found: RunDirectory[] = [];
+  for (const ticker of await subdirectories(resultsDir)) {
+    const check = checkTicker(ticker);
+    if (!check.ok || check.ticker !== ticker) continue; // not ours: only validated tickers name directories
+    for (const name of await subdirectories(join(resultsDir, ticker))) {
+      if (STAMP_DIR.test(name)) found.push({ dir: join(resultsDir, ticker, name), ticker, second: name.slice(0, 19) });
+    }
+  }
+  // Runs of one second are put in order once read (by their ids); here only the seconds need to be.
+  return found.sort((a, b) => (a.second < b.second ? -1 : a.second > b.second ? 1 : 0));
+}
+
 /**
  * Reads every run directory under `resultsDir` (`<TICKER>/<timestamp>/` with a valid `RUN_ID` and
- * `config.json`). Directories that are not runs, or whose files are damaged, are listed in `skipped` with
- * the reason instead of failing the whole scan. A missing `resultsDir` is simply empty.
+ * `config.json`) and hands each run to `visit`, oldest first (by start time, then run id), awaiting it before
+ * the next: the caller keeps what it needs of a run and lets the rest go, so a history of thousands of runs
+ * is never all in memory at once (10,000 of the bench's runs held ~700 MiB of parsed files together).
+ * Directories are read a second's worth at a time (their names are the second the run started), so the order
+ * is exact when a run id's time and its directory's name agree, as they do for every directory we write.
+ * Directories that are not runs, or whose files are damaged, are returned with the reason instead of
+ * failing the whole scan. A missing `resultsDir` is simply empty.
+ *
+ * The directories are read synchronously (`readRunDirectorySync`, without the agents' messages), a slice of
+ * `sliceMs` at a time, after which the event loop turns before the next slice. A server reads its history
+ * before it listens, so nothing waits on the loop but timers and connections (a queue-mode server's Redis),
+ * which a slice delays by at most `sliceMs`. Promise reads cost more than the reading here: each file was an
+ * open, a stat, a read and a close in libuv's pool, each waking a pool thread and then this one (2,000 stored
+ * runs: 3.1–3.2 s → 1.7–1.9 s, docs/performance-log.md).
  */
-export async function readResultsHistory(resultsDir: string, maxLogEntries: number): Promise<{ runs: StoredRun[]; skipped: Array<{ dir: string; reason: string }> }> {
-  const runs: StoredRun[] = [];
+export async function readResultsHistory(
+  resultsDir: string,
+  maxLogEntries: number,
+  visit: (run: StoredRun) => void | Promise<void>,
+  sliceMs: number = START_SLICE_MS,
+): Promise<Array<{ dir: string; reason: string }>> {
   const skipped: Array<{ dir: string; reason: string }> = [];
-  for (const tickerDir of await subdirectories(resultsDir)) {
-    const check = checkTicker(tickerDir);
-    if (!check.ok || check.ticker !== tickerDir) continue; // not ours: only validated tickers name directories
-    for (const stampDir of await subdirectories(join(resultsDir, tickerDir))) {
-      if (!STAMP_DIR.test(stampDir)) continue;
-      const dir = join(resultsDir, tickerDir, stampDir);
+  const slices = new LoopSlices(sliceMs);
+  const directories = await runDirectories(resultsDir);
+  for (let i = 0; i < directories.length; ) {
+    const second: StoredRun[] = [];
+    const { second: stamp } = directories[i]!;
+    for (; i < directories.length && directories[i]!.second === stamp; i++) {
+      await slices.next();
+      const { dir, ticker } = directories[i]!;
       try {
-        runs.push(await readRunDirectory(dir, tickerDir, maxLogEntries));
+        second.push(readRunDirectorySync(dir, ticker, maxLogEntries, { messages: false }));
       } catch (error) {
         skipped.push({ dir, reason: errorMessage(error) });
       }
     }
+    second.sort((a, b) => a.createdAt - b.createdAt || a.runId.localeCompare(b.runId));
+    for (const run of second) await visit(run);
   }
-  runs.sort((a, b) => a.createdAt - b.createdAt || a.runId.localeCompare(b.runId));
-  return { runs, skipped };
+  return skipped;
 }
 
 /** A file of a run directory as read: its text, or why there is none. */
@@ -93,19 +135,13 @@ function asFileRead(error: unknown): FileRead {
   return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { failed: (error as Error).message };
 }
 
-async function readRunDirectory(dir: string, ticker: string, maxLogEntries: number): Promise<StoredRun> {
-  const read = (name: string): Promise<FileRead> => readFile(join(dir, name), 'utf8').then((text) => ({ text }), asFileRead);
-  const [marker, config, state, decision, usage, error, log] = await Promise.all(PARSED_FILES.map((f) => read(RUN_FILES[f])));
-  const updatedAt = (await stat(join(dir, RUN_FILES.state)).catch(() => stat(dir))).mtimeMs;
-  return parseRunDirectory(dir, ticker, maxLogEntries, { marker: marker!, config: config!, state: state!, decision: decision!, usage: usage!, error: error!, log: log!, updatedAt });
-}
-
 /**
- * Reads one run directory synchronously, its agent messages included: for a finished run evicted from
- * memory whose data is asked for (a view, its logs). Its files are small and written once, so one read of
- * them is quicker than the promise machinery around it; the caller keeps the result for repeated asks.
+ * Reads one run directory synchronously, its agent messages included unless `messages: false`: for the
+ * history at start (`readResultsHistory`, without them) and for a finished run evicted from memory whose data
+ * is asked for (a view, its logs). Its files are small and written once, so one read of them is quicker than
+ * the promise machinery around it; the caller keeps the result for repeated asks.
  */
-export function readRunDirectorySync(dir: string, ticker: string, maxLogEntries: number): StoredRun {
+export function readRunDirectorySync(dir: string, ticker: string, maxLogEntries: number, options: { messages?: boolean } = {}): StoredRun {
   const read = (name: string): FileRead => {
     try {
       return { text: readFileSync(join(dir, name), 'utf8') };
@@ -120,7 +156,7 @@ export function readRunDirectorySync(dir: string, ticker: string, maxLogEntries:
   } catch {
     updatedAt = statSync(dir).mtimeMs;
   }
-  return parseRunDirectory(dir, ticker, maxLogEntries, { ...files, messages: read(RUN_FILES.messages), updatedAt });
+  return parseRunDirectory(dir, ticker, maxLogEntries, { ...files, ...(options.messages === false ? {} : { messages: read(RUN_FILES.messages) }), updatedAt });
 }
 
 function textOf(file: FileRead, name: string): string {

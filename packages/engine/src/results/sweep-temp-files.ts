@@ -1,5 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdirSync, rmSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { LoopSlices } from './loop-slices.js';
 
 /** Name of a temp file `writeFileAtomic` leaves behind when the process dies between write and rename. */
 const TEMP_FILE = /^\..+\.(\d+)\.([0-9a-f]{8})\.tmp$/;
@@ -16,24 +17,32 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function entries(dir: string) {
-  return readdir(dir, { withFileTypes: true }).catch(() => []);
+/** A directory's entries; none when it cannot be read. */
+function entries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
 /**
  * Deletes the temp files in a run's directory and its `reports/` whose writer `cutShort` names (by the pid and
- * the 8-hex tag of the name); resolves with how many were removed. A file that cannot be deleted is skipped.
+ * the 8-hex tag of the name); returns how many were removed. A file that cannot be deleted is skipped. The
+ * calls are synchronous: two listings and the odd delete cost less than a promise each through libuv's pool.
  */
-async function sweepRunDir(runDir: string, cutShort: (pid: number, tag: number) => boolean): Promise<number> {
+function sweepRunDir(runDir: string, cutShort: (pid: number, tag: number) => boolean): number {
   let removed = 0;
   for (const dir of [runDir, join(runDir, 'reports')]) {
-    for (const entry of await entries(dir)) {
+    for (const entry of entries(dir)) {
       const match = entry.isFile() ? TEMP_FILE.exec(entry.name) : null;
       if (!match || !cutShort(Number(match[1]), Number.parseInt(match[2]!, 16))) continue;
-      await rm(join(dir, entry.name), { force: true }).then(
-        () => (removed += 1),
-        () => {},
-      );
+      try {
+        rmSync(join(dir, entry.name), { force: true });
+        removed += 1;
+      } catch {
+        // left for the next start
+      }
     }
   }
   return removed;
@@ -47,22 +56,26 @@ async function sweepRunDir(runDir: string, cutShort: (pid: number, tag: number) 
  * own thread after a death, so the caller sweeps before the host writes there. Returns how many were removed.
  */
 export function sweepThreadTempFiles(runDir: string, deadThreadId: number): Promise<number> {
-  return sweepRunDir(runDir, (pid, tag) => pid === process.pid && tag >>> 24 === (deadThreadId & 0xff));
+  return Promise.resolve(sweepRunDir(runDir, (pid, tag) => pid === process.pid && tag >>> 24 === (deadThreadId & 0xff)));
 }
 
 /**
  * Deletes the temp files of atomic writes that were cut short by a crash or a kill, in every run directory
  * (`<results>/<TICKER>/<stamp>/` and its `reports/`). A temp file whose writer is still running (another
  * server or CLI on the same directory) is left alone. Returns how many files were removed and their bytes
- * are gone; failures to delete one file are skipped (the next start tries again).
+ * are gone; failures to delete one file are skipped (the next start tries again). It runs at start, before
+ * the history is read: the directories are listed synchronously, a slice at a time between turns of the
+ * event loop (`LoopSlices`; 2,000 runs: ~290 ms with a promise per listing).
  */
 export async function sweepTempFiles(resultsDir: string): Promise<number> {
+  const slices = new LoopSlices();
   let removed = 0;
-  for (const ticker of await entries(resultsDir)) {
+  for (const ticker of entries(resultsDir)) {
     if (!ticker.isDirectory()) continue;
-    for (const run of await entries(join(resultsDir, ticker.name))) {
+    for (const run of entries(join(resultsDir, ticker.name))) {
       if (!run.isDirectory()) continue;
-      removed += await sweepRunDir(join(resultsDir, ticker.name, run.name), (pid) => !isRunning(pid));
+      await slices.next();
+      removed += sweepRunDir(join(resultsDir, ticker.name, run.name), (pid) => !isRunning(pid));
     }
   }
   return removed;

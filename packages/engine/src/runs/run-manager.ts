@@ -520,16 +520,18 @@ export class RunManager implements RunManagerApi {
     // Queue mode: the runs still waiting on the queue are announced `pending` again and the ones executing on
     // workers are announced live first; none of them is read from disk as `interrupted`.
     const held = new Set(this.host.reattach ? await this.host.reattach() : []);
-    const { runs, skipped } = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines);
-    for (const stored of runs) {
-      if (this.entries.has(stored.runId) || held.has(stored.runId)) continue;
+    const unusable: Array<{ dir: string; reason: string }> = [];
+    // Oldest first, one run at a time: beyond `runsInMemory` the oldest are evicted as the newer arrive, so
+    // only the runs kept whole stay in memory with their files' contents.
+    const skipped = await readResultsHistory(this.options.resultsDir, this.logBufferMaxLines, async (stored) => {
+      if (this.entries.has(stored.runId) || held.has(stored.runId)) return;
       let entry: StoredRunEntry;
       try {
         entry = new StoredRunEntry(stored, this.logBufferMaxLines);
       } catch (error) {
         // One bad directory never stops the others loading (nor the server starting).
-        skipped.push({ dir: stored.dir, reason: errorMessage(error) });
-        continue;
+        unusable.push({ dir: stored.dir, reason: errorMessage(error) });
+        return;
       }
       // An unfinished run whose snapshot cannot be resumed is an error now, with the reason, not an interruption.
       const problem = entry.status() === 'interrupted' ? stateFileProblem(stored) : null;
@@ -538,8 +540,8 @@ export class RunManager implements RunManagerApi {
       this.entries.set(entry.runId, entry);
       this.emit({ type: 'finished', run_id: entry.runId, summary: entry.summary() });
       this.eviction.keptWhole(entry);
-    }
-    return skipped;
+    });
+    return [...skipped, ...unusable];
   }
 
   /** Lists an interrupted run as `error` with `reason` and writes its `error.log`; nothing else of it changes. */

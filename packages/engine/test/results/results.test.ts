@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ValidationError } from '@tradingfloor/shared';
+import { formatRunId, ValidationError } from '@tradingfloor/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/fs/atomic-write.js';
-import { readResultsHistory } from '../../src/results/read-history.js';
+import { readResultsHistory, type StoredRun } from '../../src/results/read-history.js';
 import { createRunDirectory } from '../../src/results/results-dir.js';
 import { logLine, RunFiles, writeFirstFiles } from '../../src/results/run-files.js';
 import { WriteQueue } from '../../src/results/write-queue.js';
@@ -176,6 +176,13 @@ describe('logLine', () => {
   });
 });
 
+/** Every run `readResultsHistory` hands over, in its order, and the directories it skipped. */
+async function readAll(resultsDir: string, sliceMs?: number) {
+  const runs: StoredRun[] = [];
+  const skipped = await readResultsHistory(resultsDir, 10, (run) => void runs.push(run), sliceMs);
+  return { runs, skipped };
+}
+
 describe('readResultsHistory', () => {
   it('reads run directories and explains the ones it skips', async () => {
     const dir = await createRunDirectory(tmp.dir, 'ACME', STARTED);
@@ -184,10 +191,66 @@ describe('readResultsHistory', () => {
     await writeFile(join(wrong, 'RUN_ID'), 'GLOBEX--2024-05-10_09.05.07--abcdef\n');
     await mkdir(join(tmp.dir, 'not a ticker', '2024-05-10_09.05.07'), { recursive: true });
     await mkdir(join(tmp.dir, 'ACME', 'notes'));
-    const { runs, skipped } = await readResultsHistory(tmp.dir, 10);
+    const { runs, skipped } = await readAll(tmp.dir);
     expect(runs.map((r) => [r.runId, r.state, r.decision])).toEqual([['ACME--2024-05-10_09.05.07--abcdef', null, null]]);
     expect(runs[0]!.createdAt).toBe(STARTED.getTime());
     expect(skipped).toEqual([{ dir: wrong, reason: expect.stringMatching(/does not belong under ACME/) }]);
-    expect(await readResultsHistory(join(tmp.dir, 'missing'), 10)).toEqual({ runs: [], skipped: [] });
+    expect(await readAll(join(tmp.dir, 'missing'))).toEqual({ runs: [], skipped: [] });
+  });
+
+  it('hands the runs over oldest first across tickers, by start time then run id, each awaited before the next', async () => {
+    // Written out of order: GLOBEX's second run in one second (`_2`, then `_10` after nine more), ACME between.
+    const at = (s: number) => new Date(STARTED.getTime() + s * 1000);
+    const made: Array<[string, Date, string]> = [
+      ['GLOBEX', at(5), 'ffffff'],
+      ['ACME', at(5), '000000'],
+      ['ACME', at(2), 'aaaaaa'],
+      ['GLOBEX', at(1), 'bbbbbb'],
+    ];
+    for (let i = 0; i < 10; i++) made.push(['GLOBEX', at(9), i.toString(16).padStart(6, '0')]);
+    for (const [ticker, started, hex] of made) {
+      await writeFirstFiles(await createRunDirectory(tmp.dir, ticker, started), formatRunId(ticker, started, hex), testConfig());
+    }
+    const order: string[] = [];
+    let visiting = false;
+    await readResultsHistory(tmp.dir, 10, async (run) => {
+      expect(visiting).toBe(false);
+      visiting = true;
+      await new Promise((resolve) => setImmediate(resolve));
+      order.push(run.runId);
+      visiting = false;
+    });
+    const expected = made.map(([ticker, started, hex]) => formatRunId(ticker, started, hex)).sort((a, b) => {
+      const time = (id: string) => id.split('--')[1]!;
+      return time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : a.localeCompare(b);
+    });
+    expect(order).toEqual(expected);
+  });
+
+  it('reads a slice at a time, letting the event loop turn between slices, and leaves the messages out', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = new Date(STARTED.getTime() + i * 1000);
+      const dir = await createRunDirectory(tmp.dir, 'ACME', started);
+      const id = formatRunId('ACME', started, `abcde${i}`);
+      await writeFirstFiles(dir, id, testConfig());
+      await writeFile(join(dir, 'message_tool.log'), '2024-05-10T09:05:08.000Z [analysts.market] hello\n');
+      ids.push(id);
+    }
+    // Counts the event loop's turns while the history is read: a slice of 0 ms turns it before every directory.
+    let turns = 0;
+    let reading = true;
+    const tick = () => {
+      turns++;
+      if (reading) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const sliced = await readAll(tmp.dir, 0);
+    reading = false;
+    expect(turns).toBeGreaterThanOrEqual(6);
+    expect(sliced.runs.map((r) => r.runId)).toEqual(ids);
+    expect(sliced.runs.every((r) => r.messages === undefined)).toBe(true);
+    // One long slice reads the same runs.
+    expect(await readAll(tmp.dir, 60_000)).toEqual(sliced);
   });
 });
