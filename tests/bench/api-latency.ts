@@ -49,7 +49,9 @@ export async function seedStoredRuns(count: number): Promise<string> {
 export async function serveHistory(resultsDir: string) {
   const config = loadServerConfig({}, { port: 0, host: '127.0.0.1', resultsDir, webDist: path.join(resultsDir, 'no-web-dist') });
   const manager = new RunManager({ deps: createEngineDeps(parseEngineEnv({})), resultsDir, maxParallelRuns: config.maxParallelRuns });
+  const loadStart = performance.now();
   await manager.loadHistory();
+  const loadMs = performance.now() - loadStart;
   const app = createApp({ manager, config, providers: () => [] });
   const handle = app.app.callback();
   const serverMs: number[] = [];
@@ -63,6 +65,8 @@ export async function serveHistory(resultsDir: string) {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     serverMs,
+    /** How long `loadHistory` took (the temp-file sweep, reading every run directory, listing the runs). */
+    loadMs,
     url,
     request: jsonClient(url, agent),
     async close() {
@@ -128,6 +132,7 @@ export async function measureApi(options: BenchOptions): Promise<Figure[]> {
       figures.push(figure(`API GET ${endpoint} p99, in the server`, percentile(times.server, 99), 'ms'));
     }
     figures.push(figure('API GET /runs p99, client-side, the first requests after loading the history (no warm-up, no collection)', percentile(fresh.client, 99), 'ms'));
+    figures.push(figure(`API: the history loaded at start (${stored} runs: temp-file sweep, every run directory read, listed)`, api.loadMs, 'ms'));
     const plain = await time('/runs', 200);
     figures.push(figure('API GET /runs p99 uncompressed (no Accept-Encoding), client-side', percentile(plain.client, 99), 'ms'));
     figures.push(figure('API GET /runs p50 uncompressed, client-side', percentile(plain.client, 50), 'ms'));

@@ -18,7 +18,7 @@ export async function measureBoardApi(options: BenchOptions): Promise<Figure[]> 
     const first = await api.request('GET', '/runs?limit=1');
     const stored = (first.json as { total: number }).total;
     if (stored !== options.boardStoredRuns) throw new Error(`the server lists ${stored} runs, ${options.boardStoredRuns} were stored`);
-    const figures: Figure[] = [];
+    const figures: Figure[] = [figure(`board: the history loaded at start (${stored} runs: temp-file sweep, every run directory read, listed)`, api.loadMs, 'ms')];
     for (const endpoint of QUERIES) {
       for (let i = 0; i < 50; i++) await api.request('GET', endpoint); // warm-up (and the lazy sort)
       // Loading 10,000 runs leaves garbage behind: collect it now rather than inside the measured requests.
