@@ -82,8 +82,8 @@ async function runDirectories(resultsDir: string): Promise<RunDirectory[]> {
  * `sliceMs` at a time, after which the event loop turns before the next slice. A server reads its history
  * before it listens, so nothing waits on the loop but timers and connections (a queue-mode server's Redis),
  * which a slice delays by at most `sliceMs`. Promise reads cost more than the reading here: each file was an
- * open, a stat, a read and a close in libuv's pool, each waking a pool thread and then this one (2,000 stored
- * runs: 3.1–3.2 s → 1.7–1.9 s, docs/performance-log.md).
+ * open, a stat, a read and a close in libuv's pool, each waking a pool thread and then this one (`loadHistory` of
+ * 2,000 stored runs, the temp-file sweep done alike: 3.1–3.2 s → 1.3–1.6 s, docs/performance-log.md).
  */
 export async function readResultsHistory(
   resultsDir: string,

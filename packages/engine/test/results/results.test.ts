@@ -199,7 +199,8 @@ describe('readResultsHistory', () => {
   });
 
   it('hands the runs over oldest first across tickers, by start time then run id, each awaited before the next', async () => {
-    // Written out of order: GLOBEX's second run in one second (`_2`, then `_10` after nine more), ACME between.
+    // Written out of order, and ten GLOBEX runs in one second: directories `<stamp>`, `<stamp>_2` … `<stamp>_10`,
+    // which a sort by name would put `_10` before `_2`; ACME and GLOBEX share another second.
     const at = (s: number) => new Date(STARTED.getTime() + s * 1000);
     const made: Array<[string, Date, string]> = [
       ['GLOBEX', at(5), 'ffffff'],
