@@ -34,7 +34,7 @@ export interface StoredRun {
   usage: RunUsage | null;
   /** First line of `error.log`, when there is one. */
   errorText: string | null;
-  /** The last `maxLogEntries` entries of `run.log`. */
+  /** The last `maxLogEntries` entries of `run.log`, parsed when first read. */
   logs: LogEntry[];
   /** Each agent's messages text from `message_tool.log`; read only for a view served from disk. */
   messages?: Record<string, string>;
@@ -186,7 +186,10 @@ function parseRunDirectory(dir: string, ticker: string, maxLogEntries: number, f
   const decision = optional(files.decision, (text) => DecisionSchema.parse(JSON.parse(text)));
   const usage = optional(files.usage, (text) => RunUsageSchema.parse(JSON.parse(text)));
   const errorText = optional(files.error, (text) => text.split('\n', 1)[0] ?? text);
-  const logs = optional(files.log, (text) => parseLogLines(text, maxLogEntries)) ?? [];
+  // The log tail is parsed when first read (a JSON parse and a schema check a line): of a history of
+  // thousands, only the runs kept whole and the ones resumed or asked for ever need it.
+  const logFile = files.log;
+  let logs: LogEntry[] | undefined;
   const stored: StoredRun = {
     runId,
     dir,
@@ -196,7 +199,10 @@ function parseRunDirectory(dir: string, ticker: string, maxLogEntries: number, f
     decision,
     usage,
     errorText,
-    logs,
+    get logs() {
+      logs ??= optional(logFile, (text) => parseLogLines(text, maxLogEntries)) ?? [];
+      return logs;
+    },
     createdAt: parsedId.value.started.getTime(),
     updatedAt: files.updatedAt,
   };

@@ -33,7 +33,9 @@ export class StoredRunEntry extends NotLiveRunEntry implements RunEntry {
   readonly finished: Promise<RunSummary>;
   private readonly runStatus: RunStatus;
   private readonly snapshot: RunSnapshotLike;
-  private readonly log: RunLog;
+  /** The log tail as a ring, made at the first `logs()`: most stored runs' logs are never asked for. */
+  private log: RunLog | null = null;
+  private readonly logBufferMaxLines: number;
   /** Why this unfinished run cannot be resumed; it is then listed as `error` with this reason. */
   private readonly problem: string | null;
   /** Why its `state.json` is unusable even for display; null when it is fine (or of another version). */
@@ -57,8 +59,7 @@ export class StoredRunEntry extends NotLiveRunEntry implements RunEntry {
     const decided = !finished && stored.decision !== null;
     this.problem = read.damage ?? (finished || decided ? null : unresumable);
     this.runStatus = read.damage !== null ? 'error' : finished ? saved : decided ? 'completed' : this.problem === null ? 'interrupted' : 'error';
-    this.log = new RunLog({ maxLines: logBufferMaxLines, now: () => stored.updatedAt });
-    this.log.restore(stored.logs);
+    this.logBufferMaxLines = logBufferMaxLines;
     this.finished = Promise.resolve(this.summary());
   }
 
@@ -117,6 +118,11 @@ export class StoredRunEntry extends NotLiveRunEntry implements RunEntry {
   }
 
   logs() {
+    if (this.log === null) {
+      const { stored } = this;
+      this.log = new RunLog({ maxLines: this.logBufferMaxLines, now: () => stored.updatedAt });
+      this.log.restore(stored.logs);
+    }
     return { entries: this.log.entries(), last_seq: this.log.lastSeq };
   }
 
