@@ -177,9 +177,9 @@ describe('logLine', () => {
 });
 
 /** Every run `readResultsHistory` hands over, in its order, and the directories it skipped. */
-async function readAll(resultsDir: string, sliceMs?: number) {
+async function readAll(resultsDir: string) {
   const runs: StoredRun[] = [];
-  const skipped = await readResultsHistory(resultsDir, 10, (run) => void runs.push(run), sliceMs);
+  const skipped = await readResultsHistory(resultsDir, 10, (run) => void runs.push(run));
   return { runs, skipped };
 }
 
@@ -238,20 +238,27 @@ describe('readResultsHistory', () => {
       await writeFile(join(dir, 'message_tool.log'), '2024-05-10T09:05:08.000Z [analysts.market] hello\n');
       ids.push(id);
     }
-    // Counts the event loop's turns while the history is read: a slice of 0 ms turns it before every directory.
-    let turns = 0;
-    let reading = true;
-    const tick = () => {
-      turns++;
-      if (reading) setImmediate(tick);
+    // Marks each turn of the event loop among the runs handed over: a slice of 0 ms turns it before every
+    // directory, so a turn separates any two runs; one long slice hands them over back to back.
+    const handOver = async (sliceMs: number) => {
+      const marks: string[] = [];
+      let reading = true;
+      const tick = () => {
+        if (marks.at(-1) !== 'turn') marks.push('turn');
+        if (reading) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const runs: StoredRun[] = [];
+      await readResultsHistory(tmp.dir, 10, (run) => void (runs.push(run), marks.push(run.runId)), sliceMs);
+      reading = false;
+      return { runs, between: marks.slice(marks.indexOf(ids[0]!), marks.lastIndexOf(ids.at(-1)!) + 1) };
     };
-    setImmediate(tick);
-    const sliced = await readAll(tmp.dir, 0);
-    reading = false;
-    expect(turns).toBeGreaterThanOrEqual(6);
+    const sliced = await handOver(0);
+    expect(sliced.between).toEqual(ids.flatMap((id, i) => (i === 0 ? [id] : ['turn', id])));
     expect(sliced.runs.map((r) => r.runId)).toEqual(ids);
     expect(sliced.runs.every((r) => r.messages === undefined)).toBe(true);
-    // One long slice reads the same runs.
-    expect(await readAll(tmp.dir, 60_000)).toEqual(sliced);
+    const whole = await handOver(60_000);
+    expect(whole.between).toEqual(ids);
+    expect(whole.runs).toEqual(sliced.runs);
   });
 });
