@@ -13,8 +13,8 @@ export { openRunManager } from './runs/open-run-manager.js';
 // A thread's own CPU time (benchmarks read the serving thread's; engine threads report theirs via `threadUsage`)
 export { callingThreadCpuMs, type ThreadUsage } from './host/thread-usage.js';
 // Queue mode (REDIS_URL): the process behind `tradingfloor worker`
-export { checkResultsDirWritable, startQueueWorker } from './runs/queue-worker.js';
-export { queueServerId } from './host/queue-wire.js';
+export { checkResultsDirWritable, startQueueWorker } from './runs/queue-entry.js';
+export { queueServerId } from './host/queue-server-id.js';
 // One run read from its results directory without a RunManager (`tradingfloor export`)
 export { chartOfRun, readStoredRunView } from './runs/read-stored-run.js';
 

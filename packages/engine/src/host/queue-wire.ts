@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { HostEvent, HostRunSpec } from './host-protocol.js';
 
@@ -51,16 +49,6 @@ export function eventStreamKey(hostId: string): string {
 /** Where a server keeps the id of the last stream entry it consumed, so a restart reads on from there. */
 export function streamCursorKey(stream: string): string {
   return `${stream}:cursor`;
-}
-
-/**
- * A server's stable identity in queue mode: `SERVER_ID` when set, else derived from its resolved results
- * directory, so the same server restarted finds its own event stream again.
- */
-export function queueServerId(resultsDir: string, explicit?: string): string {
-  const given = explicit?.trim();
-  if (given) return given;
-  return `results-${createHash('sha256').update(resolve(resultsDir)).digest('hex').slice(0, 16)}`;
 }
 
 /**

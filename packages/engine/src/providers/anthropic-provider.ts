@@ -1,7 +1,8 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { AnthropicThinkingMemory } from './anthropic-thinking-memory.js';
 import { fromAnthropicResponse, toAnthropicRequest } from './anthropic-wire.js';
-import type { LlmProvider } from './provider.js';
+import type { ChatRequest, LlmProvider } from './provider.js';
+import { loadOnce } from './load-once.js';
 import { resolveSdkConnection, sdkRequest, type SdkProviderOptions } from './sdk-provider.js';
 
 export interface AnthropicProviderOptions extends SdkProviderOptions {
@@ -24,21 +25,27 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): Ll
     envName: 'ANTHROPIC_BASE_URL',
     defaultLabel: (host) => (host === 'api.anthropic.com' ? 'Anthropic' : `Anthropic-compatible API at ${host}`),
   });
-  const client = new Anthropic(clientOptions);
   const thinking = new AnthropicThinkingMemory();
-  const ctx = { provider: 'anthropic', label, timeoutMs, sdk: Anthropic };
+  // The SDK is imported at the first call: most processes and threads never use this provider.
+  const sdk = loadOnce(async () => {
+    const { default: Sdk } = await import('@anthropic-ai/sdk');
+    return { client: new Sdk(clientOptions), ctx: { provider: 'anthropic', label, timeoutMs, sdk: Sdk } };
+  });
+  const ask = ({ client, ctx }: { client: Anthropic; ctx: Parameters<typeof sdkRequest>[0] }, request: ChatRequest, signal: AbortSignal) =>
+    sdkRequest(ctx, signal, async (options) => {
+      const body = toAnthropicRequest(request, (id) => thinking.recall(id));
+      const message = await client.messages.create(body, options);
+      const response = fromAnthropicResponse(message, { provider: 'anthropic', label, model: request.model });
+      thinking.remember(message.content);
+      return response;
+    });
 
   return {
     name: 'anthropic',
     label,
     chat(request, signal) {
-      return sdkRequest(ctx, signal, async (options) => {
-        const body = toAnthropicRequest(request, (id) => thinking.recall(id));
-        const message = await client.messages.create(body, options);
-        const response = fromAnthropicResponse(message, { provider: 'anthropic', label, model: request.model });
-        thinking.remember(message.content);
-        return response;
-      });
+      const ready = sdk();
+      return ready instanceof Promise ? ready.then((loaded) => ask(loaded, request, signal)) : ask(ready, request, signal);
     },
   };
 }

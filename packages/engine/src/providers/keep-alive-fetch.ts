@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import { Agent, buildConnector, Client, type Dispatcher } from 'undici';
+import type { Agent, buildConnector, Client, Dispatcher } from 'undici';
 import { abortReason, AnswerHandler, LAST_READ, SOCKET_OF, type AnswerReadLimits } from './answer-handler.js';
+import { loadOnce } from './load-once.js';
 
 /** How a keep-alive `fetch` reads answers. */
 export interface KeepAliveFetchOptions {
@@ -78,19 +79,15 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
     tooLarge: options.tooLarge ?? ((size: string) => new Error(`answer too large (${size})`)),
   };
   const staleAfterIdleMs = options.staleAfterIdleMs ?? 1000;
-  const connector = buildConnector({ timeout: 10_000 });
-  const clientOptions = {
-    ...NO_UNDICI_TIMEOUTS,
-    pipelining: 1,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 60_000,
-    connect: ((opts, callback) =>
-      connector(opts, (error, socket) => {
-        if (socket) watchSocket(socket as Socket);
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- undici's callback overloads
-        (callback as any)(error, socket);
-      })) as buildConnector.connector,
-  };
-  const agent = new Agent({ ...clientOptions, connections: null });
+  // undici is imported at the first request (`loadOnce`): a thread that makes none never loads it.
+  let made: Pool | null = null;
+  let destroyed = false;
+  const pool = loadOnce(async () => {
+    made = makePool(await import('undici'), options.keepAliveTimeoutMs ?? 60_000);
+    // Destroyed while undici loaded: its pool ends at once, and a later request goes through it as after destroy().
+    if (destroyed) void made.agent.destroy();
+    return made;
+  });
   /** One-off connections for requests sent again after a stale pooled one failed; closed once answered. */
   const fresh = new Set<Client>();
 
@@ -102,7 +99,7 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
     // node:http. The request may have reached the server; the retry layer would send it again anyway, this
     // costs none of its attempts.
     if (lastRead === undefined || handler.writtenAt - lastRead < staleAfterIdleMs || !isStaleConnectionError(error)) return false;
-    const client = new Client(request.origin!, clientOptions);
+    const client = new made!.Client(request.origin!, made!.clientOptions);
     fresh.add(client);
     handler.resent = true;
     client.dispatch(request, handler);
@@ -111,6 +108,8 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
   };
 
   const keepAliveFetch = (input: string | URL | Request, init: FollowingRequestInit = {}): Promise<Response> => {
+    const ready = pool();
+    if (ready instanceof Promise) return ready.then(() => keepAliveFetch(input, init));
     const followed = init[FOLLOWED_SIGNAL];
     if (input instanceof Request || !isPlainBody(init.body)) return fetch(input, followed ? withFollowed(init, followed) : init);
     const signal = init.signal ?? undefined;
@@ -128,17 +127,42 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
     };
     return new Promise<Response>((resolve, reject) => {
       const handler = new AnswerHandler(target.href, limits, signal, followed, resolve, reject, (error, h) => resend(request, h, error));
-      agent.dispatch(request, handler);
+      ready.agent.dispatch(request, handler);
     });
   };
 
   return {
     fetch: keepAliveFetch as typeof fetch,
     destroy() {
-      void agent.destroy();
+      destroyed = true;
+      void made?.agent.destroy();
       for (const client of fresh) void client.destroy();
     },
   };
+}
+
+/** A keep-alive fetch's connection pool, made from undici once it is loaded. */
+interface Pool {
+  agent: Agent;
+  /** undici's `Client`, for the one-off connections of requests sent again. */
+  Client: typeof Client;
+  clientOptions: Client.Options;
+}
+
+function makePool(undici: typeof import('undici'), keepAliveTimeout: number): Pool {
+  const connector = undici.buildConnector({ timeout: 10_000 });
+  const clientOptions = {
+    ...NO_UNDICI_TIMEOUTS,
+    pipelining: 1,
+    keepAliveTimeout,
+    connect: ((opts, callback) =>
+      connector(opts, (error, socket) => {
+        if (socket) watchSocket(socket as Socket);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- undici's callback overloads
+        (callback as any)(error, socket);
+      })) as buildConnector.connector,
+  };
+  return { agent: new undici.Agent({ ...clientOptions, connections: null }), Client: undici.Client, clientOptions };
 }
 
 /**

@@ -1,6 +1,7 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { loadOnce } from './load-once.js';
 import { fromOpenAiResponse, toOpenAiRequest } from './openai-wire.js';
-import type { LlmProvider } from './provider.js';
+import type { ChatRequest, LlmProvider } from './provider.js';
 import { resolveSdkConnection, sdkRequest, type SdkProviderOptions } from './sdk-provider.js';
 
 export interface OpenAiProviderOptions extends SdkProviderOptions {
@@ -22,18 +23,24 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions = {}): LlmProvi
     envName: 'OPENAI_BASE_URL',
     defaultLabel: (host) => `OpenAI-compatible API at ${host}`,
   });
-  const client = new OpenAI(clientOptions);
   const maxTokensField = host === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
-  const ctx = { provider: 'openai', label, timeoutMs, sdk: OpenAI };
+  // The SDK is imported at the first call: a serving thread whose runs execute in engine threads never makes one.
+  const sdk = loadOnce(async () => {
+    const { default: Sdk } = await import('openai');
+    return { client: new Sdk(clientOptions), ctx: { provider: 'openai', label, timeoutMs, sdk: Sdk } };
+  });
+  const ask = ({ client, ctx }: { client: OpenAI; ctx: Parameters<typeof sdkRequest>[0] }, request: ChatRequest, signal: AbortSignal) =>
+    sdkRequest(ctx, signal, async (options) => {
+      const completion = await client.chat.completions.create(toOpenAiRequest(request, maxTokensField), options);
+      return fromOpenAiResponse(completion, { provider: 'openai', label, model: request.model });
+    });
 
   return {
     name: 'openai',
     label,
     chat(request, signal) {
-      return sdkRequest(ctx, signal, async (options) => {
-        const completion = await client.chat.completions.create(toOpenAiRequest(request, maxTokensField), options);
-        return fromOpenAiResponse(completion, { provider: 'openai', label, model: request.model });
-      });
+      const ready = sdk();
+      return ready instanceof Promise ? ready.then((loaded) => ask(loaded, request, signal)) : ask(ready, request, signal);
     },
   };
 }

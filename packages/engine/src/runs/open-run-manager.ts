@@ -1,5 +1,4 @@
 import type { EngineHost } from '../host/host-protocol.js';
-import { QueueHost } from './queue-host.js';
 import { ThreadHost } from '../host/thread-host.js';
 import type { ThreadUsage } from '../host/thread-usage.js';
 import { ConcurrencyLimiter } from '../limiter/concurrency-limiter.js';
@@ -75,7 +74,9 @@ export async function openRunManager(options: OpenRunManagerOptions): Promise<Op
   }
   let host: EngineHost | undefined;
   if (env.redisUrl !== undefined && !setting) {
-    // Queue mode: runs execute on `tradingfloor worker` processes; this process only serves.
+    // Queue mode: runs execute on `tradingfloor worker` processes; this process only serves. Its module (BullMQ,
+    // ioredis) is loaded here, so a process outside queue mode never holds it (`queue-entry.ts`).
+    const { QueueHost } = await import('./queue-host.js');
     host = await QueueHost.open({
       redisUrl: env.redisUrl,
       ...(queueServerId !== undefined ? { serverId: queueServerId } : {}),

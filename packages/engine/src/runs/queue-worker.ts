@@ -1,10 +1,7 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { WaitingError, Worker, type Job } from 'bullmq';
 import { deferred, errorMessage, type Deferred } from '@tradingfloor/shared';
 import type { EngineEnv } from '../config/engine-env.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { HostEvent } from '../host/host-protocol.js';
 import { CONTROL_CHANNEL, EVENT_FIELD, EVENT_STREAM_MAXLEN, openRedis, RUN_QUEUE, type ControlMessage, type RunJobData, type StreamEvent } from '../host/queue-wire.js';
 import { startWorkerHeartbeat } from '../host/worker-registry.js';
@@ -53,19 +50,6 @@ export interface QueueWorker {
 const STREAMS_KEPT = 10_000;
 /** How long putting one job back on the queue may take at a stop (Redis down): the job's lock expiring hands it over anyway. */
 const HAND_BACK_TIMEOUT_MS = 5_000;
-
-/** Refuses a results directory this process cannot write (a worker must write every run's files). */
-export async function checkResultsDirWritable(dir: string): Promise<string | null> {
-  const probe = join(dir, `.worker-probe-${process.pid}`);
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFileAtomic(probe, 'ok\n');
-    await rm(probe, { force: true });
-    return null;
-  } catch (error) {
-    return `the results directory ${dir} is not writable: ${errorMessage(error)}`;
-  }
-}
 
 /**
  * The execution side of queue mode (`tradingfloor worker`): a BullMQ worker whose jobs are runs. Each job's

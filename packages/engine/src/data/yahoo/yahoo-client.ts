@@ -1,4 +1,4 @@
-import YahooFinance from 'yahoo-finance2';
+import type YahooFinance from 'yahoo-finance2';
 import { retryAfterMs, type FetchFn } from '../online/fetch-json.js';
 import { VendorBadResponseError, VendorNoDataError, VendorRateLimitedError } from '../online/vendor-errors.js';
 
@@ -32,8 +32,13 @@ function yahooFetch(baseUrl: string | undefined, inner: FetchFn = fetch): FetchF
   };
 }
 
-/** A yahoo-finance2 client that logs nothing, never checks npm for updates, and fetches through `yahooFetch`. */
-export function createYahooClient(options: { baseUrl?: string; fetch?: FetchFn } = {}): YahooClient {
+/**
+ * A yahoo-finance2 client that logs nothing, never checks npm for updates, and fetches through `yahooFetch`.
+ * The library (~15 MiB of RSS in a thread that loads it) is imported here, when a Yahoo source first asks
+ * for data, not with the engine.
+ */
+export async function createYahooClient(options: { baseUrl?: string; fetch?: FetchFn } = {}): Promise<YahooClient> {
+  const { default: YahooFinance } = await import('yahoo-finance2');
   return new YahooFinance({
     fetch: yahooFetch(options.baseUrl, options.fetch) as typeof fetch,
     logger: quiet,

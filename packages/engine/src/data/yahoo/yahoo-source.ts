@@ -4,7 +4,7 @@ import type { OnlineSource } from '../online/online-source.js';
 import { RequestGate, type RequestGateOptions } from '../online/request-gate.js';
 import { VendorBadResponseError, VendorNoDataError } from '../online/vendor-errors.js';
 import type { Bar, NewsItem } from '../vendor.js';
-import { createYahooClient, toYahooError } from './yahoo-client.js';
+import { createYahooClient, toYahooError, type YahooClient } from './yahoo-client.js';
 import { yahooSnapshots, type YahooTimeSeriesRow } from './yahoo-fundamentals.js';
 
 export interface YahooSourceOptions {
@@ -44,16 +44,18 @@ const STATEMENTS_START = '2000-01-01';
  * older trade dates get none), and the profile via `quoteSummary` (`price`, `assetProfile`).
  */
 export function createYahooSource(options: YahooSourceOptions = {}): OnlineSource {
-  const client = createYahooClient({
-    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  let loaded: Promise<YahooClient> | null = null;
+  const connect = () =>
+    (loaded ??= createYahooClient({
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }));
   const gate = new RequestGate({ vendor: 'yahoo', concurrency: 2, minIntervalMs: 250, ...options.gate });
   /** One library call under the gate, its failures mapped to vendor errors. */
-  const call = <T>(what: string, work: (fetchOptions: { signal: AbortSignal }) => Promise<T>, signal: AbortSignal) =>
+  const call = <T>(what: string, work: (client: YahooClient, fetchOptions: { signal: AbortSignal }) => Promise<T>, signal: AbortSignal) =>
     gate.run(async (attemptSignal) => {
       try {
-        return await work({ signal: attemptSignal });
+        return await work(await connect(), { signal: attemptSignal });
       } catch (error) {
         throw toYahooError(error, what, attemptSignal);
       }
@@ -66,7 +68,7 @@ export function createYahooSource(options: YahooSourceOptions = {}): OnlineSourc
     async fetchBars(symbol, signal) {
       const chart = (await call(
         `chart ${symbol}`,
-        (fetchOptions) =>
+        (client, fetchOptions) =>
           client.chart(symbol, { period1: HISTORY_START, interval: '1d', events: 'div|split' }, { fetchOptions, validateResult: false }),
         signal,
       )) as ChartAnswer | null;
@@ -97,7 +99,7 @@ export function createYahooSource(options: YahooSourceOptions = {}): OnlineSourc
       const series = (type: 'quarterly' | 'annual') =>
         call(
           `fundamentalsTimeSeries ${symbol} ${type}`,
-          (fetchOptions) =>
+          (client, fetchOptions) =>
             client.fundamentalsTimeSeries(
               symbol,
               { period1: STATEMENTS_START, type, module: 'all' },
@@ -116,7 +118,7 @@ export function createYahooSource(options: YahooSourceOptions = {}): OnlineSourc
     async fetchNews(symbol, ticker, _range, signal) {
       const result = await call(
         `search ${symbol ?? MARKET_QUERY}`,
-        (fetchOptions) => client.search(symbol ?? MARKET_QUERY, { quotesCount: 0, newsCount: 50 }, { fetchOptions }),
+        (client, fetchOptions) => client.search(symbol ?? MARKET_QUERY, { quotesCount: 0, newsCount: 50 }, { fetchOptions }),
         signal,
       );
       if (!Array.isArray(result?.news)) throw new VendorBadResponseError('yahoo', `search ${symbol ?? MARKET_QUERY}: no news list`);
@@ -139,7 +141,7 @@ export function createYahooSource(options: YahooSourceOptions = {}): OnlineSourc
     async fetchProfile(symbol, signal) {
       const summary = (await call(
         `quoteSummary ${symbol}`,
-        (fetchOptions) => client.quoteSummary(symbol, { modules: ['price', 'assetProfile'] }, { fetchOptions, validateResult: false }),
+        (client, fetchOptions) => client.quoteSummary(symbol, { modules: ['price', 'assetProfile'] }, { fetchOptions, validateResult: false }),
         signal,
       )) as SummaryAnswer | null;
       if (typeof summary !== 'object' || summary === null) throw new VendorBadResponseError('yahoo', `quoteSummary ${symbol}: no result`);
