@@ -10,6 +10,7 @@ import { measureOfflineThroughput } from './offline-throughput.js';
 import { measureQueue } from './queue-scale-out.js';
 import { measurePatchEfficiency } from './patch-efficiency.js';
 import { measureServerLoad } from './server-load.js';
+import { measureServerRss } from './server-rss.js';
 import { measureStartSpread } from './start-spread.js';
 
 /** Every benchmark group a worker process can run, by name. */
@@ -19,6 +20,7 @@ export const BENCH_GROUPS: Record<string, (options: BenchOptions, args: unknown)
   start: measureStartSpread,
   limiter: measureLimiter,
   'server-load': measureServerLoad,
+  'server-rss': measureServerRss,
   'patch-efficiency': measurePatchEfficiency,
   offline: measureOfflineThroughput,
   api: measureApi,

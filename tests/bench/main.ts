@@ -61,6 +61,8 @@ const PLAN: Array<{ name: string; run(options: BenchOptions): Promise<Figure[]> 
       return figures;
     },
   },
+  // Issue 8's memory line, of the shipped server process itself (server-load's process also holds the bench).
+  { name: 'server-rss', run: (o) => inWorker('server-rss', o) },
   { name: 'patch-efficiency', run: (o) => inWorker('patch-efficiency', o) },
   { name: 'offline', run: (o) => inWorker('offline', o) },
   { name: 'api', run: (o) => inWorker('api', o) },

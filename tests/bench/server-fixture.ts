@@ -73,6 +73,33 @@ export function jsonClient(baseUrl: string, agent: http.Agent): BenchServer['req
     });
 }
 
+/**
+ * `POST /start-multi` for `n` demo tickers through `request`; resolves to the run ids. A request merges repeated
+ * symbols, and the demo market has 7: one request per 7 runs, sent together. `onStarted` hears each request's runs.
+ */
+export async function postRuns(
+  request: BenchServer['request'],
+  n: number,
+  runOptions: Record<string, unknown> = {},
+  onStarted: (runIds: string[]) => void = () => {},
+): Promise<string[]> {
+  const batches: string[][] = [];
+  const tickers = tickersFor(n);
+  for (let i = 0; i < n; i += DEMO_TICKERS.length) batches.push(tickers.slice(i, i + DEMO_TICKERS.length));
+  const answers = await Promise.all(
+    batches.map(async (symbols) => {
+      const answer = await request('POST', '/start-multi', { company_symbols: symbols, llm_provider: 'openai', ...runOptions });
+      if (answer.status !== 202) throw new Error(`POST /start-multi answered ${answer.status}: ${JSON.stringify(answer.json)}`);
+      const runIds = (answer.json as { runs: Array<{ run_id: string }> }).runs.map((r) => r.run_id);
+      onStarted(runIds);
+      return runIds;
+    }),
+  );
+  const ids = answers.flat();
+  if (ids.length !== n) throw new Error(`asked for ${n} runs, the server started ${ids.length}`);
+  return ids;
+}
+
 function pick(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
   return Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
 }
@@ -91,24 +118,7 @@ export async function startBenchServer(env: NodeJS.ProcessEnv, options: { result
     url: server.url,
     wsUrl: `${server.url.replace('http', 'ws')}/ws`,
     request,
-    async startRuns(n, runOptions = {}, onStarted = () => {}) {
-      // A request merges repeated symbols, and the demo market has 7: one request per 7 runs, sent together.
-      const batches: string[][] = [];
-      const tickers = tickersFor(n);
-      for (let i = 0; i < n; i += DEMO_TICKERS.length) batches.push(tickers.slice(i, i + DEMO_TICKERS.length));
-      const answers = await Promise.all(
-        batches.map(async (symbols) => {
-          const answer = await request('POST', '/start-multi', { company_symbols: symbols, llm_provider: 'openai', ...runOptions });
-          if (answer.status !== 202) throw new Error(`POST /start-multi answered ${answer.status}: ${JSON.stringify(answer.json)}`);
-          const runIds = (answer.json as { runs: Array<{ run_id: string }> }).runs.map((r) => r.run_id);
-          onStarted(runIds);
-          return runIds;
-        }),
-      );
-      const ids = answers.flat();
-      if (ids.length !== n) throw new Error(`asked for ${n} runs, the server started ${ids.length}`);
-      return ids;
-    },
+    startRuns: (n, runOptions, onStarted) => postRuns(request, n, runOptions, onStarted),
     async close() {
       agent.destroy();
       await server.close();

@@ -18,8 +18,8 @@ interface ClientsReport {
 /**
  * Figures 3 and 5: the server (engine included) runs `loadRuns` runs through REST while `focusedClients`
  * focused and `aggregateClients` aggregate WebSocket clients (another process) follow them. Measures the
- * server process's event-loop delay and peak RSS, the RSS each finished run keeps, and how long a log line
- * takes from the engine to a client.
+ * serving thread's event-loop delay, this process's peak RSS (information: the server's own is `server-rss`'s),
+ * the RSS each finished run keeps, and how long a log line takes from the engine to a client.
  */
 export async function measureServerLoad(options: BenchOptions, args: unknown): Promise<Figure[]> {
   const L = (args as { latencyMs?: number } | undefined)?.latencyMs ?? options.latencyMs;
@@ -79,7 +79,9 @@ export async function measureServerLoad(options: BenchOptions, args: unknown): P
       figure(`${at} (${n} runs, ${options.focusedClients}+${options.aggregateClients} WS, ENGINE_THREADS=${threads}): event-loop delay p99`, loop.p99, 'ms', atMost(loopTarget)),
       figure(`${at}: event-loop delay max`, loop.max, 'ms'),
       figure(`${at}: server-thread CPU per run`, serverCpuMs / n, 'ms'),
-      figure(`${at}: peak RSS of the server`, peakRss / MIB, 'MiB', atMost(256)),
+      // Issue 8's 256 MiB line is the `server-rss` group's, measured on the shipped server's own process: this
+      // process also holds the bench's code and tsx (~130 MiB more), so here its peak is information.
+      figure(`${at}: peak RSS of this process (the server and the bench around it)`, peakRss / MIB, 'MiB'),
       figure(`${at}: RSS of the idle warmed-up server before the batch`, before.rss / MIB, 'MiB'),
       figure(`${at}: RSS kept per finished run`, (after.rss - before.rss) / n / 1024, 'KiB'),
       figure(`${at}: heap kept per finished run`, (after.heapUsed - before.heapUsed) / n / 1024, 'KiB'),
