@@ -153,8 +153,10 @@ export function scaleFigures(results: readonly ScaleResult[], targets: ScaleTarg
     const engineName = r.enginePerThread ? `engine-thread CPU per run${where}` : `engine CPU per run${r.engineThreads > 0 ? ' (event-loop active time: no per-thread CPU here)' : ' (process-wide fallback)'}`;
     figures.push(figure(`${at}: ${engineName}`, r.engineCpuMsPerRun, 'ms', pick(targets.engineCpuMs, r.n)));
     if (r.engineActiveMsPerRun !== null) figures.push(figure(`${at}: engine threads' event-loop active time per run`, r.engineActiveMsPerRun, 'ms'));
-    // How often the engine threads woke up: on this microVM each wake-up of a thread that slept costs CPU on top
-    // of the work (~0.13 ms measured), which is why the same runs cost more at L = 1 s than at 100 ms.
+    // How often the engine threads went round their loops: mostly wake-ups, which on this microVM cost CPU on top
+    // of the work (~0.12 ms each), which is why the same runs cost more at L = 1 s than at 100 ms; but V8's
+    // garbage-collection tasks come through the loop too (a major collection's incremental marking is a burst of
+    // ~1,000 turns), so the figure tells wake-ups only roughly.
     if (r.engineLoopTurnsPerRun !== null) figures.push(figure(`${at}: engine threads' event-loop turns per run`, r.engineLoopTurnsPerRun, 'turns'));
     if (r.supervisorCpuMsPerRun !== null) figures.push(figure(`${at}: supervising thread CPU per run`, r.supervisorCpuMsPerRun, 'ms'));
     // The process's other threads: V8's helpers (parallel and concurrent GC, the optimising compiler) and

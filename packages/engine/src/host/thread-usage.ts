@@ -16,9 +16,10 @@ export interface ThreadUsage {
   /** Time its event loop was not idle (`performance.eventLoopUtilization().active`, ms): includes waiting for a core. */
   activeMs: number;
   /**
-   * Turns its event loop has made (libuv's loop count, `performance.nodeTiming.uvMetricsInfo`), i.e. how often
-   * it woke up to work; null where Node does not report it. A thread that sleeps between answers pays for each
-   * wake-up on top of the work (docs/performance-log.md, 2026-12-07 evening).
+   * Turns its event loop has made (libuv's loop count, `performance.nodeTiming.uvMetricsInfo`): its wake-ups,
+   * and V8's garbage-collection tasks, which run as turns too (a major collection's incremental marking is a
+   * burst of ~1,000); null where Node does not report it. A thread that sleeps between answers pays for each
+   * wake-up on top of the work (docs/performance-log.md, 2026-12-07 evening and 2026-12-08).
    */
   loopTurns: number | null;
   /**
